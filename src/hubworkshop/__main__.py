@@ -1,0 +1,3 @@
+from hubworkshop.cli import main
+
+main()

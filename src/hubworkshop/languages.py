@@ -1,0 +1,41 @@
+"""Language codes a question bank may use: ISO 639-1, with their names for display."""
+
+from __future__ import annotations
+
+# ISO 639-1 two-letter codes. A bank declares which of them it uses.
+ISO_639_1 = frozenset(
+    """
+    aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+    da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht
+    hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky
+    la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny
+    oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss
+    st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo
+    za zh zu
+    """.split()
+)
+
+# Names for the languages a workshop is most likely to show; others display as their code.
+NAMES = {
+    "ar": "العربية",
+    "de": "Deutsch",
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "he": "עברית",
+    "hi": "हिन्दी",
+    "id": "Bahasa Indonesia",
+    "ja": "日本語",
+    "pt": "Português",
+    "ru": "Русский",
+    "sw": "Kiswahili",
+    "zh": "中文",
+}
+
+
+def is_language(code: str) -> bool:
+    return code in ISO_639_1
+
+
+def display_name(code: str) -> str:
+    return NAMES.get(code, code)

@@ -1,0 +1,202 @@
+"""The workshop's vocabulary: plain data, shared by the bank, the plan, the store and the UI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+DEFAULT_LANGUAGE = "en"
+
+
+class Kind(StrEnum):
+    """What a contribution is. Quick-capture prefixes are in `quick.py`."""
+
+    IDEA = "idea"
+    QUESTION = "question"
+    CONCERN = "concern"
+    PROPOSAL = "proposal"
+    AGREEMENT = "agreement"
+    DISAGREEMENT = "disagreement"
+    ACTION = "action"
+
+
+class Consent(StrEnum):
+    """How a participant agreed to appear in summaries."""
+
+    NAMED = "named"
+    ANONYMOUS = "anonymous"
+    OFF_RECORD = "off-record"
+
+
+class Activity(StrEnum):
+    """What a phase of the agenda is for; the room screen adapts to it."""
+
+    PLENARY = "plenary"
+    BRAINSTORM = "brainstorm"
+    DISCUSSION = "discussion"
+    PURPOSE_STATEMENT = "purpose-statement"
+    TASK_RANKING = "task-ranking"
+    BREAK = "break"
+    WRAP_UP = "wrap-up"
+
+
+class LocalText(Mapping[str, str]):
+    """One text in several languages; a missing language falls back to the default one."""
+
+    __slots__ = ("_default", "_texts")
+
+    def __init__(self, texts: Mapping[str, str], default: str = DEFAULT_LANGUAGE):
+        self._texts = MappingProxyType(dict(texts))
+        self._default = default
+
+    def __getitem__(self, lang: str) -> str:
+        return self._texts[lang]
+
+    def __iter__(self):
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __repr__(self) -> str:
+        return f"LocalText({dict(self._texts)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._texts) == dict(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._texts.items())))
+
+    def get_text(self, lang: str) -> str:
+        """The text in `lang`, or in the default language when it has no translation."""
+        return self._texts.get(lang) or self._texts.get(self._default, "")
+
+    def has(self, lang: str) -> bool:
+        return bool(self._texts.get(lang))
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self._texts)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    theme: str
+    text: LocalText
+    follow_ups: tuple[LocalText, ...] = ()
+    headline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    id: str
+    title: LocalText
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A role people expect of hubs; the items of the task-ranking activity."""
+
+    id: str
+    label: LocalText
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    id: str
+    title: str
+    languages: tuple[str, ...]
+    themes: tuple[Theme, ...]
+    roles: tuple[Role, ...]
+
+    @property
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for theme in self.themes for q in theme.questions}
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    id: str
+    title: str
+    activity: Activity
+    start: dt.time
+    minutes: int
+    part: str = ""
+
+    @property
+    def end(self) -> dt.time:
+        return add_minutes(self.start, self.minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: str
+    name: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: str
+    title: str
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    timezone: str
+    languages: tuple[str, ...]
+    note: str
+    dots: int
+    phases: tuple[Phase, ...]
+    rooms: tuple[Room, ...]
+    bank: Bank
+    url: str = ""
+    organisers: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    id: int
+    name: str
+    consent: Consent
+    language: str | None = None
+    room: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    id: str
+    seq: int
+    room: str
+    question: str | None
+    kind: Kind
+    text: str
+    language: str
+    author_id: int | None
+    author: str | None
+    consent: Consent | None
+    note_taker: str | None
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = None
+    parked: bool = False
+    starred: bool = False
+    tags: tuple[str, ...] = ()
+    votes: int = 0
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+
+def add_minutes(t: dt.time, minutes: int) -> dt.time:
+    moment = dt.datetime.combine(dt.date(2000, 1, 1), t) + dt.timedelta(minutes=minutes)
+    return moment.time()
+
+
+def minutes_between(a: dt.time, b: dt.time) -> int:
+    day = dt.date(2000, 1, 1)
+    return int((dt.datetime.combine(day, b) - dt.datetime.combine(day, a)).total_seconds() // 60)

@@ -160,7 +160,9 @@ class _Reader:
         )
         return False
 
-    def claim(self, seen: dict[str, tuple[Path, int]], kind: str, value: str, path: Path, line: int):
+    def claim(
+        self, seen: dict[str, tuple[Path, int]], kind: str, value: str, path: Path, line: int
+    ):
         if value in seen:
             first_path, first_line = seen[value]
             self.error(

@@ -1,0 +1,353 @@
+"""The `hubworkshop` command. Every error reaches the user as one line, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hubworkshop import __version__
+from hubworkshop.bank import load_bank
+from hubworkshop.errors import HubworkshopError, Problem, SourceError
+from hubworkshop.locations import DB_ENV, bundled_bank, bundled_plan, default_db
+from hubworkshop.model import Consent, Kind
+from hubworkshop.plan import load_plan, read_plan
+from hubworkshop.store import Draft, Store
+from hubworkshop.text import one_line
+
+NOTE_TAKER_ENV = "HUBWORKSHOP_NOTE_TAKER"
+DEBUG_ENV = "HUBWORKSHOP_DEBUG"
+
+
+class Settings:
+    """The --db and --plan in force: given on the group, on the command, or by default."""
+
+    def __init__(self) -> None:
+        self.db: Path | None = None
+        self.plan: Path | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.db or default_db()
+
+    @property
+    def plan_path(self) -> Path:
+        return self.plan or bundled_plan()
+
+    def open_store(self) -> Store:
+        return Store.open(self.db_path, plan=lambda: read_plan(self.plan_path))
+
+
+def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db and --plan, accepted before or after the command name."""
+
+    def remember(attribute: str):
+        def callback(ctx: click.Context, _param: click.Parameter, value: Path | None):
+            if value is not None:
+                setattr(ctx.ensure_object(Settings), attribute, value)
+            return value
+
+        return callback
+
+    command = click.option(
+        "--plan",
+        type=click.Path(path_type=Path, dir_okay=False),
+        callback=remember("plan"),
+        expose_value=False,
+        is_eager=True,
+        help="Workshop plan used to create a new database (default: the bundled Hubs plan).",
+    )(command)
+    return click.option(
+        "--db",
+        type=click.Path(path_type=Path, dir_okay=False),
+        callback=remember("db"),
+        expose_value=False,
+        is_eager=True,
+        help=f"Workshop database (default: ${DB_ENV} or ./hubworkshop.db).",
+    )(command)
+
+
+def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return command(click.get_current_context().ensure_object(Settings), *args, **kwargs)
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@_store_options
+@click.option("--room", help="Open straight into this breakout room.")
+@click.version_option(__version__, prog_name="hubworkshop")
+@click.pass_context
+def cli(ctx: click.Context, room: str | None) -> None:
+    """Run a live brainstorming workshop with breakout rooms, and summarise it.
+
+    With no command, opens the workshop in the terminal app.
+    """
+    settings = ctx.ensure_object(Settings)
+    if ctx.invoked_subcommand is None:
+        store = settings.open_store()
+        if room is not None:
+            store.room(room)
+        from hubworkshop.tui.app import HubworkshopApp
+
+        HubworkshopApp(store, room=room).run()
+        store.close()
+
+
+# -- bank and plan ------------------------------------------------------------------------------
+
+
+def _report(problems: list[Problem], summary: list[str]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if errors:
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        sys.exit(1)
+    for line in summary:
+        click.echo(line)
+    click.echo(f"ok, {warnings} warning(s)")
+
+
+@cli.group()
+def bank() -> None:
+    """Check a question bank."""
+
+
+@bank.command("check")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def bank_check(directory: Path | None) -> None:
+    """Validate a question bank folder (default: the bundled Hubs bank)."""
+    directory = directory or bundled_bank()
+    result, problems = load_bank(directory)
+    summary = []
+    if result is not None:
+        summary = [
+            f"{result.id}: {result.title}",
+            f"{len(result.themes)} themes, {len(result.questions)} questions, "
+            f"{len(result.roles)} roles; languages: {', '.join(result.languages)}",
+        ]
+    _report(problems, summary)
+
+
+@cli.group()
+def plan() -> None:
+    """Check a workshop plan."""
+
+
+@plan.command("check")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@_store_options
+@_pass_settings
+def plan_check(settings: Settings, file: Path | None) -> None:
+    """Validate a workshop plan and its question bank (default: the bundled Hubs plan)."""
+    result, problems = load_plan(file or settings.plan_path)
+    summary = []
+    if result is not None:
+        minutes = sum(p.minutes for p in result.phases)
+        summary = [
+            f"{result.id}: {result.title}",
+            f"{result.date:%d %B %Y}, {result.start:%H:%M}-{result.end:%H:%M} {result.timezone}; "
+            f"{len(result.phases)} phases ({minutes} min), {len(result.rooms)} rooms, "
+            f"{sum(len(r.questions) for r in result.rooms)} room questions",
+        ]
+    _report(problems, summary)
+
+
+# -- capture ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@_store_options
+@click.option("--room", required=True, help="Breakout room id.")
+@click.option("--question", "question", help="Question id (from the bank).")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in Kind]),
+    default=Kind.IDEA.value,
+    show_default=True,
+)
+@click.option("--by", "author", help="Participant who said it (added as anonymous if new).")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
+@click.option("--lang", "language", help="Language of the text (default: the workshop's first).")
+@click.option("--note-taker", envvar=NOTE_TAKER_ENV, help=f"Who captured it (${NOTE_TAKER_ENV}).")
+@click.argument("text")
+@_pass_settings
+def add(
+    settings: Settings,
+    room: str,
+    question: str | None,
+    kind: str,
+    author: str | None,
+    tags: tuple[str, ...],
+    language: str | None,
+    note_taker: str | None,
+    text: str,
+) -> None:
+    """Store a contribution and print its id. TEXT '-' reads one contribution per line
+    from standard input, all stored in one transaction."""
+    lines = (
+        [text] if text != "-" else [line for line in sys.stdin.read().splitlines() if line.strip()]
+    )
+    drafts = [
+        Draft(
+            room=room,
+            text=line,
+            question=question,
+            kind=kind,
+            author=author,
+            tags=tags,
+            language=language,
+        )
+        for line in lines
+    ]
+    with settings.open_store() as store:
+        for contribution in store.add_contributions(drafts, note_taker=note_taker):
+            click.echo(contribution.id)
+
+
+@cli.command()
+@_store_options
+@click.argument("name")
+@click.option(
+    "--consent",
+    type=click.Choice([c.value for c in Consent]),
+    help="named: may be credited; anonymous: quoted without a name; off-record: left out.",
+)
+@click.option("--room", help="Breakout room the participant is in.")
+@click.option("--lang", "language", help="Language the participant speaks in the workshop.")
+@_pass_settings
+def participant(
+    settings: Settings, name: str, consent: str | None, room: str | None, language: str | None
+) -> None:
+    """Add a participant or change their consent, room or language."""
+    with settings.open_store() as store:
+        person = store.set_participant(name, consent, room=room, language=language, actor="cli")
+    click.echo(f"{one_line(person.name)}: {person.consent.value}")
+
+
+@cli.command("list")
+@_store_options
+@click.option("--room", help="Only this room.")
+@click.option("--question", help="Only this question.")
+@click.option("--kind", type=click.Choice([k.value for k in Kind]), help="Only this kind.")
+@click.option("--tag", help="Only contributions with this tag.")
+@click.option("--search", help="Only contributions containing every word of TEXT.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_pass_settings
+def list_(
+    settings: Settings,
+    room: str | None,
+    question: str | None,
+    kind: str | None,
+    tag: str | None,
+    search: str | None,
+    as_json: bool,
+) -> None:
+    """List contributions in the order they were captured."""
+    with settings.open_store() as store:
+        if room is not None:
+            store.room(room)
+        if question is not None:
+            store.question(question)
+        rows = store.contributions(room=room, question=question, kind=kind, tag=tag, search=search)
+    if as_json:
+        click.echo(json.dumps([_as_dict(c) for c in rows], ensure_ascii=False, indent=2))
+        return
+    for c in rows:
+        tags = " ".join(f"#{t}" for t in c.tags)
+        author = one_line(c.author) if c.author else "anonymous"
+        click.echo(
+            f"{c.short_id}  {c.room:<12} {c.question or '-':<30} {c.kind.value:<12} "
+            f"{author:<16} {one_line(c.text)}{'  ' + one_line(tags) if tags else ''}"
+        )
+
+
+def _as_dict(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "room": c.room,
+        "question": c.question,
+        "kind": c.kind.value,
+        "text": c.text,
+        "language": c.language,
+        "author": c.author,
+        "consent": c.consent.value if c.consent else None,
+        "note_taker": c.note_taker,
+        "tags": list(c.tags),
+        "votes": c.votes,
+        "starred": c.starred,
+        "parked": c.parked,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    }
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@_store_options
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--attribute",
+    is_flag=True,
+    help="Name participants whose consent is 'named' (never the others).",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
+@_pass_settings
+def export(settings: Settings, fmt: str, attribute: bool, output: Path | None) -> None:
+    """Export the whole workshop (JSON schema: docs/export-json.md)."""
+    from hubworkshop.export import FORMATS
+
+    with settings.open_store() as store:
+        text = FORMATS[fmt](store, attribute=attribute)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise HubworkshopError(f"{output}: cannot write: {error.strerror}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the command and turns every expected failure into one line (exit 2)."""
+    try:
+        cli.main(args=argv, prog_name="hubworkshop", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except SourceError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)
+    except HubworkshopError as error:
+        click.echo(f"hubworkshop: {error}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # the last line of defence: still no traceback for users
+        if os.environ.get(DEBUG_ENV):
+            raise
+        click.echo(
+            f"hubworkshop: internal error: {type(error).__name__}: {error}\n"
+            f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(70)

@@ -1,0 +1,36 @@
+"""Where the bundled Hubs workshop and the default database live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+# In a wheel the bank and plan are copied into the package (see pyproject.toml); in a
+# source checkout (and an editable install) they are at the top of the repository.
+_CANDIDATES = (_PACKAGE / "_bundled", _PACKAGE.parent.parent)
+
+DB_ENV = "HUBWORKSHOP_DB"
+DEFAULT_DB_NAME = "hubworkshop.db"
+BUNDLED_PLAN_NAME = "sessions/hubs-2021-11-27.toml"
+BUNDLED_BANK_NAME = "question_bank/hubs-2021"
+
+
+def _bundled(relative: str) -> Path:
+    for root in _CANDIDATES:
+        candidate = root / relative
+        if candidate.exists():
+            return candidate
+    return _CANDIDATES[-1] / relative
+
+
+def bundled_plan() -> Path:
+    return _bundled(BUNDLED_PLAN_NAME)
+
+
+def bundled_bank() -> Path:
+    return _bundled(BUNDLED_BANK_NAME)
+
+
+def default_db() -> Path:
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB_NAME)

@@ -1,0 +1,346 @@
+"""The workshop plan: a TOML file with the event, its agenda and its breakout rooms.
+
+The plan names its question bank by a path relative to the plan file, and its rooms name
+questions by bank id. See README, "Writing a workshop plan".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hubworkshop.bank import ID_PATTERN, load_bank
+from hubworkshop.errors import Problem, SourceError
+from hubworkshop.languages import is_language
+from hubworkshop.model import Activity, Phase, Plan, Room, add_minutes, minutes_between
+
+_WORKSHOP_KEYS = {
+    "id": str,
+    "title": str,
+    "date": dt.date,
+    "start": dt.time,
+    "end": dt.time,
+    "timezone": str,
+    "languages": list,
+    "bank": str,
+    "note": str,
+    "dots": int,
+    "url": str,
+    "organisers": str,
+}
+_WORKSHOP_REQUIRED = ("id", "title", "date", "start", "end", "bank")
+_PHASE_KEYS = {
+    "id": str,
+    "title": str,
+    "part": str,
+    "minutes": int,
+    "start": dt.time,
+    "activity": str,
+}
+_ROOM_KEYS = {"id": str, "name": str, "questions": list}
+_TYPE_NAMES = {
+    str: 'a "string"',
+    int: "a whole number",
+    list: "a list [ ... ]",
+    dt.date: "a date like 2021-11-27",
+    dt.time: "a time like 13:00:00",
+}
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+class _Lines:
+    """Finds the line of a table, key or string value in a TOML file.
+
+    tomllib keeps no positions, so this reads the text once more, line by line. It only
+    needs to be right for the plain layouts a plan uses; where it cannot tell, it points
+    at the enclosing table.
+    """
+
+    _HEADER = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+    _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+
+    def __init__(self, text: str):
+        # (table, index) -> header line; (table, index, key) -> (first line, last line)
+        self.tables: dict[tuple[str, int], int] = {}
+        self.keys: dict[tuple[str, int, str], tuple[int, int]] = {}
+        self.lines = text.splitlines()
+        counts: dict[str, int] = {}
+        table, index = "", 0
+        current: tuple[str, int, str] | None = None
+        for number, line in enumerate(self.lines, start=1):
+            header = self._HEADER.match(line)
+            key = self._KEY.match(line)
+            if header:
+                table = header[2]
+                index = counts.get(table, 0)
+                if header[1] == "[[":
+                    counts[table] = index + 1
+                self.tables[(table, index)] = number
+                current = None
+            elif key:
+                current = (table, index, key[1])
+                self.keys[current] = (number, number)
+            elif current and line.strip() and not line.lstrip().startswith("#"):
+                first, _ = self.keys[current]
+                self.keys[current] = (first, number)
+
+    def of(self, table: str, index: int = 0, key: str | None = None, value: str | None = None):
+        if key is not None and (table, index, key) in self.keys:
+            first, last = self.keys[(table, index, key)]
+            if value is not None:
+                quoted = (f'"{value}"', f"'{value}'")
+                for number in range(first, last + 1):
+                    if any(q in self.lines[number - 1] for q in quoted):
+                        return number
+            return first
+        return self.tables.get((table, index), 1)
+
+
+@dataclass
+class _Checker:
+    path: Path
+    lines: _Lines
+    problems: list[Problem]
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def table(
+        self, data: Any, name: str, index: int, schema: dict[str, type], label: str
+    ) -> dict[str, Any]:
+        """Keep the known keys of a table that have the right type; report the others."""
+        where = self.lines.of(name, index)
+        if not isinstance(data, dict):
+            self.error(where, f"{label} must be a table")
+            return {}
+        result: dict[str, Any] = {}
+        for key, value in data.items():
+            line = self.lines.of(name, index, key)
+            expected = schema.get(key)
+            if expected is None:
+                known = ", ".join(schema)
+                self.error(line, f"unknown field '{key}' in {label} (known: {known})")
+            elif not _has_type(value, expected):
+                self.error(line, f"{label}: '{key}' must be {_TYPE_NAMES[expected]}")
+            else:
+                result[key] = value
+        return result
+
+
+def _has_type(value: Any, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is dt.date:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if expected is dt.time:
+        return isinstance(value, dt.time)
+    return isinstance(value, expected)
+
+
+def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
+    """Read and check a plan and the bank it names; returns the plan (or None) and problems."""
+    path = Path(path)
+    problems: list[Problem] = []
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(path, None, f"cannot read the file: {error.strerror or error}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem(path, line, "not UTF-8 text")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_POSITION.search(message)
+        line = getattr(error, "lineno", None) or (int(found[1]) if found else None)
+        message = _TOML_POSITION.sub("", message).strip()
+        return None, [Problem(path, line, f"TOML syntax error: {message}")]
+
+    check = _Checker(path, _Lines(text), problems)
+    for key in data:
+        if key not in ("workshop", "agenda", "room"):
+            check.error(
+                check.lines.of(key),
+                f"unknown table '{key}' (a plan has [workshop], [[agenda]] and [[room]])",
+            )
+    workshop = check.table(data.get("workshop", {}), "workshop", 0, _WORKSHOP_KEYS, "[workshop]")
+    if "workshop" not in data:
+        check.error(1, "missing the [workshop] table")
+    for key in _WORKSHOP_REQUIRED:
+        if key not in workshop and "workshop" in data and key not in data["workshop"]:
+            check.error(check.lines.of("workshop"), f"[workshop] is missing '{key}'")
+
+    bank = None
+    if "bank" in workshop:
+        bank_dir = (path.parent / workshop["bank"]).resolve()
+        bank, bank_problems = load_bank(bank_dir)
+        problems.extend(bank_problems)
+        if bank is None:
+            check.error(
+                check.lines.of("workshop", 0, "bank"),
+                f"the question bank at {workshop['bank']} has errors (listed above)",
+            )
+
+    languages = tuple(workshop.get("languages", bank.languages if bank else ("en",)))
+    for code in languages:
+        line = check.lines.of("workshop", 0, "languages", str(code))
+        if not isinstance(code, str) or not is_language(code):
+            check.error(line, f"unknown language '{code}' (use ISO 639-1 codes)")
+        elif bank and code not in bank.languages:
+            check.error(line, f"language '{code}' is not in the question bank's languages")
+    dots = workshop.get("dots", 3)
+    if dots < 1:
+        check.error(check.lines.of("workshop", 0, "dots"), "'dots' must be at least 1")
+    if "start" in workshop and "end" in workshop and workshop["end"] <= workshop["start"]:
+        check.error(check.lines.of("workshop", 0, "end"), "the workshop ends before it starts")
+
+    phases = _phases(check, data.get("agenda", []), workshop)
+    rooms = _rooms(check, data.get("room", []), bank)
+
+    if any(p.severity == "error" for p in problems) or bank is None:
+        return None, problems
+    plan = Plan(
+        id=workshop["id"],
+        title=workshop["title"],
+        date=workshop["date"],
+        start=workshop["start"],
+        end=workshop["end"],
+        timezone=workshop.get("timezone", "UTC"),
+        languages=languages,
+        note=workshop.get("note", ""),
+        dots=dots,
+        phases=tuple(phases),
+        rooms=tuple(rooms),
+        bank=bank,
+        url=workshop.get("url", ""),
+        organisers=workshop.get("organisers", ""),
+    )
+    return plan, problems
+
+
+def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phase]:
+    if not isinstance(agenda, list) or not agenda:
+        check.error(1, "the plan has no [[agenda]] phases")
+        return []
+    phases: list[Phase] = []
+    seen: set[str] = set()
+    clock: dt.time | None = workshop.get("start")
+    previous: Phase | None = None
+    for index, raw in enumerate(agenda):
+        label = f"[[agenda]] #{index + 1}"
+        entry = check.table(raw, "agenda", index, _PHASE_KEYS, label)
+        where = check.lines.of("agenda", index)
+        phase_id = entry.get("id", "")
+        if not phase_id or not ID_PATTERN.fullmatch(phase_id):
+            check.error(where, f"{label} needs an 'id' of lower-case letters, digits and '-'")
+        elif phase_id in seen:
+            check.error(check.lines.of("agenda", index, "id"), f"duplicate phase id '{phase_id}'")
+        seen.add(phase_id)
+        label = f"phase '{phase_id or index + 1}'"
+        if not entry.get("title"):
+            check.error(where, f"{label} needs a 'title'")
+        try:
+            activity = Activity(entry.get("activity", "plenary"))
+        except ValueError:
+            known = ", ".join(a.value for a in Activity)
+            check.error(
+                check.lines.of("agenda", index, "activity"),
+                f"{label}: unknown activity '{entry['activity']}' (known: {known})",
+            )
+            activity = Activity.PLENARY
+        minutes = entry.get("minutes")
+        if minutes is None:
+            check.error(where, f"{label} needs 'minutes'")
+            minutes = 0
+        elif minutes <= 0:
+            check.error(
+                check.lines.of("agenda", index, "minutes"),
+                f"{label}: 'minutes' must be positive, not {minutes}",
+            )
+        start = entry.get("start", clock)
+        if start is None:
+            continue
+        if clock is not None and start < clock and previous is not None:
+            check.error(
+                check.lines.of("agenda", index, "start"),
+                f"{label} starts at {start:%H:%M}, overlapping phase '{previous.id}' "
+                f"(until {clock:%H:%M})",
+            )
+        elif "start" in workshop and start < workshop["start"]:
+            check.error(
+                check.lines.of("agenda", index, "start"),
+                f"{label} starts at {start:%H:%M}, before the workshop ({workshop['start']:%H:%M})",
+            )
+        phase = Phase(
+            id=phase_id,
+            title=entry.get("title", ""),
+            activity=activity,
+            start=start,
+            minutes=max(minutes, 0),
+            part=entry.get("part", ""),
+        )
+        end = workshop.get("end")
+        if end is not None and minutes > 0 and minutes_between(start, end) < minutes:
+            check.error(
+                check.lines.of("agenda", index, "minutes"),
+                f"{label} runs until {add_minutes(start, minutes):%H:%M}, "
+                f"past the end of the workshop ({end:%H:%M})",
+            )
+        phases.append(phase)
+        previous = phase
+        clock = phase.end
+    return phases
+
+
+def _rooms(check: _Checker, rooms: Any, bank) -> list[Room]:
+    if not isinstance(rooms, list) or not rooms:
+        check.error(1, "the plan has no [[room]] tables")
+        return []
+    result: list[Room] = []
+    seen: set[str] = set()
+    known = bank.questions if bank else None
+    for index, raw in enumerate(rooms):
+        label = f"[[room]] #{index + 1}"
+        entry = check.table(raw, "room", index, _ROOM_KEYS, label)
+        where = check.lines.of("room", index)
+        room_id = entry.get("id", "")
+        if not room_id or not ID_PATTERN.fullmatch(room_id):
+            check.error(where, f"{label} needs an 'id' of lower-case letters, digits and '-'")
+        elif room_id in seen:
+            check.error(check.lines.of("room", index, "id"), f"duplicate room id '{room_id}'")
+        seen.add(room_id)
+        label = f"room '{room_id or index + 1}'"
+        questions = entry.get("questions", [])
+        if not questions:
+            check.error(where, f"{label} has no questions")
+        for qid in questions:
+            line = check.lines.of("room", index, "questions", str(qid))
+            if not isinstance(qid, str):
+                check.error(line, f"{label}: question ids are strings, not {qid!r}")
+            elif known is not None and qid not in known:
+                check.error(line, f"{label}: unknown question id '{qid}'")
+        if len(set(map(str, questions))) != len(questions):
+            check.error(
+                check.lines.of("room", index, "questions"), f"{label} lists a question twice"
+            )
+        result.append(
+            Room(
+                id=room_id, name=entry.get("name") or room_id, questions=tuple(map(str, questions))
+            )
+        )
+    return result
+
+
+def read_plan(path: Path) -> Plan:
+    """Read a plan or raise SourceError listing every error with its file and line."""
+    plan, problems = load_plan(path)
+    if plan is None:
+        raise SourceError(problems)
+    return plan

@@ -1,0 +1,1049 @@
+"""The workshop database: one SQLite file (WAL) shared by every terminal of a workshop.
+
+Rules this module keeps:
+
+* Every write is one explicit `BEGIN IMMEDIATE` transaction, and a write method returns
+  only after `COMMIT`. (sqlite-utils' `db.atomic()` opens a *deferred* transaction, which
+  under several writer processes fails with "database is locked" instead of waiting.)
+* One connection per `Store`, usable from any thread (`check_same_thread=False`), every
+  use serialised by a lock. Several processes each open their own `Store`.
+* The database keeps a snapshot of the plan and question bank it was created from, so a
+  later edit of the bank never rewrites what a workshop discussed.
+* Every change is written to the append-only `events` table in the same transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from hubworkshop.errors import HubworkshopError, NotFoundError, StoreError
+from hubworkshop.model import (
+    Activity,
+    Consent,
+    Contribution,
+    Kind,
+    LocalText,
+    Participant,
+    Phase,
+    Plan,
+    Question,
+    Role,
+    Room,
+    Theme,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 30.0
+
+MIGRATIONS = Migrations("hubworkshop")
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: Database) -> None:
+    for statement in _INITIAL_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    # Trigram FTS: substring search in any script (CJK has no spaces between words).
+    db["contributions"].enable_fts(["text"], create_triggers=True, tokenize="trigram")
+
+
+_KINDS = ", ".join(f"'{k.value}'" for k in Kind)
+_CONSENTS = ", ".join(f"'{c.value}'" for c in Consent)
+_INITIAL_SCHEMA = f"""
+CREATE TABLE workshop (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    date TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    note TEXT NOT NULL,
+    dots INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    organisers TEXT NOT NULL,
+    bank_id TEXT NOT NULL,
+    bank_title TEXT NOT NULL,
+    bank_languages TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE phases (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    part TEXT NOT NULL,
+    title TEXT NOT NULL,
+    activity TEXT NOT NULL,
+    start TEXT NOT NULL,
+    minutes INTEGER NOT NULL
+) STRICT;
+CREATE TABLE rooms (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL
+) STRICT;
+CREATE TABLE themes (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL
+) STRICT;
+CREATE TABLE questions (
+    id TEXT PRIMARY KEY,
+    theme TEXT NOT NULL REFERENCES themes(id),
+    position INTEGER NOT NULL,
+    headline INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    follow_ups TEXT NOT NULL
+) STRICT;
+CREATE TABLE room_questions (
+    room TEXT NOT NULL REFERENCES rooms(id),
+    question TEXT NOT NULL REFERENCES questions(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (room, question)
+) STRICT;
+CREATE TABLE roles (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    label TEXT NOT NULL
+) STRICT;
+CREATE TABLE participants (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    consent TEXT NOT NULL CHECK (consent IN ({_CONSENTS})),
+    language TEXT,
+    room TEXT REFERENCES rooms(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE contributions (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    room TEXT NOT NULL REFERENCES rooms(id),
+    question TEXT REFERENCES questions(id),
+    kind TEXT NOT NULL CHECK (kind IN ({_KINDS})),
+    text TEXT NOT NULL,
+    language TEXT NOT NULL,
+    author INTEGER REFERENCES participants(id),
+    note_taker TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT,
+    parked INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX contributions_room ON contributions (room, seq);
+CREATE INDEX contributions_question ON contributions (question, seq);
+CREATE TABLE contribution_tags (
+    contribution TEXT NOT NULL REFERENCES contributions(id),
+    tag TEXT NOT NULL,
+    PRIMARY KEY (contribution, tag)
+) STRICT;
+CREATE INDEX contribution_tags_tag ON contribution_tags (tag);
+CREATE TABLE votes (
+    id INTEGER PRIMARY KEY,
+    contribution TEXT NOT NULL REFERENCES contributions(id),
+    participant INTEGER REFERENCES participants(id),
+    dots INTEGER NOT NULL DEFAULT 1,
+    note_taker TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX votes_contribution ON votes (contribution);
+CREATE TABLE rankings (
+    id INTEGER PRIMARY KEY,
+    room TEXT NOT NULL REFERENCES rooms(id),
+    participant INTEGER REFERENCES participants(id),
+    role TEXT NOT NULL REFERENCES roles(id),
+    position INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE purpose_statements (
+    id INTEGER PRIMARY KEY,
+    room TEXT NOT NULL REFERENCES rooms(id),
+    text TEXT NOT NULL,
+    author TEXT,
+    final INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT,
+    room TEXT,
+    action TEXT NOT NULL,
+    subject TEXT,
+    data TEXT NOT NULL DEFAULT '{{}}'
+) STRICT;
+CREATE INDEX events_room ON events (room, seq)
+"""
+
+SCHEMA_VERSION = len(MIGRATIONS._migrations)
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with milliseconds, e.g. 2021-11-27T13:05:00.000Z."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class InputError(HubworkshopError):
+    """A value a user typed cannot be stored as it is (empty text, unknown kind...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A contribution as a note-taker typed it, before it is stored."""
+
+    room: str
+    text: str
+    question: str | None = None
+    kind: Kind | str = Kind.IDEA
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    language: str | None = None
+    parked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    at: str
+    actor: str | None
+    room: str | None
+    action: str
+    subject: str | None
+    data: dict[str, Any]
+
+
+class Store:
+    """A workshop database. Open it with `Store.open(path, plan=...)`."""
+
+    def __init__(self, db: Database, path: Path, clock: Callable[[], str] = utc_now):
+        self.db = db
+        self.path = path
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._workshop: dict[str, Any] | None = None
+        self._rooms: dict[str, Room] | None = None
+        self._questions: dict[str, Question] | None = None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        plan: Plan | Callable[[], Plan] | None = None,
+        *,
+        clock: Callable[[], str] = utc_now,
+    ) -> Store:
+        """Open (or create from `plan`) a workshop database.
+
+        `plan` may be a callable, so it is only read when the database is new. Raises
+        StoreError, with a message for the user, for anything that is not a usable
+        hubworkshop database; in that case the file is left exactly as it was.
+        """
+        path = Path(path)
+        _refuse_foreign_file(path)
+        created = _create_private_file(path)
+        try:
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: cannot open the database: {error}") from None
+        store = cls(Database(conn, execute_plugins=False), path, clock)
+        try:
+            store._check_version()
+            store._configure()
+            store._migrate_and_seed(plan)
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise StoreError(f"{path}: {_explain(error)}") from None
+        except BaseException:
+            conn.close()
+            if created and path.stat().st_size == 0:
+                path.unlink(missing_ok=True)
+            raise
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_version(self) -> None:
+        """Read-only checks, before anything (even WAL mode) touches the file."""
+        tables = {r["name"] for r in self.db.query("SELECT name FROM sqlite_master")}
+        user_version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if user_version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: this database was written by a newer hubworkshop "
+                f"(schema {user_version}; this version knows up to {SCHEMA_VERSION}). "
+                "Upgrade hubworkshop to open it; the file was not changed."
+            )
+        if tables and Migrations.migrations_table not in tables:
+            raise StoreError(
+                f"{self.path}: this is an SQLite database, but not a hubworkshop one; "
+                "the file was not changed. Give another path with --db."
+            )
+        known = {m.name for m in MIGRATIONS._migrations}
+        unknown = [m.name for m in MIGRATIONS.applied(self.db) if m.name not in known]
+        if unknown:
+            raise StoreError(
+                f"{self.path}: this database was written by a newer hubworkshop "
+                f"(it has migration {unknown[0]!r}). Upgrade hubworkshop to open it; "
+                "the file was not changed."
+            )
+
+    def _configure(self) -> None:
+        mode = self.db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise StoreError(f"{self.path}: cannot switch the database to WAL mode ({mode})")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+
+    def _migrate_and_seed(self, plan: Plan | Callable[[], Plan] | None) -> None:
+        with self.write() as db:
+            if MIGRATIONS.pending(db):
+                MIGRATIONS.apply(db)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if db["workshop"].count == 0:
+                if plan is None:
+                    raise StoreError(f"{self.path}: the database is empty and no plan was given")
+                self._seed(plan() if callable(plan) else plan)
+
+    def _seed(self, plan: Plan) -> None:
+        """Copy the plan and its whole question bank into a new database."""
+        db = self.db
+        bank = plan.bank
+        now = self.clock()
+        db["workshop"].insert(
+            {
+                "id": plan.id,
+                "title": plan.title,
+                "date": plan.date.isoformat(),
+                "start": f"{plan.start:%H:%M}",
+                "end": f"{plan.end:%H:%M}",
+                "timezone": plan.timezone,
+                "languages": json.dumps(list(plan.languages)),
+                "note": plan.note,
+                "dots": plan.dots,
+                "url": plan.url,
+                "organisers": plan.organisers,
+                "bank_id": bank.id,
+                "bank_title": bank.title,
+                "bank_languages": json.dumps(list(bank.languages)),
+                "created_at": now,
+            }
+        )
+        db["phases"].insert_all(
+            {
+                "id": p.id,
+                "position": i,
+                "part": p.part,
+                "title": p.title,
+                "activity": p.activity.value,
+                "start": f"{p.start:%H:%M}",
+                "minutes": p.minutes,
+            }
+            for i, p in enumerate(plan.phases)
+        )
+        db["themes"].insert_all(
+            {"id": t.id, "position": i, "title": _dumps(t.title)} for i, t in enumerate(bank.themes)
+        )
+        db["questions"].insert_all(
+            {
+                "id": q.id,
+                "theme": t.id,
+                "position": i,
+                "headline": int(q.headline),
+                "text": _dumps(q.text),
+                "follow_ups": json.dumps([f.as_dict() for f in q.follow_ups], ensure_ascii=False),
+            }
+            for t in bank.themes
+            for i, q in enumerate(t.questions)
+        )
+        db["roles"].insert_all(
+            {"id": r.id, "position": i, "label": _dumps(r.label)} for i, r in enumerate(bank.roles)
+        )
+        db["rooms"].insert_all(
+            {"id": r.id, "position": i, "name": r.name} for i, r in enumerate(plan.rooms)
+        )
+        db["room_questions"].insert_all(
+            {"room": r.id, "question": q, "position": i}
+            for r in plan.rooms
+            for i, q in enumerate(r.questions)
+        )
+        self._log("workshop.create", subject=plan.id, data={"bank": bank.id})
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit."""
+        with self._lock:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"{self.path}: {_explain(error)}") from None
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except sqlite3.Error as error:
+                self.db.rollback()
+                raise StoreError(f"{self.path}: {_explain(error)}") from None
+            except BaseException:
+                self.db.rollback()
+                raise
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Database]:
+        """Reads share the connection, so they take the lock too."""
+        with self._lock:
+            try:
+                yield self.db
+            except sqlite3.Error as error:
+                raise StoreError(f"{self.path}: {_explain(error)}") from None
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits; microseconds to ask. Poll it."""
+        with self.read() as db:
+            return db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _log(
+        self,
+        action: str,
+        *,
+        subject: str | None = None,
+        room: str | None = None,
+        actor: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO events (at, actor, room, action, subject, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                self.clock(),
+                actor,
+                room,
+                action,
+                subject,
+                json.dumps(data or {}, ensure_ascii=False),
+            ),
+        )
+
+    # -- the workshop as planned -------------------------------------------------------------
+
+    def workshop(self) -> dict[str, Any]:
+        """The workshop row (a copy). It never changes after creation, so this is cached."""
+        if self._workshop is None:
+            with self.read() as db:
+                row = next(db.query("SELECT * FROM workshop"))
+            row["languages"] = json.loads(row["languages"])
+            row["bank_languages"] = json.loads(row["bank_languages"])
+            self._workshop = row
+        return dict(self._workshop)
+
+    def phases(self) -> list[Phase]:
+        with self.read() as db:
+            rows = list(db.query("SELECT * FROM phases ORDER BY position"))
+        return [
+            Phase(
+                id=r["id"],
+                title=r["title"],
+                activity=Activity(r["activity"]),
+                start=dt.time.fromisoformat(r["start"]),
+                minutes=r["minutes"],
+                part=r["part"],
+            )
+            for r in rows
+        ]
+
+    def rooms(self) -> dict[str, Room]:
+        """Rooms by id, in plan order. They never change after creation, so this is cached."""
+        if self._rooms is None:
+            with self.read() as db:
+                rooms = list(db.query("SELECT id, name FROM rooms ORDER BY position"))
+                links = list(
+                    db.query("SELECT room, question FROM room_questions ORDER BY position")
+                )
+            self._rooms = {
+                r["id"]: Room(
+                    r["id"], r["name"], tuple(q["question"] for q in links if q["room"] == r["id"])
+                )
+                for r in rooms
+            }
+        return self._rooms
+
+    def room(self, room_id: str) -> Room:
+        try:
+            return self.rooms()[room_id]
+        except KeyError:
+            known = ", ".join(self.rooms())
+            raise NotFoundError(f"unknown room '{room_id}' (rooms: {known})") from None
+
+    def questions(self) -> dict[str, Question]:
+        """Every question of the bank snapshot, by id, in bank order."""
+        if self._questions is None:
+            default = self.workshop()["bank_languages"][0]
+            with self.read() as db:
+                rows = list(
+                    db.query(
+                        "SELECT q.* FROM questions q JOIN themes t ON t.id = q.theme "
+                        "ORDER BY t.position, q.position"
+                    )
+                )
+            self._questions = {
+                r["id"]: Question(
+                    id=r["id"],
+                    theme=r["theme"],
+                    text=LocalText(json.loads(r["text"]), default),
+                    follow_ups=tuple(LocalText(f, default) for f in json.loads(r["follow_ups"])),
+                    headline=bool(r["headline"]),
+                )
+                for r in rows
+            }
+        return self._questions
+
+    def question(self, question_id: str) -> Question:
+        try:
+            return self.questions()[question_id]
+        except KeyError:
+            raise NotFoundError(f"unknown question id '{question_id}'") from None
+
+    def themes(self) -> list[Theme]:
+        default = self.workshop()["bank_languages"][0]
+        with self.read() as db:
+            rows = list(db.query("SELECT * FROM themes ORDER BY position"))
+        questions = self.questions().values()
+        return [
+            Theme(
+                r["id"],
+                LocalText(json.loads(r["title"]), default),
+                tuple(q for q in questions if q.theme == r["id"]),
+            )
+            for r in rows
+        ]
+
+    def roles(self) -> list[Role]:
+        default = self.workshop()["bank_languages"][0]
+        with self.read() as db:
+            rows = list(db.query("SELECT * FROM roles ORDER BY position"))
+        return [Role(r["id"], LocalText(json.loads(r["label"]), default)) for r in rows]
+
+    # -- participants ------------------------------------------------------------------------
+
+    def participants(self, room: str | None = None) -> list[Participant]:
+        sql = "SELECT * FROM participants"
+        params: list[Any] = []
+        if room is not None:
+            sql += " WHERE room = ?"
+            params.append(room)
+        with self.read() as db:
+            rows = list(db.query(sql + " ORDER BY name COLLATE NOCASE, id", params))
+        return [_participant(r) for r in rows]
+
+    def set_participant(
+        self,
+        name: str,
+        consent: Consent | str | None = None,
+        *,
+        language: str | None = None,
+        room: str | None = None,
+        actor: str | None = None,
+    ) -> Participant:
+        """Add a participant, or update their consent, language or room. Logs every change."""
+        name = _clean_name(name)
+        consent = _enum(Consent, consent, "consent") if consent is not None else None
+        if room is not None:
+            self.room(room)
+        with self.write() as db:
+            row = _first(db.query("SELECT * FROM participants WHERE name = ?", [name]))
+            now = self.clock()
+            if row is None:
+                values = {
+                    "name": name,
+                    "consent": (consent or Consent.ANONYMOUS).value,
+                    "language": language,
+                    "room": room,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                pid = db["participants"].insert(values).last_pk
+                self._log("participant.add", subject=str(pid), room=room, actor=actor, data=values)
+            else:
+                pid = row["id"]
+                changes = {
+                    key: value
+                    for key, value in (
+                        ("consent", consent.value if consent else None),
+                        ("language", language),
+                        ("room", room),
+                    )
+                    if value is not None and row[key] != value
+                }
+                if changes:
+                    db["participants"].update(pid, {**changes, "updated_at": now})
+                    before = {key: row[key] for key in changes}
+                    self._log(
+                        "participant.update",
+                        subject=str(pid),
+                        room=room or row["room"],
+                        actor=actor,
+                        data={"before": before, "after": changes},
+                    )
+            return _participant(next(db.query("SELECT * FROM participants WHERE id = ?", [pid])))
+
+    def _participant_id(self, name: str, room: str | None, actor: str | None) -> int:
+        """Inside a write: the id of a participant, added as anonymous if new."""
+        name = _clean_name(name)
+        row = _first(self.db.query("SELECT id FROM participants WHERE name = ?", [name]))
+        if row is not None:
+            return row["id"]
+        now = self.clock()
+        values = {
+            "name": name,
+            "consent": Consent.ANONYMOUS.value,
+            "language": None,
+            "room": room,
+            "created_at": now,
+            "updated_at": now,
+        }
+        pid = self.db["participants"].insert(values).last_pk
+        self._log("participant.add", subject=str(pid), room=room, actor=actor, data=values)
+        return pid
+
+    # -- contributions -----------------------------------------------------------------------
+
+    def add_contribution(self, draft: Draft, *, note_taker: str | None = None) -> Contribution:
+        return self.add_contributions([draft], note_taker=note_taker)[0]
+
+    def add_contributions(
+        self, drafts: Sequence[Draft], *, note_taker: str | None = None
+    ) -> list[Contribution]:
+        """Store contributions in one transaction; returns them once committed."""
+        default_language = self.workshop()["languages"][0]
+        rows = [self._validated(d, default_language) for d in drafts]
+        ids: list[str] = []
+        with self.write() as db:
+            for draft, row in zip(drafts, rows, strict=True):
+                if draft.author:
+                    row["author"] = self._participant_id(draft.author, draft.room, note_taker)
+                row["note_taker"] = note_taker
+                row["created_at"] = row["updated_at"] = self.clock()
+                db["contributions"].insert(row)
+                tags = _clean_tags(draft.tags)
+                db["contribution_tags"].insert_all(
+                    {"contribution": row["id"], "tag": tag} for tag in tags
+                )
+                self._log(
+                    "contribution.add",
+                    subject=row["id"],
+                    room=row["room"],
+                    actor=note_taker,
+                    data={"kind": row["kind"], "question": row["question"], "tags": tags},
+                )
+                ids.append(row["id"])
+        return self.contributions_by_id(ids)
+
+    def _validated(self, draft: Draft, default_language: str) -> dict[str, Any]:
+        self.room(draft.room)
+        if draft.question is not None:
+            self.question(draft.question)
+        return {
+            "id": str(uuid.uuid4()),
+            "room": draft.room,
+            "question": draft.question,
+            "kind": _enum(Kind, draft.kind, "kind").value,
+            "text": _clean_text(draft.text),
+            "language": draft.language or default_language,
+            "author": None,
+            "parked": int(draft.parked),
+        }
+
+    def contributions(
+        self,
+        *,
+        room: str | None = None,
+        question: str | None = None,
+        kind: Kind | str | None = None,
+        tag: str | None = None,
+        search: str | None = None,
+        include_deleted: bool = False,
+        after_seq: int = 0,
+        limit: int | None = None,
+    ) -> list[Contribution]:
+        """Contributions in the order they were captured, filtered as asked."""
+        where, params = ["c.seq > ?"], [after_seq]
+        if room is not None:
+            where.append("c.room = ?")
+            params.append(room)
+        if question is not None:
+            where.append("c.question = ?")
+            params.append(question)
+        if kind is not None:
+            where.append("c.kind = ?")
+            params.append(_enum(Kind, kind, "kind").value)
+        if tag is not None:
+            where.append("c.id IN (SELECT contribution FROM contribution_tags WHERE tag = ?)")
+            params.append(tag.lstrip("#"))
+        if not include_deleted:
+            where.append("c.deleted_at IS NULL")
+        if search:
+            clause, search_params = _search_clause(search)
+            where.append(clause)
+            params.extend(search_params)
+        sql = f"{_CONTRIBUTION_SELECT} WHERE {' AND '.join(where)} ORDER BY c.seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self.read() as db:
+            return [_contribution(r) for r in db.query(sql, params)]
+
+    def contributions_by_id(self, ids: Iterable[str]) -> list[Contribution]:
+        ids = list(ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        with self.read() as db:
+            rows = {
+                r["id"]: _contribution(r)
+                for r in db.query(f"{_CONTRIBUTION_SELECT} WHERE c.id IN ({marks})", ids)
+            }
+        return [rows[i] for i in ids if i in rows]
+
+    def contribution(self, contribution_id: str) -> Contribution:
+        """One contribution by its id, or by an unambiguous prefix of it (the short id)."""
+        with self.read() as db:
+            rows = list(
+                db.query(
+                    f"{_CONTRIBUTION_SELECT} WHERE c.id = ? OR c.id LIKE ? LIMIT 2",
+                    [contribution_id, contribution_id.replace("%", "").replace("_", "") + "%"],
+                )
+            )
+        exact = [r for r in rows if r["id"] == contribution_id]
+        if exact or len(rows) == 1:
+            return _contribution((exact or rows)[0])
+        if rows:
+            raise NotFoundError(f"contribution id '{contribution_id}' is ambiguous")
+        raise NotFoundError(f"unknown contribution '{contribution_id}'")
+
+    def count_contributions(self, *, room: str | None = None) -> int:
+        sql = "SELECT count(*) FROM contributions WHERE deleted_at IS NULL"
+        params: list[Any] = []
+        if room is not None:
+            sql += " AND room = ?"
+            params.append(room)
+        with self.read() as db:
+            return db.execute(sql, params).fetchone()[0]
+
+    def update_contribution(
+        self,
+        contribution_id: str,
+        *,
+        text: str | None = None,
+        kind: Kind | str | None = None,
+        question: str | None = None,
+        starred: bool | None = None,
+        parked: bool | None = None,
+        actor: str | None = None,
+    ) -> Contribution:
+        """Change a contribution; the event log keeps what it was before."""
+        current = self.contribution(contribution_id)
+        changes: dict[str, Any] = {}
+        if text is not None and _clean_text(text) != current.text:
+            changes["text"] = _clean_text(text)
+        if kind is not None and _enum(Kind, kind, "kind") != current.kind:
+            changes["kind"] = _enum(Kind, kind, "kind").value
+        if question is not None and question != current.question:
+            self.question(question)
+            changes["question"] = question
+        if starred is not None and starred != current.starred:
+            changes["starred"] = int(starred)
+        if parked is not None and parked != current.parked:
+            changes["parked"] = int(parked)
+        if not changes:
+            return current
+        before = {key: _plain(getattr(current, key)) for key in changes}
+        with self.write() as db:
+            db["contributions"].update(current.seq, {**changes, "updated_at": self.clock()})
+            self._log(
+                "contribution.edit",
+                subject=current.id,
+                room=current.room,
+                actor=actor,
+                data={"before": before, "after": changes},
+            )
+        return self.contribution(current.id)
+
+    def delete_contribution(self, contribution_id: str, *, actor: str | None = None) -> None:
+        """Soft delete: the row stays (and can be restored); lists and exports skip it."""
+        current = self.contribution(contribution_id)
+        with self.write() as db:
+            now = self.clock()
+            db.execute(
+                "UPDATE contributions SET deleted_at = ?, updated_at = ? "
+                "WHERE id = ? AND deleted_at IS NULL",
+                [now, now, current.id],
+            )
+            self._log("contribution.delete", subject=current.id, room=current.room, actor=actor)
+
+    def restore_contribution(self, contribution_id: str, *, actor: str | None = None) -> None:
+        current = self.contribution(contribution_id)
+        with self.write() as db:
+            db.execute(
+                "UPDATE contributions SET deleted_at = NULL, updated_at = ? WHERE id = ?",
+                [self.clock(), current.id],
+            )
+            self._log("contribution.restore", subject=current.id, room=current.room, actor=actor)
+
+    def set_tags(
+        self, contribution_id: str, tags: Iterable[str], *, actor: str | None = None
+    ) -> Contribution:
+        current = self.contribution(contribution_id)
+        tags = _clean_tags(tags)
+        with self.write() as db:
+            db.execute("DELETE FROM contribution_tags WHERE contribution = ?", [current.id])
+            db["contribution_tags"].insert_all({"contribution": current.id, "tag": t} for t in tags)
+            db.execute(
+                "UPDATE contributions SET updated_at = ? WHERE id = ?", [self.clock(), current.id]
+            )
+            self._log(
+                "contribution.tag",
+                subject=current.id,
+                room=current.room,
+                actor=actor,
+                data={"before": list(current.tags), "after": tags},
+            )
+        return self.contribution(current.id)
+
+    # -- votes -------------------------------------------------------------------------------
+
+    def add_vote(
+        self,
+        contribution_id: str,
+        *,
+        participant: str | None = None,
+        dots: int = 1,
+        note_taker: str | None = None,
+    ) -> None:
+        current = self.contribution(contribution_id)
+        if dots < 1:
+            raise InputError("a vote has at least one dot")
+        with self.write() as db:
+            pid = (
+                self._participant_id(participant, current.room, note_taker) if participant else None
+            )
+            db["votes"].insert(
+                {
+                    "contribution": current.id,
+                    "participant": pid,
+                    "dots": dots,
+                    "note_taker": note_taker,
+                    "created_at": self.clock(),
+                }
+            )
+            self._log(
+                "vote.add",
+                subject=current.id,
+                room=current.room,
+                actor=note_taker,
+                data={"participant": pid, "dots": dots},
+            )
+
+    # -- the event log -----------------------------------------------------------------------
+
+    def events(self, *, room: str | None = None, after_seq: int = 0) -> list[Event]:
+        sql = "SELECT * FROM events WHERE seq > ?"
+        params: list[Any] = [after_seq]
+        if room is not None:
+            sql += " AND room = ?"
+            params.append(room)
+        with self.read() as db:
+            rows = list(db.query(sql + " ORDER BY seq", params))
+        return [Event(**{**r, "data": json.loads(r["data"])}) for r in rows]
+
+    def integrity_check(self) -> str:
+        with self.read() as db:
+            return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+_CONTRIBUTION_SELECT = """
+SELECT c.*, p.name AS author_name, p.consent AS author_consent,
+    (SELECT json_group_array(tag) FROM
+        (SELECT tag FROM contribution_tags t WHERE t.contribution = c.id ORDER BY tag)) AS tags,
+    (SELECT coalesce(sum(dots), 0) FROM votes v WHERE v.contribution = c.id) AS votes
+FROM contributions c LEFT JOIN participants p ON p.id = c.author
+"""
+
+
+def _contribution(row: dict[str, Any]) -> Contribution:
+    return Contribution(
+        id=row["id"],
+        seq=row["seq"],
+        room=row["room"],
+        question=row["question"],
+        kind=Kind(row["kind"]),
+        text=row["text"],
+        language=row["language"],
+        author_id=row["author"],
+        author=row["author_name"],
+        consent=Consent(row["author_consent"]) if row["author_consent"] else None,
+        note_taker=row["note_taker"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted_at=row["deleted_at"],
+        parked=bool(row["parked"]),
+        starred=bool(row["starred"]),
+        tags=tuple(json.loads(row["tags"])),
+        votes=row["votes"],
+    )
+
+
+def _participant(row: dict[str, Any]) -> Participant:
+    return Participant(
+        id=row["id"],
+        name=row["name"],
+        consent=Consent(row["consent"]),
+        language=row["language"],
+        room=row["room"],
+    )
+
+
+def _search_clause(search: str) -> tuple[str, list[Any]]:
+    """Every word must occur, as a substring, case-insensitively, in any script.
+
+    The trigram index answers words of three characters or more; shorter words (and CJK
+    pairs) fall back to LIKE on the candidate rows.
+    """
+    terms = search.split()
+    long_terms = [t for t in terms if len(t) >= 3]
+    short_terms = [t for t in terms if len(t) < 3]
+    clauses: list[str] = []
+    params: list[Any] = []
+    if long_terms:
+        query = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        clauses.append(
+            "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)"
+        )
+        params.append(query)
+    for term in short_terms:
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append("c.text LIKE ? ESCAPE '\\'")
+        params.append(f"%{escaped}%")
+    return " AND ".join(clauses) or "1", params
+
+
+def _clean_text(text: str) -> str:
+    """Contribution text is kept exactly as typed, but must be non-blank, encodable text."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("a contribution needs some text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("the text holds invalid characters (unpaired surrogates)") from None
+    return text
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(str(name).split())
+    if not name:
+        raise InputError("a participant needs a name")
+    _clean_text(name)
+    return name
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = str(tag).strip().lstrip("#")
+        if not tag:
+            continue
+        if any(ch.isspace() or ord(ch) < 32 for ch in tag):
+            raise InputError(f"a tag is one word: {tag!r}")
+        _clean_text(tag)
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return sorted(cleaned)
+
+
+def _enum(enum_type: Any, value: Any, what: str) -> Any:
+    try:
+        return enum_type(value)
+    except ValueError:
+        known = ", ".join(member.value for member in enum_type)
+        raise InputError(f"unknown {what} '{value}' (one of: {known})") from None
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Kind | Consent) else value
+
+
+def _dumps(text: LocalText) -> str:
+    return json.dumps(text.as_dict(), ensure_ascii=False)
+
+
+def _first(rows: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    return next(iter(rows), None)
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Refuse anything that exists but is not an SQLite file, before SQLite opens it."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise StoreError(f"{path}: the folder {path.parent} does not exist")
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the database: {error.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(f"{path}: not an SQLite database; the file was not changed")
+
+
+def _create_private_file(path: Path) -> bool:
+    """Create a new database file readable by its owner only; False if it already existed."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+    os.close(fd)
+    return True
+
+
+def _explain(error: sqlite3.Error) -> str:
+    message = str(error)
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"the database stayed locked by another program for {BUSY_TIMEOUT_SECONDS:.0f} s "
+            f"({message}); nothing was saved, try again"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the database is read-only; nothing was saved"
+    if "full" in lowered:
+        return "the disk is full; nothing was saved"
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return f"the database file is damaged ({message}); the file was not changed"
+    return f"database error: {message}"

@@ -86,8 +86,11 @@ class _Reader:
 
     def fields(
         self, paragraph: SyntaxTreeNode, path: Path, extra_keys: frozenset[str] = frozenset()
-    ) -> _Fields:
-        """Split a paragraph into `key: value` fields; keys are languages or `extra_keys`."""
+    ) -> _Fields | None:
+        """Split a paragraph into `key: value` fields; keys are languages or `extra_keys`.
+
+        Returns None (after reporting it) when the paragraph is not made of fields at all.
+        """
         inline = paragraph.children[0]
         start = paragraph.map[0] if paragraph.map else 0
         result = _Fields(first_line=start + 1)
@@ -118,7 +121,7 @@ class _Reader:
             elif key is not None and current is None:
                 expected = ", ".join(sorted(extra_keys)) or "a language code"
                 self.error(path, line_no, f"unknown field '{key}:' (expected {expected})")
-                return result
+                return None
             elif current is not None:
                 joined = f"{result.values[current]} {line}".strip()
                 result.values[current] = joined
@@ -129,7 +132,7 @@ class _Reader:
                     "expected 'lang: text' lines here (for example 'en: ...'); "
                     "write notes as <!-- comments -->",
                 )
-                return result
+                return None
         return result
 
     def local_text(self, fields: _Fields, path: Path, what: str) -> LocalText | None:
@@ -206,7 +209,7 @@ class _Reader:
                         "'# bank-id' and then '## roles'",
                     )
             elif node.type == "paragraph" and section == "bank" and not title:
-                fields = self.fields(node, path, frozenset({"title", "languages"}))
+                fields = self.fields(node, path, frozenset({"title", "languages"})) or _Fields()
                 title = fields.values.get("title", "")
                 if not title:
                     self.error(path, line, "missing 'title:' line")
@@ -245,6 +248,8 @@ class _Reader:
             self.error(path, line, "a role is one list item of 'id:' and 'lang:' lines")
             return None
         fields = self.fields(paragraphs[0], path, frozenset({"id"}))
+        if fields is None:
+            return None
         role_id = fields.values.get("id", "")
         if not role_id:
             self.error(path, line, "role without an 'id:' line")
@@ -307,6 +312,8 @@ class _Reader:
                     )
             elif node.type == "paragraph" and theme_id is not None:
                 fields = self.fields(node, path)
+                if fields is None:
+                    continue
                 if not questions:
                     if not has_title:
                         has_title = True
@@ -362,6 +369,8 @@ class _Reader:
             self.error(path, line, "a follow-up is one list item of 'lang: text' lines")
             return None
         fields = self.fields(item.children[0], path)
+        if fields is None:
+            return None
         return self.local_text(fields, path, f"follow-up of '{question_id}'")
 
 
@@ -408,9 +417,10 @@ def load_bank(directory: Path) -> tuple[Bank | None, list[Problem]]:
         reader.error(directory, None, "not a folder: a question bank is a folder of .md files")
         return None, reader.problems
     header = reader.read_bank_file()
-    theme_files = sorted(
-        p for p in directory.glob("*.md") if p.name.lower() not in _NOT_THEMES and p.is_file()
-    )
+    if header is None or any(p.severity == "error" for p in reader.problems):
+        # Without a valid bank.md the languages are unknown: theme errors would be noise.
+        return None, reader.problems
+    theme_files = sorted(p for p in directory.glob("*.md") if p.name.lower() not in _NOT_THEMES)
     if not theme_files:
         reader.error(directory, None, "no theme files (*.md besides bank.md)")
     themes = [reader.read_theme(path) for path in theme_files]

@@ -60,6 +60,35 @@ def _initial(db: Database) -> None:
     db["contributions"].enable_fts(["text"], create_triggers=True, tokenize="trigram")
 
 
+@MIGRATIONS(name="0002_room_state")
+def _room_state(db: Database) -> None:
+    """Where each room is: its open question and its phase timer, shared by every terminal."""
+    db.execute(
+        """
+        CREATE TABLE room_state (
+            room TEXT PRIMARY KEY REFERENCES rooms(id),
+            question TEXT REFERENCES questions(id),
+            question_opened_at TEXT,
+            phase TEXT REFERENCES phases(id),
+            timer_seconds INTEGER NOT NULL DEFAULT 0,
+            timer_elapsed_ms INTEGER NOT NULL DEFAULT 0,
+            timer_started_at TEXT,
+            updated_at TEXT NOT NULL
+        ) STRICT
+        """
+    )
+    # Databases created before this migration: every room starts on its first question.
+    db.execute(
+        """
+        INSERT INTO room_state (room, question, updated_at)
+        SELECT r.id,
+            (SELECT question FROM room_questions q WHERE q.room = r.id ORDER BY position LIMIT 1),
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        FROM rooms r
+        """
+    )
+
+
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _CONSENTS = ", ".join(f"'{c.value}'" for c in Consent)
 _INITIAL_SCHEMA = f"""
@@ -215,6 +244,20 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomState:
+    """A room's open question and phase timer (the timer is driven by the live room UI)."""
+
+    room: str
+    question: str | None
+    question_opened_at: str | None
+    phase: str | None
+    timer_seconds: int
+    timer_elapsed_ms: int
+    timer_started_at: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     seq: int
     at: str
@@ -272,8 +315,9 @@ class Store:
             raise StoreError(f"{path}: {_explain(error)}") from None
         except BaseException:
             conn.close()
-            if created and path.stat().st_size == 0:
-                path.unlink(missing_ok=True)
+            if created:  # leave no half-made database behind
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
             raise
         return store
 
@@ -390,6 +434,9 @@ class Store:
             {"room": r.id, "question": q, "position": i}
             for r in plan.rooms
             for i, q in enumerate(r.questions)
+        )
+        db["room_state"].insert_all(
+            {"room": r.id, "question": r.questions[0], "updated_at": now} for r in plan.rooms
         )
         self._log("workshop.create", subject=plan.id, data={"bank": bank.id})
 
@@ -546,6 +593,30 @@ class Store:
         with self.read() as db:
             rows = list(db.query("SELECT * FROM roles ORDER BY position"))
         return [Role(r["id"], LocalText(json.loads(r["label"]), default)) for r in rows]
+
+    # -- where each room is ---------------------------------------------------------------
+
+    def room_state(self, room_id: str) -> RoomState:
+        self.room(room_id)
+        with self.read() as db:
+            row = next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
+        return RoomState(**row)
+
+    def open_question(self, room_id: str, question_id: str, *, actor: str | None = None) -> None:
+        """Make `question_id` the room's current question; the log records close and open."""
+        self.room(room_id)
+        self.question(question_id)
+        with self.write() as db:
+            row = next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
+            if row["question"] == question_id:
+                return
+            now = self.clock()
+            if row["question"] is not None:
+                self._log("question.close", subject=row["question"], room=room_id, actor=actor)
+            db["room_state"].update(
+                room_id, {"question": question_id, "question_opened_at": now, "updated_at": now}
+            )
+            self._log("question.open", subject=question_id, room=room_id, actor=actor)
 
     # -- participants ------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ User text (and plan text) is always passed to widgets as `Content`, never as a m
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,11 +23,16 @@ def plain(text: str) -> Content:
     return Content(printable(text, keep_newlines=True))
 
 
+def cell(text: str) -> Text:
+    """User text for a DataTable cell (a plain `str` cell would be parsed as markup)."""
+    return Text(printable(text))
+
+
 class StatusBar(Static):
     """The database path, always visible."""
 
     DEFAULT_CSS = """
-    StatusBar { dock: bottom; height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
 
@@ -70,7 +76,7 @@ class StartScreen(Screen):
         for phase in self.store.phases():
             title = f"{phase.part} — {phase.title}" if phase.part else phase.title
             table.add_row(
-                f"{phase.start:%H:%M}", plain(title), phase.activity.value, str(phase.minutes)
+                f"{phase.start:%H:%M}", cell(title), phase.activity.value, str(phase.minutes)
             )
         self.query_one("#rooms", OptionList).focus()
 

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hubworkshop.locations import bundled_bank, bundled_plan
+from hubworkshop.plan import read_plan
+from hubworkshop.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def hubs_plan():
+    """The bundled Hubs 2021 plan, read once."""
+    return read_plan(bundled_plan())
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "workshop.db"
+
+
+@pytest.fixture
+def store(db_path: Path, hubs_plan):
+    with Store.open(db_path, hubs_plan) as opened:
+        yield opened
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write a folder of files; text is dedented, so tests can indent it."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = root / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_bank(tmp_path: Path):
+    """A small valid bank, with files replaced or added as a test needs."""
+
+    def make(files: dict[str, str | bytes] | None = None, *, drop: tuple[str, ...] = ()) -> Path:
+        base = {
+            "bank.md": """
+                # tiny
+
+                title: Tiny bank
+                languages: en, fr
+
+                ## roles
+
+                - id: mentorship
+                  en: Mentorship
+                  fr: Mentorat
+            """,
+            "01-value.md": """
+                # value
+
+                en: Value
+                fr: Valeur
+
+                ## value.benefit
+
+                en: What is the benefit?
+                fr: Quel est l'avantage ?
+
+                - en: For whom?
+                  fr: Pour qui ?
+
+                ## value.cost
+
+                en: What does it cost?
+                fr: Combien cela coûte-t-il ?
+            """,
+        }
+        for name in drop:
+            base.pop(name)
+        base.update(files or {})
+        return write_files(tmp_path / "bank", base)
+
+    return make
+
+
+def run_cli(*args: str, db: Path | None = None, stdin: str | None = None, env=None):
+    """Run the real `hubworkshop` command in a subprocess."""
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    full_env.pop("HUBWORKSHOP_DB", None)
+    if db is not None:
+        full_env["HUBWORKSHOP_DB"] = str(db)
+    return subprocess.run(
+        [sys.executable, "-m", "hubworkshop", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full_env,
+        timeout=60,
+        cwd=REPO,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+__all__ = ["REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]

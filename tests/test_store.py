@@ -1,0 +1,354 @@
+"""The store: round trips, history, migrations, refusing bad files, and many writers."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from hubworkshop.errors import NotFoundError, StoreError
+from hubworkshop.locations import bundled_plan
+from hubworkshop.model import Consent, Kind
+from hubworkshop.store import MIGRATIONS, SCHEMA_VERSION, Draft, InputError, Store
+
+WRITER = Path(__file__).with_name("writer_process.py")
+
+
+def test_add_and_read_back(store):
+    added = store.add_contribution(
+        Draft(
+            room="value",
+            question="value.benefit",
+            text="Hubs bring decisions closer to communities",
+            kind="proposal",
+            author="Amina",
+            tags=("#power", "decentralise", "power"),
+        ),
+        note_taker="nt1",
+    )
+    [read] = store.contributions(room="value")
+    assert read == added
+    assert read.kind is Kind.PROPOSAL
+    assert read.author == "Amina" and read.consent is Consent.ANONYMOUS
+    assert read.tags == ("decentralise", "power")
+    assert read.note_taker == "nt1"
+    assert read.language == "en"
+    assert len(read.id) == 36 and read.short_id == read.id[:8]
+    assert store.contribution(read.short_id) == read
+    actions = [(e.action, e.subject) for e in store.events(room="value")]
+    assert ("participant.add", str(read.author_id)) in actions
+    assert ("contribution.add", read.id) in actions
+
+
+def test_text_is_stored_exactly_as_typed(store):
+    texts = [
+        "نحتاج إلى مراكز إقليمية",  # Arabic, right to left
+        "שלום עולם",  # Hebrew
+        "枢纽应该支持社区 🌍👩🏽‍💻",  # Chinese and emoji with ZWJ
+        "[bold]not bold[/bold] [@click=app.quit]x[/] \x1b[31mred\x1b[0m \u202eevil",
+        "x" * 1_000_000,  # a 1 MB paste
+        "  leading and trailing spaces  \n and a second line ",
+    ]
+    ids = [store.add_contribution(Draft(room="value", text=t)).id for t in texts]
+    assert [c.text for c in store.contributions_by_id(ids)] == texts
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "bad \ud800 surrogate"])
+def test_unusable_text_is_refused_and_nothing_is_written(store, text):
+    with pytest.raises(InputError):
+        store.add_contribution(Draft(room="value", text=text))
+    assert store.contributions() == []
+
+
+def test_unknown_room_question_and_kind(store):
+    with pytest.raises(NotFoundError, match="unknown room 'nope'"):
+        store.add_contribution(Draft(room="nope", text="x"))
+    with pytest.raises(NotFoundError, match=r"unknown question id 'value\.nope'"):
+        store.add_contribution(Draft(room="value", question="value.nope", text="x"))
+    with pytest.raises(InputError, match="unknown kind 'rant'"):
+        store.add_contribution(Draft(room="value", kind="rant", text="x"))
+
+
+def test_batch_is_one_transaction(store):
+    drafts = [
+        Draft(room="value", text="one"),
+        Draft(room="value", text="two"),
+        Draft(room="x", text="3"),
+    ]
+    with pytest.raises(NotFoundError):
+        store.add_contributions(drafts)
+    assert store.contributions() == []
+    added = store.add_contributions(drafts[:2])
+    assert [c.text for c in added] == ["one", "two"]
+
+
+def test_edit_delete_restore_and_tags_are_logged(store):
+    c = store.add_contribution(Draft(room="lifecycle", text="first wording"))
+    store.update_contribution(c.id, text="second wording", kind="concern", actor="nt")
+    store.set_tags(c.id, ["demotion", "#process"], actor="nt")
+    store.update_contribution(c.id, starred=True, parked=True)
+    store.delete_contribution(c.id, actor="nt")
+    assert store.contributions() == []
+    assert [x.id for x in store.contributions(include_deleted=True)] == [c.id]
+    store.restore_contribution(c.id)
+    [now] = store.contributions()
+    assert (now.text, now.kind, now.tags, now.starred, now.parked) == (
+        "second wording",
+        Kind.CONCERN,
+        ("demotion", "process"),
+        True,
+        True,
+    )
+    edits = [e for e in store.events(room="lifecycle") if e.subject == c.id]
+    assert [e.action for e in edits] == [
+        "contribution.add",
+        "contribution.edit",
+        "contribution.tag",
+        "contribution.edit",
+        "contribution.delete",
+        "contribution.restore",
+    ]
+    assert edits[1].data["before"] == {"text": "first wording", "kind": "idea"}
+    assert edits[1].actor == "nt"
+
+
+def test_participants_and_consent_changes(store):
+    store.add_contribution(Draft(room="value", text="x", author="Kwame"))
+    [kwame] = store.participants()
+    assert kwame.consent is Consent.ANONYMOUS
+    store.set_participant("kwame", "named", language="fr", room="value", actor="facilitator")
+    [kwame] = store.participants(room="value")
+    assert (kwame.name, kwame.consent, kwame.language) == ("Kwame", Consent.NAMED, "fr")
+    [update] = [e for e in store.events() if e.action == "participant.update"]
+    assert update.data["before"]["consent"] == "anonymous"
+    assert update.data["after"]["consent"] == "named"
+    with pytest.raises(InputError, match="unknown consent"):
+        store.set_participant("Kwame", "maybe")
+
+
+def test_votes_count_dots(store):
+    c = store.add_contribution(Draft(room="value", text="x"))
+    store.add_vote(c.id, participant="Ana", dots=2)
+    store.add_vote(c.id)
+    assert store.contribution(c.id).votes == 3
+
+
+def test_search_finds_substrings_in_any_script(store):
+    for text in [
+        "Regional HUBS need legal support",
+        "枢纽应该支持社区",
+        "Mentorship for trainers",
+        "a% b_",
+    ]:
+        store.add_contribution(Draft(room="value", text=text))
+
+    def found(query):
+        return [c.text for c in store.contributions(search=query)]
+
+    assert found("hubs legal") == ["Regional HUBS need legal support"]
+    assert found("ubs") == ["Regional HUBS need legal support"]
+    assert found("支持") == ["枢纽应该支持社区"]
+    assert found("train") == ["Mentorship for trainers"]
+    assert found("%") == ["a% b_"]
+    assert found('"quoted') == []
+
+
+def test_current_question_is_shared_and_logged(store, db_path, hubs_plan):
+    assert store.room_state("lifecycle").question == "lifecycle.overview"
+    store.open_question("lifecycle", "lifecycle.demotion", actor="fac")
+    with Store.open(db_path, hubs_plan) as other:
+        assert other.room_state("lifecycle").question == "lifecycle.demotion"
+    actions = [(e.action, e.subject) for e in store.events(room="lifecycle")]
+    assert actions == [
+        ("question.close", "lifecycle.overview"),
+        ("question.open", "lifecycle.demotion"),
+    ]
+
+
+def test_database_keeps_the_bank_it_was_created_with(db_path, hubs_plan, tmp_path, make_bank):
+    Store.open(db_path, hubs_plan).close()
+    other_plan = tmp_path / "other.toml"
+    other_plan.write_text(
+        bundled_plan().read_text().replace("../question_bank/hubs-2021", str(make_bank())),
+        encoding="utf-8",
+    )
+    # Reopening with another plan (and bank) changes nothing: history is not rewritten.
+    with Store.open(db_path, other_plan) as store:
+        assert store.question("value.benefit").text["en"] == (
+            "What is the benefit of becoming a hub over the status quo?"
+        )
+        assert len(store.questions()) == len(hubs_plan.bank.questions)
+
+
+def test_new_database_is_private_and_in_wal_mode(store, db_path):
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_forward_migration_keeps_data(db_path, hubs_plan):
+    # A database as version 1 of the schema left it, with a contribution in it.
+    db = Database(db_path)
+    MIGRATIONS.apply(db, stop_before="0002_room_state")
+    db.execute("PRAGMA user_version=1")
+    store = Store(db, db_path)
+    with store.write():
+        db["workshop"].insert(
+            {
+                "id": "w",
+                "title": "Old",
+                "date": "2021-11-27",
+                "start": "13:00",
+                "end": "16:00",
+                "timezone": "UTC",
+                "languages": '["en"]',
+                "note": "",
+                "dots": 3,
+                "url": "",
+                "organisers": "",
+                "bank_id": "b",
+                "bank_title": "B",
+                "bank_languages": '["en"]',
+                "created_at": "2021-11-27T13:00:00.000Z",
+            }
+        )
+        db["themes"].insert({"id": "value", "position": 0, "title": '{"en": "Value"}'})
+        db["questions"].insert(
+            {
+                "id": "value.a",
+                "theme": "value",
+                "position": 0,
+                "headline": 1,
+                "text": '{"en": "A?"}',
+                "follow_ups": "[]",
+            }
+        )
+        db["rooms"].insert({"id": "r", "position": 0, "name": "R"})
+        db["room_questions"].insert({"room": "r", "question": "value.a", "position": 0})
+    store.add_contribution(Draft(room="r", text="said before the upgrade"))
+    db.close()
+
+    with Store.open(db_path, hubs_plan) as upgraded:
+        assert [m.name for m in MIGRATIONS.applied(upgraded.db)] == [
+            "0001_initial",
+            "0002_room_state",
+        ]
+        assert upgraded.room_state("r").question == "value.a"
+        assert [c.text for c in upgraded.contributions()] == ["said before the upgrade"]
+        assert upgraded.workshop()["title"] == "Old"
+
+
+def test_newer_database_is_refused_and_unchanged(db_path, hubs_plan):
+    Store.open(db_path, hubs_plan).close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError, match="newer hubworkshop"):
+        Store.open(db_path, hubs_plan)
+    assert db_path.read_bytes() == before
+
+
+def test_unknown_migration_means_newer(db_path, hubs_plan):
+    Store.open(db_path, hubs_plan).close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('hubworkshop', '0099_future', 'x')"
+        )
+    conn.close()
+    with pytest.raises(StoreError, match="newer hubworkshop"):
+        Store.open(db_path, hubs_plan)
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"this is a text file, not a database\n", "not an SQLite database"),
+        (b"SQLite format 3\x00" + b"\x00" * 84 + b"garbage" * 20, "damaged"),
+    ],
+)
+def test_foreign_or_damaged_file_is_refused_and_unchanged(tmp_path, hubs_plan, content, needle):
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=needle):
+        Store.open(path, hubs_plan)
+    assert path.read_bytes() == content
+
+
+def test_truncated_database_is_refused(db_path, hubs_plan):
+    with Store.open(db_path, hubs_plan) as store:
+        store.add_contributions([Draft(room="value", text=f"idea {i}") for i in range(500)])
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(StoreError):
+        store = Store.open(db_path, hubs_plan)
+        store.contributions()
+
+
+def test_someone_elses_sqlite_database_is_refused(tmp_path, hubs_plan):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a hubworkshop one"):
+        Store.open(path, hubs_plan)
+    assert path.read_bytes() == before
+
+
+def test_missing_folder_and_empty_database_without_plan(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(tmp_path / "no" / "such.db")
+    with pytest.raises(StoreError, match="no plan was given"):
+        Store.open(tmp_path / "new.db")
+    assert not (tmp_path / "new.db").exists()
+
+
+def _writers(db: Path, count: int, each: int) -> list[subprocess.Popen]:
+    return [
+        subprocess.Popen(
+            [sys.executable, str(WRITER), str(db), str(bundled_plan()), f"w{n}", str(each)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(count)
+    ]
+
+
+def test_eight_processes_lose_and_duplicate_nothing(db_path, hubs_plan):
+    Store.open(db_path, hubs_plan).close()
+    procs = _writers(db_path, 8, 250)
+    reported: list[str] = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert "locked" not in err
+        reported.extend(out.split())
+    with Store.open(db_path) as store:
+        rows = store.contributions()
+        assert len(rows) == 2000
+        assert len({c.id for c in rows}) == 2000
+        assert {c.id for c in rows} == set(reported)
+        assert {c.text for c in rows} == {f"w{n} idea {i}" for n in range(8) for i in range(250)}
+        assert sum(1 for e in store.events() if e.action == "contribution.add") == 2000
+        assert len(store.participants()) == 24
+        assert store.integrity_check() == "ok"
+
+
+def test_processes_racing_to_create_one_database(db_path):
+    procs = _writers(db_path, 4, 5)
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    with Store.open(db_path) as store:
+        assert store.db["workshop"].count == 1
+        assert len(MIGRATIONS.applied(store.db)) == SCHEMA_VERSION
+        assert store.count_contributions() == 20

@@ -1,0 +1,221 @@
+"""The real `hubworkshop` command, run in a subprocess as a user would."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+
+def test_add_list_and_search(cli, db_path):
+    added = cli(
+        "add",
+        "--room",
+        "value",
+        "--question",
+        "value.benefit",
+        "--kind",
+        "concern",
+        "--by",
+        "Amina",
+        "--tag",
+        "funding",
+        "Hubs could become gatekeepers",
+        db=db_path,
+    )
+    assert added.returncode == 0, added.stderr
+    contribution_id = added.stdout.strip()
+    assert len(contribution_id) == 36
+
+    listed = cli("list", "--json", db=db_path)
+    [row] = json.loads(listed.stdout)
+    assert row["id"] == contribution_id
+    assert (row["kind"], row["author"], row["tags"]) == ("concern", "Amina", ["funding"])
+    assert (row["room"], row["question"]) == ("value", "value.benefit")
+
+    table = cli("list", "--room", "value", db=db_path)
+    assert contribution_id[:8] in table.stdout and "gatekeepers" in table.stdout
+    assert cli("list", "--search", "keeper", db=db_path).stdout.count("\n") == 1
+    assert cli("list", "--search", "nothing", db=db_path).stdout == ""
+
+
+def test_db_and_plan_options_work_before_and_after_the_command(cli, tmp_path):
+    first = tmp_path / "first.db"
+    second = tmp_path / "second.db"
+    assert cli("--db", str(first), "add", "--room", "value", "one").returncode == 0
+    assert cli("add", "--db", str(second), "--room", "value", "two").returncode == 0
+    assert json.loads(cli("list", "--json", "--db", str(first)).stdout)[0]["text"] == "one"
+    assert json.loads(cli("--db", str(second), "list", "--json").stdout)[0]["text"] == "two"
+
+
+def test_stdin_adds_one_contribution_per_line(cli, db_path):
+    result = cli(
+        "add",
+        "--room",
+        "lifecycle",
+        "--kind",
+        "idea",
+        "-",
+        db=db_path,
+        stdin="first line\n\nsecond — with ünïcödé\nثالث\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.split()) == 3
+    texts = [r["text"] for r in json.loads(cli("list", "--json", db=db_path).stdout)]
+    assert texts == ["first line", "second — with ünïcödé", "ثالث"]
+
+
+def test_list_shows_control_characters_instead_of_obeying_them(cli, db_path):
+    cli("add", "--room", "value", "\x1b[2J\x1b[31mred\u202eevil", db=db_path)
+    table = cli("list", db=db_path).stdout
+    assert "\x1b" not in table and "\u202e" not in table
+    assert "\\x1b[2J\\x1b[31mred\\u202eevil" in table
+
+
+def test_participant_consent(cli, db_path):
+    result = cli("participant", "Kwame", "--consent", "named", "--lang", "fr", db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Kwame: named"
+    again = cli("participant", "kwame", "--consent", "off-record", db=db_path)
+    assert again.stdout.strip() == "Kwame: off-record"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["add", "--room", "nope", "text"], "unknown room 'nope'"),
+        (["add", "--room", "value", "--question", "value.nope", "x"], "unknown question id"),
+        (["add", "--room", "value", "--kind", "rant", "x"], "Invalid value for '--kind'"),
+        (["add", "--room", "value", "   "], "needs some text"),
+        (["add", "text"], "Missing option '--room'"),
+        (["list", "--room", "nope"], "unknown room 'nope'"),
+        (["participant", "X", "--consent", "maybe"], "Invalid value for '--consent'"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(cli, db_path, args, needle):
+    result = cli(*args, db=db_path)
+    assert result.returncode == 2
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [(b"hello, not a database", "not an SQLite database"), (b"", None)],
+)
+def test_unusable_database_exits_2(cli, tmp_path, content, needle):
+    path = tmp_path / "odd.db"
+    path.write_bytes(content)
+    result = cli("list", db=path)
+    if needle is None:  # an empty file is a new database: it is set up, not refused
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and needle in result.stderr
+    assert path.read_bytes() == content
+
+
+def test_newer_database_exits_2_and_is_unchanged(cli, db_path):
+    cli("add", "--room", "value", "x", db=db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA user_version=999")
+    conn.close()
+    before = db_path.read_bytes()
+    result = cli("list", db=db_path)
+    assert result.returncode == 2
+    assert "newer hubworkshop" in result.stderr and "Traceback" not in result.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_broken_plan_for_a_new_database(cli, tmp_path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text("[workshop\n", encoding="utf-8")
+    result = cli("--plan", str(plan), "list", db=tmp_path / "new.db")
+    assert result.returncode == 2
+    assert f"{plan}:1: TOML syntax error" in result.stderr
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_unknown_room_for_the_tui_exits_2(cli, db_path):
+    result = cli("--room", "nope", db=db_path)
+    assert result.returncode == 2
+    assert "unknown room 'nope'" in result.stderr
+
+
+def test_version_and_module_entry_point(cli):
+    result = cli("--version")
+    assert result.returncode == 0 and "hubworkshop" in result.stdout
+
+
+def _seed_consent_fixture(cli, db_path):
+    cli("participant", "Named Person", "--consent", "named", db=db_path)
+    cli("participant", "Quiet Person", "--consent", "anonymous", db=db_path)
+    cli("participant", "Secret Person", "--consent", "off-record", db=db_path)
+    for who in ("Named Person", "Quiet Person", "Secret Person"):
+        cli("add", "--room", "value", "--by", who, f"said by {who}", db=db_path)
+    cli("add", "--room", "value", "nobody in particular", db=db_path)
+
+
+def test_json_export_respects_consent(cli, db_path):
+    _seed_consent_fixture(cli, db_path)
+
+    anonymous = json.loads(cli("export", "--format", "json", db=db_path).stdout)
+    assert anonymous["schema_version"] == 1 and anonymous["format"] == "hubworkshop-export"
+    assert anonymous["withheld"] == 1
+    texts = [c["text"] for c in anonymous["contributions"]]
+    assert "said by Secret Person" not in texts and len(texts) == 3
+    assert all(c["author"] is None for c in anonymous["contributions"])
+    dump = json.dumps(anonymous)
+    assert "Named Person" not in dump.replace("said by Named Person", "")
+    assert "Quiet Person" not in dump.replace("said by Quiet Person", "")
+
+    attributed = json.loads(cli("export", "--attribute", db=db_path).stdout)
+    authors = {c["text"]: c["author"] for c in attributed["contributions"]}
+    assert authors == {
+        "said by Named Person": "Named Person",
+        "said by Quiet Person": None,
+        "said by Secret Person": None,
+        "nobody in particular": None,
+    }
+    assert attributed["withheld"] == 0
+    assert attributed["participants"]["named"] == ["Named Person"]
+    assert attributed["participants"]["by_consent"] == {
+        "named": 1,
+        "anonymous": 1,
+        "off-record": 1,
+    }
+
+
+def test_json_export_holds_the_whole_workshop_and_is_deterministic(cli, db_path, tmp_path):
+    cli(
+        "add",
+        "--room",
+        "overlap",
+        "--question",
+        "exclusivity.overlap",
+        "--tag",
+        "glam",
+        "--by",
+        "Ana",
+        "One project, three hubs",
+        db=db_path,
+    )
+    out = tmp_path / "export.json"
+    result = cli("export", "--format", "json", "-o", str(out), db=db_path)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["workshop"]["date"] == "2021-11-27"
+    assert document["workshop"]["note"] == "No decision making at this event."
+    assert len(document["agenda"]) == 8 and len(document["rooms"]) == 5
+    assert len(document["themes"]) == 10 and len(document["roles"]) == 9
+    assert {q["id"] for q in document["questions"]} >= {"lifecycle.demotion", "support.trainers"}
+    [c] = document["contributions"]
+    assert (c["room"], c["question"], c["tags"], c["votes"]) == (
+        "overlap",
+        "exclusivity.overlap",
+        ["glam"],
+        0,
+    )
+    assert cli("export", db=db_path).stdout == out.read_text(encoding="utf-8")

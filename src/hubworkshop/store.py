@@ -44,6 +44,7 @@ from hubworkshop.model import (
     Room,
     Theme,
 )
+from hubworkshop.timer import Countdown, parse_time
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -435,8 +436,20 @@ class Store:
             for r in plan.rooms
             for i, q in enumerate(r.questions)
         )
+        first = next(
+            (p for p in plan.phases if p.activity is Activity.BRAINSTORM),
+            plan.phases[0] if plan.phases else None,
+        )
         db["room_state"].insert_all(
-            {"room": r.id, "question": r.questions[0], "updated_at": now} for r in plan.rooms
+            {
+                "room": r.id,
+                "question": r.questions[0],
+                "question_opened_at": None,
+                "phase": first.id if first else None,
+                "timer_seconds": first.minutes * 60 if first else 0,
+                "updated_at": now,
+            }
+            for r in plan.rooms
         )
         self._log("workshop.create", subject=plan.id, data={"bank": bank.id})
 
@@ -601,6 +614,73 @@ class Store:
         with self.read() as db:
             row = next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
         return RoomState(**row)
+
+    def countdown(self, room_id: str) -> Countdown:
+        state = self.room_state(room_id)
+        return Countdown(state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at)
+
+    def set_phase(self, room_id: str, phase_id: str, *, actor: str | None = None) -> None:
+        """Make `phase_id` the room's phase; its countdown is reset to the phase's length."""
+        self.room(room_id)
+        phase = next((p for p in self.phases() if p.id == phase_id), None)
+        if phase is None:
+            raise NotFoundError(f"unknown phase '{phase_id}'")
+        with self.write() as db:
+            db["room_state"].update(
+                room_id,
+                {
+                    "phase": phase.id,
+                    "timer_seconds": phase.minutes * 60,
+                    "timer_elapsed_ms": 0,
+                    "timer_started_at": None,
+                    "updated_at": self.clock(),
+                },
+            )
+            self._log("phase.open", subject=phase.id, room=room_id, actor=actor)
+
+    def start_timer(self, room_id: str, *, actor: str | None = None) -> None:
+        self.room(room_id)
+        with self.write() as db:
+            state = self._state_in_write(room_id)
+            if state["timer_started_at"] is None:
+                now = self.clock()
+                db["room_state"].update(room_id, {"timer_started_at": now, "updated_at": now})
+                self._log("timer.start", room=room_id, actor=actor)
+
+    def pause_timer(self, room_id: str, *, actor: str | None = None) -> None:
+        self.room(room_id)
+        with self.write() as db:
+            state = self._state_in_write(room_id)
+            if state["timer_started_at"] is not None:
+                now = self.clock()
+                run_ms = (parse_time(now) - parse_time(state["timer_started_at"])) / dt.timedelta(
+                    milliseconds=1
+                )
+                db["room_state"].update(
+                    room_id,
+                    {
+                        "timer_elapsed_ms": state["timer_elapsed_ms"] + max(int(run_ms), 0),
+                        "timer_started_at": None,
+                        "updated_at": now,
+                    },
+                )
+                self._log("timer.pause", room=room_id, actor=actor)
+
+    def extend_timer(self, room_id: str, minutes: int, *, actor: str | None = None) -> None:
+        self.room(room_id)
+        with self.write() as db:
+            state = self._state_in_write(room_id)
+            db["room_state"].update(
+                room_id,
+                {
+                    "timer_seconds": max(state["timer_seconds"] + minutes * 60, 0),
+                    "updated_at": self.clock(),
+                },
+            )
+            self._log("timer.extend", room=room_id, actor=actor, data={"minutes": minutes})
+
+    def _state_in_write(self, room_id: str) -> dict[str, Any]:
+        return next(self.db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
 
     def open_question(self, room_id: str, question_id: str, *, actor: str | None = None) -> None:
         """Make `question_id` the room's current question; the log records close and open."""
@@ -940,15 +1020,68 @@ class Store:
 
     # -- the event log -----------------------------------------------------------------------
 
-    def events(self, *, room: str | None = None, after_seq: int = 0) -> list[Event]:
+    def events(
+        self, *, room: str | None = None, after_seq: int = 0, with_global: bool = False
+    ) -> list[Event]:
+        """The log, oldest first; `with_global` adds events of no room (consent changes...)."""
         sql = "SELECT * FROM events WHERE seq > ?"
         params: list[Any] = [after_seq]
         if room is not None:
-            sql += " AND room = ?"
+            sql += " AND (room = ? OR room IS NULL)" if with_global else " AND room = ?"
             params.append(room)
         with self.read() as db:
             rows = list(db.query(sql + " ORDER BY seq", params))
         return [Event(**{**r, "data": json.loads(r["data"])}) for r in rows]
+
+    def last_event_seq(self) -> int:
+        with self.read() as db:
+            return db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+
+    def contribution_seqs(
+        self,
+        *,
+        room: str | None = None,
+        kind: Kind | str | None = None,
+        tag: str | None = None,
+        search: str | None = None,
+    ) -> list[int]:
+        """The seqs of matching contributions, oldest first: cheap even for 100,000 rows."""
+        where, params = ["c.deleted_at IS NULL"], []
+        if room is not None:
+            where.append("c.room = ?")
+            params.append(room)
+        if kind is not None:
+            where.append("c.kind = ?")
+            params.append(_enum(Kind, kind, "kind").value)
+        if tag is not None:
+            where.append("c.id IN (SELECT contribution FROM contribution_tags WHERE tag = ?)")
+            params.append(tag.lstrip("#"))
+        if search:
+            clause, search_params = _search_clause(search)
+            where.append(clause)
+            params.extend(search_params)
+        sql = f"SELECT c.seq FROM contributions c WHERE {' AND '.join(where)} ORDER BY c.seq"
+        with self.read() as db:
+            return [row[0] for row in db.execute(sql, params)]
+
+    def contributions_by_seq(self, seqs: Sequence[int]) -> dict[int, Contribution]:
+        if not seqs:
+            return {}
+        marks = ", ".join("?" for _ in seqs)
+        with self.read() as db:
+            return {
+                r["seq"]: _contribution(r)
+                for r in db.query(f"{_CONTRIBUTION_SELECT} WHERE c.seq IN ({marks})", list(seqs))
+            }
+
+    def tags(self, room: str | None = None) -> list[str]:
+        sql = "SELECT DISTINCT t.tag FROM contribution_tags t"
+        params: list[Any] = []
+        if room is not None:
+            sql += " JOIN contributions c ON c.id = t.contribution WHERE c.room = ?"
+            params.append(room)
+        with self.read() as db:
+            return [row[0] for row in db.execute(sql + " ORDER BY t.tag", params)]
 
     def integrity_check(self) -> str:
         with self.read() as db:

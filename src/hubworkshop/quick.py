@@ -1,0 +1,116 @@
+"""Quick-capture syntax: what a note-taker types in the capture bar.
+
+    ? question   ! concern   + proposal   = agreement   ~ disagreement   > action
+
+as the first character sets the kind (an idea otherwise; a leading backslash keeps the
+character as text). `@Name` anywhere (at the start of a word) names who said it, matching the
+longest known participant name, so `@Amina Diallo` works when that participant exists.
+`#tag` tags it. The markers are removed from the stored text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hubworkshop.model import Kind
+
+PREFIX_KINDS: dict[str, Kind] = {
+    "?": Kind.QUESTION,
+    "!": Kind.CONCERN,
+    "+": Kind.PROPOSAL,
+    "=": Kind.AGREEMENT,
+    "~": Kind.DISAGREEMENT,
+    ">": Kind.ACTION,
+}
+KIND_PREFIXES: dict[Kind, str] = {kind: prefix for prefix, kind in PREFIX_KINDS.items()}
+
+_TAG = re.compile(r"(?<!\S)#([^\W\d_][\w-]*)")
+_MENTION = re.compile(r"(?<!\S)@(\S+)")
+_TRAILING_PUNCTUATION = ".,;:!?)]}\"'"
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    text: str
+    kind: Kind = Kind.IDEA
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
+    """Split what was typed into kind, author, tags and the text to store."""
+    text = raw.strip()
+    kind = Kind.IDEA
+    if text.startswith("\\"):
+        text = text[1:]
+    elif text[:1] in PREFIX_KINDS:
+        kind = PREFIX_KINDS[text[0]]
+        text = text[1:].lstrip()
+
+    spans: list[tuple[int, int]] = []
+    author: str | None = None
+    names = sorted({n for n in known_names if n}, key=len, reverse=True)
+    for match in _MENTION.finditer(text):
+        start = match.start()
+        end, author = _mentioned(text, start + 1, names, match[1])
+        if author and start == 0 and text[end : end + 1] in (":", ","):
+            end += 1  # "@Kwame: hubs should..." -> "hubs should..."
+        if author:
+            spans.append((start, end))
+            break
+
+    tags: list[str] = []
+    for match in _TAG.finditer(text):
+        if any(s <= match.start() < e for s, e in spans):
+            continue
+        tag = match[1].rstrip("-")
+        if tag not in tags:
+            tags.append(tag)
+        spans.append((match.start(), match.start() + 1 + len(tag)))
+
+    return Capture(_remove(text, spans), kind, author, tuple(tags))
+
+
+def _mentioned(text: str, at: int, names: list[str], token: str) -> tuple[int, str | None]:
+    """The end of a mention starting at `at` and the name it stands for."""
+    lowered = text.casefold()
+    for name in names:
+        end = at + len(name)
+        if lowered[at:end] == name.casefold() and (
+            end == len(text) or not _is_name_char(text[end])
+        ):
+            return end, name
+    name = token.rstrip(_TRAILING_PUNCTUATION)
+    return at + len(name), name or None
+
+
+def _is_name_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "-_'"
+
+
+def _remove(text: str, spans: list[tuple[int, int]]) -> str:
+    """Cut the marker spans out, each with one neighbouring space, keeping the rest as typed."""
+    for start, end in sorted(spans, reverse=True):
+        if end < len(text) and text[end] == " ":
+            end += 1
+        elif start > 0 and text[start - 1] == " ":
+            start -= 1
+        text = text[:start] + text[end:]
+    return text.strip()
+
+
+def compose_capture(capture: Capture) -> str:
+    """The capture bar text that parses back into `capture` (for recalling an entry)."""
+    parts = []
+    if capture.kind is not Kind.IDEA:
+        parts.append(KIND_PREFIXES[capture.kind] + " ")
+    elif capture.text[:1] in PREFIX_KINDS or capture.text[:1] == "\\":
+        parts.append("\\")
+    body = capture.text
+    parts.append(body)
+    if capture.author:
+        parts.append(f" @{capture.author}")
+    parts.extend(f" #{tag}" for tag in capture.tags)
+    return "".join(parts)

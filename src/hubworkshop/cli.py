@@ -84,22 +84,44 @@ def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @_store_options
 @click.option("--room", help="Open straight into this breakout room.")
+@click.option(
+    "--role",
+    type=click.Choice(["note-taker", "facilitator"]),
+    default="note-taker",
+    show_default=True,
+    help="Facilitators also run the timer and move through questions.",
+)
+@click.option(
+    "--name",
+    envvar=NOTE_TAKER_ENV,
+    help=f"Your name, recorded with what you capture (${NOTE_TAKER_ENV}).",
+)
+@click.option(
+    "--start",
+    "start_screen",
+    is_flag=True,
+    help="Show the start screen instead of resuming the last room.",
+)
 @click.version_option(__version__, prog_name="hubworkshop")
 @click.pass_context
-def cli(ctx: click.Context, room: str | None) -> None:
+def cli(
+    ctx: click.Context, room: str | None, role: str, name: str | None, start_screen: bool
+) -> None:
     """Run a live brainstorming workshop with breakout rooms, and summarise it.
 
-    With no command, opens the workshop in the terminal app.
+    With no command, opens the workshop in the terminal app (back in the last room you had
+    open, unless --start).
     """
     settings = ctx.ensure_object(Settings)
     if ctx.invoked_subcommand is None:
-        store = settings.open_store()
-        if room is not None:
-            store.room(room)
-        from hubworkshop.tui.app import HubworkshopApp
+        with settings.open_store() as store:
+            if room is not None:
+                store.room(room)
+            from hubworkshop.tui.app import HubworkshopApp
 
-        HubworkshopApp(store, room=room).run()
-        store.close()
+            HubworkshopApp(
+                store, room=room, role=role, user_name=name, resume=not start_screen
+            ).run()
 
 
 # -- bank and plan ------------------------------------------------------------------------------

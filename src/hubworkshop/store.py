@@ -296,10 +296,22 @@ class Store:
         `plan` may be a callable, so it is only read when the database is new. Raises
         StoreError, with a message for the user, for anything that is not a usable
         hubworkshop database; in that case the file is left exactly as it was.
+
+        A new database is built under a temporary name and linked into place only when
+        complete, so several processes starting at once never see a half-made one.
         """
         path = Path(path)
         _refuse_foreign_file(path)
-        created = _create_private_file(path)
+        if not path.exists():
+            if plan is None:
+                raise StoreError(f"{path}: no such database, and no plan to create it from")
+            cls._create(path, plan, clock)
+        return cls._connect(path, plan, clock)
+
+    @classmethod
+    def _connect(
+        cls, path: Path, plan: Plan | Callable[[], Plan] | None, clock: Callable[[], str]
+    ) -> Store:
         try:
             conn = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None
@@ -316,11 +328,24 @@ class Store:
             raise StoreError(f"{path}: {_explain(error)}") from None
         except BaseException:
             conn.close()
-            if created:  # leave no half-made database behind
-                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                    leftover.unlink(missing_ok=True)
             raise
         return store
+
+    @classmethod
+    def _create(cls, path: Path, plan: Plan | Callable[[], Plan], clock: Callable[[], str]) -> None:
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.creating")
+        _create_private_file(temporary)
+        try:
+            cls._connect(temporary, plan, clock).close()
+            try:
+                os.link(temporary, path)  # atomic, and never replaces a file
+            except FileExistsError:
+                pass  # another process finished first: use theirs
+            except OSError as error:
+                raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+        finally:
+            for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+                leftover.unlink(missing_ok=True)
 
     def close(self) -> None:
         with self._lock:
@@ -792,23 +817,26 @@ class Store:
         default_language = self.workshop()["languages"][0]
         rows = [self._validated(d, default_language) for d in drafts]
         ids: list[str] = []
+        tags = [_clean_tags(d.tags) for d in drafts]
         with self.write() as db:
-            for draft, row in zip(drafts, rows, strict=True):
+            # Plain INSERTs: sqlite-utils' insert() inspects the table on every call, which
+            # costs more than the insert itself in a bulk import.
+            for draft, row, row_tags in zip(drafts, rows, tags, strict=True):
                 if draft.author:
                     row["author"] = self._participant_id(draft.author, draft.room, note_taker)
                 row["note_taker"] = note_taker
                 row["created_at"] = row["updated_at"] = self.clock()
-                db["contributions"].insert(row)
-                tags = _clean_tags(draft.tags)
-                db["contribution_tags"].insert_all(
-                    {"contribution": row["id"], "tag": tag} for tag in tags
+                db.execute(_INSERT_CONTRIBUTION, row)
+                db.conn.executemany(
+                    "INSERT INTO contribution_tags (contribution, tag) VALUES (?, ?)",
+                    [(row["id"], tag) for tag in row_tags],
                 )
                 self._log(
                     "contribution.add",
                     subject=row["id"],
                     room=row["room"],
                     actor=note_taker,
-                    data={"kind": row["kind"], "question": row["question"], "tags": tags},
+                    data={"kind": row["kind"], "question": row["question"], "tags": row_tags},
                 )
                 ids.append(row["id"])
         return self.contributions_by_id(ids)
@@ -913,9 +941,13 @@ class Store:
         question: str | None = None,
         starred: bool | None = None,
         parked: bool | None = None,
+        author: str | None = None,
         actor: str | None = None,
     ) -> Contribution:
-        """Change a contribution; the event log keeps what it was before."""
+        """Change a contribution; the event log keeps what it was before.
+
+        `author` is a participant name (added as anonymous if new); "" removes the author.
+        """
         current = self.contribution(contribution_id)
         changes: dict[str, Any] = {}
         if text is not None and _clean_text(text) != current.text:
@@ -929,10 +961,18 @@ class Store:
             changes["starred"] = int(starred)
         if parked is not None and parked != current.parked:
             changes["parked"] = int(parked)
-        if not changes:
+        new_author = author is not None and (author or None) != current.author
+        if not changes and not new_author:
             return current
         before = {key: _plain(getattr(current, key)) for key in changes}
         with self.write() as db:
+            if new_author:
+                pid = self._participant_id(author, current.room, actor) if author else None
+                if pid != current.author_id:
+                    changes["author"] = pid
+                    before["author"] = current.author_id
+            if not changes:
+                return current
             db["contributions"].update(current.seq, {**changes, "updated_at": self.clock()})
             self._log(
                 "contribution.edit",
@@ -1088,6 +1128,14 @@ class Store:
             return db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
+_INSERT_CONTRIBUTION = """
+INSERT INTO contributions
+    (id, room, question, kind, text, language, author, parked, note_taker, created_at, updated_at)
+VALUES
+    (:id, :room, :question, :kind, :text, :language, :author, :parked, :note_taker,
+     :created_at, :updated_at)
+"""
+
 _CONTRIBUTION_SELECT = """
 SELECT c.*, p.name AS author_name, p.consent AS author_consent,
     (SELECT json_group_array(tag) FROM
@@ -1224,16 +1272,13 @@ def _refuse_foreign_file(path: Path) -> None:
         raise StoreError(f"{path}: not an SQLite database; the file was not changed")
 
 
-def _create_private_file(path: Path) -> bool:
-    """Create a new database file readable by its owner only; False if it already existed."""
+def _create_private_file(path: Path) -> None:
+    """Create a new, empty database file readable by its owner only."""
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return False
     except OSError as error:
         raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
     os.close(fd)
-    return True
 
 
 def _explain(error: sqlite3.Error) -> str:

@@ -1,151 +1,250 @@
-"""The terminal app. This first version shows the workshop, its agenda and its rooms.
+"""The terminal app: a thin layer over the store.
 
-User text (and plan text) is always passed to widgets as `Content`, never as a markup string.
+It watches the database for commits by other terminals (`PRAGMA data_version`, polled on a
+connection of its own in a worker thread) and tells the open screens to load what changed.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.app import App, ComposeResult
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from hubworkshop.store import Store
-from hubworkshop.text import printable
+from hubworkshop.tui.dialogs import HelpScreen
+from hubworkshop.tui.room import PresenterScreen, RoomScreen
+from hubworkshop.tui.start import StartScreen
+
+ROLES = ("note-taker", "facilitator")
+POLL_SECONDS = 0.2
 
 
-def plain(text: str) -> Content:
-    """User text as literal content: no markup, no control characters."""
-    return Content(printable(text, keep_newlines=True))
+def state_file() -> Path:
+    """Where the app remembers the last room per database, to come back to it after a restart."""
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "hubworkshop" / "last-room.json"
 
 
-def cell(text: str) -> Text:
-    """User text for a DataTable cell (a plain `str` cell would be parsed as markup)."""
-    return Text(printable(text))
+def _load_state() -> dict:
+    try:
+        return json.loads(state_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
-class StatusBar(Static):
-    """The database path, always visible."""
-
-    DEFAULT_CSS = """
-    StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
-    """
-
-
-class StartScreen(Screen):
-    """The workshop, its agenda and its rooms; pick a room to open it."""
-
-    BINDINGS = [Binding("enter", "open_room", "Open room", show=True)]
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-
-    def compose(self) -> ComposeResult:
-        workshop = self.store.workshop()
-        yield Header()
-        with Vertical(id="start"):
-            yield Static(plain(workshop["title"]), id="title")
-            yield Static(
-                plain(
-                    f"{workshop['date']}  {workshop['start']}–{workshop['end']} "
-                    f"{workshop['timezone']}  ·  languages: {', '.join(workshop['languages'])}"
-                    f"  ·  {workshop['note']}"
-                ),
-                id="subtitle",
-            )
-            with Horizontal():
-                yield DataTable(id="agenda", cursor_type="none", zebra_stripes=True)
-                yield OptionList(
-                    *(
-                        Option(plain(f"{room.name}  ({len(room.questions)} questions)"), id=room.id)
-                        for room in self.store.rooms().values()
-                    ),
-                    id="rooms",
-                )
-        yield StatusBar(plain(f"database: {self.store.path}"))
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#agenda", DataTable)
-        table.add_columns("Time", "Phase", "Activity", "Min")
-        for phase in self.store.phases():
-            title = f"{phase.part} — {phase.title}" if phase.part else phase.title
-            table.add_row(
-                f"{phase.start:%H:%M}", cell(title), phase.activity.value, str(phase.minutes)
-            )
-        self.query_one("#rooms", OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.push_screen(RoomScreen(self.store, event.option.id))
-
-    def action_open_room(self) -> None:
-        rooms = self.query_one("#rooms", OptionList)
-        if rooms.highlighted is not None:
-            rooms.action_select()
+def remember_room(db: Path, room: str | None, role: str, name: str | None) -> None:
+    """Best effort: a read-only home must not stop a workshop."""
+    state = _load_state()
+    key = str(db.resolve())
+    if room is None:
+        state.pop(key, None)
+    else:
+        state[key] = {"room": room, "role": role, "name": name}
+    try:
+        path = state_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    except OSError:
+        pass
 
 
-class RoomScreen(Screen):
-    """A breakout room: its questions, one at a time."""
-
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Rooms"),
-        Binding("n", "move(1)", "Next question"),
-        Binding("p", "move(-1)", "Previous question"),
-    ]
-
-    def __init__(self, store: Store, room_id: str) -> None:
-        super().__init__()
-        self.store = store
-        self.room = store.room(room_id)
-        self.position = 0
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(id="room"):
-            yield Static(plain(self.room.name), id="room-name")
-            yield Static(id="question")
-            yield Static(id="follow-ups")
-        yield StatusBar(plain(f"database: {self.store.path}"))
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.show_question()
-
-    def show_question(self) -> None:
-        question = self.store.question(self.room.questions[self.position])
-        language = self.store.workshop()["languages"][0]
-        count = len(self.room.questions)
-        self.query_one("#question", Static).update(
-            plain(f"{self.position + 1}/{count}  {question.text.get_text(language)}")
-        )
-        follow_ups = "\n".join(f"• {f.get_text(language)}" for f in question.follow_ups)
-        self.query_one("#follow-ups", Static).update(plain(follow_ups))
-
-    def action_move(self, step: int) -> None:
-        self.position = (self.position + step) % len(self.room.questions)
-        self.show_question()
+def last_room(db: Path) -> dict | None:
+    return _load_state().get(str(db.resolve()))
 
 
 class HubworkshopApp(App):
     """hubworkshop: run a live brainstorming workshop with breakout rooms."""
 
-    CSS_PATH = "app.tcss"
     TITLE = "hubworkshop"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Everything is already saved"),
+        Binding("f1", "help", "Help", tooltip="Keys and quick-capture syntax"),
+        Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light theme"),
+        Binding("ctrl+o", "rooms", "Rooms", show=False, tooltip="Back to the list of rooms"),
+    ]
 
-    def __init__(self, store: Store, *, room: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        room: str | None = None,
+        role: str = "note-taker",
+        user_name: str | None = None,
+        resume: bool = False,
+        frozen_time: dt.datetime | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.initial_room = room
+        self.role = role if role in ROLES else "note-taker"
+        self.user_name = user_name
+        self.frozen_time = frozen_time
+        self.last_saved: str | None = None
+        self._stop_watching = threading.Event()
+        if room is None and resume:
+            remembered = last_room(store.path)
+            if remembered and remembered.get("room") in store.rooms():
+                self.initial_room = remembered["room"]
+                self.role = remembered.get("role") or self.role
+                self.user_name = self.user_name or remembered.get("name")
+
+    @property
+    def frozen(self) -> bool:
+        """Snapshot tests freeze time: no clocks, no cursor blink, no database watcher."""
+        return self.frozen_time is not None
+
+    def now(self) -> dt.datetime:
+        return self.frozen_time or dt.datetime.now(dt.UTC)
+
+    def mark_saved(self) -> None:
+        self.last_saved = f"{self.now():%H:%M:%S}"
+
+    # -- screens ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.sub_title = self.store.workshop()["title"]
-        self.push_screen(StartScreen(self.store))
+        self.push_screen(StartScreen())
         if self.initial_room is not None:
-            self.push_screen(RoomScreen(self.store, self.initial_room))
+            self.open_room(self.initial_room)
+        if not self.frozen:
+            self.set_interval(1.0, self.tick)
+            self.watch_database()
+
+    def open_room(self, room_id: str) -> None:
+        self.push_screen(RoomScreen(room_id))
+        remember_room(self.store.path, room_id, self.role, self.user_name)
+
+    def action_rooms(self) -> None:
+        while isinstance(self.screen, RoomScreen | PresenterScreen):
+            self.pop_screen()
+        remember_room(self.store.path, None, self.role, self.user_name)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def room_screens(self) -> list[RoomScreen]:
+        return [s for s in self.screen_stack if isinstance(s, RoomScreen)]
+
+    def tick(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, RoomScreen | PresenterScreen) and screen.is_mounted:
+                screen.tick()
+
+    # -- live sync -------------------------------------------------------------------------
+
+    def watch_database(self) -> None:
+        """Start the watcher: a daemon thread, not a worker, so waiting for workers ends."""
+        threading.Thread(target=self._watch, name="hubworkshop-watcher", daemon=True).start()
+
+    def _watch(self) -> None:
+        """Poll `PRAGMA data_version` (microseconds) on a connection of our own."""
+        try:
+            conn = sqlite3.connect(self.store.path, check_same_thread=False)
+            last = conn.execute("PRAGMA data_version").fetchone()[0]
+            while not self._stop_watching.wait(POLL_SECONDS):
+                version = conn.execute("PRAGMA data_version").fetchone()[0]
+                if version != last:
+                    last = version
+                    self.call_from_thread(self.database_changed)
+        except (sqlite3.Error, RuntimeError):
+            return  # the app is closing, or the database went away: nothing to watch
+
+    def database_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, RoomScreen) and screen.is_mounted:
+                screen.sync()
+            elif isinstance(screen, PresenterScreen) and screen.is_mounted:
+                screen.refresh_view()
+
+    async def action_quit(self) -> None:
+        self._stop_watching.set()
+        await super().action_quit()
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed database worker becomes a visible message, never a crash."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(f"{type(error).__name__}: {error}", title="Error", severity="error")
+
+    # -- command palette -------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and quick-capture syntax (F1)", self.action_help)
+        yield SystemCommand(
+            "Toggle dark / light", "Switch the theme (Ctrl+T)", self.action_toggle_dark
+        )
+        if isinstance(screen, StartScreen):
+            for room in self.store.rooms().values():
+                yield SystemCommand(
+                    f"Open room: {room.name}",
+                    "Open this breakout room",
+                    lambda r=room.id: self.open_room(r),
+                )
+            return
+        if not isinstance(screen, RoomScreen):
+            return
+        yield SystemCommand("Rooms", "Back to the list of rooms (Ctrl+O)", self.action_rooms)
+        yield SystemCommand("Presenter view", "For screen sharing (F3)", screen.action_presenter)
+        yield SystemCommand(
+            "Language", "Question in English, French or both (F2)", screen.action_cycle_language
+        )
+        yield SystemCommand("Search", "Search contributions (/)", screen.action_search)
+        yield SystemCommand("Filter", "Show one kind or one tag (f)", screen.action_filter)
+        yield SystemCommand(
+            "Clear filters", "Show every contribution (Esc)", screen.action_clear_filters
+        )
+        yield SystemCommand("Undo", "Undo your last change (u)", screen.action_undo)
+        yield SystemCommand(
+            "Edit contribution", "Edit the selected contribution (e)", screen.action_edit
+        )
+        yield SystemCommand(
+            "Delete contribution", "Delete the selected contribution (d)", screen.action_delete
+        )
+        yield SystemCommand(
+            "Star as key point", "Star or unstar the selected contribution (s)", screen.action_star
+        )
+        yield SystemCommand(
+            "Tag contribution", "Set the selected contribution's tags (t)", screen.action_tag
+        )
+        if self.role != "facilitator":
+            return
+        yield SystemCommand(
+            "Start / pause timer", "The phase clock (F5)", screen.action_toggle_timer
+        )
+        yield SystemCommand("Extend timer by 1 minute", "(F6)", lambda: screen.action_extend(1))
+        yield SystemCommand("Extend timer by 5 minutes", "(F7)", lambda: screen.action_extend(5))
+        yield SystemCommand("Next question", "(F8)", lambda: screen.action_move_question(1))
+        yield SystemCommand("Previous question", "(F9)", lambda: screen.action_move_question(-1))
+        languages = self.store.workshop()["languages"]
+        for qid in screen.room.questions:
+            question = self.store.question(qid)
+            yield SystemCommand(
+                f"Go to question: {question.text.get_text(languages[0])}",
+                qid,
+                lambda q=qid: screen.open_question(q),
+                discover=False,
+            )
+        for phase in self.store.phases():
+            yield SystemCommand(
+                f"Phase: {phase.title}",
+                f"{phase.start:%H:%M}, {phase.minutes} min, {phase.activity.value}: resets the timer",
+                lambda p=phase.id: screen.open_phase(p),
+                discover=False,
+            )

@@ -1,0 +1,311 @@
+"""The contribution list: a window onto any number of contributions.
+
+Only the rows in view are rendered, one line each (the Line API), and only pages of rows
+near the view are held in memory. The list holds the ordered seqs of the rows that match
+the current filter (cheap even for 100,000) and asks a loader, in a worker thread, for the
+rows of a page it is about to show; until they arrive it draws a placeholder. No frame ever
+waits on the database.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from hubworkshop.model import Contribution, Kind
+from hubworkshop.text import one_line
+
+PAGE_SIZE = 200
+MAX_CACHED_PAGES = 24
+
+KIND_STYLES: dict[Kind, str] = {
+    Kind.IDEA: "bold",
+    Kind.QUESTION: "bold cyan",
+    Kind.CONCERN: "bold red",
+    Kind.PROPOSAL: "bold green",
+    Kind.AGREEMENT: "bold blue",
+    Kind.DISAGREEMENT: "bold magenta",
+    Kind.ACTION: "bold dark_orange",
+}
+
+PageLoader = Callable[[Sequence[int]], dict[int, Contribution]]
+
+
+@dataclass(frozen=True, slots=True)
+class RowFilter:
+    """Which contributions the list shows. `search` needs the database to decide."""
+
+    kind: Kind | None = None
+    tag: str | None = None
+    search: str = ""
+
+    def matches(self, contribution: Contribution) -> bool:
+        if contribution.deleted_at is not None:
+            return False
+        if self.kind is not None and contribution.kind is not self.kind:
+            return False
+        return self.tag is None or self.tag in contribution.tags
+
+    @property
+    def active(self) -> bool:
+        return self.kind is not None or self.tag is not None or bool(self.search)
+
+    def describe(self) -> str:
+        parts = []
+        if self.kind is not None:
+            parts.append(f"kind: {self.kind.value}")
+        if self.tag is not None:
+            parts.append(f"#{self.tag}")
+        if self.search:
+            parts.append(f"search: “{self.search}”")
+        return " · ".join(parts) or "all contributions"
+
+
+class ContributionList(ScrollView, can_focus=True):
+    """Contributions of a room, newest last, one line each; the cursor row is highlighted."""
+
+    DEFAULT_CSS = """
+    ContributionList {
+        height: 1fr;
+        background: $surface;
+        overflow-x: hidden;
+    }
+    ContributionList > .contribution-list--cursor {
+        background: $accent 30%;
+    }
+    ContributionList:focus > .contribution-list--cursor {
+        background: $accent 60%;
+    }
+    ContributionList > .contribution-list--muted {
+        color: $text-muted;
+    }
+    ContributionList > .contribution-list--tag {
+        color: $text-accent;
+    }
+    """
+    COMPONENT_CLASSES = {
+        "contribution-list--cursor",
+        "contribution-list--muted",
+        "contribution-list--tag",
+    }
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "to_start", "First", show=False),
+        Binding("end", "to_end", "Last", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """Index of the highlighted row in the filtered list."""
+
+    class Highlighted(Message):
+        """The cursor moved to another contribution (or the list became empty)."""
+
+        def __init__(self, contribution: Contribution | None) -> None:
+            super().__init__()
+            self.contribution = contribution
+
+    def __init__(self, load_page: PageLoader, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._load_page = load_page
+        self._seqs: list[int] = []
+        self._rows: dict[int, Contribution] = {}
+        self._pages_pending: set[int] = set()
+        self._pages_loaded: list[int] = []
+        self.row_filter = RowFilter()
+
+    # -- data ------------------------------------------------------------------------------
+
+    @property
+    def count(self) -> int:
+        return len(self._seqs)
+
+    @property
+    def highlighted(self) -> Contribution | None:
+        if not self._seqs:
+            return None
+        return self._rows.get(self._seqs[self.cursor])
+
+    def set_seqs(self, seqs: list[int], *, row_filter: RowFilter | None = None) -> None:
+        """Show these rows (all matching the filter, in order); the cursor goes to the end."""
+        if row_filter is not None:
+            self.row_filter = row_filter
+        self._seqs = list(seqs)
+        self._sync_size()
+        self.cursor = max(len(self._seqs) - 1, 0)
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    def upsert(self, contributions: Iterable[Contribution]) -> None:
+        """Take new or changed contributions: added, updated in place, or removed."""
+        following = not self._seqs or self.cursor >= len(self._seqs) - 1
+        current = self._seqs[self.cursor] if self._seqs else None
+        for contribution in contributions:
+            seq = contribution.seq
+            index = bisect.bisect_left(self._seqs, seq)
+            present = index < len(self._seqs) and self._seqs[index] == seq
+            if self.row_filter.matches(contribution):
+                self._rows[seq] = contribution
+                if not present:
+                    self._seqs.insert(index, seq)
+            elif present:
+                del self._seqs[index]
+                self._rows.pop(seq, None)
+        self._sync_size()
+        if following or current is None:
+            self.cursor = max(len(self._seqs) - 1, 0)
+        else:
+            index = bisect.bisect_left(self._seqs, current)
+            self.cursor = min(index, max(len(self._seqs) - 1, 0))
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    def select_seq(self, seq: int) -> None:
+        index = bisect.bisect_left(self._seqs, seq)
+        if index < len(self._seqs) and self._seqs[index] == seq:
+            self.cursor = index
+
+    def visible_rows(self) -> list[Contribution]:
+        """The loaded rows currently in view (for tests and the presenter)."""
+        top = int(self.scroll_y)
+        window = self._seqs[top : top + self.size.height]
+        return [self._rows[s] for s in window if s in self._rows]
+
+    def _sync_size(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._seqs))
+
+    def _ensure_page(self, page: int) -> None:
+        if page in self._pages_pending:
+            return
+        start = page * PAGE_SIZE
+        seqs = [s for s in self._seqs[start : start + PAGE_SIZE] if s not in self._rows]
+        if not seqs:
+            return
+        self._pages_pending.add(page)
+        self.run_worker(
+            lambda: self._fetch(page, seqs),
+            thread=True,
+            group="contribution-pages",
+            exit_on_error=False,
+        )
+
+    def _fetch(self, page: int, seqs: list[int]) -> None:
+        rows = self._load_page(seqs)
+        self.app.call_from_thread(self._page_arrived, page, rows)
+
+    def _page_arrived(self, page: int, rows: dict[int, Contribution]) -> None:
+        self._pages_pending.discard(page)
+        self._rows.update(rows)
+        if page in self._pages_loaded:
+            self._pages_loaded.remove(page)
+        self._pages_loaded.append(page)
+        self._evict()
+        self.refresh()
+        self._announce()
+
+    def _evict(self) -> None:
+        """Keep memory flat: forget the pages furthest from the cursor."""
+        while len(self._pages_loaded) > MAX_CACHED_PAGES:
+            here = self.cursor // PAGE_SIZE
+            far = max(self._pages_loaded, key=lambda p: abs(p - here))
+            self._pages_loaded.remove(far)
+            for seq in self._seqs[far * PAGE_SIZE : (far + 1) * PAGE_SIZE]:
+                self._rows.pop(seq, None)
+
+    # -- cursor ----------------------------------------------------------------------------
+
+    def watch_cursor(self, _old: int, _new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    def _announce(self) -> None:
+        self.post_message(self.Highlighted(self.highlighted))
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(self.size.height, 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_move(self, step: int) -> None:
+        if self._seqs:
+            self.cursor = min(max(self.cursor + step, 0), len(self._seqs) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(self.size.height - 1, 1))
+
+    def action_to_start(self) -> None:
+        self.cursor = 0
+
+    def action_to_end(self) -> None:
+        self.cursor = max(len(self._seqs) - 1, 0)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._sync_size()
+        self._scroll_to_cursor()
+
+    async def _on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_y) + event.y
+        if 0 <= index < len(self._seqs):
+            self.cursor = index
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = int(self.scroll_y) + y
+        base = self.rich_style
+        if index >= len(self._seqs):
+            return Strip.blank(width, base)
+        contribution = self._rows.get(self._seqs[index])
+        if contribution is None:
+            self._ensure_page(index // PAGE_SIZE)
+            muted = self.get_component_rich_style("contribution-list--muted")
+            return Strip([Segment("  …".ljust(width), base + muted)], width)
+        text = self.format_row(contribution, width)
+        if index == self.cursor:
+            text.stylize(self.get_component_rich_style("contribution-list--cursor"))
+        segments = list(text.render(self.app.console))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def format_row(self, c: Contribution, width: int) -> Text:
+        """One line: time, kind, star, text, then author, tags and dots on the right."""
+        muted = self.get_component_rich_style("contribution-list--muted")
+        tag_style = self.get_component_rich_style("contribution-list--tag")
+        left = Text.assemble(
+            (f" {c.created_at[11:16]} ", muted),
+            (f"{c.kind.value:<12.12}", Style.parse(KIND_STYLES[c.kind])),
+            ("★ " if c.starred else "  ", Style(color="yellow", bold=True)),
+        )
+        right = Text()
+        if width >= 70:  # columns on the right: author, tags, dots
+            author = Text(f"  {one_line(c.author or 'anonymous')}", muted)
+            author.truncate(18, overflow="ellipsis", pad=True)
+            tags = Text(" " + one_line(" ".join(f"#{t}" for t in c.tags)), tag_style)
+            tags.truncate(18, overflow="ellipsis", pad=True)
+            right = Text.assemble(
+                author, tags, (f"{'●' + str(c.votes) if c.votes else '':>5} ", "bold")
+            )
+        room_for_text = max(width - left.cell_len - right.cell_len, 8)
+        body = Text(one_line(c.text), no_wrap=True, overflow="ellipsis")
+        body.truncate(room_for_text, overflow="ellipsis", pad=True)
+        return Text.assemble(left, body, right, no_wrap=True, overflow="ellipsis")

@@ -1,0 +1,759 @@
+"""The breakout room: question, timer, capture bar, contribution list; and the presenter view.
+
+Every database call runs in a thread worker; results come back with `call_from_thread`.
+The screen keeps an undo stack of this terminal's own changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from hubworkshop.errors import HubworkshopError
+from hubworkshop.model import Contribution, Kind, Phase, Question
+from hubworkshop.quick import Capture, compose_capture, parse_capture
+from hubworkshop.store import Draft, Store
+from hubworkshop.timer import Countdown
+from hubworkshop.tui.contribution_list import ContributionList, RowFilter
+from hubworkshop.tui.dialogs import EditDialog, FilterDialog, PasteDialog, TagDialog
+from hubworkshop.tui.widgets import (
+    CaptureBar,
+    CountdownDisplay,
+    QuestionPanel,
+    StatusBar,
+    plain,
+)
+
+if TYPE_CHECKING:
+    from hubworkshop.tui.app import HubworkshopApp
+
+KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
+LANGUAGE_MODES = ("first", "second", "both")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the room shows, read in one go by a worker."""
+
+    question: Question | None
+    phase: Phase | None
+    countdown: Countdown
+    position: str
+    names: list[str]
+    tags: list[str]
+    last_event: int
+
+
+class RoomScreen(Screen):
+    """A breakout room, for a facilitator or a note-taker."""
+
+    DEFAULT_CSS = """
+    RoomScreen #top { height: auto; padding: 0 1; }
+    RoomScreen QuestionPanel { width: 1fr; }
+    RoomScreen #list-header { height: 1; padding: 0 1; color: $text-muted; }
+    RoomScreen #search { display: none; }
+    RoomScreen #search.-open { display: block; }
+    RoomScreen #detail {
+        height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2;
+        color: $text;
+    }
+    RoomScreen CaptureBar { margin: 0 0; }
+    RoomScreen CaptureBar.-recalling { border: tall $warning; }
+    """
+
+    BINDINGS = [
+        Binding("f2", "cycle_language", "Language", tooltip="Question in English, French, or both"),
+        Binding("f3", "presenter", "Present", tooltip="Presenter view for screen sharing"),
+        Binding("f5", "toggle_timer", "Timer ▶/⏸", tooltip="Start or pause the phase timer"),
+        Binding("f6", "extend(1)", "+1 min", show=False),
+        Binding("f7", "extend(5)", "+5 min", show=False),
+        Binding("f8", "move_question(1)", "Next Q"),
+        Binding("f9", "move_question(-1)", "Prev Q", show=False),
+        Binding("question_mark", "app.help", "Help", show=False),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("d", "delete", "Delete", show=False),
+        Binding("u", "undo", "Undo", show=False),
+        Binding("t", "tag", "Tag", show=False),
+        Binding("s", "star", "Star", show=False),
+        Binding("slash", "search", "Search", show=False),
+        Binding("f", "filter", "Filter", show=False),
+        Binding("escape", "clear_filters", "Clear filter", show=False),
+        Binding("enter,i", "focus_capture", "Type", show=False),
+        *(
+            Binding(key, f"set_kind('{kind.value}')", kind.value.capitalize(), show=False)
+            for key, kind in KIND_KEYS.items()
+        ),
+    ]
+
+    FACILITATOR_ACTIONS = {"toggle_timer", "extend", "move_question"}
+    LIST_ACTIONS = {
+        "edit",
+        "delete",
+        "undo",
+        "tag",
+        "star",
+        "search",
+        "filter",
+        "clear_filters",
+        "focus_capture",
+        "set_kind",
+        "app.help",
+    }
+
+    language_mode: reactive[str] = reactive("first")
+    """Which language(s) the question is shown in."""
+
+    def __init__(self, room_id: str) -> None:
+        super().__init__()
+        self.room_id = room_id
+        self.snapshot: Snapshot | None = None
+        self.undo_stack: list[tuple[str, Any]] = []
+        self.last_entry: Contribution | None = None
+        self.saving: int = 0
+
+    @property
+    def hub_app(self) -> HubworkshopApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def store(self) -> Store:
+        return self.hub_app.store
+
+    @property
+    def room(self):
+        return self.store.room(self.room_id)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="top"):
+            yield QuestionPanel()
+            yield CountdownDisplay()
+        yield Static("", id="list-header")
+        yield Input(placeholder="Search: every word, any script · Esc to close", id="search")
+        yield ContributionList(self.store.contributions_by_seq, id="contributions")
+        yield Static("", id="detail")
+        yield CaptureBar(id="capture")
+        yield StatusBar("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.room.name
+        self.sub_title = f"{self.hub_app.role} · {self.hub_app.user_name or 'unnamed'}"
+        self.query_one("#capture", CaptureBar).cursor_blink = not self.hub_app.frozen
+        self.query_one("#search", Input).cursor_blink = not self.hub_app.frozen
+        self.query_one(CaptureBar).focus()
+        self.refresh_status()
+        self.load_room()
+        self.reload_list()
+
+    # -- reading, in workers ----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="room-state", exit_on_error=False)
+    def load_room(self) -> None:
+        store, room = self.store, self.room
+        last_event = store.last_event_seq()
+        state = store.room_state(self.room_id)
+        question = store.questions().get(state.question) if state.question else None
+        phase = next((p for p in store.phases() if p.id == state.phase), None)
+        position = ""
+        if state.question in room.questions:
+            position = (
+                f"question {room.questions.index(state.question) + 1} of {len(room.questions)}"
+            )
+        snapshot = Snapshot(
+            question=question,
+            phase=phase,
+            countdown=Countdown(
+                state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at
+            ),
+            position=position,
+            names=[p.name for p in store.participants()],
+            tags=store.tags(self.room_id),
+            last_event=last_event,
+        )
+        self.app.call_from_thread(self.show_snapshot, snapshot)
+
+    @work(thread=True, exclusive=True, group="list-seqs", exit_on_error=False)
+    def reload_list(self, row_filter: RowFilter | None = None) -> None:
+        row_filter = row_filter or self.contribution_list.row_filter
+        seqs = self.store.contribution_seqs(
+            room=self.room_id,
+            kind=row_filter.kind,
+            tag=row_filter.tag,
+            search=row_filter.search or None,
+        )
+        self.app.call_from_thread(self.show_seqs, seqs, row_filter)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def sync(self) -> None:
+        """Load what changed since the last look: the log says which rows to read again."""
+        after = self.snapshot.last_event if self.snapshot else 0
+        events = self.store.events(room=self.room_id, after_seq=after, with_global=True)
+        if not events:
+            return
+        changed_ids = list(
+            dict.fromkeys(
+                e.subject
+                for e in events
+                if e.subject and e.action.startswith(("contribution.", "vote."))
+            )
+        )
+        rows = self._changed(changed_ids)
+        self.app.call_from_thread(self.apply_changes, rows)
+        self.load_room()
+
+    def _changed(self, ids: list[str]) -> list[Contribution]:
+        found: list[Contribution] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.extend(self.store.contributions_by_id(chunk))
+        return found
+
+    # -- showing ---------------------------------------------------------------------------
+
+    @property
+    def contribution_list(self) -> ContributionList:
+        return self.query_one(ContributionList)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.query_one(CaptureBar).names.names = snapshot.names
+        self.show_question()
+        self.tick()
+
+    def show_question(self) -> None:
+        if self.snapshot is None:
+            return
+        languages = self.store.workshop()["languages"]
+        if self.language_mode == "second" and len(languages) > 1:
+            shown = [languages[1]]
+        elif self.language_mode == "both" and len(languages) > 1:
+            shown = languages[:2]
+        else:
+            shown = [languages[0]]
+        self.query_one(QuestionPanel).show(
+            self.snapshot.question, shown, self.snapshot.phase, self.snapshot.position
+        )
+
+    def watch_language_mode(self) -> None:
+        self.show_question()
+
+    def tick(self) -> None:
+        """Called every second by the app: redraw the clock from the shared countdown."""
+        if self.snapshot is None:
+            return
+        countdown = self.snapshot.countdown
+        remaining = countdown.remaining(self.hub_app.now())
+        self.query_one(CountdownDisplay).show(remaining, countdown.running, countdown.total_seconds)
+        if countdown.running and remaining <= 0 and not getattr(self, "_rang", False):
+            self._rang = True
+            self.app.bell()
+            self.notify("Time is up for this phase.", severity="warning")
+        elif remaining > 0:
+            self._rang = False
+
+    def show_seqs(self, seqs: list[int], row_filter: RowFilter) -> None:
+        self.contribution_list.set_seqs(seqs, row_filter=row_filter)
+        self.update_list_header()
+
+    def apply_changes(self, rows: Iterable[Contribution]) -> None:
+        rows = list(rows)
+        if self.contribution_list.row_filter.search:
+            self.reload_list()
+        else:
+            self.contribution_list.upsert(rows)
+        self.update_list_header()
+
+    def update_list_header(self) -> None:
+        cl = self.contribution_list
+        self.query_one("#list-header", Static).update(
+            plain(f"{cl.row_filter.describe()} · {cl.count} shown")
+        )
+
+    @on(ContributionList.Highlighted)
+    def show_detail(self, event: ContributionList.Highlighted) -> None:
+        c = event.contribution
+        detail = self.query_one("#detail", Static)
+        if c is None:
+            detail.update(plain("Nothing here yet: type in the bar below and press Enter."))
+            return
+        text = (
+            c.text
+            if len(c.text) <= 2000
+            else c.text[:2000] + f"… ({len(c.text) - 2000} more characters)"
+        )
+        author = c.author or "anonymous"
+        tags = " ".join(f"#{t}" for t in c.tags)
+        detail.update(
+            plain(
+                f"{c.short_id} · {c.kind.value} · {author} · {c.created_at[11:19]} UTC"
+                f"{' · ' + tags if tags else ''}{' · ★ key point' if c.starred else ''}"
+                f"{f' · {c.votes} dots' if c.votes else ''}\n{text}"
+            )
+        )
+
+    def refresh_status(self, message: str | None = None, *, error: bool = False) -> None:
+        app = self.hub_app
+        saved = f"saved {app.last_saved}" if app.last_saved else "nothing saved yet"
+        if self.saving:
+            saved = "saving…"
+        parts = [f"{app.store.path}", f"{app.role}: {app.user_name or 'unnamed'}", saved]
+        if message:
+            parts.append(message)
+        status = self.query_one("#status", StatusBar)
+        status.update(plain("  ·  ".join(parts)))
+        status.set_class(error, "-error")
+
+    # -- capture ---------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#capture")
+    def submit_capture(self, event: Input.Submitted) -> None:
+        raw = event.value
+        if not raw.strip():
+            return
+        bar = self.query_one(CaptureBar)
+        capture = parse_capture(raw, bar.names.names)
+        editing = self.last_entry if bar.recalling else None
+        self.saving += 1
+        self.refresh_status()
+        self.save_capture(raw, [capture], editing)
+
+    @work(thread=True, group="writes", exit_on_error=False)
+    def save_capture(self, raw: str, captures: list[Capture], editing: Contribution | None) -> None:
+        store, app = self.store, self.hub_app
+        try:
+            if editing is not None:
+                capture = captures[0]
+                saved = [
+                    store.update_contribution(
+                        editing.id,
+                        text=capture.text,
+                        kind=capture.kind,
+                        author=capture.author or "",
+                        actor=app.user_name,
+                    )
+                ]
+                if tuple(sorted(capture.tags)) != editing.tags:
+                    saved = [store.set_tags(editing.id, capture.tags, actor=app.user_name)]
+            else:
+                saved = store.add_contributions(
+                    [
+                        Draft(
+                            room=self.room_id,
+                            text=c.text,
+                            question=self.snapshot.question.id
+                            if self.snapshot and self.snapshot.question
+                            else None,
+                            kind=c.kind,
+                            author=c.author,
+                            tags=c.tags,
+                        )
+                        for c in captures
+                    ],
+                    note_taker=app.user_name,
+                )
+        except HubworkshopError as error:
+            app.call_from_thread(self.capture_failed, str(error))
+            return
+        app.call_from_thread(self.capture_saved, raw, saved, editing)
+
+    def capture_saved(
+        self, raw: str, saved: list[Contribution], editing: Contribution | None
+    ) -> None:
+        self.saving -= 1
+        bar = self.query_one(CaptureBar)
+        if bar.value == raw or not raw:
+            bar.value = ""
+        bar.recalling = False
+        if editing is not None:
+            self.undo_stack.append(("edit", editing))
+        else:
+            self.undo_stack.extend(("add", c) for c in saved)
+        self.last_entry = saved[-1]
+        self.hub_app.mark_saved()
+        self.contribution_list.upsert(saved)
+        self.update_list_header()
+        self.refresh_status()
+        for c in saved:
+            if c.author and c.author not in bar.names.names:
+                bar.names.names.append(c.author)
+
+    def capture_failed(self, message: str) -> None:
+        self.saving -= 1
+        self.refresh_status(f"NOT SAVED: {message}", error=True)
+        self.notify(f"Not saved — your text is still in the bar. {message}", severity="error")
+
+    @on(CaptureBar.Recall)
+    def recall_last(self) -> None:
+        if self.last_entry is None:
+            self.notify("Nothing to recall yet.", timeout=2)
+            return
+        c = self.last_entry
+        bar = self.query_one(CaptureBar)
+        bar.value = compose_capture(Capture(c.text, c.kind, c.author, c.tags))
+        bar.recalling = True
+        bar.cursor_position = len(bar.value)
+
+    @on(CaptureBar.Leave)
+    def leave_capture(self) -> None:
+        self.contribution_list.focus()
+
+    @on(CaptureBar.MultiLinePaste)
+    def multi_line_paste(self, event: CaptureBar.MultiLinePaste) -> None:
+        text = event.text
+        names = self.query_one(CaptureBar).names.names
+
+        def chosen(choice: str | None) -> None:
+            if choice == "lines":
+                captures = [
+                    parse_capture(line, names) for line in text.splitlines() if line.strip()
+                ]
+                self.saving += 1
+                self.save_capture("", captures, None)
+            elif choice == "join":
+                bar = self.query_one(CaptureBar)
+                bar.insert_text_at_cursor(
+                    " ".join(line.strip() for line in text.splitlines() if line.strip())
+                )
+
+        self.app.push_screen(PasteDialog(text), chosen)
+
+    # -- list actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.FACILITATOR_ACTIONS and self.hub_app.role != "facilitator":
+            return None  # hidden: only the facilitator moves the room's clock and question
+        # While typing, the list's letter keys are text: show them as unavailable.
+        return not (action in self.LIST_ACTIONS and isinstance(self.focused, Input))
+
+    def _target(self) -> Contribution | None:
+        c = self.contribution_list.highlighted
+        if c is None:
+            self.notify("No contribution selected.", timeout=2)
+        return c
+
+    def _write(self, description: str, fn: Callable[[], Any], undo: tuple[str, Any] | None) -> None:
+        """Run one store change in a worker; on success push its undo step."""
+
+        def run() -> None:
+            try:
+                fn()
+            except HubworkshopError as error:
+                self.app.call_from_thread(self.capture_failed_quiet, description, str(error))
+                return
+            self.app.call_from_thread(self.write_done, undo)
+
+        self.saving += 1
+        self.refresh_status()
+        self.run_worker(run, thread=True, group="writes", exit_on_error=False)
+
+    def write_done(self, undo: tuple[str, Any] | None) -> None:
+        self.saving -= 1
+        if undo is not None:
+            self.undo_stack.append(undo)
+        self.hub_app.mark_saved()
+        self.refresh_status()
+        self.sync()
+
+    def capture_failed_quiet(self, description: str, message: str) -> None:
+        self.saving -= 1
+        self.refresh_status(f"{description} failed: {message}", error=True)
+        self.notify(f"{description} failed: {message}", severity="error")
+
+    def action_edit(self) -> None:
+        c = self._target()
+        if c is None:
+            return
+        multiline = "\n" in c.text
+        value = c.text if multiline else compose_capture(Capture(c.text, c.kind, c.author, c.tags))
+        names = self.query_one(CaptureBar).names.names
+
+        def edited(result: str | None) -> None:
+            if result is None or not result.strip():
+                return
+            actor = self.hub_app.user_name
+            if multiline:
+                self._write(
+                    "Edit",
+                    lambda: self.store.update_contribution(c.id, text=result, actor=actor),
+                    ("edit", c),
+                )
+                return
+            capture = parse_capture(result, names)
+
+            def change() -> None:
+                self.store.update_contribution(
+                    c.id,
+                    text=capture.text,
+                    kind=capture.kind,
+                    author=capture.author or "",
+                    actor=actor,
+                )
+                if tuple(sorted(capture.tags)) != c.tags:
+                    self.store.set_tags(c.id, capture.tags, actor=actor)
+
+            self._write("Edit", change, ("edit", c))
+
+        self.app.push_screen(EditDialog(value, multiline=multiline), edited)
+
+    def action_delete(self) -> None:
+        c = self._target()
+        if c is not None:
+            actor = self.hub_app.user_name
+            self._write(
+                "Delete", lambda: self.store.delete_contribution(c.id, actor=actor), ("delete", c)
+            )
+            self.notify("Deleted. Press u to undo.", timeout=3)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        what, c = self.undo_stack.pop()
+        store, actor = self.store, self.hub_app.user_name
+
+        def undo() -> None:
+            if what == "add":
+                store.delete_contribution(c.id, actor=actor)
+            elif what == "delete":
+                store.restore_contribution(c.id, actor=actor)
+            elif what == "edit":
+                store.update_contribution(
+                    c.id,
+                    text=c.text,
+                    kind=c.kind,
+                    author=c.author or "",
+                    starred=c.starred,
+                    actor=actor,
+                )
+                store.set_tags(c.id, c.tags, actor=actor)
+
+        self._write("Undo", undo, None)
+        self.notify(f"Undone: {what} of {c.short_id}", timeout=2)
+
+    def action_set_kind(self, kind: str) -> None:
+        c = self._target()
+        if c is not None and c.kind.value != kind:
+            actor = self.hub_app.user_name
+            self._write(
+                "Kind",
+                lambda: self.store.update_contribution(c.id, kind=kind, actor=actor),
+                ("edit", c),
+            )
+
+    def action_star(self) -> None:
+        c = self._target()
+        if c is not None:
+            actor = self.hub_app.user_name
+            self._write(
+                "Star",
+                lambda: self.store.update_contribution(c.id, starred=not c.starred, actor=actor),
+                ("edit", c),
+            )
+
+    def action_tag(self) -> None:
+        c = self._target()
+        if c is None:
+            return
+        actor = self.hub_app.user_name
+
+        def tagged(tags: list[str] | None) -> None:
+            if tags is not None:
+                self._write(
+                    "Tag", lambda: self.store.set_tags(c.id, tags, actor=actor), ("edit", c)
+                )
+
+        known = self.snapshot.tags if self.snapshot else []
+        self.app.push_screen(TagDialog(c.tags, known), tagged)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-open")
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        current = self.contribution_list.row_filter
+        self.reload_list(RowFilter(current.kind, current.tag, event.value.strip()))
+
+    @on(Input.Submitted, "#search")
+    def search_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.contribution_list.focus()
+
+    def action_filter(self) -> None:
+        def chosen(choice: tuple[str, str | None] | None) -> None:
+            if choice is None:
+                return
+            current = self.contribution_list.row_filter
+            what, value = choice
+            if what == "kind":
+                self.reload_list(RowFilter(Kind(value), current.tag, current.search))
+            elif what == "tag":
+                self.reload_list(RowFilter(current.kind, value, current.search))
+            else:
+                self.action_clear_filters()
+
+        self.app.push_screen(FilterDialog(self.snapshot.tags if self.snapshot else []), chosen)
+
+    def action_clear_filters(self) -> None:
+        search = self.query_one("#search", Input)
+        search.remove_class("-open")
+        with search.prevent(Input.Changed):
+            search.value = ""
+        if self.contribution_list.row_filter.active:
+            self.reload_list(RowFilter())
+        self.contribution_list.focus()
+
+    def action_focus_capture(self) -> None:
+        self.query_one(CaptureBar).focus()
+
+    def on_key(self, event) -> None:
+        # Escape in the search box closes it (and clears the search).
+        if event.key == "escape" and self.focused is self.query_one("#search", Input):
+            event.stop()
+            self.action_clear_filters()
+
+    # -- facilitator actions ---------------------------------------------------------------
+
+    def action_cycle_language(self) -> None:
+        index = LANGUAGE_MODES.index(self.language_mode)
+        self.language_mode = LANGUAGE_MODES[(index + 1) % len(LANGUAGE_MODES)]
+
+    def action_presenter(self) -> None:
+        self.app.push_screen(PresenterScreen(self.room_id, self))
+
+    def action_toggle_timer(self) -> None:
+        running = self.snapshot is not None and self.snapshot.countdown.running
+        actor = self.hub_app.user_name
+        if running:
+            self._write("Timer", lambda: self.store.pause_timer(self.room_id, actor=actor), None)
+        else:
+            self._write("Timer", lambda: self.store.start_timer(self.room_id, actor=actor), None)
+
+    def action_extend(self, minutes: int) -> None:
+        actor = self.hub_app.user_name
+        self._write(
+            "Timer", lambda: self.store.extend_timer(self.room_id, minutes, actor=actor), None
+        )
+        self.notify(f"+{minutes} min", timeout=1.5)
+
+    def action_move_question(self, step: int) -> None:
+        questions = self.room.questions
+        current = self.snapshot.question.id if self.snapshot and self.snapshot.question else None
+        index = questions.index(current) if current in questions else -1
+        target = questions[(index + step) % len(questions)]
+        self.open_question(target)
+
+    def open_question(self, question_id: str) -> None:
+        actor = self.hub_app.user_name
+        self._write(
+            "Question",
+            lambda: self.store.open_question(self.room_id, question_id, actor=actor),
+            None,
+        )
+
+    def open_phase(self, phase_id: str) -> None:
+        actor = self.hub_app.user_name
+        self._write(
+            "Phase", lambda: self.store.set_phase(self.room_id, phase_id, actor=actor), None
+        )
+
+
+class PresenterScreen(Screen):
+    """For screen sharing: the question large, the clock, the latest contributions. No chrome."""
+
+    DEFAULT_CSS = """
+    PresenterScreen { padding: 1 4; }
+    PresenterScreen #presenter-top { height: auto; }
+    PresenterScreen #presenter-top > Vertical { height: auto; width: 1fr; }
+    PresenterScreen #presenter-phase { color: $text-muted; width: 1fr; }
+    PresenterScreen QuestionPanel .question { border: heavy $accent; padding: 1 3; }
+    PresenterScreen QuestionPanel .phase { display: none; }
+    PresenterScreen #latest { height: 1fr; margin-top: 1; }
+    PresenterScreen #presenter-hint { dock: bottom; color: $text-disabled; height: 1; }
+    """
+    BINDINGS = [
+        Binding("escape,f3", "app.pop_screen", "Back"),
+        Binding("f2", "cycle_language", "Language", show=False),
+    ]
+
+    def __init__(self, room_id: str, room_screen: RoomScreen) -> None:
+        super().__init__()
+        self.room_id = room_id
+        self.room_screen = room_screen
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="presenter-top"):
+            with Vertical():
+                yield Static("", id="presenter-phase")
+                yield QuestionPanel()
+            yield CountdownDisplay()
+        yield Static("", id="latest")
+        yield Static("Esc: back to the room · F2: language", id="presenter-hint")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def action_cycle_language(self) -> None:
+        self.room_screen.action_cycle_language()
+        self.refresh_view()
+
+    def tick(self) -> None:
+        self.room_screen.tick()
+        snapshot = self.room_screen.snapshot
+        if snapshot is not None:
+            countdown = snapshot.countdown
+            self.query_one(CountdownDisplay).show(
+                countdown.remaining(self.room_screen.hub_app.now()),
+                countdown.running,
+                countdown.total_seconds,
+            )
+
+    def refresh_view(self) -> None:
+        screen = self.room_screen
+        snapshot = screen.snapshot
+        if snapshot is None:
+            return
+        languages = screen.store.workshop()["languages"]
+        mode = screen.language_mode
+        shown = (
+            languages[:2]
+            if mode == "both" and len(languages) > 1
+            else [languages[1]]
+            if mode == "second" and len(languages) > 1
+            else [languages[0]]
+        )
+        phase = snapshot.phase
+        title = f"{screen.room.name} · {phase.title if phase else ''} · {snapshot.position}"
+        self.query_one("#presenter-phase", Static).update(plain(title))
+        self.query_one(QuestionPanel).show(snapshot.question, shown, phase, snapshot.position)
+        self.tick()
+        self.load_latest()
+
+    @work(thread=True, exclusive=True, group="presenter", exit_on_error=False)
+    def load_latest(self) -> None:
+        store = self.room_screen.store
+        seqs = store.contribution_seqs(room=self.room_id)[-40:]
+        rows = store.contributions_by_seq(seqs)
+        latest = [rows[s] for s in seqs if s in rows]
+        self.app.call_from_thread(self.show_latest, latest)
+
+    def show_latest(self, latest: list[Contribution]) -> None:
+        height = max(self.query_one("#latest").size.height, 5)
+        lines = [
+            f"{'★ ' if c.starred else '• '}{c.kind.value}: {c.text.splitlines()[0] if c.text else ''}"
+            for c in latest[-height:]
+        ]
+        self.query_one("#latest", Static).update(plain("\n".join(lines) or "No contributions yet."))

@@ -1,0 +1,128 @@
+"""The start screen: the workshop, its agenda and rooms; choose a room and a role."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from hubworkshop.tui.widgets import StatusBar, cell, plain
+
+if TYPE_CHECKING:
+    from hubworkshop.tui.app import HubworkshopApp
+
+
+class StartScreen(Screen):
+    """Pick a room, say who you are and what you do here, press Enter."""
+
+    DEFAULT_CSS = """
+    StartScreen #start { padding: 1 2; height: 1fr; }
+    StartScreen #title { text-style: bold; color: $accent; }
+    StartScreen #subtitle { color: $text-muted; margin-bottom: 1; }
+    StartScreen #agenda { width: 3fr; height: auto; max-height: 100%; }
+    StartScreen #choose { width: 2fr; margin-left: 2; height: auto; }
+    StartScreen #rooms { height: auto; max-height: 14; border: round $primary; }
+    StartScreen #rooms:focus { border: round $accent; }
+    StartScreen RadioSet { width: 100%; }
+    StartScreen .label { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "open_room", "Open room", priority=False),
+        Binding("f1,question_mark", "app.help", "Help"),
+    ]
+
+    @property
+    def hub_app(self) -> HubworkshopApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        app = self.hub_app
+        workshop = app.store.workshop()
+        yield Header()
+        with Vertical(id="start"):
+            yield Static(plain(workshop["title"]), id="title")
+            yield Static(
+                plain(
+                    f"{workshop['date']}  {workshop['start']}–{workshop['end']} "
+                    f"{workshop['timezone']}  ·  languages: {', '.join(workshop['languages'])}"
+                    f"  ·  {workshop['note']}"
+                ),
+                id="subtitle",
+            )
+            with Horizontal():
+                yield DataTable(id="agenda", cursor_type="none", zebra_stripes=True)
+                with Vertical(id="choose"):
+                    yield Static("Room", classes="label")
+                    yield OptionList(
+                        *(
+                            Option(
+                                plain(f"{room.name}  ({len(room.questions)} questions)"), id=room.id
+                            )
+                            for room in app.store.rooms().values()
+                        ),
+                        id="rooms",
+                    )
+                    yield Static("You are", classes="label")
+                    with RadioSet(id="role"):
+                        yield RadioButton(
+                            "Note-taker", value=app.role == "note-taker", id="note-taker"
+                        )
+                        yield RadioButton(
+                            "Facilitator", value=app.role == "facilitator", id="facilitator"
+                        )
+                    yield Static("Your name (recorded as note-taker)", classes="label")
+                    yield Input(app.user_name or "", placeholder="e.g. Asaf", id="name")
+        yield StatusBar(plain(f"database: {app.store.path}"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#agenda", DataTable)
+        table.add_columns("Time", "Phase", "Activity", "Min")
+        for phase in self.hub_app.store.phases():
+            title = f"{phase.part} — {phase.title}" if phase.part else phase.title
+            table.add_row(
+                f"{phase.start:%H:%M}", cell(title), phase.activity.value, str(phase.minutes)
+            )
+        self.query_one("#name", Input).cursor_blink = not self.hub_app.frozen
+        rooms = self.query_one("#rooms", OptionList)
+        rooms.highlighted = 0
+        rooms.focus()
+
+    @on(RadioSet.Changed, "#role")
+    def role_changed(self, event: RadioSet.Changed) -> None:
+        self.hub_app.role = event.pressed.id or "note-taker"
+
+    @on(Input.Changed, "#name")
+    def name_changed(self, event: Input.Changed) -> None:
+        self.hub_app.user_name = event.value.strip() or None
+
+    @on(Input.Submitted, "#name")
+    def name_submitted(self) -> None:
+        self.action_open_room()
+
+    @on(OptionList.OptionSelected, "#rooms")
+    def room_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.hub_app.open_room(event.option.id)
+
+    def action_open_room(self) -> None:
+        rooms = self.query_one("#rooms", OptionList)
+        if rooms.highlighted is not None:
+            option = rooms.get_option_at_index(rooms.highlighted)
+            if option.id:
+                self.hub_app.open_room(option.id)

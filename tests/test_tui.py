@@ -1,46 +1,455 @@
-"""The first screens, driven through Textual's Pilot."""
+"""The live room, driven through Textual's Pilot: keys in, then the database and the screen."""
 
 from __future__ import annotations
 
-from textual.widgets import OptionList, Static
+import sqlite3
+import time
 
-from hubworkshop.tui.app import HubworkshopApp, RoomScreen, StartScreen
+import pytest
+from textual import events
+from textual.widgets import Input, OptionList, Static
+
+from hubworkshop.model import Consent, Kind
+from hubworkshop.store import Draft, Store
+from hubworkshop.tui.app import HubworkshopApp, last_room, remember_room
+from hubworkshop.tui.contribution_list import ContributionList
+from hubworkshop.tui.dialogs import EditDialog, HelpScreen, PasteDialog
+from hubworkshop.tui.room import PresenterScreen, RoomScreen
+from hubworkshop.tui.start import StartScreen
+from hubworkshop.tui.widgets import CaptureBar, CountdownDisplay
+
+SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path, monkeypatch):
+    """Each test remembers its last room in its own state folder."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
 def screen_text(app) -> str:
-    return "\n".join(str(w.render()) for w in app.screen.query(Static))
+    """Everything the current screen shows in Static widgets, plus the list's visible rows."""
+    parts = [str(w.render()) for w in app.screen.query(Static)]
+    for lst in app.screen.query(ContributionList):
+        parts.extend(lst.render_line(y).text for y in range(lst.size.height))
+    return "\n".join(parts)
 
 
-async def test_start_screen_shows_workshop_rooms_and_database(store):
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_and_enter(pilot, text: str) -> None:
+    """Fill the capture bar (as a fast typist would) and press Enter."""
+    bar = pilot.app.screen.query_one(CaptureBar)
+    bar.focus()
+    bar.value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def wait_until(pilot, condition, timeout: float = 3.0) -> float:
+    """Let the app run until `condition()` holds; returns how long it took."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.02)
+    return time.monotonic() - start
+
+
+def room_app(store: Store, **kwargs) -> HubworkshopApp:
+    return HubworkshopApp(store, room=kwargs.pop("room", "lifecycle"), **kwargs)
+
+
+# -- start screen ------------------------------------------------------------------------------
+
+
+async def test_start_screen_shows_workshop_agenda_rooms_and_database(store):
     app = HubworkshopApp(store)
-    async with app.run_test(size=(120, 32)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         text = screen_text(app)
         assert "Hubs workshop: co-creation on the concept of Hubs" in text
         assert "No decision making at this event." in text
         assert str(store.path) in text
-        rooms = app.screen.query_one("#rooms", OptionList)
-        assert rooms.option_count == 5
+        assert app.screen.query_one("#rooms", OptionList).option_count == 5
 
 
-async def test_enter_opens_a_room_and_n_moves_through_its_questions(store):
+async def test_choose_room_and_role_from_the_keyboard(store):
     app = HubworkshopApp(store)
-    async with app.run_test(size=(120, 32)) as pilot:
-        await pilot.press("down", "enter")
-        await pilot.pause()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")  # room 2
+        await pilot.press("tab")  # the role radio set
+        await pilot.press("right", "enter")  # facilitator
+        await pilot.press("tab", *"Asaf")
+        await pilot.press("enter")
+        await settle(pilot)
         assert isinstance(app.screen, RoomScreen)
-        assert app.screen.room.id == "lifecycle"
-        assert "1/6  How do hubs come into being?" in screen_text(app)
-        await pilot.press("n")
-        assert "2/6  How does a hub become a hub?" in screen_text(app)
-        await pilot.press("escape")
-        assert isinstance(app.screen, StartScreen)
+        assert app.screen.room_id == "lifecycle"
+        assert (app.role, app.user_name) == ("facilitator", "Asaf")
+        assert isinstance(app.focused, CaptureBar)
 
 
-async def test_room_option_opens_straight_into_the_room(store):
-    app = HubworkshopApp(store, room="relationships")
+async def test_room_option_opens_straight_into_the_room_with_the_cursor_in_the_bar(store):
+    app = room_app(store, room="relationships")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RoomScreen)
+        assert isinstance(app.focused, CaptureBar)
         assert "Does an individual community get to choose" in screen_text(app)
+
+
+async def test_restart_returns_to_the_last_room(store):
+    remember_room(store.path, "overlap", "facilitator", "Ana")
+    app = HubworkshopApp(store, resume=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RoomScreen) and app.screen.room_id == "overlap"
+        assert (app.role, app.user_name) == ("facilitator", "Ana")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+    assert last_room(store.path) is None
+
+
+# -- capture -----------------------------------------------------------------------------------
+
+
+async def test_type_and_enter_commits_then_shows_then_clears(store):
+    app = room_app(store, user_name="nt1")
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_enter(pilot, "Hubs bring decisions closer")
+        [row] = store.contributions(room="lifecycle")
+        assert (row.text, row.kind, row.note_taker) == (
+            "Hubs bring decisions closer",
+            Kind.IDEA,
+            "nt1",
+        )
+        assert row.question == "lifecycle.overview"
+        assert app.screen.query_one(CaptureBar).value == ""
+        assert "Hubs bring decisions closer" in screen_text(app)
+        assert "saved " in screen_text(app)
+
+
+async def test_quick_syntax(store):
+    store.set_participant("Amina Diallo", "named")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_enter(pilot, "? Who trains the trainers @Amina Diallo #support #quality")
+        await type_and_enter(pilot, "! hubs may gatekeep @Kwame")
+        await type_and_enter(pilot, "+ a charter clause")
+        await type_and_enter(pilot, "= agreed")
+        await type_and_enter(pilot, "~ not so")
+        await type_and_enter(pilot, "> draft a note #next")
+        rows = store.contributions(room="lifecycle")
+        assert [(r.kind, r.text) for r in rows] == [
+            (Kind.QUESTION, "Who trains the trainers"),
+            (Kind.CONCERN, "hubs may gatekeep"),
+            (Kind.PROPOSAL, "a charter clause"),
+            (Kind.AGREEMENT, "agreed"),
+            (Kind.DISAGREEMENT, "not so"),
+            (Kind.ACTION, "draft a note"),
+        ]
+        assert rows[0].author == "Amina Diallo" and rows[0].tags == ("quality", "support")
+        kwame = next(p for p in store.participants() if p.name == "Kwame")
+        assert kwame.consent is Consent.ANONYMOUS
+        assert "Who trains the trainers" in screen_text(app)
+
+
+async def test_name_completion(store):
+    store.set_participant("Amina Diallo", "named")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"= yes @Ami")
+        await settle(pilot)
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        [row] = store.contributions()
+        assert row.author == "Amina Diallo"
+
+
+async def test_markup_and_escapes_are_shown_literally(store):
+    hostile = "[bold]x[/bold] [@click=app.quit]y[/] [link=http://e.x]z[/link]"
+    store.add_contribution(Draft(room="lifecycle", text=hostile + " \x1b[31mred \u202eevil"))
+    store.set_participant("[red]Mallory[/red]", "named")
+    store.add_contribution(Draft(room="lifecycle", text="hi", author="[red]Mallory[/red]"))
+    app = room_app(store)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert hostile in text
+        assert "\\x1b[31mred \\u202eevil" in text
+        assert "[red]Mallory[/red]" in text
+        await type_and_enter(pilot, "[b]typed[/b] @[i]Eve[/i]")
+        assert app.is_running
+        assert "[b]typed[/b]" in screen_text(app)
+        assert store.contributions()[-1].text == "[b]typed[/b]"
+
+
+async def test_up_recalls_the_last_entry_for_correction(store):
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_enter(pilot, "! hubs gatekeep #power")
+        bar = app.screen.query_one(CaptureBar)
+        await pilot.press("up")
+        assert bar.value == "! hubs gatekeep #power" and bar.recalling
+        await pilot.press("end", *" funding")
+        await pilot.press("enter")
+        await settle(pilot)
+        [row] = store.contributions()
+        assert (row.text, row.kind, row.tags) == ("hubs gatekeep funding", Kind.CONCERN, ("power",))
+        assert not bar.recalling and bar.value == ""
+
+
+async def test_failed_save_keeps_the_text_and_says_so(store, db_path):
+    with sqlite3.connect(db_path) as other:  # the disk, or a colleague's tool, says no
+        other.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON contributions "
+            "BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+        )
+    other.close()
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_enter(pilot, "do not lose me")
+        assert app.screen.query_one(CaptureBar).value == "do not lose me"
+        assert "NOT SAVED" in screen_text(app) and "disk says no" in screen_text(app)
+        assert store.contributions() == []
+
+
+async def test_multi_line_paste_offers_one_contribution_per_line(store):
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        bar.post_message(events.Paste("first idea\n\n? a question\n! a concern #risk\n"))
+        await settle(pilot)
+        assert isinstance(app.screen, PasteDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = store.contributions()
+        assert [(r.kind, r.text, r.tags) for r in rows] == [
+            (Kind.IDEA, "first idea", ()),
+            (Kind.QUESTION, "a question", ()),
+            (Kind.CONCERN, "a concern", ("risk",)),
+        ]
+
+
+# -- the list ----------------------------------------------------------------------------------
+
+
+async def _room_with(store, texts, **kwargs):
+    for text in texts:
+        store.add_contribution(Draft(room="lifecycle", text=text))
+    return room_app(store, **kwargs)
+
+
+async def test_edit_delete_and_undo(store):
+    app = await _room_with(store, ["first", "second"], user_name="nt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # to the list; the cursor is on the newest row
+        assert isinstance(app.focused, ContributionList)
+        await pilot.press("e")
+        assert isinstance(app.screen, EditDialog)
+        await pilot.press("ctrl+u", *"? second, corrected #fixed", "enter")
+        await settle(pilot)
+        second = store.contributions()[1]
+        assert (second.text, second.kind, second.tags) == (
+            "second, corrected",
+            Kind.QUESTION,
+            ("fixed",),
+        )
+        assert "second, corrected" in screen_text(app)
+
+        await pilot.press("up", "d")
+        await settle(pilot)
+        assert [c.text for c in store.contributions()] == ["second, corrected"]
+        assert "first" not in [
+            r.text for r in app.screen.query_one(ContributionList).visible_rows()
+        ]
+
+        await pilot.press("u")
+        await settle(pilot)
+        assert [c.text for c in store.contributions()] == ["first", "second, corrected"]
+        await pilot.press("u")  # undo the edit too
+        await settle(pilot)
+        assert [(c.text, c.kind, c.tags) for c in store.contributions()][1] == (
+            "second",
+            Kind.IDEA,
+            (),
+        )
+        actions = [e.action for e in store.events(room="lifecycle") if e.actor == "nt"]
+        assert actions.count("contribution.edit") >= 2 and "contribution.delete" in actions
+
+
+async def test_kind_keys_tag_and_star(store):
+    app = await _room_with(store, ["an idea"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "3")
+        await settle(pilot)
+        assert store.contributions()[0].kind is Kind.CONCERN
+        await pilot.press("t")
+        await pilot.press(*"#funding power", "enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        row = store.contributions()[0]
+        assert (row.tags, row.starred) == (("funding", "power"), True)
+        assert "★" in screen_text(app) and "#funding #power" in screen_text(app)
+
+
+async def test_search_and_filters(store):
+    app = await _room_with(
+        store, ["Regional hubs need legal support", "枢纽应该支持社区", "mentors"]
+    )
+    store.update_contribution(store.contributions()[2].id, kind="concern")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(ContributionList)
+        await pilot.press("escape", "slash", *"legal")
+        await settle(pilot)
+        assert [r.text for r in lst.visible_rows()] == ["Regional hubs need legal support"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert lst.count == 3
+        await pilot.press("slash", *"支持", "enter")
+        await settle(pilot)
+        assert [r.text for r in lst.visible_rows()] == ["枢纽应该支持社区"]
+        await pilot.press("escape", "f")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")  # Everything, idea, question, concern
+        await settle(pilot)
+        assert [r.text for r in lst.visible_rows()] == ["mentors"]
+        assert "kind: concern" in screen_text(app)
+
+
+async def test_list_pages_a_big_room_from_the_database(store):
+    store.add_contributions([Draft(room="value", text=f"idea {i}") for i in range(5000)])
+    app = room_app(store, room="value")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(ContributionList)
+        assert lst.count == 5000
+        assert [r.text for r in lst.visible_rows()][-1] == "idea 4999"
+        assert len(lst._rows) <= 400  # only the pages near the view are held
+        await pilot.press("escape", "home")
+        await settle(pilot)
+        assert lst.visible_rows()[0].text == "idea 0"
+
+
+# -- facilitation ------------------------------------------------------------------------------
+
+
+async def test_facilitator_moves_questions_and_the_log_records_it(store):
+    app = room_app(store, role="facilitator", user_name="fac")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert store.room_state("lifecycle").question == "lifecycle.recognition"
+        assert "How does a hub become a hub?" in screen_text(app)
+        await pilot.press("f9", "f9")
+        await settle(pilot)
+        assert store.room_state("lifecycle").question == "support.real-expertise"
+        opened = [e.subject for e in store.events(room="lifecycle") if e.action == "question.open"]
+        assert opened == ["lifecycle.recognition", "lifecycle.overview", "support.real-expertise"]
+
+
+async def test_note_taker_cannot_move_the_question(store):
+    app = room_app(store, role="note-taker")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f8", "f5")
+        await settle(pilot)
+        assert store.room_state("lifecycle").question == "lifecycle.overview"
+        assert store.countdown("lifecycle").running is False
+
+
+async def test_language_toggle_shows_french_then_both(store):
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        assert "Comment les hubs voient-ils le jour ?" in screen_text(app)
+        await pilot.press("f2")
+        text = screen_text(app)
+        assert (
+            "Comment les hubs voient-ils le jour ?" in text
+            and "How do hubs come into being?" in text
+        )
+
+
+async def test_presenter_view_and_help(store):
+    app = await _room_with(store, ["[bold]literal[/bold] idea"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, PresenterScreen)
+        text = screen_text(app)
+        assert "How do hubs come into being?" in text and "[bold]literal[/bold] idea" in text
+        await pilot.press("escape", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_runs_room_actions(store):
+    app = room_app(store, role="facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Next question")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.room_state("lifecycle").question == "lifecycle.recognition"
+
+
+# -- two terminals on one database -------------------------------------------------------------
+
+
+async def test_two_instances_see_each_others_writes_within_a_second(store, db_path):
+    with Store.open(db_path) as other_store:
+        first, second = room_app(store), room_app(other_store)
+        async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
+            await settle(one)
+            await settle(two)
+            await type_and_enter(one, "written in terminal one")
+            lag = await wait_until(two, lambda: "written in terminal one" in screen_text(second))
+            assert lag < 1.0
+            await type_and_enter(two, "and an answer from terminal two")
+            await wait_until(one, lambda: "answer from terminal two" in screen_text(first))
+            assert store.count_contributions() == 2
+
+
+async def test_timer_is_shared_by_two_instances(store, db_path):
+    with Store.open(db_path) as other_store:
+        facilitator = room_app(store, role="facilitator")
+        viewer = room_app(other_store)
+        async with facilitator.run_test(size=SIZE) as fac, viewer.run_test(size=SIZE) as view:
+            await settle(fac)
+            await settle(view)
+            await fac.press("f5")  # start
+            await settle(fac)
+
+            def viewer_running() -> bool:
+                snapshot = viewer.screen.snapshot
+                return snapshot is not None and snapshot.countdown.running
+
+            await wait_until(view, viewer_running)
+            await fac.press("f7")  # +5 minutes
+            await wait_until(
+                view, lambda: viewer.screen.snapshot.countdown.total_seconds == 35 * 60
+            )
+            display = viewer.screen.query_one(CountdownDisplay)
+            assert "running" in str(display.query_one("#timer-state", Static).render())
+            await fac.press("f5")  # pause
+            await wait_until(view, lambda: not viewer.screen.snapshot.countdown.running)
+            assert store.countdown("lifecycle").elapsed_ms >= 0

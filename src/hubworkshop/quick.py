@@ -28,7 +28,7 @@ KIND_PREFIXES: dict[Kind, str] = {kind: prefix for prefix, kind in PREFIX_KINDS.
 
 _TAG = re.compile(r"(?<!\S)#([^\W\d_][\w-]*)")
 _MENTION = re.compile(r"(?<!\S)@(\S+)")
-_TRAILING_PUNCTUATION = ".,;:!?)]}\"'"
+_TRAILING_PUNCTUATION = ".,;:!?\"'"
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,7 +147,8 @@ class ContributionList(ScrollView, can_focus=True):
         self._seqs = list(seqs)
         self._sync_size()
         self.cursor = max(len(self._seqs) - 1, 0)
-        self._scroll_to_cursor()
+        # The new virtual size takes effect on the next refresh; scroll after it.
+        self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
         self._announce()
 
@@ -172,7 +173,7 @@ class ContributionList(ScrollView, can_focus=True):
         else:
             index = bisect.bisect_left(self._seqs, current)
             self.cursor = min(index, max(len(self._seqs) - 1, 0))
-        self._scroll_to_cursor()
+        self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
         self._announce()
 

@@ -347,14 +347,15 @@ class RoomScreen(Screen):
                 if tuple(sorted(capture.tags)) != editing.tags:
                     saved = [store.set_tags(editing.id, capture.tags, actor=app.user_name)]
             else:
+                # The room's open question as the database has it now: another terminal
+                # may have moved on a moment ago.
+                question = store.room_state(self.room_id).question
                 saved = store.add_contributions(
                     [
                         Draft(
                             room=self.room_id,
                             text=c.text,
-                            question=self.snapshot.question.id
-                            if self.snapshot and self.snapshot.question
-                            else None,
+                            question=question,
                             kind=c.kind,
                             author=c.author,
                             tags=c.tags,

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from textual import events
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from hubworkshop.model import Consent, Kind
 from hubworkshop.store import Draft, Store

@@ -276,6 +276,8 @@ class Store:
         self.db = db
         self.path = path
         self.clock = clock
+        self.new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+        self._phases: list[Phase] | None = None
         self._lock = threading.RLock()
         self._workshop: dict[str, Any] | None = None
         self._rooms: dict[str, Room] | None = None
@@ -546,6 +548,12 @@ class Store:
         return dict(self._workshop)
 
     def phases(self) -> list[Phase]:
+        """The agenda. It never changes after creation, so this is cached."""
+        if self._phases is None:
+            self._phases = self._read_phases()
+        return list(self._phases)
+
+    def _read_phases(self) -> list[Phase]:
         with self.read() as db:
             rows = list(db.query("SELECT * FROM phases ORDER BY position"))
         return [
@@ -846,7 +854,7 @@ class Store:
         if draft.question is not None:
             self.question(draft.question)
         return {
-            "id": str(uuid.uuid4()),
+            "id": self.new_id(),
             "room": draft.room,
             "question": draft.question,
             "kind": _enum(Kind, draft.kind, "kind").value,

@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
@@ -22,8 +23,9 @@ from hubworkshop.errors import HubworkshopError
 from hubworkshop.model import Contribution, Kind, Phase, Question
 from hubworkshop.quick import Capture, compose_capture, parse_capture
 from hubworkshop.store import Draft, Store
+from hubworkshop.text import one_line
 from hubworkshop.timer import Countdown
-from hubworkshop.tui.contribution_list import ContributionList, RowFilter
+from hubworkshop.tui.contribution_list import KIND_STYLES, ContributionList, RowFilter
 from hubworkshop.tui.dialogs import EditDialog, FilterDialog, PasteDialog, TagDialog
 from hubworkshop.tui.widgets import (
     CaptureBar,
@@ -323,16 +325,18 @@ class RoomScreen(Screen):
         if not raw.strip():
             return
         bar = self.query_one(CaptureBar)
-        capture = parse_capture(raw, bar.names.names)
         editing = self.last_entry if bar.recalling else None
         self.saving += 1
         self.refresh_status()
-        self.save_capture(raw, [capture], editing)
+        self.save_capture(raw, [raw], editing)
 
     @work(thread=True, group="writes", exit_on_error=False)
-    def save_capture(self, raw: str, captures: list[Capture], editing: Contribution | None) -> None:
+    def save_capture(self, raw: str, lines: list[str], editing: Contribution | None) -> None:
+        """Parse with the participants the database knows now, then store, then confirm."""
         store, app = self.store, self.hub_app
         try:
+            names = [p.name for p in store.participants()]
+            captures = [parse_capture(line, names) for line in lines]
             if editing is not None:
                 capture = captures[0]
                 saved = [
@@ -413,15 +417,12 @@ class RoomScreen(Screen):
     @on(CaptureBar.MultiLinePaste)
     def multi_line_paste(self, event: CaptureBar.MultiLinePaste) -> None:
         text = event.text
-        names = self.query_one(CaptureBar).names.names
 
         def chosen(choice: str | None) -> None:
             if choice == "lines":
-                captures = [
-                    parse_capture(line, names) for line in text.splitlines() if line.strip()
-                ]
+                lines = [line for line in text.splitlines() if line.strip()]
                 self.saving += 1
-                self.save_capture("", captures, None)
+                self.save_capture("", lines, None)
             elif choice == "join":
                 bar = self.query_one(CaptureBar)
                 bar.insert_text_at_cursor(
@@ -676,11 +677,11 @@ class PresenterScreen(Screen):
     """For screen sharing: the question large, the clock, the latest contributions. No chrome."""
 
     DEFAULT_CSS = """
-    PresenterScreen { padding: 1 4; }
+    PresenterScreen { padding: 1 2 0 2; }
     PresenterScreen #presenter-top { height: auto; }
-    PresenterScreen #presenter-top > Vertical { height: auto; width: 1fr; }
-    PresenterScreen #presenter-phase { color: $text-muted; width: 1fr; }
-    PresenterScreen QuestionPanel .question { border: heavy $accent; padding: 1 3; }
+    PresenterScreen #presenter-phase { color: $text-muted; width: 1fr; padding-top: 1; }
+    PresenterScreen QuestionPanel Horizontal { layout: vertical; }
+    PresenterScreen QuestionPanel .question { border: heavy $accent; padding: 0 2; }
     PresenterScreen QuestionPanel .phase { display: none; }
     PresenterScreen #latest { height: 1fr; margin-top: 1; }
     PresenterScreen #presenter-hint { dock: bottom; color: $text-disabled; height: 1; }
@@ -697,10 +698,9 @@ class PresenterScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="presenter-top"):
-            with Vertical():
-                yield Static("", id="presenter-phase")
-                yield QuestionPanel()
+            yield Static("", id="presenter-phase")
             yield CountdownDisplay()
+        yield QuestionPanel()
         yield Static("", id="latest")
         yield Static("Esc: back to the room · F2: language", id="presenter-hint")
 
@@ -737,7 +737,7 @@ class PresenterScreen(Screen):
             else [languages[0]]
         )
         phase = snapshot.phase
-        title = f"{screen.room.name} · {phase.title if phase else ''} · {snapshot.position}"
+        title = f"{screen.room.name}\n{phase.title if phase else ''} · {snapshot.position}"
         self.query_one("#presenter-phase", Static).update(plain(title))
         self.query_one(QuestionPanel).show(snapshot.question, shown, phase, snapshot.position)
         self.tick()
@@ -752,9 +752,13 @@ class PresenterScreen(Screen):
         self.app.call_from_thread(self.show_latest, latest)
 
     def show_latest(self, latest: list[Contribution]) -> None:
-        height = max(self.query_one("#latest").size.height, 5)
-        lines = [
-            f"{'★ ' if c.starred else '• '}{c.kind.value}: {c.text.splitlines()[0] if c.text else ''}"
-            for c in latest[-height:]
-        ]
-        self.query_one("#latest", Static).update(plain("\n".join(lines) or "No contributions yet."))
+        """The newest contributions that fit, one line each, cut with an ellipsis."""
+        height = max(self.query_one("#latest").size.height, 3)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for c in latest[-height:]:
+            if text:
+                text.append("\n")
+            text.append("★ " if c.starred else "• ", "bold yellow" if c.starred else "")
+            text.append(f"{c.kind.value}: ", KIND_STYLES[c.kind])
+            text.append(one_line(c.text))
+        self.query_one("#latest", Static).update(text or Text("No contributions yet."))

@@ -34,12 +34,12 @@ class StartScreen(Screen):
     StartScreen #start { padding: 1 2; height: 1fr; }
     StartScreen #title { text-style: bold; color: $accent; }
     StartScreen #subtitle { color: $text-muted; margin-bottom: 1; }
-    StartScreen #agenda { width: 3fr; height: auto; max-height: 100%; }
+    StartScreen #agenda { width: 3fr; height: auto; max-height: 100%; overflow-x: hidden; }
     StartScreen #choose { width: 2fr; margin-left: 2; height: auto; }
-    StartScreen #rooms { height: auto; max-height: 14; border: round $primary; }
+    StartScreen #rooms { height: auto; max-height: 12; border: round $primary; }
     StartScreen #rooms:focus { border: round $accent; }
-    StartScreen RadioSet { width: 100%; }
-    StartScreen .label { color: $text-muted; margin-top: 1; }
+    StartScreen RadioSet { width: 100%; layout: horizontal; }
+    StartScreen .label { color: $text-muted; }
     """
     BINDINGS = [
         Binding("enter", "open_room", "Open room", priority=False),
@@ -67,12 +67,10 @@ class StartScreen(Screen):
             with Horizontal():
                 yield DataTable(id="agenda", cursor_type="none", zebra_stripes=True)
                 with Vertical(id="choose"):
-                    yield Static("Room", classes="label")
+                    yield Static("Room  (↑ ↓ to choose, Enter to open)", classes="label")
                     yield OptionList(
                         *(
-                            Option(
-                                plain(f"{room.name}  ({len(room.questions)} questions)"), id=room.id
-                            )
+                            Option(plain(room.name), id=room.id)
                             for room in app.store.rooms().values()
                         ),
                         id="rooms",
@@ -92,11 +90,11 @@ class StartScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#agenda", DataTable)
-        table.add_columns("Time", "Phase", "Activity", "Min")
+        table.add_columns("Time", "Min", "Activity", "Phase")
         for phase in self.hub_app.store.phases():
             title = f"{phase.part} — {phase.title}" if phase.part else phase.title
             table.add_row(
-                f"{phase.start:%H:%M}", cell(title), phase.activity.value, str(phase.minutes)
+                f"{phase.start:%H:%M}", f"{phase.minutes:>3}", phase.activity.value, cell(title)
             )
         self.query_one("#name", Input).cursor_blink = not self.hub_app.frozen
         rooms = self.query_one("#rooms", OptionList)

@@ -110,7 +110,7 @@ class CountdownDisplay(Vertical):
     DEFAULT_CSS = """
     CountdownDisplay { width: auto; height: auto; padding: 0 1; }
     CountdownDisplay Digits { width: auto; }
-    CountdownDisplay #timer-state { width: 100%; text-align: center; color: $text-muted; }
+    CountdownDisplay #timer-state { width: auto; color: $text-muted; }
     CountdownDisplay.-warning Digits { color: $warning; }
     CountdownDisplay.-over Digits { color: $error; }
     """

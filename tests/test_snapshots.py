@@ -1,0 +1,116 @@
+"""SVG snapshots of the start, room and presenter screens (pytest-textual-snapshot).
+
+Time is frozen, ids and timestamps are fixed, the cursor does not blink and the database
+watcher is off, so the pictures change only when the screens do. Update them on purpose
+with `./dev test tests/test_snapshots.py --snapshot-update`, and look at what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+
+import pytest
+
+from hubworkshop.store import Draft, Store
+from hubworkshop.tui.app import HubworkshopApp
+
+FROZEN = dt.datetime(2021, 11, 27, 13, 41, 5, tzinfo=dt.UTC)
+
+SAMPLE = [
+    Draft(
+        "lifecycle",
+        "Hubs should be recognised by the communities they serve, not only by the Foundation",
+        author="Amina Diallo",
+        tags=("recognition",),
+    ),
+    Draft("lifecycle", "Who decides when a hub is demoted?", kind="question", author="Kwame"),
+    Draft(
+        "lifecycle",
+        "A hub could become a gatekeeper for funding",
+        kind="concern",
+        tags=("funding", "power"),
+    ),
+    Draft(
+        "lifecycle",
+        "Start with a pilot phase of two years, then review",
+        kind="proposal",
+        author="Ana",
+    ),
+    Draft(
+        "lifecycle",
+        "يجب أن تكون المراكز مسؤولة أمام المجتمعات",
+        author="Layla",
+        tags=("accountability",),
+    ),
+    Draft("lifecycle", "枢纽应该支持社区 🌍", kind="agreement"),
+    Draft("lifecycle", "[bold]not markup[/bold] stays literal", kind="disagreement"),
+    Draft(
+        "lifecycle",
+        "Draft a one-page lifecycle proposal for the charter committee",
+        kind="action",
+        author="Ana",
+    ),
+]
+
+
+@pytest.fixture
+def frozen_store(tmp_path, monkeypatch, hubs_plan):
+    """A store with fixed clock and ids, opened by a relative path (shown on screen)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    minutes = itertools.count()
+    store = Store.open(
+        "workshop.db",
+        hubs_plan,
+        clock=lambda: f"2021-11-27T13:{30 + next(minutes) % 30:02d}:00.000Z",
+    )
+    numbers = itertools.count(1)
+    store.new_id = lambda: str(uuid.UUID(int=next(numbers) << 96 | 0xABC))
+    yield store
+    store.close()
+
+
+def seeded(store: Store) -> Store:
+    for draft in SAMPLE:
+        store.add_contribution(draft, note_taker="Asaf")
+    rows = store.contributions(room="lifecycle")
+    store.update_contribution(rows[0].id, starred=True)
+    store.add_vote(rows[0].id, participant="Kwame", dots=2)
+    store.start_timer("lifecycle")
+    return store
+
+
+def app_for(store: Store, **kwargs) -> HubworkshopApp:
+    return HubworkshopApp(store, frozen_time=FROZEN, user_name="Asaf", **kwargs)
+
+
+def test_start_screen(snap_compare, frozen_store):
+    assert snap_compare(app_for(frozen_store), terminal_size=(120, 32))
+
+
+def test_room_screen(snap_compare, frozen_store):
+    app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
+
+    async def settle(pilot):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+def test_presenter_view(snap_compare, frozen_store, size):
+    app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
+
+    async def present(pilot):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("f2", "f2", "f3")  # both languages, then present
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=present)

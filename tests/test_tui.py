@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import time
 
@@ -11,6 +12,7 @@ from textual.widgets import OptionList, Static
 
 from hubworkshop.model import Consent, Kind
 from hubworkshop.store import Draft, Store
+from hubworkshop.timer import parse_time
 from hubworkshop.tui.app import HubworkshopApp, last_room, remember_room
 from hubworkshop.tui.contribution_list import ContributionList
 from hubworkshop.tui.dialogs import EditDialog, HelpScreen, PasteDialog
@@ -453,3 +455,48 @@ async def test_timer_is_shared_by_two_instances(store, db_path):
             await fac.press("f5")  # pause
             await wait_until(view, lambda: not viewer.screen.snapshot.countdown.running)
             assert store.countdown("lifecycle").elapsed_ms >= 0
+
+
+async def test_timer_warns_in_the_last_minute_and_rings_at_zero(store):
+    store.start_timer("lifecycle")
+    start = parse_time(store.countdown("lifecycle").started_at)
+    app = room_app(store, frozen_time=start + dt.timedelta(minutes=29, seconds=30))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        display = app.screen.query_one(CountdownDisplay)
+        assert display.has_class("-warning") and not display.has_class("-over")
+        rang = []
+        app.bell = lambda: rang.append(True)
+        app.frozen_time = start + dt.timedelta(minutes=30, seconds=2)
+        app.screen.tick()
+        await pilot.pause()
+        assert display.has_class("-over") and rang == [True]
+        app.screen.tick()
+        assert rang == [True]  # once, not every second
+
+
+async def test_wide_and_right_to_left_text_keeps_the_layout(store):
+    texts = [
+        "枢纽应该支持社区" * 20,
+        "👩🏽‍💻🌍" * 40,
+        "يجب أن تكون المراكز مسؤولة أمام المجتمعات " * 5,
+    ]
+    for text in texts:
+        store.add_contribution(Draft(room="lifecycle", text=text, author="ליילה", tags=("多语言",)))
+    app = room_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(ContributionList)
+        for y in range(3):
+            strip = lst.render_line(y)
+            assert strip.cell_length == lst.size.width
+        assert [c.text for c in store.contributions()] == texts
+
+
+async def test_theme_toggles_between_dark_and_light(store):
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dark = app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark is not dark

@@ -145,6 +145,8 @@ class ContributionList(ScrollView, can_focus=True):
         if row_filter is not None:
             self.row_filter = row_filter
         self._seqs = list(seqs)
+        self._rows.clear()  # rows may have changed since they were paged in
+        self._pages_loaded.clear()
         self._sync_size()
         self.cursor = max(len(self._seqs) - 1, 0)
         # The new virtual size takes effect on the next refresh; scroll after it.

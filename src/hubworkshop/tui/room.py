@@ -6,6 +6,7 @@ The screen keeps an undo stack of this terminal's own changes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,6 @@ class Snapshot:
     position: str
     names: list[str]
     tags: list[str]
-    last_event: int
 
 
 class RoomScreen(Screen):
@@ -119,6 +119,9 @@ class RoomScreen(Screen):
         self.room_id = room_id
         self.snapshot: Snapshot | None = None
         self.undo_stack: list[tuple[str, Any]] = []
+        self.last_event_seq = 0
+        self._list_lock = threading.Lock()
+        self._room_lock = threading.Lock()
         self.last_entry: Contribution | None = None
         self.saving: int = 0
 
@@ -161,10 +164,17 @@ class RoomScreen(Screen):
 
     # -- reading, in workers ----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="room-state", exit_on_error=False)
+    # Workers that read and then show are serialised by a lock held until the result is on
+    # screen (call_from_thread waits), so an older read can never overwrite a newer one.
+
+    @work(thread=True, group="room-state", exit_on_error=False)
     def load_room(self) -> None:
+        with self._room_lock:
+            snapshot = self._read_snapshot()
+            self.app.call_from_thread(self.show_snapshot, snapshot)
+
+    def _read_snapshot(self) -> Snapshot:
         store, room = self.store, self.room
-        last_event = store.last_event_seq()
         state = store.room_state(self.room_id)
         question = store.questions().get(state.question) if state.question else None
         phase = next((p for p in store.phases() if p.id == state.phase), None)
@@ -173,7 +183,7 @@ class RoomScreen(Screen):
             position = (
                 f"question {room.questions.index(state.question) + 1} of {len(room.questions)}"
             )
-        snapshot = Snapshot(
+        return Snapshot(
             question=question,
             phase=phase,
             countdown=Countdown(
@@ -182,37 +192,42 @@ class RoomScreen(Screen):
             position=position,
             names=[p.name for p in store.participants()],
             tags=store.tags(self.room_id),
-            last_event=last_event,
         )
-        self.app.call_from_thread(self.show_snapshot, snapshot)
 
-    @work(thread=True, exclusive=True, group="list-seqs", exit_on_error=False)
+    @work(thread=True, group="list-seqs", exit_on_error=False)
     def reload_list(self, row_filter: RowFilter | None = None) -> None:
-        row_filter = row_filter or self.contribution_list.row_filter
-        seqs = self.store.contribution_seqs(
-            room=self.room_id,
-            kind=row_filter.kind,
-            tag=row_filter.tag,
-            search=row_filter.search or None,
-        )
-        self.app.call_from_thread(self.show_seqs, seqs, row_filter)
+        with self._list_lock:
+            row_filter = row_filter or self.contribution_list.row_filter
+            # Everything logged after this point will be replayed by sync(): nothing is missed.
+            last_event = self.store.last_event_seq()
+            seqs = self.store.contribution_seqs(
+                room=self.room_id,
+                kind=row_filter.kind,
+                tag=row_filter.tag,
+                search=row_filter.search or None,
+            )
+            self.app.call_from_thread(self.show_seqs, seqs, row_filter)
+            self.last_event_seq = max(self.last_event_seq, last_event)
 
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    @work(thread=True, group="sync", exit_on_error=False)
     def sync(self) -> None:
         """Load what changed since the last look: the log says which rows to read again."""
-        after = self.snapshot.last_event if self.snapshot else 0
-        events = self.store.events(room=self.room_id, after_seq=after, with_global=True)
-        if not events:
-            return
-        changed_ids = list(
-            dict.fromkeys(
-                e.subject
-                for e in events
-                if e.subject and e.action.startswith(("contribution.", "vote."))
+        with self._list_lock:
+            events = self.store.events(
+                room=self.room_id, after_seq=self.last_event_seq, with_global=True
             )
-        )
-        rows = self._changed(changed_ids)
-        self.app.call_from_thread(self.apply_changes, rows)
+            if not events:
+                return
+            changed_ids = list(
+                dict.fromkeys(
+                    e.subject
+                    for e in events
+                    if e.subject and e.action.startswith(("contribution.", "vote."))
+                )
+            )
+            rows = self._changed(changed_ids)
+            self.app.call_from_thread(self.apply_changes, rows)
+            self.last_event_seq = events[-1].seq
         self.load_room()
 
     def _changed(self, ids: list[str]) -> list[Contribution]:

@@ -319,7 +319,22 @@ def _as_dict(c: Any) -> dict[str, Any]:
 
 @cli.command()
 @_store_options
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "wikitext", "json", "csv"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("--room", help="Only this room.")
+@click.option("--theme", help="Only this theme (across rooms).")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="Language of headings and questions (contributions stay as said).",
+)
 @click.option(
     "--attribute",
     is_flag=True,
@@ -327,12 +342,23 @@ def _as_dict(c: Any) -> dict[str, Any]:
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
 @_pass_settings
-def export(settings: Settings, fmt: str, attribute: bool, output: Path | None) -> None:
-    """Export the whole workshop (JSON schema: docs/export-json.md)."""
+def export(
+    settings: Settings,
+    fmt: str,
+    room: str | None,
+    theme: str | None,
+    lang: str,
+    attribute: bool,
+    output: Path | None,
+) -> None:
+    """Export a summary (Markdown, Meta-Wiki wikitext) or the data (JSON, CSV) of the whole
+    workshop, one room or one theme. JSON schema: docs/export-json.md."""
     from hubworkshop.export import FORMATS
 
+    if room and theme:
+        raise click.UsageError("give --room or --theme, not both")
     with settings.open_store() as store:
-        text = FORMATS[fmt](store, attribute=attribute)
+        text = FORMATS[fmt](store, attribute=attribute, room=room, theme=theme, lang=lang)
     if output is None:
         click.echo(text, nl=False)
         return

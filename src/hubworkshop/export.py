@@ -11,12 +11,17 @@ Consent rules, shared by every format:
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from typing import Any
 
+from hubworkshop.errors import NotFoundError
 from hubworkshop.model import Consent, Contribution
 from hubworkshop.store import Store
+from hubworkshop.summary import SummaryWriter
+from hubworkshop.wikitext import to_wikitext as markdown_to_wikitext
 
 JSON_SCHEMA_VERSION = 1
 
@@ -33,17 +38,37 @@ def _name(contribution: Contribution, attribute: bool) -> str | None:
     return None
 
 
-def workshop_document(store: Store, *, attribute: bool = False) -> dict[str, Any]:
+def _scoped(store: Store, room: str | None, theme: str | None) -> list[Contribution]:
+    contributions = store.contributions(room=room)
+    if theme is not None:
+        questions = {q.id for t in store.themes() if t.id == theme for q in t.questions}
+        if not questions:
+            known = ", ".join(t.id for t in store.themes())
+            raise NotFoundError(f"unknown theme '{theme}' (themes: {known})")
+        contributions = [c for c in contributions if c.question in questions]
+    if room is not None:
+        store.room(room)
+    return contributions
+
+
+def workshop_document(
+    store: Store,
+    *,
+    attribute: bool = False,
+    room: str | None = None,
+    theme: str | None = None,
+) -> dict[str, Any]:
     """The whole workshop as plain data, ordered so the same database gives the same output."""
     workshop = store.workshop()
     rooms = store.rooms()
-    everything = store.contributions()
+    everything = _scoped(store, room, theme)
     kept = [c for c in everything if _visible(c, attribute, keep_off_record=True)]
     participants = store.participants()
     return {
         "format": "hubworkshop-export",
         "schema_version": JSON_SCHEMA_VERSION,
         "attributed": attribute,
+        "scope": {"room": room, "theme": theme},
         "withheld": len(everything) - len(kept),
         "workshop": {
             key: workshop[key]
@@ -127,11 +152,82 @@ def workshop_document(store: Store, *, attribute: bool = False) -> dict[str, Any
     }
 
 
-def to_json(store: Store, *, attribute: bool = False) -> str:
-    return (
-        json.dumps(workshop_document(store, attribute=attribute), ensure_ascii=False, indent=2)
-        + "\n"
+def to_json(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
+    document = workshop_document(store, attribute=attribute, room=room, theme=theme)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = [
+    "id",
+    "short_id",
+    "room",
+    "theme",
+    "question",
+    "kind",
+    "text",
+    "language",
+    "author",
+    "tags",
+    "votes",
+    "starred",
+    "parked",
+    "created_at",
+    "updated_at",
+]
+# A cell starting with one of these is a formula to a spreadsheet: prefix it with ' (OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
+    """One row per contribution, for spreadsheets; same consent rules as the summaries."""
+    theme_of = {q.id: q.theme for q in store.questions().values()}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in _scoped(store, room, theme):
+        if not _visible(c, attribute, keep_off_record=False):
+            continue
+        row = [
+            c.id,
+            c.short_id,
+            c.room,
+            theme_of.get(c.question or "", ""),
+            c.question or "",
+            c.kind.value,
+            c.text,
+            c.language,
+            _name(c, attribute) or "",
+            " ".join(c.tags),
+            c.votes,
+            int(c.starred),
+            int(c.parked),
+            c.created_at,
+            c.updated_at,
+        ]
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def to_markdown(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
+    return SummaryWriter(store, room=room, theme=theme, lang=lang, attribute=attribute).render()
+
+
+def to_wikitext(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
+    return markdown_to_wikitext(
+        to_markdown(store, attribute=attribute, room=room, theme=theme, lang=lang)
     )
 
 
-FORMATS: dict[str, Callable[..., str]] = {"json": to_json}
+FORMATS: dict[str, Callable[..., str]] = {
+    "markdown": to_markdown,
+    "wikitext": to_wikitext,
+    "json": to_json,
+    "csv": to_csv,
+}
+EXTENSIONS = {"markdown": "md", "wikitext": "wiki", "json": "json", "csv": "csv"}

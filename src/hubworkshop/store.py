@@ -259,6 +259,16 @@ class RoomState:
 
 
 @dataclass(frozen=True, slots=True)
+class PurposeStatement:
+    id: int
+    room: str
+    text: str
+    author: str | None
+    final: bool
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     seq: int
     at: str
@@ -1065,6 +1075,96 @@ class Store:
                 actor=note_taker,
                 data={"participant": pid, "dots": dots},
             )
+
+    # -- task ranking and purpose statements ------------------------------------------------
+
+    def record_ranking(
+        self,
+        room_id: str,
+        roles: Sequence[str],
+        *,
+        participant: str | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """Store a room's agreed order of hub roles (or one participant's), replacing the last.
+
+        Roles left out are abstentions: they earn nothing from this ranking.
+        """
+        self.room(room_id)
+        known = {role.id for role in self.roles()}
+        unknown = [r for r in roles if r not in known]
+        if unknown:
+            raise InputError(f"unknown role '{unknown[0]}' (roles: {', '.join(sorted(known))})")
+        if len(set(roles)) != len(roles):
+            raise InputError("a ranking lists each role once")
+        with self.write() as db:
+            pid = self._participant_id(participant, room_id, actor) if participant else None
+            db.execute("DELETE FROM rankings WHERE room = ? AND participant IS ?", [room_id, pid])
+            now = self.clock()
+            db.conn.executemany(
+                "INSERT INTO rankings (room, participant, role, position, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(room_id, pid, role, i, now) for i, role in enumerate(roles)],
+            )
+            self._log(
+                "ranking.record",
+                room=room_id,
+                actor=actor,
+                data={"participant": pid, "roles": list(roles)},
+            )
+
+    def rankings(self) -> dict[str, dict[str | None, list[str]]]:
+        """room -> participant name (None: the room's agreed order) -> role ids, best first."""
+        with self.read() as db:
+            rows = list(
+                db.query(
+                    "SELECT r.room, p.name, r.role FROM rankings r "
+                    "LEFT JOIN participants p ON p.id = r.participant "
+                    "ORDER BY r.room, p.name, r.position"
+                )
+            )
+        result: dict[str, dict[str | None, list[str]]] = {}
+        for row in rows:
+            result.setdefault(row["room"], {}).setdefault(row["name"], []).append(row["role"])
+        return result
+
+    def add_purpose_statement(
+        self, room_id: str, text: str, *, author: str | None = None, final: bool = False
+    ) -> int:
+        """Keep a revision of a room's purpose statement; `final` marks the one to report."""
+        self.room(room_id)
+        text = _clean_text(text)
+        with self.write() as db:
+            if final:
+                db.execute("UPDATE purpose_statements SET final = 0 WHERE room = ?", [room_id])
+            cursor = db.execute(
+                "INSERT INTO purpose_statements (room, text, author, final, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [room_id, text, author, int(final), self.clock()],
+            )
+            self._log(
+                "purpose.revise",
+                room=room_id,
+                actor=author,
+                subject=str(cursor.lastrowid),
+                data={"final": final},
+            )
+            return cursor.lastrowid
+
+    def purpose_statements(self, room_id: str | None = None) -> list[PurposeStatement]:
+        sql = "SELECT * FROM purpose_statements"
+        params: list[Any] = []
+        if room_id is not None:
+            sql += " WHERE room = ?"
+            params.append(room_id)
+        with self.read() as db:
+            rows = list(db.query(sql + " ORDER BY id", params))
+        return [
+            PurposeStatement(
+                r["id"], r["room"], r["text"], r["author"], bool(r["final"]), r["created_at"]
+            )
+            for r in rows
+        ]
 
     # -- the event log -----------------------------------------------------------------------
 

@@ -171,7 +171,7 @@ def test_json_export_respects_consent(cli, db_path):
     assert "Named Person" not in dump.replace("said by Named Person", "")
     assert "Quiet Person" not in dump.replace("said by Quiet Person", "")
 
-    attributed = json.loads(cli("export", "--attribute", db=db_path).stdout)
+    attributed = json.loads(cli("export", "--format", "json", "--attribute", db=db_path).stdout)
     authors = {c["text"]: c["author"] for c in attributed["contributions"]}
     assert authors == {
         "said by Named Person": "Named Person",
@@ -218,4 +218,4 @@ def test_json_export_holds_the_whole_workshop_and_is_deterministic(cli, db_path,
         ["glam"],
         0,
     )
-    assert cli("export", db=db_path).stdout == out.read_text(encoding="utf-8")
+    assert cli("export", "--format", "json", db=db_path).stdout == out.read_text(encoding="utf-8")

@@ -58,6 +58,8 @@ LABELS: dict[str, dict[str, str]] = {
         "no_purpose": "No purpose statement was recorded.",
         "draft": "draft",
         "coverage": "Coverage",
+        "coverage_help": "Each cell: how long the question was open in that room (from the "
+        "session's event log), and how many contributions it received.",
         "question": "Question",
         "minutes": "min",
         "not_reached": "Questions no room reached",
@@ -74,6 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         "wrap-up": "wrap-up",
         "plenary": "plenary",
         "dots": "dots",
+        "dot": "dot",
     },
     "fr": {
         "summary": "synthèse",
@@ -108,6 +111,9 @@ LABELS: dict[str, dict[str, str]] = {
         "no_purpose": "Aucune déclaration d'intention n'a été enregistrée.",
         "draft": "brouillon",
         "coverage": "Couverture",
+        "coverage_help": "Chaque case : combien de temps la question est restée ouverte dans "
+        "cette salle (d'après le journal de la session), et combien de contributions elle a "
+        "reçues.",
         "question": "Question",
         "minutes": "min",
         "not_reached": "Questions qu'aucune salle n'a abordées",
@@ -125,6 +131,7 @@ LABELS: dict[str, dict[str, str]] = {
         "wrap-up": "conclusion",
         "plenary": "plénière",
         "dots": "points",
+        "dot": "point",
     },
 }
 
@@ -149,6 +156,18 @@ KIND_HEADINGS: dict[str, dict[Kind, str]] = {
     },
 }
 KIND_ORDER = list(KIND_HEADINGS["en"])
+KIND_NAMES: dict[str, dict[Kind, str]] = {
+    "en": {kind: kind.value for kind in Kind},
+    "fr": {
+        Kind.IDEA: "idée",
+        Kind.QUESTION: "question",
+        Kind.CONCERN: "préoccupation",
+        Kind.PROPOSAL: "proposition",
+        Kind.AGREEMENT: "accord",
+        Kind.DISAGREEMENT: "désaccord",
+        Kind.ACTION: "action",
+    },
+}
 
 # -- escaping ------------------------------------------------------------------------------------
 
@@ -282,12 +301,12 @@ class SummaryWriter:
         if c.starred and key:
             marks.append("★")
         if c.votes:
-            marks.append(f"{c.votes} {self.t('dots')}")
+            marks.append(f"{c.votes} {self.t('dot' if c.votes == 1 else 'dots')}")
         prefix = f"**{' · '.join(marks)}** " if marks else ""
         author = ""
         if self.attribute and c.consent is Consent.NAMED and c.author:
             author = f" — {md_escape(c.author)}"
-        kind = f"{KIND_HEADINGS[self.lang][c.kind].split(' (')[0].lower()}: " if key else ""
+        kind = f"*{KIND_NAMES[self.lang][c.kind]}:* " if key else ""
         room = md_escape(rooms[c.room].name)
         return f"- {prefix}{kind}{md_escape(c.text)}{author} *({room}; {c.short_id})*"
 
@@ -448,7 +467,8 @@ class SummaryWriter:
                 f"- **{score.rank}.** {labels[score.role]} — {score.points} {self.t('points')}{tie}"
             )
         self.out("", f"**{self.t('room_orders')}**", "")
-        for room_id, order in orders.items():
+        for room_id in (r for r in rooms if r in orders):  # in the plan's order
+            order = orders[room_id]
             ranked = ", ".join(f"{i + 1}. {labels[role]}" for i, role in enumerate(order))
             self.out(f"- {md_escape(rooms[room_id].name)}: {ranked}")
         self.out("")
@@ -473,7 +493,7 @@ class SummaryWriter:
         self.out("")
 
     def coverage(self, themes, rooms, kept: list[Contribution], minutes) -> None:
-        self.out(f"## {self.t('coverage')}", "")
+        self.out(f"## {self.t('coverage')}", "", self.t("coverage_help"), "")
         room_ids = [self.room_id] if self.room_id else list(rooms)
         counts = Counter((c.room, c.question) for c in kept)
         header = [self.t("question"), *(md_escape(rooms[r].name) for r in room_ids)]
@@ -492,7 +512,8 @@ class SummaryWriter:
                         cells.append("")
                 if not reached:
                     unreached.append(question)
-                self.out(f"| {self.text(question.text)} | " + " | ".join(cells) + " |")
+                else:
+                    self.out(f"| {self.text(question.text)} | " + " | ".join(cells) + " |")
         self.out("", f"**{self.t('not_reached')}**", "")
         if unreached:
             self.out(*(f"- {self.text(q.text)} *({q.id})*" for q in unreached), "")
@@ -514,7 +535,16 @@ class SummaryWriter:
             self.out(
                 f"| {self.text(theme.title)} | " + " | ".join(map(str, row)) + f" | {sum(row)} |"
             )
-        totals = [sum(table.get((t.id, k), 0) for t in themes) for k in kinds]
+        loose = Counter(c.kind for c in kept if c.question is None)
+        if loose and not self.theme_id:
+            row = [loose.get(k, 0) for k in kinds]
+            self.out(
+                f"| {self.t('no_question')} | " + " | ".join(map(str, row)) + f" | {sum(row)} |"
+            )
+        totals = [
+            sum(table.get((t.id, k), 0) for t in themes) + (0 if self.theme_id else loose.get(k, 0))
+            for k in kinds
+        ]
         self.out(
             f"| **{self.t('total')}** | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |", ""
         )

@@ -77,8 +77,11 @@ def _has_rtl(text: str) -> bool:
 
 
 def _text(text: str, line_start: bool) -> str:
-    escaped = escape_wikitext(text, line_start=line_start)
-    return f"<bdi>{escaped}</bdi>" if _has_rtl(text) else escaped
+    if not _has_rtl(text):
+        return escape_wikitext(text, line_start=line_start)
+    core = text.strip()
+    before, after = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    return f"{before}<bdi>{escape_wikitext(core, line_start=False)}</bdi>{after}"
 
 
 class WikitextRenderer:

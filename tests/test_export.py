@@ -1,0 +1,265 @@
+"""Exports: golden files, consent, Borda, coverage, and user text that tries to escape its slot."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+from pathlib import Path
+
+import mwparserfromhell
+import pytest
+from markdown_it import MarkdownIt
+
+from hubworkshop.export import FORMATS, to_csv
+from hubworkshop.ranking import across_rooms, borda
+from hubworkshop.store import Draft, Store
+from hubworkshop.summary import md_escape, plain_text
+from hubworkshop.wikitext import escape_wikitext, to_wikitext
+
+from workshop_fixture import build
+
+GOLDEN = Path(__file__).with_name("golden")
+UPDATE = os.environ.get("HUBWORKSHOP_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def workshop(tmp_path, hubs_plan):
+    with build(tmp_path / "fixture.db", hubs_plan) as store:
+        yield store
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    assert path.read_bytes().decode("utf-8") == text, f"{name} differs from its golden file"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "scope"),
+    [
+        ("workshop.md", "markdown", {}),
+        ("workshop-attributed.md", "markdown", {"attribute": True}),
+        ("workshop.wiki", "wikitext", {}),
+        ("workshop-fr.wiki", "wikitext", {"lang": "fr", "attribute": True}),
+        ("room-lifecycle.md", "markdown", {"room": "lifecycle"}),
+        ("theme-value.md", "markdown", {"theme": "value"}),
+        ("workshop.csv", "csv", {}),
+        ("workshop.json", "json", {"attribute": True}),
+    ],
+)
+def test_golden_exports(workshop, name, fmt, scope):
+    text = FORMATS[fmt](workshop, **scope)
+    check_golden(name, text)
+    assert FORMATS[fmt](workshop, **scope) == text  # deterministic
+
+
+def test_exports_change_nothing(workshop):
+    before = workshop.db.execute("SELECT total_changes()").fetchone()[0]
+    events = len(workshop.events())
+    for fmt in FORMATS:
+        FORMATS[fmt](workshop, attribute=True)
+    assert workshop.db.execute("SELECT total_changes()").fetchone()[0] == before
+    assert len(workshop.events()) == events
+
+
+def test_consent_in_summaries(workshop):
+    anonymous = FORMATS["markdown"](workshop)
+    attributed = FORMATS["markdown"](workshop, attribute=True)
+    for name in ("Amina Diallo", "Li Wei", "Layla", "Kwame", "Secret Sam"):
+        assert name not in anonymous
+    assert "— Amina Diallo" in attributed and "— Li Wei" in attributed
+    assert "Kwame" not in attributed  # anonymous, even with --attribute
+    for text in (anonymous, attributed):
+        assert "This stays between us" not in text  # off the record
+        assert "**Withheld contributions:** 1" in text
+
+
+def test_borda_across_three_rooms_matches_the_hand_count(workshop):
+    roles = [r.id for r in workshop.roles()]
+    scores, orders = across_rooms(workshop.rankings(), roles)
+    assert [(s.role, s.points, s.rank, s.tied) for s in scores] == [
+        ("funding", 22, 1, False),
+        ("capacity-building", 21, 2, False),
+        ("coordination", 17, 3, False),
+        ("legal-support", 16, 4, False),
+        ("mentorship", 10, 5, False),
+        ("grant-making", 5, 6, True),
+        ("evaluation", 5, 6, True),
+        ("technology", 1, 8, True),
+        ("intermediary", 1, 8, True),
+    ]
+    assert orders["overlap"] == ["coordination", "funding", "capacity-building", "legal-support"]
+    summary = FORMATS["markdown"](workshop)
+    assert "- **1.** Funding — 22 points" in summary
+    assert "- **6.** Grant-making — 5 points (tie)" in summary
+
+
+def test_borda_abstentions_earn_nothing():
+    scores = borda([["a", "b"], ["b"]], ["a", "b", "c"])
+    assert [(s.role, s.points, s.ballots) for s in scores] == [("b", 3, 2), ("a", 2, 1), ("c", 0, 0)]
+
+
+def test_coverage_uses_the_event_log(workshop):
+    summary = FORMATS["markdown"](workshop)
+    coverage = summary[summary.index("## Coverage") :]
+    assert "Questions no room reached" in coverage
+    assert "(support.trainers)" in coverage  # nobody discussed it
+    # value.benefit was open in room 1 from the first timer start until it moved on.
+    assert "*Discussed in: Room 1: Value and minimum roles (" in summary
+
+
+def test_csv_is_one_row_per_contribution_and_safe_in_spreadsheets(workshop):
+    workshop.add_contribution(Draft("value", "=HYPERLINK(\"http://evil\")", kind="idea"))
+    rows = list(csv.DictReader(io.StringIO(to_csv(workshop))))
+    assert len(rows) == len(workshop.contributions()) - 1  # the off-the-record one is left out
+    formula = next(r for r in rows if "HYPERLINK" in r["text"])
+    assert formula["text"].startswith("'=")
+    arabic = next(r for r in rows if r["language"] == "ar")
+    assert arabic["text"] == "يجب أن تتعاون المراكز بدلاً من التنافس"
+    assert all(r["author"] == "" for r in rows)
+
+
+INJECTIONS = [
+    "# heading?",
+    "## not a heading either",
+    "- not a list",
+    "1. not a numbered list",
+    "> not a quote",
+    "    indented code?",
+    "```fenced```",
+    "`code span`",
+    "**bold** _em_ ~~strike~~",
+    "[link](http://example.org) ![image](http://example.org/x.png)",
+    "<http://example.org> https://example.org www.example.org",
+    "<b>html</b> <script>alert(1)</script> <!-- comment -->",
+    "&amp; &lt;tag&gt; &#123;",
+    "| a | table | row |",
+    "---",
+    "line one\nline two\n\n# after a blank line",
+    "trailing backslash \\",
+    "[[Category:Hubs]] [[Main Page|a link]]",
+    "{{Template|x=1}} {{subst:CURRENTYEAR}} {{{param}}}",
+    "~~~~ and ~~~ and ~~~~~",
+    "__NOTOC__ __FORCETOC__ __NOINDEX__",
+    "{| class=\"wikitable\"\n|-\n| cell\n|}",
+    "</nowiki> <nowiki> </pre> <pre>",
+    "'''bold''' ''italic''",
+    "; term : definition",
+    ":indented",
+    "* star list",
+    "== heading ==",
+    "ISBN 978-3-16-148410-0 RFC 1234 PMID 12345",
+    "mailto:someone@example.org",
+    "-{zh-hans:foo; zh-hant:bar}-",
+    "[bold]rich[/bold] [@click=app.quit]x[/]",
+    "\x1b[31mred\x1b[0m \x07 bell",
+    "מה דעתכם? \u202eevil\u202c right-to-left",
+    "مرحبا [[Link]] ~~~~",
+    "👩🏽‍💻 emoji 中文 日本語",
+]
+
+
+@pytest.fixture
+def hostile(tmp_path, hubs_plan):
+    with Store.open(tmp_path / "hostile.db", hubs_plan) as store:
+        for text in INJECTIONS:
+            store.add_contribution(Draft("value", text, question="value.benefit"))
+        store.set_participant("[[User:Mallory]] ~~~~", "named")
+        store.add_contribution(Draft("value", "named hostile", author="[[User:Mallory]] ~~~~"))
+        yield store
+
+
+def _markdown_texts(markdown: str) -> tuple[list[str], set[str]]:
+    tokens = MarkdownIt("js-default").parse(markdown)
+    texts, types = [], set()
+    for token in tokens:
+        types.add(token.type)
+        for child in token.children or []:
+            types.add(child.type)
+            if child.type == "text":
+                texts.append(child.content)
+    return texts, types
+
+
+def test_markdown_keeps_user_text_in_its_slot(hostile):
+    markdown = FORMATS["markdown"](hostile, attribute=True)
+    texts, types = _markdown_texts(markdown)
+    joined = "\n".join(texts)
+    for text in INJECTIONS:
+        assert plain_text(text) in joined, text
+    assert not types & {"link_open", "image", "html_inline", "html_block", "code_inline", "fence",
+                        "code_block", "blockquote_open", "s_open", "hr"}
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    assert all("heading?" not in h and "not a heading" not in h for h in headings)
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_markdown_escape_renders_back_to_the_same_text(text):
+    rendered = MarkdownIt("js-default").render(f"- {md_escape(text)}")
+    expected = html.escape(plain_text(text), quote=False).replace('"', "&quot;")
+    assert rendered == f"<ul>\n<li>{expected}</li>\n</ul>\n"
+
+
+def test_wikitext_keeps_user_text_in_its_slot(hostile):
+    wikitext = FORMATS["wikitext"](hostile, attribute=True)
+    code = mwparserfromhell.parse(wikitext)
+    assert not code.filter_templates()
+    assert not code.filter_wikilinks()
+    assert not code.filter_external_links()
+    assert {str(tag.tag) for tag in code.filter_tags()} <= {"bdi", "table", "tr", "th", "td",
+                                                             "li", "dt", "dd", "b", "i"}
+    for forbidden in ("~~~~", "~~~", "__NOTOC__", "__FORCETOC__", "</nowiki>", "<nowiki>",
+                      "{{", "[[", "://", "ISBN 9"):
+        assert forbidden not in wikitext, forbidden
+    headings = [str(h.title).strip() for h in code.filter_headings()]
+    assert all("heading" not in h for h in headings), headings
+    unescaped = html.unescape(wikitext)
+    for text in INJECTIONS:
+        assert plain_text(text) in unescaped, text
+    assert "[[User:Mallory]] ~~~~" in unescaped
+
+
+def test_wikitext_structure_follows_meta_conventions(workshop):
+    wikitext = to_wikitext(FORMATS["markdown"](workshop))
+    code = mwparserfromhell.parse(wikitext)
+    levels = {h.level for h in code.filter_headings()}
+    assert levels == {2, 3, 4}
+    assert '{| class="wikitable"' in wikitext and "\n|}" in wikitext
+    assert "\n* '''Date:''' 2021-11-27" in wikitext
+    assert "<bdi>يجب أن تتعاون المراكز بدلاً من التنافس</bdi>" in wikitext
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a ~~~~ b", "a ~~&#126;~ b"),
+        ("__NOTOC__", "_&#95;NOTOC_&#95;"),
+        ("</nowiki>", "&#60;/nowiki&#62;"),
+        ("# x", "&#35; x"),
+        ("http://x", "http&#58;//x"),
+    ],
+)
+def test_escape_wikitext(text, expected):
+    assert escape_wikitext(text) == expected
+
+
+def test_cli_exports(cli, tmp_path, hubs_plan):
+    db = tmp_path / "fixture.db"
+    build(db, hubs_plan).close()
+    out = tmp_path / "summary.wiki"
+    result = cli("export", "--format", "wikitext", "--room", "value", "-o", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("'''Hubs workshop")
+    assert "== Discussion by theme ==" in out.read_text(encoding="utf-8")
+    french = cli("export", "--lang", "fr", "--theme", "lifecycle", db=db)
+    assert "## Discussion par thème" in french.stdout
+    assert json.loads(cli("export", "--format", "json", db=db).stdout)["withheld"] == 1
+    bad = cli("export", "--theme", "nope", db=db)
+    assert bad.returncode == 2 and "unknown theme 'nope'" in bad.stderr
+    both = cli("export", "--theme", "value", "--room", "value", db=db)
+    assert both.returncode == 2 and "not both" in both.stderr

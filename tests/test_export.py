@@ -18,7 +18,6 @@ from hubworkshop.ranking import across_rooms, borda
 from hubworkshop.store import Draft, Store
 from hubworkshop.summary import md_escape, plain_text
 from hubworkshop.wikitext import escape_wikitext, to_wikitext
-
 from workshop_fixture import build
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -101,7 +100,11 @@ def test_borda_across_three_rooms_matches_the_hand_count(workshop):
 
 def test_borda_abstentions_earn_nothing():
     scores = borda([["a", "b"], ["b"]], ["a", "b", "c"])
-    assert [(s.role, s.points, s.ballots) for s in scores] == [("b", 3, 2), ("a", 2, 1), ("c", 0, 0)]
+    assert [(s.role, s.points, s.ballots) for s in scores] == [
+        ("b", 3, 2),
+        ("a", 2, 1),
+        ("c", 0, 0),
+    ]
 
 
 def test_coverage_uses_the_event_log(workshop):
@@ -114,7 +117,7 @@ def test_coverage_uses_the_event_log(workshop):
 
 
 def test_csv_is_one_row_per_contribution_and_safe_in_spreadsheets(workshop):
-    workshop.add_contribution(Draft("value", "=HYPERLINK(\"http://evil\")", kind="idea"))
+    workshop.add_contribution(Draft("value", '=HYPERLINK("http://evil")', kind="idea"))
     rows = list(csv.DictReader(io.StringIO(to_csv(workshop))))
     assert len(rows) == len(workshop.contributions()) - 1  # the off-the-record one is left out
     formula = next(r for r in rows if "HYPERLINK" in r["text"])
@@ -146,7 +149,7 @@ INJECTIONS = [
     "{{Template|x=1}} {{subst:CURRENTYEAR}} {{{param}}}",
     "~~~~ and ~~~ and ~~~~~",
     "__NOTOC__ __FORCETOC__ __NOINDEX__",
-    "{| class=\"wikitable\"\n|-\n| cell\n|}",
+    '{| class="wikitable"\n|-\n| cell\n|}',
     "</nowiki> <nowiki> </pre> <pre>",
     "'''bold''' ''italic''",
     "; term : definition",
@@ -192,8 +195,18 @@ def test_markdown_keeps_user_text_in_its_slot(hostile):
     joined = "\n".join(texts)
     for text in INJECTIONS:
         assert plain_text(text) in joined, text
-    assert not types & {"link_open", "image", "html_inline", "html_block", "code_inline", "fence",
-                        "code_block", "blockquote_open", "s_open", "hr"}
+    assert not types & {
+        "link_open",
+        "image",
+        "html_inline",
+        "html_block",
+        "code_inline",
+        "fence",
+        "code_block",
+        "blockquote_open",
+        "s_open",
+        "hr",
+    }
     headings = [line for line in markdown.splitlines() if line.startswith("#")]
     assert all("heading?" not in h and "not a heading" not in h for h in headings)
 
@@ -211,10 +224,30 @@ def test_wikitext_keeps_user_text_in_its_slot(hostile):
     assert not code.filter_templates()
     assert not code.filter_wikilinks()
     assert not code.filter_external_links()
-    assert {str(tag.tag) for tag in code.filter_tags()} <= {"bdi", "table", "tr", "th", "td",
-                                                             "li", "dt", "dd", "b", "i"}
-    for forbidden in ("~~~~", "~~~", "__NOTOC__", "__FORCETOC__", "</nowiki>", "<nowiki>",
-                      "{{", "[[", "://", "ISBN 9"):
+    assert {str(tag.tag) for tag in code.filter_tags()} <= {
+        "bdi",
+        "table",
+        "tr",
+        "th",
+        "td",
+        "li",
+        "dt",
+        "dd",
+        "b",
+        "i",
+    }
+    for forbidden in (
+        "~~~~",
+        "~~~",
+        "__NOTOC__",
+        "__FORCETOC__",
+        "</nowiki>",
+        "<nowiki>",
+        "{{",
+        "[[",
+        "://",
+        "ISBN 9",
+    ):
         assert forbidden not in wikitext, forbidden
     headings = [str(h.title).strip() for h in code.filter_headings()]
     assert all("heading" not in h for h in headings), headings

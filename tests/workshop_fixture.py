@@ -38,38 +38,91 @@ def build(path: Path, plan: Plan) -> Store:
     store.set_participant("Layla", "named", language="ar", room="overlap")
 
     def add(room: str, question: str | None, text: str, **kw) -> str:
-        return store.add_contribution(Draft(room, text, question=question, **kw), note_taker="nt").id
+        return store.add_contribution(
+            Draft(room, text, question=question, **kw), note_taker="nt"
+        ).id
 
     store.start_timer("value")
-    a = add("value", "value.benefit", "Hubs bring decisions closer to the communities they serve",
-            author="Amina Diallo", tags=("decentralisation",))
-    b = add("value", "value.benefit", "What does a hub add that a regional network cannot?",
-            kind="question", author="Kwame")
-    c = add("value", "value.benefit", "Un hub pourrait devenir un guichet obligatoire",
-            kind="concern", language="fr", author="Amina Diallo", tags=("gatekeeping",))
-    add("value", "value.benefit", "Let the first hubs be pilots, reviewed after two years",
-        kind="proposal")
+    a = add(
+        "value",
+        "value.benefit",
+        "Hubs bring decisions closer to the communities they serve",
+        author="Amina Diallo",
+        tags=("decentralisation",),
+    )
+    b = add(
+        "value",
+        "value.benefit",
+        "What does a hub add that a regional network cannot?",
+        kind="question",
+        author="Kwame",
+    )
+    c = add(
+        "value",
+        "value.benefit",
+        "Un hub pourrait devenir un guichet obligatoire",
+        kind="concern",
+        language="fr",
+        author="Amina Diallo",
+        tags=("gatekeeping",),
+    )
+    add(
+        "value",
+        "value.benefit",
+        "Let the first hubs be pilots, reviewed after two years",
+        kind="proposal",
+    )
     add("value", "value.benefit", "Agreed: hubs must add value beyond networks", kind="agreement")
-    add("value", "value.benefit", "Not every region needs a hub", kind="disagreement",
-        author="Kwame")
+    add(
+        "value",
+        "value.benefit",
+        "Not every region needs a hub",
+        kind="disagreement",
+        author="Kwame",
+    )
     d = add("value", "value.benefit", "Talk about the 2030 strategy timeline", kind="idea")
     store.open_question("value", "minimum-roles.minimal-set")
-    add("value", "minimum-roles.minimal-set", "Write up the minimum roles as a table",
-        kind="action", author="Amina Diallo")
+    add(
+        "value",
+        "minimum-roles.minimal-set",
+        "Write up the minimum roles as a table",
+        kind="action",
+        author="Amina Diallo",
+    )
 
     store.start_timer("lifecycle")
-    e = add("lifecycle", "lifecycle.overview", "Recognition should come from the communities",
-            author="Li Wei")
+    e = add(
+        "lifecycle",
+        "lifecycle.overview",
+        "Recognition should come from the communities",
+        author="Li Wei",
+    )
     add("lifecycle", "lifecycle.overview", "This stays between us", author="Secret Sam")
     store.open_question("lifecycle", "lifecycle.demotion")
-    add("lifecycle", "lifecycle.demotion", "枢纽应该有明确的降级程序 🌍", language="zh",
-        author="Li Wei", kind="proposal")
-    add("lifecycle", "lifecycle.demotion", "[[Category:Hubs]] {{Template}} ~~~~ __NOTOC__",
-        kind="concern")
+    add(
+        "lifecycle",
+        "lifecycle.demotion",
+        "枢纽应该有明确的降级程序 🌍",
+        language="zh",
+        author="Li Wei",
+        kind="proposal",
+    )
+    add(
+        "lifecycle",
+        "lifecycle.demotion",
+        "[[Category:Hubs]] {{Template}} ~~~~ __NOTOC__",
+        kind="concern",
+    )
 
     store.start_timer("overlap")
-    f = add("overlap", "exclusivity.overlap", "يجب أن تتعاون المراكز بدلاً من التنافس",
-            language="ar", author="Layla", kind="proposal")
+    f = add(
+        "overlap",
+        "exclusivity.overlap",
+        "يجب أن تتعاون المراكز بدلاً من التنافس",
+        language="ar",
+        author="Layla",
+        kind="proposal",
+    )
     add("overlap", None, "Who pays for interpretation?", kind="question")
 
     store.update_contribution(a, starred=True)
@@ -81,22 +134,49 @@ def build(path: Path, plan: Plan) -> Store:
     store.add_vote(b, participant="Kwame")
 
     store.record_ranking(
-        "value", ["funding", "capacity-building", "legal-support", "coordination", "mentorship",
-                  "grant-making", "evaluation", "technology", "intermediary"]
+        "value",
+        [
+            "funding",
+            "capacity-building",
+            "legal-support",
+            "coordination",
+            "mentorship",
+            "grant-making",
+            "evaluation",
+            "technology",
+            "intermediary",
+        ],
     )
     store.record_ranking(
-        "lifecycle", ["capacity-building", "funding", "mentorship", "legal-support", "coordination",
-                      "evaluation", "grant-making", "intermediary", "technology"]
+        "lifecycle",
+        [
+            "capacity-building",
+            "funding",
+            "mentorship",
+            "legal-support",
+            "coordination",
+            "evaluation",
+            "grant-making",
+            "intermediary",
+            "technology",
+        ],
     )
     # Room 3 ranked only four roles (the rest are abstentions), one participant at a time.
-    store.record_ranking("overlap", ["coordination", "funding", "capacity-building", "legal-support"],
-                         participant="Layla")
-    store.record_ranking("overlap", ["coordination", "capacity-building", "funding", "legal-support"],
-                         participant="Kwame")
+    store.record_ranking(
+        "overlap",
+        ["coordination", "funding", "capacity-building", "legal-support"],
+        participant="Layla",
+    )
+    store.record_ranking(
+        "overlap",
+        ["coordination", "capacity-building", "funding", "legal-support"],
+        participant="Kwame",
+    )
 
     store.add_purpose_statement("value", "Hubs exist to move support closer to communities.")
     store.add_purpose_statement(
-        "value", "Hubs exist to bring support and decisions closer to the communities they serve.",
+        "value",
+        "Hubs exist to bring support and decisions closer to the communities they serve.",
         final=True,
     )
     store.add_purpose_statement("lifecycle", "Les hubs existent pour partager le pouvoir.")

@@ -71,7 +71,8 @@ def test_consent_in_summaries(workshop):
     attributed = FORMATS["markdown"](workshop, attribute=True)
     for name in ("Amina Diallo", "Li Wei", "Layla", "Kwame", "Secret Sam"):
         assert name not in anonymous
-    assert "— Amina Diallo" in attributed and "— Li Wei" in attributed
+    assert "**Amina Diallo:** Hubs bring decisions closer" in attributed
+    assert "**Li Wei:**" in attributed
     assert "Kwame" not in attributed  # anonymous, even with --attribute
     for text in (anonymous, attributed):
         assert "This stays between us" not in text  # off the record

@@ -20,9 +20,19 @@ from hubworkshop.ranking import across_rooms
 from hubworkshop.store import Store
 from hubworkshop.timer import parse_time
 
-# Invisible controls that reorder the text around them; dropped from exports (the database
-# keeps them), since a summary must not let one contribution rearrange its neighbours.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# Dropped from summaries (the database, JSON and CSV keep them): control characters, which
+# HTML cannot carry (MediaWiki strips them too), and the invisible bidi controls that
+# reorder the text around them, since one contribution must not rearrange its neighbours.
+_INVISIBLE = dict.fromkeys(
+    [
+        *range(0x00, 0x09),
+        0x0B,
+        0x0C,
+        *range(0x0E, 0x20),
+        *range(0x7F, 0xA0),
+        *map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+    ]
+)
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -181,7 +191,7 @@ _BLOCK_START = re.compile(r"^(\s*)([#>+\-=:]|\d+(?=[.)]))")
 
 def md_escape(text: str) -> str:
     """User text as Markdown that can only ever render as that same text, on one line."""
-    text = text.translate(_BIDI_CONTROLS)
+    text = text.translate(_INVISIBLE)
     text = " / ".join(part.strip() for part in text.splitlines() if part.strip())
     text = _INLINE.sub(r"\\\1", text)
     match = _BLOCK_START.match(text)
@@ -197,7 +207,7 @@ def md_escape(text: str) -> str:
 
 def plain_text(text: str) -> str:
     """What `md_escape(text)` renders to: the text as it reads in the summary."""
-    text = text.translate(_BIDI_CONTROLS)
+    text = text.translate(_INVISIBLE)
     return " / ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
@@ -305,10 +315,11 @@ class SummaryWriter:
         prefix = f"**{' · '.join(marks)}** " if marks else ""
         author = ""
         if self.attribute and c.consent is Consent.NAMED and c.author:
-            author = f" — {md_escape(c.author)}"
+            author = f"**{md_escape(c.author)}:** "
         kind = f"*{KIND_NAMES[self.lang][c.kind]}:* " if key else ""
         room = md_escape(rooms[c.room].name)
-        return f"- {prefix}{kind}{md_escape(c.text)}{author} *({room}; {c.short_id})*"
+        # The user's text stays one text token of its own (for <bdi> in wikitext).
+        return f"- {prefix}{kind}{author}{md_escape(c.text)} *({room}; {c.short_id})*"
 
     # -- the document ----------------------------------------------------------------------
 

@@ -10,12 +10,14 @@ import pytest
 from textual import events
 from textual.widgets import OptionList, Static
 
+from hubworkshop.export import FORMATS
 from hubworkshop.model import Consent, Kind
 from hubworkshop.store import Draft, Store
 from hubworkshop.timer import parse_time
 from hubworkshop.tui.app import HubworkshopApp, last_room, remember_room
 from hubworkshop.tui.contribution_list import ContributionList
 from hubworkshop.tui.dialogs import EditDialog, HelpScreen, PasteDialog
+from hubworkshop.tui.export_screen import ExportScreen
 from hubworkshop.tui.room import PresenterScreen, RoomScreen
 from hubworkshop.tui.start import StartScreen
 from hubworkshop.tui.widgets import CaptureBar, CountdownDisplay
@@ -500,3 +502,30 @@ async def test_theme_toggles_between_dark_and_light(store):
         dark = app.current_theme.dark
         await pilot.press("ctrl+t")
         assert app.current_theme.dark is not dark
+
+
+async def test_export_screen_previews_and_writes_without_changing_the_session(
+    store, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    store.add_contribution(Draft("value", "[[Category:Spam]] stays text", question="value.benefit"))
+    app = room_app(store, room="value")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        events_before = len(store.events())
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert "stays text" in app.screen.query_one("#preview-markdown").source
+        await pilot.press("tab", "down", "enter")  # format: Meta-Wiki wikitext
+        await settle(pilot)
+        preview = app.screen.query_one("#preview-text").text
+        assert "&#91;&#91;Category:Spam&#93;&#93; stays text" in preview
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        written = tmp_path / "hubs-2021-11-27-room-value-en.wiki"
+        assert written.read_text(encoding="utf-8") == FORMATS["wikitext"](store, room="value")
+        assert str(written) in screen_text(app)
+        assert len(store.events()) == events_before
+        await pilot.press("escape")
+        assert isinstance(app.screen, RoomScreen)

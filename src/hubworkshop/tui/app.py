@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from hubworkshop.store import Store
 from hubworkshop.tui.dialogs import HelpScreen
+from hubworkshop.tui.export_screen import ExportScreen
 from hubworkshop.tui.room import PresenterScreen, RoomScreen
 from hubworkshop.tui.start import StartScreen
 
@@ -70,6 +71,7 @@ class HubworkshopApp(App):
         Binding("f1", "help", "Help", tooltip="Keys and quick-capture syntax"),
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light theme"),
         Binding("ctrl+o", "rooms", "Rooms", show=False, tooltip="Back to the list of rooms"),
+        Binding("f4", "export", "Export", tooltip="Summaries and data for the committee"),
     ]
 
     def __init__(
@@ -127,6 +129,12 @@ class HubworkshopApp(App):
         while isinstance(self.screen, RoomScreen | PresenterScreen):
             self.pop_screen()
         remember_room(self.store.path, None, self.role, self.user_name)
+
+    def action_export(self) -> None:
+        if isinstance(self.screen, ExportScreen):
+            return
+        room = self.screen.room_id if isinstance(self.screen, RoomScreen) else None
+        self.push_screen(ExportScreen(room))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -189,6 +197,9 @@ class HubworkshopApp(App):
         yield SystemCommand("Help", "Keys and quick-capture syntax (F1)", self.action_help)
         yield SystemCommand(
             "Toggle dark / light", "Switch the theme (Ctrl+T)", self.action_toggle_dark
+        )
+        yield SystemCommand(
+            "Export", "Summaries (Markdown, wikitext) and data (F4)", self.action_export
         )
         if isinstance(screen, StartScreen):
             for room in self.store.rooms().values():

@@ -120,6 +120,7 @@ class RoomScreen(Screen):
         self.snapshot: Snapshot | None = None
         self.undo_stack: list[tuple[str, Any]] = []
         self.last_event_seq = 0
+        self.rang_at_zero = False
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self.last_entry: Contribution | None = None
@@ -268,17 +269,18 @@ class RoomScreen(Screen):
 
     def tick(self) -> None:
         """Called every second by the app: redraw the clock from the shared countdown."""
-        if self.snapshot is None:
+        displays = self.query(CountdownDisplay)
+        if self.snapshot is None or not displays:  # not composed yet, or closing
             return
         countdown = self.snapshot.countdown
         remaining = countdown.remaining(self.hub_app.now())
-        self.query_one(CountdownDisplay).show(remaining, countdown.running, countdown.total_seconds)
-        if countdown.running and remaining <= 0 and not getattr(self, "_rang", False):
-            self._rang = True
+        displays.first().show(remaining, countdown.running, countdown.total_seconds)
+        if countdown.running and remaining <= 0 and not self.rang_at_zero:
+            self.rang_at_zero = True
             self.app.bell()
             self.notify("Time is up for this phase.", severity="warning")
         elif remaining > 0:
-            self._rang = False
+            self.rang_at_zero = False
 
     def show_seqs(self, seqs: list[int], row_filter: RowFilter) -> None:
         self.contribution_list.set_seqs(seqs, row_filter=row_filter)
@@ -729,9 +731,10 @@ class PresenterScreen(Screen):
     def tick(self) -> None:
         self.room_screen.tick()
         snapshot = self.room_screen.snapshot
-        if snapshot is not None:
+        displays = self.query(CountdownDisplay)
+        if snapshot is not None and displays:
             countdown = snapshot.countdown
-            self.query_one(CountdownDisplay).show(
+            displays.first().show(
                 countdown.remaining(self.room_screen.hub_app.now()),
                 countdown.running,
                 countdown.total_seconds,

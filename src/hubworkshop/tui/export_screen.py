@@ -1,0 +1,204 @@
+"""Export screen: choose scope, format, language and attribution; preview; write the file.
+
+Exporting only reads the database, so it is safe in the middle of a session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Markdown,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TextArea,
+)
+
+from hubworkshop.errors import HubworkshopError
+from hubworkshop.export import EXTENSIONS, FORMATS
+from hubworkshop.tui.widgets import plain
+
+if TYPE_CHECKING:
+    from hubworkshop.tui.app import HubworkshopApp
+
+PREVIEW_LIMIT = 60_000
+FORMAT_NAMES = {
+    "markdown": "Markdown summary",
+    "wikitext": "Meta-Wiki wikitext",
+    "json": "JSON (all data)",
+    "csv": "CSV (one row per contribution)",
+}
+
+
+class ExportScreen(Screen):
+    """Summaries for the drafting committee, and the data behind them."""
+
+    DEFAULT_CSS = """
+    ExportScreen #export-options { width: 44; padding: 0 1; height: 1fr; }
+    ExportScreen #export-options .label { color: $text-muted; margin-top: 1; }
+    ExportScreen RadioSet { width: 100%; }
+    ExportScreen #preview-box { width: 1fr; border-left: solid $primary; }
+    ExportScreen #preview-text { height: 1fr; }
+    ExportScreen #export-result { margin-top: 1; }
+    ExportScreen #export-result.-error { color: $error; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "write", "Write file", priority=True),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, room: str | None = None) -> None:
+        super().__init__()
+        self.initial_room = room
+
+    @property
+    def hub_app(self) -> HubworkshopApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        store = self.hub_app.store
+        scopes: list[tuple[str, str]] = [("Whole workshop", "all:")]
+        scopes += [(f"Room: {room.name}", f"room:{room.id}") for room in store.rooms().values()]
+        scopes += [
+            (f"Theme: {theme.title.get_text('en')}", f"theme:{theme.id}")
+            for theme in store.themes()
+        ]
+        yield Header()
+        with Horizontal():
+            with VerticalScroll(id="export-options"):
+                yield Static("Scope", classes="label")
+                yield Select(
+                    scopes,
+                    value=f"room:{self.initial_room}" if self.initial_room else "all:",
+                    allow_blank=False,
+                    id="scope",
+                )
+                yield Static("Format", classes="label")
+                with RadioSet(id="format"):
+                    for key, name in FORMAT_NAMES.items():
+                        yield RadioButton(name, value=key == "markdown", id=f"format-{key}")
+                yield Static("Language of headings and questions", classes="label")
+                with RadioSet(id="lang"):
+                    yield RadioButton("English", value=True, id="lang-en")
+                    yield RadioButton("Français", id="lang-fr")
+                yield Checkbox("Name those who agreed", id="attribute")
+                yield Static("File", classes="label")
+                yield Input(id="path")
+                yield Static("Ctrl+S writes the file · Esc goes back", classes="label")
+                yield Static("", id="export-result")
+            with Vertical(id="preview-box"):
+                yield Markdown(id="preview-markdown")
+                yield TextArea(id="preview-text", read_only=True, soft_wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Export"
+        self.query_one("#path", Input).cursor_blink = not self.hub_app.frozen
+        self.query_one("#path", Input).value = self.default_path()
+        self.query_one("#scope", Select).focus()
+        self.refresh_preview()
+
+    # -- choices ---------------------------------------------------------------------------
+
+    def choices(self) -> dict:
+        scope = str(self.query_one("#scope", Select).value)
+        what, _, value = scope.partition(":")
+        fmt_button = self.query_one("#format", RadioSet).pressed_button
+        lang_button = self.query_one("#lang", RadioSet).pressed_button
+        return {
+            "fmt": (fmt_button.id or "format-markdown").removeprefix("format-")
+            if fmt_button
+            else "markdown",
+            "room": value if what == "room" else None,
+            "theme": value if what == "theme" else None,
+            "lang": (lang_button.id or "lang-en").removeprefix("lang-") if lang_button else "en",
+            "attribute": self.query_one("#attribute", Checkbox).value,
+        }
+
+    def default_path(self) -> str:
+        c = self.choices()
+        scope = (
+            (c["room"] and f"room-{c['room']}") or (c["theme"] and f"theme-{c['theme']}") or "all"
+        )
+        name = f"{self.hub_app.store.workshop()['id']}-{scope}-{c['lang']}"
+        if c["attribute"]:
+            name += "-attributed"
+        return f"{name}.{EXTENSIONS[c['fmt']]}"
+
+    @on(Select.Changed)
+    @on(RadioSet.Changed)
+    @on(Checkbox.Changed)
+    def choice_changed(self) -> None:
+        """The file name follows the choices; a folder typed before it is kept."""
+        path = self.query_one("#path", Input)
+        folder = Path(path.value).parent if path.value else Path()
+        path.value = str(folder / self.default_path())
+        self.refresh_preview()
+
+    # -- preview and writing ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="export-preview", exit_on_error=False)
+    def refresh_preview(self) -> None:
+        choices = self.choices()
+        fmt = choices.pop("fmt")
+        try:
+            text = FORMATS[fmt](self.hub_app.store, **choices)
+        except HubworkshopError as error:
+            self.app.call_from_thread(self.show_result, str(error), True)
+            return
+        self.app.call_from_thread(self.show_preview, fmt, text)
+
+    def show_preview(self, fmt: str, text: str) -> None:
+        shortened = len(text) > PREVIEW_LIMIT
+        if shortened:
+            text = text[:PREVIEW_LIMIT] + "\n\n… (preview shortened; the file has everything)\n"
+        markdown = self.query_one("#preview-markdown", Markdown)
+        area = self.query_one("#preview-text", TextArea)
+        markdown.display = fmt == "markdown"
+        area.display = fmt != "markdown"
+        if fmt == "markdown":
+            markdown.update(text)
+        else:
+            area.load_text(text)
+
+    def action_write(self) -> None:
+        path = Path(self.query_one("#path", Input).value.strip() or self.default_path())
+        choices = self.choices()
+        self.write_file(path, choices)
+
+    @work(thread=True, group="export-write", exit_on_error=False)
+    def write_file(self, path: Path, choices: dict) -> None:
+        fmt = choices.pop("fmt")
+        try:
+            text = FORMATS[fmt](self.hub_app.store, **choices)
+            path.write_text(text, encoding="utf-8", newline="")
+        except HubworkshopError as error:
+            self.app.call_from_thread(self.show_result, str(error), True)
+            return
+        except OSError as error:
+            self.app.call_from_thread(
+                self.show_result, f"{path}: cannot write: {error.strerror}", True
+            )
+            return
+        size = len(text.encode("utf-8"))
+        self.app.call_from_thread(
+            self.show_result, f"Wrote {path.resolve()} ({size:,} bytes)", False
+        )
+
+    def show_result(self, message: str, error: bool) -> None:
+        result = self.query_one("#export-result", Static)
+        result.update(plain(message))
+        result.set_class(error, "-error")
+        self.notify(message, severity="error" if error else "information")

@@ -162,6 +162,7 @@ Everything is reachable from the keyboard; **Ctrl+P** opens the command palette 
 | F1 | this help (also `?` when not typing) |
 | F2 | question language: English · French · both |
 | F3 | presenter view (for screen sharing) |
+| F4 | export: summaries (Markdown, wikitext) and data, with preview |
 | F5 | start / pause the timer (facilitator) |
 | F6 / F7 | add 1 / 5 minutes to the timer (facilitator) |
 | F8 / F9 | next / previous question (facilitator) |

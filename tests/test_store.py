@@ -231,13 +231,17 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
         )
         db["rooms"].insert({"id": "r", "position": 0, "name": "R"})
         db["room_questions"].insert({"room": "r", "question": "value.a", "position": 0})
-    store.add_contribution(Draft(room="r", text="said before the upgrade"))
+        db.execute(  # as version 1 wrote it
+            "INSERT INTO contributions (id, room, kind, text, language, created_at, updated_at) "
+            "VALUES ('c1', 'r', 'idea', 'said before the upgrade', 'en', 't', 't')"
+        )
     db.close()
 
     with Store.open(db_path, hubs_plan) as upgraded:
         assert [m.name for m in MIGRATIONS.applied(upgraded.db)] == [
             "0001_initial",
             "0002_room_state",
+            "0003_activities",
         ]
         assert upgraded.room_state("r").question == "value.a"
         assert [c.text for c in upgraded.contributions()] == ["said before the upgrade"]

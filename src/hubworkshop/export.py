@@ -19,6 +19,7 @@ from typing import Any
 
 from hubworkshop.errors import NotFoundError
 from hubworkshop.model import Consent, Contribution
+from hubworkshop.ranking import across_rooms
 from hubworkshop.store import Store
 from hubworkshop.summary import SummaryWriter
 from hubworkshop.wikitext import to_wikitext as markdown_to_wikitext
@@ -63,7 +64,9 @@ def workshop_document(
     rooms = store.rooms()
     everything = _scoped(store, room, theme)
     kept = [c for c in everything if _visible(c, attribute, keep_off_record=True)]
+    kept_ids = {c.id for c in kept}
     participants = store.participants()
+    consents = {p.name.casefold(): p.consent for p in participants}
     return {
         "format": "hubworkshop-export",
         "schema_version": JSON_SCHEMA_VERSION,
@@ -144,11 +147,48 @@ def workshop_document(
                 "votes": c.votes,
                 "starred": c.starred,
                 "parked": c.parked,
+                "merged_into": c.merged_into,
+                "cluster": c.cluster,
+                "owner": c.owner if attribute and _may_name(c.owner, consents) else None,
+                "due": c.due,
                 "created_at": c.created_at,
                 "updated_at": c.updated_at,
             }
             for c in kept
         ],
+        "task_ranking": _ranking(store, room),
+        "purpose_statements": [
+            {"room": p.room, "text": p.text, "final": p.final, "created_at": p.created_at}
+            for p in store.purpose_statements(room)
+        ],
+        "takeaways": {
+            r: [c.id for c in store.takeaways(r) if c.id in kept_ids]
+            for r in ([room] if room else rooms)
+        },
+    }
+
+
+def _may_name(name: str | None, consents: dict[str, Consent]) -> bool:
+    if not name:
+        return False
+    consent = consents.get(name.casefold())
+    return consent is None or consent is Consent.NAMED
+
+
+def _ranking(store: Store, room: str | None) -> dict[str, Any]:
+    """Borda scores across rooms and each room's order (participants' own orders stay out)."""
+    rankings = store.rankings()
+    if room is not None:
+        rankings = {r: b for r, b in rankings.items() if r == room}
+    scores, orders = across_rooms(rankings, [r.id for r in store.roles()])
+    return {
+        "method": "borda",
+        "scores": [
+            {"role": s.role, "points": s.points, "rank": s.rank, "tied": s.tied} for s in scores
+        ]
+        if rankings
+        else [],
+        "rooms": {r: orders[r] for r in store.rooms() if r in orders},
     }
 
 

@@ -186,6 +186,11 @@ class Contribution:
     starred: bool = False
     tags: tuple[str, ...] = ()
     votes: int = 0
+    merged_into: str | None = None
+    merged_count: int = 0
+    cluster: str | None = None
+    owner: str | None = None
+    due: str | None = None
 
     @property
     def short_id(self) -> str:

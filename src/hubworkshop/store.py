@@ -90,6 +90,38 @@ def _room_state(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0003_activities")
+def _activities(db: Database) -> None:
+    """Dot-vote rounds, merged points, clusters, action owners, key takeaways."""
+    for statement in (
+        "ALTER TABLE contributions ADD COLUMN merged_into TEXT REFERENCES contributions(id)",
+        "ALTER TABLE contributions ADD COLUMN cluster TEXT",
+        "ALTER TABLE contributions ADD COLUMN owner TEXT",
+        "ALTER TABLE contributions ADD COLUMN due TEXT",
+        "ALTER TABLE votes ADD COLUMN round INTEGER REFERENCES vote_rounds(id)",
+        """
+        CREATE TABLE vote_rounds (
+            id INTEGER PRIMARY KEY,
+            room TEXT NOT NULL REFERENCES rooms(id),
+            dots INTEGER NOT NULL,
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            result TEXT
+        ) STRICT
+        """,
+        """
+        CREATE TABLE takeaways (
+            room TEXT NOT NULL REFERENCES rooms(id),
+            position INTEGER NOT NULL,
+            contribution TEXT NOT NULL REFERENCES contributions(id),
+            PRIMARY KEY (room, position)
+        ) STRICT
+        """,
+        "CREATE INDEX contributions_merged ON contributions (merged_into)",
+    ):
+        db.execute(statement)
+
+
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _CONSENTS = ", ".join(f"'{c.value}'" for c in Consent)
 _INITIAL_SCHEMA = f"""
@@ -256,6 +288,16 @@ class RoomState:
     timer_elapsed_ms: int
     timer_started_at: str | None
     updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRound:
+    id: int
+    room: str
+    dots: int
+    opened_at: str
+    used: dict[str, int]
+    cast: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -1042,7 +1084,56 @@ class Store:
             )
         return self.contribution(current.id)
 
-    # -- votes -------------------------------------------------------------------------------
+    # -- dot-voting ----------------------------------------------------------------------------
+
+    def open_vote(self, room_id: str, *, dots: int | None = None, actor: str | None = None) -> int:
+        """Open a dot-vote round in a room (one at a time); each participant gets `dots`."""
+        self.room(room_id)
+        dots = dots or self.workshop()["dots"]
+        if dots < 1:
+            raise InputError("each participant needs at least one dot")
+        with self.write() as db:
+            if self._open_round(room_id) is not None:
+                raise InputError("a vote is already open in this room; close it first")
+            cursor = db.execute(
+                "INSERT INTO vote_rounds (room, dots, opened_at) VALUES (?, ?, ?)",
+                [room_id, dots, self.clock()],
+            )
+            self._log(
+                "vote.open",
+                room=room_id,
+                actor=actor,
+                subject=str(cursor.lastrowid),
+                data={"dots": dots},
+            )
+            return cursor.lastrowid
+
+    def _open_round(self, room_id: str) -> dict[str, Any] | None:
+        return _first(
+            self.db.query(
+                "SELECT * FROM vote_rounds WHERE room = ? AND closed_at IS NULL", [room_id]
+            )
+        )
+
+    def vote_round(self, room_id: str) -> VoteRound | None:
+        """The open round of a room, with the dots each participant has used."""
+        with self.read() as db:
+            row = self._open_round(room_id)
+            if row is None:
+                return None
+            used = {
+                r["name"]: r["used"]
+                for r in db.query(
+                    "SELECT p.name, sum(v.dots) AS used FROM votes v "
+                    "JOIN participants p ON p.id = v.participant "
+                    "WHERE v.round = ? GROUP BY p.name",
+                    [row["id"]],
+                )
+            }
+            cast = db.execute(
+                "SELECT coalesce(sum(dots), 0) FROM votes WHERE round = ?", [row["id"]]
+            ).fetchone()[0]
+        return VoteRound(row["id"], room_id, row["dots"], row["opened_at"], used, cast)
 
     def add_vote(
         self,
@@ -1052,6 +1143,7 @@ class Store:
         dots: int = 1,
         note_taker: str | None = None,
     ) -> None:
+        """Record dots on a contribution. In an open round a participant has a dot budget."""
         current = self.contribution(contribution_id)
         if dots < 1:
             raise InputError("a vote has at least one dot")
@@ -1059,6 +1151,16 @@ class Store:
             pid = (
                 self._participant_id(participant, current.room, note_taker) if participant else None
             )
+            round_ = self._open_round(current.room)
+            if round_ is not None and pid is not None:
+                used = db.execute(
+                    "SELECT coalesce(sum(dots), 0) FROM votes WHERE round = ? AND participant = ?",
+                    [round_["id"], pid],
+                ).fetchone()[0]
+                if used + dots > round_["dots"]:
+                    raise InputError(
+                        f"{participant} has used {used} of {round_['dots']} dots in this vote"
+                    )
             db["votes"].insert(
                 {
                     "contribution": current.id,
@@ -1066,6 +1168,7 @@ class Store:
                     "dots": dots,
                     "note_taker": note_taker,
                     "created_at": self.clock(),
+                    "round": round_["id"] if round_ else None,
                 }
             )
             self._log(
@@ -1075,6 +1178,182 @@ class Store:
                 actor=note_taker,
                 data={"participant": pid, "dots": dots},
             )
+
+    def close_vote(self, room_id: str, *, actor: str | None = None) -> list[tuple[str, int]]:
+        """Close the room's open round and keep its ranking: (contribution id, dots), best first."""
+        with self.write() as db:
+            round_ = self._open_round(room_id)
+            if round_ is None:
+                raise InputError("no vote is open in this room")
+            ranking = [
+                (r["contribution"], r["dots"])
+                for r in db.query(
+                    "SELECT v.contribution, sum(v.dots) AS dots FROM votes v "
+                    "JOIN contributions c ON c.id = v.contribution "
+                    "WHERE v.round = ? GROUP BY v.contribution ORDER BY dots DESC, min(c.seq)",
+                    [round_["id"]],
+                )
+            ]
+            db.execute(
+                "UPDATE vote_rounds SET closed_at = ?, result = ? WHERE id = ?",
+                [self.clock(), json.dumps(ranking), round_["id"]],
+            )
+            self._log(
+                "vote.close",
+                room=room_id,
+                actor=actor,
+                subject=str(round_["id"]),
+                data={"ranking": ranking},
+            )
+        return ranking
+
+    # -- clustering, parking, actions, takeaways -----------------------------------------------
+
+    def merge(self, source_id: str, target_id: str, *, actor: str | None = None) -> None:
+        """Make `source` part of `target`: one point that keeps every original text and author."""
+        source, target = self.contribution(source_id), self.contribution(target_id)
+        if source.id == target.id:
+            raise InputError("a point cannot be merged into itself")
+        if target.merged_into:
+            target = self.contribution(target.merged_into)
+        with self.write() as db:
+            # Points merged into the source follow it, so nothing is ever two levels deep.
+            db.execute(
+                "UPDATE contributions SET merged_into = ?, updated_at = ? "
+                "WHERE id = ? OR merged_into = ?",
+                [target.id, self.clock(), source.id, source.id],
+            )
+            self._log(
+                "contribution.merge",
+                subject=source.id,
+                room=source.room,
+                actor=actor,
+                data={"into": target.id},
+            )
+            self._log(
+                "contribution.edit",
+                subject=target.id,
+                room=target.room,
+                actor=actor,
+                data={"merged": source.id},
+            )
+
+    def split(self, contribution_id: str, *, actor: str | None = None) -> list[str]:
+        """Undo merges: the point and everything merged into it stand alone again."""
+        point = self.contribution(contribution_id)
+        with self.write() as db:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM contributions WHERE merged_into = ? OR id = ? AND merged_into IS NOT NULL",
+                    [point.id, point.id],
+                )
+            ]
+            db.execute(
+                "UPDATE contributions SET merged_into = NULL, updated_at = ? "
+                "WHERE merged_into = ? OR id = ?",
+                [self.clock(), point.id, point.id],
+            )
+            for split_id in ids:
+                self._log(
+                    "contribution.split",
+                    subject=split_id,
+                    room=point.room,
+                    actor=actor,
+                    data={"from": point.id},
+                )
+            self._log(
+                "contribution.edit",
+                subject=point.id,
+                room=point.room,
+                actor=actor,
+                data={"split": ids},
+            )
+        return ids
+
+    def merged_into(self, target_id: str) -> list[Contribution]:
+        """The contributions merged into a point, oldest first."""
+        with self.read() as db:
+            rows = db.query(
+                f"{_CONTRIBUTION_SELECT} WHERE c.merged_into = ? AND c.deleted_at IS NULL "
+                "ORDER BY c.seq",
+                [target_id],
+            )
+            return [_contribution(r) for r in rows]
+
+    def set_cluster(self, contribution_id: str, name: str | None, *, actor: str | None = None):
+        current = self.contribution(contribution_id)
+        name = " ".join((name or "").split()) or None
+        with self.write() as db:
+            db.execute(
+                "UPDATE contributions SET cluster = ?, updated_at = ? WHERE id = ?",
+                [name, self.clock(), current.id],
+            )
+            self._log(
+                "contribution.cluster",
+                subject=current.id,
+                room=current.room,
+                actor=actor,
+                data={"before": current.cluster, "after": name},
+            )
+
+    def set_action(
+        self,
+        contribution_id: str,
+        *,
+        owner: str | None,
+        due: str | None,
+        actor: str | None = None,
+    ) -> None:
+        """An action item's owner and due date (YYYY-MM-DD); either may be empty."""
+        current = self.contribution(contribution_id)
+        owner = " ".join((owner or "").split()) or None
+        due = (due or "").strip() or None
+        if due is not None:
+            try:
+                due = dt.date.fromisoformat(due).isoformat()
+            except ValueError:
+                raise InputError(f"due date '{due}' is not a date like 2021-12-15") from None
+        with self.write() as db:
+            db.execute(
+                "UPDATE contributions SET owner = ?, due = ?, kind = 'action', updated_at = ? "
+                "WHERE id = ?",
+                [owner, due, self.clock(), current.id],
+            )
+            self._log(
+                "contribution.action",
+                subject=current.id,
+                room=current.room,
+                actor=actor,
+                data={"owner": owner, "due": due},
+            )
+
+    def set_takeaways(self, room_id: str, ids: Sequence[str], *, actor: str | None = None) -> None:
+        """The room's key takeaways for wrap-up and report-back, in order."""
+        self.room(room_id)
+        points = [self.contribution(i) for i in ids]
+        with self.write() as db:
+            db.execute("DELETE FROM takeaways WHERE room = ?", [room_id])
+            db.conn.executemany(
+                "INSERT INTO takeaways (room, position, contribution) VALUES (?, ?, ?)",
+                [(room_id, i, c.id) for i, c in enumerate(points)],
+            )
+            self._log(
+                "wrapup.takeaways",
+                room=room_id,
+                actor=actor,
+                data={"takeaways": [c.id for c in points]},
+            )
+
+    def takeaways(self, room_id: str) -> list[Contribution]:
+        with self.read() as db:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT contribution FROM takeaways WHERE room = ? ORDER BY position", [room_id]
+                )
+            ]
+        return self.contributions_by_id(ids)
 
     # -- task ranking and purpose statements ------------------------------------------------
 
@@ -1193,8 +1472,11 @@ class Store:
         tag: str | None = None,
         search: str | None = None,
     ) -> list[int]:
-        """The seqs of matching contributions, oldest first: cheap even for 100,000 rows."""
-        where, params = ["c.deleted_at IS NULL"], []
+        """The seqs of matching points, oldest first: cheap even for 100,000 rows.
+
+        Contributions merged into another point are not points of their own.
+        """
+        where, params = ["c.deleted_at IS NULL", "c.merged_into IS NULL"], []
         if room is not None:
             where.append("c.room = ?")
             params.append(room)
@@ -1248,7 +1530,9 @@ _CONTRIBUTION_SELECT = """
 SELECT c.*, p.name AS author_name, p.consent AS author_consent,
     (SELECT json_group_array(tag) FROM
         (SELECT tag FROM contribution_tags t WHERE t.contribution = c.id ORDER BY tag)) AS tags,
-    (SELECT coalesce(sum(dots), 0) FROM votes v WHERE v.contribution = c.id) AS votes
+    (SELECT coalesce(sum(dots), 0) FROM votes v WHERE v.contribution = c.id) AS votes,
+    (SELECT count(*) FROM contributions m
+        WHERE m.merged_into = c.id AND m.deleted_at IS NULL) AS merged_count
 FROM contributions c LEFT JOIN participants p ON p.id = c.author
 """
 
@@ -1273,6 +1557,11 @@ def _contribution(row: dict[str, Any]) -> Contribution:
         starred=bool(row["starred"]),
         tags=tuple(json.loads(row["tags"])),
         votes=row["votes"],
+        merged_into=row["merged_into"],
+        merged_count=row["merged_count"],
+        cluster=row["cluster"],
+        owner=row["owner"],
+        due=row["due"],
     )
 
 

@@ -87,6 +87,11 @@ LABELS: dict[str, dict[str, str]] = {
         "plenary": "plenary",
         "dots": "dots",
         "dot": "dot",
+        "also": "merged with:",
+        "cluster": "cluster",
+        "owner": "owner",
+        "due": "due",
+        "takeaways": "Key takeaways by room",
     },
     "fr": {
         "summary": "synthèse",
@@ -142,6 +147,11 @@ LABELS: dict[str, dict[str, str]] = {
         "plenary": "plénière",
         "dots": "points",
         "dot": "point",
+        "also": "fusionné avec :",
+        "cluster": "groupe",
+        "owner": "responsable",
+        "due": "échéance",
+        "takeaways": "Points clés retenus par salle",
     },
 }
 
@@ -287,6 +297,7 @@ class SummaryWriter:
         self.attribute = attribute
         self.labels = LABELS[self.lang]
         self.lines: list[str] = []
+        self.consents = {p.name.casefold(): p.consent for p in store.participants()}
         if room is not None:
             store.room(room)
         if theme is not None and theme not in {t.id for t in store.themes()}:
@@ -303,6 +314,14 @@ class SummaryWriter:
     def text(self, local) -> str:
         return md_escape(local.get_text(self.lang))
 
+    def may_name(self, name: str) -> bool:
+        """An action owner is a name too: shown only with `attribute`, and never for a
+        participant who did not agree to be named."""
+        if not self.attribute:
+            return False
+        consent = self.consents.get(name.casefold())
+        return consent is None or consent is Consent.NAMED
+
     def out(self, *lines: str) -> None:
         self.lines.extend(lines)
 
@@ -318,8 +337,25 @@ class SummaryWriter:
             author = f"**{md_escape(c.author)}:** "
         kind = f"*{KIND_NAMES[self.lang][c.kind]}:* " if key else ""
         room = md_escape(rooms[c.room].name)
+        ids = [c.short_id]
         # The user's text stays one text token of its own (for <bdi> in wikitext).
-        return f"- {prefix}{kind}{author}{md_escape(c.text)} *({room}; {c.short_id})*"
+        line = f"- {prefix}{kind}{author}{md_escape(c.text)}"
+        for merged in self.merged.get(c.id, []):  # a merged point keeps every text and author
+            ids.append(merged.short_id)
+            who = ""
+            if self.attribute and merged.consent is Consent.NAMED and merged.author:
+                who = f"**{md_escape(merged.author)}:** "
+            line += f" *{self.t('also')}* {who}{md_escape(merged.text)}"
+        details = []
+        if c.cluster:
+            details.append(f"{self.t('cluster')}: {md_escape(c.cluster)}")
+        if c.owner and self.may_name(c.owner):
+            details.append(f"{self.t('owner')}: {md_escape(c.owner)}")
+        if c.due:
+            details.append(f"{self.t('due')}: {c.due}")
+        if details:
+            line += f" ({'; '.join(details)})"
+        return f"{line} *({room}; {', '.join(ids)})*"
 
     # -- the document ----------------------------------------------------------------------
 
@@ -337,12 +373,18 @@ class SummaryWriter:
         kept = [c for c in everything if c.consent is not Consent.OFF_RECORD]
         withheld = len(everything) - len(kept)
         minutes = _minutes_per_question(store)
+        self.merged: dict[str, list[Contribution]] = defaultdict(list)
+        for c in kept:
+            if c.merged_into:
+                self.merged[c.merged_into].append(c)
+        points = [c for c in kept if not c.merged_into]
 
         self.header(workshop, rooms, kept, withheld)
-        self.by_theme(themes, rooms, kept, minutes)
+        self.by_theme(themes, rooms, points, minutes)
         if not self.theme_id:
             self.ranking(rooms)
             self.purpose(rooms)
+            self.takeaways(rooms)
         self.coverage(themes, rooms, kept, minutes)
         self.counts(themes, kept)
         return "\n".join(self.lines).rstrip() + "\n"
@@ -483,6 +525,27 @@ class SummaryWriter:
             ranked = ", ".join(f"{i + 1}. {labels[role]}" for i, role in enumerate(order))
             self.out(f"- {md_escape(rooms[room_id].name)}: {ranked}")
         self.out("")
+
+    def takeaways(self, rooms: dict[str, Room]) -> None:
+        chosen = {
+            room_id: [
+                c for c in self.store.takeaways(room_id) if c.consent is not Consent.OFF_RECORD
+            ]
+            for room_id in ([self.room_id] if self.room_id else rooms)
+        }
+        if not any(chosen.values()):
+            return
+        self.out(f"## {self.t('takeaways')}", "")
+        for room_id, points in chosen.items():
+            if points:
+                self.out(f"**{md_escape(rooms[room_id].name)}**", "")
+                self.out(
+                    *(
+                        self.point(c, rooms).replace("- ", f"{i + 1}. ", 1)
+                        for i, c in enumerate(points)
+                    ),
+                    "",
+                )
 
     def purpose(self, rooms: dict[str, Room]) -> None:
         self.out(f"## {self.t('purpose')}", "")

@@ -15,6 +15,7 @@ import pytest
 
 from hubworkshop.store import Draft, Store
 from hubworkshop.tui.app import HubworkshopApp
+from workshop_fixture import build
 
 FROZEN = dt.datetime(2021, 11, 27, 13, 41, 5, tzinfo=dt.UTC)
 
@@ -114,3 +115,42 @@ def test_presenter_view(snap_compare, frozen_store, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=present)
+
+
+@pytest.fixture
+def fixture_store(tmp_path, monkeypatch, hubs_plan):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    store = build("fixture.db", hubs_plan)
+    yield store
+    store.close()
+
+
+async def _settle(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _pressing(*keys):
+    async def run(pilot):
+        await _settle(pilot)
+        await pilot.press(*keys)
+        await _settle(pilot)
+
+    return run
+
+
+def test_dashboard(snap_compare, fixture_store):
+    app = app_for(fixture_store, role="facilitator")
+    assert snap_compare(app, terminal_size=(140, 24), run_before=_pressing("f10"))
+
+
+def test_ranking_chart(snap_compare, fixture_store):
+    app = app_for(fixture_store, room="value", role="facilitator")
+    assert snap_compare(app, terminal_size=(140, 30), run_before=_pressing("escape", "R"))
+
+
+def test_report_back(snap_compare, fixture_store):
+    app = app_for(fixture_store, room="value", role="facilitator")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_pressing("escape", "B"))

@@ -125,11 +125,16 @@ def build(path: Path, plan: Plan) -> Store:
     )
     add("overlap", None, "Who pays for interpretation?", kind="question")
 
-    dup = add("value", "value.benefit", "Decisions should be made closer to communities",
-              author="Kwame")
+    dup = add(
+        "value", "value.benefit", "Decisions should be made closer to communities", author="Kwame"
+    )
     store.merge(dup, a)
-    act = add("value", "minimum-roles.minimal-set", "Ask the legal team which roles are hard where",
-              kind="action")
+    act = add(
+        "value",
+        "minimum-roles.minimal-set",
+        "Ask the legal team which roles are hard where",
+        kind="action",
+    )
     store.set_action(act, owner="Amina Diallo", due="2021-12-15")
     store.set_cluster(c, "gatekeeping risk")
     store.open_vote("lifecycle", dots=2)

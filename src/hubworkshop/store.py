@@ -1513,6 +1513,38 @@ class Store:
         with self.read() as db:
             return [row[0] for row in db.execute(sql + " ORDER BY t.tag", params)]
 
+    def room_overview(self) -> list[dict[str, Any]]:
+        """Every room at a glance, for the lead facilitator's dashboard."""
+        with self.read() as db:
+            states = {r["room"]: r for r in db.query("SELECT * FROM room_state")}
+            kinds: dict[str, dict[str, int]] = {}
+            for r in db.query(
+                "SELECT room, kind, count(*) AS n FROM contributions "
+                "WHERE deleted_at IS NULL GROUP BY room, kind"
+            ):
+                kinds.setdefault(r["room"], {})[r["kind"]] = r["n"]
+            last = {
+                r["room"]: r["at"]
+                for r in db.query("SELECT room, max(at) AS at FROM events GROUP BY room")
+            }
+            dots = {
+                r["room"]: r["n"]
+                for r in db.query(
+                    "SELECT c.room, sum(v.dots) AS n FROM votes v "
+                    "JOIN contributions c ON c.id = v.contribution GROUP BY c.room"
+                )
+            }
+        return [
+            {
+                "room": room,
+                "state": RoomState(**states[room.id]) if room.id in states else None,
+                "kinds": kinds.get(room.id, {}),
+                "last_activity": last.get(room.id),
+                "votes": dots.get(room.id, 0),
+            }
+            for room in self.rooms().values()
+        ]
+
     def integrity_check(self) -> str:
         with self.read() as db:
             return db.execute("PRAGMA integrity_check").fetchone()[0]

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from hubworkshop.store import Store
+from hubworkshop.tui.activities import DashboardScreen, HubScreen
 from hubworkshop.tui.dialogs import HelpScreen
 from hubworkshop.tui.export_screen import ExportScreen
 from hubworkshop.tui.room import PresenterScreen, RoomScreen
@@ -72,6 +73,7 @@ class HubworkshopApp(App):
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light theme"),
         Binding("ctrl+o", "rooms", "Rooms", show=False, tooltip="Back to the list of rooms"),
         Binding("f4", "export", "Export", tooltip="Summaries and data for the committee"),
+        Binding("f10", "dashboard", "Dashboard", tooltip="Every room at a glance"),
     ]
 
     def __init__(
@@ -136,6 +138,10 @@ class HubworkshopApp(App):
         room = self.screen.room_id if isinstance(self.screen, RoomScreen) else None
         self.push_screen(ExportScreen(room))
 
+    def action_dashboard(self) -> None:
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen())
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -148,7 +154,10 @@ class HubworkshopApp(App):
 
     def tick(self) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, RoomScreen | PresenterScreen) and screen.is_mounted:
+            if (
+                isinstance(screen, RoomScreen | PresenterScreen | DashboardScreen)
+                and screen.is_mounted
+            ):
                 screen.tick()
 
     # -- live sync -------------------------------------------------------------------------
@@ -176,6 +185,8 @@ class HubworkshopApp(App):
                 screen.sync()
             elif isinstance(screen, PresenterScreen) and screen.is_mounted:
                 screen.refresh_view()
+            elif isinstance(screen, HubScreen) and screen.is_mounted:
+                screen.sync()
 
     async def action_quit(self) -> None:
         self._stop_watching.set()
@@ -234,8 +245,41 @@ class HubworkshopApp(App):
         yield SystemCommand(
             "Tag contribution", "Set the selected contribution's tags (t)", screen.action_tag
         )
+        yield SystemCommand(
+            "Vote: add a dot", "A participant votes for the selected point (v)", screen.action_vote
+        )
+        yield SystemCommand(
+            "Merge into another point", "m here, then m on the target", screen.action_merge
+        )
+        yield SystemCommand(
+            "Split merged point", "Undo merges of the selected point (M)", screen.action_split
+        )
+        yield SystemCommand(
+            "Cluster", "Group the selected point under a name (c)", screen.action_cluster
+        )
+        yield SystemCommand(
+            "Park / unpark", "Off-topic: keep it in the record (p)", screen.action_park
+        )
+        yield SystemCommand("Action owner and due date", "(o)", screen.action_action_owner)
+        yield SystemCommand(
+            "Wrap-up: key takeaways", "Choose and order starred points (W)", screen.action_takeaways
+        )
+        yield SystemCommand("Task ranking", "Order what hubs should do (R)", screen.action_ranking)
+        yield SystemCommand("Purpose statement", "Draft and revise (P)", screen.action_purpose)
+        yield SystemCommand(
+            "Participants", "Roster, consent and language (N)", screen.action_roster
+        )
+        yield SystemCommand("Dashboard", "Every room at a glance (F10)", self.action_dashboard)
         if self.role != "facilitator":
             return
+        yield SystemCommand(
+            "Open / close dot-vote",
+            "Each participant gets the plan's dots (V)",
+            screen.action_toggle_vote,
+        )
+        yield SystemCommand(
+            "Report-back", "Step through rooms in plenary (B)", screen.action_report_back
+        )
         yield SystemCommand(
             "Start / pause timer", "The phase clock (F5)", screen.action_toggle_timer
         )

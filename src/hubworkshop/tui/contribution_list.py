@@ -52,7 +52,7 @@ class RowFilter:
     search: str = ""
 
     def matches(self, contribution: Contribution) -> bool:
-        if contribution.deleted_at is not None:
+        if contribution.deleted_at is not None or contribution.merged_into is not None:
             return False
         if self.kind is not None and contribution.kind is not self.kind:
             return False
@@ -309,6 +309,13 @@ class ContributionList(ScrollView, can_focus=True):
                 author, tags, (f"{'●' + str(c.votes) if c.votes else '':>5} ", "bold")
             )
         room_for_text = max(width - left.cell_len - right.cell_len, 8)
-        body = Text(one_line(c.text), no_wrap=True, overflow="ellipsis")
+        prefix = ""
+        if c.parked:
+            prefix += "⏸ "
+        if c.merged_count:
+            prefix += f"⊕{c.merged_count} "
+        if c.cluster:
+            prefix += f"[{one_line(c.cluster, 20)}] "
+        body = Text(prefix + one_line(c.text), no_wrap=True, overflow="ellipsis")
         body.truncate(room_for_text, overflow="ellipsis", pad=True)
         return Text.assemble(left, body, right, no_wrap=True, overflow="ellipsis")

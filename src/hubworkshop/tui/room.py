@@ -26,6 +26,15 @@ from hubworkshop.quick import Capture, compose_capture, parse_capture
 from hubworkshop.store import Draft, Store
 from hubworkshop.text import one_line
 from hubworkshop.timer import Countdown
+from hubworkshop.tui.activities import (
+    ParticipantPicker,
+    PurposeScreen,
+    RankingScreen,
+    ReportBackScreen,
+    RosterScreen,
+    TakeawaysDialog,
+    TextDialog,
+)
 from hubworkshop.tui.contribution_list import KIND_STYLES, ContributionList, RowFilter
 from hubworkshop.tui.dialogs import EditDialog, FilterDialog, PasteDialog, TagDialog
 from hubworkshop.tui.widgets import (
@@ -90,14 +99,38 @@ class RoomScreen(Screen):
         Binding("f", "filter", "Filter", show=False),
         Binding("escape", "clear_filters", "Clear filter", show=False),
         Binding("enter,i", "focus_capture", "Type", show=False),
+        Binding("v", "vote", "Vote", show=False),
+        Binding("V", "toggle_vote", "Open/close vote", show=False),
+        Binding("m", "merge", "Merge", show=False),
+        Binding("M", "split", "Split", show=False),
+        Binding("c", "cluster", "Cluster", show=False),
+        Binding("p", "park", "Park", show=False),
+        Binding("o", "action_owner", "Owner / due", show=False),
+        Binding("W", "takeaways", "Wrap-up", show=False),
+        Binding("R", "ranking", "Task ranking", show=False),
+        Binding("P", "purpose", "Purpose statement", show=False),
+        Binding("B", "report_back", "Report-back", show=False),
+        Binding("N", "roster", "Participants", show=False),
         *(
             Binding(key, f"set_kind('{kind.value}')", kind.value.capitalize(), show=False)
             for key, kind in KIND_KEYS.items()
         ),
     ]
 
-    FACILITATOR_ACTIONS = {"toggle_timer", "extend", "move_question"}
+    FACILITATOR_ACTIONS = {"toggle_timer", "extend", "move_question", "toggle_vote", "report_back"}
     LIST_ACTIONS = {
+        "vote",
+        "toggle_vote",
+        "merge",
+        "split",
+        "cluster",
+        "park",
+        "action_owner",
+        "takeaways",
+        "ranking",
+        "purpose",
+        "report_back",
+        "roster",
         "edit",
         "delete",
         "undo",
@@ -121,6 +154,7 @@ class RoomScreen(Screen):
         self.undo_stack: list[tuple[str, Any]] = []
         self.last_event_seq = 0
         self.rang_at_zero = False
+        self.merging: Contribution | None = None
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self.last_entry: Contribution | None = None
@@ -547,6 +581,10 @@ class RoomScreen(Screen):
                 store.delete_contribution(c.id, actor=actor)
             elif what == "delete":
                 store.restore_contribution(c.id, actor=actor)
+            elif what == "split":
+                store.split(c.id, actor=actor)
+            elif what == "cluster":
+                store.set_cluster(c.id, c.cluster, actor=actor)
             elif what == "edit":
                 store.update_contribution(
                     c.id,
@@ -554,9 +592,13 @@ class RoomScreen(Screen):
                     kind=c.kind,
                     author=c.author or "",
                     starred=c.starred,
+                    parked=c.parked,
                     actor=actor,
                 )
                 store.set_tags(c.id, c.tags, actor=actor)
+                if c.kind is Kind.ACTION or c.owner or c.due:
+                    store.set_action(c.id, owner=c.owner, due=c.due, actor=actor)
+                    store.update_contribution(c.id, kind=c.kind, actor=actor)
 
         self._write("Undo", undo, None)
         self.notify(f"Undone: {what} of {c.short_id}", timeout=2)
@@ -627,6 +669,10 @@ class RoomScreen(Screen):
         self.app.push_screen(FilterDialog(self.snapshot.tags if self.snapshot else []), chosen)
 
     def action_clear_filters(self) -> None:
+        if self.merging is not None:
+            self.merging = None
+            self.refresh_status("Merge cancelled.")
+            return
         search = self.query_one("#search", Input)
         search.remove_class("-open")
         with search.prevent(Input.Changed):
@@ -636,7 +682,195 @@ class RoomScreen(Screen):
         self.contribution_list.focus()
 
     def action_focus_capture(self) -> None:
+        if self.merging is not None:
+            self.action_merge()  # Enter completes a merge
+            return
         self.query_one(CaptureBar).focus()
+
+    # -- activities ------------------------------------------------------------------------
+
+    def action_vote(self) -> None:
+        """v: a participant puts a dot on the selected point."""
+        c = self._target()
+        if c is None:
+            return
+        note_taker = self.hub_app.user_name
+
+        def read():
+            return self.store.vote_round(self.room_id), [p.name for p in self.store.participants()]
+
+        def ask(data) -> None:
+            round_, names = data
+            remaining = {n: round_.dots - round_.used.get(n, 0) for n in names} if round_ else {}
+            title = (
+                f"Dot for: {one_line(c.text, 60)}"
+                if round_
+                else "No vote is open: this dot counts outside any round"
+            )
+
+            def voted(name: str | None) -> None:
+                if name:
+                    self._write(
+                        "Vote",
+                        lambda: self.store.add_vote(c.id, participant=name, note_taker=note_taker),
+                        None,
+                    )
+
+            self.app.push_screen(ParticipantPicker(title, names, remaining), voted)
+
+        self._read(read, ask)
+
+    def action_toggle_vote(self) -> None:
+        """V (facilitator): open a dot-vote round, or close it and keep its ranking."""
+        actor = self.hub_app.user_name
+
+        def toggle():
+            if self.store.vote_round(self.room_id) is None:
+                self.store.open_vote(self.room_id, actor=actor)
+                return f"Vote open: each participant has {self.store.workshop()['dots']} dots."
+            ranking = self.store.close_vote(self.room_id, actor=actor)
+            return f"Vote closed: {sum(d for _, d in ranking)} dots on {len(ranking)} points."
+
+        self._read(toggle, lambda message: (self.notify(message), self.sync()))
+
+    def action_merge(self) -> None:
+        """m on a point, then m (or Enter) on the point to merge it into."""
+        c = self._target()
+        if c is None:
+            return
+        if self.merging is None:
+            self.merging = c
+            self.refresh_status(
+                f"Merging {c.short_id}: move to the point to merge it into, "
+                "then m or Enter · Esc cancels"
+            )
+            return
+        source, self.merging = self.merging, None
+        actor = self.hub_app.user_name
+        self._write(
+            "Merge", lambda: self.store.merge(source.id, c.id, actor=actor), ("split", source)
+        )
+        self.notify(f"Merged {source.short_id} into {c.short_id}. u undoes it.", timeout=3)
+
+    def action_split(self) -> None:
+        c = self._target()
+        if c is None:
+            return
+        if not c.merged_count:
+            self.notify("Nothing is merged into this point.", timeout=2)
+            return
+        actor = self.hub_app.user_name
+        self._write("Split", lambda: self.store.split(c.id, actor=actor), None)
+
+    def action_cluster(self) -> None:
+        c = self._target()
+        if c is None:
+            return
+        actor = self.hub_app.user_name
+
+        def named(name: str | None) -> None:
+            if name is not None:
+                self._write(
+                    "Cluster",
+                    lambda: self.store.set_cluster(c.id, name, actor=actor),
+                    ("cluster", c),
+                )
+
+        self.app.push_screen(
+            TextDialog(
+                "Cluster name",
+                c.cluster or "",
+                "Points with the same name form a cluster; empty removes it.",
+            ),
+            named,
+        )
+
+    def action_park(self) -> None:
+        c = self._target()
+        if c is not None:
+            actor = self.hub_app.user_name
+            self._write(
+                "Park",
+                lambda: self.store.update_contribution(c.id, parked=not c.parked, actor=actor),
+                ("edit", c),
+            )
+            self.notify(
+                "Parked (kept in the record)." if not c.parked else "Back in the discussion.",
+                timeout=2,
+            )
+
+    def action_action_owner(self) -> None:
+        c = self._target()
+        if c is None:
+            return
+        actor = self.hub_app.user_name
+
+        def given(value: str | None) -> None:
+            if value is None:
+                return
+            owner, _, due = value.partition(";")
+            self._write(
+                "Action",
+                lambda: self.store.set_action(c.id, owner=owner, due=due, actor=actor),
+                ("edit", c),
+            )
+
+        current = "; ".join(x for x in (c.owner or "", c.due or "") if x)
+        self.app.push_screen(
+            TextDialog(
+                "Action: owner; due date",
+                current,
+                "For example: Amina; 2021-12-15. Either part may be empty.",
+            ),
+            given,
+        )
+
+    def action_takeaways(self) -> None:
+        def read():
+            starred = [c for c in self.store.contributions(room=self.room_id) if c.starred]
+            return starred, [c.id for c in self.store.takeaways(self.room_id)]
+
+        def ask(data) -> None:
+            starred, chosen = data
+            if not starred:
+                self.notify("Star the key points first (s), then choose the takeaways.", timeout=3)
+                return
+            actor = self.hub_app.user_name
+
+            def chosen_(ids: list[str] | None) -> None:
+                if ids is not None:
+                    self._write(
+                        "Takeaways",
+                        lambda: self.store.set_takeaways(self.room_id, ids, actor=actor),
+                        None,
+                    )
+
+            self.app.push_screen(TakeawaysDialog(starred, chosen), chosen_)
+
+        self._read(read, ask)
+
+    def action_ranking(self) -> None:
+        self.app.push_screen(RankingScreen(self.room_id))
+
+    def action_purpose(self) -> None:
+        self.app.push_screen(PurposeScreen(self.room_id))
+
+    def action_report_back(self) -> None:
+        self.app.push_screen(ReportBackScreen(list(self.store.rooms()), self.room_id))
+
+    def action_roster(self) -> None:
+        self.app.push_screen(RosterScreen(self.room_id))
+
+    def _read(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        def run() -> None:
+            try:
+                result = fn()
+            except HubworkshopError as error:
+                self.app.call_from_thread(self.notify, str(error), severity="error")
+                return
+            self.app.call_from_thread(done, result)
+
+        self.run_worker(run, thread=True, group="reads", exit_on_error=False)
 
     def on_key(self, event) -> None:
         # Escape in the search box closes it (and clears the search).

@@ -1,0 +1,255 @@
+"""Facilitation activities, driven through Pilot: keys in, then the database and the screen."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from hubworkshop.model import Consent
+from hubworkshop.store import Draft, InputError, Store
+from hubworkshop.tui.activities import (
+    DashboardScreen,
+    ParticipantPicker,
+    PurposeScreen,
+    RankingScreen,
+    ReportBackScreen,
+    RosterScreen,
+    TakeawaysDialog,
+)
+from hubworkshop.tui.app import HubworkshopApp
+from hubworkshop.tui.contribution_list import ContributionList
+from test_tui import room_app, screen_text, settle, wait_until
+
+SIZE = (140, 40)
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+def seed(store: Store, room: str = "lifecycle", texts=("first point", "second point")) -> list[str]:
+    return [store.add_contribution(Draft(room, t, question=None)).id for t in texts]
+
+
+async def to_list(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("escape")  # from the capture bar to the list (cursor on the newest)
+
+
+# -- dot-voting ----------------------------------------------------------------------------------
+
+
+def test_dot_budget_is_enforced_per_round(store):
+    [a, b] = seed(store)
+    store.open_vote("lifecycle", dots=2)
+    store.add_vote(a, participant="Ana")
+    store.add_vote(b, participant="Ana")
+    with pytest.raises(InputError, match="Ana has used 2 of 2 dots"):
+        store.add_vote(a, participant="Ana")
+    assert store.vote_round("lifecycle").used == {"Ana": 2}
+    assert store.close_vote("lifecycle") == [(a, 1), (b, 1)]
+    assert store.vote_round("lifecycle") is None
+
+
+async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store, db_path):
+    [a, _b] = seed(store)
+    store.set_participant("Ana", "named", room="lifecycle")
+    with Store.open(db_path) as other:
+        facilitator = room_app(store, role="facilitator", user_name="fac")
+        watcher = room_app(other)
+        async with facilitator.run_test(size=SIZE) as pilot, watcher.run_test(size=SIZE) as two:
+            await settle(two)
+            await to_list(pilot)
+            await pilot.press("V")  # open the vote
+            await settle(pilot)
+            assert store.vote_round("lifecycle") is not None
+            await pilot.press("up", "v")  # on "first point"
+            await settle(pilot)
+            assert isinstance(facilitator.screen, ParticipantPicker)
+            await pilot.press("enter")  # Ana
+            await settle(pilot)
+            assert store.contribution(a).votes == 1
+            await wait_until(two, lambda: "●1" in screen_text(watcher))
+            await pilot.press("V")  # close it
+            await settle(pilot)
+            assert store.vote_round("lifecycle") is None
+            closed = [e for e in store.events() if e.action == "vote.close"]
+            assert closed[-1].data["ranking"] == [[a, 1]]
+
+
+# -- task ranking ------------------------------------------------------------------------------
+
+
+async def test_task_ranking_moves_roles_and_shows_the_chart(store):
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, RankingScreen)
+        await pilot.press("down", "down", "shift+up", "shift+up")  # funding to the top
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        order = store.rankings()["lifecycle"][None]
+        assert order[:3] == ["funding", "legal-support", "grant-making"]
+        chart = str(app.screen.query_one("#chart", Static).render())
+        assert "1. Funding" in chart and "█" in chart and " 8" in chart
+
+
+# -- purpose statement -------------------------------------------------------------------------
+
+
+async def test_purpose_statement_revisions_are_kept(store):
+    app = room_app(store, user_name="Asaf")
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, PurposeScreen)
+        await pilot.press(*"Hubs share power.", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("end", *" And support.", "ctrl+f")
+        await settle(pilot)
+        revisions = store.purpose_statements("lifecycle")
+        assert [(r.text, r.final, r.author) for r in revisions] == [
+            ("Hubs share power.", False, "Asaf"),
+            ("Hubs share power. And support.", True, "Asaf"),
+        ]
+        assert "★ final" in screen_text(app)
+
+
+# -- clustering ---------------------------------------------------------------------------------
+
+
+async def test_merge_and_split_lose_no_text(store):
+    store.set_participant("Ana", "named")
+    [a, b] = [
+        store.add_contribution(Draft("lifecycle", "hubs need a clear exit", author="Ana")).id,
+        store.add_contribution(Draft("lifecycle", "a way to close hubs", author="Kwame")).id,
+    ]
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)  # cursor on b
+        await pilot.press("m", "up", "m")  # merge b into a
+        await settle(pilot)
+        assert store.contribution(b).merged_into == a
+        lst = app.screen.query_one(ContributionList)
+        assert lst.count == 1 and "⊕1" in screen_text(app)
+        texts = {c.text for c in [store.contribution(a), *store.merged_into(a)]}
+        assert texts == {"hubs need a clear exit", "a way to close hubs"}
+        await pilot.press("M")  # split again
+        await settle(pilot)
+        assert store.contribution(b).merged_into is None
+        assert lst.count == 2
+        assert {c.author for c in store.contributions()} == {"Ana", "Kwame"}
+        await pilot.press("c", *"exit", "enter")
+        await settle(pilot)
+        assert store.contribution(lst.highlighted.id).cluster == "exit"
+
+
+# -- parking lot and actions -----------------------------------------------------------------------
+
+
+async def test_park_and_action_owner(store):
+    [_a, b] = seed(store)
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert store.contribution(b).parked
+        await pilot.press("o", *"Amina; 2021-12-15", "enter")
+        await settle(pilot)
+        action = store.contribution(b)
+        assert (action.kind.value, action.owner, action.due) == ("action", "Amina", "2021-12-15")
+        await pilot.press("o", "ctrl+u", *"Amina; next week", "enter")
+        await settle(pilot)
+        assert "not a date" in screen_text(app) or store.contribution(b).due == "2021-12-15"
+
+
+# -- wrap-up and report-back ------------------------------------------------------------------------
+
+
+async def test_wrap_up_takeaways_and_report_back(store):
+    ids = seed(store, texts=("exit rules", "pilot first", "not starred"))
+    store.update_contribution(ids[0], starred=True)
+    store.update_contribution(ids[1], starred=True)
+    store.add_purpose_statement("lifecycle", "Hubs exist to share power.", final=True)
+    app = room_app(store, role="facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("W")
+        await settle(pilot)
+        assert isinstance(app.screen, TakeawaysDialog)
+        await pilot.press("down", "space", "shift+up", "down", "space", "ctrl+s")
+        await settle(pilot)
+        assert [c.text for c in store.takeaways("lifecycle")] == ["pilot first", "exit rules"]
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportBackScreen)
+        text = screen_text(app)
+        assert "Room 2: Lifecycle and support" in text
+        assert "Hubs exist to share power." in text and "1. pilot first" in text
+        await pilot.press("right")
+        await settle(pilot)
+        assert "Room 3: Exclusivity" in screen_text(app)
+
+
+# -- dashboard ------------------------------------------------------------------------------------
+
+
+async def test_dashboard_shows_every_room_and_jumps_in(store, db_path):
+    seed(store, room="overlap", texts=("? who pays", "! risk"))
+    store.add_contribution(Draft("overlap", "a concern", kind="concern"))
+    store.start_timer("overlap")
+    app = HubworkshopApp(store, role="facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 5
+        row = table.get_row("overlap")
+        assert str(row[0]).startswith("Room 3: Exclusivity")
+        assert row[4:7] == ["2", "0", "1"]  # ideas, questions, concerns
+        assert row[3].endswith("▶")
+        with Store.open(db_path) as other:  # another terminal adds a question
+            other.add_contribution(Draft("overlap", "another", kind="question"))
+        await wait_until(pilot, lambda: table.get_row("overlap")[5] == "1")
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert app.screen.room_id == "overlap"
+
+
+# -- participants --------------------------------------------------------------------------------
+
+
+async def test_roster_adds_people_and_logs_consent(store):
+    app = room_app(store, user_name="fac")
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        await pilot.press("a", *"Amina Diallo", "enter")
+        await settle(pilot)
+        [amina] = store.participants()
+        assert (amina.name, amina.consent, amina.room) == (
+            "Amina Diallo",
+            Consent.ANONYMOUS,
+            "lifecycle",
+        )
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("l", *"fr", "enter")
+        await settle(pilot)
+        [amina] = store.participants()
+        assert (amina.consent, amina.language) == (Consent.NAMED, "fr")
+        changes = [e for e in store.events() if e.action == "participant.update"]
+        assert changes[0].data == {
+            "before": {"consent": "anonymous"},
+            "after": {"consent": "named"},
+        }
+        assert changes[0].actor == "fac"

@@ -193,6 +193,12 @@ Everything is reachable from the keyboard; **Ctrl+P** opens the command palette 
 | t | tags · s star as a key point |
 | / | search · f filter by kind or tag · Esc clears |
 | Enter or i | back to the capture bar |
+| v · V | a dot for this point · open or close the vote (facilitator) |
+| m then m · M | merge into another point · split |
+| c · p · o | cluster · park · action owner and due date |
+| W · R · P | wrap-up takeaways · task ranking · purpose statement |
+| B · N | report-back (facilitator) · participants |
+| F10 | dashboard: every room at a glance |
 """
 
 

@@ -65,7 +65,7 @@ def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
     for match in _TAG.finditer(text):
         if any(s <= match.start() < e for s, e in spans):
             continue
-        tag = match[1].rstrip("-")
+        tag = match[1]
         if tag not in tags:
             tags.append(tag)
         spans.append((match.start(), match.start() + 1 + len(tag)))
@@ -75,10 +75,10 @@ def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
 
 def _mentioned(text: str, at: int, names: list[str], token: str) -> tuple[int, str | None]:
     """The end of a mention starting at `at` and the name it stands for."""
-    lowered = text.casefold()
     for name in names:
         end = at + len(name)
-        if lowered[at:end] == name.casefold() and (
+        # Compare slices of the original text: casefold() may change a string's length.
+        if text[at:end].casefold() == name.casefold() and (
             end == len(text) or not _is_name_char(text[end])
         ):
             return end, name

@@ -1,0 +1,98 @@
+"""Property-based tests: no input makes a parser raise anything but our own error with a
+line, and no user text escapes its slot in an export."""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+
+import mwparserfromhell
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from hubworkshop.bank import load_bank
+from hubworkshop.model import Kind
+from hubworkshop.plan import load_plan
+from hubworkshop.quick import Capture, compose_capture, parse_capture
+from hubworkshop.summary import md_escape, plain_text
+from hubworkshop.wikitext import to_wikitext
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Text with the characters markup is made of, plus anything Unicode has.
+MARKUP = st.sampled_from([*"#*-+=>|[]{}<>!~_`\\&;:'\"/\n\t ", "~~~~", "__", "://", "1. "])
+TEXT = st.lists(st.one_of(MARKUP, st.text(max_size=8)), max_size=30).map("".join)
+
+
+@FAST
+@given(TEXT)
+def test_quick_capture_never_raises(raw):
+    capture = parse_capture(raw, ["Amina Diallo", "Kwame"])
+    assert isinstance(capture.kind, Kind)
+    assert "\n" not in "".join(capture.tags)
+
+
+WORD = st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=10)
+
+
+@FAST
+@given(
+    text=st.lists(WORD, min_size=1, max_size=6).map(" ".join),
+    kind=st.sampled_from(list(Kind)),
+    author=st.one_of(st.none(), st.sampled_from(["Amina Diallo", "Kwame"])),
+    tags=st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), max_size=3, unique=True),
+)
+def test_recalled_entries_parse_back_to_the_same_contribution(text, kind, author, tags):
+    capture = Capture(text, kind, author, tuple(tags))
+    again = parse_capture(compose_capture(capture), ["Amina Diallo", "Kwame"])
+    assert again == capture
+
+
+@FAST
+@given(TEXT)
+def test_markdown_escape_keeps_text_as_text(text):
+    rendered = MarkdownIt("js-default").render(f"- {md_escape(text)}")
+    expected = html.escape(plain_text(text), quote=False).replace('"', "&quot;")
+    assert rendered == (
+        f"<ul>\n<li>{expected}</li>\n</ul>\n" if expected else "<ul>\n<li></li>\n</ul>\n"
+    )
+
+
+@FAST
+@given(TEXT)
+def test_wikitext_keeps_text_as_text(text):
+    wikitext = to_wikitext(f"## Heading\n\n- {md_escape(text)} *(room; 1234abcd)*\n")
+    code = mwparserfromhell.parse(wikitext)
+    assert not code.filter_templates() and not code.filter_wikilinks()
+    assert not code.filter_external_links()
+    assert {str(t.tag) for t in code.filter_tags()} <= {"bdi", "li", "i"}
+    assert len(code.filter_headings()) == 1
+    assert "~~~" not in wikitext and "__" not in wikitext.replace("_&#95;", "")
+    assert " ".join(plain_text(text).split()) in " ".join(html.unescape(wikitext).split())
+
+
+@FAST
+@given(st.binary(max_size=400) | TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_bank_parser_reports_instead_of_raising(data):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "bank.md").write_text("# b\n\ntitle: B\nlanguages: en, fr\n", encoding="utf-8")
+        (root / "01-x.md").write_bytes(data)
+        bank, problems = load_bank(root)
+        lines = data.count(b"\n") + 1
+        for problem in problems:
+            assert problem.line is None or 1 <= problem.line <= lines
+        assert bank is not None or problems
+
+
+@FAST
+@given(st.binary(max_size=400) | TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_plan_parser_reports_instead_of_raising(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.toml"
+        path.write_bytes(data)
+        plan, problems = load_plan(path)
+        assert plan is None and problems
+        assert all(str(p).startswith(str(path)) for p in problems)

@@ -1,0 +1,173 @@
+"""It holds: killed writers, a killed app, a full or read-only database, and odd input."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from hubworkshop.locations import bundled_plan
+from hubworkshop.store import Draft, InputError, Store
+from hubworkshop.tui.app import last_room
+from hubworkshop.tui.widgets import CaptureBar
+from test_tui import room_app, screen_text, settle, type_and_enter
+
+WRITER = Path(__file__).with_name("writer_process.py")
+
+
+def test_writers_killed_at_random_moments_lose_nothing_they_confirmed(db_path, hubs_plan):
+    Store.open(db_path, hubs_plan).close()
+    confirmed: list[str] = []
+    chance = random.Random(20211127)
+    for round_ in range(6):
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(WRITER),
+                    str(db_path),
+                    str(bundled_plan()),
+                    f"r{round_}w{n}",
+                    "100000",
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            for n in range(4)
+        ]
+        time.sleep(chance.uniform(0.3, 0.9))  # let them write, then pull the plug mid-stream
+        for proc in procs:
+            proc.send_signal(signal.SIGKILL)
+        for proc in procs:
+            out, _ = proc.communicate(timeout=30)
+            confirmed.extend(out.split())
+    assert len(confirmed) > 100
+    with Store.open(db_path) as store:
+        assert store.integrity_check() == "ok"
+        ids = [c.id for c in store.contributions()]
+        assert len(ids) == len(set(ids))
+        assert set(confirmed) <= set(ids)
+        # a row that made it to disk also made it to the event log, in the same transaction
+        logged = {e.subject for e in store.events() if e.action == "contribution.add"}
+        assert set(ids) == logged
+
+
+APP_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, sys
+    from hubworkshop.store import Store
+    from hubworkshop.tui.app import HubworkshopApp
+    from hubworkshop.tui.widgets import CaptureBar
+
+    async def main():
+        store = Store.open(sys.argv[1])
+        app = HubworkshopApp(store, room="lifecycle", role="facilitator", user_name="nt")
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            for text in ["first idea", "? second", "! third"]:
+                app.screen.query_one(CaptureBar).value = text
+                await pilot.press("enter")
+                await app.workers.wait_for_complete()
+            await pilot.press("f8", "f5")
+            await app.workers.wait_for_complete()
+            print("ready", flush=True)
+            await asyncio.sleep(3600)
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_app_killed_mid_session_comes_back_to_the_same_room_question_and_timer(
+    db_path, hubs_plan, tmp_path
+):
+    Store.open(db_path, hubs_plan).close()
+    script = tmp_path / "session.py"
+    script.write_text(APP_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(db_path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    os.environ["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
+    try:
+        with Store.open(db_path) as store:
+            assert [c.text for c in store.contributions(room="lifecycle")] == [
+                "first idea",
+                "second",
+                "third",
+            ]
+            state = store.room_state("lifecycle")
+            assert state.question == "lifecycle.recognition"
+            assert store.countdown("lifecycle").running
+            assert last_room(db_path)["room"] == "lifecycle"
+            assert store.integrity_check() == "ok"
+    finally:
+        del os.environ["XDG_STATE_HOME"]
+
+
+async def test_full_database_keeps_the_typed_text_and_the_file_intact(store):
+    app = room_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_and_enter(pilot, "fits")
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count={pages}")  # the disk is now full
+        await type_and_enter(pilot, "x" * 200_000)
+        assert app.screen.query_one(CaptureBar).value == "x" * 200_000
+        assert "disk is full" in screen_text(app)
+        store.db.execute("PRAGMA max_page_count=1073741823")
+        await pilot.press("enter")  # space again: the same text goes in
+        await settle(pilot)
+        assert [len(c.text) for c in store.contributions()] == [4, 200_000]
+        assert store.integrity_check() == "ok"
+
+
+async def test_read_only_database_is_reported_and_nothing_is_lost(store):
+    app = room_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        store.db.execute("PRAGMA query_only=ON")
+        await type_and_enter(pilot, "keep me")
+        assert app.screen.query_one(CaptureBar).value == "keep me"
+        assert "read-only" in screen_text(app)
+
+
+async def test_a_one_megabyte_paste_is_stored_whole(store):
+    app = room_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_and_enter(pilot, "é" * 1_000_000)
+        [row] = store.contributions()
+        assert row.text == "é" * 1_000_000
+        assert app.screen.query_one(CaptureBar).value == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nul \x00 inside",
+        "\U0010ffff private use \ue000",
+        "combining e\u0301\u0301\u0301 and zalgo ṱ̶̛̭̩̫",
+        "\u200b zero width \ufeff bom",
+        "ﷺ ligature ﷽",
+        "🏳️‍🌈👨‍👩‍👧‍👦",
+    ],
+)
+def test_odd_unicode_round_trips(store, text):
+    added = store.add_contribution(Draft("value", text))
+    assert store.contribution(added.id).text == text
+
+
+def test_invalid_surrogates_are_refused_with_a_message(store):
+    with pytest.raises(InputError, match="invalid characters"):
+        store.add_contribution(Draft("value", "bad \udc80 byte"))

@@ -233,8 +233,7 @@ def add(
         for line in lines
     ]
     with settings.open_store() as store:
-        for contribution in store.add_contributions(drafts, note_taker=note_taker):
-            click.echo(contribution.id)
+        click.echo("\n".join(store.import_contributions(drafts, note_taker=note_taker)))
 
 
 @cli.command()

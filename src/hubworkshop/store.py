@@ -874,32 +874,50 @@ class Store:
         self, drafts: Sequence[Draft], *, note_taker: str | None = None
     ) -> list[Contribution]:
         """Store contributions in one transaction; returns them once committed."""
+        return self.contributions_by_id(self.import_contributions(drafts, note_taker=note_taker))
+
+    def import_contributions(
+        self, drafts: Sequence[Draft], *, note_taker: str | None = None
+    ) -> list[str]:
+        """Store contributions in one transaction; returns their ids once committed."""
         default_language = self.workshop()["languages"][0]
         rows = [self._validated(d, default_language) for d in drafts]
         ids: list[str] = []
         tags = [_clean_tags(d.tags) for d in drafts]
         with self.write() as db:
-            # Plain INSERTs: sqlite-utils' insert() inspects the table on every call, which
-            # costs more than the insert itself in a bulk import.
+            # executemany on the raw connection: a bulk import of 100,000 lines is one
+            # statement per table, not 300,000 round trips through a wrapper.
+            authors: dict[str, int] = {}
+            events = []
             for draft, row, row_tags in zip(drafts, rows, tags, strict=True):
                 if draft.author:
-                    row["author"] = self._participant_id(draft.author, draft.room, note_taker)
+                    if draft.author not in authors:
+                        authors[draft.author] = self._participant_id(
+                            draft.author, draft.room, note_taker
+                        )
+                    row["author"] = authors[draft.author]
                 row["note_taker"] = note_taker
-                row["created_at"] = row["updated_at"] = self.clock()
-                db.execute(_INSERT_CONTRIBUTION, row)
-                db.conn.executemany(
-                    "INSERT INTO contribution_tags (contribution, tag) VALUES (?, ?)",
-                    [(row["id"], tag) for tag in row_tags],
-                )
-                self._log(
-                    "contribution.add",
-                    subject=row["id"],
-                    room=row["room"],
-                    actor=note_taker,
-                    data={"kind": row["kind"], "question": row["question"], "tags": row_tags},
+                row["created_at"] = row["updated_at"] = now = self.clock()
+                data = {"kind": row["kind"], "question": row["question"], "tags": row_tags}
+                events.append(
+                    (now, note_taker, row["room"], "contribution.add", row["id"], json.dumps(data))
                 )
                 ids.append(row["id"])
-        return self.contributions_by_id(ids)
+            db.conn.executemany(_INSERT_CONTRIBUTION, rows)
+            db.conn.executemany(
+                "INSERT INTO contribution_tags (contribution, tag) VALUES (?, ?)",
+                [
+                    (row["id"], tag)
+                    for row, row_tags in zip(rows, tags, strict=True)
+                    for tag in row_tags
+                ],
+            )
+            db.conn.executemany(
+                "INSERT INTO events (at, actor, room, action, subject, data) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                events,
+            )
+        return ids
 
     def _validated(self, draft: Draft, default_language: str) -> dict[str, Any]:
         self.room(draft.room)
@@ -957,14 +975,15 @@ class Store:
 
     def contributions_by_id(self, ids: Iterable[str]) -> list[Contribution]:
         ids = list(ids)
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
+        rows: dict[str, Contribution] = {}
         with self.read() as db:
-            rows = {
-                r["id"]: _contribution(r)
-                for r in db.query(f"{_CONTRIBUTION_SELECT} WHERE c.id IN ({marks})", ids)
-            }
+            for start in range(0, len(ids), 5000):  # SQLite caps the number of parameters
+                chunk = ids[start : start + 5000]
+                marks = ", ".join("?" for _ in chunk)
+                rows.update(
+                    (r["id"], _contribution(r))
+                    for r in db.query(f"{_CONTRIBUTION_SELECT} WHERE c.id IN ({marks})", chunk)
+                )
         return [rows[i] for i in ids if i in rows]
 
     def contribution(self, contribution_id: str) -> Contribution:

@@ -120,7 +120,11 @@ class CountdownDisplay(Vertical):
         yield Static("", id="timer-state")
 
     def show(self, remaining: float, running: bool, total_seconds: int) -> None:
-        self.query_one(Digits).update(format_remaining(remaining))
+        shown = (format_remaining(remaining), running, total_seconds)
+        if shown == getattr(self, "_shown", None):
+            return  # an idle room repaints nothing
+        self._shown = shown
+        self.query_one(Digits).update(shown[0])
         state = "▶ running" if running else ("⏸ paused" if remaining < total_seconds else "ready")
         self.query_one("#timer-state", Static).update(state if total_seconds else "no timer")
         self.set_class(0 <= remaining < 60 and total_seconds > 0, "-warning")

@@ -947,25 +947,11 @@ class Store:
         limit: int | None = None,
     ) -> list[Contribution]:
         """Contributions in the order they were captured, filtered as asked."""
-        where, params = ["c.seq > ?"], [after_seq]
-        if room is not None:
-            where.append("c.room = ?")
-            params.append(room)
-        if question is not None:
-            where.append("c.question = ?")
-            params.append(question)
-        if kind is not None:
-            where.append("c.kind = ?")
-            params.append(_enum(Kind, kind, "kind").value)
-        if tag is not None:
-            where.append("c.id IN (SELECT contribution FROM contribution_tags WHERE tag = ?)")
-            params.append(tag.lstrip("#"))
+        where, params = _filters(
+            room=room, question=question, kind=kind, tag=tag, search=search, after_seq=after_seq
+        )
         if not include_deleted:
             where.append("c.deleted_at IS NULL")
-        if search:
-            clause, search_params = _search_clause(search)
-            where.append(clause)
-            params.extend(search_params)
         sql = f"{_CONTRIBUTION_SELECT} WHERE {' AND '.join(where)} ORDER BY c.seq"
         if limit is not None:
             sql += " LIMIT ?"
@@ -1495,20 +1481,8 @@ class Store:
 
         Contributions merged into another point are not points of their own.
         """
-        where, params = ["c.deleted_at IS NULL", "c.merged_into IS NULL"], []
-        if room is not None:
-            where.append("c.room = ?")
-            params.append(room)
-        if kind is not None:
-            where.append("c.kind = ?")
-            params.append(_enum(Kind, kind, "kind").value)
-        if tag is not None:
-            where.append("c.id IN (SELECT contribution FROM contribution_tags WHERE tag = ?)")
-            params.append(tag.lstrip("#"))
-        if search:
-            clause, search_params = _search_clause(search)
-            where.append(clause)
-            params.extend(search_params)
+        where, params = _filters(room=room, kind=kind, tag=tag, search=search)
+        where += ["c.deleted_at IS NULL", "c.merged_into IS NULL"]
         sql = f"SELECT c.seq FROM contributions c WHERE {' AND '.join(where)} ORDER BY c.seq"
         with self.read() as db:
             return [row[0] for row in db.execute(sql, params)]
@@ -1624,6 +1598,34 @@ def _participant(row: dict[str, Any]) -> Participant:
         language=row["language"],
         room=row["room"],
     )
+
+
+def _filters(
+    *,
+    room: str | None = None,
+    question: str | None = None,
+    kind: Kind | str | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+    after_seq: int = 0,
+) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (on `contributions c`) and their parameters for the common filters."""
+    where, params = ["c.seq > ?"], [after_seq]
+    for clause, value in (("c.room = ?", room), ("c.question = ?", question)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    if kind is not None:
+        where.append("c.kind = ?")
+        params.append(_enum(Kind, kind, "kind").value)
+    if tag is not None:
+        where.append("c.id IN (SELECT contribution FROM contribution_tags WHERE tag = ?)")
+        params.append(tag.lstrip("#"))
+    if search:
+        clause, search_params = _search_clause(search)
+        where.append(clause)
+        params.extend(search_params)
+    return where, params
 
 
 def _search_clause(search: str) -> tuple[str, list[Any]]:

@@ -371,6 +371,7 @@ class SummaryWriter:
         if self.theme_id:
             everything = [c for c in everything if c.question in theme_questions]
         kept = [c for c in everything if c.consent is not Consent.OFF_RECORD]
+        self.kept = kept
         withheld = len(everything) - len(kept)
         minutes = _minutes_per_question(store)
         self.merged: dict[str, list[Contribution]] = defaultdict(list)
@@ -443,7 +444,7 @@ class SummaryWriter:
             name = phase.activity.value
             if name not in ("break", "plenary") and self.t(name) not in seen:
                 seen.append(self.t(name))
-        if any(c.votes for c in self.store.contributions(room=self.room_id)):
+        if any(c.votes for c in self.kept):
             seen.append(self.t("dot-voting"))
         return seen
 

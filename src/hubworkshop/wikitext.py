@@ -11,7 +11,6 @@ without reordering what follows it.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -56,13 +55,21 @@ _LINE_START = {
 }
 
 
+_TABLE = str.maketrans(_CHARACTERS)
+# The right-to-left mark and the strong right-to-left scripts: Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic,
+# their presentation forms, and the historic RTL blocks of the supplementary planes.
+_RTL = re.compile(
+    "[\u200f\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
 def escape_wikitext(text: str, *, line_start: bool = True) -> str:
     """Text that MediaWiki shows as exactly this text (after MediaWiki's wfEscapeWikiText).
 
     `line_start`: the text may begin a line, where `#`, `*`, `:`, `;`, space... mean lists,
     definitions or preformatted text.
     """
-    out = "".join(_CHARACTERS.get(ch, ch) for ch in text)
+    out = text.translate(_TABLE)
     for sequence, replacement in _SEQUENCES:
         out = out.replace(sequence, replacement)
     out = _MAGIC_LINKS.sub(lambda m: f"{m[1]}&#{ord(m[2])};", out)
@@ -73,7 +80,7 @@ def escape_wikitext(text: str, *, line_start: bool = True) -> str:
 
 
 def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+    return _RTL.search(text) is not None
 
 
 def _text(text: str, line_start: bool) -> str:

@@ -23,10 +23,11 @@ from textual.widgets import Footer, Header, Input, Static
 from hubworkshop.errors import HubworkshopError
 from hubworkshop.model import Contribution, Kind, Phase, Question
 from hubworkshop.quick import Capture, compose_capture, parse_capture
-from hubworkshop.store import Draft, Store
+from hubworkshop.store import Draft
 from hubworkshop.text import one_line
 from hubworkshop.timer import Countdown
 from hubworkshop.tui.activities import (
+    HubScreen,
     ParticipantPicker,
     PurposeScreen,
     RankingScreen,
@@ -46,7 +47,7 @@ from hubworkshop.tui.widgets import (
 )
 
 if TYPE_CHECKING:
-    from hubworkshop.tui.app import HubworkshopApp
+    pass
 
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 LANGUAGE_MODES = ("first", "second", "both")
@@ -64,7 +65,7 @@ class Snapshot:
     tags: list[str]
 
 
-class RoomScreen(Screen):
+class RoomScreen(HubScreen):
     """A breakout room, for a facilitator or a note-taker."""
 
     DEFAULT_CSS = """
@@ -159,14 +160,6 @@ class RoomScreen(Screen):
         self._room_lock = threading.Lock()
         self.last_entry: Contribution | None = None
         self.saving: int = 0
-
-    @property
-    def hub_app(self) -> HubworkshopApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def store(self) -> Store:
-        return self.hub_app.store
 
     @property
     def room(self):
@@ -718,7 +711,7 @@ class RoomScreen(Screen):
 
             self.app.push_screen(ParticipantPicker(title, names, remaining), voted)
 
-        self._read(read, ask)
+        self.run_store(read, ask)
 
     def action_toggle_vote(self) -> None:
         """V (facilitator): open a dot-vote round, or close it and keep its ranking."""
@@ -731,7 +724,7 @@ class RoomScreen(Screen):
             ranking = self.store.close_vote(self.room_id, actor=actor)
             return f"Vote closed: {sum(d for _, d in ranking)} dots on {len(ranking)} points."
 
-        self._read(toggle, lambda message: (self.notify(message), self.sync()))
+        self.run_store(toggle, lambda message: (self.notify(message), self.sync()))
 
     def action_merge(self) -> None:
         """m on a point, then m (or Enter) on the point to merge it into."""
@@ -847,7 +840,7 @@ class RoomScreen(Screen):
 
             self.app.push_screen(TakeawaysDialog(starred, chosen), chosen_)
 
-        self._read(read, ask)
+        self.run_store(read, ask)
 
     def action_ranking(self) -> None:
         self.app.push_screen(RankingScreen(self.room_id))
@@ -860,17 +853,6 @@ class RoomScreen(Screen):
 
     def action_roster(self) -> None:
         self.app.push_screen(RosterScreen(self.room_id))
-
-    def _read(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        def run() -> None:
-            try:
-                result = fn()
-            except HubworkshopError as error:
-                self.app.call_from_thread(self.notify, str(error), severity="error")
-                return
-            self.app.call_from_thread(done, result)
-
-        self.run_worker(run, thread=True, group="reads", exit_on_error=False)
 
     def on_key(self, event) -> None:
         # Escape in the search box closes it (and clears the search).

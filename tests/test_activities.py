@@ -97,6 +97,33 @@ async def test_task_ranking_moves_roles_and_shows_the_chart(store):
         assert "1. Funding" in chart and "█" in chart and " 8" in chart
 
 
+async def test_task_ranking_per_participant_is_combined_by_borda(store):
+    store.set_participant("Ana", "named", room="lifecycle")
+    store.set_participant("Kwame", "anonymous", room="lifecycle")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("down", "down", "shift+up", "shift+up", "ctrl+n")  # funding first
+        await settle(pilot)
+        await pilot.press("enter")  # Ana (names are listed alphabetically)
+        await settle(pilot)
+        await pilot.press("down", "down", "shift+up", "shift+up", "ctrl+n")  # grant-making
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Kwame
+        await settle(pilot)
+        rankings = store.rankings()["lifecycle"]
+        assert set(rankings) == {"Ana", "Kwame"}
+        assert rankings["Ana"][0] == "funding" and rankings["Kwame"][0] == "grant-making"
+        chart = str(app.screen.query_one("#chart", Static).render())
+        # Ana: funding, legal, grant...; Kwame: grant, funding, legal... Within the room:
+        # funding 8 + 7 = 15, grant-making 6 + 8 = 14, legal-support 7 + 6 = 13, so the room's
+        # order (one ballot across rooms, 8 points for the first) is funding, grant, legal.
+        lines = [line.split("█")[0].strip() for line in chart.splitlines()[:3]]
+        assert lines == ["1. Funding", "2. Grant-making", "3. Legal support"]
+
+
 # -- purpose statement -------------------------------------------------------------------------
 
 

@@ -223,6 +223,7 @@ class RankingScreen(HubScreen):
         Binding("shift+up,ctrl+up,minus", "move(-1)", "Move up"),
         Binding("shift+down,ctrl+down,plus", "move(1)", "Move down"),
         Binding("ctrl+s", "save", "Save room order", priority=True),
+        Binding("ctrl+n", "save_for", "Save as someone's order", priority=True),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -238,7 +239,8 @@ class RankingScreen(HubScreen):
                 yield Static("This room's order of what hubs should do", classes="label")
                 yield OptionList(id="roles")
                 yield Static(
-                    "Shift+↑/↓ (or - and +) move a role · Ctrl+S saves the room's order",
+                    "Shift+↑/↓ (or - and +) move a role · Ctrl+S saves the room's agreed "
+                    "order · Ctrl+N saves it as one participant's order",
                     classes="label",
                 )
             with VerticalScroll(id="chart-box"):
@@ -305,6 +307,26 @@ class RankingScreen(HubScreen):
             lambda: self.store.record_ranking(self.room_id, ids, actor=actor),
             lambda _: (self.notify("Room order saved."), self.load()),
         )
+
+    def action_save_for(self) -> None:
+        """Record this order as one participant's; a room without an agreed order is the
+        Borda count of its participants' orders."""
+        ids = [r.id for r in self.order]
+        actor = self.hub_app.user_name
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.run_store(
+                    lambda: self.store.record_ranking(
+                        self.room_id, ids, participant=name, actor=actor
+                    ),
+                    lambda _: (self.notify(f"Saved as {name}'s order."), self.load()),
+                )
+
+        def ask(names: list[str]) -> None:
+            self.app.push_screen(ParticipantPicker("Whose order is this?", names), chosen)
+
+        self.run_store(lambda: [p.name for p in self.store.participants()], ask)
 
 
 # -- purpose statement ---------------------------------------------------------------------------

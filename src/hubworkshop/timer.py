@@ -36,7 +36,7 @@ class Countdown:
 
 
 def format_remaining(seconds: float) -> str:
-    """`12:05`, or `-0:42` past zero."""
+    """`12:05`, or `-0:42` past zero; at most 999 minutes either way, to fit a clock face."""
     sign = "-" if seconds < 0 else ""
-    whole = int(abs(seconds) + (0.999 if seconds > 0 else 0))
+    whole = min(int(abs(seconds) + (0.999 if seconds > 0 else 0)), 999 * 60 + 59)
     return f"{sign}{whole // 60}:{whole % 60:02d}"

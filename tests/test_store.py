@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from hubworkshop.errors import NotFoundError, StoreError
 from hubworkshop.locations import bundled_plan
 from hubworkshop.model import Consent, Kind
-from hubworkshop.store import MIGRATIONS, SCHEMA_VERSION, Draft, InputError, Store
+from hubworkshop.store import BULK_ROWS, MIGRATIONS, SCHEMA_VERSION, Draft, InputError, Store
 
 WRITER = Path(__file__).with_name("writer_process.py")
 
@@ -156,6 +156,27 @@ def test_search_finds_substrings_in_any_script(store):
     assert found("train") == ["Mentorship for trainers"]
     assert found("%") == ["a% b_"]
     assert found('"quoted') == []
+
+
+def test_bulk_import_is_searchable_like_single_adds(store):
+    ids = store.import_contributions(
+        [Draft("value", f"bulk line {i} about funding") for i in range(BULK_ROWS + 10)]
+    )
+    store.add_contribution(Draft("value", "one more about funding"))
+    assert len(store.contribution_seqs(search="funding")) == BULK_ROWS + 11
+    assert len(store.contribution_seqs(search=f"line {BULK_ROWS + 9} ")) == 1
+    store.update_contribution(ids[0], text="renamed entirely")
+    assert store.contribution_seqs(search="renamed") == [store.contribution(ids[0]).seq]
+    triggers = {
+        r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+    }
+    assert {"contributions_ai", "contributions_ad", "contributions_au"} <= triggers
+    assert (
+        store.db.execute(
+            "INSERT INTO contributions_fts(contributions_fts) VALUES ('integrity-check')"
+        )
+        is not None
+    )
 
 
 def test_current_question_is_shared_and_logged(store, db_path, hubs_plan):

@@ -47,6 +47,7 @@ from hubworkshop.model import (
 from hubworkshop.timer import Countdown, parse_time
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+BULK_ROWS = 500  # from this many rows in one batch, index them for search in one go
 BUSY_TIMEOUT_SECONDS = 30.0
 
 MIGRATIONS = Migrations("hubworkshop")
@@ -903,7 +904,10 @@ class Store:
                     (now, note_taker, row["room"], "contribution.add", row["id"], json.dumps(data))
                 )
                 ids.append(row["id"])
-            db.conn.executemany(_INSERT_CONTRIBUTION, rows)
+            if len(rows) >= BULK_ROWS:
+                self._insert_bulk(rows)
+            else:
+                db.conn.executemany(_INSERT_CONTRIBUTION, rows)
             db.conn.executemany(
                 "INSERT INTO contribution_tags (contribution, tag) VALUES (?, ?)",
                 [
@@ -918,6 +922,29 @@ class Store:
                 events,
             )
         return ids
+
+    def _insert_bulk(self, rows: list[dict[str, Any]]) -> None:
+        """Inside a write: insert many rows, then index them for search in one statement.
+
+        FTS5 indexes a batch several times faster than row by row through the insert
+        trigger, so the trigger steps aside for this transaction (and only for it: the
+        schema change commits or rolls back with the rows).
+        """
+        conn = self.db.conn
+        trigger = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contributions_ai'"
+        ).fetchone()
+        before = conn.execute("SELECT coalesce(max(seq), 0) FROM contributions").fetchone()[0]
+        if trigger is not None:
+            conn.execute('DROP TRIGGER "contributions_ai"')
+        conn.executemany(_INSERT_CONTRIBUTION, rows)
+        conn.execute(
+            'INSERT INTO "contributions_fts" (rowid, "text") '
+            "SELECT seq, text FROM contributions WHERE seq > ?",
+            [before],
+        )
+        if trigger is not None:
+            conn.execute(trigger[0])
 
     def _validated(self, draft: Draft, default_language: str) -> dict[str, Any]:
         self.room(draft.room)

@@ -12,6 +12,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -176,7 +177,7 @@ class HubworkshopApp(App):
                 if version != last:
                     last = version
                     self.call_from_thread(self.database_changed)
-        except (sqlite3.Error, RuntimeError):
+        except (sqlite3.Error, RuntimeError, CancelledError):
             return  # the app is closing, or the database went away: nothing to watch
 
     def database_changed(self) -> None:

@@ -114,6 +114,8 @@ async def test_restart_returns_to_the_last_room(store):
         await settle(pilot)
         assert isinstance(app.screen, RoomScreen) and app.screen.room_id == "overlap"
         assert (app.role, app.user_name) == ("facilitator", "Ana")
+        await pilot.press("escape", "R")  # an activity screen open above the room
+        await settle(pilot)
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)

@@ -225,6 +225,28 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     return plan, problems
 
 
+def _claim_id(
+    check: _Checker,
+    entry: dict[str, Any],
+    table: str,
+    index: int,
+    label: str,
+    seen: set[str],
+    kind: str,
+) -> str:
+    """The `id` of an [[agenda]] or [[room]] entry: well formed and not used before."""
+    value = entry.get("id", "")
+    if not value or not ID_PATTERN.fullmatch(value):
+        check.error(
+            check.lines.of(table, index),
+            f"{label} needs an 'id' of lower-case letters, digits and '-'",
+        )
+    elif value in seen:
+        check.error(check.lines.of(table, index, "id"), f"duplicate {kind} id '{value}'")
+    seen.add(value)
+    return value
+
+
 def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phase]:
     if not isinstance(agenda, list) or not agenda:
         check.error(1, "the plan has no [[agenda]] phases")
@@ -237,12 +259,7 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
         label = f"[[agenda]] #{index + 1}"
         entry = check.table(raw, "agenda", index, _PHASE_KEYS, label)
         where = check.lines.of("agenda", index)
-        phase_id = entry.get("id", "")
-        if not phase_id or not ID_PATTERN.fullmatch(phase_id):
-            check.error(where, f"{label} needs an 'id' of lower-case letters, digits and '-'")
-        elif phase_id in seen:
-            check.error(check.lines.of("agenda", index, "id"), f"duplicate phase id '{phase_id}'")
-        seen.add(phase_id)
+        phase_id = _claim_id(check, entry, "agenda", index, label, seen, "phase")
         label = f"phase '{phase_id or index + 1}'"
         if not entry.get("title"):
             check.error(where, f"{label} needs a 'title'")
@@ -310,12 +327,7 @@ def _rooms(check: _Checker, rooms: Any, bank) -> list[Room]:
         label = f"[[room]] #{index + 1}"
         entry = check.table(raw, "room", index, _ROOM_KEYS, label)
         where = check.lines.of("room", index)
-        room_id = entry.get("id", "")
-        if not room_id or not ID_PATTERN.fullmatch(room_id):
-            check.error(where, f"{label} needs an 'id' of lower-case letters, digits and '-'")
-        elif room_id in seen:
-            check.error(check.lines.of("room", index, "id"), f"duplicate room id '{room_id}'")
-        seen.add(room_id)
+        room_id = _claim_id(check, entry, "room", index, label, seen, "room")
         label = f"room '{room_id or index + 1}'"
         questions = entry.get("questions", [])
         if not questions:

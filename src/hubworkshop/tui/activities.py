@@ -587,7 +587,8 @@ class DashboardScreen(HubScreen):
             table.move_cursor(row=min(cursor, len(overview) - 1))
 
     def tick(self) -> None:
-        if self.overview:
+        """Time left moves only while a clock runs: otherwise there is nothing to redraw."""
+        if any(row["state"] and row["state"].timer_started_at for row in self.overview):
             self.show(self.overview)
 
     @on(DataTable.RowSelected)

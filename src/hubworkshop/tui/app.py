@@ -129,7 +129,7 @@ class HubworkshopApp(App):
         remember_room(self.store.path, room_id, self.role, self.user_name)
 
     def action_rooms(self) -> None:
-        while isinstance(self.screen, RoomScreen | PresenterScreen):
+        while not isinstance(self.screen, StartScreen):  # rooms, and whatever is open above
             self.pop_screen()
         remember_room(self.store.path, None, self.role, self.user_name)
 

@@ -13,11 +13,12 @@ import mwparserfromhell
 import pytest
 from markdown_it import MarkdownIt
 
+from hubworkshop.document import md_escape, plain_text
 from hubworkshop.export import FORMATS, to_csv
 from hubworkshop.ranking import across_rooms, borda
 from hubworkshop.store import Draft, Store
-from hubworkshop.summary import md_escape, plain_text
-from hubworkshop.wikitext import escape_wikitext, to_wikitext
+from hubworkshop.wikitext import escape_wikitext
+from markdown_to_wikitext import to_wikitext as markdown_to_wikitext
 from workshop_fixture import build
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -55,6 +56,16 @@ def test_golden_exports(workshop, name, fmt, scope):
     text = FORMATS[fmt](workshop, **scope)
     check_golden(name, text)
     assert FORMATS[fmt](workshop, **scope) == text  # deterministic
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [{}, {"attribute": True, "lang": "fr"}, {"room": "lifecycle"}, {"theme": "value"}],
+)
+def test_wikitext_says_what_the_markdown_says(workshop, scope):
+    """Parsing the Markdown with markdown-it-py and walking its tree gives the same wikitext."""
+    markdown = FORMATS["markdown"](workshop, **scope)
+    assert markdown_to_wikitext(markdown) == FORMATS["wikitext"](workshop, **scope)
 
 
 def test_exports_change_nothing(workshop):
@@ -190,6 +201,11 @@ def _markdown_texts(markdown: str) -> tuple[list[str], set[str]]:
     return texts, types
 
 
+def test_hostile_wikitext_says_what_the_markdown_says(hostile):
+    markdown = FORMATS["markdown"](hostile, attribute=True)
+    assert markdown_to_wikitext(markdown) == FORMATS["wikitext"](hostile, attribute=True)
+
+
 def test_markdown_keeps_user_text_in_its_slot(hostile):
     markdown = FORMATS["markdown"](hostile, attribute=True)
     texts, types = _markdown_texts(markdown)
@@ -259,7 +275,7 @@ def test_wikitext_keeps_user_text_in_its_slot(hostile):
 
 
 def test_wikitext_structure_follows_meta_conventions(workshop):
-    wikitext = to_wikitext(FORMATS["markdown"](workshop))
+    wikitext = FORMATS["wikitext"](workshop)
     code = mwparserfromhell.parse(wikitext)
     levels = {h.level for h in code.filter_headings()}
     assert levels == {2, 3, 4}

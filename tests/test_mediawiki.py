@@ -23,9 +23,9 @@ from pathlib import Path
 import mwparserfromhell
 import pytest
 
+from hubworkshop.document import plain_text
 from hubworkshop.export import FORMATS
 from hubworkshop.store import Draft, Store
-from hubworkshop.summary import plain_text
 from test_export import INJECTIONS
 from workshop_fixture import build
 

@@ -21,8 +21,7 @@ from hubworkshop.errors import NotFoundError
 from hubworkshop.model import Consent, Contribution
 from hubworkshop.ranking import across_rooms
 from hubworkshop.store import Store
-from hubworkshop.summary import SummaryWriter
-from hubworkshop.wikitext import to_wikitext as markdown_to_wikitext
+from hubworkshop.summary import summary_markdown, summary_wikitext
 
 JSON_SCHEMA_VERSION = 1
 
@@ -255,13 +254,11 @@ def to_csv(store: Store, *, attribute: bool = False, room=None, theme=None, lang
 
 
 def to_markdown(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
-    return SummaryWriter(store, room=room, theme=theme, lang=lang, attribute=attribute).render()
+    return summary_markdown(store, room=room, theme=theme, lang=lang, attribute=attribute)
 
 
 def to_wikitext(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
-    return markdown_to_wikitext(
-        to_markdown(store, attribute=attribute, room=room, theme=theme, lang=lang)
-    )
+    return summary_wikitext(store, room=room, theme=theme, lang=lang, attribute=attribute)
 
 
 FORMATS: dict[str, Callable[..., str]] = {

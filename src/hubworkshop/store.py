@@ -1527,9 +1527,20 @@ class Store:
 
         Contributions merged into another point are not points of their own.
         """
-        where, params = _filters(room=room, kind=kind, tag=tag, search=search)
+        where, params = _filters(room=room, kind=kind, tag=tag)
         where += ["c.deleted_at IS NULL", "c.merged_into IS NULL"]
-        sql = f"SELECT c.seq FROM contributions c WHERE {' AND '.join(where)} ORDER BY c.seq"
+        match, likes = _search_terms(search) if search else (None, [])
+        where += [_LIKE] * len(likes)
+        params += likes
+        source = "contributions c"
+        if match:
+            # Walk the index's matches and fetch each row by its key, rather than walk the
+            # room's rows and probe the list of matches: 52 -> 40 ms for two common words
+            # matching a third of 100,000 rows. CROSS JOIN is how SQLite is told the order.
+            source = "contributions_fts f CROSS JOIN contributions c ON c.seq = f.rowid"
+            where.insert(0, "f.contributions_fts MATCH ?")
+            params.insert(0, match)
+        sql = f"SELECT c.seq FROM {source} WHERE {' AND '.join(where)} ORDER BY c.seq"
         with self.read() as db:
             return [row[0] for row in db.execute(sql, params)]
 
@@ -1704,27 +1715,34 @@ def _filters(
     return where, params
 
 
-def _search_clause(search: str) -> tuple[str, list[Any]]:
+def _search_terms(search: str) -> tuple[str | None, list[str]]:
     """Every word must occur, as a substring, case-insensitively, in any script.
 
-    The trigram index answers words of three characters or more; shorter words (and CJK
-    pairs) fall back to LIKE on the candidate rows.
+    Returns the trigram index's MATCH query for words of three characters or more, and LIKE
+    patterns for shorter words (and CJK pairs), checked on the rows the index found.
     """
     terms = search.split()
     long_terms = [t for t in terms if len(t) >= 3]
-    short_terms = [t for t in terms if len(t) < 3]
-    clauses: list[str] = []
-    params: list[Any] = []
-    if long_terms:
-        query = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        clauses.append(
-            "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)"
-        )
-        params.append(query)
-    for term in short_terms:
+    match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms) or None
+    likes = []
+    for term in (t for t in terms if len(t) < 3):
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append("c.text LIKE ? ESCAPE '\\'")
-        params.append(f"%{escaped}%")
+        likes.append(f"%{escaped}%")
+    return match, likes
+
+
+_LIKE = "c.text LIKE ? ESCAPE '\\'"
+
+
+def _search_clause(search: str) -> tuple[str, list[Any]]:
+    match, likes = _search_terms(search)
+    clauses = [_LIKE] * len(likes)
+    params: list[Any] = list(likes)
+    if match:
+        clauses.insert(
+            0, "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)"
+        )
+        params.insert(0, match)
     return " AND ".join(clauses) or "1", params
 
 

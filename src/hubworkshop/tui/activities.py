@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TextArea
+from textual.widgets import DataTable, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from hubworkshop.errors import HubworkshopError
@@ -24,7 +24,7 @@ from hubworkshop.ranking import across_rooms
 from hubworkshop.text import one_line
 from hubworkshop.timer import Countdown, format_remaining
 from hubworkshop.tui.dialogs import DIALOG_CSS
-from hubworkshop.tui.widgets import cell, plain
+from hubworkshop.tui.widgets import KeyFooter, cell, plain
 
 if TYPE_CHECKING:
     from hubworkshop.store import Store
@@ -247,7 +247,7 @@ class RankingScreen(HubScreen):
                 yield Static("Across rooms (Borda count)", classes="label")
                 yield Static("", id="chart")
                 yield Static("", id="chart-note", classes="label")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Task ranking — {self.store.room(self.room_id).name}"
@@ -355,7 +355,7 @@ class PurposeScreen(HubScreen):
         with Horizontal(id="purpose"):
             yield TextArea(id="statement", soft_wrap=True)
             yield VerticalScroll(Static("", id="revision-list"), id="revisions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Purpose statement — {self.store.room(self.room_id).name}"
@@ -518,7 +518,7 @@ class DashboardScreen(HubScreen):
         yield Header()
         yield DataTable(id="dashboard", cursor_type="row", zebra_stripes=True)
         yield Static("Refreshes by itself · Enter opens a room · Esc back", id="dash-note")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Dashboard — all rooms"
@@ -634,7 +634,7 @@ class RosterScreen(HubScreen):
             "left out of summaries",
             id="roster-note",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Participants — {self.store.room(self.room_id).name}"

@@ -115,9 +115,12 @@ class HubworkshopApp(App):
 
     # -- screens ---------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        # The start screen is the app's first screen, rather than pushed over an empty one.
+        return StartScreen()
+
     def on_mount(self) -> None:
         self.sub_title = self.store.workshop()["title"]
-        self.push_screen(StartScreen())
         if self.initial_room is not None:
             self.open_room(self.initial_room)
         if not self.frozen:

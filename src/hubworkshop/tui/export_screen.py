@@ -15,7 +15,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
-    Footer,
     Header,
     Input,
     Markdown,
@@ -28,7 +27,7 @@ from textual.widgets import (
 
 from hubworkshop.errors import HubworkshopError
 from hubworkshop.export import EXTENSIONS, FORMATS
-from hubworkshop.tui.widgets import plain
+from hubworkshop.tui.widgets import KeyFooter, plain
 
 if TYPE_CHECKING:
     from hubworkshop.tui.app import HubworkshopApp
@@ -101,7 +100,7 @@ class ExportScreen(Screen):
             with Vertical(id="preview-box"):
                 yield Markdown(id="preview-markdown")
                 yield TextArea(id="preview-text", read_only=True, soft_wrap=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Export"

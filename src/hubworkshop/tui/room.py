@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from hubworkshop.errors import HubworkshopError
 from hubworkshop.model import Contribution, Kind, Phase, Question
@@ -41,6 +41,7 @@ from hubworkshop.tui.dialogs import EditDialog, FilterDialog, PasteDialog, TagDi
 from hubworkshop.tui.widgets import (
     CaptureBar,
     CountdownDisplay,
+    KeyFooter,
     QuestionPanel,
     StatusBar,
     plain,
@@ -178,7 +179,7 @@ class RoomScreen(HubScreen):
         yield Static("", id="detail")
         yield CaptureBar(id="capture")
         yield StatusBar("", id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = self.room.name

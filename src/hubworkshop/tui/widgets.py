@@ -1,4 +1,4 @@
-"""Small widgets of the room and presenter screens."""
+"""Small widgets of the app's screens."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Digits, Input, Static
+from textual.widgets import Digits, Footer, Input, Static
 
 from hubworkshop.model import Phase, Question
 from hubworkshop.text import printable
@@ -187,3 +188,26 @@ class StatusBar(Static):
     StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     StatusBar.-error { background: $error 40%; color: $text; }
     """
+
+
+class KeyFooter(Footer):
+    """Textual's Footer, rebuilt only when the keys it shows change.
+
+    The stock Footer recomposes every key on every change of focus; most focus changes
+    (the start screen mounting, moving between the capture bar and the list) show the same
+    keys, and the rebuild was a quarter of the start-up time.
+    """
+
+    _shown: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        shown = tuple(
+            (binding.key, binding.description, binding.action, enabled, tooltip)
+            for (_node, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show or binding.action == "app.command_palette"
+        )
+        if shown == self._shown and self.is_attached and self.screen is screen:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # what the recompose below will show
+        super().bindings_changed(screen)

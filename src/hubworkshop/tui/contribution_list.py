@@ -126,6 +126,7 @@ class ContributionList(ScrollView, can_focus=True):
         self._rows: dict[int, Contribution] = {}
         self._pages_pending: set[int] = set()
         self._pages_loaded: list[int] = []
+        self._lines: dict[tuple, Strip] = {}  # rendered rows, see render_line
         self.row_filter = RowFilter()
 
     # -- data ------------------------------------------------------------------------------
@@ -158,10 +159,14 @@ class ContributionList(ScrollView, can_focus=True):
         """Take new or changed contributions: added, updated in place, or removed."""
         following = not self._seqs or self.cursor >= len(self._seqs) - 1
         current = self._seqs[self.cursor] if self._seqs else None
+        changed = False
         for contribution in contributions:
             seq = contribution.seq
             index = bisect.bisect_left(self._seqs, seq)
             present = index < len(self._seqs) and self._seqs[index] == seq
+            if present and self._rows.get(seq) == contribution:
+                continue  # our own write coming back from the database: nothing to redraw
+            changed = True
             if self.row_filter.matches(contribution):
                 self._rows[seq] = contribution
                 if not present:
@@ -169,6 +174,8 @@ class ContributionList(ScrollView, can_focus=True):
             elif present:
                 del self._seqs[index]
                 self._rows.pop(seq, None)
+        if not changed:
+            return
         self._sync_size()
         if following or current is None:
             self.cursor = max(len(self._seqs) - 1, 0)
@@ -191,7 +198,19 @@ class ContributionList(ScrollView, can_focus=True):
         return [self._rows[s] for s in window if s in self._rows]
 
     def _sync_size(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._seqs))
+        new, old = Size(self.size.width, len(self._seqs)), self.virtual_size
+        if new == old:
+            return
+        height = self.size.height
+        if new.width != old.width or (new.height > height) != (old.height > height):
+            self.virtual_size = new  # the scrollbar comes or goes: lay the screen out again
+            return
+        # Only the scrollable length changed: no other widget moves, so update the scroll
+        # limits and the scrollbar, without the layout of the whole screen that setting
+        # `virtual_size` asks for (each new row in a busy room would cost one).
+        self.set_reactive(ContributionList.virtual_size, new)
+        self._scroll_update(new)
+        self.refresh()
 
     def _ensure_page(self, page: int) -> None:
         if page in self._pages_pending:
@@ -284,11 +303,28 @@ class ContributionList(ScrollView, can_focus=True):
             self._ensure_page(index // PAGE_SIZE)
             muted = self.get_component_rich_style("contribution-list--muted")
             return Strip([Segment("  …".ljust(width), base + muted)], width)
-        text = self.format_row(contribution, width)
-        if index == self.cursor:
-            text.stylize(self.get_component_rich_style("contribution-list--cursor"))
-        segments = list(text.render(self.app.console))
-        return Strip(segments).crop_extend(0, width, base)
+        # A row's line depends only on these: kept, so that a new row or a scroll renders
+        # one line instead of a screenful (every terminal in a room redraws on each commit).
+        cursor = (
+            self.get_component_rich_style("contribution-list--cursor")
+            if index == self.cursor
+            else None
+        )
+        key = (contribution, width, cursor, base)
+        line = self._lines.get(key)
+        if line is None:
+            text = self.format_row(contribution, width)
+            if cursor is not None:
+                text.stylize(cursor)
+            line = Strip(list(text.render(self.app.console))).crop_extend(0, width, base)
+            if len(self._lines) >= 4 * PAGE_SIZE:
+                self._lines.clear()
+            self._lines[key] = line
+        return line
+
+    def notify_style_update(self) -> None:
+        self._lines.clear()  # the theme or the CSS changed: every line is drawn again
+        super().notify_style_update()
 
     def format_row(self, c: Contribution, width: int) -> Text:
         """One line: time, kind, star, text, then author, tags and dots on the right."""

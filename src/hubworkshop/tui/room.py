@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
@@ -23,7 +24,7 @@ from textual.widgets import Header, Input, Static
 from hubworkshop.errors import HubworkshopError
 from hubworkshop.model import Contribution, Kind, Phase, Question
 from hubworkshop.quick import Capture, compose_capture, parse_capture
-from hubworkshop.store import Draft
+from hubworkshop.store import Draft, Event
 from hubworkshop.text import one_line
 from hubworkshop.timer import Countdown
 from hubworkshop.tui.activities import (
@@ -79,7 +80,7 @@ class RoomScreen(HubScreen):
         height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2;
         color: $text;
     }
-    RoomScreen CaptureBar { margin: 0 0; }
+    RoomScreen CaptureBar { margin: 0 0; overflow-x: hidden; }
     RoomScreen CaptureBar.-recalling { border: tall $warning; }
     """
 
@@ -153,6 +154,8 @@ class RoomScreen(HubScreen):
         super().__init__()
         self.room_id = room_id
         self.snapshot: Snapshot | None = None
+        self._detail_shown: str | None = None
+        self._detail_height = 0
         self.undo_stack: list[tuple[str, Any]] = []
         self.last_event_seq = 0
         self.rang_at_zero = False
@@ -257,7 +260,19 @@ class RoomScreen(HubScreen):
             rows = self._changed(changed_ids)
             self.app.call_from_thread(self.apply_changes, rows)
             self.last_event_seq = events[-1].seq
-        self.load_room()
+        if any(self._may_change_room(e) for e in events):
+            self.load_room()
+
+    def _may_change_room(self, event: Event) -> bool:
+        """Whether the question, phase, clock, names or tags may have moved. Most events are
+        new contributions: with thirty terminals in a room, re-reading the room for each
+        one was most of the work a commit caused."""
+        if event.action == "vote.add":
+            return False
+        if event.action == "contribution.add":
+            known = self.snapshot.tags if self.snapshot else []
+            return not set(event.data.get("tags") or ()) <= set(known)
+        return True
 
     def _changed(self, ids: list[str]) -> list[Contribution]:
         found: list[Contribution] = []
@@ -273,6 +288,8 @@ class RoomScreen(HubScreen):
         return self.query_one(ContributionList)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot == self.snapshot:
+            return  # nothing to redraw
         self.snapshot = snapshot
         self.query_one(CaptureBar).names.names = snapshot.names
         self.show_question()
@@ -325,7 +342,8 @@ class RoomScreen(HubScreen):
     def update_list_header(self) -> None:
         cl = self.contribution_list
         self.query_one("#list-header", Static).update(
-            plain(f"{cl.row_filter.describe()} · {cl.count} shown")
+            plain(f"{cl.row_filter.describe()} · {cl.count} shown"),
+            layout=False,  # one line
         )
 
     @on(ContributionList.Highlighted)
@@ -333,6 +351,7 @@ class RoomScreen(HubScreen):
         c = event.contribution
         detail = self.query_one("#detail", Static)
         if c is None:
+            self._detail_shown = None
             detail.update(plain("Nothing here yet: type in the bar below and press Enter."))
             return
         text = (
@@ -342,13 +361,28 @@ class RoomScreen(HubScreen):
         )
         author = c.author or "anonymous"
         tags = " ".join(f"#{t}" for t in c.tags)
-        detail.update(
-            plain(
-                f"{c.short_id} · {c.kind.value} · {author} · {c.created_at[11:19]} UTC"
-                f"{' · ' + tags if tags else ''}{' · ★ key point' if c.starred else ''}"
-                f"{f' · {c.votes} dots' if c.votes else ''}\n{text}"
-            )
+        shown = (
+            f"{c.short_id} · {c.kind.value} · {author} · {c.created_at[11:19]} UTC"
+            f"{' · ' + tags if tags else ''}{' · ★ key point' if c.starred else ''}"
+            f"{f' · {c.votes} dots' if c.votes else ''}\n{text}"
         )
+        if shown != self._detail_shown:
+            self._detail_shown = shown
+            self.show_in_detail(plain(shown))
+
+    def show_in_detail(self, content: Content) -> None:
+        """Lay the screen out again only when the detail's height changes: in a busy room
+        every new contribution lands here, and a layout costs more than the rest together."""
+        detail = self.query_one("#detail", Static)
+        width = detail.content_region.width
+        if width <= 0:  # not laid out yet
+            detail.update(content)
+            return
+        height = min(content.get_height(detail.styles, width) + 1, 6)  # + the border
+        if height != self._detail_height:
+            self._detail_height = height
+            detail.styles.height = height
+        detail.update(content, layout=False)
 
     def refresh_status(self, message: str | None = None, *, error: bool = False) -> None:
         app = self.hub_app
@@ -359,7 +393,7 @@ class RoomScreen(HubScreen):
         if message:
             parts.append(message)
         status = self.query_one("#status", StatusBar)
-        status.update(plain("  ·  ".join(parts)))
+        status.update(plain("  ·  ".join(parts)), layout=False)  # always one line
         status.set_class(error, "-error")
 
     # -- capture ---------------------------------------------------------------------------

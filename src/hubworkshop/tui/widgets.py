@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Digits, Footer, Input, Static
@@ -64,6 +65,11 @@ class CaptureBar(Input):
 
     recalling: reactive[bool] = reactive(False)
     """True while the bar holds a recalled entry: Enter corrects it instead of adding."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+    """Textual's Input resizes its scrollable width on every keystroke, and a widget's
+    `virtual_size` asks for a layout of the whole screen when it changes. The bar's own size
+    is fixed by the CSS, so a repaint of the bar is enough."""
 
     class Recall(Message):
         """Up was pressed in an empty bar."""

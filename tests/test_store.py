@@ -104,6 +104,8 @@ def test_edit_delete_restore_and_tags_are_logged(store):
         True,
         True,
     )
+    store.add_contribution(Draft(room="value", text="elsewhere", tags=("funding",)))
+    assert store.tags() == ["demotion", "funding", "process"]  # one vocabulary for every room
     edits = [e for e in store.events(room="lifecycle") if e.subject == c.id]
     assert [e.action for e in edits] == [
         "contribution.add",
@@ -269,9 +271,20 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             "0001_initial",
             "0002_room_state",
             "0003_activities",
+            "0004_live_points_index",
         ]
         assert upgraded.room_state("r").question == "value.a"
         assert [c.text for c in upgraded.contributions()] == ["said before the upgrade"]
+        # The list's query reads the new index.
+        plan = " ".join(
+            str(row)
+            for row in upgraded.db.execute(
+                "EXPLAIN QUERY PLAN SELECT c.seq FROM contributions c WHERE c.room = 'r' "
+                "AND c.deleted_at IS NULL AND c.merged_into IS NULL ORDER BY c.seq"
+            )
+        )
+        assert "contributions_live" in plan
+        assert upgraded.contribution_seqs(room="r") == [upgraded.contributions()[0].seq]
         assert upgraded.workshop()["title"] == "Old"
 
 

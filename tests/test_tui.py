@@ -83,6 +83,16 @@ async def test_start_screen_shows_workshop_agenda_rooms_and_database(store):
         assert app.screen.query_one("#rooms", OptionList).option_count == 5
 
 
+async def test_small_terminal_scrolls_the_start_screen_to_the_focused_field(store):
+    app = HubworkshopApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "tab")  # past the room list and the role, to the name
+        await settle(pilot)
+        name = app.screen.query_one("#name")
+        assert app.focused is name
+        assert app.screen.region.contains_region(name.region), name.region
+
+
 async def test_choose_room_and_role_from_the_keyboard(store):
     app = HubworkshopApp(store)
     async with app.run_test(size=SIZE) as pilot:

@@ -223,7 +223,7 @@ class RoomScreen(HubScreen):
             ),
             position=position,
             names=[p.name for p in store.participants()],
-            tags=store.tags(self.room_id),
+            tags=store.tags(),
         )
 
     @work(thread=True, group="list-seqs", exit_on_error=False)

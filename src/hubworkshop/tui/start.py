@@ -9,7 +9,7 @@ from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import (
     Header,
@@ -31,11 +31,12 @@ class StartScreen(Screen):
     """Pick a room, say who you are and what you do here, press Enter."""
 
     DEFAULT_CSS = """
-    StartScreen #start { padding: 1 2; height: 1fr; }
+    StartScreen #start { padding: 1 2; height: 1fr; overflow-y: auto; }
     StartScreen #title { text-style: bold; color: $accent; }
     StartScreen #subtitle { color: $text-muted; margin-bottom: 1; }
     StartScreen #agenda { width: 3fr; height: auto; max-height: 100%; overflow-x: hidden; }
     StartScreen #choose { width: 2fr; margin-left: 2; height: auto; }
+    StartScreen #start > Horizontal { height: auto; }
     StartScreen #rooms { height: auto; max-height: 12; border: round $primary; }
     StartScreen #rooms:focus { border: round $accent; }
     StartScreen RadioSet { width: 100%; layout: horizontal; }
@@ -54,7 +55,7 @@ class StartScreen(Screen):
         app = self.hub_app
         workshop = app.store.workshop()
         yield Header()
-        with VerticalScroll(id="start"):
+        with Vertical(id="start"):
             yield Static(plain(workshop["title"]), id="title")
             yield Static(
                 plain(

@@ -151,6 +151,24 @@ async def test_type_and_enter_commits_then_shows_then_clears(store):
         assert "saved " in screen_text(app)
 
 
+async def test_detail_pane_fits_the_highlighted_text_at_any_width(store):
+    words = " ".join(f"word{i}" for i in range(40))  # about 300 characters
+    store.add_contribution(Draft(room="lifecycle", text=words))
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        detail = app.screen.query_one("#detail", Static)
+        wide = detail.size.height
+        assert "word39" in screen_text(app)  # 120 columns: the whole text is shown
+        await pilot.resize_terminal(60, 36)
+        await settle(pilot)
+        assert detail.size.height > wide  # measured again for the narrower screen
+        assert detail.size.height <= 6
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert detail.size.height == wide
+
+
 async def test_quick_syntax(store):
     store.set_participant("Amina Diallo", "named")
     app = room_app(store)

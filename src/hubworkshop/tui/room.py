@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
@@ -42,6 +41,7 @@ from hubworkshop.tui.dialogs import EditDialog, FilterDialog, PasteDialog, TagDi
 from hubworkshop.tui.widgets import (
     CaptureBar,
     CountdownDisplay,
+    DetailPane,
     KeyFooter,
     QuestionPanel,
     StatusBar,
@@ -155,7 +155,6 @@ class RoomScreen(HubScreen):
         self.room_id = room_id
         self.snapshot: Snapshot | None = None
         self._detail_shown: str | None = None
-        self._detail_height = 0
         self.undo_stack: list[tuple[str, Any]] = []
         self.last_event_seq = 0
         self.rang_at_zero = False
@@ -179,7 +178,7 @@ class RoomScreen(HubScreen):
         yield Static("", id="list-header")
         yield Input(placeholder="Search: every word, any script · Esc to close", id="search")
         yield ContributionList(self.store.contributions_by_seq, id="contributions")
-        yield Static("", id="detail")
+        yield DetailPane("", id="detail")
         yield CaptureBar(id="capture")
         yield StatusBar("", id="status")
         yield KeyFooter()
@@ -349,10 +348,10 @@ class RoomScreen(HubScreen):
     @on(ContributionList.Highlighted)
     def show_detail(self, event: ContributionList.Highlighted) -> None:
         c = event.contribution
-        detail = self.query_one("#detail", Static)
+        detail = self.query_one("#detail", DetailPane)
         if c is None:
             self._detail_shown = None
-            detail.update(plain("Nothing here yet: type in the bar below and press Enter."))
+            detail.show(plain("Nothing here yet: type in the bar below and press Enter."))
             return
         text = (
             c.text
@@ -368,21 +367,7 @@ class RoomScreen(HubScreen):
         )
         if shown != self._detail_shown:
             self._detail_shown = shown
-            self.show_in_detail(plain(shown))
-
-    def show_in_detail(self, content: Content) -> None:
-        """Lay the screen out again only when the detail's height changes: in a busy room
-        every new contribution lands here, and a layout costs more than the rest together."""
-        detail = self.query_one("#detail", Static)
-        width = detail.content_region.width
-        if width <= 0:  # not laid out yet
-            detail.update(content)
-            return
-        height = min(content.get_height(detail.styles, width) + 1, 6)  # + the border
-        if height != self._detail_height:
-            self._detail_height = height
-            detail.styles.height = height
-        detail.update(content, layout=False)
+            detail.show(plain(shown))
 
     def refresh_status(self, message: str | None = None, *, error: bool = False) -> None:
         app = self.hub_app

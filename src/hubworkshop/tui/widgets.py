@@ -187,6 +187,33 @@ class QuestionPanel(Vertical):
         self.query_one(".follow-ups", Static).update(plain(follow_ups))
 
 
+class DetailPane(Static):
+    """The highlighted contribution in full, under the list: at most six lines.
+
+    In a busy room every new contribution lands here, so it sets its own height and asks
+    for a layout of the screen only when that height changes (an auto height would lay the
+    screen out on every update, which cost more than the rest of the update together).
+    """
+
+    _lines = 0
+
+    def show(self, content: Content) -> None:
+        self.update(content, layout=False)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()  # a new width wraps the text differently
+
+    def _fit(self) -> None:
+        width = self.content_region.width
+        if width <= 0:  # not laid out yet: the resize that follows fits it
+            return
+        lines = min(self.visual.get_height(self.styles, width), 5) if self.visual else 1
+        if lines != self._lines:
+            self._lines = lines
+            self.styles.height = lines + self.styles.gutter.height  # the border on top
+
+
 class StatusBar(Static):
     """Always visible: the database, who is typing where, and whether everything is saved."""
 

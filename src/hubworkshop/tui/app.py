@@ -17,6 +17,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -179,9 +180,21 @@ class HubworkshopApp(App):
                 version = conn.execute("PRAGMA data_version").fetchone()[0]
                 if version != last:
                     last = version
-                    self.call_from_thread(self.database_changed)
+                    # post_message is thread-safe and does not wait: a burst of commits while
+                    # the app is busy becomes one message (can_replace), and a message posted
+                    # as the app closes is dropped rather than left as a coroutine never run.
+                    self.post_message(self.DatabaseChanged())
         except (sqlite3.Error, RuntimeError, CancelledError):
             return  # the app is closing, or the database went away: nothing to watch
+
+    class DatabaseChanged(Message):
+        """Another connection has committed."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, HubworkshopApp.DatabaseChanged)
+
+    def on_hubworkshop_app_database_changed(self) -> None:
+        self.database_changed()
 
     def database_changed(self) -> None:
         for screen in self.screen_stack:

@@ -15,7 +15,6 @@ import datetime as dt
 import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from hubworkshop.document import (
     Block,
@@ -32,7 +31,7 @@ from hubworkshop.document import (
     to_markdown,
 )
 from hubworkshop.errors import NotFoundError
-from hubworkshop.model import Consent, Contribution, Kind, Question, Room, Theme
+from hubworkshop.model import Consent, Contribution, Kind, Room, Theme
 from hubworkshop.ranking import across_rooms
 from hubworkshop.store import Store
 from hubworkshop.timer import parse_time
@@ -195,20 +194,7 @@ KIND_NAMES: dict[str, dict[Kind, str]] = {
     },
 }
 
-# -- the summary as data ------------------------------------------------------------------------
-
-
-@dataclass
-class QuestionSection:
-    question: Question | None
-    rooms: list[tuple[Room, int]] = field(default_factory=list)
-    points: list[Contribution] = field(default_factory=list)
-
-
-@dataclass
-class ThemeSection:
-    theme: Theme | None
-    questions: list[QuestionSection] = field(default_factory=list)
+# -- what the summary says ---------------------------------------------------------------------
 
 
 def _minutes_per_question(store: Store) -> dict[tuple[str, str], int]:

@@ -39,6 +39,11 @@ def screen_text(app) -> str:
     return "\n".join(parts)
 
 
+def footer_keys(app) -> list[str]:
+    """The descriptions of the keys the footer shows."""
+    return [key.description for key in app.screen.query("FooterKey")]
+
+
 async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
@@ -384,6 +389,7 @@ async def test_facilitator_moves_questions_and_the_log_records_it(store):
     app = room_app(store, role="facilitator", user_name="fac")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert "Next Q" in footer_keys(app)
         await pilot.press("f8")
         await settle(pilot)
         assert store.room_state("lifecycle").question == "lifecycle.recognition"
@@ -403,6 +409,9 @@ async def test_note_taker_cannot_move_the_question(store):
         await settle(pilot)
         assert store.room_state("lifecycle").question == "lifecycle.overview"
         assert store.countdown("lifecycle").running is False
+        keys = footer_keys(app)
+        assert "Export" in keys  # the footer is there, without the facilitator's keys
+        assert "Next Q" not in keys and "Timer ▶/⏸" not in keys
 
 
 async def test_language_toggle_shows_french_then_both(store):

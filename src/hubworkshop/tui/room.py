@@ -499,7 +499,7 @@ class RoomScreen(HubScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.FACILITATOR_ACTIONS and self.hub_app.role != "facilitator":
-            return None  # hidden: only the facilitator moves the room's clock and question
+            return False  # hidden: only the facilitator moves the room's clock and question
         # While typing, the list's letter keys are text: show them as unavailable.
         return not (action in self.LIST_ACTIONS and isinstance(self.focused, Input))
 

@@ -1499,9 +1499,7 @@ class Store:
         if room is not None:
             sql += " AND (room = ? OR room IS NULL)" if with_global else " AND room = ?"
             params.append(room)
-        with self.read() as db:
-            rows = list(db.query(sql + " ORDER BY seq", params))
-        return [Event(**{**r, "data": json.loads(r["data"])}) for r in rows]
+        return self._events(sql + " ORDER BY seq", params)
 
     def question_timeline(self) -> list[Event]:
         """The events that tell how long each room spent on each question, oldest first.
@@ -1518,8 +1516,11 @@ class Store:
                 OR seq IN (SELECT max(seq) FROM events WHERE room IS NOT NULL GROUP BY room)
             ) ORDER BY seq
         """
+        return self._events(sql)
+
+    def _events(self, sql: str, params: Sequence[Any] = ()) -> list[Event]:
         with self.read() as db:
-            rows = list(db.query(sql))
+            rows = list(db.query(sql, params))
         return [Event(**{**r, "data": json.loads(r["data"])}) for r in rows]
 
     def last_event_seq(self) -> int:

@@ -29,10 +29,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from hubworkshop.export import FORMATS  # noqa: E402
-from hubworkshop.locations import bundled_plan  # noqa: E402
-from hubworkshop.plan import read_plan  # noqa: E402
-from hubworkshop.store import Draft, Store  # noqa: E402
+from hubworkshop.reports.data import FORMATS  # noqa: E402
+from hubworkshop.sources.bundled import bundled_plan  # noqa: E402
+from hubworkshop.sources.plan import read_plan  # noqa: E402
+from hubworkshop.storage.store import Draft, Store  # noqa: E402
 
 PLAN = read_plan(bundled_plan())
 ROOMS = [r.id for r in PLAN.rooms]
@@ -128,8 +128,8 @@ def bench_startup(folder: Path, runs: int) -> dict:
 
 async def _capture_latencies(store: Store, count: int) -> list[float]:
     from hubworkshop.tui.app import HubworkshopApp
-    from hubworkshop.tui.contribution_list import ContributionList
-    from hubworkshop.tui.widgets import CaptureBar
+    from hubworkshop.tui.widgets.basic import CaptureBar
+    from hubworkshop.tui.widgets.contribution_list import ContributionList
 
     app = HubworkshopApp(store, room="value", frozen_time=dt.datetime.now(dt.UTC))
     latencies = []
@@ -216,7 +216,7 @@ def bench_capture(folder: Path, count: int) -> dict:
 
 async def _open_room(db: str) -> dict:
     from hubworkshop.tui.app import HubworkshopApp
-    from hubworkshop.tui.contribution_list import ContributionList
+    from hubworkshop.tui.widgets.contribution_list import ContributionList
 
     store = Store.open(db)
     start = time.perf_counter()
@@ -387,9 +387,9 @@ def bench_writers(folder: Path, counts: list[int], each: int) -> list[dict]:
 
 INSTANCE = """
 import asyncio, datetime as dt, sys, time
-from hubworkshop.store import Store
+from hubworkshop.storage.store import Store
 from hubworkshop.tui.app import HubworkshopApp
-from hubworkshop.tui.widgets import CaptureBar
+from hubworkshop.tui.widgets.basic import CaptureBar
 
 async def main(db, room, name, writes, every, offset):
     app = HubworkshopApp(Store.open(db), room=room, user_name=name)
@@ -417,9 +417,9 @@ def _cpu_seconds(pid: int) -> float:
 
 async def _watch(db: str, instances: int, writes: int) -> list[float]:
     """A dashboard-like watcher: the lag from each commit to its row on this screen."""
-    from hubworkshop.timer import parse_time
+    from hubworkshop.domain.timer import parse_time
     from hubworkshop.tui.app import HubworkshopApp
-    from hubworkshop.tui.contribution_list import ContributionList
+    from hubworkshop.tui.widgets.contribution_list import ContributionList
 
     app = HubworkshopApp(Store.open(db), room="value")
     lags: list[float] = []

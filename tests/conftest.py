@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hubworkshop.locations import bundled_bank, bundled_plan
-from hubworkshop.plan import read_plan
-from hubworkshop.store import Store
+from hubworkshop.sources.bundled import bundled_bank, bundled_plan
+from hubworkshop.sources.plan import read_plan
+from hubworkshop.storage.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 

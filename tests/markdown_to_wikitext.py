@@ -9,7 +9,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from hubworkshop.wikitext import _text, escape_wikitext
+from hubworkshop.reports.wikitext import _text, escape_wikitext
 
 _markdown = MarkdownIt("js-default")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Static
 
-from hubworkshop.model import Consent
-from hubworkshop.store import Draft, InputError, Store
-from hubworkshop.tui.activities import (
+from hubworkshop.domain.model import Consent
+from hubworkshop.storage.store import Draft, InputError, Store
+from hubworkshop.tui.app import HubworkshopApp
+from hubworkshop.tui.screens.activities import (
     DashboardScreen,
     ParticipantPicker,
     PurposeScreen,
@@ -16,8 +17,7 @@ from hubworkshop.tui.activities import (
     RosterScreen,
     TakeawaysDialog,
 )
-from hubworkshop.tui.app import HubworkshopApp
-from hubworkshop.tui.contribution_list import ContributionList
+from hubworkshop.tui.widgets.contribution_list import ContributionList
 from test_tui import room_app, screen_text, settle, wait_until
 
 SIZE = (140, 40)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from hubworkshop.bank import load_bank, read_bank
-from hubworkshop.errors import SourceError
-from hubworkshop.locations import bundled_bank
+from hubworkshop.domain.errors import SourceError
+from hubworkshop.sources.bank import load_bank, read_bank
+from hubworkshop.sources.bundled import bundled_bank
 
 # The workshop's one-page brief: each theme's headline question, word for word.
 BRIEF = {

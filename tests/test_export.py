@@ -13,11 +13,11 @@ import mwparserfromhell
 import pytest
 from markdown_it import MarkdownIt
 
-from hubworkshop.document import md_escape, plain_text
-from hubworkshop.export import FORMATS, to_csv
-from hubworkshop.ranking import across_rooms, borda
-from hubworkshop.store import Draft, Store
-from hubworkshop.wikitext import escape_wikitext
+from hubworkshop.domain.ranking import across_rooms, borda
+from hubworkshop.reports.data import FORMATS, to_csv
+from hubworkshop.reports.document import md_escape, plain_text
+from hubworkshop.reports.wikitext import escape_wikitext
+from hubworkshop.storage.store import Draft, Store
 from markdown_to_wikitext import to_wikitext as markdown_to_wikitext
 from workshop_fixture import build
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import mwparserfromhell
 import pytest
 
-from hubworkshop.document import plain_text
-from hubworkshop.export import FORMATS
-from hubworkshop.store import Draft, Store
+from hubworkshop.reports.data import FORMATS
+from hubworkshop.reports.document import plain_text
+from hubworkshop.storage.store import Draft, Store
 from test_export import INJECTIONS
 from workshop_fixture import build
 

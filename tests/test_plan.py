@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hubworkshop.locations import bundled_bank
-from hubworkshop.model import Activity
-from hubworkshop.plan import load_plan
+from hubworkshop.domain.model import Activity
+from hubworkshop.sources.bundled import bundled_bank
+from hubworkshop.sources.plan import load_plan
 
 
 def test_bundled_plan_is_the_real_event(hubs_plan):

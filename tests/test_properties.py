@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from hubworkshop.bank import load_bank
-from hubworkshop.document import (
+from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
+from hubworkshop.domain.model import Kind
+from hubworkshop.reports.document import (
     bullets,
     em,
     heading,
@@ -25,11 +26,10 @@ from hubworkshop.document import (
     table,
     to_markdown,
 )
-from hubworkshop.document import text as text_span
-from hubworkshop.model import Kind
-from hubworkshop.plan import load_plan
-from hubworkshop.quick import Capture, compose_capture, parse_capture
-from hubworkshop.wikitext import to_wikitext
+from hubworkshop.reports.document import text as text_span
+from hubworkshop.reports.wikitext import to_wikitext
+from hubworkshop.sources.bank import load_bank
+from hubworkshop.sources.plan import load_plan
 from markdown_to_wikitext import to_wikitext as markdown_to_wikitext
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

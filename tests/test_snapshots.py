@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from hubworkshop.store import Draft, Store
+from hubworkshop.storage.store import Draft, Store
 from hubworkshop.tui.app import HubworkshopApp
 from workshop_fixture import build
 

@@ -11,10 +11,17 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from hubworkshop.errors import NotFoundError, StoreError
-from hubworkshop.locations import bundled_plan
-from hubworkshop.model import Consent, Kind
-from hubworkshop.store import BULK_ROWS, MIGRATIONS, SCHEMA_VERSION, Draft, InputError, Store
+from hubworkshop.domain.errors import NotFoundError, StoreError
+from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.sources.bundled import bundled_plan
+from hubworkshop.storage.store import (
+    BULK_ROWS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Draft,
+    InputError,
+    Store,
+)
 
 WRITER = Path(__file__).with_name("writer_process.py")
 

@@ -10,17 +10,17 @@ import pytest
 from textual import events
 from textual.widgets import OptionList, Static
 
-from hubworkshop.export import FORMATS
-from hubworkshop.model import Consent, Kind
-from hubworkshop.store import Draft, Store
-from hubworkshop.timer import parse_time
+from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.domain.timer import parse_time
+from hubworkshop.reports.data import FORMATS
+from hubworkshop.storage.store import Draft, Store
 from hubworkshop.tui.app import HubworkshopApp, last_room, remember_room
-from hubworkshop.tui.contribution_list import ContributionList
-from hubworkshop.tui.dialogs import EditDialog, HelpScreen, PasteDialog
-from hubworkshop.tui.export_screen import ExportScreen
-from hubworkshop.tui.room import PresenterScreen, RoomScreen
-from hubworkshop.tui.start import StartScreen
-from hubworkshop.tui.widgets import CaptureBar, CountdownDisplay
+from hubworkshop.tui.dialogs.basic import EditDialog, HelpScreen, PasteDialog
+from hubworkshop.tui.screens.export import ExportScreen
+from hubworkshop.tui.screens.room import PresenterScreen, RoomScreen
+from hubworkshop.tui.screens.start import StartScreen
+from hubworkshop.tui.widgets.basic import CaptureBar, CountdownDisplay
+from hubworkshop.tui.widgets.contribution_list import ContributionList
 
 SIZE = (120, 36)
 

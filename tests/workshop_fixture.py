@@ -11,8 +11,8 @@ import itertools
 import uuid
 from pathlib import Path
 
-from hubworkshop.plan import Plan
-from hubworkshop.store import Draft, Store
+from hubworkshop.sources.plan import Plan
+from hubworkshop.storage.store import Draft, Store
 
 
 class Clock:

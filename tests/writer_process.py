@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from hubworkshop.plan import read_plan
-from hubworkshop.store import Draft, Store
+from hubworkshop.sources.plan import read_plan
+from hubworkshop.storage.store import Draft, Store
 
 
 def main() -> None:

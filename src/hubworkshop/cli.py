@@ -13,13 +13,13 @@ from typing import Any
 import click
 
 from hubworkshop import __version__
-from hubworkshop.bank import load_bank
-from hubworkshop.errors import HubworkshopError, Problem, SourceError
-from hubworkshop.locations import DB_ENV, bundled_bank, bundled_plan, default_db
-from hubworkshop.model import Consent, Kind
-from hubworkshop.plan import load_plan, read_plan
-from hubworkshop.store import Draft, Store
-from hubworkshop.text import one_line
+from hubworkshop.domain.errors import HubworkshopError, Problem, SourceError
+from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.domain.text import one_line
+from hubworkshop.sources.bank import load_bank
+from hubworkshop.sources.bundled import DB_ENV, bundled_bank, bundled_plan, default_db
+from hubworkshop.sources.plan import load_plan, read_plan
+from hubworkshop.storage.store import Draft, Store
 
 NOTE_TAKER_ENV = "HUBWORKSHOP_NOTE_TAKER"
 DEBUG_ENV = "HUBWORKSHOP_DEBUG"
@@ -352,7 +352,7 @@ def export(
 ) -> None:
     """Export a summary (Markdown, Meta-Wiki wikitext) or the data (JSON, CSV) of the whole
     workshop, one room or one theme. JSON schema: docs/export-json.md."""
-    from hubworkshop.export import FORMATS
+    from hubworkshop.reports.data import FORMATS
 
     if room and theme:
         raise click.UsageError("give --room or --theme, not both")

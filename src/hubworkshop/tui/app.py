@@ -21,12 +21,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from hubworkshop.store import Store
-from hubworkshop.tui.activities import DashboardScreen, HubScreen
-from hubworkshop.tui.dialogs import HelpScreen
-from hubworkshop.tui.export_screen import ExportScreen
-from hubworkshop.tui.room import PresenterScreen, RoomScreen
-from hubworkshop.tui.start import StartScreen
+from hubworkshop.storage.store import Store
+from hubworkshop.tui.dialogs.basic import HelpScreen
+from hubworkshop.tui.screens.activities import DashboardScreen, HubScreen
+from hubworkshop.tui.screens.export import ExportScreen
+from hubworkshop.tui.screens.room import PresenterScreen, RoomScreen
+from hubworkshop.tui.screens.start import StartScreen
 
 ROLES = ("note-taker", "facilitator")
 POLL_SECONDS = 0.2

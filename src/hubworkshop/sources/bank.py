@@ -22,9 +22,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from hubworkshop.errors import Problem, SourceError
-from hubworkshop.languages import display_name, is_language
-from hubworkshop.model import DEFAULT_LANGUAGE, Bank, LocalText, Question, Role, Theme
+from hubworkshop.domain.errors import Problem, SourceError
+from hubworkshop.domain.languages import display_name, is_language
+from hubworkshop.domain.model import DEFAULT_LANGUAGE, Bank, LocalText, Question, Role, Theme
 
 BANK_FILE = "bank.md"
 _NOT_THEMES = {BANK_FILE, "readme.md"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 # In a wheel the bank and plan are copied into the package (see pyproject.toml); in a
 # source checkout (and an editable install) they are at the top of the repository.
 _CANDIDATES = (_PACKAGE / "_bundled", _PACKAGE.parent.parent)

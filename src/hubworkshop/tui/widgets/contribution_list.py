@@ -24,8 +24,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from hubworkshop.model import Contribution, Kind
-from hubworkshop.text import one_line
+from hubworkshop.domain.model import Contribution, Kind
+from hubworkshop.domain.text import one_line
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 24

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from hubworkshop.document import Block, Span, plain_text
+from hubworkshop.reports.document import Block, Span, plain_text
 
 BOLD, ITALIC = "'''", "''"
 

@@ -16,7 +16,11 @@ import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from hubworkshop.document import (
+from hubworkshop.domain.errors import NotFoundError
+from hubworkshop.domain.model import Consent, Contribution, Kind, Room, Theme
+from hubworkshop.domain.ranking import across_rooms
+from hubworkshop.domain.timer import parse_time
+from hubworkshop.reports.document import (
     Block,
     Span,
     bullets,
@@ -30,12 +34,8 @@ from hubworkshop.document import (
     text,
     to_markdown,
 )
-from hubworkshop.errors import NotFoundError
-from hubworkshop.model import Consent, Contribution, Kind, Room, Theme
-from hubworkshop.ranking import across_rooms
-from hubworkshop.store import Store
-from hubworkshop.timer import parse_time
-from hubworkshop.wikitext import to_wikitext
+from hubworkshop.reports.wikitext import to_wikitext
+from hubworkshop.storage.store import Store
 
 SPACE, COLON = ("label", " "), ("label", ":")
 

@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Digits, Footer, Input, Static
 
-from hubworkshop.model import Phase, Question
-from hubworkshop.text import printable
-from hubworkshop.timer import format_remaining
+from hubworkshop.domain.model import Phase, Question
+from hubworkshop.domain.text import printable
+from hubworkshop.domain.timer import format_remaining
 
 CAPTURE_HINT = (
     "Type what was said, Enter to save  ·  ? question  ! concern  + proposal  = agree  "

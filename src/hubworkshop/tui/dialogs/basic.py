@@ -9,8 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from hubworkshop.model import Kind
-from hubworkshop.tui.widgets import plain
+from hubworkshop.domain.model import Kind
+from hubworkshop.tui.widgets.basic import plain
 
 DIALOG_CSS = """
 {name} {{ align: center middle; background: $background 60%; }}

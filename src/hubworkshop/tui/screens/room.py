@@ -20,13 +20,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from hubworkshop.errors import HubworkshopError
-from hubworkshop.model import Contribution, Kind, Phase, Question
-from hubworkshop.quick import Capture, compose_capture, parse_capture
-from hubworkshop.store import Draft, Event
-from hubworkshop.text import one_line
-from hubworkshop.timer import Countdown
-from hubworkshop.tui.activities import (
+from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
+from hubworkshop.domain.errors import HubworkshopError
+from hubworkshop.domain.model import Contribution, Kind, Phase, Question
+from hubworkshop.domain.text import one_line
+from hubworkshop.domain.timer import Countdown
+from hubworkshop.storage.store import Draft, Event
+from hubworkshop.tui.dialogs.basic import EditDialog, FilterDialog, PasteDialog, TagDialog
+from hubworkshop.tui.screens.activities import (
     HubScreen,
     ParticipantPicker,
     PurposeScreen,
@@ -36,9 +37,7 @@ from hubworkshop.tui.activities import (
     TakeawaysDialog,
     TextDialog,
 )
-from hubworkshop.tui.contribution_list import KIND_STYLES, ContributionList, RowFilter
-from hubworkshop.tui.dialogs import EditDialog, FilterDialog, PasteDialog, TagDialog
-from hubworkshop.tui.widgets import (
+from hubworkshop.tui.widgets.basic import (
     CaptureBar,
     CountdownDisplay,
     DetailPane,
@@ -47,6 +46,7 @@ from hubworkshop.tui.widgets import (
     StatusBar,
     plain,
 )
+from hubworkshop.tui.widgets.contribution_list import KIND_STYLES, ContributionList, RowFilter
 
 if TYPE_CHECKING:
     pass

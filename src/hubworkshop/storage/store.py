@@ -30,8 +30,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from hubworkshop.errors import HubworkshopError, NotFoundError, StoreError
-from hubworkshop.model import (
+from hubworkshop.domain.errors import HubworkshopError, NotFoundError, StoreError
+from hubworkshop.domain.model import (
     Activity,
     Consent,
     Contribution,
@@ -45,7 +45,7 @@ from hubworkshop.model import (
     Room,
     Theme,
 )
-from hubworkshop.timer import Countdown, parse_time
+from hubworkshop.domain.timer import Countdown, parse_time
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BULK_ROWS = 500  # from this many rows in one batch, index them for search in one go

@@ -25,9 +25,9 @@ from textual.widgets import (
     TextArea,
 )
 
-from hubworkshop.errors import HubworkshopError
-from hubworkshop.export import EXTENSIONS, FORMATS
-from hubworkshop.tui.widgets import KeyFooter, plain
+from hubworkshop.domain.errors import HubworkshopError
+from hubworkshop.reports.data import EXTENSIONS, FORMATS
+from hubworkshop.tui.widgets.basic import KeyFooter, plain
 
 if TYPE_CHECKING:
     from hubworkshop.tui.app import HubworkshopApp

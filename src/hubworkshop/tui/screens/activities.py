@@ -18,16 +18,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from hubworkshop.errors import HubworkshopError
-from hubworkshop.model import Consent, Contribution, Kind, Role
-from hubworkshop.ranking import across_rooms
-from hubworkshop.text import one_line
-from hubworkshop.timer import Countdown, format_remaining
-from hubworkshop.tui.dialogs import DIALOG_CSS
-from hubworkshop.tui.widgets import KeyFooter, cell, plain
+from hubworkshop.domain.errors import HubworkshopError
+from hubworkshop.domain.model import Consent, Contribution, Kind, Role
+from hubworkshop.domain.ranking import across_rooms
+from hubworkshop.domain.text import one_line
+from hubworkshop.domain.timer import Countdown, format_remaining
+from hubworkshop.tui.dialogs.basic import DIALOG_CSS
+from hubworkshop.tui.widgets.basic import KeyFooter, cell, plain
 
 if TYPE_CHECKING:
-    from hubworkshop.store import Store
+    from hubworkshop.storage.store import Store
     from hubworkshop.tui.app import HubworkshopApp
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hubworkshop.bank import ID_PATTERN, load_bank
-from hubworkshop.errors import Problem, SourceError
-from hubworkshop.languages import is_language
-from hubworkshop.model import Activity, Phase, Plan, Room, add_minutes, minutes_between
+from hubworkshop.domain.errors import Problem, SourceError
+from hubworkshop.domain.languages import is_language
+from hubworkshop.domain.model import Activity, Phase, Plan, Room, add_minutes, minutes_between
+from hubworkshop.sources.bank import ID_PATTERN, load_bank
 
 _WORKSHOP_KEYS = {
     "id": str,

@@ -17,11 +17,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from hubworkshop.errors import NotFoundError
-from hubworkshop.model import Consent, Contribution
-from hubworkshop.ranking import across_rooms
-from hubworkshop.store import Store
-from hubworkshop.summary import summary_markdown, summary_wikitext
+from hubworkshop.domain.errors import NotFoundError
+from hubworkshop.domain.model import Consent, Contribution
+from hubworkshop.domain.ranking import across_rooms
+from hubworkshop.reports.summary import summary_markdown, summary_wikitext
+from hubworkshop.storage.store import Store
 
 JSON_SCHEMA_VERSION = 1
 

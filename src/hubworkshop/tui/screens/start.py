@@ -21,7 +21,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from hubworkshop.tui.widgets import KeyFooter, StatusBar, cell, plain
+from hubworkshop.tui.widgets.basic import KeyFooter, StatusBar, cell, plain
 
 if TYPE_CHECKING:
     from hubworkshop.tui.app import HubworkshopApp

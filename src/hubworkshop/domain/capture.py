@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hubworkshop.model import Kind
+from hubworkshop.domain.model import Kind
 
 PREFIX_KINDS: dict[str, Kind] = {
     "?": Kind.QUESTION,

@@ -29,10 +29,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from hubworkshop.reports.data import FORMATS  # noqa: E402
+from hubworkshop.domain.records import Draft  # noqa: E402
+from hubworkshop.reports.formats import render  # noqa: E402
 from hubworkshop.sources.bundled import bundled_plan  # noqa: E402
 from hubworkshop.sources.plan import read_plan  # noqa: E402
-from hubworkshop.storage.store import Draft, Store  # noqa: E402
+from hubworkshop.storage import Store  # noqa: E402
 
 PLAN = read_plan(bundled_plan())
 ROOMS = [r.id for r in PLAN.rooms]
@@ -128,7 +129,7 @@ def bench_startup(folder: Path, runs: int) -> dict:
 
 async def _capture_latencies(store: Store, count: int) -> list[float]:
     from hubworkshop.tui.app import HubworkshopApp
-    from hubworkshop.tui.widgets.basic import CaptureBar
+    from hubworkshop.tui.widgets.capture_bar import CaptureBar
     from hubworkshop.tui.widgets.contribution_list import ContributionList
 
     app = HubworkshopApp(store, room="value", frozen_time=dt.datetime.now(dt.UTC))
@@ -314,7 +315,7 @@ def bench_export(folder: Path, sizes: list[int]) -> dict:
         store = Store.open(path)
         for fmt in ("markdown", "wikitext"):
             start = time.perf_counter()
-            FORMATS[fmt](store)
+            render(fmt, store.snapshot())
             results.setdefault(fmt, {})[size] = time.perf_counter() - start
         store.close()
     return results
@@ -387,9 +388,9 @@ def bench_writers(folder: Path, counts: list[int], each: int) -> list[dict]:
 
 INSTANCE = """
 import asyncio, datetime as dt, sys, time
-from hubworkshop.storage.store import Store
+from hubworkshop.storage import Store
 from hubworkshop.tui.app import HubworkshopApp
-from hubworkshop.tui.widgets.basic import CaptureBar
+from hubworkshop.tui.widgets.capture_bar import CaptureBar
 
 async def main(db, room, name, writes, every, offset):
     app = HubworkshopApp(Store.open(db), room=room, user_name=name)

@@ -10,7 +10,7 @@ import pytest
 
 from hubworkshop.sources.bundled import bundled_bank, bundled_plan
 from hubworkshop.sources.plan import read_plan
-from hubworkshop.storage.store import Store
+from hubworkshop.storage import Store
 
 REPO = Path(__file__).resolve().parent.parent
 

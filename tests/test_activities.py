@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Static
 
+from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.model import Consent
-from hubworkshop.storage.store import Draft, InputError, Store
+from hubworkshop.domain.records import Draft
+from hubworkshop.storage import Store
 from hubworkshop.tui.app import HubworkshopApp
-from hubworkshop.tui.screens.activities import (
-    DashboardScreen,
-    ParticipantPicker,
-    PurposeScreen,
-    RankingScreen,
-    ReportBackScreen,
-    RosterScreen,
-    TakeawaysDialog,
-)
+from hubworkshop.tui.dialogs.common import ParticipantPicker
+from hubworkshop.tui.dialogs.contribution import TakeawaysDialog
+from hubworkshop.tui.screens.dashboard import DashboardScreen
+from hubworkshop.tui.screens.purpose import PurposeScreen
+from hubworkshop.tui.screens.ranking import RankingScreen
+from hubworkshop.tui.screens.report_back import ReportBackScreen
+from hubworkshop.tui.screens.roster import RosterScreen
 from hubworkshop.tui.widgets.contribution_list import ContributionList
 from test_tui import room_app, screen_text, settle, wait_until
 

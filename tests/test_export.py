@@ -14,10 +14,12 @@ import pytest
 from markdown_it import MarkdownIt
 
 from hubworkshop.domain.ranking import across_rooms, borda
-from hubworkshop.reports.data import FORMATS, to_csv
+from hubworkshop.domain.records import Draft
+from hubworkshop.reports.data import to_csv
 from hubworkshop.reports.document import md_escape, plain_text
+from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.reports.wikitext import escape_wikitext
-from hubworkshop.storage.store import Draft, Store
+from hubworkshop.storage import Store
 from markdown_to_wikitext import to_wikitext as markdown_to_wikitext
 from workshop_fixture import build
 
@@ -53,9 +55,9 @@ def check_golden(name: str, text: str) -> None:
     ],
 )
 def test_golden_exports(workshop, name, fmt, scope):
-    text = FORMATS[fmt](workshop, **scope)
+    text = render(fmt, workshop.snapshot(), **scope)
     check_golden(name, text)
-    assert FORMATS[fmt](workshop, **scope) == text  # deterministic
+    assert render(fmt, workshop.snapshot(), **scope) == text  # deterministic
 
 
 @pytest.mark.parametrize(
@@ -64,22 +66,22 @@ def test_golden_exports(workshop, name, fmt, scope):
 )
 def test_wikitext_says_what_the_markdown_says(workshop, scope):
     """Parsing the Markdown with markdown-it-py and walking its tree gives the same wikitext."""
-    markdown = FORMATS["markdown"](workshop, **scope)
-    assert markdown_to_wikitext(markdown) == FORMATS["wikitext"](workshop, **scope)
+    markdown = render("markdown", workshop.snapshot(), **scope)
+    assert markdown_to_wikitext(markdown) == render("wikitext", workshop.snapshot(), **scope)
 
 
 def test_exports_change_nothing(workshop):
     before = workshop.db.execute("SELECT total_changes()").fetchone()[0]
     events = len(workshop.events())
     for fmt in FORMATS:
-        FORMATS[fmt](workshop, attribute=True)
+        render(fmt, workshop.snapshot(), attribute=True)
     assert workshop.db.execute("SELECT total_changes()").fetchone()[0] == before
     assert len(workshop.events()) == events
 
 
 def test_consent_in_summaries(workshop):
-    anonymous = FORMATS["markdown"](workshop)
-    attributed = FORMATS["markdown"](workshop, attribute=True)
+    anonymous = render("markdown", workshop.snapshot())
+    attributed = render("markdown", workshop.snapshot(), attribute=True)
     for name in ("Amina Diallo", "Li Wei", "Layla", "Kwame", "Secret Sam"):
         assert name not in anonymous
     assert "**Amina Diallo:** Hubs bring decisions closer" in attributed
@@ -105,7 +107,7 @@ def test_borda_across_three_rooms_matches_the_hand_count(workshop):
         ("intermediary", 1, 8, True),
     ]
     assert orders["overlap"] == ["coordination", "funding", "capacity-building", "legal-support"]
-    summary = FORMATS["markdown"](workshop)
+    summary = render("markdown", workshop.snapshot())
     assert "- **1.** Funding — 22 points" in summary
     assert "- **6.** Grant-making — 5 points (tie)" in summary
 
@@ -120,7 +122,7 @@ def test_borda_abstentions_earn_nothing():
 
 
 def test_coverage_uses_the_event_log(workshop):
-    summary = FORMATS["markdown"](workshop)
+    summary = render("markdown", workshop.snapshot())
     coverage = summary[summary.index("## Coverage") :]
     assert "Questions no room reached" in coverage
     assert "(support.trainers)" in coverage  # nobody discussed it
@@ -130,7 +132,7 @@ def test_coverage_uses_the_event_log(workshop):
 
 def test_csv_is_one_row_per_contribution_and_safe_in_spreadsheets(workshop):
     workshop.add_contribution(Draft("value", '=HYPERLINK("http://evil")', kind="idea"))
-    rows = list(csv.DictReader(io.StringIO(to_csv(workshop))))
+    rows = list(csv.DictReader(io.StringIO(to_csv(workshop.snapshot()))))
     assert len(rows) == len(workshop.contributions()) - 1  # the off-the-record one is left out
     formula = next(r for r in rows if "HYPERLINK" in r["text"])
     assert formula["text"].startswith("'=")
@@ -202,12 +204,12 @@ def _markdown_texts(markdown: str) -> tuple[list[str], set[str]]:
 
 
 def test_hostile_wikitext_says_what_the_markdown_says(hostile):
-    markdown = FORMATS["markdown"](hostile, attribute=True)
-    assert markdown_to_wikitext(markdown) == FORMATS["wikitext"](hostile, attribute=True)
+    markdown = render("markdown", hostile.snapshot(), attribute=True)
+    assert markdown_to_wikitext(markdown) == render("wikitext", hostile.snapshot(), attribute=True)
 
 
 def test_markdown_keeps_user_text_in_its_slot(hostile):
-    markdown = FORMATS["markdown"](hostile, attribute=True)
+    markdown = render("markdown", hostile.snapshot(), attribute=True)
     texts, types = _markdown_texts(markdown)
     joined = "\n".join(texts)
     for text in INJECTIONS:
@@ -236,7 +238,7 @@ def test_markdown_escape_renders_back_to_the_same_text(text):
 
 
 def test_wikitext_keeps_user_text_in_its_slot(hostile):
-    wikitext = FORMATS["wikitext"](hostile, attribute=True)
+    wikitext = render("wikitext", hostile.snapshot(), attribute=True)
     code = mwparserfromhell.parse(wikitext)
     assert not code.filter_templates()
     assert not code.filter_wikilinks()
@@ -275,7 +277,7 @@ def test_wikitext_keeps_user_text_in_its_slot(hostile):
 
 
 def test_wikitext_structure_follows_meta_conventions(workshop):
-    wikitext = FORMATS["wikitext"](workshop)
+    wikitext = render("wikitext", workshop.snapshot())
     code = mwparserfromhell.parse(wikitext)
     levels = {h.level for h in code.filter_headings()}
     assert levels == {2, 3, 4}

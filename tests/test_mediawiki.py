@@ -23,9 +23,10 @@ from pathlib import Path
 import mwparserfromhell
 import pytest
 
-from hubworkshop.reports.data import FORMATS
+from hubworkshop.domain.records import Draft
 from hubworkshop.reports.document import plain_text
-from hubworkshop.storage.store import Draft, Store
+from hubworkshop.reports.formats import render
+from hubworkshop.storage import Store
 from test_export import INJECTIONS
 from workshop_fixture import build
 
@@ -140,7 +141,7 @@ def test_hostile_text_stays_text_on_mediawiki(wiki, tmp_path, hubs_plan):
             store.add_contribution(Draft("value", text, question="value.benefit"))
         store.set_participant("[[User:Mallory]] ~~~~", "named")
         store.add_contribution(Draft("value", "named hostile", author="[[User:Mallory]] ~~~~"))
-        wikitext = FORMATS["wikitext"](store, attribute=True)
+        wikitext = render("wikitext", store.snapshot(), attribute=True)
     page = parse(wiki, wikitext)
     assert page["templates"] == []
     assert page["categories"] == []
@@ -156,7 +157,7 @@ def test_hostile_text_stays_text_on_mediawiki(wiki, tmp_path, hubs_plan):
 
 def test_fixture_summary_renders_with_every_contribution(wiki, tmp_path, hubs_plan):
     with build(tmp_path / "fixture.db", hubs_plan) as store:
-        wikitext = FORMATS["wikitext"](store, attribute=True, lang="fr")
+        wikitext = render("wikitext", store.snapshot(), attribute=True, lang="fr")
         kept = [c for c in store.contributions() if c.author != "Secret Sam"]
     page = parse(wiki, wikitext)
     assert page["templates"] == [] and page["links"] == [] and page["categories"] == []

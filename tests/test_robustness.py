@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.records import Draft
 from hubworkshop.sources.bundled import bundled_plan
-from hubworkshop.storage.store import Draft, InputError, Store
+from hubworkshop.storage import Store
 from hubworkshop.tui.app import last_room
-from hubworkshop.tui.widgets.basic import CaptureBar
+from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from test_tui import room_app, screen_text, settle, type_and_enter
 
 WRITER = Path(__file__).with_name("writer_process.py")
@@ -63,9 +65,9 @@ def test_writers_killed_at_random_moments_lose_nothing_they_confirmed(db_path, h
 APP_SCRIPT = textwrap.dedent(
     """
     import asyncio, sys
-    from hubworkshop.storage.store import Store
+    from hubworkshop.storage import Store
     from hubworkshop.tui.app import HubworkshopApp
-    from hubworkshop.tui.widgets.basic import CaptureBar
+    from hubworkshop.tui.widgets.capture_bar import CaptureBar
 
     async def main():
         store = Store.open(sys.argv[1])

@@ -13,7 +13,8 @@ import uuid
 
 import pytest
 
-from hubworkshop.storage.store import Draft, Store
+from hubworkshop.domain.records import Draft
+from hubworkshop.storage import Store
 from hubworkshop.tui.app import HubworkshopApp
 from workshop_fixture import build
 

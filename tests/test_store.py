@@ -11,17 +11,13 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from hubworkshop.domain.errors import NotFoundError, StoreError
+from hubworkshop.domain.errors import InputError, NotFoundError, StoreError
 from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.domain.records import Draft
 from hubworkshop.sources.bundled import bundled_plan
-from hubworkshop.storage.store import (
-    BULK_ROWS,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Draft,
-    InputError,
-    Store,
-)
+from hubworkshop.storage import Store
+from hubworkshop.storage.contributions import BULK_ROWS
+from hubworkshop.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 WRITER = Path(__file__).with_name("writer_process.py")
 
@@ -233,8 +229,7 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
     db = Database(db_path)
     MIGRATIONS.apply(db, stop_before="0002_room_state")
     db.execute("PRAGMA user_version=1")
-    store = Store(db, db_path)
-    with store.write():
+    with db.conn:  # one transaction
         db["workshop"].insert(
             {
                 "id": "w",
@@ -292,7 +287,7 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
         )
         assert "contributions_live" in plan
         assert upgraded.contribution_seqs(room="r") == [upgraded.contributions()[0].seq]
-        assert upgraded.workshop()["title"] == "Old"
+        assert upgraded.workshop().title == "Old"
 
 
 def test_newer_database_is_refused_and_unchanged(db_path, hubs_plan):

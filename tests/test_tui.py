@@ -11,16 +11,20 @@ from textual import events
 from textual.widgets import OptionList, Static
 
 from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.domain.records import Draft
 from hubworkshop.domain.timer import parse_time
-from hubworkshop.reports.data import FORMATS
-from hubworkshop.storage.store import Draft, Store
+from hubworkshop.reports.formats import render
+from hubworkshop.storage import Store
 from hubworkshop.tui.app import HubworkshopApp, last_room, remember_room
-from hubworkshop.tui.dialogs.basic import EditDialog, HelpScreen, PasteDialog
+from hubworkshop.tui.dialogs.contribution import EditDialog, PasteDialog
+from hubworkshop.tui.dialogs.help import HelpScreen
 from hubworkshop.tui.screens.export import ExportScreen
-from hubworkshop.tui.screens.room import PresenterScreen, RoomScreen
+from hubworkshop.tui.screens.presenter import PresenterScreen
+from hubworkshop.tui.screens.room import RoomScreen
 from hubworkshop.tui.screens.start import StartScreen
-from hubworkshop.tui.widgets.basic import CaptureBar, CountdownDisplay
+from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList
+from hubworkshop.tui.widgets.room_panels import CountdownDisplay
 
 SIZE = (120, 36)
 
@@ -563,7 +567,9 @@ async def test_export_screen_previews_and_writes_without_changing_the_session(
         await pilot.press("ctrl+s")
         await settle(pilot)
         written = tmp_path / "hubs-2021-11-27-room-value-en.wiki"
-        assert written.read_text(encoding="utf-8") == FORMATS["wikitext"](store, room="value")
+        assert written.read_text(encoding="utf-8") == render(
+            "wikitext", store.snapshot(), room="value"
+        )
         assert str(written) in screen_text(app)
         assert len(store.events()) == events_before
         await pilot.press("escape")

@@ -11,8 +11,9 @@ import itertools
 import uuid
 from pathlib import Path
 
+from hubworkshop.domain.records import Draft
 from hubworkshop.sources.plan import Plan
-from hubworkshop.storage.store import Draft, Store
+from hubworkshop.storage import Store
 
 
 class Clock:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 
+from hubworkshop.domain.records import Draft
 from hubworkshop.sources.plan import read_plan
-from hubworkshop.storage.store import Draft, Store
+from hubworkshop.storage import Store
 
 
 def main() -> None:

@@ -14,12 +14,14 @@ import click
 
 from hubworkshop import __version__
 from hubworkshop.domain.errors import HubworkshopError, Problem, SourceError
-from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.domain.model import Consent, Kind, UserRole
+from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line
+from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.sources.bank import load_bank
 from hubworkshop.sources.bundled import DB_ENV, bundled_bank, bundled_plan, default_db
 from hubworkshop.sources.plan import load_plan, read_plan
-from hubworkshop.storage.store import Draft, Store
+from hubworkshop.storage import Store
 
 NOTE_TAKER_ENV = "HUBWORKSHOP_NOTE_TAKER"
 DEBUG_ENV = "HUBWORKSHOP_DEBUG"
@@ -86,8 +88,8 @@ def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--room", help="Open straight into this breakout room.")
 @click.option(
     "--role",
-    type=click.Choice(["note-taker", "facilitator"]),
-    default="note-taker",
+    type=click.Choice([r.value for r in UserRole]),
+    default=UserRole.NOTE_TAKER.value,
     show_default=True,
     help="Facilitators also run the timer and move through questions.",
 )
@@ -321,7 +323,7 @@ def _as_dict(c: Any) -> dict[str, Any]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "wikitext", "json", "csv"]),
+    type=click.Choice(list(FORMATS)),
     default="markdown",
     show_default=True,
 )
@@ -329,10 +331,8 @@ def _as_dict(c: Any) -> dict[str, Any]:
 @click.option("--theme", help="Only this theme (across rooms).")
 @click.option(
     "--lang",
-    type=click.Choice(["en", "fr"]),
-    default="en",
-    show_default=True,
-    help="Language of headings and questions (contributions stay as said).",
+    help="Language of headings and questions, one of the plan's (default: its first); "
+    "contributions stay as said.",
 )
 @click.option(
     "--attribute",
@@ -346,18 +346,24 @@ def export(
     fmt: str,
     room: str | None,
     theme: str | None,
-    lang: str,
+    lang: str | None,
     attribute: bool,
     output: Path | None,
 ) -> None:
     """Export a summary (Markdown, Meta-Wiki wikitext) or the data (JSON, CSV) of the whole
     workshop, one room or one theme. JSON schema: docs/export-json.md."""
-    from hubworkshop.reports.data import FORMATS
-
     if room and theme:
         raise click.UsageError("give --room or --theme, not both")
     with settings.open_store() as store:
-        text = FORMATS[fmt](store, attribute=attribute, room=room, theme=theme, lang=lang)
+        record = store.snapshot()
+    languages = record.workshop.languages
+    if lang is not None and lang not in languages:
+        raise click.UsageError(
+            f"unknown language '{lang}' for --lang (this workshop's: {', '.join(languages)})"
+        )
+    text = render(
+        fmt, record, attribute=attribute, room=room, theme=theme, lang=lang or languages[0]
+    )
     if output is None:
         click.echo(text, nl=False)
         return

@@ -40,3 +40,7 @@ class StoreError(HubworkshopError):
 
 class NotFoundError(HubworkshopError):
     """An unknown room, question, participant or contribution."""
+
+
+class InputError(HubworkshopError):
+    """A value a user typed cannot be stored as it is (empty text, unknown kind...)."""

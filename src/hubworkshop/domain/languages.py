@@ -38,3 +38,22 @@ def is_language(code: str) -> bool:
 
 def display_name(code: str) -> str:
     return NAMES.get(code, code)
+
+
+# Each language's name for itself, for choosing a language in the app.
+ENDONYMS = {
+    "ar": "العربية",
+    "de": "Deutsch",
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "pt": "Português",
+    "ru": "Русский",
+    "sw": "Kiswahili",
+    "zh": "中文",
+}
+
+
+def native_name(code: str) -> str:
+    """The language's name in itself where known (Français), else its English name or code."""
+    return ENDONYMS.get(code) or display_name(code)

@@ -31,6 +31,13 @@ class Consent(StrEnum):
     OFF_RECORD = "off-record"
 
 
+class UserRole(StrEnum):
+    """Who is at a terminal. Only facilitators move a room's clock and question."""
+
+    NOTE_TAKER = "note-taker"
+    FACILITATOR = "facilitator"
+
+
 class Activity(StrEnum):
     """What a phase of the agenda is for; the room screen adapts to it."""
 

@@ -1,12 +1,8 @@
-"""Exports: pure functions from the store to text. The JSON schema is in docs/export-json.md.
+"""The data exports: JSON (the archive; its schema is in docs/export-json.md) and CSV.
 
-Consent rules, shared by every format:
-
-* Without `attribute`, no participant name appears anywhere, and contributions from
-  participants who are "off the record" are left out (counted in `withheld`).
-* With `attribute`, names appear only for participants whose consent is "named". The JSON
-  export with `attribute` is the full archive: it keeps off-the-record contributions too,
-  marked `"off_record": true` and still without a name.
+Pure functions from a `WorkshopRecord` to text. Consent comes from `domain/consent.py`: the
+CSV follows the summary surface, the JSON the archive surface, which with `attribute`
+keeps off-the-record contributions too, marked `"off_record": true` and without a name.
 """
 
 from __future__ import annotations
@@ -14,58 +10,34 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 
-from hubworkshop.domain.errors import NotFoundError
-from hubworkshop.domain.model import Consent, Contribution
+from hubworkshop.domain.consent import Surface, policy
+from hubworkshop.domain.model import Consent
 from hubworkshop.domain.ranking import across_rooms
-from hubworkshop.reports.summary import summary_markdown, summary_wikitext
-from hubworkshop.storage.store import Store
+from hubworkshop.domain.records import WorkshopRecord
+from hubworkshop.reports.scope import Scope
 
 JSON_SCHEMA_VERSION = 1
 
 
-def _visible(contribution: Contribution, attribute: bool, keep_off_record: bool) -> bool:
-    if contribution.consent is Consent.OFF_RECORD:
-        return attribute and keep_off_record
-    return True
-
-
-def _name(contribution: Contribution, attribute: bool) -> str | None:
-    if attribute and contribution.consent is Consent.NAMED:
-        return contribution.author
-    return None
-
-
-def _scoped(store: Store, room: str | None, theme: str | None) -> list[Contribution]:
-    contributions = store.contributions(room=room)
-    if theme is not None:
-        questions = {q.id for t in store.themes() if t.id == theme for q in t.questions}
-        if not questions:
-            known = ", ".join(t.id for t in store.themes())
-            raise NotFoundError(f"unknown theme '{theme}' (themes: {known})")
-        contributions = [c for c in contributions if c.question in questions]
-    if room is not None:
-        store.room(room)
-    return contributions
-
-
 def workshop_document(
-    store: Store,
+    record: WorkshopRecord,
     *,
     attribute: bool = False,
     room: str | None = None,
     theme: str | None = None,
 ) -> dict[str, Any]:
     """The whole workshop as plain data, ordered so the same database gives the same output."""
-    workshop = store.workshop()
-    rooms = store.rooms()
-    everything = _scoped(store, room, theme)
-    kept = [c for c in everything if _visible(c, attribute, keep_off_record=True)]
+    scope = Scope(room, theme)
+    scope.check(record)
+    workshop = record.workshop
+    rooms = record.rooms
+    participants = record.participants
+    consent = policy(Surface.ARCHIVE, attribute=attribute, participants=participants)
+    everything = scope.contributions(record)
+    kept = consent.visible(everything)
     kept_ids = {c.id for c in kept}
-    participants = store.participants()
-    consents = {p.name.casefold(): p.consent for p in participants}
     return {
         "format": "hubworkshop-export",
         "schema_version": JSON_SCHEMA_VERSION,
@@ -73,7 +45,7 @@ def workshop_document(
         "scope": {"room": room, "theme": theme},
         "withheld": len(everything) - len(kept),
         "workshop": {
-            key: workshop[key]
+            key: getattr(workshop, key) if key != "languages" else list(workshop.languages)
             for key in (
                 "id",
                 "title",
@@ -89,9 +61,9 @@ def workshop_document(
             )
         },
         "bank": {
-            "id": workshop["bank_id"],
-            "title": workshop["bank_title"],
-            "languages": workshop["bank_languages"],
+            "id": workshop.bank_id,
+            "title": workshop.bank_title,
+            "languages": list(workshop.bank_languages),
         },
         "agenda": [
             {
@@ -102,11 +74,11 @@ def workshop_document(
                 "start": f"{p.start:%H:%M}",
                 "minutes": p.minutes,
             }
-            for p in store.phases()
+            for p in record.phases
         ],
         "themes": [
             {"id": t.id, "title": t.title.as_dict(), "questions": [q.id for q in t.questions]}
-            for t in store.themes()
+            for t in record.themes
         ],
         "questions": [
             {
@@ -116,9 +88,9 @@ def workshop_document(
                 "text": q.text.as_dict(),
                 "follow_ups": [f.as_dict() for f in q.follow_ups],
             }
-            for q in store.questions().values()
+            for q in record.questions.values()
         ],
-        "roles": [{"id": r.id, "label": r.label.as_dict()} for r in store.roles()],
+        "roles": [{"id": r.id, "label": r.label.as_dict()} for r in record.roles],
         "rooms": [
             {"id": r.id, "name": r.name, "questions": list(r.questions)} for r in rooms.values()
         ],
@@ -127,9 +99,7 @@ def workshop_document(
             "by_consent": {
                 c.value: sum(1 for p in participants if p.consent is c) for c in Consent
             },
-            "named": sorted(p.name for p in participants if p.consent is Consent.NAMED)
-            if attribute
-            else [],
+            "named": consent.named_people(participants),
         },
         "contributions": [
             {
@@ -140,46 +110,40 @@ def workshop_document(
                 "kind": c.kind.value,
                 "text": c.text,
                 "language": c.language,
-                "author": _name(c, attribute),
-                "off_record": c.consent is Consent.OFF_RECORD,
+                "author": consent.author(c),
+                "off_record": consent.is_off_record(c),
                 "tags": list(c.tags),
                 "votes": c.votes,
                 "starred": c.starred,
                 "parked": c.parked,
                 "merged_into": c.merged_into,
                 "cluster": c.cluster,
-                "owner": c.owner if attribute and _may_name(c.owner, consents) else None,
+                "owner": c.owner if consent.may_name(c.owner) else None,
                 "due": c.due,
                 "created_at": c.created_at,
                 "updated_at": c.updated_at,
             }
             for c in kept
         ],
-        "task_ranking": _ranking(store, room),
+        "task_ranking": _ranking(record, room),
         "purpose_statements": [
             {"room": p.room, "text": p.text, "final": p.final, "created_at": p.created_at}
-            for p in store.purpose_statements(room)
+            for p in record.purpose_statements
+            if room in (None, p.room)
         ],
         "takeaways": {
-            r: [c.id for c in store.takeaways(r) if c.id in kept_ids]
+            r: [c.id for c in record.takeaways.get(r, ()) if c.id in kept_ids]
             for r in ([room] if room else rooms)
         },
     }
 
 
-def _may_name(name: str | None, consents: dict[str, Consent]) -> bool:
-    if not name:
-        return False
-    consent = consents.get(name.casefold())
-    return consent is None or consent is Consent.NAMED
-
-
-def _ranking(store: Store, room: str | None) -> dict[str, Any]:
+def _ranking(record: WorkshopRecord, room: str | None) -> dict[str, Any]:
     """Borda scores across rooms and each room's order (participants' own orders stay out)."""
-    rankings = store.rankings()
+    rankings = record.rankings
     if room is not None:
         rankings = {r: b for r, b in rankings.items() if r == room}
-    scores, orders = across_rooms(rankings, [r.id for r in store.roles()])
+    scores, orders = across_rooms(rankings, [r.id for r in record.roles])
     return {
         "method": "borda",
         "scores": [
@@ -187,12 +151,20 @@ def _ranking(store: Store, room: str | None) -> dict[str, Any]:
         ]
         if rankings
         else [],
-        "rooms": {r: orders[r] for r in store.rooms() if r in orders},
+        "rooms": {r: orders[r] for r in record.rooms if r in orders},
     }
 
 
-def to_json(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
-    document = workshop_document(store, attribute=attribute, room=room, theme=theme)
+def to_json(
+    record: WorkshopRecord,
+    *,
+    attribute: bool = False,
+    room: str | None = None,
+    theme: str | None = None,
+    lang: str = "en",
+) -> str:
+    """The JSON archive (docs/export-json.md); `lang` does not change it."""
+    document = workshop_document(record, attribute=attribute, room=room, theme=theme)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -217,21 +189,29 @@ CSV_COLUMNS = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def to_csv(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
+def to_csv(
+    record: WorkshopRecord,
+    *,
+    attribute: bool = False,
+    room: str | None = None,
+    theme: str | None = None,
+    lang: str = "en",
+) -> str:
     """One row per contribution, for spreadsheets; same consent rules as the summaries."""
-    theme_of = {q.id: q.theme for q in store.questions().values()}
+    scope = Scope(room, theme)
+    scope.check(record)
+    consent = policy(Surface.SUMMARY, attribute=attribute, participants=record.participants)
+    theme_of = {q.id: q.theme for q in record.questions.values()}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for c in _scoped(store, room, theme):
-        if not _visible(c, attribute, keep_off_record=False):
-            continue
+    for c in consent.visible(scope.contributions(record)):
         row = [
             c.id,
             c.short_id,
@@ -241,7 +221,7 @@ def to_csv(store: Store, *, attribute: bool = False, room=None, theme=None, lang
             c.kind.value,
             c.text,
             c.language,
-            _name(c, attribute) or "",
+            consent.author(c) or "",
             " ".join(c.tags),
             c.votes,
             int(c.starred),
@@ -251,20 +231,3 @@ def to_csv(store: Store, *, attribute: bool = False, room=None, theme=None, lang
         ]
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()
-
-
-def to_markdown(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
-    return summary_markdown(store, room=room, theme=theme, lang=lang, attribute=attribute)
-
-
-def to_wikitext(store: Store, *, attribute: bool = False, room=None, theme=None, lang="en") -> str:
-    return summary_wikitext(store, room=room, theme=theme, lang=lang, attribute=attribute)
-
-
-FORMATS: dict[str, Callable[..., str]] = {
-    "markdown": to_markdown,
-    "wikitext": to_wikitext,
-    "json": to_json,
-    "csv": to_csv,
-}
-EXTENSIONS = {"markdown": "md", "wikitext": "wiki", "json": "json", "csv": "csv"}

@@ -4,21 +4,21 @@ One summary, two renderers: this module describes the summary once as a document
 and spans (`document.py`), where what participants wrote is always a text span, never
 markup; `document.to_markdown` and `wikitext.to_wikitext` render it.
 
-Consent: names appear only with `attribute`, and only for participants whose consent is
-"named"; contributions of participants who are off the record are left out and counted.
+It reads one `WorkshopRecord` (a consistent snapshot of the database) and applies the
+consent rule of the summary surface (`domain/consent.py`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Mapping
 
-from hubworkshop.domain.errors import NotFoundError
-from hubworkshop.domain.model import Consent, Contribution, Kind, Room, Theme
+from hubworkshop.domain.consent import Surface, policy
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.model import Contribution, Kind, LocalText, Question, Room, Theme
 from hubworkshop.domain.ranking import across_rooms
+from hubworkshop.domain.records import Event, PurposeStatement, Workshop, WorkshopRecord
 from hubworkshop.domain.timer import parse_time
 from hubworkshop.reports.document import (
     Block,
@@ -34,194 +34,48 @@ from hubworkshop.reports.document import (
     text,
     to_markdown,
 )
+from hubworkshop.reports.labels import (
+    KIND_HEADINGS,
+    KIND_NAMES,
+    KIND_ORDER,
+    LABELS,
+    summary_language,
+)
+from hubworkshop.reports.scope import Scope
 from hubworkshop.reports.wikitext import to_wikitext
-from hubworkshop.storage.store import Store
 
+Minutes = dict[tuple[str, str], int]
 SPACE, COLON = ("label", " "), ("label", ":")
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "summary": "summary",
-        "lead": "Summary of the {title}, held on {date}, {start}–{end} {tz}: {rooms} breakout "
-        "rooms, {participants} participants, {contributions} contributions.",
-        "date": "Date",
-        "rooms": "Rooms",
-        "participants": "Participants",
-        "contributions": "Contributions",
-        "methods": "Methods",
-        "decisions": "Decisions",
-        "withheld": "Withheld contributions",
-        "withheld_text": "{n} (from participants who asked to stay off the record)",
-        "scope": "Scope",
-        "scope_room": "{name}",
-        "scope_theme": "theme {name}",
-        "by_theme": "Discussion by theme",
-        "discussed_in": "Discussed in",
-        "not_discussed": "No contributions recorded.",
-        "key_points": "Key points",
-        "parking": "Parking lot",
-        "no_question": "Not tied to a question",
-        "ranking": "What hubs should do: task ranking",
-        "ranking_method": "Borda count across rooms: in a ranking of {n} roles the first earns "
-        "{top} points and the last 0; a role a room left out earns nothing from it (an "
-        "abstention). Roles with equal points share a rank.",
-        "no_ranking": "No task ranking was recorded.",
-        "points": "points",
-        "tie": "tie",
-        "room_orders": "Each room's ranking",
-        "purpose": "Why hubs exist: purpose statements",
-        "no_purpose": "No purpose statement was recorded.",
-        "draft": "draft",
-        "coverage": "Coverage",
-        "coverage_help": "Each cell: how long the question was open in that room (from the "
-        "session's event log), and how many contributions it received.",
-        "question": "Question",
-        "minutes": "min",
-        "not_reached": "Questions no room reached",
-        "all_reached": "Every question was discussed in at least one room.",
-        "counts": "Contributions by theme and kind",
-        "theme": "Theme",
-        "total": "Total",
-        "sources": "Each point ends with the short ids of the contributions it comes from.",
-        "brainstorm": "brainstorming",
-        "discussion": "discussion",
-        "purpose-statement": "purpose statements",
-        "task-ranking": "task ranking",
-        "dot-voting": "dot-voting",
-        "wrap-up": "wrap-up",
-        "plenary": "plenary",
-        "dots": "dots",
-        "dot": "dot",
-        "also": "merged with:",
-        "cluster": "cluster",
-        "owner": "owner",
-        "due": "due",
-        "takeaways": "Key takeaways by room",
-    },
-    "fr": {
-        "summary": "synthèse",
-        "lead": "Synthèse de l'atelier « {title} », tenu le {date}, {start}–{end} {tz} : {rooms} "
-        "salles de discussion, {participants} participants, {contributions} contributions.",
-        "date": "Date",
-        "rooms": "Salles",
-        "participants": "Participants",
-        "contributions": "Contributions",
-        "methods": "Méthodes",
-        "decisions": "Décisions",
-        "withheld": "Contributions non publiées",
-        "withheld_text": "{n} (de participants qui ont demandé à rester hors du compte rendu)",
-        "scope": "Portée",
-        "scope_room": "{name}",
-        "scope_theme": "thème {name}",
-        "by_theme": "Discussion par thème",
-        "discussed_in": "Discuté dans",
-        "not_discussed": "Aucune contribution enregistrée.",
-        "key_points": "Points clés",
-        "parking": "En suspens",
-        "no_question": "Sans question associée",
-        "ranking": "Ce que les hubs devraient faire : classement des tâches",
-        "ranking_method": "Méthode de Borda entre les salles : dans un classement de {n} rôles, "
-        "le premier reçoit {top} points et le dernier 0 ; un rôle qu'une salle n'a pas classé "
-        "ne reçoit rien d'elle (abstention). Les rôles à égalité de points partagent un rang.",
-        "no_ranking": "Aucun classement des tâches n'a été enregistré.",
-        "points": "points",
-        "tie": "égalité",
-        "room_orders": "Classement de chaque salle",
-        "purpose": "Pourquoi les hubs existent : déclarations d'intention",
-        "no_purpose": "Aucune déclaration d'intention n'a été enregistrée.",
-        "draft": "brouillon",
-        "coverage": "Couverture",
-        "coverage_help": "Chaque case : combien de temps la question est restée ouverte dans "
-        "cette salle (d'après le journal de la session), et combien de contributions elle a "
-        "reçues.",
-        "question": "Question",
-        "minutes": "min",
-        "not_reached": "Questions qu'aucune salle n'a abordées",
-        "all_reached": "Chaque question a été abordée dans au moins une salle.",
-        "counts": "Contributions par thème et par type",
-        "theme": "Thème",
-        "total": "Total",
-        "sources": "Chaque point se termine par les identifiants courts des contributions "
-        "dont il provient.",
-        "brainstorm": "remue-méninges",
-        "discussion": "discussion",
-        "purpose-statement": "déclarations d'intention",
-        "task-ranking": "classement des tâches",
-        "dot-voting": "vote par points",
-        "wrap-up": "conclusion",
-        "plenary": "plénière",
-        "dots": "points",
-        "dot": "point",
-        "also": "fusionné avec :",
-        "cluster": "groupe",
-        "owner": "responsable",
-        "due": "échéance",
-        "takeaways": "Points clés retenus par salle",
-    },
-}
-
-KIND_HEADINGS: dict[str, dict[Kind, str]] = {
-    "en": {
-        Kind.PROPOSAL: "Proposals",
-        Kind.IDEA: "Ideas",
-        Kind.CONCERN: "Concerns",
-        Kind.QUESTION: "Open questions",
-        Kind.AGREEMENT: "Agreements (convergence)",
-        Kind.DISAGREEMENT: "Disagreements (divergence)",
-        Kind.ACTION: "Action items",
-    },
-    "fr": {
-        Kind.PROPOSAL: "Propositions",
-        Kind.IDEA: "Idées",
-        Kind.CONCERN: "Préoccupations",
-        Kind.QUESTION: "Questions ouvertes",
-        Kind.AGREEMENT: "Accords (convergence)",
-        Kind.DISAGREEMENT: "Désaccords (divergence)",
-        Kind.ACTION: "Actions à mener",
-    },
-}
-KIND_ORDER = list(KIND_HEADINGS["en"])
-KIND_NAMES: dict[str, dict[Kind, str]] = {
-    "en": {kind: kind.value for kind in Kind},
-    "fr": {
-        Kind.IDEA: "idée",
-        Kind.QUESTION: "question",
-        Kind.CONCERN: "préoccupation",
-        Kind.PROPOSAL: "proposition",
-        Kind.AGREEMENT: "accord",
-        Kind.DISAGREEMENT: "désaccord",
-        Kind.ACTION: "action",
-    },
-}
 
 # -- what the summary says ---------------------------------------------------------------------
 
 
-def _minutes_per_question(store: Store) -> dict[tuple[str, str], int]:
+def minutes_per_question(record: WorkshopRecord) -> Minutes:
     """(room, question) -> whole minutes it was open, from the event log.
 
     A room's first question counts from the room's first recorded activity (timer start or
     contribution); a question still open counts until the room's last event.
     """
-    events = store.question_timeline()
-    by_room: dict[str, list] = defaultdict(list)
-    for event in events:
+    by_room: dict[str, list[Event]] = defaultdict(list)
+    for event in record.timeline:
         if event.room:
             by_room[event.room].append(event)
     spent: dict[tuple[str, str], float] = defaultdict(float)
-    initial = {room: store.room_state(room) for room in store.rooms()}
+    initial = record.room_states
     for room, room_events in by_room.items():
-        activity = [e for e in room_events if e.action in ("timer.start", "contribution.add")]
-        opens = [e for e in room_events if e.action == "question.open"]
+        activity = [e for e in room_events if e.action in _ACTIVITY]
+        opens = [e for e in room_events if e.action is EventName.QUESTION_OPEN]
         first_question = None
         if opens:
-            first_close = next((e for e in room_events if e.action == "question.close"), None)
+            first_close = next(
+                (e for e in room_events if e.action is EventName.QUESTION_CLOSE), None
+            )
             first_question = first_close.subject if first_close else None
         elif initial.get(room):
             first_question = initial[room].question
         current, since = first_question, (activity[0].at if activity else None)
         for event in room_events:
-            if event.action == "question.open":
+            if event.action is EventName.QUESTION_OPEN:
                 if current and since:
                     spent[(room, current)] += _seconds(since, event.at)
                 current, since = event.subject, event.at
@@ -234,7 +88,10 @@ def _seconds(start: str, end: str) -> float:
     return max((parse_time(end) - parse_time(start)).total_seconds(), 0.0)
 
 
-def _key(c: Contribution) -> tuple:
+_ACTIVITY = (EventName.TIMER_START, EventName.CONTRIBUTION_ADD)
+
+
+def _key(c: Contribution) -> tuple[int, int, int]:
     return (-int(c.starred), -c.votes, c.seq)
 
 
@@ -243,53 +100,46 @@ class SummaryWriter:
 
     def __init__(
         self,
-        store: Store,
+        record: WorkshopRecord,
         *,
         room: str | None = None,
         theme: str | None = None,
         lang: str = "en",
         attribute: bool = False,
     ) -> None:
-        self.store = store
+        self.record = record
+        self.scope = Scope(room, theme)
+        self.scope.check(record)
         self.room_id = room
         self.theme_id = theme
-        self.lang = lang if lang in LABELS else "en"
-        self.attribute = attribute
+        self.lang = summary_language(lang)
         self.labels = LABELS[self.lang]
         self.blocks: list[Block] = []
-        self.consents = {p.name.casefold(): p.consent for p in store.participants()}
-        if room is not None:
-            store.room(room)
-        if theme is not None and theme not in {t.id for t in store.themes()}:
-            known = ", ".join(t.id for t in store.themes())
-            raise NotFoundError(f"unknown theme '{theme}' (themes: {known})")
+        self.consent = policy(
+            Surface.SUMMARY, attribute=attribute, participants=record.participants
+        )
+        self.merged: dict[str, list[Contribution]] = defaultdict(list)
+        self.kept: list[Contribution] = []
 
     # -- helpers ---------------------------------------------------------------------------
 
     def t(self, key: str, **values: object) -> str:
         return self.labels[key].format(**values)
 
-    def local(self, value) -> Span:
+    def local(self, value: LocalText) -> Span:
         """Bank and plan text in the summary's language."""
         return text(value.get_text(self.lang))
-
-    def may_name(self, name: str) -> bool:
-        """An action owner is a name too: shown only with `attribute`, and never for a
-        participant who did not agree to be named."""
-        if not self.attribute:
-            return False
-        consent = self.consents.get(name.casefold())
-        return consent is None or consent is Consent.NAMED
 
     def out(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
 
     def author(self, c: Contribution) -> list[Span]:
-        if self.attribute and c.consent is Consent.NAMED and c.author:
-            return [strong(text(c.author), COLON), SPACE]
+        name = self.consent.author(c)
+        if name:
+            return [strong(text(name), COLON), SPACE]
         return []
 
-    def point(self, c: Contribution, rooms: dict[str, Room], *, key: bool = False) -> list[Span]:
+    def point(self, c: Contribution, rooms: Mapping[str, Room], *, key: bool = False) -> list[Span]:
         spans: list[Span] = []
         marks = []
         if c.starred and key:
@@ -310,7 +160,7 @@ class SummaryWriter:
         details: list[list[Span]] = []
         if c.cluster:
             details.append([label(f"{self.t('cluster')}: "), text(c.cluster)])
-        if c.owner and self.may_name(c.owner):
+        if c.owner and self.consent.may_name(c.owner):
             details.append([label(f"{self.t('owner')}: "), text(c.owner)])
         if c.due:
             details.append([label(f"{self.t('due')}: "), text(c.due)])
@@ -327,21 +177,16 @@ class SummaryWriter:
     # -- the document ----------------------------------------------------------------------
 
     def document(self) -> list[Block]:
-        store = self.store
-        workshop = store.workshop()
-        rooms = store.rooms()
-        themes = store.themes()
-        if self.theme_id:
-            themes = [t for t in themes if t.id == self.theme_id]
-        theme_questions = {q.id for t in themes for q in t.questions}
-        everything = store.contributions(room=self.room_id)
-        if self.theme_id:
-            everything = [c for c in everything if c.question in theme_questions]
-        kept = [c for c in everything if c.consent is not Consent.OFF_RECORD]
+        record = self.record
+        workshop = record.workshop
+        rooms = record.rooms
+        themes = self.scope.themes(record)
+        everything = self.scope.contributions(record)
+        kept = self.consent.visible(everything)
         self.kept = kept
         withheld = len(everything) - len(kept)
-        minutes = _minutes_per_question(store)
-        self.merged: dict[str, list[Contribution]] = defaultdict(list)
+        minutes = minutes_per_question(record)
+        self.merged = defaultdict(list)
         for c in kept:
             if c.merged_into:
                 self.merged[c.merged_into].append(c)
@@ -362,44 +207,50 @@ class SummaryWriter:
         """The summary as Markdown."""
         return to_markdown(self.document())
 
-    def header(self, workshop: dict, rooms: dict[str, Room], kept: list, withheld: int) -> None:
-        date = dt.date.fromisoformat(workshop["date"])
+    def header(
+        self,
+        workshop: Workshop,
+        rooms: Mapping[str, Room],
+        kept: list[Contribution],
+        withheld: int,
+    ) -> None:
+        date = dt.date.fromisoformat(workshop.date)
         shown_rooms = [rooms[self.room_id]] if self.room_id else list(rooms.values())
         authors = {c.author_id for c in kept if c.author_id is not None}
-        participants = len(authors) if self.room_id else len(self.store.participants())
+        participants = len(authors) if self.room_id else len(self.record.participants)
         lead = self.t(
             "lead",
-            title=workshop["title"],
+            title=workshop.title,
             date=date.isoformat(),
-            start=workshop["start"],
-            end=workshop["end"],
-            tz=workshop["timezone"],
+            start=workshop.start,
+            end=workshop.end,
+            tz=workshop.timezone,
             rooms=len(shown_rooms),
             participants=participants,
             contributions=len(kept),
         )
         self.out(
-            heading(1, text(workshop["title"]), label(f" — {self.t('summary')}")),
+            heading(1, text(workshop.title), label(f" — {self.t('summary')}")),
             paragraph(text(lead)),
         )
         facts = [
             (
                 self.t("date"),
-                f"{date.isoformat()}, {workshop['start']}–{workshop['end']} {workshop['timezone']}",
+                f"{date.isoformat()}, {workshop.start}–{workshop.end} {workshop.timezone}",
             ),
             (self.t("rooms"), "; ".join(r.name for r in shown_rooms)),
             (self.t("participants"), str(participants)),
             (self.t("contributions"), str(len(kept))),
             (self.t("methods"), ", ".join(self.methods())),
         ]
-        if workshop["note"]:
-            facts.append((self.t("decisions"), workshop["note"]))
+        if workshop.note:
+            facts.append((self.t("decisions"), workshop.note))
         if withheld:
             facts.append((self.t("withheld"), self.t("withheld_text", n=withheld)))
         if self.room_id:
             facts.append((self.t("scope"), self.t("scope_room", name=rooms[self.room_id].name)))
         if self.theme_id:
-            theme = next(t for t in self.store.themes() if t.id == self.theme_id)
+            theme = next(t for t in self.record.themes if t.id == self.theme_id)
             facts.append(
                 (self.t("scope"), self.t("scope_theme", name=theme.title.get_text(self.lang)))
             )
@@ -410,7 +261,7 @@ class SummaryWriter:
 
     def methods(self) -> list[str]:
         seen: list[str] = []
-        for phase in self.store.phases():
+        for phase in self.record.phases:
             name = phase.activity.value
             if name not in ("break", "plenary") and self.t(name) not in seen:
                 seen.append(self.t(name))
@@ -418,13 +269,19 @@ class SummaryWriter:
             seen.append(self.t("dot-voting"))
         return seen
 
-    def by_theme(self, themes: list[Theme], rooms, kept: list[Contribution], minutes) -> None:
+    def by_theme(
+        self,
+        themes: list[Theme],
+        rooms: Mapping[str, Room],
+        kept: list[Contribution],
+        minutes: Minutes,
+    ) -> None:
         self.out(heading(2, label(self.t("by_theme"))))
         by_question: dict[str | None, list[Contribution]] = defaultdict(list)
         for c in kept:
             by_question[c.question].append(c)
         for theme in themes:
-            discussed = []
+            discussed: list[tuple[Question, list[Contribution], list[tuple[Room, int]]]] = []
             for question in theme.questions:
                 points = by_question.get(question.id, [])
                 rooms_with_points = {c.room for c in points}
@@ -453,7 +310,7 @@ class SummaryWriter:
             self.out(heading(3, label(self.t("no_question"))))
             self.points(loose, rooms)
 
-    def points(self, points: list[Contribution], rooms: dict[str, Room]) -> None:
+    def points(self, points: list[Contribution], rooms: Mapping[str, Room]) -> None:
         if not points:
             self.out(paragraph(label(self.t("not_discussed"))))
             return
@@ -482,10 +339,10 @@ class SummaryWriter:
                 bullets([self.point(c, rooms) for c in parked]),
             )
 
-    def ranking(self, rooms: dict[str, Room]) -> None:
+    def ranking(self, rooms: Mapping[str, Room]) -> None:
         self.out(heading(2, label(self.t("ranking"))))
-        roles = self.store.roles()
-        rankings = self.store.rankings()
+        roles = self.record.roles
+        rankings = self.record.rankings
         if self.room_id:
             rankings = {r: b for r, b in rankings.items() if r == self.room_id}
         if not rankings:
@@ -518,11 +375,9 @@ class SummaryWriter:
             items.append(item)
         self.out(bullets(items))
 
-    def takeaways(self, rooms: dict[str, Room]) -> None:
+    def takeaways(self, rooms: Mapping[str, Room]) -> None:
         chosen = {
-            room_id: [
-                c for c in self.store.takeaways(room_id) if c.consent is not Consent.OFF_RECORD
-            ]
+            room_id: self.consent.visible(self.record.takeaways.get(room_id, ()))
             for room_id in ([self.room_id] if self.room_id else rooms)
         }
         if not any(chosen.values()):
@@ -535,10 +390,10 @@ class SummaryWriter:
                     numbered([self.point(c, rooms) for c in points]),
                 )
 
-    def purpose(self, rooms: dict[str, Room]) -> None:
+    def purpose(self, rooms: Mapping[str, Room]) -> None:
         self.out(heading(2, label(self.t("purpose"))))
-        statements = self.store.purpose_statements(self.room_id)
-        latest: dict[str, object] = {}
+        statements = [p for p in self.record.purpose_statements if self.room_id in (None, p.room)]
+        latest: dict[str, PurposeStatement] = {}
         for statement in statements:  # in order: the final one wins, else the newest
             current = latest.get(statement.room)
             if current is None or statement.final or not current.final:
@@ -557,13 +412,19 @@ class SummaryWriter:
             items.append(item)
         self.out(bullets(items))
 
-    def coverage(self, themes, rooms, kept: list[Contribution], minutes) -> None:
+    def coverage(
+        self,
+        themes: list[Theme],
+        rooms: Mapping[str, Room],
+        kept: list[Contribution],
+        minutes: Minutes,
+    ) -> None:
         self.out(heading(2, label(self.t("coverage"))), paragraph(label(self.t("coverage_help"))))
         room_ids = [self.room_id] if self.room_id else list(rooms)
         counts = Counter((c.room, c.question) for c in kept)
         header = [[label(self.t("question"))], *([text(rooms[r].name)] for r in room_ids)]
-        rows = []
-        unreached = []
+        rows: list[list[list[Span]]] = []
+        unreached: list[Question] = []
         for theme in themes:
             for question in theme.questions:
                 cells = []
@@ -605,25 +466,25 @@ class SummaryWriter:
         self.out(heading(2, label(self.t("counts"))), table(header, rows))
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """A summary of 100,000 contributions allocates about a million small tuples, none of
-    them in a reference cycle; Python's cycle collector would walk the growing heap again
-    and again (a third of the export's time). Reference counting still frees everything."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def summary_markdown(
+    record: WorkshopRecord,
+    *,
+    attribute: bool = False,
+    room: str | None = None,
+    theme: str | None = None,
+    lang: str = "en",
+) -> str:
+    writer = SummaryWriter(record, room=room, theme=theme, lang=lang, attribute=attribute)
+    return writer.render()
 
 
-def summary_markdown(store: Store, **scope) -> str:
-    with _no_cycle_collection():
-        return SummaryWriter(store, **scope).render()
-
-
-def summary_wikitext(store: Store, **scope) -> str:
-    with _no_cycle_collection():
-        return to_wikitext(SummaryWriter(store, **scope).document())
+def summary_wikitext(
+    record: WorkshopRecord,
+    *,
+    attribute: bool = False,
+    room: str | None = None,
+    theme: str | None = None,
+    lang: str = "en",
+) -> str:
+    writer = SummaryWriter(record, room=room, theme=theme, lang=lang, attribute=attribute)
+    return to_wikitext(writer.document())

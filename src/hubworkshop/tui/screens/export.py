@@ -5,14 +5,14 @@ Exporting only reads the database, so it is safe in the middle of a session.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
     Header,
@@ -26,22 +26,28 @@ from textual.widgets import (
 )
 
 from hubworkshop.domain.errors import HubworkshopError
-from hubworkshop.reports.data import EXTENSIONS, FORMATS
-from hubworkshop.tui.widgets.basic import KeyFooter, plain
-
-if TYPE_CHECKING:
-    from hubworkshop.tui.app import HubworkshopApp
+from hubworkshop.domain.languages import native_name
+from hubworkshop.domain.records import WorkshopRecord
+from hubworkshop.reports.formats import FORMATS, render
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.key_footer import KeyFooter
+from hubworkshop.tui.widgets.text import plain
 
 PREVIEW_LIMIT = 60_000
-FORMAT_NAMES = {
-    "markdown": "Markdown summary",
-    "wikitext": "Meta-Wiki wikitext",
-    "json": "JSON (all data)",
-    "csv": "CSV (one row per contribution)",
-}
 
 
-class ExportScreen(Screen):
+@dataclass(frozen=True, slots=True)
+class ExportChoice:
+    """What the person chose on the screen, read on the UI thread."""
+
+    fmt: str
+    room: str | None
+    theme: str | None
+    lang: str
+    attribute: bool
+
+
+class ExportScreen(HubScreen):
     """Summaries for the drafting committee, and the data behind them."""
 
     DEFAULT_CSS = """
@@ -61,17 +67,15 @@ class ExportScreen(Screen):
     def __init__(self, room: str | None = None) -> None:
         super().__init__()
         self.initial_room = room
-
-    @property
-    def hub_app(self) -> HubworkshopApp:
-        return self.app  # type: ignore[return-value]
+        self._preview_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         store = self.hub_app.store
+        languages = store.workshop().languages
         scopes: list[tuple[str, str]] = [("Whole workshop", "all:")]
         scopes += [(f"Room: {room.name}", f"room:{room.id}") for room in store.rooms().values()]
         scopes += [
-            (f"Theme: {theme.title.get_text('en')}", f"theme:{theme.id}")
+            (f"Theme: {theme.title.get_text(languages[0])}", f"theme:{theme.id}")
             for theme in store.themes()
         ]
         yield Header()
@@ -86,12 +90,16 @@ class ExportScreen(Screen):
                 )
                 yield Static("Format", classes="label")
                 with RadioSet(id="format"):
-                    for key, name in FORMAT_NAMES.items():
-                        yield RadioButton(name, value=key == "markdown", id=f"format-{key}")
+                    for i, export_format in enumerate(FORMATS.values()):
+                        yield RadioButton(
+                            export_format.description,
+                            value=i == 0,
+                            id=f"format-{export_format.name}",
+                        )
                 yield Static("Language of headings and questions", classes="label")
                 with RadioSet(id="lang"):
-                    yield RadioButton("English", value=True, id="lang-en")
-                    yield RadioButton("Français", id="lang-fr")
+                    for i, lang in enumerate(languages):
+                        yield RadioButton(native_name(lang), value=i == 0, id=f"lang-{lang}")
                 yield Checkbox("Name those who agreed", id="attribute")
                 yield Static("File", classes="label")
                 yield Input(id="path")
@@ -111,30 +119,27 @@ class ExportScreen(Screen):
 
     # -- choices ---------------------------------------------------------------------------
 
-    def choices(self) -> dict:
+    def choices(self) -> ExportChoice:
         scope = str(self.query_one("#scope", Select).value)
         what, _, value = scope.partition(":")
         fmt_button = self.query_one("#format", RadioSet).pressed_button
         lang_button = self.query_one("#lang", RadioSet).pressed_button
-        return {
-            "fmt": (fmt_button.id or "format-markdown").removeprefix("format-")
-            if fmt_button
-            else "markdown",
-            "room": value if what == "room" else None,
-            "theme": value if what == "theme" else None,
-            "lang": (lang_button.id or "lang-en").removeprefix("lang-") if lang_button else "en",
-            "attribute": self.query_one("#attribute", Checkbox).value,
-        }
+        default_lang = self.hub_app.store.workshop().default_language
+        return ExportChoice(
+            fmt=(fmt_button.id or "").removeprefix("format-") if fmt_button else "markdown",
+            room=value if what == "room" else None,
+            theme=value if what == "theme" else None,
+            lang=(lang_button.id or "").removeprefix("lang-") if lang_button else default_lang,
+            attribute=self.query_one("#attribute", Checkbox).value,
+        )
 
     def default_path(self) -> str:
         c = self.choices()
-        scope = (
-            (c["room"] and f"room-{c['room']}") or (c["theme"] and f"theme-{c['theme']}") or "all"
-        )
-        name = f"{self.hub_app.store.workshop()['id']}-{scope}-{c['lang']}"
-        if c["attribute"]:
+        scope = (c.room and f"room-{c.room}") or (c.theme and f"theme-{c.theme}") or "all"
+        name = f"{self.hub_app.store.workshop().id}-{scope}-{c.lang}"
+        if c.attribute:
             name += "-attributed"
-        return f"{name}.{EXTENSIONS[c['fmt']]}"
+        return f"{name}.{FORMATS[c.fmt].extension}"
 
     @on(Select.Changed)
     @on(RadioSet.Changed)
@@ -148,16 +153,16 @@ class ExportScreen(Screen):
 
     # -- preview and writing ---------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="export-preview", exit_on_error=False)
     def refresh_preview(self) -> None:
-        choices = self.choices()
-        fmt = choices.pop("fmt")
-        try:
-            text = FORMATS[fmt](self.hub_app.store, **choices)
-        except HubworkshopError as error:
-            self.app.call_from_thread(self.show_result, str(error), True)
-            return
-        self.app.call_from_thread(self.show_preview, fmt, text)
+        choice = self.choices()
+        store = self.hub_app.store
+        self.run_store(
+            lambda: (choice.fmt, _render(store.snapshot(), choice)),
+            lambda shown: self.show_preview(*shown),
+            failed=lambda message: self.show_result(message, True),
+            serial=self._preview_lock,
+            group="export-preview",
+        )
 
     def show_preview(self, fmt: str, text: str) -> None:
         shortened = len(text) > PREVIEW_LIMIT
@@ -174,26 +179,22 @@ class ExportScreen(Screen):
 
     def action_write(self) -> None:
         path = Path(self.query_one("#path", Input).value.strip() or self.default_path())
-        choices = self.choices()
-        self.write_file(path, choices)
+        choice = self.choices()
+        store = self.hub_app.store
 
-    @work(thread=True, group="export-write", exit_on_error=False)
-    def write_file(self, path: Path, choices: dict) -> None:
-        fmt = choices.pop("fmt")
-        try:
-            text = FORMATS[fmt](self.hub_app.store, **choices)
-            path.write_text(text, encoding="utf-8", newline="")
-        except HubworkshopError as error:
-            self.app.call_from_thread(self.show_result, str(error), True)
-            return
-        except OSError as error:
-            self.app.call_from_thread(
-                self.show_result, f"{path}: cannot write: {error.strerror}", True
-            )
-            return
-        size = len(text.encode("utf-8"))
-        self.app.call_from_thread(
-            self.show_result, f"Wrote {path.resolve()} ({size:,} bytes)", False
+        def write() -> str:
+            text = _render(store.snapshot(), choice)
+            try:
+                path.write_text(text, encoding="utf-8", newline="")
+            except OSError as error:
+                raise HubworkshopError(f"{path}: cannot write: {error.strerror}") from None
+            return f"Wrote {path.resolve()} ({len(text.encode('utf-8')):,} bytes)"
+
+        self.run_store(
+            write,
+            lambda message: self.show_result(message, False),
+            failed=lambda message: self.show_result(message, True),
+            group="export-write",
         )
 
     def show_result(self, message: str, error: bool) -> None:
@@ -201,3 +202,14 @@ class ExportScreen(Screen):
         result.update(plain(message))
         result.set_class(error, "-error")
         self.notify(message, severity="error" if error else "information")
+
+
+def _render(record: WorkshopRecord, choice: ExportChoice) -> str:
+    return render(
+        choice.fmt,
+        record,
+        attribute=choice.attribute,
+        room=choice.room,
+        theme=choice.theme,
+        lang=choice.lang,
+    )

@@ -1,7 +1,7 @@
-"""The breakout room: question, timer, capture bar, contribution list; and the presenter view.
+"""The breakout room: question, timer, capture bar, contribution list.
 
-Every database call runs in a thread worker; results come back with `call_from_thread`.
-The screen keeps an undo stack of this terminal's own changes.
+Every database call runs in a thread worker and comes back as a message (`tui/workers.py`).
+The screen keeps the undo history of this terminal's own changes (`storage/history.py`).
 """
 
 from __future__ import annotations
@@ -9,55 +9,67 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
-from hubworkshop.domain.errors import HubworkshopError
+from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Contribution, Kind, Phase, Question
+from hubworkshop.domain.records import Draft, Event
 from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import Countdown
-from hubworkshop.storage.store import Draft, Event
-from hubworkshop.tui.dialogs.basic import EditDialog, FilterDialog, PasteDialog, TagDialog
-from hubworkshop.tui.screens.activities import (
-    HubScreen,
-    ParticipantPicker,
-    PurposeScreen,
-    RankingScreen,
-    ReportBackScreen,
-    RosterScreen,
-    TakeawaysDialog,
-    TextDialog,
+from hubworkshop.storage.history import (
+    Added,
+    Command,
+    Delete,
+    Edit,
+    History,
+    Merge,
+    SetAction,
+    SetCluster,
 )
-from hubworkshop.tui.widgets.basic import (
-    CaptureBar,
+from hubworkshop.tui.dialogs.common import ParticipantPicker, TextDialog
+from hubworkshop.tui.dialogs.contribution import (
+    EditDialog,
+    FilterDialog,
+    PasteDialog,
+    TagDialog,
+    TakeawaysDialog,
+)
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.screens.presenter import PresenterScreen
+from hubworkshop.tui.screens.purpose import PurposeScreen
+from hubworkshop.tui.screens.ranking import RankingScreen
+from hubworkshop.tui.screens.report_back import ReportBackScreen
+from hubworkshop.tui.screens.roster import RosterScreen
+from hubworkshop.tui.widgets.capture_bar import CaptureBar
+from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
+from hubworkshop.tui.widgets.key_footer import KeyFooter
+from hubworkshop.tui.widgets.room_panels import (
+    LANGUAGE_MODES,
     CountdownDisplay,
     DetailPane,
-    KeyFooter,
     QuestionPanel,
     StatusBar,
-    plain,
+    languages_shown,
 )
-from hubworkshop.tui.widgets.contribution_list import KIND_STYLES, ContributionList, RowFilter
+from hubworkshop.tui.widgets.text import plain
 
 if TYPE_CHECKING:
     pass
 
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
-LANGUAGE_MODES = ("first", "second", "both")
 
 
 @dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What the room shows, read in one go by a worker."""
+class RoomView:
+    """What the room shows above the list, read in one go by a worker."""
 
     question: Question | None
     phase: Phase | None
@@ -65,6 +77,17 @@ class Snapshot:
     position: str
     names: list[str]
     tags: list[str]
+
+
+def _may_change_room(event: Event, known_tags: set[str]) -> bool:
+    """Whether the question, phase, clock, names or tags may have moved. Most events are new
+    contributions: with thirty terminals in a room, re-reading the room for each one was
+    most of the work a commit caused."""
+    if event.action is EventName.VOTE_ADD:
+        return False
+    if event.action is EventName.CONTRIBUTION_ADD:
+        return not set(event.data.get("tags") or ()) <= known_tags
+    return True
 
 
 class RoomScreen(HubScreen):
@@ -84,38 +107,55 @@ class RoomScreen(HubScreen):
     RoomScreen CaptureBar.-recalling { border: tall $warning; }
     """
 
+    # Every binding's tooltip is its name in the command palette (Ctrl+P), which is built
+    # from these bindings (`tui/commands.py`).
     BINDINGS = [
-        Binding("f2", "cycle_language", "Language", tooltip="Question in English, French, or both"),
-        Binding("f3", "presenter", "Present", tooltip="Presenter view for screen sharing"),
-        Binding("f5", "toggle_timer", "Timer ▶/⏸", tooltip="Start or pause the phase timer"),
-        Binding("f6", "extend(1)", "+1 min", show=False),
-        Binding("f7", "extend(5)", "+5 min", show=False),
-        Binding("f8", "move_question(1)", "Next Q"),
-        Binding("f9", "move_question(-1)", "Prev Q", show=False),
-        Binding("question_mark", "app.help", "Help", show=False),
-        Binding("e", "edit", "Edit", show=False),
-        Binding("d", "delete", "Delete", show=False),
-        Binding("u", "undo", "Undo", show=False),
-        Binding("t", "tag", "Tag", show=False),
-        Binding("s", "star", "Star", show=False),
-        Binding("slash", "search", "Search", show=False),
-        Binding("f", "filter", "Filter", show=False),
-        Binding("escape", "clear_filters", "Clear filter", show=False),
-        Binding("enter,i", "focus_capture", "Type", show=False),
-        Binding("v", "vote", "Vote", show=False),
-        Binding("V", "toggle_vote", "Open/close vote", show=False),
-        Binding("m", "merge", "Merge", show=False),
-        Binding("M", "split", "Split", show=False),
-        Binding("c", "cluster", "Cluster", show=False),
-        Binding("p", "park", "Park", show=False),
-        Binding("o", "action_owner", "Owner / due", show=False),
-        Binding("W", "takeaways", "Wrap-up", show=False),
-        Binding("R", "ranking", "Task ranking", show=False),
-        Binding("P", "purpose", "Purpose statement", show=False),
-        Binding("B", "report_back", "Report-back", show=False),
-        Binding("N", "roster", "Participants", show=False),
+        Binding(
+            "f2", "cycle_language", "Language", tooltip="Question language: first, second, both"
+        ),
+        Binding("f3", "presenter", "Present", tooltip="Presenter view, for screen sharing"),
+        Binding("f5", "toggle_timer", "Timer ▶/⏸", tooltip="Start or pause the timer"),
+        Binding("f6", "extend(1)", "+1 min", show=False, tooltip="Extend the timer by 1 minute"),
+        Binding("f7", "extend(5)", "+5 min", show=False, tooltip="Extend the timer by 5 minutes"),
+        Binding("f8", "move_question(1)", "Next Q", tooltip="Next question"),
+        Binding("f9", "move_question(-1)", "Prev Q", show=False, tooltip="Previous question"),
+        Binding("question_mark", "app.help", "Help", show=False, tooltip="Help: keys and syntax"),
+        Binding("e", "edit", "Edit", show=False, tooltip="Edit the selected contribution"),
+        Binding("d", "delete", "Delete", show=False, tooltip="Delete the selected contribution"),
+        Binding("u", "undo", "Undo", show=False, tooltip="Undo your last change"),
+        Binding("U", "redo", "Redo", show=False, tooltip="Redo the change you undid"),
+        Binding("t", "tag", "Tag", show=False, tooltip="Tag the selected contribution"),
+        Binding("s", "star", "Star", show=False, tooltip="Star or unstar as a key point"),
+        Binding("slash", "search", "Search", show=False, tooltip="Search contributions"),
+        Binding("f", "filter", "Filter", show=False, tooltip="Filter by kind or tag"),
+        Binding("escape", "clear_filters", "Clear filter", show=False, tooltip="Clear filters"),
+        Binding("enter,i", "focus_capture", "Type", show=False, tooltip="To the capture bar"),
+        Binding("v", "vote", "Vote", show=False, tooltip="Vote: a dot for the selected point"),
+        Binding(
+            "V", "toggle_vote", "Open/close vote", show=False, tooltip="Open or close the dot-vote"
+        ),
+        Binding("m", "merge", "Merge", show=False, tooltip="Merge into another point"),
+        Binding("M", "split", "Split", show=False, tooltip="Split a merged point"),
+        Binding("c", "cluster", "Cluster", show=False, tooltip="Cluster: group under a name"),
+        Binding("p", "park", "Park", show=False, tooltip="Park or unpark (kept in the record)"),
+        Binding(
+            "o", "action_owner", "Owner / due", show=False, tooltip="Action owner and due date"
+        ),
+        Binding("W", "takeaways", "Wrap-up", show=False, tooltip="Wrap-up: key takeaways"),
+        Binding("R", "ranking", "Task ranking", show=False, tooltip="Task ranking"),
+        Binding("P", "purpose", "Purpose statement", show=False, tooltip="Purpose statement"),
+        Binding("B", "report_back", "Report-back", show=False, tooltip="Report-back in plenary"),
+        Binding(
+            "N", "roster", "Participants", show=False, tooltip="Participants: consent, language"
+        ),
         *(
-            Binding(key, f"set_kind('{kind.value}')", kind.value.capitalize(), show=False)
+            Binding(
+                key,
+                f"set_kind('{kind.value}')",
+                kind.value.capitalize(),
+                show=False,
+                tooltip=f"Kind: {kind.value}",
+            )
             for key, kind in KIND_KEYS.items()
         ),
     ]
@@ -137,6 +177,7 @@ class RoomScreen(HubScreen):
         "edit",
         "delete",
         "undo",
+        "redo",
         "tag",
         "star",
         "search",
@@ -153,9 +194,9 @@ class RoomScreen(HubScreen):
     def __init__(self, room_id: str) -> None:
         super().__init__()
         self.room_id = room_id
-        self.snapshot: Snapshot | None = None
+        self.snapshot: RoomView | None = None
         self._detail_shown: str | None = None
-        self.undo_stack: list[tuple[str, Any]] = []
+        self.history = History()
         self.last_event_seq = 0
         self.rang_at_zero = False
         self.merging: Contribution | None = None
@@ -195,16 +236,15 @@ class RoomScreen(HubScreen):
 
     # -- reading, in workers ----------------------------------------------------------------
 
-    # Workers that read and then show are serialised by a lock held until the result is on
-    # screen (call_from_thread waits), so an older read can never overwrite a newer one.
+    # Reads whose results replace what is on screen share a lock held until their result is
+    # posted, so an older read can never overwrite a newer one.
 
-    @work(thread=True, group="room-state", exit_on_error=False)
     def load_room(self) -> None:
-        with self._room_lock:
-            snapshot = self._read_snapshot()
-            self.app.call_from_thread(self.show_snapshot, snapshot)
+        self.run_store(
+            self._read_snapshot, self.show_snapshot, serial=self._room_lock, group="room-state"
+        )
 
-    def _read_snapshot(self) -> Snapshot:
+    def _read_snapshot(self) -> RoomView:
         store, room = self.store, self.room
         state = store.room_state(self.room_id)
         question = store.questions().get(state.question) if state.question else None
@@ -214,7 +254,7 @@ class RoomScreen(HubScreen):
             position = (
                 f"question {room.questions.index(state.question) + 1} of {len(room.questions)}"
             )
-        return Snapshot(
+        return RoomView(
             question=question,
             phase=phase,
             countdown=Countdown(
@@ -225,53 +265,54 @@ class RoomScreen(HubScreen):
             tags=store.tags(),
         )
 
-    @work(thread=True, group="list-seqs", exit_on_error=False)
     def reload_list(self, row_filter: RowFilter | None = None) -> None:
-        with self._list_lock:
-            row_filter = row_filter or self.contribution_list.row_filter
+        row_filter = row_filter or self.contribution_list.row_filter
+        store = self.store
+
+        def read() -> tuple[list[int], RowFilter]:
             # Everything logged after this point will be replayed by sync(): nothing is missed.
-            last_event = self.store.last_event_seq()
-            seqs = self.store.contribution_seqs(
+            last_event = store.last_event_seq()
+            seqs = store.contribution_seqs(
                 room=self.room_id,
                 kind=row_filter.kind,
                 tag=row_filter.tag,
                 search=row_filter.search or None,
             )
-            self.app.call_from_thread(self.show_seqs, seqs, row_filter)
             self.last_event_seq = max(self.last_event_seq, last_event)
+            return seqs, row_filter
 
-    @work(thread=True, group="sync", exit_on_error=False)
+        self.run_store(
+            read, lambda found: self.show_seqs(*found), serial=self._list_lock, group="list-seqs"
+        )
+
     def sync(self) -> None:
         """Load what changed since the last look: the log says which rows to read again."""
-        with self._list_lock:
-            events = self.store.events(
+        store = self.store
+        known_tags = set(self.snapshot.tags) if self.snapshot else set()
+
+        def read() -> tuple[list[Contribution], bool] | None:
+            events = store.events(
                 room=self.room_id, after_seq=self.last_event_seq, with_global=True
             )
             if not events:
-                return
+                return None
             changed_ids = list(
                 dict.fromkeys(
-                    e.subject
-                    for e in events
-                    if e.subject and e.action.startswith(("contribution.", "vote."))
+                    e.subject for e in events if e.subject and e.action.names_contribution
                 )
             )
             rows = self._changed(changed_ids)
-            self.app.call_from_thread(self.apply_changes, rows)
             self.last_event_seq = events[-1].seq
-        if any(self._may_change_room(e) for e in events):
-            self.load_room()
+            return rows, any(_may_change_room(e, known_tags) for e in events)
 
-    def _may_change_room(self, event: Event) -> bool:
-        """Whether the question, phase, clock, names or tags may have moved. Most events are
-        new contributions: with thirty terminals in a room, re-reading the room for each
-        one was most of the work a commit caused."""
-        if event.action == "vote.add":
-            return False
-        if event.action == "contribution.add":
-            known = self.snapshot.tags if self.snapshot else []
-            return not set(event.data.get("tags") or ()) <= set(known)
-        return True
+        def show(changes: tuple[list[Contribution], bool] | None) -> None:
+            if changes is not None:
+                rows, room_changed = changes
+                self.apply_changes(rows)
+                if room_changed:
+                    self.load_room()
+
+        self.run_store(read, show, serial=self._list_lock, group="sync")
 
     def _changed(self, ids: list[str]) -> list[Contribution]:
         found: list[Contribution] = []
@@ -286,7 +327,7 @@ class RoomScreen(HubScreen):
     def contribution_list(self) -> ContributionList:
         return self.query_one(ContributionList)
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: RoomView) -> None:
         if snapshot == self.snapshot:
             return  # nothing to redraw
         self.snapshot = snapshot
@@ -297,13 +338,7 @@ class RoomScreen(HubScreen):
     def show_question(self) -> None:
         if self.snapshot is None:
             return
-        languages = self.store.workshop()["languages"]
-        if self.language_mode == "second" and len(languages) > 1:
-            shown = [languages[1]]
-        elif self.language_mode == "both" and len(languages) > 1:
-            shown = languages[:2]
-        else:
-            shown = [languages[0]]
+        shown = languages_shown(self.store.workshop().languages, self.language_mode)
         self.query_one(QuestionPanel).show(
             self.snapshot.question, shown, self.snapshot.phase, self.snapshot.position
         )
@@ -394,48 +429,48 @@ class RoomScreen(HubScreen):
         self.refresh_status()
         self.save_capture(raw, [raw], editing)
 
-    @work(thread=True, group="writes", exit_on_error=False)
     def save_capture(self, raw: str, lines: list[str], editing: Contribution | None) -> None:
         """Parse with the participants the database knows now, then store, then confirm."""
-        store, app = self.store, self.hub_app
-        try:
+        store, actor, history = self.store, self.hub_app.user_name, self.history
+
+        def save() -> list[Contribution]:
             names = [p.name for p in store.participants()]
             captures = [parse_capture(line, names) for line in lines]
             if editing is not None:
                 capture = captures[0]
-                saved = [
-                    store.update_contribution(
-                        editing.id,
-                        text=capture.text,
-                        kind=capture.kind,
-                        author=capture.author or "",
-                        actor=app.user_name,
-                    )
-                ]
-                if tuple(sorted(capture.tags)) != editing.tags:
-                    saved = [store.set_tags(editing.id, capture.tags, actor=app.user_name)]
-            else:
-                # The room's open question as the database has it now: another terminal
-                # may have moved on a moment ago.
-                question = store.room_state(self.room_id).question
-                saved = store.add_contributions(
-                    [
-                        Draft(
-                            room=self.room_id,
-                            text=c.text,
-                            question=question,
-                            kind=c.kind,
-                            author=c.author,
-                            tags=c.tags,
-                        )
-                        for c in captures
-                    ],
-                    note_taker=app.user_name,
+                edit = Edit(
+                    editing,
+                    text=capture.text,
+                    kind=capture.kind,
+                    author=capture.author or "",
+                    tags=capture.tags,
                 )
-        except HubworkshopError as error:
-            app.call_from_thread(self.capture_failed, str(error))
-            return
-        app.call_from_thread(self.capture_saved, raw, saved, editing)
+                history.run(store, edit, actor)
+                return [store.contribution(editing.id)]
+            # The room's open question as the database has it now: another terminal may
+            # have moved on a moment ago.
+            question = store.room_state(self.room_id).question
+            return store.add_contributions(
+                [
+                    Draft(
+                        room=self.room_id,
+                        text=c.text,
+                        question=question,
+                        kind=c.kind,
+                        author=c.author,
+                        tags=c.tags,
+                    )
+                    for c in captures
+                ],
+                note_taker=actor,
+            )
+
+        self.run_store(
+            save,
+            lambda saved: self.capture_saved(raw, saved, editing),
+            failed=self.capture_failed,
+            group="writes",
+        )
 
     def capture_saved(
         self, raw: str, saved: list[Contribution], editing: Contribution | None
@@ -445,10 +480,9 @@ class RoomScreen(HubScreen):
         if bar.value == raw or not raw:
             bar.value = ""
         bar.recalling = False
-        if editing is not None:
-            self.undo_stack.append(("edit", editing))
-        else:
-            self.undo_stack.extend(("add", c) for c in saved)
+        if editing is None:
+            for c in saved:
+                self.history.record(Added(c))
         self.last_entry = saved[-1]
         self.hub_app.mark_saved()
         self.contribution_list.upsert(saved)
@@ -497,8 +531,12 @@ class RoomScreen(HubScreen):
 
     # -- list actions ----------------------------------------------------------------------
 
+    def palette_allows(self, action: str) -> bool:
+        """Only the facilitator moves the room's clock and question."""
+        return action not in self.FACILITATOR_ACTIONS or self.hub_app.facilitator
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.FACILITATOR_ACTIONS and self.hub_app.role != "facilitator":
+        if not self.palette_allows(action):
             return False  # hidden: only the facilitator moves the room's clock and question
         # While typing, the list's letter keys are text: show them as unavailable.
         return not (action in self.LIST_ACTIONS and isinstance(self.focused, Input))
@@ -509,33 +547,32 @@ class RoomScreen(HubScreen):
             self.notify("No contribution selected.", timeout=2)
         return c
 
-    def _write(self, description: str, fn: Callable[[], Any], undo: tuple[str, Any] | None) -> None:
-        """Run one store change in a worker; on success push its undo step."""
-
-        def run() -> None:
-            try:
-                fn()
-            except HubworkshopError as error:
-                self.app.call_from_thread(self.capture_failed_quiet, description, str(error))
-                return
-            self.app.call_from_thread(self.write_done, undo)
-
+    def _write(self, description: str, fn: Callable[[], object]) -> None:
+        """Run one store change in a worker; say so on screen when it is saved or fails."""
         self.saving += 1
         self.refresh_status()
-        self.run_worker(run, thread=True, group="writes", exit_on_error=False)
+        self.run_store(
+            fn,
+            lambda _: self.write_done(),
+            failed=lambda message: self.write_failed(description, message),
+            group="writes",
+        )
 
-    def write_done(self, undo: tuple[str, Any] | None) -> None:
+    def _change(self, description: str, command: Command) -> None:
+        """Apply a change that can be undone (u) and redone (U)."""
+        store, actor, history = self.store, self.hub_app.user_name, self.history
+        self._write(description, lambda: history.run(store, command, actor))
+
+    def write_done(self) -> None:
         self.saving -= 1
-        if undo is not None:
-            self.undo_stack.append(undo)
         self.hub_app.mark_saved()
         self.refresh_status()
         self.sync()
 
-    def capture_failed_quiet(self, description: str, message: str) -> None:
+    def write_failed(self, description: str, message: str) -> None:
         self.saving -= 1
         self.refresh_status(f"{description} failed: {message}", error=True)
-        self.notify(f"{description} failed: {message}", severity="error")
+        self.notify(f"{description} failed: {message}", severity="error", markup=False)
 
     def action_edit(self) -> None:
         c = self._target()
@@ -548,105 +585,74 @@ class RoomScreen(HubScreen):
         def edited(result: str | None) -> None:
             if result is None or not result.strip():
                 return
-            actor = self.hub_app.user_name
             if multiline:
-                self._write(
-                    "Edit",
-                    lambda: self.store.update_contribution(c.id, text=result, actor=actor),
-                    ("edit", c),
-                )
+                self._change("Edit", Edit(c, text=result))
                 return
             capture = parse_capture(result, names)
-
-            def change() -> None:
-                self.store.update_contribution(
-                    c.id,
-                    text=capture.text,
-                    kind=capture.kind,
-                    author=capture.author or "",
-                    actor=actor,
-                )
-                if tuple(sorted(capture.tags)) != c.tags:
-                    self.store.set_tags(c.id, capture.tags, actor=actor)
-
-            self._write("Edit", change, ("edit", c))
+            edit = Edit(
+                c,
+                text=capture.text,
+                kind=capture.kind,
+                author=capture.author or "",
+                tags=capture.tags,
+            )
+            self._change("Edit", edit)
 
         self.app.push_screen(EditDialog(value, multiline=multiline), edited)
 
     def action_delete(self) -> None:
         c = self._target()
         if c is not None:
-            actor = self.hub_app.user_name
-            self._write(
-                "Delete", lambda: self.store.delete_contribution(c.id, actor=actor), ("delete", c)
-            )
+            self._change("Delete", Delete(c))
             self.notify("Deleted. Press u to undo.", timeout=3)
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("Nothing to undo.", timeout=2)
+        self._step_history(undo=True)
+
+    def action_redo(self) -> None:
+        self._step_history(undo=False)
+
+    def _step_history(self, *, undo: bool) -> None:
+        history = self.history
+        if not (history.can_undo if undo else history.can_redo):
+            self.notify("Nothing to undo." if undo else "Nothing to redo.", timeout=2)
             return
-        what, c = self.undo_stack.pop()
         store, actor = self.store, self.hub_app.user_name
+        step = history.undo if undo else history.redo
+        word = "Undone" if undo else "Redone"
 
-        def undo() -> None:
-            if what == "add":
-                store.delete_contribution(c.id, actor=actor)
-            elif what == "delete":
-                store.restore_contribution(c.id, actor=actor)
-            elif what == "split":
-                store.split(c.id, actor=actor)
-            elif what == "cluster":
-                store.set_cluster(c.id, c.cluster, actor=actor)
-            elif what == "edit":
-                store.update_contribution(
-                    c.id,
-                    text=c.text,
-                    kind=c.kind,
-                    author=c.author or "",
-                    starred=c.starred,
-                    parked=c.parked,
-                    actor=actor,
-                )
-                store.set_tags(c.id, c.tags, actor=actor)
-                if c.kind is Kind.ACTION or c.owner or c.due:
-                    store.set_action(c.id, owner=c.owner, due=c.due, actor=actor)
-                    store.update_contribution(c.id, kind=c.kind, actor=actor)
+        def stepped(command: Command | None) -> None:
+            self.write_done()
+            if command is not None:
+                self.notify(f"{word}: {command.label}", timeout=2, markup=False)
 
-        self._write("Undo", undo, None)
-        self.notify(f"Undone: {what} of {c.short_id}", timeout=2)
+        self.saving += 1
+        self.refresh_status()
+        self.run_store(
+            lambda: step(store, actor),
+            stepped,
+            failed=lambda message: self.write_failed(word, message),
+            group="writes",
+        )
 
     def action_set_kind(self, kind: str) -> None:
         c = self._target()
         if c is not None and c.kind.value != kind:
-            actor = self.hub_app.user_name
-            self._write(
-                "Kind",
-                lambda: self.store.update_contribution(c.id, kind=kind, actor=actor),
-                ("edit", c),
-            )
+            self._change("Kind", Edit(c, kind=kind))
 
     def action_star(self) -> None:
         c = self._target()
         if c is not None:
-            actor = self.hub_app.user_name
-            self._write(
-                "Star",
-                lambda: self.store.update_contribution(c.id, starred=not c.starred, actor=actor),
-                ("edit", c),
-            )
+            self._change("Star", Edit(c, starred=not c.starred))
 
     def action_tag(self) -> None:
         c = self._target()
         if c is None:
             return
-        actor = self.hub_app.user_name
 
         def tagged(tags: list[str] | None) -> None:
             if tags is not None:
-                self._write(
-                    "Tag", lambda: self.store.set_tags(c.id, tags, actor=actor), ("edit", c)
-                )
+                self._change("Tag", Edit(c, tags=tuple(tags)))
 
         known = self.snapshot.tags if self.snapshot else []
         self.app.push_screen(TagDialog(c.tags, known), tagged)
@@ -726,7 +732,6 @@ class RoomScreen(HubScreen):
                     self._write(
                         "Vote",
                         lambda: self.store.add_vote(c.id, participant=name, note_taker=note_taker),
-                        None,
                     )
 
             self.app.push_screen(ParticipantPicker(title, names, remaining), voted)
@@ -740,7 +745,7 @@ class RoomScreen(HubScreen):
         def toggle():
             if self.store.vote_round(self.room_id) is None:
                 self.store.open_vote(self.room_id, actor=actor)
-                return f"Vote open: each participant has {self.store.workshop()['dots']} dots."
+                return f"Vote open: each participant has {self.store.workshop().dots} dots."
             ranking = self.store.close_vote(self.room_id, actor=actor)
             return f"Vote closed: {sum(d for _, d in ranking)} dots on {len(ranking)} points."
 
@@ -759,10 +764,7 @@ class RoomScreen(HubScreen):
             )
             return
         source, self.merging = self.merging, None
-        actor = self.hub_app.user_name
-        self._write(
-            "Merge", lambda: self.store.merge(source.id, c.id, actor=actor), ("split", source)
-        )
+        self._change("Merge", Merge(source, c))
         self.notify(f"Merged {source.short_id} into {c.short_id}. u undoes it.", timeout=3)
 
     def action_split(self) -> None:
@@ -773,21 +775,16 @@ class RoomScreen(HubScreen):
             self.notify("Nothing is merged into this point.", timeout=2)
             return
         actor = self.hub_app.user_name
-        self._write("Split", lambda: self.store.split(c.id, actor=actor), None)
+        self._write("Split", lambda: self.store.split(c.id, actor=actor))
 
     def action_cluster(self) -> None:
         c = self._target()
         if c is None:
             return
-        actor = self.hub_app.user_name
 
         def named(name: str | None) -> None:
             if name is not None:
-                self._write(
-                    "Cluster",
-                    lambda: self.store.set_cluster(c.id, name, actor=actor),
-                    ("cluster", c),
-                )
+                self._change("Cluster", SetCluster(c, name))
 
         self.app.push_screen(
             TextDialog(
@@ -801,12 +798,7 @@ class RoomScreen(HubScreen):
     def action_park(self) -> None:
         c = self._target()
         if c is not None:
-            actor = self.hub_app.user_name
-            self._write(
-                "Park",
-                lambda: self.store.update_contribution(c.id, parked=not c.parked, actor=actor),
-                ("edit", c),
-            )
+            self._change("Park", Edit(c, parked=not c.parked))
             self.notify(
                 "Parked (kept in the record)." if not c.parked else "Back in the discussion.",
                 timeout=2,
@@ -816,17 +808,12 @@ class RoomScreen(HubScreen):
         c = self._target()
         if c is None:
             return
-        actor = self.hub_app.user_name
 
         def given(value: str | None) -> None:
             if value is None:
                 return
             owner, _, due = value.partition(";")
-            self._write(
-                "Action",
-                lambda: self.store.set_action(c.id, owner=owner, due=due, actor=actor),
-                ("edit", c),
-            )
+            self._change("Action", SetAction(c, owner, due))
 
         current = "; ".join(x for x in (c.owner or "", c.due or "") if x)
         self.app.push_screen(
@@ -855,7 +842,6 @@ class RoomScreen(HubScreen):
                     self._write(
                         "Takeaways",
                         lambda: self.store.set_takeaways(self.room_id, ids, actor=actor),
-                        None,
                     )
 
             self.app.push_screen(TakeawaysDialog(starred, chosen), chosen_)
@@ -893,15 +879,13 @@ class RoomScreen(HubScreen):
         running = self.snapshot is not None and self.snapshot.countdown.running
         actor = self.hub_app.user_name
         if running:
-            self._write("Timer", lambda: self.store.pause_timer(self.room_id, actor=actor), None)
+            self._write("Timer", lambda: self.store.pause_timer(self.room_id, actor=actor))
         else:
-            self._write("Timer", lambda: self.store.start_timer(self.room_id, actor=actor), None)
+            self._write("Timer", lambda: self.store.start_timer(self.room_id, actor=actor))
 
     def action_extend(self, minutes: int) -> None:
         actor = self.hub_app.user_name
-        self._write(
-            "Timer", lambda: self.store.extend_timer(self.room_id, minutes, actor=actor), None
-        )
+        self._write("Timer", lambda: self.store.extend_timer(self.room_id, minutes, actor=actor))
         self.notify(f"+{minutes} min", timeout=1.5)
 
     def action_move_question(self, step: int) -> None:
@@ -914,105 +898,9 @@ class RoomScreen(HubScreen):
     def open_question(self, question_id: str) -> None:
         actor = self.hub_app.user_name
         self._write(
-            "Question",
-            lambda: self.store.open_question(self.room_id, question_id, actor=actor),
-            None,
+            "Question", lambda: self.store.open_question(self.room_id, question_id, actor=actor)
         )
 
     def open_phase(self, phase_id: str) -> None:
         actor = self.hub_app.user_name
-        self._write(
-            "Phase", lambda: self.store.set_phase(self.room_id, phase_id, actor=actor), None
-        )
-
-
-class PresenterScreen(Screen):
-    """For screen sharing: the question large, the clock, the latest contributions. No chrome."""
-
-    DEFAULT_CSS = """
-    PresenterScreen { padding: 1 2 0 2; }
-    PresenterScreen #presenter-top { height: auto; }
-    PresenterScreen #presenter-phase { color: $text-muted; width: 1fr; padding-top: 1; }
-    PresenterScreen QuestionPanel Horizontal { layout: vertical; }
-    PresenterScreen QuestionPanel .question { border: heavy $accent; padding: 0 2; }
-    PresenterScreen QuestionPanel .phase { display: none; }
-    PresenterScreen #latest { height: 1fr; margin-top: 1; }
-    PresenterScreen #presenter-hint { dock: bottom; color: $text-disabled; height: 1; }
-    """
-    BINDINGS = [
-        Binding("escape,f3", "app.pop_screen", "Back"),
-        Binding("f2", "cycle_language", "Language", show=False),
-    ]
-
-    def __init__(self, room_id: str, room_screen: RoomScreen) -> None:
-        super().__init__()
-        self.room_id = room_id
-        self.room_screen = room_screen
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="presenter-top"):
-            yield Static("", id="presenter-phase")
-            yield CountdownDisplay()
-        yield QuestionPanel()
-        yield Static("", id="latest")
-        yield Static("Esc: back to the room · F2: language", id="presenter-hint")
-
-    def on_mount(self) -> None:
-        self.refresh_view()
-
-    def action_cycle_language(self) -> None:
-        self.room_screen.action_cycle_language()
-        self.refresh_view()
-
-    def tick(self) -> None:
-        self.room_screen.tick()
-        snapshot = self.room_screen.snapshot
-        displays = self.query(CountdownDisplay)
-        if snapshot is not None and displays:
-            countdown = snapshot.countdown
-            displays.first().show(
-                countdown.remaining(self.room_screen.hub_app.now()),
-                countdown.running,
-                countdown.total_seconds,
-            )
-
-    def refresh_view(self) -> None:
-        screen = self.room_screen
-        snapshot = screen.snapshot
-        if snapshot is None:
-            return
-        languages = screen.store.workshop()["languages"]
-        mode = screen.language_mode
-        shown = (
-            languages[:2]
-            if mode == "both" and len(languages) > 1
-            else [languages[1]]
-            if mode == "second" and len(languages) > 1
-            else [languages[0]]
-        )
-        phase = snapshot.phase
-        title = f"{screen.room.name}\n{phase.title if phase else ''} · {snapshot.position}"
-        self.query_one("#presenter-phase", Static).update(plain(title))
-        self.query_one(QuestionPanel).show(snapshot.question, shown, phase, snapshot.position)
-        self.tick()
-        self.load_latest()
-
-    @work(thread=True, exclusive=True, group="presenter", exit_on_error=False)
-    def load_latest(self) -> None:
-        store = self.room_screen.store
-        seqs = store.contribution_seqs(room=self.room_id)[-40:]
-        rows = store.contributions_by_seq(seqs)
-        latest = [rows[s] for s in seqs if s in rows]
-        self.app.call_from_thread(self.show_latest, latest)
-
-    def show_latest(self, latest: list[Contribution]) -> None:
-        """The newest contributions that fit, one line each, cut with an ellipsis."""
-        height = max(self.query_one("#latest").size.height, 3)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for c in latest[-height:]:
-            if text:
-                text.append("\n")
-            text.append("★ " if c.starred else "• ", "bold yellow" if c.starred else "")
-            text.append(f"{c.kind.value}: ", KIND_STYLES[c.kind])
-            text.append(one_line(c.text))
-        self.query_one("#latest", Static).update(text or Text("No contributions yet."))
+        self._write("Phase", lambda: self.store.set_phase(self.room_id, phase_id, actor=actor))

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich import box
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import (
     Header,
     Input,
@@ -21,13 +18,14 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from hubworkshop.tui.widgets.basic import KeyFooter, StatusBar, cell, plain
+from hubworkshop.domain.model import UserRole
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.key_footer import KeyFooter
+from hubworkshop.tui.widgets.room_panels import StatusBar
+from hubworkshop.tui.widgets.text import cell, plain
 
-if TYPE_CHECKING:
-    from hubworkshop.tui.app import HubworkshopApp
 
-
-class StartScreen(Screen):
+class StartScreen(HubScreen):
     """Pick a room, say who you are and what you do here, press Enter."""
 
     DEFAULT_CSS = """
@@ -47,21 +45,17 @@ class StartScreen(Screen):
         Binding("f1,question_mark", "app.help", "Help"),
     ]
 
-    @property
-    def hub_app(self) -> HubworkshopApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         app = self.hub_app
         workshop = app.store.workshop()
         yield Header()
         with Vertical(id="start"):
-            yield Static(plain(workshop["title"]), id="title")
+            yield Static(plain(workshop.title), id="title")
             yield Static(
                 plain(
-                    f"{workshop['date']}  {workshop['start']}–{workshop['end']} "
-                    f"{workshop['timezone']}  ·  languages: {', '.join(workshop['languages'])}"
-                    f"  ·  {workshop['note']}"
+                    f"{workshop.date}  {workshop.start}–{workshop.end} "
+                    f"{workshop.timezone}  ·  languages: {', '.join(workshop.languages)}"
+                    f"  ·  {workshop.note}"
                 ),
                 id="subtitle",
             )
@@ -110,7 +104,7 @@ class StartScreen(Screen):
 
     @on(RadioSet.Changed, "#role")
     def role_changed(self, event: RadioSet.Changed) -> None:
-        self.hub_app.role = event.pressed.id or "note-taker"
+        self.hub_app.role = UserRole(event.pressed.id or UserRole.NOTE_TAKER)
 
     @on(Input.Changed, "#name")
     def name_changed(self, event: Input.Changed) -> None:

@@ -1,4 +1,6 @@
-"""Modal dialogs: edit, tag, multi-line paste, filter, and the help screen."""
+"""Dialogs about contributions: edit, tags, a multi-line paste, the list filter, and the
+wrap-up takeaways.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +8,74 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Markdown, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from hubworkshop.domain.model import Kind
-from hubworkshop.tui.widgets.basic import plain
+from hubworkshop.domain.model import Contribution, Kind
+from hubworkshop.domain.text import one_line
+from hubworkshop.tui.dialogs.common import DIALOG_CSS
+from hubworkshop.tui.widgets.text import plain
 
-DIALOG_CSS = """
-{name} {{ align: center middle; background: $background 60%; }}
-{name} > Vertical {{
-    width: 80%; max-width: 110; height: auto; max-height: 90%;
-    border: thick $primary; background: $surface; padding: 1 2;
-}}
-{name} .hint {{ color: $text-muted; margin-top: 1; }}
-{name} TextArea {{ height: 12; }}
-"""
+
+class TakeawaysDialog(ModalScreen[list[str] | None]):
+    """Wrap-up: choose the room's key takeaways among its starred points, and their order."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="TakeawaysDialog")
+    BINDINGS = [
+        Binding("space", "toggle", "In / out"),
+        Binding("shift+up", "move(-1)", "Move up"),
+        Binding("shift+down", "move(1)", "Move down"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, candidates: list[Contribution], chosen: list[str]) -> None:
+        super().__init__()
+        ordered = [c for i in chosen for c in candidates if c.id == i]
+        self.items = ordered + [c for c in candidates if c.id not in chosen]
+        self.chosen = set(chosen)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Key takeaways (starred points)", classes="title")
+            yield OptionList(id="takeaways")
+            yield Static(
+                "Space: in or out · Shift+↑/↓: order · Ctrl+S: save · Esc: cancel", classes="hint"
+            )
+
+    def on_mount(self) -> None:
+        self.redraw(0)
+        self.query_one(OptionList).focus()
+
+    def redraw(self, highlight: int) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for c in self.items:
+            mark = "☑" if c.id in self.chosen else "☐"
+            options.add_option(Option(plain(f"{mark} {one_line(c.text, 90)}"), id=c.id))
+        if self.items:
+            options.highlighted = min(highlight, len(self.items) - 1)
+
+    def action_toggle(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is None:
+            return
+        item = self.items[index].id
+        self.chosen.symmetric_difference_update({item})
+        self.redraw(index)
+
+    def action_move(self, step: int) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not 0 <= index + step < len(self.items):
+            return
+        self.items[index], self.items[index + step] = self.items[index + step], self.items[index]
+        self.redraw(index + step)
+
+    def action_save(self) -> None:
+        self.dismiss([c.id for c in self.items if c.id in self.chosen])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class EditDialog(ModalScreen[str | None]):
@@ -148,73 +203,3 @@ class FilterDialog(ModalScreen[tuple[str, str | None] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-HELP = """\
-# hubworkshop — keys
-
-Everything is reachable from the keyboard; **Ctrl+P** opens the command palette with every action.
-
-## Anywhere in a room
-
-| Key | Action |
-| --- | --- |
-| F1 | this help (also `?` when not typing) |
-| F2 | question language: English · French · both |
-| F3 | presenter view (for screen sharing) |
-| F4 | export: summaries (Markdown, wikitext) and data, with preview |
-| F5 | start / pause the timer (facilitator) |
-| F6 / F7 | add 1 / 5 minutes to the timer (facilitator) |
-| F8 / F9 | next / previous question (facilitator) |
-| Tab | move between the capture bar and the list |
-| Ctrl+T | dark / light theme |
-| Ctrl+Q | quit (everything is already saved) |
-
-## Capture bar
-
-| Type | Means |
-| --- | --- |
-| Enter | save (committed to the database before it shows in the list) |
-| `?` `!` `+` `=` `~` `>` first | question, concern, proposal, agreement, disagreement, action |
-| `@Name` | who said it (Tab/→ completes a known name; a new name is added as anonymous) |
-| `#tag` | tag it |
-| `\\` first | keep a leading `?` `!` … as text |
-| Up (empty bar) | recall your last entry to correct it |
-| Esc | to the list |
-
-## Contribution list
-
-| Key | Action |
-| --- | --- |
-| ↑ ↓ PgUp PgDn Home End | move |
-| e | edit (same syntax as the capture bar) |
-| d | delete · u undo your last change |
-| 1–7 | kind: idea, question, concern, proposal, agreement, disagreement, action |
-| t | tags · s star as a key point |
-| / | search · f filter by kind or tag · Esc clears |
-| Enter or i | back to the capture bar |
-| v · V | a dot for this point · open or close the vote (facilitator) |
-| m then m · M | merge into another point · split |
-| c · p · o | cluster · park · action owner and due date |
-| W · R · P | wrap-up takeaways · task ranking · purpose statement |
-| B · N | report-back (facilitator) · participants |
-| F10 | dashboard: every room at a glance |
-"""
-
-
-class HelpScreen(ModalScreen[None]):
-    """The keys, as a facilitator or note-taker needs them."""
-
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; background: $background 60%; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 100; height: 90%; border: thick $primary; background: $surface;
-    }
-    """
-    BINDINGS = [
-        Binding("escape,f1,q,question_mark", "dismiss", "Close"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Markdown(HELP)

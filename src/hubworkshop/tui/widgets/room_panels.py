@@ -2,113 +2,26 @@
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.geometry import Size
-from textual.message import Message
-from textual.reactive import Reactive, reactive
-from textual.screen import Screen
-from textual.suggester import Suggester
-from textual.widgets import Digits, Footer, Input, Static
+from textual.widgets import Digits, Static
 
 from hubworkshop.domain.model import Phase, Question
-from hubworkshop.domain.text import printable
 from hubworkshop.domain.timer import format_remaining
+from hubworkshop.tui.widgets.text import plain
 
-CAPTURE_HINT = (
-    "Type what was said, Enter to save  ·  ? question  ! concern  + proposal  = agree  "
-    "~ disagree  > action  @name  #tag"
-)
-
-
-def plain(text: str) -> Content:
-    """User (or plan) text as literal content: never markup, no control characters."""
-    return Content(printable(text, keep_newlines=True))
+LANGUAGE_MODES = ("first", "second", "both")
+"""F2 cycles the question through the workshop's first language, its second, and both."""
 
 
-def cell(text: str) -> Text:
-    """User text for a DataTable cell (a plain `str` cell would be parsed as markup)."""
-    return Text(printable(text))
-
-
-class NameSuggester(Suggester):
-    """Completes `@Na` to `@Name` from the room's participants."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.names: list[str] = []
-
-    async def get_suggestion(self, value: str) -> str | None:
-        at = value.rfind("@")
-        if at < 0 or (at > 0 and not value[at - 1].isspace()):
-            return None
-        typed = value[at + 1 :]
-        if not typed or "  " in typed:
-            return None
-        for name in self.names:
-            if name.casefold().startswith(typed.casefold()) and len(name) > len(typed):
-                return value[: at + 1] + name
-        return None
-
-
-class CaptureBar(Input):
-    """Where note-takers type. Enter saves; Up in an empty bar recalls the last entry."""
-
-    BINDINGS = [
-        Binding("up", "recall", "Recall last", show=False),
-        Binding("escape", "leave", "To the list", show=False),
-    ]
-
-    recalling: reactive[bool] = reactive(False)
-    """True while the bar holds a recalled entry: Enter corrects it instead of adding."""
-
-    virtual_size = Reactive(Size(0, 0), layout=False)
-    """Textual's Input resizes its scrollable width on every keystroke, and a widget's
-    `virtual_size` asks for a layout of the whole screen when it changes. The bar's own size
-    is fixed by the CSS, so a repaint of the bar is enough."""
-
-    class Recall(Message):
-        """Up was pressed in an empty bar."""
-
-    class Leave(Message):
-        """Escape: the note-taker wants the list."""
-
-    class MultiLinePaste(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    def __init__(self, **kwargs) -> None:
-        self.names = NameSuggester()
-        super().__init__(placeholder=CAPTURE_HINT, suggester=self.names, **kwargs)
-
-    def action_recall(self) -> None:
-        if not self.value:
-            self.post_message(self.Recall())
-
-    def action_leave(self) -> None:
-        if self.recalling:
-            self.recalling = False
-            self.value = ""
-        else:
-            self.post_message(self.Leave())
-
-    def watch_recalling(self, recalling: bool) -> None:
-        self.set_class(recalling, "-recalling")
-        self.border_title = "correcting the last entry · Esc to cancel" if recalling else None
-
-    def _on_paste(self, event: events.Paste) -> None:
-        lines = [line for line in event.text.splitlines() if line.strip()]
-        if len(lines) > 1:
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.MultiLinePaste(event.text))
-            return
-        super()._on_paste(event)
+def languages_shown(languages: tuple[str, ...], mode: str) -> list[str]:
+    """The languages a question is shown in, for a language mode (first, second, both)."""
+    if mode == "second" and len(languages) > 1:
+        return [languages[1]]
+    if mode == "both" and len(languages) > 1:
+        return list(languages[:2])
+    return [languages[0]]
 
 
 class CountdownDisplay(Vertical):
@@ -221,26 +134,3 @@ class StatusBar(Static):
     StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     StatusBar.-error { background: $error 40%; color: $text; }
     """
-
-
-class KeyFooter(Footer):
-    """Textual's Footer, rebuilt only when the keys it shows change.
-
-    The stock Footer recomposes every key on every change of focus; most focus changes
-    (the start screen mounting, moving between the capture bar and the list) show the same
-    keys, and the rebuild was a quarter of the start-up time.
-    """
-
-    _shown: tuple | None = None
-
-    def bindings_changed(self, screen: Screen) -> None:
-        shown = tuple(
-            (binding.key, binding.description, binding.action, enabled, tooltip)
-            for (_node, binding, enabled, tooltip) in screen.active_bindings.values()
-            if binding.show or binding.action == "app.command_palette"
-        )
-        if shown == self._shown and self.is_attached and self.screen is screen:
-            return
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown = shown  # what the recompose below will show
-        super().bindings_changed(screen)

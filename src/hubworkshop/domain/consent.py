@@ -1,0 +1,103 @@
+"""The consent rule: the one place that decides what each surface may show of what people said.
+
+People choose how they are recorded: **named** (may be credited), **anonymous** (quoted
+without a name; the default for a new name) or **off the record** (left out of what is
+published). Every screen, export and command that shows or writes contributions asks a
+`ConsentPolicy` for its surface, and nothing else compares consent levels (a test checks).
+
+| surface      | off-the-record points | names of speakers and owners              |
+| ------------ | --------------------- | ----------------------------------------- |
+| room         | shown                 | as recorded (the note-takers' own record) |
+| presenter    | left out              | never                                     |
+| report-back  | left out              | never                                     |
+| summary      | left out (counted)    | only with `attribute`, only if named      |
+| archive      | only with `attribute` | only with `attribute`, only if named      |
+
+The summary surface covers Markdown, wikitext and CSV; the archive is the JSON export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from hubworkshop.domain.model import Consent, Contribution, Participant
+
+
+class Surface(StrEnum):
+    """Where contributions are shown or written."""
+
+    ROOM = "room"
+    PRESENTER = "presenter"
+    REPORT_BACK = "report-back"
+    SUMMARY = "summary"
+    ARCHIVE = "archive"
+
+
+_PUBLIC = frozenset({Surface.PRESENTER, Surface.REPORT_BACK})
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentPolicy:
+    """What one surface may show. Build it with `policy()`."""
+
+    surface: Surface
+    attribute: bool = False
+    consents: Mapping[str, Consent] = field(default_factory=dict)
+    """Participants' consent by folded name: an action owner is a name too."""
+
+    def shows(self, contribution: Contribution) -> bool:
+        """Whether the contribution may appear at all on this surface."""
+        if self.surface is Surface.ROOM or contribution.consent is not Consent.OFF_RECORD:
+            return True
+        return self.surface is Surface.ARCHIVE and self.attribute
+
+    def visible(self, contributions: Iterable[Contribution]) -> list[Contribution]:
+        return [c for c in contributions if self.shows(c)]
+
+    def author(self, contribution: Contribution) -> str | None:
+        """The speaker's name as this surface may show it, or None."""
+        if self.surface is Surface.ROOM:
+            return contribution.author
+        if self._names and contribution.consent is Consent.NAMED:
+            return contribution.author
+        return None
+
+    def may_name(self, name: str | None) -> bool:
+        """Whether a free-text name (an action owner) may be shown: never a participant who
+        did not agree to be named; a name that is nobody on the roster may be."""
+        if not name:
+            return False
+        if self.surface is Surface.ROOM:
+            return True
+        if not self._names:
+            return False
+        consent = self.consents.get(fold(name))
+        return consent is None or consent is Consent.NAMED
+
+    def is_off_record(self, contribution: Contribution) -> bool:
+        """For the archive, which keeps off-the-record points only to mark them so."""
+        return contribution.consent is Consent.OFF_RECORD
+
+    def named_people(self, participants: Iterable[Participant]) -> list[str]:
+        """The participants this surface may list by name, sorted."""
+        if not self._names:
+            return []
+        return sorted(p.name for p in participants if p.consent is Consent.NAMED)
+
+    @property
+    def _names(self) -> bool:
+        return self.attribute and self.surface not in _PUBLIC
+
+
+def policy(
+    surface: Surface, *, attribute: bool = False, participants: Iterable[Participant] = ()
+) -> ConsentPolicy:
+    """The consent policy of a surface; `participants` lets it judge owners' names."""
+    return ConsentPolicy(surface, attribute, {fold(p.name): p.consent for p in participants})
+
+
+def fold(name: str) -> str:
+    """Names compare case-insensitively."""
+    return name.casefold()

@@ -1,0 +1,44 @@
+"""The names of what the event log records: one enum, so no code matches free strings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventName(StrEnum):
+    """An entry of the append-only `events` table. The values are stored: keep them stable."""
+
+    WORKSHOP_CREATE = "workshop.create"
+    PHASE_OPEN = "phase.open"
+    TIMER_START = "timer.start"
+    TIMER_PAUSE = "timer.pause"
+    TIMER_EXTEND = "timer.extend"
+    QUESTION_OPEN = "question.open"
+    QUESTION_CLOSE = "question.close"
+    PARTICIPANT_ADD = "participant.add"
+    PARTICIPANT_UPDATE = "participant.update"
+    CONTRIBUTION_ADD = "contribution.add"
+    CONTRIBUTION_EDIT = "contribution.edit"
+    CONTRIBUTION_DELETE = "contribution.delete"
+    CONTRIBUTION_RESTORE = "contribution.restore"
+    CONTRIBUTION_TAG = "contribution.tag"
+    CONTRIBUTION_MERGE = "contribution.merge"
+    CONTRIBUTION_SPLIT = "contribution.split"
+    CONTRIBUTION_CLUSTER = "contribution.cluster"
+    CONTRIBUTION_ACTION = "contribution.action"
+    VOTE_OPEN = "vote.open"
+    VOTE_ADD = "vote.add"
+    VOTE_CLOSE = "vote.close"
+    WRAPUP_TAKEAWAYS = "wrapup.takeaways"
+    RANKING_RECORD = "ranking.record"
+    PURPOSE_REVISE = "purpose.revise"
+
+    @property
+    def names_contribution(self) -> bool:
+        """Whether the event's subject is a contribution id whose row may have changed."""
+        return self in _ABOUT_A_CONTRIBUTION
+
+
+_ABOUT_A_CONTRIBUTION = frozenset(
+    name for name in EventName if name.value.startswith(("contribution.", "vote."))
+) - {EventName.VOTE_OPEN, EventName.VOTE_CLOSE}

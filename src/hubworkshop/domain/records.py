@@ -1,0 +1,162 @@
+"""What the store reads and writes besides the plan's own types: plain, immutable records.
+
+The TUI, the CLI and the reports use these without importing the storage package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hubworkshop.domain.errors import NotFoundError
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.model import (
+    Contribution,
+    Kind,
+    Participant,
+    Phase,
+    Question,
+    Role,
+    Room,
+    Theme,
+)
+from hubworkshop.domain.timer import Countdown
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    """The workshop as the database keeps it: the plan's event, and which bank it used."""
+
+    id: str
+    title: str
+    date: str
+    start: str
+    end: str
+    timezone: str
+    languages: tuple[str, ...]
+    note: str
+    dots: int
+    url: str
+    organisers: str
+    bank_id: str
+    bank_title: str
+    bank_languages: tuple[str, ...]
+    created_at: str
+
+    @property
+    def default_language(self) -> str:
+        """The language of the workshop's own text: the first the plan lists."""
+        return self.languages[0]
+
+    @property
+    def bank_default_language(self) -> str:
+        return self.bank_languages[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A contribution as a note-taker typed it, before it is stored."""
+
+    room: str
+    text: str
+    question: str | None = None
+    kind: Kind | str = Kind.IDEA
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    language: str | None = None
+    parked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    """A room's open question and phase timer (the timer is driven by the live room UI)."""
+
+    room: str
+    question: str | None
+    question_opened_at: str | None
+    phase: str | None
+    timer_seconds: int
+    timer_elapsed_ms: int
+    timer_started_at: str | None
+    updated_at: str
+
+    @property
+    def countdown(self) -> Countdown:
+        return Countdown(self.timer_seconds, self.timer_elapsed_ms, self.timer_started_at)
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRound:
+    id: int
+    room: str
+    dots: int
+    opened_at: str
+    used: dict[str, int]
+    cast: int
+
+
+@dataclass(frozen=True, slots=True)
+class PurposeStatement:
+    id: int
+    room: str
+    text: str
+    author: str | None
+    final: bool
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the event log."""
+
+    seq: int
+    at: str
+    actor: str | None
+    room: str | None
+    action: EventName
+    subject: str | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RoomOverview:
+    """One room at a glance, for the lead facilitator's dashboard."""
+
+    room: Room
+    state: RoomState | None
+    kinds: dict[str, int]
+    last_activity: str | None
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopRecord:
+    """Everything a report reads, taken from the database in one read transaction, so an
+    export is consistent while terminals write."""
+
+    workshop: Workshop
+    phases: tuple[Phase, ...]
+    rooms: Mapping[str, Room]
+    themes: tuple[Theme, ...]
+    questions: Mapping[str, Question]
+    roles: tuple[Role, ...]
+    participants: tuple[Participant, ...]
+    contributions: tuple[Contribution, ...]
+    """Every contribution not deleted, in capture order."""
+    room_states: Mapping[str, RoomState]
+    timeline: tuple[Event, ...]
+    """The events that tell how long each room spent on each question."""
+    rankings: Mapping[str, Mapping[str | None, list[str]]]
+    """room -> participant name (None: the room's agreed order) -> role ids, best first."""
+    purpose_statements: tuple[PurposeStatement, ...]
+    takeaways: Mapping[str, tuple[Contribution, ...]] = field(default_factory=dict)
+
+
+def find_room(rooms: Mapping[str, Room], room_id: str) -> Room:
+    """The room with this id, or a NotFoundError that lists the known rooms."""
+    try:
+        return rooms[room_id]
+    except KeyError:
+        known = ", ".join(rooms)
+        raise NotFoundError(f"unknown room '{room_id}' (rooms: {known})") from None

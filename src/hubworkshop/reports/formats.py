@@ -1,0 +1,100 @@
+"""Every export format, once: its name, file extension, description and renderer.
+
+The CLI's `--format` choices, the export screen's list and the file names all come from
+`FORMATS`; adding a format is one entry here. Renderers are imported when first used, so
+listing the formats (the CLI does at start-up) costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol
+
+from hubworkshop.domain.records import WorkshopRecord
+
+
+class Renderer(Protocol):
+    """What every format provides: the record (and a scope) in, the file's text out."""
+
+    def __call__(
+        self,
+        record: WorkshopRecord,
+        *,
+        attribute: bool = False,
+        room: str | None = None,
+        theme: str | None = None,
+        lang: str = "en",
+    ) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    extension: str
+    description: str
+    renderer: str
+    """`module:function` of the renderer, imported on first use."""
+    summary: bool
+    """A summary for people to read (Markdown, wikitext), rather than data for tools."""
+
+    def render(
+        self,
+        record: WorkshopRecord,
+        *,
+        attribute: bool = False,
+        room: str | None = None,
+        theme: str | None = None,
+        lang: str = "en",
+    ) -> str:
+        module, _, function = self.renderer.partition(":")
+        renderer: Renderer = getattr(importlib.import_module(module), function)
+        return renderer(record, attribute=attribute, room=room, theme=theme, lang=lang)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "markdown",
+            "md",
+            "Summary, Markdown (GitHub, Discourse)",
+            "hubworkshop.reports.summary:summary_markdown",
+            summary=True,
+        ),
+        Format(
+            "wikitext",
+            "wiki",
+            "Summary, wikitext (Meta-Wiki)",
+            "hubworkshop.reports.summary:summary_wikitext",
+            summary=True,
+        ),
+        Format(
+            "json",
+            "json",
+            "Data, JSON (the whole record)",
+            "hubworkshop.reports.data:to_json",
+            summary=False,
+        ),
+        Format(
+            "csv",
+            "csv",
+            "Data, CSV (one row per contribution)",
+            "hubworkshop.reports.data:to_csv",
+            summary=False,
+        ),
+    )
+}
+
+
+def render(
+    name: str,
+    record: WorkshopRecord,
+    *,
+    attribute: bool = False,
+    room: str | None = None,
+    theme: str | None = None,
+    lang: str = "en",
+) -> str:
+    """The export `name` of the record."""
+    return FORMATS[name].render(record, attribute=attribute, room=room, theme=theme, lang=lang)

@@ -1,0 +1,171 @@
+"""The words of a summary that are ours, not the participants': labels and headings per language.
+
+A summary is written in one of the languages here (`SUMMARY_LANGUAGES`); any other falls
+back to English. Participants' words and the bank's questions are never translated here.
+"""
+
+from __future__ import annotations
+
+from hubworkshop.domain.model import Kind
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "summary": "summary",
+        "lead": "Summary of the {title}, held on {date}, {start}–{end} {tz}: {rooms} breakout "
+        "rooms, {participants} participants, {contributions} contributions.",
+        "date": "Date",
+        "rooms": "Rooms",
+        "participants": "Participants",
+        "contributions": "Contributions",
+        "methods": "Methods",
+        "decisions": "Decisions",
+        "withheld": "Withheld contributions",
+        "withheld_text": "{n} (from participants who asked to stay off the record)",
+        "scope": "Scope",
+        "scope_room": "{name}",
+        "scope_theme": "theme {name}",
+        "by_theme": "Discussion by theme",
+        "discussed_in": "Discussed in",
+        "not_discussed": "No contributions recorded.",
+        "key_points": "Key points",
+        "parking": "Parking lot",
+        "no_question": "Not tied to a question",
+        "ranking": "What hubs should do: task ranking",
+        "ranking_method": "Borda count across rooms: in a ranking of {n} roles the first earns "
+        "{top} points and the last 0; a role a room left out earns nothing from it (an "
+        "abstention). Roles with equal points share a rank.",
+        "no_ranking": "No task ranking was recorded.",
+        "points": "points",
+        "tie": "tie",
+        "room_orders": "Each room's ranking",
+        "purpose": "Why hubs exist: purpose statements",
+        "no_purpose": "No purpose statement was recorded.",
+        "draft": "draft",
+        "coverage": "Coverage",
+        "coverage_help": "Each cell: how long the question was open in that room (from the "
+        "session's event log), and how many contributions it received.",
+        "question": "Question",
+        "minutes": "min",
+        "not_reached": "Questions no room reached",
+        "all_reached": "Every question was discussed in at least one room.",
+        "counts": "Contributions by theme and kind",
+        "theme": "Theme",
+        "total": "Total",
+        "sources": "Each point ends with the short ids of the contributions it comes from.",
+        "brainstorm": "brainstorming",
+        "discussion": "discussion",
+        "purpose-statement": "purpose statements",
+        "task-ranking": "task ranking",
+        "dot-voting": "dot-voting",
+        "wrap-up": "wrap-up",
+        "plenary": "plenary",
+        "dots": "dots",
+        "dot": "dot",
+        "also": "merged with:",
+        "cluster": "cluster",
+        "owner": "owner",
+        "due": "due",
+        "takeaways": "Key takeaways by room",
+    },
+    "fr": {
+        "summary": "synthèse",
+        "lead": "Synthèse de l'atelier « {title} », tenu le {date}, {start}–{end} {tz} : {rooms} "
+        "salles de discussion, {participants} participants, {contributions} contributions.",
+        "date": "Date",
+        "rooms": "Salles",
+        "participants": "Participants",
+        "contributions": "Contributions",
+        "methods": "Méthodes",
+        "decisions": "Décisions",
+        "withheld": "Contributions non publiées",
+        "withheld_text": "{n} (de participants qui ont demandé à rester hors du compte rendu)",
+        "scope": "Portée",
+        "scope_room": "{name}",
+        "scope_theme": "thème {name}",
+        "by_theme": "Discussion par thème",
+        "discussed_in": "Discuté dans",
+        "not_discussed": "Aucune contribution enregistrée.",
+        "key_points": "Points clés",
+        "parking": "En suspens",
+        "no_question": "Sans question associée",
+        "ranking": "Ce que les hubs devraient faire : classement des tâches",
+        "ranking_method": "Méthode de Borda entre les salles : dans un classement de {n} rôles, "
+        "le premier reçoit {top} points et le dernier 0 ; un rôle qu'une salle n'a pas classé "
+        "ne reçoit rien d'elle (abstention). Les rôles à égalité de points partagent un rang.",
+        "no_ranking": "Aucun classement des tâches n'a été enregistré.",
+        "points": "points",
+        "tie": "égalité",
+        "room_orders": "Classement de chaque salle",
+        "purpose": "Pourquoi les hubs existent : déclarations d'intention",
+        "no_purpose": "Aucune déclaration d'intention n'a été enregistrée.",
+        "draft": "brouillon",
+        "coverage": "Couverture",
+        "coverage_help": "Chaque case : combien de temps la question est restée ouverte dans "
+        "cette salle (d'après le journal de la session), et combien de contributions elle a "
+        "reçues.",
+        "question": "Question",
+        "minutes": "min",
+        "not_reached": "Questions qu'aucune salle n'a abordées",
+        "all_reached": "Chaque question a été abordée dans au moins une salle.",
+        "counts": "Contributions par thème et par type",
+        "theme": "Thème",
+        "total": "Total",
+        "sources": "Chaque point se termine par les identifiants courts des contributions "
+        "dont il provient.",
+        "brainstorm": "remue-méninges",
+        "discussion": "discussion",
+        "purpose-statement": "déclarations d'intention",
+        "task-ranking": "classement des tâches",
+        "dot-voting": "vote par points",
+        "wrap-up": "conclusion",
+        "plenary": "plénière",
+        "dots": "points",
+        "dot": "point",
+        "also": "fusionné avec :",
+        "cluster": "groupe",
+        "owner": "responsable",
+        "due": "échéance",
+        "takeaways": "Points clés retenus par salle",
+    },
+}
+
+KIND_HEADINGS: dict[str, dict[Kind, str]] = {
+    "en": {
+        Kind.PROPOSAL: "Proposals",
+        Kind.IDEA: "Ideas",
+        Kind.CONCERN: "Concerns",
+        Kind.QUESTION: "Open questions",
+        Kind.AGREEMENT: "Agreements (convergence)",
+        Kind.DISAGREEMENT: "Disagreements (divergence)",
+        Kind.ACTION: "Action items",
+    },
+    "fr": {
+        Kind.PROPOSAL: "Propositions",
+        Kind.IDEA: "Idées",
+        Kind.CONCERN: "Préoccupations",
+        Kind.QUESTION: "Questions ouvertes",
+        Kind.AGREEMENT: "Accords (convergence)",
+        Kind.DISAGREEMENT: "Désaccords (divergence)",
+        Kind.ACTION: "Actions à mener",
+    },
+}
+KIND_ORDER = list(KIND_HEADINGS["en"])
+KIND_NAMES: dict[str, dict[Kind, str]] = {
+    "en": {kind: kind.value for kind in Kind},
+    "fr": {
+        Kind.IDEA: "idée",
+        Kind.QUESTION: "question",
+        Kind.CONCERN: "préoccupation",
+        Kind.PROPOSAL: "proposition",
+        Kind.AGREEMENT: "accord",
+        Kind.DISAGREEMENT: "désaccord",
+        Kind.ACTION: "action",
+    },
+}
+
+SUMMARY_LANGUAGES = tuple(LABELS)
+
+
+def summary_language(lang: str) -> str:
+    """The language a summary asked for in `lang` is written in."""
+    return lang if lang in LABELS else "en"

@@ -1,0 +1,38 @@
+"""What an export covers: the whole workshop, one room, or one theme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hubworkshop.domain.errors import NotFoundError
+from hubworkshop.domain.model import Contribution, Theme
+from hubworkshop.domain.records import WorkshopRecord, find_room
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The part of the workshop an export is about, checked against the record."""
+
+    room: str | None = None
+    theme: str | None = None
+
+    def check(self, record: WorkshopRecord) -> None:
+        """Raise NotFoundError, naming the known ones, for an unknown room or theme."""
+        if self.room is not None:
+            find_room(record.rooms, self.room)
+        if self.theme is not None and self.theme not in {t.id for t in record.themes}:
+            known = ", ".join(t.id for t in record.themes)
+            raise NotFoundError(f"unknown theme '{self.theme}' (themes: {known})")
+
+    def themes(self, record: WorkshopRecord) -> list[Theme]:
+        return [t for t in record.themes if self.theme in (None, t.id)]
+
+    def contributions(self, record: WorkshopRecord) -> list[Contribution]:
+        """Every contribution in scope, whoever may see it (consent is the caller's to apply)."""
+        found = record.contributions
+        if self.room is not None:
+            found = tuple(c for c in found if c.room == self.room)
+        if self.theme is not None:
+            questions = {q.id for t in self.themes(record) for q in t.questions}
+            found = tuple(c for c in found if c.question in questions)
+        return list(found)

@@ -1,0 +1,381 @@
+"""Facilitation activities: dot-votes, merge and split, clusters, actions, takeaways, task
+ranking and purpose statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.model import Contribution
+from hubworkshop.domain.records import PurposeStatement, VoteRound
+from hubworkshop.storage.contributions import ContributionStore
+from hubworkshop.storage.rows import CONTRIBUTION_SELECT, clean_text, first, read_contributions
+
+
+class ActivityStore(ContributionStore):
+    # -- dot-voting ----------------------------------------------------------------------------
+
+    def open_vote(self, room_id: str, *, dots: int | None = None, actor: str | None = None) -> int:
+        """Open a dot-vote round in a room (one at a time); each participant gets `dots`."""
+        self.room(room_id)
+        dots = dots or self.workshop().dots
+        if dots < 1:
+            raise InputError("each participant needs at least one dot")
+        with self.write() as db:
+            if self._open_round(db, room_id) is not None:
+                raise InputError("a vote is already open in this room; close it first")
+            cursor = db.execute(
+                "INSERT INTO vote_rounds (room, dots, opened_at) VALUES (?, ?, ?)",
+                [room_id, dots, self.clock()],
+            )
+            self._log(
+                EventName.VOTE_OPEN,
+                room=room_id,
+                actor=actor,
+                subject=str(cursor.lastrowid),
+                data={"dots": dots},
+            )
+            return cursor.lastrowid
+
+    def _open_round(self, db: Database, room_id: str) -> dict[str, Any] | None:
+        return first(
+            db.query("SELECT * FROM vote_rounds WHERE room = ? AND closed_at IS NULL", [room_id])
+        )
+
+    def vote_round(self, room_id: str) -> VoteRound | None:
+        """The open round of a room, with the dots each participant has used."""
+        with self.read() as db:
+            row = self._open_round(db, room_id)
+            if row is None:
+                return None
+            used = {
+                r["name"]: r["used"]
+                for r in db.query(
+                    "SELECT p.name, sum(v.dots) AS used FROM votes v "
+                    "JOIN participants p ON p.id = v.participant "
+                    "WHERE v.round = ? GROUP BY p.name",
+                    [row["id"]],
+                )
+            }
+            cast = db.execute(
+                "SELECT coalesce(sum(dots), 0) FROM votes WHERE round = ?", [row["id"]]
+            ).fetchone()[0]
+        return VoteRound(row["id"], room_id, row["dots"], row["opened_at"], used, cast)
+
+    def add_vote(
+        self,
+        contribution_id: str,
+        *,
+        participant: str | None = None,
+        dots: int = 1,
+        note_taker: str | None = None,
+    ) -> None:
+        """Record dots on a contribution. In an open round a participant has a dot budget."""
+        current = self.contribution(contribution_id)
+        if dots < 1:
+            raise InputError("a vote has at least one dot")
+        with self.write() as db:
+            pid = (
+                self._participant_id(db, participant, current.room, note_taker)
+                if participant
+                else None
+            )
+            round_ = self._open_round(db, current.room)
+            if round_ is not None and pid is not None:
+                used = db.execute(
+                    "SELECT coalesce(sum(dots), 0) FROM votes WHERE round = ? AND participant = ?",
+                    [round_["id"], pid],
+                ).fetchone()[0]
+                if used + dots > round_["dots"]:
+                    raise InputError(
+                        f"{participant} has used {used} of {round_['dots']} dots in this vote"
+                    )
+            db["votes"].insert(
+                {
+                    "contribution": current.id,
+                    "participant": pid,
+                    "dots": dots,
+                    "note_taker": note_taker,
+                    "created_at": self.clock(),
+                    "round": round_["id"] if round_ else None,
+                }
+            )
+            self._log(
+                EventName.VOTE_ADD,
+                subject=current.id,
+                room=current.room,
+                actor=note_taker,
+                data={"participant": pid, "dots": dots},
+            )
+
+    def close_vote(self, room_id: str, *, actor: str | None = None) -> list[tuple[str, int]]:
+        """Close the room's open round and keep its ranking: (contribution id, dots), best first."""
+        with self.write() as db:
+            round_ = self._open_round(db, room_id)
+            if round_ is None:
+                raise InputError("no vote is open in this room")
+            ranking = [
+                (r["contribution"], r["dots"])
+                for r in db.query(
+                    "SELECT v.contribution, sum(v.dots) AS dots FROM votes v "
+                    "JOIN contributions c ON c.id = v.contribution "
+                    "WHERE v.round = ? GROUP BY v.contribution ORDER BY dots DESC, min(c.seq)",
+                    [round_["id"]],
+                )
+            ]
+            db.execute(
+                "UPDATE vote_rounds SET closed_at = ?, result = ? WHERE id = ?",
+                [self.clock(), json.dumps(ranking), round_["id"]],
+            )
+            self._log(
+                EventName.VOTE_CLOSE,
+                room=room_id,
+                actor=actor,
+                subject=str(round_["id"]),
+                data={"ranking": ranking},
+            )
+        return ranking
+
+    # -- clustering, parking, actions, takeaways -----------------------------------------------
+
+    def merge(self, source_id: str, target_id: str, *, actor: str | None = None) -> None:
+        """Make `source` part of `target`: one point that keeps every original text and author."""
+        source, target = self.contribution(source_id), self.contribution(target_id)
+        if source.id == target.id:
+            raise InputError("a point cannot be merged into itself")
+        if target.merged_into:
+            target = self.contribution(target.merged_into)
+        with self.write() as db:
+            # Points merged into the source follow it, so nothing is ever two levels deep.
+            db.execute(
+                "UPDATE contributions SET merged_into = ?, updated_at = ? "
+                "WHERE id = ? OR merged_into = ?",
+                [target.id, self.clock(), source.id, source.id],
+            )
+            self._log(
+                EventName.CONTRIBUTION_MERGE,
+                subject=source.id,
+                room=source.room,
+                actor=actor,
+                data={"into": target.id},
+            )
+            self._log(
+                EventName.CONTRIBUTION_EDIT,
+                subject=target.id,
+                room=target.room,
+                actor=actor,
+                data={"merged": source.id},
+            )
+
+    def split(self, contribution_id: str, *, actor: str | None = None) -> list[str]:
+        """Undo merges: the point and everything merged into it stand alone again."""
+        point = self.contribution(contribution_id)
+        with self.write() as db:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM contributions WHERE merged_into = ? OR id = ? AND merged_into IS NOT NULL",
+                    [point.id, point.id],
+                )
+            ]
+            db.execute(
+                "UPDATE contributions SET merged_into = NULL, updated_at = ? "
+                "WHERE merged_into = ? OR id = ?",
+                [self.clock(), point.id, point.id],
+            )
+            for split_id in ids:
+                self._log(
+                    EventName.CONTRIBUTION_SPLIT,
+                    subject=split_id,
+                    room=point.room,
+                    actor=actor,
+                    data={"from": point.id},
+                )
+            self._log(
+                EventName.CONTRIBUTION_EDIT,
+                subject=point.id,
+                room=point.room,
+                actor=actor,
+                data={"split": ids},
+            )
+        return ids
+
+    def merged_into(self, target_id: str) -> list[Contribution]:
+        """The contributions merged into a point, oldest first."""
+        with self.read() as db:
+            return read_contributions(
+                db,
+                f"{CONTRIBUTION_SELECT} WHERE c.merged_into = ? AND c.deleted_at IS NULL "
+                "ORDER BY c.seq",
+                [target_id],
+            )
+
+    def set_cluster(self, contribution_id: str, name: str | None, *, actor: str | None = None):
+        current = self.contribution(contribution_id)
+        name = " ".join((name or "").split()) or None
+        with self.write() as db:
+            db.execute(
+                "UPDATE contributions SET cluster = ?, updated_at = ? WHERE id = ?",
+                [name, self.clock(), current.id],
+            )
+            self._log(
+                EventName.CONTRIBUTION_CLUSTER,
+                subject=current.id,
+                room=current.room,
+                actor=actor,
+                data={"before": current.cluster, "after": name},
+            )
+
+    def set_action(
+        self,
+        contribution_id: str,
+        *,
+        owner: str | None,
+        due: str | None,
+        actor: str | None = None,
+    ) -> None:
+        """An action item's owner and due date (YYYY-MM-DD); either may be empty."""
+        current = self.contribution(contribution_id)
+        owner = " ".join((owner or "").split()) or None
+        due = (due or "").strip() or None
+        if due is not None:
+            try:
+                due = dt.date.fromisoformat(due).isoformat()
+            except ValueError:
+                raise InputError(f"due date '{due}' is not a date like 2021-12-15") from None
+        with self.write() as db:
+            db.execute(
+                "UPDATE contributions SET owner = ?, due = ?, kind = 'action', updated_at = ? "
+                "WHERE id = ?",
+                [owner, due, self.clock(), current.id],
+            )
+            self._log(
+                EventName.CONTRIBUTION_ACTION,
+                subject=current.id,
+                room=current.room,
+                actor=actor,
+                data={"owner": owner, "due": due},
+            )
+
+    def set_takeaways(self, room_id: str, ids: Sequence[str], *, actor: str | None = None) -> None:
+        """The room's key takeaways for wrap-up and report-back, in order."""
+        self.room(room_id)
+        points = [self.contribution(i) for i in ids]
+        with self.write() as db:
+            db.execute("DELETE FROM takeaways WHERE room = ?", [room_id])
+            db.conn.executemany(
+                "INSERT INTO takeaways (room, position, contribution) VALUES (?, ?, ?)",
+                [(room_id, i, c.id) for i, c in enumerate(points)],
+            )
+            self._log(
+                EventName.WRAPUP_TAKEAWAYS,
+                room=room_id,
+                actor=actor,
+                data={"takeaways": [c.id for c in points]},
+            )
+
+    def takeaways(self, room_id: str) -> list[Contribution]:
+        with self.read() as db:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT contribution FROM takeaways WHERE room = ? ORDER BY position", [room_id]
+                )
+            ]
+        return self.contributions_by_id(ids)
+
+    # -- task ranking and purpose statements ------------------------------------------------
+
+    def record_ranking(
+        self,
+        room_id: str,
+        roles: Sequence[str],
+        *,
+        participant: str | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """Store a room's agreed order of hub roles (or one participant's), replacing the last.
+
+        Roles left out are abstentions: they earn nothing from this ranking.
+        """
+        self.room(room_id)
+        known = {role.id for role in self.roles()}
+        unknown = [r for r in roles if r not in known]
+        if unknown:
+            raise InputError(f"unknown role '{unknown[0]}' (roles: {', '.join(sorted(known))})")
+        if len(set(roles)) != len(roles):
+            raise InputError("a ranking lists each role once")
+        with self.write() as db:
+            pid = self._participant_id(db, participant, room_id, actor) if participant else None
+            db.execute("DELETE FROM rankings WHERE room = ? AND participant IS ?", [room_id, pid])
+            now = self.clock()
+            db.conn.executemany(
+                "INSERT INTO rankings (room, participant, role, position, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(room_id, pid, role, i, now) for i, role in enumerate(roles)],
+            )
+            self._log(
+                EventName.RANKING_RECORD,
+                room=room_id,
+                actor=actor,
+                data={"participant": pid, "roles": list(roles)},
+            )
+
+    def rankings(self) -> dict[str, dict[str | None, list[str]]]:
+        """room -> participant name (None: the room's agreed order) -> role ids, best first."""
+        with self.read() as db:
+            rows = list(
+                db.query(
+                    "SELECT r.room, p.name, r.role FROM rankings r "
+                    "LEFT JOIN participants p ON p.id = r.participant "
+                    "ORDER BY r.room, p.name, r.position"
+                )
+            )
+        result: dict[str, dict[str | None, list[str]]] = {}
+        for row in rows:
+            result.setdefault(row["room"], {}).setdefault(row["name"], []).append(row["role"])
+        return result
+
+    def add_purpose_statement(
+        self, room_id: str, text: str, *, author: str | None = None, final: bool = False
+    ) -> int:
+        """Keep a revision of a room's purpose statement; `final` marks the one to report."""
+        self.room(room_id)
+        text = clean_text(text)
+        with self.write() as db:
+            if final:
+                db.execute("UPDATE purpose_statements SET final = 0 WHERE room = ?", [room_id])
+            cursor = db.execute(
+                "INSERT INTO purpose_statements (room, text, author, final, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [room_id, text, author, int(final), self.clock()],
+            )
+            self._log(
+                EventName.PURPOSE_REVISE,
+                room=room_id,
+                actor=author,
+                subject=str(cursor.lastrowid),
+                data={"final": final},
+            )
+            return cursor.lastrowid
+
+    def purpose_statements(self, room_id: str | None = None) -> list[PurposeStatement]:
+        sql = "SELECT * FROM purpose_statements"
+        params: list[Any] = []
+        if room_id is not None:
+            sql += " WHERE room = ?"
+            params.append(room_id)
+        with self.read() as db:
+            rows = list(db.query(sql + " ORDER BY id", params))
+        return [
+            PurposeStatement(
+                r["id"], r["room"], r["text"], r["author"], bool(r["final"]), r["created_at"]
+            )
+            for r in rows
+        ]

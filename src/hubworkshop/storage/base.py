@@ -1,0 +1,78 @@
+"""What every part of the store shares: its connections, its clock, and the event log writer."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.model import Phase, Question, Room
+from hubworkshop.domain.records import Workshop
+from hubworkshop.storage.connections import Connections
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with milliseconds, e.g. 2021-11-27T13:05:00.000Z."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class StoreBase:
+    """The connections and caches of a `Store`; each concern of the store builds on it."""
+
+    def __init__(
+        self, connections: Connections, path: Path, clock: Callable[[], str] = utc_now
+    ) -> None:
+        self.connections = connections
+        self.path = path
+        self.clock = clock
+        self.new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+        self._workshop: Workshop | None = None
+        self._phases: list[Phase] | None = None
+        self._rooms: dict[str, Room] | None = None
+        self._questions: dict[str, Question] | None = None
+
+    @property
+    def db(self) -> Database:
+        """The write connection (for tests and maintenance; the store's code uses write())."""
+        return self.connections.writer
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit."""
+        with self.connections.write() as db:
+            yield db
+
+    @contextlib.contextmanager
+    def read(self, *, transaction: bool = False) -> Iterator[Database]:
+        """A read connection; it never waits for a write of this process."""
+        with self.connections.read(transaction=transaction) as db:
+            yield db
+
+    def _log(
+        self,
+        action: EventName,
+        *,
+        subject: str | None = None,
+        room: str | None = None,
+        actor: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Inside a write: append to the event log, in the same transaction as the change."""
+        self.connections.writer.execute(
+            "INSERT INTO events (at, actor, room, action, subject, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                self.clock(),
+                actor,
+                room,
+                action.value,
+                subject,
+                json.dumps(data or {}, ensure_ascii=False),
+            ),
+        )

@@ -1,0 +1,147 @@
+"""Connections to one workshop database: one write path, and read connections that never wait
+on it.
+
+* Every write is one explicit `BEGIN IMMEDIATE` transaction on the single write connection,
+  under a lock, and returns only after `COMMIT`. (sqlite-utils' `db.atomic()` opens a
+  *deferred* transaction, which under several writer processes fails with "database is
+  locked" instead of waiting.)
+* Reads take a connection of their own from a small pool (WAL lets them run beside a write),
+  so a write that waits for another process's lock never holds up a read, on the UI thread
+  or in a worker. Textual starts a thread per worker, so connections are pooled rather than
+  kept per thread. A read made inside a write, on the writing thread, uses the write
+  connection and sees the transaction's own changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from hubworkshop.domain.errors import StoreError
+from hubworkshop.storage.files import BUSY_TIMEOUT_SECONDS, explain
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), usable from any thread."""
+    try:
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None
+        )
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot open the database: {error}") from None
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    return conn
+
+
+class Connections:
+    """The write connection and the pool of read connections of one `Store`."""
+
+    def __init__(self, path: Path, writer: sqlite3.Connection) -> None:
+        self.path = path
+        self.writer = Database(writer, execute_plugins=False)
+        self._write_lock = threading.RLock()
+        self._writing: int | None = None  # the thread inside write(), if any
+        self._pool_lock = threading.Lock()
+        self._idle: list[Database] = []
+        self._open: list[Database] = []
+        self._closed = False
+        self._local = threading.local()  # the read connection this thread is using, if any
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit."""
+        db = self.writer
+        with self._write_lock:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"{self.path}: {explain(error)}") from None
+            self._writing = threading.get_ident()
+            try:
+                yield db
+                db.execute("COMMIT")
+            except sqlite3.Error as error:
+                db.conn.rollback()
+                raise StoreError(f"{self.path}: {explain(error)}") from None
+            except BaseException:
+                db.conn.rollback()
+                raise
+            finally:
+                self._writing = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self, *, transaction: bool = False) -> Iterator[Database]:
+        """A read connection. With `transaction`, every query inside sees one snapshot of the
+        database (a deferred read transaction), whatever other connections commit meanwhile.
+        Reads nested in it on the same thread use the same connection, so they see it too."""
+        if self._writing == threading.get_ident():
+            yield self.writer  # inside this thread's write: see its own changes
+            return
+        current: Database | None = getattr(self._local, "db", None)
+        if current is not None:
+            yield current  # nested in a read of this thread: the same connection and snapshot
+            return
+        db = self._checkout()
+        self._local.db = db
+        try:
+            if transaction:
+                db.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                if transaction:
+                    db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: {explain(error)}") from None
+        finally:
+            self._local.db = None
+            self._checkin(db)
+
+    def _checkout(self) -> Database:
+        with self._pool_lock:
+            if self._closed:
+                raise StoreError(f"{self.path}: the database is closed")
+            if self._idle:
+                return self._idle.pop()
+        conn = connect(self.path)
+        conn.execute("PRAGMA query_only=ON")  # a read connection never writes, by mistake or not
+        db = Database(conn, execute_plugins=False)
+        with self._pool_lock:
+            self._open.append(db)
+        return db
+
+    def _checkin(self, db: Database) -> None:
+        with self._pool_lock:
+            if self._closed:
+                db.close()
+            else:
+                self._idle.append(db)
+
+    @contextlib.contextmanager
+    def dedicated(self) -> Iterator[sqlite3.Connection]:
+        """A read connection for one long-lived user (the change watcher), closed after."""
+        conn = connect(self.path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for db in idle:
+            db.close()
+        with self._write_lock:
+            self.writer.close()

@@ -1,0 +1,56 @@
+"""The database file on disk: what may be opened, how a new one is made, what errors mean."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from hubworkshop.domain.errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def refuse_foreign_file(path: Path) -> None:
+    """Refuse anything that exists but is not an SQLite file, before SQLite opens it."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise StoreError(f"{path}: the folder {path.parent} does not exist")
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the database: {error.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(f"{path}: not an SQLite database; the file was not changed")
+
+
+def create_private_file(path: Path) -> None:
+    """Create a new, empty database file readable by its owner only."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+    os.close(fd)
+
+
+def explain(error: sqlite3.Error) -> str:
+    """An SQLite error as a sentence for the person whose work it stopped."""
+    message = str(error)
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"the database stayed locked by another program for {BUSY_TIMEOUT_SECONDS:.0f} s "
+            f"({message}); nothing was saved, try again"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the database is read-only; nothing was saved"
+    if "full" in lowered:
+        return "the disk is full; nothing was saved"
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return f"the database file is damaged ({message}); the file was not changed"
+    return f"database error: {message}"

@@ -1,0 +1,96 @@
+"""Participants: names, consent, language and room; every change logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.model import Consent, Participant
+from hubworkshop.storage.room_clock import RoomClockStore
+from hubworkshop.storage.rows import clean_name, enum, first, participant
+
+
+class ParticipantStore(RoomClockStore):
+    def participants(self, room: str | None = None) -> list[Participant]:
+        sql = "SELECT * FROM participants"
+        params: list[Any] = []
+        if room is not None:
+            sql += " WHERE room = ?"
+            params.append(room)
+        with self.read() as db:
+            rows = list(db.query(sql + " ORDER BY name COLLATE NOCASE, id", params))
+        return [participant(r) for r in rows]
+
+    def set_participant(
+        self,
+        name: str,
+        consent: Consent | str | None = None,
+        *,
+        language: str | None = None,
+        room: str | None = None,
+        actor: str | None = None,
+    ) -> Participant:
+        """Add a participant, or update their consent, language or room. Logs every change."""
+        name = clean_name(name)
+        consent = enum(Consent, consent, "consent") if consent is not None else None
+        if room is not None:
+            self.room(room)
+        with self.write() as db:
+            row = first(db.query("SELECT * FROM participants WHERE name = ?", [name]))
+            now = self.clock()
+            if row is None:
+                values = {
+                    "name": name,
+                    "consent": (consent or Consent.ANONYMOUS).value,
+                    "language": language,
+                    "room": room,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                pid = db["participants"].insert(values).last_pk
+                self._log(
+                    EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values
+                )
+            else:
+                pid = row["id"]
+                changes = {
+                    key: value
+                    for key, value in (
+                        ("consent", consent.value if consent else None),
+                        ("language", language),
+                        ("room", room),
+                    )
+                    if value is not None and row[key] != value
+                }
+                if changes:
+                    db["participants"].update(pid, {**changes, "updated_at": now})
+                    before = {key: row[key] for key in changes}
+                    self._log(
+                        EventName.PARTICIPANT_UPDATE,
+                        subject=str(pid),
+                        room=room or row["room"],
+                        actor=actor,
+                        data={"before": before, "after": changes},
+                    )
+            return participant(next(db.query("SELECT * FROM participants WHERE id = ?", [pid])))
+
+    def _participant_id(self, db: Database, name: str, room: str | None, actor: str | None) -> int:
+        """Inside a write: the id of a participant, added as anonymous if new."""
+        name = clean_name(name)
+        row = first(db.query("SELECT id FROM participants WHERE name = ?", [name]))
+        if row is not None:
+            return row["id"]
+        now = self.clock()
+        values = {
+            "name": name,
+            "consent": Consent.ANONYMOUS.value,
+            "language": None,
+            "room": room,
+            "created_at": now,
+            "updated_at": now,
+        }
+        pid = db["participants"].insert(values).last_pk
+        self._log(EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values)
+        return pid

@@ -1,0 +1,107 @@
+"""Where each room is: its open question, its agenda phase and its phase clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlite_utils import Database
+
+from hubworkshop.domain.errors import NotFoundError
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.records import RoomState
+from hubworkshop.domain.timer import Countdown, parse_time
+from hubworkshop.storage.catalog import CatalogStore
+
+
+class RoomClockStore(CatalogStore):
+    def room_state(self, room_id: str) -> RoomState:
+        self.room(room_id)
+        with self.read() as db:
+            row = next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
+        return RoomState(**row)
+
+    def countdown(self, room_id: str) -> Countdown:
+        state = self.room_state(room_id)
+        return Countdown(state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at)
+
+    def set_phase(self, room_id: str, phase_id: str, *, actor: str | None = None) -> None:
+        """Make `phase_id` the room's phase; its countdown is reset to the phase's length."""
+        self.room(room_id)
+        phase = next((p for p in self.phases() if p.id == phase_id), None)
+        if phase is None:
+            raise NotFoundError(f"unknown phase '{phase_id}'")
+        with self.write() as db:
+            db["room_state"].update(
+                room_id,
+                {
+                    "phase": phase.id,
+                    "timer_seconds": phase.minutes * 60,
+                    "timer_elapsed_ms": 0,
+                    "timer_started_at": None,
+                    "updated_at": self.clock(),
+                },
+            )
+            self._log(EventName.PHASE_OPEN, subject=phase.id, room=room_id, actor=actor)
+
+    def start_timer(self, room_id: str, *, actor: str | None = None) -> None:
+        self.room(room_id)
+        with self.write() as db:
+            state = self._state_in_write(db, room_id)
+            if state["timer_started_at"] is None:
+                now = self.clock()
+                db["room_state"].update(room_id, {"timer_started_at": now, "updated_at": now})
+                self._log(EventName.TIMER_START, room=room_id, actor=actor)
+
+    def pause_timer(self, room_id: str, *, actor: str | None = None) -> None:
+        self.room(room_id)
+        with self.write() as db:
+            state = self._state_in_write(db, room_id)
+            if state["timer_started_at"] is not None:
+                now = self.clock()
+                run_ms = (parse_time(now) - parse_time(state["timer_started_at"])) / dt.timedelta(
+                    milliseconds=1
+                )
+                db["room_state"].update(
+                    room_id,
+                    {
+                        "timer_elapsed_ms": state["timer_elapsed_ms"] + max(int(run_ms), 0),
+                        "timer_started_at": None,
+                        "updated_at": now,
+                    },
+                )
+                self._log(EventName.TIMER_PAUSE, room=room_id, actor=actor)
+
+    def extend_timer(self, room_id: str, minutes: int, *, actor: str | None = None) -> None:
+        self.room(room_id)
+        with self.write() as db:
+            state = self._state_in_write(db, room_id)
+            db["room_state"].update(
+                room_id,
+                {
+                    "timer_seconds": max(state["timer_seconds"] + minutes * 60, 0),
+                    "updated_at": self.clock(),
+                },
+            )
+            self._log(EventName.TIMER_EXTEND, room=room_id, actor=actor, data={"minutes": minutes})
+
+    def _state_in_write(self, db: Database, room_id: str) -> dict[str, Any]:
+        return next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
+
+    def open_question(self, room_id: str, question_id: str, *, actor: str | None = None) -> None:
+        """Make `question_id` the room's current question; the log records close and open."""
+        self.room(room_id)
+        self.question(question_id)
+        with self.write() as db:
+            row = next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
+            if row["question"] == question_id:
+                return
+            now = self.clock()
+            if row["question"] is not None:
+                self._log(
+                    EventName.QUESTION_CLOSE, subject=row["question"], room=room_id, actor=actor
+                )
+            db["room_state"].update(
+                room_id, {"question": question_id, "question_opened_at": now, "updated_at": now}
+            )
+            self._log(EventName.QUESTION_OPEN, subject=question_id, room=room_id, actor=actor)

@@ -1,0 +1,53 @@
+"""Watching the database for commits made by other connections (other terminals, the CLI).
+
+`PRAGMA data_version` changes only when another connection commits, and costs a few
+microseconds: a daemon thread polls it on a connection of its own and says so.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import CancelledError
+
+from hubworkshop.storage.connections import Connections
+
+POLL_SECONDS = 0.2
+
+
+class ChangeWatcher:
+    """Calls `changed()` from its own thread after another connection commits."""
+
+    def __init__(
+        self,
+        connections: Connections,
+        changed: Callable[[], None],
+        *,
+        interval: float = POLL_SECONDS,
+    ) -> None:
+        self._connections = connections
+        self._changed = changed
+        self._interval = interval
+        self._stop = threading.Event()
+        # A daemon thread, not a Textual worker, so waiting for an app's workers ends.
+        self._thread = threading.Thread(target=self._run, name="hubworkshop-watcher", daemon=True)
+
+    def start(self) -> ChangeWatcher:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        try:
+            with self._connections.dedicated() as conn:
+                last = conn.execute("PRAGMA data_version").fetchone()[0]
+                while not self._stop.wait(self._interval):
+                    version = conn.execute("PRAGMA data_version").fetchone()[0]
+                    if version != last:
+                        last = version
+                        self._changed()
+        except (sqlite3.Error, RuntimeError, CancelledError):
+            return  # the database went away, or the receiver is closing: nothing to watch

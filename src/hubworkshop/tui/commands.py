@@ -1,0 +1,54 @@
+"""The command palette (Ctrl+P), built from the key bindings of the app and the open screen.
+
+Each binding's tooltip is its name in the palette and the key is shown beside it, so a new
+binding appears in the palette by itself and the two never say different things. Screens can
+add entries of their own (rooms to open, questions and phases to go to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from typing import Any
+
+from textual.actions import parse
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+# "Back" closes a screen: a key of the moment, not a command.
+SKIPPED_ACTIONS = frozenset({"app.pop_screen", "pop_screen"})
+
+
+def binding_commands(
+    app: App[Any], screen: Screen[Any], allows: Callable[[str], bool]
+) -> Iterator[SystemCommand]:
+    """A palette entry for every binding of `screen`, then of `app`, once per action."""
+    seen: set[str] = set()
+    for node, bindings in ((screen, screen.BINDINGS), (app, app.BINDINGS)):
+        for binding in _bindings(bindings):
+            if binding.action in SKIPPED_ACTIONS or binding.action in seen:
+                continue
+            namespace, name, params = _parse(binding.action)
+            target = app if namespace == "app" or node is app else screen
+            method = getattr(target, f"action_{name}", None)
+            if method is None or not allows(name):
+                continue
+            seen.add(binding.action)
+            key = app.get_key_display(binding)
+            yield SystemCommand(
+                binding.tooltip or binding.description,
+                f"{binding.description} ({key})",
+                partial(method, *params),
+            )
+
+
+def _bindings(bindings: Iterable[object]) -> Iterator[Binding]:
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            yield binding
+
+
+def _parse(action: str) -> tuple[str, str, tuple[Any, ...]]:
+    namespace, name, params = parse(action)
+    return namespace, name, params

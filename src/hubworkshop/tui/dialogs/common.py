@@ -1,0 +1,87 @@
+"""Dialogs every screen uses: pick a participant, or type one line of text."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from hubworkshop.tui.widgets.text import plain
+
+DIALOG_CSS = """
+{name} {{ align: center middle; background: $background 60%; }}
+{name} > Vertical {{
+    width: 80%; max-width: 110; height: auto; max-height: 90%;
+    border: thick $primary; background: $surface; padding: 1 2;
+}}
+{name} .hint {{ color: $text-muted; margin-top: 1; }}
+{name} TextArea {{ height: 12; }}
+"""
+
+
+class ParticipantPicker(ModalScreen[str | None]):
+    """Who is voting? Pick a participant, or type a new name."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ParticipantPicker")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, names: list[str], remaining: dict[str, int] | None = None):
+        super().__init__()
+        self.title_text = title
+        self.names = names
+        self.remaining = remaining or {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.title_text), classes="title")
+            options = []
+            for name in self.names:
+                left = self.remaining.get(name)
+                suffix = f"  ({left} left)" if left is not None else ""
+                options.append(Option(plain(f"{name}{suffix}"), id=name))
+            yield OptionList(*options, id="people")
+            yield Input(placeholder="…or type a new name and press Enter", id="new-name")
+
+    def on_mount(self) -> None:
+        people = self.query_one("#people", OptionList)
+        (people if self.names else self.query_one("#new-name", Input)).focus()
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @on(Input.Submitted)
+    def typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextDialog(ModalScreen[str | None]):
+    """One line of text (a cluster name, an owner and due date...)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="TextDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.title_text, self.value, self.hint = title, value, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.title_text), classes="title")
+            yield Input(self.value, id="text", select_on_focus=False)
+            yield Static(plain(self.hint), classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,137 @@
+"""The lead facilitator's dashboard: every room at a glance, live; Enter jumps into one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Header, Static
+
+from hubworkshop.domain.model import Kind, Phase, Question
+from hubworkshop.domain.records import RoomOverview
+from hubworkshop.domain.text import one_line
+from hubworkshop.domain.timer import format_remaining
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.key_footer import KeyFooter
+from hubworkshop.tui.widgets.text import cell
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardRow:
+    room: RoomOverview
+    question: Question | None
+    phase: Phase | None
+
+
+class DashboardScreen(HubScreen):
+    """Every room at a glance, refreshing live; Enter jumps into a room."""
+
+    DEFAULT_CSS = """
+    DashboardScreen DataTable { height: 1fr; }
+    DashboardScreen #dash-note { color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "open_room", "Open room"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+    KINDS = [
+        Kind.IDEA,
+        Kind.QUESTION,
+        Kind.CONCERN,
+        Kind.PROPOSAL,
+        Kind.AGREEMENT,
+        Kind.DISAGREEMENT,
+        Kind.ACTION,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overview: list[DashboardRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="dashboard", cursor_type="row", zebra_stripes=True)
+        yield Static("Refreshes by itself · Enter opens a room · Esc back", id="dash-note")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = "Dashboard — all rooms"
+        table = self.query_one(DataTable)
+        # Kinds by their capture-bar prefix: idea ? question ! concern + proposal = agree ...
+        table.add_columns(
+            "Room",
+            "Question",
+            "Phase",
+            "Left",
+            "idea",
+            "?",
+            "!",
+            "+",
+            "=",
+            "~",
+            ">",
+            "Dots",
+            "Last",
+        )
+        table.focus()
+        self.load()
+
+    def sync(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        self.run_store(self.read, self.show)
+
+    def read(self) -> list[DashboardRow]:
+        questions = self.store.questions()
+        phases = {p.id: p for p in self.store.phases()}
+        rows = []
+        for room in self.store.room_overview():
+            state = room.state
+            question = questions.get(state.question) if state and state.question else None
+            phase = phases.get(state.phase) if state and state.phase else None
+            rows.append(DashboardRow(room, question, phase))
+        return rows
+
+    def show(self, overview: list[DashboardRow]) -> None:
+        self.overview = overview
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        now = self.hub_app.now()
+        language = self.store.workshop().default_language
+        for row in overview:
+            room, question, phase = row.room, row.question, row.phase
+            countdown = room.state.countdown if room.state else None
+            left = "—"
+            if countdown is not None and countdown.total_seconds:
+                left = format_remaining(countdown.remaining(now))
+            if countdown is not None and countdown.running:
+                left += " ▶"
+            table.add_row(
+                cell(one_line(room.room.name, 28)),
+                cell(one_line(question.text.get_text(language), 36) if question else "—"),
+                cell(one_line(phase.title, 18) if phase else "—"),
+                left,
+                *(str(room.kinds.get(k.value, 0)) for k in self.KINDS),
+                str(room.votes),
+                (room.last_activity or "")[11:19],
+                key=room.room.id,
+            )
+        if overview:
+            table.move_cursor(row=min(cursor, len(overview) - 1))
+
+    def tick(self) -> None:
+        """Time left moves only while a clock runs: otherwise there is nothing to redraw."""
+        if any(row.room.state and row.room.state.timer_started_at for row in self.overview):
+            self.show(self.overview)
+
+    @on(DataTable.RowSelected)
+    def action_open_room(self) -> None:
+        table = self.query_one(DataTable)
+        if self.overview:
+            room_id = self.overview[table.cursor_row].room.room.id
+            self.app.pop_screen()
+            self.hub_app.open_room(room_id)

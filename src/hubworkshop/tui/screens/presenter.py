@@ -1,0 +1,122 @@
+"""The presenter view, for screen sharing: the question large, the clock, the latest points.
+
+It is seen by everyone on the call, so it shows only what the consent rule lets the presenter
+surface show (`domain/consent.py`): no off-the-record points, no names.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from hubworkshop.domain.consent import Surface, policy
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.room_panels import languages_shown
+
+if TYPE_CHECKING:
+    from hubworkshop.tui.screens.room import RoomScreen
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from hubworkshop.domain.model import Contribution
+from hubworkshop.domain.text import one_line
+from hubworkshop.tui.widgets.contribution_list import KIND_STYLES
+from hubworkshop.tui.widgets.room_panels import (
+    CountdownDisplay,
+    QuestionPanel,
+)
+from hubworkshop.tui.widgets.text import plain
+
+PRESENTER = policy(Surface.PRESENTER)
+LATEST_READ = 200  # the newest points read, of which those that may be shown fill the screen
+
+
+class PresenterScreen(HubScreen):
+    """For screen sharing: the question large, the clock, the latest contributions. No chrome."""
+
+    DEFAULT_CSS = """
+    PresenterScreen { padding: 1 2 0 2; }
+    PresenterScreen #presenter-top { height: auto; }
+    PresenterScreen #presenter-phase { color: $text-muted; width: 1fr; padding-top: 1; }
+    PresenterScreen QuestionPanel Horizontal { layout: vertical; }
+    PresenterScreen QuestionPanel .question { border: heavy $accent; padding: 0 2; }
+    PresenterScreen QuestionPanel .phase { display: none; }
+    PresenterScreen #latest { height: 1fr; margin-top: 1; }
+    PresenterScreen #presenter-hint { dock: bottom; color: $text-disabled; height: 1; }
+    """
+    BINDINGS = [
+        Binding("escape,f3", "app.pop_screen", "Back"),
+        Binding("f2", "cycle_language", "Language", show=False),
+    ]
+
+    def __init__(self, room_id: str, room_screen: RoomScreen) -> None:
+        super().__init__()
+        self.room_id = room_id
+        self.room_screen = room_screen
+        self._latest_lock = threading.Lock()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="presenter-top"):
+            yield Static("", id="presenter-phase")
+            yield CountdownDisplay()
+        yield QuestionPanel()
+        yield Static("", id="latest")
+        yield Static("Esc: back to the room · F2: language", id="presenter-hint")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def action_cycle_language(self) -> None:
+        self.room_screen.action_cycle_language()
+        self.refresh_view()
+
+    def tick(self) -> None:
+        self.room_screen.tick()
+        snapshot = self.room_screen.snapshot
+        displays = self.query(CountdownDisplay)
+        if snapshot is not None and displays:
+            countdown = snapshot.countdown
+            displays.first().show(
+                countdown.remaining(self.room_screen.hub_app.now()),
+                countdown.running,
+                countdown.total_seconds,
+            )
+
+    def refresh_view(self) -> None:
+        screen = self.room_screen
+        snapshot = screen.snapshot
+        if snapshot is None:
+            return
+        shown = languages_shown(screen.store.workshop().languages, screen.language_mode)
+        phase = snapshot.phase
+        title = f"{screen.room.name}\n{phase.title if phase else ''} · {snapshot.position}"
+        self.query_one("#presenter-phase", Static).update(plain(title))
+        self.query_one(QuestionPanel).show(snapshot.question, shown, phase, snapshot.position)
+        self.tick()
+        self.load_latest()
+
+    def load_latest(self) -> None:
+        store, room_id = self.store, self.room_id
+
+        def read() -> list[Contribution]:
+            seqs = store.contribution_seqs(room=room_id)[-LATEST_READ:]
+            rows = store.contributions_by_seq(seqs)
+            return PRESENTER.visible(rows[s] for s in seqs if s in rows)
+
+        self.run_store(read, self.show_latest, serial=self._latest_lock, group="presenter")
+
+    def show_latest(self, latest: list[Contribution]) -> None:
+        """The newest contributions that fit, one line each, cut with an ellipsis."""
+        height = max(self.query_one("#latest").size.height, 3)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for c in latest[-height:]:
+            if text:
+                text.append("\n")
+            text.append("★ " if c.starred else "• ", "bold yellow" if c.starred else "")
+            text.append(f"{c.kind.value}: ", KIND_STYLES[c.kind])
+            text.append(one_line(c.text))
+        self.query_one("#latest", Static).update(text or Text("No contributions yet."))

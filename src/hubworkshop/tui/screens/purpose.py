@@ -1,0 +1,80 @@
+"""The room's purpose statement: drafts and revisions, each kept with its time."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Header, Static, TextArea
+
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.key_footer import KeyFooter
+from hubworkshop.tui.widgets.text import plain
+
+
+class PurposeScreen(HubScreen):
+    """Draft and revise the room's purpose statement; every revision is kept with its time."""
+
+    DEFAULT_CSS = """
+    PurposeScreen #purpose { height: 1fr; }
+    PurposeScreen TextArea { height: 1fr; width: 2fr; }
+    PurposeScreen #revisions { width: 1fr; padding: 0 1; border-left: solid $primary; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save(False)", "Save revision", priority=True),
+        Binding("ctrl+f", "save(True)", "Save as final", priority=True),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, room_id: str) -> None:
+        super().__init__()
+        self.room_id = room_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="purpose"):
+            yield TextArea(id="statement", soft_wrap=True)
+            yield VerticalScroll(Static("", id="revision-list"), id="revisions")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = f"Purpose statement — {self.store.room(self.room_id).name}"
+        self.query_one(TextArea).focus()
+        self.load(fill=True)
+
+    def load(self, fill: bool = False) -> None:
+        self.run_store(
+            lambda: self.store.purpose_statements(self.room_id),
+            lambda revisions: self.show(revisions, fill),
+        )
+
+    def sync(self) -> None:
+        self.load()
+
+    def show(self, revisions, fill: bool) -> None:
+        if fill and revisions:
+            self.query_one(TextArea).load_text(revisions[-1].text)
+        lines = [
+            f"{'★ final' if r.final else 'draft'} · {r.created_at[11:16]} UTC"
+            f"{' · ' + r.author if r.author else ''}\n{r.text}\n"
+            for r in reversed(revisions)
+        ]
+        self.query_one("#revision-list", Static).update(
+            plain("\n".join(lines) or "No revision yet: write, then Ctrl+S.")
+        )
+
+    def action_save(self, final: bool) -> None:
+        text = self.query_one(TextArea).text
+        if not text.strip():
+            self.notify("Write the statement first.", severity="warning")
+            return
+        author = self.hub_app.user_name
+        self.run_store(
+            lambda: self.store.add_purpose_statement(
+                self.room_id, text, author=author, final=final
+            ),
+            lambda _: (
+                self.notify("Final version saved." if final else "Revision saved."),
+                self.load(),
+            ),
+        )

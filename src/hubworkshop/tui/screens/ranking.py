@@ -1,0 +1,157 @@
+"""Task ranking: a room's (or a participant's) order of hub roles, and the Borda chart."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from hubworkshop.domain.model import Role
+from hubworkshop.domain.ranking import across_rooms
+from hubworkshop.tui.dialogs.common import ParticipantPicker
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.key_footer import KeyFooter
+from hubworkshop.tui.widgets.text import plain
+
+
+def bar_chart(scores, labels: dict[str, str], width: int) -> Text:
+    """Horizontal bars, one per role, scaled to the best score."""
+    text = Text()
+    if not scores:
+        return Text("No ranking recorded yet.")
+    top = max(s.points for s in scores) or 1
+    label_width = min(max(len(labels[s.role]) for s in scores), 34)
+    bar_room = max(width - label_width - 16, 10)
+    for s in scores:
+        label = labels[s.role][:label_width].ljust(label_width)
+        bar = "█" * round(bar_room * s.points / top)
+        tie = " =" if s.tied else "  "
+        text.append(f"{s.rank:>2}. {label} ", "bold" if s.rank == 1 else "")
+        text.append(bar, "green" if s.rank <= 3 else "cyan")
+        text.append(f" {s.points}{tie}\n")
+    return text
+
+
+class RankingScreen(HubScreen):
+    """Task ranking: order the hub roles for this room; see the workshop's Borda chart."""
+
+    DEFAULT_CSS = """
+    RankingScreen #ranking { height: 1fr; }
+    RankingScreen #order-box { width: 1fr; padding: 0 1; }
+    RankingScreen #chart-box { width: 1fr; padding: 0 1; border-left: solid $primary; }
+    RankingScreen .label { color: $text-muted; }
+    RankingScreen #roles { height: auto; max-height: 100%; }
+    """
+    BINDINGS = [
+        Binding("shift+up,ctrl+up,minus", "move(-1)", "Move up"),
+        Binding("shift+down,ctrl+down,plus", "move(1)", "Move down"),
+        Binding("ctrl+s", "save", "Save room order", priority=True),
+        Binding("ctrl+n", "save_for", "Save as someone's order", priority=True),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, room_id: str) -> None:
+        super().__init__()
+        self.room_id = room_id
+        self.order: list[Role] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="ranking"):
+            with Vertical(id="order-box"):
+                yield Static("This room's order of what hubs should do", classes="label")
+                yield OptionList(id="roles")
+                yield Static(
+                    "Shift+↑/↓ (or - and +) move a role · Ctrl+S saves the room's agreed "
+                    "order · Ctrl+N saves it as one participant's order",
+                    classes="label",
+                )
+            with VerticalScroll(id="chart-box"):
+                yield Static("Across rooms (Borda count)", classes="label")
+                yield Static("", id="chart")
+                yield Static("", id="chart-note", classes="label")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = f"Task ranking — {self.store.room(self.room_id).name}"
+        self.load()
+
+    def load(self) -> None:
+        def read():
+            roles = self.store.roles()
+            rankings = self.store.rankings()
+            return roles, rankings
+
+        self.run_store(read, self.show)
+
+    def sync(self) -> None:
+        self.load()
+
+    def show(self, data) -> None:
+        roles, rankings = data
+        by_id = {r.id: r for r in roles}
+        if not self.order:
+            mine = rankings.get(self.room_id, {}).get(None)
+            ids = (
+                mine + [r.id for r in roles if r.id not in mine] if mine else [r.id for r in roles]
+            )
+            self.order = [by_id[i] for i in ids]
+            self.redraw(0)
+            self.query_one("#roles", OptionList).focus()
+        scores, _orders = across_rooms(rankings, [r.id for r in roles])
+        language = self.store.workshop().default_language
+        labels = {r.id: r.label.get_text(language) for r in roles}
+        width = max(self.query_one("#chart-box").size.width - 2, 40)
+        self.query_one("#chart", Static).update(
+            bar_chart(scores if rankings else [], labels, width)
+        )
+        self.query_one("#chart-note", Static).update(
+            f"{len(rankings)} room(s) ranked. First of {len(roles)} earns {len(roles) - 1} points, "
+            "last 0; unranked roles earn nothing (abstention); = marks a tie."
+        )
+
+    def redraw(self, highlight: int) -> None:
+        roles = self.query_one("#roles", OptionList)
+        roles.clear_options()
+        language = self.store.workshop().default_language
+        for i, role in enumerate(self.order):
+            roles.add_option(Option(plain(f"{i + 1}. {role.label.get_text(language)}"), id=role.id))
+        roles.highlighted = highlight
+
+    def action_move(self, step: int) -> None:
+        index = self.query_one("#roles", OptionList).highlighted
+        if index is None or not 0 <= index + step < len(self.order):
+            return
+        self.order[index], self.order[index + step] = self.order[index + step], self.order[index]
+        self.redraw(index + step)
+
+    def action_save(self) -> None:
+        ids = [r.id for r in self.order]
+        actor = self.hub_app.user_name
+        self.run_store(
+            lambda: self.store.record_ranking(self.room_id, ids, actor=actor),
+            lambda _: (self.notify("Room order saved."), self.load()),
+        )
+
+    def action_save_for(self) -> None:
+        """Record this order as one participant's; a room without an agreed order is the
+        Borda count of its participants' orders."""
+        ids = [r.id for r in self.order]
+        actor = self.hub_app.user_name
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.run_store(
+                    lambda: self.store.record_ranking(
+                        self.room_id, ids, participant=name, actor=actor
+                    ),
+                    lambda _: (self.notify(f"Saved as {name}'s order."), self.load()),
+                )
+
+        def ask(names: list[str]) -> None:
+            self.app.push_screen(ParticipantPicker("Whose order is this?", names), chosen)
+
+        self.run_store(lambda: [p.name for p in self.store.participants()], ask)

@@ -1,0 +1,120 @@
+"""The room's participants: add people, set consent and language; every change is logged."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Header, Static
+
+from hubworkshop.domain.model import Consent
+from hubworkshop.tui.dialogs.common import TextDialog
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.key_footer import KeyFooter
+from hubworkshop.tui.widgets.text import cell
+
+CONSENT_CYCLE = [Consent.ANONYMOUS, Consent.NAMED, Consent.OFF_RECORD]
+
+
+class RosterScreen(HubScreen):
+    """The room's participants: add people, set consent and language. Changes are logged."""
+
+    DEFAULT_CSS = """
+    RosterScreen DataTable { height: 1fr; }
+    RosterScreen #roster-note { color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("a", "add", "Add person"),
+        Binding("c", "consent", "Consent"),
+        Binding("l", "language", "Language"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, room_id: str) -> None:
+        super().__init__()
+        self.room_id = room_id
+        self.people: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "a: add · c: consent (anonymous → named → off the record) · l: language · "
+            "named: may be credited · anonymous: quoted without a name · off the record: "
+            "left out of summaries",
+            id="roster-note",
+        )
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = f"Participants — {self.store.room(self.room_id).name}"
+        self.query_one(DataTable).add_columns("Name", "Consent", "Language", "Room")
+        self.query_one(DataTable).focus()
+        self.load()
+
+    def sync(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        self.run_store(self.store.participants, self.show)
+
+    def show(self, people) -> None:
+        here = [p for p in people if p.room in (self.room_id, None)]
+        self.people = here
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for p in here:
+            table.add_row(
+                cell(p.name), p.consent.value, p.language or "", p.room or "", key=str(p.id)
+            )
+        if here:
+            table.move_cursor(row=min(cursor, len(here) - 1))
+
+    def selected(self):
+        table = self.query_one(DataTable)
+        return self.people[table.cursor_row] if self.people else None
+
+    def action_add(self) -> None:
+        def added(name: str | None) -> None:
+            if name and name.strip():
+                self.run_store(
+                    lambda: self.store.set_participant(
+                        name, room=self.room_id, actor=self.hub_app.user_name
+                    ),
+                    lambda _: self.load(),
+                )
+
+        self.app.push_screen(
+            TextDialog("Add a participant", hint="New people start anonymous."), added
+        )
+
+    def action_consent(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        following = CONSENT_CYCLE[(CONSENT_CYCLE.index(person.consent) + 1) % len(CONSENT_CYCLE)]
+        self.run_store(
+            lambda: self.store.set_participant(
+                person.name, following, actor=self.hub_app.user_name
+            ),
+            lambda _: self.load(),
+        )
+
+    def action_language(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+
+        def chosen(code: str | None) -> None:
+            if code and code.strip():
+                self.run_store(
+                    lambda: self.store.set_participant(
+                        person.name, language=code.strip(), actor=self.hub_app.user_name
+                    ),
+                    lambda _: self.load(),
+                )
+
+        self.app.push_screen(
+            TextDialog(f"Language of {person.name}", person.language or "", "e.g. en, fr, ar"),
+            chosen,
+        )

@@ -1,0 +1,92 @@
+"""The capture bar, where note-takers type, and its @name completion."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import Reactive, reactive
+from textual.suggester import Suggester
+from textual.widgets import Input
+
+CAPTURE_HINT = (
+    "Type what was said, Enter to save  ·  ? question  ! concern  + proposal  = agree  "
+    "~ disagree  > action  @name  #tag"
+)
+
+
+class NameSuggester(Suggester):
+    """Completes `@Na` to `@Name` from the room's participants."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names: list[str] = []
+
+    async def get_suggestion(self, value: str) -> str | None:
+        at = value.rfind("@")
+        if at < 0 or (at > 0 and not value[at - 1].isspace()):
+            return None
+        typed = value[at + 1 :]
+        if not typed or "  " in typed:
+            return None
+        for name in self.names:
+            if name.casefold().startswith(typed.casefold()) and len(name) > len(typed):
+                return value[: at + 1] + name
+        return None
+
+
+class CaptureBar(Input):
+    """Where note-takers type. Enter saves; Up in an empty bar recalls the last entry."""
+
+    BINDINGS = [
+        Binding("up", "recall", "Recall last", show=False),
+        Binding("escape", "leave", "To the list", show=False),
+    ]
+
+    recalling: reactive[bool] = reactive(False)
+    """True while the bar holds a recalled entry: Enter corrects it instead of adding."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+    """Textual's Input resizes its scrollable width on every keystroke, and a widget's
+    `virtual_size` asks for a layout of the whole screen when it changes. The bar's own size
+    is fixed by the CSS, so a repaint of the bar is enough."""
+
+    class Recall(Message):
+        """Up was pressed in an empty bar."""
+
+    class Leave(Message):
+        """Escape: the note-taker wants the list."""
+
+    class MultiLinePaste(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, **kwargs) -> None:
+        self.names = NameSuggester()
+        super().__init__(placeholder=CAPTURE_HINT, suggester=self.names, **kwargs)
+
+    def action_recall(self) -> None:
+        if not self.value:
+            self.post_message(self.Recall())
+
+    def action_leave(self) -> None:
+        if self.recalling:
+            self.recalling = False
+            self.value = ""
+        else:
+            self.post_message(self.Leave())
+
+    def watch_recalling(self, recalling: bool) -> None:
+        self.set_class(recalling, "-recalling")
+        self.border_title = "correcting the last entry · Esc to cancel" if recalling else None
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = [line for line in event.text.splitlines() if line.strip()]
+        if len(lines) > 1:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.MultiLinePaste(event.text))
+            return
+        super()._on_paste(event)

@@ -49,8 +49,8 @@ class Settings:
 def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--db and --plan, accepted before or after the command name."""
 
-    def remember(attribute: str):
-        def callback(ctx: click.Context, _param: click.Parameter, value: Path | None):
+    def remember(attribute: str) -> Callable[[click.Context, click.Parameter, Path | None], Any]:
+        def callback(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Any:
             if value is not None:
                 setattr(ctx.ensure_object(Settings), attribute, value)
             return value

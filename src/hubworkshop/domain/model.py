@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -62,7 +62,7 @@ class LocalText(Mapping[str, str]):
     def __getitem__(self, lang: str) -> str:
         return self._texts[lang]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._texts)
 
     def __len__(self) -> int:

@@ -53,8 +53,12 @@ def room_order(ballots: Mapping[str | None, Sequence[str]], candidates: Sequence
     return [s.role for s in scores if s.ballots]
 
 
+Rankings = Mapping[str, Mapping[str | None, Sequence[str]]]
+"""room -> participant name (None: the room's agreed order) -> role ids, best first."""
+
+
 def across_rooms(
-    rankings: Mapping[str, Mapping[str | None, Sequence[str]]], candidates: Sequence[str]
+    rankings: Rankings, candidates: Sequence[str]
 ) -> tuple[list[Score], dict[str, list[str]]]:
     """The workshop's Borda scores, and each room's order that went into them."""
     orders = {room: room_order(ballots, candidates) for room, ballots in rankings.items()}

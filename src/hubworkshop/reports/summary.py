@@ -403,11 +403,11 @@ class SummaryWriter:
             return
         items = []
         for room_id in rooms:
-            statement = latest.get(room_id)
-            if statement is None:
+            chosen = latest.get(room_id)
+            if chosen is None:
                 continue
-            item = [strong(text(rooms[room_id].name), COLON), SPACE, text(statement.text)]
-            if not statement.final:
+            item = [strong(text(rooms[room_id].name), COLON), SPACE, text(chosen.text)]
+            if not chosen.final:
                 item += [SPACE, em(label(f"({self.t('draft')})"))]
             items.append(item)
         self.out(bullets(items))

@@ -100,7 +100,7 @@ class _Reader:
             line = raw.strip()
             match = _FIELD_LINE.fullmatch(line)
             key = match["key"] if match else None
-            if key is not None and (key in extra_keys or _LANGUAGE_LIKE.fullmatch(key)):
+            if match and key is not None and (key in extra_keys or _LANGUAGE_LIKE.fullmatch(key)):
                 if key not in extra_keys and key not in self.languages:
                     if is_language(key):
                         self.error(
@@ -165,7 +165,7 @@ class _Reader:
 
     def claim(
         self, seen: dict[str, tuple[Path, int]], kind: str, value: str, path: Path, line: int
-    ):
+    ) -> bool:
         if value in seen:
             first_path, first_line = seen[value]
             self.error(

@@ -9,13 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hubworkshop.domain.errors import Problem, SourceError
 from hubworkshop.domain.languages import is_language
-from hubworkshop.domain.model import Activity, Phase, Plan, Room, add_minutes, minutes_between
+from hubworkshop.domain.model import (
+    Activity,
+    Bank,
+    Phase,
+    Plan,
+    Room,
+    add_minutes,
+    minutes_between,
+)
 from hubworkshop.sources.bank import ID_PATTERN, load_bank
 
 _WORKSHOP_KEYS = {
@@ -88,7 +97,9 @@ class _Lines:
                 first, _ = self.keys[current]
                 self.keys[current] = (first, number)
 
-    def of(self, table: str, index: int = 0, key: str | None = None, value: str | None = None):
+    def of(
+        self, table: str, index: int = 0, key: str | None = None, value: str | None = None
+    ) -> int:
         if key is not None and (table, index, key) in self.keys:
             first, last = self.keys[(table, index, key)]
             if value is not None:
@@ -110,7 +121,7 @@ class _Checker:
         self.problems.append(Problem(self.path, line, message))
 
     def table(
-        self, data: Any, name: str, index: int, schema: dict[str, type], label: str
+        self, data: Any, name: str, index: int, schema: Mapping[str, type], label: str
     ) -> dict[str, Any]:
         """Keep the known keys of a table that have the right type; report the others."""
         where = self.lines.of(name, index)
@@ -159,9 +170,9 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _TOML_POSITION.search(message)
-        line = getattr(error, "lineno", None) or (int(found[1]) if found else None)
+        at: int | None = getattr(error, "lineno", None) or (int(found[1]) if found else None)
         message = _TOML_POSITION.sub("", message).strip()
-        return None, [Problem(path, line, f"TOML syntax error: {message}")]
+        return None, [Problem(path, at, f"TOML syntax error: {message}")]
 
     check = _Checker(path, _Lines(text), problems)
     for key in data:
@@ -235,7 +246,7 @@ def _claim_id(
     kind: str,
 ) -> str:
     """The `id` of an [[agenda]] or [[room]] entry: well formed and not used before."""
-    value = entry.get("id", "")
+    value = str(entry.get("id", ""))
     if not value or not ID_PATTERN.fullmatch(value):
         check.error(
             check.lines.of(table, index),
@@ -316,7 +327,7 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
     return phases
 
 
-def _rooms(check: _Checker, rooms: Any, bank) -> list[Room]:
+def _rooms(check: _Checker, rooms: Any, bank: Bank | None) -> list[Room]:
     if not isinstance(rooms, list) or not rooms:
         check.error(1, "the plan has no [[room]] tables")
         return []

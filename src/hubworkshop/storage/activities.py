@@ -41,7 +41,7 @@ class ActivityStore(ContributionStore):
                 subject=str(cursor.lastrowid),
                 data={"dots": dots},
             )
-            return cursor.lastrowid
+            return int(cursor.lastrowid or 0)
 
     def _open_round(self, db: Database, room_id: str) -> dict[str, Any] | None:
         return first(
@@ -96,7 +96,7 @@ class ActivityStore(ContributionStore):
                     raise InputError(
                         f"{participant} has used {used} of {round_['dots']} dots in this vote"
                     )
-            db["votes"].insert(
+            db.table("votes").insert(
                 {
                     "contribution": current.id,
                     "participant": pid,
@@ -216,7 +216,9 @@ class ActivityStore(ContributionStore):
                 [target_id],
             )
 
-    def set_cluster(self, contribution_id: str, name: str | None, *, actor: str | None = None):
+    def set_cluster(
+        self, contribution_id: str, name: str | None, *, actor: str | None = None
+    ) -> None:
         current = self.contribution(contribution_id)
         name = " ".join((name or "").split()) or None
         with self.write() as db:
@@ -363,7 +365,7 @@ class ActivityStore(ContributionStore):
                 subject=str(cursor.lastrowid),
                 data={"final": final},
             )
-            return cursor.lastrowid
+            return int(cursor.lastrowid or 0)
 
     def purpose_statements(self, room_id: str | None = None) -> list[PurposeStatement]:
         sql = "SELECT * FROM purpose_statements"

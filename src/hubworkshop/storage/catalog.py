@@ -121,7 +121,7 @@ class CatalogStore(StoreBase):
         db = self.connections.writer  # inside the write that creates the database
         bank = plan.bank
         now = self.clock()
-        db["workshop"].insert(
+        db.table("workshop").insert(
             {
                 "id": plan.id,
                 "title": plan.title,
@@ -140,7 +140,7 @@ class CatalogStore(StoreBase):
                 "created_at": now,
             }
         )
-        db["phases"].insert_all(
+        db.table("phases").insert_all(
             {
                 "id": p.id,
                 "position": i,
@@ -152,10 +152,10 @@ class CatalogStore(StoreBase):
             }
             for i, p in enumerate(plan.phases)
         )
-        db["themes"].insert_all(
+        db.table("themes").insert_all(
             {"id": t.id, "position": i, "title": dumps(t.title)} for i, t in enumerate(bank.themes)
         )
-        db["questions"].insert_all(
+        db.table("questions").insert_all(
             {
                 "id": q.id,
                 "theme": t.id,
@@ -167,13 +167,13 @@ class CatalogStore(StoreBase):
             for t in bank.themes
             for i, q in enumerate(t.questions)
         )
-        db["roles"].insert_all(
+        db.table("roles").insert_all(
             {"id": r.id, "position": i, "label": dumps(r.label)} for i, r in enumerate(bank.roles)
         )
-        db["rooms"].insert_all(
+        db.table("rooms").insert_all(
             {"id": r.id, "position": i, "name": r.name} for i, r in enumerate(plan.rooms)
         )
-        db["room_questions"].insert_all(
+        db.table("room_questions").insert_all(
             {"room": r.id, "question": q, "position": i}
             for r in plan.rooms
             for i, q in enumerate(r.questions)
@@ -182,7 +182,7 @@ class CatalogStore(StoreBase):
             (p for p in plan.phases if p.activity is Activity.BRAINSTORM),
             plan.phases[0] if plan.phases else None,
         )
-        db["room_state"].insert_all(
+        db.table("room_state").insert_all(
             {
                 "room": r.id,
                 "question": r.questions[0],

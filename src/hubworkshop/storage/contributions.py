@@ -54,13 +54,14 @@ class ContributionStore(ParticipantStore):
                 self.room(draft.room)  # raises, naming the known rooms
             if draft.question is not None and draft.question not in questions:
                 self.question(draft.question)
-            kind = KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
-            checked.append((self.new_id(), draft, kind.value, clean_text(draft.text)))
+            known = KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
+            checked.append((self.new_id(), draft, known.value, clean_text(draft.text)))
         tags = [clean_tags(d.tags) for d in drafts]
         with self.write() as db:
             now = self.clock()
             authors: dict[str, int] = {}
-            payloads: dict[tuple, str] = {}  # most lines share kind, question and tags
+            # Most lines share kind, question and tags: one JSON payload for each.
+            payloads: dict[tuple[str, str | None, tuple[str, ...]], str] = {}
             rows, events = [], []
             for (cid, draft, kind, text), row_tags in zip(checked, tags, strict=True):
                 author = None
@@ -192,7 +193,7 @@ class ContributionStore(ParticipantStore):
             sql += " AND room = ?"
             params.append(room)
         with self.read() as db:
-            return db.execute(sql, params).fetchone()[0]
+            return int(db.execute(sql, params).fetchone()[0])
 
     def update_contribution(
         self,
@@ -235,7 +236,7 @@ class ContributionStore(ParticipantStore):
                     before["author"] = current.author_id
             if not changes:
                 return current
-            db["contributions"].update(current.seq, {**changes, "updated_at": self.clock()})
+            db.table("contributions").update(current.seq, {**changes, "updated_at": self.clock()})
             self._log(
                 EventName.CONTRIBUTION_EDIT,
                 subject=current.id,
@@ -277,7 +278,9 @@ class ContributionStore(ParticipantStore):
         tags = clean_tags(tags)
         with self.write() as db:
             db.execute("DELETE FROM contribution_tags WHERE contribution = ?", [current.id])
-            db["contribution_tags"].insert_all({"contribution": current.id, "tag": t} for t in tags)
+            db.table("contribution_tags").insert_all(
+                {"contribution": current.id, "tag": t} for t in tags
+            )
             db.execute(
                 "UPDATE contributions SET updated_at = ? WHERE id = ?", [self.clock(), current.id]
             )
@@ -288,6 +291,7 @@ class ContributionStore(ParticipantStore):
                 actor=actor,
                 data={"before": list(current.tags), "after": tags},
             )
+        return self.contribution(current.id)
 
     def contribution_seqs(
         self,

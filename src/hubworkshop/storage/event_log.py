@@ -56,7 +56,7 @@ class EventLogStore(ActivityStore):
 
     def last_event_seq(self) -> int:
         with self.read() as db:
-            return db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+            return int(db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
 
     def room_overview(self) -> list[RoomOverview]:
         """Every room at a glance, for the lead facilitator's dashboard."""
@@ -89,7 +89,3 @@ class EventLogStore(ActivityStore):
             )
             for room in self.rooms().values()
         ]
-
-    def integrity_check(self) -> str:
-        with self.read() as db:
-            return db.execute("PRAGMA integrity_check").fetchone()[0]

@@ -49,7 +49,7 @@ class ParticipantStore(RoomClockStore):
                     "created_at": now,
                     "updated_at": now,
                 }
-                pid = db["participants"].insert(values).last_pk
+                pid = db.table("participants").insert(values).last_pk
                 self._log(
                     EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values
                 )
@@ -65,7 +65,7 @@ class ParticipantStore(RoomClockStore):
                     if value is not None and row[key] != value
                 }
                 if changes:
-                    db["participants"].update(pid, {**changes, "updated_at": now})
+                    db.table("participants").update(pid, {**changes, "updated_at": now})
                     before = {key: row[key] for key in changes}
                     self._log(
                         EventName.PARTICIPANT_UPDATE,
@@ -81,7 +81,7 @@ class ParticipantStore(RoomClockStore):
         name = clean_name(name)
         row = first(db.query("SELECT id FROM participants WHERE name = ?", [name]))
         if row is not None:
-            return row["id"]
+            return int(row["id"])
         now = self.clock()
         values = {
             "name": name,
@@ -91,6 +91,6 @@ class ParticipantStore(RoomClockStore):
             "created_at": now,
             "updated_at": now,
         }
-        pid = db["participants"].insert(values).last_pk
+        pid = int(db.table("participants").insert(values).last_pk or 0)
         self._log(EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values)
         return pid

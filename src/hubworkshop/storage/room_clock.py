@@ -32,7 +32,7 @@ class RoomClockStore(CatalogStore):
         if phase is None:
             raise NotFoundError(f"unknown phase '{phase_id}'")
         with self.write() as db:
-            db["room_state"].update(
+            db.table("room_state").update(
                 room_id,
                 {
                     "phase": phase.id,
@@ -50,7 +50,7 @@ class RoomClockStore(CatalogStore):
             state = self._state_in_write(db, room_id)
             if state["timer_started_at"] is None:
                 now = self.clock()
-                db["room_state"].update(room_id, {"timer_started_at": now, "updated_at": now})
+                db.table("room_state").update(room_id, {"timer_started_at": now, "updated_at": now})
                 self._log(EventName.TIMER_START, room=room_id, actor=actor)
 
     def pause_timer(self, room_id: str, *, actor: str | None = None) -> None:
@@ -62,7 +62,7 @@ class RoomClockStore(CatalogStore):
                 run_ms = (parse_time(now) - parse_time(state["timer_started_at"])) / dt.timedelta(
                     milliseconds=1
                 )
-                db["room_state"].update(
+                db.table("room_state").update(
                     room_id,
                     {
                         "timer_elapsed_ms": state["timer_elapsed_ms"] + max(int(run_ms), 0),
@@ -76,7 +76,7 @@ class RoomClockStore(CatalogStore):
         self.room(room_id)
         with self.write() as db:
             state = self._state_in_write(db, room_id)
-            db["room_state"].update(
+            db.table("room_state").update(
                 room_id,
                 {
                     "timer_seconds": max(state["timer_seconds"] + minutes * 60, 0),
@@ -101,7 +101,7 @@ class RoomClockStore(CatalogStore):
                 self._log(
                     EventName.QUESTION_CLOSE, subject=row["question"], room=room_id, actor=actor
                 )
-            db["room_state"].update(
+            db.table("room_state").update(
                 room_id, {"question": question_id, "question_opened_at": now, "updated_at": now}
             )
             self._log(EventName.QUESTION_OPEN, subject=question_id, room=room_id, actor=actor)

@@ -20,7 +20,7 @@ def _initial(db: Database) -> None:
         if statement.strip():
             db.execute(statement)
     # Trigram FTS: substring search in any script (CJK has no spaces between words).
-    db["contributions"].enable_fts(["text"], create_triggers=True, tokenize="trigram")
+    db.table("contributions").enable_fts(["text"], create_triggers=True, tokenize="trigram")
 
 
 @MIGRATIONS(name="0002_room_state")

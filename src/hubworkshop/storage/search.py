@@ -18,7 +18,8 @@ def filters(
     after_seq: int = 0,
 ) -> tuple[list[str], list[Any]]:
     """WHERE clauses (on `contributions c`) and their parameters for the common filters."""
-    where, params = ["c.seq > ?"], [after_seq]
+    where: list[str] = ["c.seq > ?"]
+    params: list[Any] = [after_seq]
     for clause, value in (("c.room = ?", room), ("c.question = ?", question)):
         if value is not None:
             where.append(clause)

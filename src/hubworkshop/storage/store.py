@@ -150,7 +150,7 @@ class Store(SnapshotStore):
             if MIGRATIONS.pending(db):
                 MIGRATIONS.apply(db)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            if db["workshop"].count == 0:
+            if db.table("workshop").count == 0:
                 if plan is None:
                     raise StoreError(f"{self.path}: the database is empty and no plan was given")
                 self._seed(plan() if callable(plan) else plan)

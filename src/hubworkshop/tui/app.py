@@ -100,7 +100,7 @@ class HubworkshopApp(App[None]):
             # post_message is thread-safe and does not wait: a burst of commits while the app
             # is busy becomes one message (can_replace), and a message posted as the app
             # closes is dropped rather than left as a coroutine never run.
-            self._watcher = self.store.watch(lambda: self.post_message(self.DatabaseChanged()))
+            self._watcher = self.store.watch(self._database_changed_elsewhere)
 
     def open_room(self, room_id: str) -> None:
         self.push_screen(RoomScreen(room_id))
@@ -146,6 +146,10 @@ class HubworkshopApp(App[None]):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, HubworkshopApp.DatabaseChanged)
+
+    def _database_changed_elsewhere(self) -> None:
+        """From the watcher's thread."""
+        self.post_message(self.DatabaseChanged())
 
     def on_hubworkshop_app_database_changed(self) -> None:
         self.database_changed()

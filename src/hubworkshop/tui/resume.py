@@ -19,9 +19,10 @@ def state_file() -> Path:
 
 def _load_state() -> dict[str, Any]:
     try:
-        return json.loads(state_file().read_text(encoding="utf-8"))
+        state = json.loads(state_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
 def remember_room(db: Path, room: str | None, role: str, name: str | None) -> None:

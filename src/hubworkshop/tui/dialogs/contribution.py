@@ -22,7 +22,7 @@ class TakeawaysDialog(ModalScreen[list[str] | None]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TakeawaysDialog")
     BINDINGS = [
-        Binding("space", "toggle", "In / out"),
+        Binding("space", "toggle_item", "In / out"),
         Binding("shift+up", "move(-1)", "Move up"),
         Binding("shift+down", "move(1)", "Move down"),
         Binding("ctrl+s", "save", "Save"),
@@ -56,7 +56,7 @@ class TakeawaysDialog(ModalScreen[list[str] | None]):
         if self.items:
             options.highlighted = min(highlight, len(self.items) - 1)
 
-    def action_toggle(self) -> None:
+    def action_toggle_item(self) -> None:
         index = self.query_one(OptionList).highlighted
         if index is None:
             return
@@ -115,7 +115,10 @@ class EditDialog(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         editor = self.query_one("#edit-text")
-        self.dismiss(editor.text if isinstance(editor, TextArea) else editor.value)
+        if isinstance(editor, TextArea):
+            self.dismiss(editor.text)
+        elif isinstance(editor, Input):
+            self.dismiss(editor.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

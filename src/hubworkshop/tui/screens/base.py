@@ -78,6 +78,16 @@ class HubScreen(Screen[None]):
         else:
             self.notify(str(message.error), severity="error", markup=False)
 
+    def saying(self, message: str, then: Callable[[], None] | None = None) -> Done:
+        """A `done` callback that tells the person `message`, then calls `then`."""
+
+        def done(_: object) -> None:
+            self.notify(message, markup=False)
+            if then is not None:
+                then()
+
+        return done
+
     def palette_allows(self, action: str) -> bool:
         """Whether the command palette offers this screen's `action` to this user."""
         return True

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static, TextArea
 
+from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
@@ -51,7 +52,7 @@ class PurposeScreen(HubScreen):
     def sync(self) -> None:
         self.load()
 
-    def show(self, revisions, fill: bool) -> None:
+    def show(self, revisions: list[PurposeStatement], fill: bool) -> None:
         if fill and revisions:
             self.query_one(TextArea).load_text(revisions[-1].text)
         lines = [
@@ -73,8 +74,5 @@ class PurposeScreen(HubScreen):
             lambda: self.store.add_purpose_statement(
                 self.room_id, text, author=author, final=final
             ),
-            lambda _: (
-                self.notify("Final version saved." if final else "Revision saved."),
-                self.load(),
-            ),
+            self.saying("Final version saved." if final else "Revision saved.", self.load),
         )

@@ -10,14 +10,14 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hubworkshop.domain.model import Role
-from hubworkshop.domain.ranking import across_rooms
+from hubworkshop.domain.ranking import Rankings, Score, across_rooms
 from hubworkshop.tui.dialogs.common import ParticipantPicker
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
 
 
-def bar_chart(scores, labels: dict[str, str], width: int) -> Text:
+def bar_chart(scores: list[Score], labels: dict[str, str], width: int) -> Text:
     """Horizontal bars, one per role, scaled to the best score."""
     text = Text()
     if not scores:
@@ -80,23 +80,23 @@ class RankingScreen(HubScreen):
         self.load()
 
     def load(self) -> None:
-        def read():
-            roles = self.store.roles()
-            rankings = self.store.rankings()
-            return roles, rankings
+        def read() -> tuple[list[Role], Rankings]:
+            return self.store.roles(), self.store.rankings()
 
         self.run_store(read, self.show)
 
     def sync(self) -> None:
         self.load()
 
-    def show(self, data) -> None:
+    def show(self, data: tuple[list[Role], Rankings]) -> None:
         roles, rankings = data
         by_id = {r.id: r for r in roles}
         if not self.order:
             mine = rankings.get(self.room_id, {}).get(None)
             ids = (
-                mine + [r.id for r in roles if r.id not in mine] if mine else [r.id for r in roles]
+                [*mine, *(r.id for r in roles if r.id not in mine)]
+                if mine
+                else [r.id for r in roles]
             )
             self.order = [by_id[i] for i in ids]
             self.redraw(0)
@@ -133,7 +133,7 @@ class RankingScreen(HubScreen):
         actor = self.hub_app.user_name
         self.run_store(
             lambda: self.store.record_ranking(self.room_id, ids, actor=actor),
-            lambda _: (self.notify("Room order saved."), self.load()),
+            self.saying("Room order saved.", self.load),
         )
 
     def action_save_for(self) -> None:
@@ -148,7 +148,7 @@ class RankingScreen(HubScreen):
                     lambda: self.store.record_ranking(
                         self.room_id, ids, participant=name, actor=actor
                     ),
-                    lambda _: (self.notify(f"Saved as {name}'s order."), self.load()),
+                    self.saying(f"Saved as {name}'s order.", self.load),
                 )
 
         def ask(names: list[str]) -> None:

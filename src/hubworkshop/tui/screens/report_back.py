@@ -11,6 +11,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from hubworkshop.domain.consent import Surface, policy
+from hubworkshop.domain.model import Contribution
+from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.domain.text import one_line
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.text import plain
@@ -62,7 +64,7 @@ class ReportBackScreen(HubScreen):
     def load(self) -> None:
         room_id = self.rooms[self.index]
 
-        def read():
+        def read() -> tuple[list[PurposeStatement], list[Contribution], list[Contribution]]:
             statements = self.store.purpose_statements(room_id)
             final = [s for s in statements if s.final] or statements[-1:]
             takeaways = REPORT_BACK.visible(self.store.takeaways(room_id))
@@ -74,7 +76,13 @@ class ReportBackScreen(HubScreen):
 
         self.run_store(read, lambda data: self.show(room_id, *data))
 
-    def show(self, room_id: str, final, takeaways, voted) -> None:
+    def show(
+        self,
+        room_id: str,
+        final: list[PurposeStatement],
+        takeaways: list[Contribution],
+        voted: list[Contribution],
+    ) -> None:
         room = self.store.room(room_id)
         self.query_one("#rb-room", Static).update(
             plain(f"{room.name}   ({self.index + 1} of {len(self.rooms)})")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -20,8 +20,8 @@ from textual.widgets import Header, Input, Static
 
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Contribution, Kind, Phase, Question
-from hubworkshop.domain.records import Draft, Event
+from hubworkshop.domain.model import Contribution, Kind, Phase, Question, Room
+from hubworkshop.domain.records import Draft, Event, VoteRound
 from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import Countdown
 from hubworkshop.storage.history import (
@@ -206,7 +206,7 @@ class RoomScreen(HubScreen):
         self.saving: int = 0
 
     @property
-    def room(self):
+    def room(self) -> Room:
         return self.store.room(self.room_id)
 
     # -- layout ----------------------------------------------------------------------------
@@ -678,7 +678,7 @@ class RoomScreen(HubScreen):
                 return
             current = self.contribution_list.row_filter
             what, value = choice
-            if what == "kind":
+            if what == "kind" and value is not None:
                 self.reload_list(RowFilter(Kind(value), current.tag, current.search))
             elif what == "tag":
                 self.reload_list(RowFilter(current.kind, value, current.search))
@@ -715,10 +715,10 @@ class RoomScreen(HubScreen):
             return
         note_taker = self.hub_app.user_name
 
-        def read():
+        def read() -> tuple[VoteRound | None, list[str]]:
             return self.store.vote_round(self.room_id), [p.name for p in self.store.participants()]
 
-        def ask(data) -> None:
+        def ask(data: tuple[VoteRound | None, list[str]]) -> None:
             round_, names = data
             remaining = {n: round_.dots - round_.used.get(n, 0) for n in names} if round_ else {}
             title = (
@@ -742,14 +742,18 @@ class RoomScreen(HubScreen):
         """V (facilitator): open a dot-vote round, or close it and keep its ranking."""
         actor = self.hub_app.user_name
 
-        def toggle():
+        def toggle() -> str:
             if self.store.vote_round(self.room_id) is None:
                 self.store.open_vote(self.room_id, actor=actor)
                 return f"Vote open: each participant has {self.store.workshop().dots} dots."
             ranking = self.store.close_vote(self.room_id, actor=actor)
             return f"Vote closed: {sum(d for _, d in ranking)} dots on {len(ranking)} points."
 
-        self.run_store(toggle, lambda message: (self.notify(message), self.sync()))
+        def toggled(message: str) -> None:
+            self.notify(message, markup=False)
+            self.sync()
+
+        self.run_store(toggle, toggled)
 
     def action_merge(self) -> None:
         """m on a point, then m (or Enter) on the point to merge it into."""
@@ -826,11 +830,11 @@ class RoomScreen(HubScreen):
         )
 
     def action_takeaways(self) -> None:
-        def read():
+        def read() -> tuple[list[Contribution], list[str]]:
             starred = [c for c in self.store.contributions(room=self.room_id) if c.starred]
             return starred, [c.id for c in self.store.takeaways(self.room_id)]
 
-        def ask(data) -> None:
+        def ask(data: tuple[list[Contribution], list[str]]) -> None:
             starred, chosen = data
             if not starred:
                 self.notify("Star the key points first (s), then choose the takeaways.", timeout=3)
@@ -860,7 +864,7 @@ class RoomScreen(HubScreen):
     def action_roster(self) -> None:
         self.app.push_screen(RosterScreen(self.room_id))
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Escape in the search box closes it (and clears the search).
         if event.key == "escape" and self.focused is self.query_one("#search", Input):
             event.stop()

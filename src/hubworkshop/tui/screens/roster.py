@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
-from hubworkshop.domain.model import Consent
+from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.tui.dialogs.common import TextDialog
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
@@ -32,7 +32,7 @@ class RosterScreen(HubScreen):
     def __init__(self, room_id: str) -> None:
         super().__init__()
         self.room_id = room_id
-        self.people: list = []
+        self.people: list[Participant] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -57,7 +57,7 @@ class RosterScreen(HubScreen):
     def load(self) -> None:
         self.run_store(self.store.participants, self.show)
 
-    def show(self, people) -> None:
+    def show(self, people: list[Participant]) -> None:
         here = [p for p in people if p.room in (self.room_id, None)]
         self.people = here
         table = self.query_one(DataTable)
@@ -70,7 +70,7 @@ class RosterScreen(HubScreen):
         if here:
             table.move_cursor(row=min(cursor, len(here) - 1))
 
-    def selected(self):
+    def selected(self) -> Participant | None:
         table = self.query_one(DataTable)
         return self.people[table.cursor_row] if self.people else None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -63,7 +65,7 @@ class CaptureBar(Input):
             super().__init__()
             self.text = text
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         self.names = NameSuggester()
         super().__init__(placeholder=CAPTURE_HINT, suggester=self.names, **kwargs)
 

@@ -126,7 +126,7 @@ class ContributionList(ScrollView, can_focus=True):
         self._rows: dict[int, Contribution] = {}
         self._pages_pending: set[int] = set()
         self._pages_loaded: list[int] = []
-        self._lines: dict[tuple, Strip] = {}  # rendered rows, see render_line
+        self._lines: dict[tuple[object, ...], Strip] = {}  # rendered rows, see render_line
         self.row_filter = RowFilter()
 
     # -- data ------------------------------------------------------------------------------

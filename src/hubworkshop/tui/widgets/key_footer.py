@@ -14,9 +14,9 @@ class KeyFooter(Footer):
     keys, and the rebuild was a quarter of the start-up time.
     """
 
-    _shown: tuple | None = None
+    _shown: tuple[object, ...] | None = None
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[object]) -> None:
         shown = tuple(
             (binding.key, binding.description, binding.action, enabled, tooltip)
             for (_node, binding, enabled, tooltip) in screen.active_bindings.values()

@@ -121,7 +121,7 @@ class DetailPane(Static):
         width = self.content_region.width
         if width <= 0:  # not laid out yet: the resize that follows fits it
             return
-        lines = min(self.visual.get_height(self.styles, width), 5) if self.visual else 1
+        lines = min(self.visual.get_height(self.styles, width), 5) if self.visual else 1  # type: ignore[arg-type]  # Textual 8.2.8 annotates RulesMap; RenderStyles is what it is given everywhere
         if lines != self._lines:
             self._lines = lines
             self.styles.height = lines + self.styles.gutter.height  # the border on top

@@ -398,3 +398,80 @@ def test_processes_racing_to_create_one_database(db_path):
         assert store.db["workshop"].count == 1
         assert len(MIGRATIONS.applied(store.db)) == SCHEMA_VERSION
         assert store.count_contributions() == 40
+
+
+# -- connections: reads never wait for a write ----------------------------------------------------
+
+
+def test_a_read_does_not_wait_for_a_write_in_progress(store):
+    """One thread is inside a write transaction (as when it waits for another terminal's
+    lock); another thread's read returns at once, and sees only what was committed."""
+    import threading
+
+    from hubworkshop.domain.records import Draft
+
+    store.add_contribution(Draft("value", "committed"))
+    inside, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.write() as db:
+            db.execute("UPDATE contributions SET text = 'uncommitted'")
+            inside.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        assert [c.text for c in store.contributions()] == ["committed"]
+        assert thread.is_alive()  # the write is still open: the read did not wait for it
+    finally:
+        release.set()
+        thread.join()
+    assert [c.text for c in store.contributions()] == ["uncommitted"]
+
+
+def test_a_snapshot_is_one_moment_while_others_write(store, db_path):
+    """Every part of a report comes from the same read transaction."""
+    from hubworkshop.domain.records import Draft
+
+    store.add_contribution(Draft("value", "before"))
+    with Store.open(db_path) as other, store.read(transaction=True):
+        first = store.contributions()
+        other.add_contribution(Draft("value", "during"))
+        other.add_purpose_statement("value", "written during the read")
+        assert store.contributions() == first
+        assert store.purpose_statements() == []
+    assert [c.text for c in store.contributions()] == ["before", "during"]
+
+
+# -- undo and redo as commands -----------------------------------------------------------------
+
+
+def test_history_undoes_and_redoes_edits_deletes_merges_and_clusters(store):
+    from hubworkshop.domain.records import Draft
+    from hubworkshop.storage.history import Delete, Edit, History, Merge, SetCluster
+
+    a = store.add_contribution(Draft("value", "first point", tags=("x",)))
+    b = store.add_contribution(Draft("value", "second point"))
+    history = History()
+    history.run(store, Edit(a, text="first point, corrected", tags=("y",)), "Asaf")
+    history.run(store, SetCluster(a, "funding"), "Asaf")
+    history.run(store, Merge(b, a), "Asaf")
+    history.run(store, Delete(a), "Asaf")
+    assert store.count_contributions() == 1  # a is deleted; b, merged into it, remains
+
+    for _ in range(4):
+        assert history.undo(store, "Asaf") is not None
+    assert history.undo(store, "Asaf") is None
+    restored = store.contribution(a.id)
+    assert (restored.text, restored.tags, restored.cluster) == ("first point", ("x",), None)
+    assert store.contribution(b.id).merged_into is None
+
+    for _ in range(4):
+        assert history.redo(store, "Asaf") is not None
+    assert history.redo(store, "Asaf") is None
+    final = store.contribution(a.id)
+    assert final.deleted_at is not None and final.text == "first point, corrected"
+    assert (final.tags, final.cluster) == (("y",), "funding")
+    assert store.contribution(b.id).merged_into == a.id

@@ -329,6 +329,13 @@ async def test_edit_delete_and_undo(store):
         actions = [e.action for e in store.events(room="lifecycle") if e.actor == "nt"]
         assert actions.count("contribution.edit") >= 2 and "contribution.delete" in actions
 
+        await pilot.press("U")  # redo the edit
+        await settle(pilot)
+        assert store.contributions()[1].text == "second, corrected"
+        await pilot.press("U", "U")  # redo the delete; nothing more to redo
+        await settle(pilot)
+        assert [c.text for c in store.contributions()] == ["second, corrected"]
+
 
 async def test_kind_keys_tag_and_star(store):
     app = await _room_with(store, ["an idea"])

@@ -13,8 +13,9 @@ from typing import Any
 import click
 
 from hubworkshop import __version__
+from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.errors import HubworkshopError, Problem, SourceError
-from hubworkshop.domain.model import Consent, Kind, UserRole
+from hubworkshop.domain.model import Consent, Contribution, Kind, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line
 from hubworkshop.reports.formats import FORMATS, render
@@ -25,6 +26,9 @@ from hubworkshop.storage import Store
 
 NOTE_TAKER_ENV = "HUBWORKSHOP_NOTE_TAKER"
 DEBUG_ENV = "HUBWORKSHOP_DEBUG"
+
+# `list` is the note-takers' working record: the room surface of the consent rule.
+ROOM = policy(Surface.ROOM)
 
 
 class Settings:
@@ -276,7 +280,10 @@ def list_(
     search: str | None,
     as_json: bool,
 ) -> None:
-    """List contributions in the order they were captured."""
+    """List contributions in the order they were captured.
+
+    This is the note-takers' working record (the room surface of the consent rule): it shows
+    every contribution with its speaker and consent. Publish with `export`, not `list`."""
     with settings.open_store() as store:
         if room is not None:
             store.room(room)
@@ -288,14 +295,15 @@ def list_(
         return
     for c in rows:
         tags = " ".join(f"#{t}" for t in c.tags)
-        author = one_line(c.author) if c.author else "anonymous"
+        name = ROOM.author(c)
+        author = one_line(name) if name else "anonymous"
         click.echo(
             f"{c.short_id}  {c.room:<12} {c.question or '-':<30} {c.kind.value:<12} "
             f"{author:<16} {one_line(c.text)}{'  ' + one_line(tags) if tags else ''}"
         )
 
 
-def _as_dict(c: Any) -> dict[str, Any]:
+def _as_dict(c: Contribution) -> dict[str, Any]:
     return {
         "id": c.id,
         "room": c.room,
@@ -303,7 +311,7 @@ def _as_dict(c: Any) -> dict[str, Any]:
         "kind": c.kind.value,
         "text": c.text,
         "language": c.language,
-        "author": c.author,
+        "author": ROOM.author(c),
         "consent": c.consent.value if c.consent else None,
         "note_taker": c.note_taker,
         "tags": list(c.tags),

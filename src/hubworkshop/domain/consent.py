@@ -98,6 +98,14 @@ def policy(
     return ConsentPolicy(surface, attribute, {fold(p.name): p.consent for p in participants})
 
 
+def consent_counts(participants: Iterable[Participant]) -> dict[str, int]:
+    """How many participants chose each level, every level listed (for the archive)."""
+    counts = dict.fromkeys((c.value for c in Consent), 0)
+    for person in participants:
+        counts[person.consent.value] += 1
+    return counts
+
+
 def fold(name: str) -> str:
     """Names compare case-insensitively."""
     return name.casefold()

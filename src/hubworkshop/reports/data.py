@@ -12,8 +12,7 @@ import io
 import json
 from typing import Any
 
-from hubworkshop.domain.consent import Surface, policy
-from hubworkshop.domain.model import Consent
+from hubworkshop.domain.consent import Surface, consent_counts, policy
 from hubworkshop.domain.ranking import across_rooms
 from hubworkshop.domain.records import WorkshopRecord
 from hubworkshop.reports.scope import Scope
@@ -96,9 +95,7 @@ def workshop_document(
         ],
         "participants": {
             "count": len(participants),
-            "by_consent": {
-                c.value: sum(1 for p in participants if p.consent is c) for c in Consent
-            },
+            "by_consent": consent_counts(participants),
             "named": consent.named_people(participants),
         },
         "contributions": [

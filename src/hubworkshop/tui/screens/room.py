@@ -7,9 +7,7 @@ The screen keeps the undo history of this terminal's own changes (`storage/histo
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -20,34 +18,19 @@ from textual.widgets import Header, Input, Static
 
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Contribution, Kind, Phase, Question, Room
-from hubworkshop.domain.records import Draft, Event, VoteRound
-from hubworkshop.domain.text import one_line
+from hubworkshop.domain.model import Contribution, Kind, Room
+from hubworkshop.domain.records import Draft, Event
 from hubworkshop.domain.timer import Countdown
 from hubworkshop.storage.history import (
     Added,
-    Command,
-    Delete,
     Edit,
-    History,
-    Merge,
-    SetAction,
-    SetCluster,
 )
-from hubworkshop.tui.dialogs.common import ParticipantPicker, TextDialog
 from hubworkshop.tui.dialogs.contribution import (
-    EditDialog,
     FilterDialog,
     PasteDialog,
-    TagDialog,
-    TakeawaysDialog,
 )
-from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.presenter import PresenterScreen
-from hubworkshop.tui.screens.purpose import PurposeScreen
-from hubworkshop.tui.screens.ranking import RankingScreen
-from hubworkshop.tui.screens.report_back import ReportBackScreen
-from hubworkshop.tui.screens.roster import RosterScreen
+from hubworkshop.tui.screens.room_actions import ContributionActions, RoomView
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
 from hubworkshop.tui.widgets.key_footer import KeyFooter
@@ -61,22 +44,7 @@ from hubworkshop.tui.widgets.room_panels import (
 )
 from hubworkshop.tui.widgets.text import plain
 
-if TYPE_CHECKING:
-    pass
-
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
-
-
-@dataclass(frozen=True, slots=True)
-class RoomView:
-    """What the room shows above the list, read in one go by a worker."""
-
-    question: Question | None
-    phase: Phase | None
-    countdown: Countdown
-    position: str
-    names: list[str]
-    tags: list[str]
 
 
 def _may_change_room(event: Event, known_tags: set[str]) -> bool:
@@ -90,7 +58,7 @@ def _may_change_room(event: Event, known_tags: set[str]) -> bool:
     return True
 
 
-class RoomScreen(HubScreen):
+class RoomScreen(ContributionActions):
     """A breakout room, for a facilitator or a note-taker."""
 
     DEFAULT_CSS = """
@@ -192,18 +160,13 @@ class RoomScreen(HubScreen):
     """Which language(s) the question is shown in."""
 
     def __init__(self, room_id: str) -> None:
-        super().__init__()
-        self.room_id = room_id
-        self.snapshot: RoomView | None = None
+        super().__init__(room_id)
         self._detail_shown: str | None = None
-        self.history = History()
         self.last_event_seq = 0
         self.rang_at_zero = False
-        self.merging: Contribution | None = None
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self.last_entry: Contribution | None = None
-        self.saving: int = 0
 
     @property
     def room(self) -> Room:
@@ -323,10 +286,6 @@ class RoomScreen(HubScreen):
 
     # -- showing ---------------------------------------------------------------------------
 
-    @property
-    def contribution_list(self) -> ContributionList:
-        return self.query_one(ContributionList)
-
     def show_snapshot(self, snapshot: RoomView) -> None:
         if snapshot == self.snapshot:
             return  # nothing to redraw
@@ -403,18 +362,6 @@ class RoomScreen(HubScreen):
         if shown != self._detail_shown:
             self._detail_shown = shown
             detail.show(plain(shown))
-
-    def refresh_status(self, message: str | None = None, *, error: bool = False) -> None:
-        app = self.hub_app
-        saved = f"saved {app.last_saved}" if app.last_saved else "nothing saved yet"
-        if self.saving:
-            saved = "saving…"
-        parts = [f"{app.store.path}", f"{app.role}: {app.user_name or 'unnamed'}", saved]
-        if message:
-            parts.append(message)
-        status = self.query_one("#status", StatusBar)
-        status.update(plain("  ·  ".join(parts)), layout=False)  # always one line
-        status.set_class(error, "-error")
 
     # -- capture ---------------------------------------------------------------------------
 
@@ -541,122 +488,6 @@ class RoomScreen(HubScreen):
         # While typing, the list's letter keys are text: show them as unavailable.
         return not (action in self.LIST_ACTIONS and isinstance(self.focused, Input))
 
-    def _target(self) -> Contribution | None:
-        c = self.contribution_list.highlighted
-        if c is None:
-            self.notify("No contribution selected.", timeout=2)
-        return c
-
-    def _write(self, description: str, fn: Callable[[], object]) -> None:
-        """Run one store change in a worker; say so on screen when it is saved or fails."""
-        self.saving += 1
-        self.refresh_status()
-        self.run_store(
-            fn,
-            lambda _: self.write_done(),
-            failed=lambda message: self.write_failed(description, message),
-            group="writes",
-        )
-
-    def _change(self, description: str, command: Command) -> None:
-        """Apply a change that can be undone (u) and redone (U)."""
-        store, actor, history = self.store, self.hub_app.user_name, self.history
-        self._write(description, lambda: history.run(store, command, actor))
-
-    def write_done(self) -> None:
-        self.saving -= 1
-        self.hub_app.mark_saved()
-        self.refresh_status()
-        self.sync()
-
-    def write_failed(self, description: str, message: str) -> None:
-        self.saving -= 1
-        self.refresh_status(f"{description} failed: {message}", error=True)
-        self.notify(f"{description} failed: {message}", severity="error", markup=False)
-
-    def action_edit(self) -> None:
-        c = self._target()
-        if c is None:
-            return
-        multiline = "\n" in c.text
-        value = c.text if multiline else compose_capture(Capture(c.text, c.kind, c.author, c.tags))
-        names = self.query_one(CaptureBar).names.names
-
-        def edited(result: str | None) -> None:
-            if result is None or not result.strip():
-                return
-            if multiline:
-                self._change("Edit", Edit(c, text=result))
-                return
-            capture = parse_capture(result, names)
-            edit = Edit(
-                c,
-                text=capture.text,
-                kind=capture.kind,
-                author=capture.author or "",
-                tags=capture.tags,
-            )
-            self._change("Edit", edit)
-
-        self.app.push_screen(EditDialog(value, multiline=multiline), edited)
-
-    def action_delete(self) -> None:
-        c = self._target()
-        if c is not None:
-            self._change("Delete", Delete(c))
-            self.notify("Deleted. Press u to undo.", timeout=3)
-
-    def action_undo(self) -> None:
-        self._step_history(undo=True)
-
-    def action_redo(self) -> None:
-        self._step_history(undo=False)
-
-    def _step_history(self, *, undo: bool) -> None:
-        history = self.history
-        if not (history.can_undo if undo else history.can_redo):
-            self.notify("Nothing to undo." if undo else "Nothing to redo.", timeout=2)
-            return
-        store, actor = self.store, self.hub_app.user_name
-        step = history.undo if undo else history.redo
-        word = "Undone" if undo else "Redone"
-
-        def stepped(command: Command | None) -> None:
-            self.write_done()
-            if command is not None:
-                self.notify(f"{word}: {command.label}", timeout=2, markup=False)
-
-        self.saving += 1
-        self.refresh_status()
-        self.run_store(
-            lambda: step(store, actor),
-            stepped,
-            failed=lambda message: self.write_failed(word, message),
-            group="writes",
-        )
-
-    def action_set_kind(self, kind: str) -> None:
-        c = self._target()
-        if c is not None and c.kind.value != kind:
-            self._change("Kind", Edit(c, kind=kind))
-
-    def action_star(self) -> None:
-        c = self._target()
-        if c is not None:
-            self._change("Star", Edit(c, starred=not c.starred))
-
-    def action_tag(self) -> None:
-        c = self._target()
-        if c is None:
-            return
-
-        def tagged(tags: list[str] | None) -> None:
-            if tags is not None:
-                self._change("Tag", Edit(c, tags=tuple(tags)))
-
-        known = self.snapshot.tags if self.snapshot else []
-        self.app.push_screen(TagDialog(c.tags, known), tagged)
-
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         search.add_class("-open")
@@ -705,164 +536,6 @@ class RoomScreen(HubScreen):
             self.action_merge()  # Enter completes a merge
             return
         self.query_one(CaptureBar).focus()
-
-    # -- activities ------------------------------------------------------------------------
-
-    def action_vote(self) -> None:
-        """v: a participant puts a dot on the selected point."""
-        c = self._target()
-        if c is None:
-            return
-        note_taker = self.hub_app.user_name
-
-        def read() -> tuple[VoteRound | None, list[str]]:
-            return self.store.vote_round(self.room_id), [p.name for p in self.store.participants()]
-
-        def ask(data: tuple[VoteRound | None, list[str]]) -> None:
-            round_, names = data
-            remaining = {n: round_.dots - round_.used.get(n, 0) for n in names} if round_ else {}
-            title = (
-                f"Dot for: {one_line(c.text, 60)}"
-                if round_
-                else "No vote is open: this dot counts outside any round"
-            )
-
-            def voted(name: str | None) -> None:
-                if name:
-                    self._write(
-                        "Vote",
-                        lambda: self.store.add_vote(c.id, participant=name, note_taker=note_taker),
-                    )
-
-            self.app.push_screen(ParticipantPicker(title, names, remaining), voted)
-
-        self.run_store(read, ask)
-
-    def action_toggle_vote(self) -> None:
-        """V (facilitator): open a dot-vote round, or close it and keep its ranking."""
-        actor = self.hub_app.user_name
-
-        def toggle() -> str:
-            if self.store.vote_round(self.room_id) is None:
-                self.store.open_vote(self.room_id, actor=actor)
-                return f"Vote open: each participant has {self.store.workshop().dots} dots."
-            ranking = self.store.close_vote(self.room_id, actor=actor)
-            return f"Vote closed: {sum(d for _, d in ranking)} dots on {len(ranking)} points."
-
-        def toggled(message: str) -> None:
-            self.notify(message, markup=False)
-            self.sync()
-
-        self.run_store(toggle, toggled)
-
-    def action_merge(self) -> None:
-        """m on a point, then m (or Enter) on the point to merge it into."""
-        c = self._target()
-        if c is None:
-            return
-        if self.merging is None:
-            self.merging = c
-            self.refresh_status(
-                f"Merging {c.short_id}: move to the point to merge it into, "
-                "then m or Enter · Esc cancels"
-            )
-            return
-        source, self.merging = self.merging, None
-        self._change("Merge", Merge(source, c))
-        self.notify(f"Merged {source.short_id} into {c.short_id}. u undoes it.", timeout=3)
-
-    def action_split(self) -> None:
-        c = self._target()
-        if c is None:
-            return
-        if not c.merged_count:
-            self.notify("Nothing is merged into this point.", timeout=2)
-            return
-        actor = self.hub_app.user_name
-        self._write("Split", lambda: self.store.split(c.id, actor=actor))
-
-    def action_cluster(self) -> None:
-        c = self._target()
-        if c is None:
-            return
-
-        def named(name: str | None) -> None:
-            if name is not None:
-                self._change("Cluster", SetCluster(c, name))
-
-        self.app.push_screen(
-            TextDialog(
-                "Cluster name",
-                c.cluster or "",
-                "Points with the same name form a cluster; empty removes it.",
-            ),
-            named,
-        )
-
-    def action_park(self) -> None:
-        c = self._target()
-        if c is not None:
-            self._change("Park", Edit(c, parked=not c.parked))
-            self.notify(
-                "Parked (kept in the record)." if not c.parked else "Back in the discussion.",
-                timeout=2,
-            )
-
-    def action_action_owner(self) -> None:
-        c = self._target()
-        if c is None:
-            return
-
-        def given(value: str | None) -> None:
-            if value is None:
-                return
-            owner, _, due = value.partition(";")
-            self._change("Action", SetAction(c, owner, due))
-
-        current = "; ".join(x for x in (c.owner or "", c.due or "") if x)
-        self.app.push_screen(
-            TextDialog(
-                "Action: owner; due date",
-                current,
-                "For example: Amina; 2021-12-15. Either part may be empty.",
-            ),
-            given,
-        )
-
-    def action_takeaways(self) -> None:
-        def read() -> tuple[list[Contribution], list[str]]:
-            starred = [c for c in self.store.contributions(room=self.room_id) if c.starred]
-            return starred, [c.id for c in self.store.takeaways(self.room_id)]
-
-        def ask(data: tuple[list[Contribution], list[str]]) -> None:
-            starred, chosen = data
-            if not starred:
-                self.notify("Star the key points first (s), then choose the takeaways.", timeout=3)
-                return
-            actor = self.hub_app.user_name
-
-            def chosen_(ids: list[str] | None) -> None:
-                if ids is not None:
-                    self._write(
-                        "Takeaways",
-                        lambda: self.store.set_takeaways(self.room_id, ids, actor=actor),
-                    )
-
-            self.app.push_screen(TakeawaysDialog(starred, chosen), chosen_)
-
-        self.run_store(read, ask)
-
-    def action_ranking(self) -> None:
-        self.app.push_screen(RankingScreen(self.room_id))
-
-    def action_purpose(self) -> None:
-        self.app.push_screen(PurposeScreen(self.room_id))
-
-    def action_report_back(self) -> None:
-        self.app.push_screen(ReportBackScreen(list(self.store.rooms()), self.room_id))
-
-    def action_roster(self) -> None:
-        self.app.push_screen(RosterScreen(self.room_id))
 
     def on_key(self, event: events.Key) -> None:
         # Escape in the search box closes it (and clears the search).

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_tui import SIZE, room_app, screen_text, settle
 
 from hubworkshop.domain.records import Draft
 from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.tui.screens.presenter import PresenterScreen
 from hubworkshop.tui.screens.report_back import ReportBackScreen
 from hubworkshop.tui.screens.room import RoomScreen
+from test_tui import SIZE, room_app, screen_text, settle
 
 SECRET = "SECRET-words-said-off-the-record"
 ANON = "ANON-words-said-without-a-name"

@@ -124,7 +124,8 @@ def _inline(spans: Sequence[Span]) -> str:
     return "".join(out)
 
 
-def _block(block: Block) -> str:
+def markdown_block(block: Block) -> str:
+    """One block as Markdown."""
     kind = block[0]
     if kind == "heading":
         return f"{'#' * block[1]} {_inline(block[2])}"
@@ -141,5 +142,10 @@ def _block(block: Block) -> str:
     return "\n".join(lines)
 
 
+def join_markdown(rendered: Sequence[str]) -> str:
+    """Rendered blocks as one Markdown document."""
+    return "\n\n".join(rendered) + "\n"
+
+
 def to_markdown(blocks: Sequence[Block]) -> str:
-    return "\n\n".join(map(_block, blocks)) + "\n"
+    return join_markdown([markdown_block(block) for block in blocks])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.events import EventName
@@ -26,13 +26,14 @@ from hubworkshop.reports.document import (
     bullets,
     em,
     heading,
+    join_markdown,
     label,
+    markdown_block,
     numbered,
     paragraph,
     strong,
     table,
     text,
-    to_markdown,
 )
 from hubworkshop.reports.labels import (
     KIND_HEADINGS,
@@ -42,7 +43,7 @@ from hubworkshop.reports.labels import (
     summary_language,
 )
 from hubworkshop.reports.scope import Scope
-from hubworkshop.reports.wikitext import to_wikitext
+from hubworkshop.reports.wikitext import join_wikitext, wikitext_block
 
 Minutes = dict[tuple[str, str], int]
 SPACE, COLON = ("label", " "), ("label", ":")
@@ -114,7 +115,7 @@ class SummaryWriter:
         self.theme_id = theme
         self.lang = summary_language(lang)
         self.labels = LABELS[self.lang]
-        self.blocks: list[Block] = []
+        self._sink: Callable[[Block], None] = _nowhere
         self.consent = policy(
             Surface.SUMMARY, attribute=attribute, participants=record.participants
         )
@@ -131,7 +132,8 @@ class SummaryWriter:
         return text(value.get_text(self.lang))
 
     def out(self, *blocks: Block) -> None:
-        self.blocks.extend(blocks)
+        for block in blocks:
+            self._sink(block)
 
     def author(self, c: Contribution) -> list[Span]:
         name = self.consent.author(c)
@@ -177,6 +179,18 @@ class SummaryWriter:
     # -- the document ----------------------------------------------------------------------
 
     def document(self) -> list[Block]:
+        """The whole summary as a list of blocks."""
+        blocks: list[Block] = []
+        self.write(blocks.append)
+        return blocks
+
+    def write(self, sink: Callable[[Block], None]) -> None:
+        """Hand the summary's blocks to `sink`, in order, as they are made.
+
+        A renderer that turns each block into text at once keeps only text in memory: a
+        summary of 100,000 contributions is about a million spans, and holding them all
+        made the cycle collector walk a growing heap again and again."""
+        self._sink = sink
         record = self.record
         workshop = record.workshop
         rooms = record.rooms
@@ -192,7 +206,6 @@ class SummaryWriter:
                 self.merged[c.merged_into].append(c)
         points = [c for c in kept if not c.merged_into]
 
-        self.blocks = []
         self.header(workshop, rooms, kept, withheld)
         self.by_theme(themes, rooms, points, minutes)
         if not self.theme_id:
@@ -201,11 +214,19 @@ class SummaryWriter:
             self.takeaways(rooms)
         self.coverage(themes, rooms, kept, minutes)
         self.counts(themes, kept)
-        return self.blocks
+        self._sink = _nowhere
 
     def render(self) -> str:
         """The summary as Markdown."""
-        return to_markdown(self.document())
+        parts: list[str] = []
+        self.write(lambda block: parts.append(markdown_block(block)))
+        return join_markdown(parts)
+
+    def render_wikitext(self) -> str:
+        """The summary as wikitext for Meta-Wiki."""
+        parts: list[str] = []
+        self.write(lambda block: parts.append(wikitext_block(block)))
+        return join_wikitext(parts)
 
     def header(
         self,
@@ -487,4 +508,8 @@ def summary_wikitext(
     lang: str = "en",
 ) -> str:
     writer = SummaryWriter(record, room=room, theme=theme, lang=lang, attribute=attribute)
-    return to_wikitext(writer.document())
+    return writer.render_wikitext()
+
+
+def _nowhere(block: Block) -> None:
+    raise RuntimeError("SummaryWriter.out() called outside write()")

@@ -128,7 +128,8 @@ def _inline(spans: Sequence[Span], block: bool = True) -> str:
     return "".join(out)
 
 
-def _block(block: Block) -> str:
+def wikitext_block(block: Block) -> str:
+    """One block as wikitext ("" for a block that says nothing)."""
     kind = block[0]
     if kind == "heading":
         level, spans = block[1], block[2]
@@ -151,6 +152,11 @@ def _block(block: Block) -> str:
     return "\n".join(lines)
 
 
+def join_wikitext(rendered: Sequence[str]) -> str:
+    """Rendered blocks as one page of wikitext."""
+    return "\n\n".join(b for b in rendered if b).rstrip() + "\n"
+
+
 def to_wikitext(blocks: Sequence[Block]) -> str:
     """Meta-Wiki wikitext of a summary document (see `document.py`)."""
-    return "\n\n".join(b for b in map(_block, blocks) if b).rstrip() + "\n"
+    return join_wikitext([wikitext_block(block) for block in blocks])

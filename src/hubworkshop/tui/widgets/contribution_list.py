@@ -228,10 +228,20 @@ class ContributionList(ScrollView, can_focus=True):
         )
 
     def _fetch(self, page: int, seqs: list[int]) -> None:
-        rows = self._load_page(seqs)
-        self.app.call_from_thread(self._page_arrived, page, rows)
+        """In a worker thread: read the rows, and say so with a message."""
+        self.post_message(self.PageArrived(page, self._load_page(seqs)))
 
-    def _page_arrived(self, page: int, rows: dict[int, Contribution]) -> None:
+    class PageArrived(Message):
+        """A page of rows read by a worker."""
+
+        def __init__(self, page: int, rows: dict[int, Contribution]) -> None:
+            super().__init__()
+            self.page = page
+            self.rows = rows
+
+    def on_contribution_list_page_arrived(self, message: PageArrived) -> None:
+        message.stop()
+        page, rows = message.page, message.rows
         self._pages_pending.discard(page)
         self._rows.update(rows)
         if page in self._pages_loaded:

@@ -46,7 +46,7 @@ from hubworkshop.reports.scope import Scope
 from hubworkshop.reports.wikitext import join_wikitext, wikitext_block
 
 Minutes = dict[tuple[str, str], int]
-SPACE, COLON = ("label", " "), ("label", ":")
+SPACE, COLON = label(" "), label(":")
 
 # -- what the summary says ---------------------------------------------------------------------
 
@@ -388,9 +388,9 @@ class SummaryWriter:
             ),
             paragraph(strong(label(self.t("room_orders")))),
         )
-        items = []
+        items: list[list[Span]] = []
         for room_id in (r for r in rooms if r in orders):  # in the plan's order
-            item = [text(rooms[room_id].name), label(":")]
+            item: list[Span] = [text(rooms[room_id].name), label(":")]
             for i, role in enumerate(orders[room_id]):
                 item += [label(f"{',' if i else ''} {i + 1}. "), labels[role]]
             items.append(item)
@@ -422,12 +422,12 @@ class SummaryWriter:
         if not latest:
             self.out(paragraph(label(self.t("no_purpose"))))
             return
-        items = []
+        items: list[list[Span]] = []
         for room_id in rooms:
             chosen = latest.get(room_id)
             if chosen is None:
                 continue
-            item = [strong(text(rooms[room_id].name), COLON), SPACE, text(chosen.text)]
+            item: list[Span] = [strong(text(rooms[room_id].name), COLON), SPACE, text(chosen.text)]
             if not chosen.final:
                 item += [SPACE, em(label(f"({self.t('draft')})"))]
             items.append(item)
@@ -443,12 +443,13 @@ class SummaryWriter:
         self.out(heading(2, label(self.t("coverage"))), paragraph(label(self.t("coverage_help"))))
         room_ids = [self.room_id] if self.room_id else list(rooms)
         counts = Counter((c.room, c.question) for c in kept)
-        header = [[label(self.t("question"))], *([text(rooms[r].name)] for r in room_ids)]
+        header: list[list[Span]] = [[label(self.t("question"))]]
+        header += [[text(rooms[r].name)] for r in room_ids]
         rows: list[list[list[Span]]] = []
         unreached: list[Question] = []
         for theme in themes:
             for question in theme.questions:
-                cells = []
+                cells: list[list[Span]] = []
                 for r in room_ids:
                     n, m = counts.get((r, question.id), 0), minutes.get((r, question.id), 0)
                     cells.append([label(f"{m} {self.t('minutes')}, {n}")] if n or m else [])
@@ -468,10 +469,13 @@ class SummaryWriter:
         theme_of = {q.id: t.id for t in themes for q in t.questions}
         tally = Counter((theme_of.get(c.question), c.kind) for c in kept if c.question in theme_of)
         names = [KIND_HEADINGS[self.lang][k].split(" (")[0] for k in KIND_ORDER]
-        header = [[label(self.t("theme"))], *([label(n)] for n in names), [label(self.t("total"))]]
+        header: list[list[Span]] = [[label(self.t("theme"))]]
+        header += [[label(n)] for n in names]
+        header.append([label(self.t("total"))])
 
         def row(first: Span, numbers: list[int]) -> list[list[Span]]:
-            return [[first], *([label(str(n))] for n in numbers), [label(str(sum(numbers)))]]
+            cells: list[list[Span]] = [[label(str(n))] for n in numbers]
+            return [[first], *cells, [label(str(sum(numbers)))]]
 
         rows = [
             row(self.local(t.title), [tally.get((t.id, k), 0) for k in KIND_ORDER]) for t in themes

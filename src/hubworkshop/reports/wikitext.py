@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from hubworkshop.reports.document import Block, Span, plain_text
+from hubworkshop.reports.document import Block, Heading, ListBlock, Paragraph, Spans, plain_text
 
 BOLD, ITALIC = "'''", "''"
 
@@ -99,7 +99,7 @@ def _text(text: str, line_start: bool) -> str:
     return f"{before}<bdi>{escape_wikitext(core, line_start=False)}</bdi>{after}"
 
 
-def _inline(spans: Sequence[Span], block: bool = True) -> str:
+def _inline(spans: Spans, block: bool = True) -> str:
     """Adjacent text and labels are escaped as one run, as a Markdown parser would see them:
     `<bdi>` wraps a whole run, and a sequence split across two spans is still caught.
     `block`: these spans are a whole block (a paragraph, list item, heading or cell); like
@@ -107,10 +107,8 @@ def _inline(spans: Sequence[Span], block: bool = True) -> str:
     out: list[str] = []
     run: list[str] = []
     for kind, value in spans:
-        if kind == "text":
-            run.append(plain_text(value))
-        elif kind == "label":
-            run.append(value)
+        if isinstance(value, str):
+            run.append(plain_text(value) if kind == "text" else value)
         else:
             if run:
                 piece = "".join(run).lstrip() if block and not out else "".join(run)
@@ -130,21 +128,19 @@ def _inline(spans: Sequence[Span], block: bool = True) -> str:
 
 def wikitext_block(block: Block) -> str:
     """One block as wikitext ("" for a block that says nothing)."""
-    kind = block[0]
-    if kind == "heading":
-        level, spans = block[1], block[2]
+    if isinstance(block, Heading):
+        level, spans = block.level, block.spans
         if level == 1:
             # The page's own name is its title on Meta: the summary's title becomes bold lead.
             return f"{BOLD}{_inline(spans)}{BOLD}"
         marks = "=" * level
         return f"{marks} {_inline(spans)} {marks}"
-    if kind == "paragraph":
-        return _inline(block[1])
-    if kind == "list":
-        _, ordered, items = block
-        bullet = "#" if ordered else "*"
-        return "\n".join(f"{bullet} {_inline(item)}" for item in items)
-    _, header, rows = block
+    if isinstance(block, Paragraph):
+        return _inline(block.spans)
+    if isinstance(block, ListBlock):
+        bullet = "#" if block.ordered else "*"
+        return "\n".join(f"{bullet} {_inline(item)}" for item in block.items)
+    header, rows = block.header, block.rows
     lines = ['{| class="wikitable"', "|-", "! " + " !! ".join(map(_inline, header))]
     for row in rows:
         lines.extend(("|-", "| " + " || ".join(map(_inline, row))))

@@ -18,6 +18,7 @@ from hubworkshop.domain.records import Draft
 from hubworkshop.reports.data import to_csv
 from hubworkshop.reports.document import md_escape, plain_text
 from hubworkshop.reports.formats import FORMATS, render
+from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.reports.wikitext import escape_wikitext
 from hubworkshop.storage import Store
 from markdown_to_wikitext import to_wikitext as markdown_to_wikitext
@@ -132,7 +133,7 @@ def test_coverage_uses_the_event_log(workshop):
 
 def test_csv_is_one_row_per_contribution_and_safe_in_spreadsheets(workshop):
     workshop.add_contribution(Draft("value", '=HYPERLINK("http://evil")', kind="idea"))
-    rows = list(csv.DictReader(io.StringIO(to_csv(workshop.snapshot()))))
+    rows = list(csv.DictReader(io.StringIO(to_csv(workshop.snapshot(), ExportRequest()))))
     assert len(rows) == len(workshop.contributions()) - 1  # the off-the-record one is left out
     formula = next(r for r in rows if "HYPERLINK" in r["text"])
     assert formula["text"].startswith("'=")

@@ -15,7 +15,7 @@ from typing import Any
 from hubworkshop.domain.consent import Surface, consent_counts, policy
 from hubworkshop.domain.ranking import across_rooms
 from hubworkshop.domain.records import WorkshopRecord
-from hubworkshop.reports.scope import Scope
+from hubworkshop.reports.scope import ExportRequest, Scope
 
 JSON_SCHEMA_VERSION = 1
 
@@ -152,16 +152,11 @@ def _ranking(record: WorkshopRecord, room: str | None) -> dict[str, Any]:
     }
 
 
-def to_json(
-    record: WorkshopRecord,
-    *,
-    attribute: bool = False,
-    room: str | None = None,
-    theme: str | None = None,
-    lang: str = "en",
-) -> str:
+def to_json(record: WorkshopRecord, request: ExportRequest) -> str:
     """The JSON archive (docs/export-json.md); `lang` does not change it."""
-    document = workshop_document(record, attribute=attribute, room=room, theme=theme)
+    document = workshop_document(
+        record, attribute=request.attribute, room=request.room, theme=request.theme
+    )
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -192,18 +187,11 @@ def _cell(value: object) -> object:
     return value
 
 
-def to_csv(
-    record: WorkshopRecord,
-    *,
-    attribute: bool = False,
-    room: str | None = None,
-    theme: str | None = None,
-    lang: str = "en",
-) -> str:
+def to_csv(record: WorkshopRecord, request: ExportRequest) -> str:
     """One row per contribution, for spreadsheets; same consent rules as the summaries."""
-    scope = Scope(room, theme)
+    scope = request.scope
     scope.check(record)
-    consent = policy(Surface.SUMMARY, attribute=attribute, participants=record.participants)
+    consent = policy(Surface.SUMMARY, attribute=request.attribute, participants=record.participants)
     theme_of = {q.id: q.theme for q in record.questions.values()}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -8,24 +8,14 @@ listing the formats (the CLI does at start-up) costs nothing.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from hubworkshop.domain.records import WorkshopRecord
+from hubworkshop.reports.scope import ExportRequest
 
-
-class Renderer(Protocol):
-    """What every format provides: the record (and a scope) in, the file's text out."""
-
-    def __call__(
-        self,
-        record: WorkshopRecord,
-        *,
-        attribute: bool = False,
-        room: str | None = None,
-        theme: str | None = None,
-        lang: str = "en",
-    ) -> str: ...
+Renderer = Callable[[WorkshopRecord, ExportRequest], str]
+"""What every format provides: the record and the request in, the file's text out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +28,10 @@ class Format:
     summary: bool
     """A summary for people to read (Markdown, wikitext), rather than data for tools."""
 
-    def render(
-        self,
-        record: WorkshopRecord,
-        *,
-        attribute: bool = False,
-        room: str | None = None,
-        theme: str | None = None,
-        lang: str = "en",
-    ) -> str:
+    def render(self, record: WorkshopRecord, request: ExportRequest) -> str:
         module, _, function = self.renderer.partition(":")
         renderer: Renderer = getattr(importlib.import_module(module), function)
-        return renderer(record, attribute=attribute, room=room, theme=theme, lang=lang)
+        return renderer(record, request)
 
 
 FORMATS: dict[str, Format] = {
@@ -58,28 +40,28 @@ FORMATS: dict[str, Format] = {
         Format(
             "markdown",
             "md",
-            "Summary, Markdown (GitHub, Discourse)",
+            "Markdown summary",
             "hubworkshop.reports.summary:summary_markdown",
             summary=True,
         ),
         Format(
             "wikitext",
             "wiki",
-            "Summary, wikitext (Meta-Wiki)",
+            "Meta-Wiki wikitext",
             "hubworkshop.reports.summary:summary_wikitext",
             summary=True,
         ),
         Format(
             "json",
             "json",
-            "Data, JSON (the whole record)",
+            "JSON (all data)",
             "hubworkshop.reports.data:to_json",
             summary=False,
         ),
         Format(
             "csv",
             "csv",
-            "Data, CSV (one row per contribution)",
+            "CSV (one row per contribution)",
             "hubworkshop.reports.data:to_csv",
             summary=False,
         ),
@@ -97,4 +79,5 @@ def render(
     lang: str = "en",
 ) -> str:
     """The export `name` of the record."""
-    return FORMATS[name].render(record, attribute=attribute, room=room, theme=theme, lang=lang)
+    request = ExportRequest(room=room, theme=theme, lang=lang, attribute=attribute)
+    return FORMATS[name].render(record, request)

@@ -10,6 +10,22 @@ from hubworkshop.domain.records import WorkshopRecord, find_room
 
 
 @dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """What an export is asked for, whatever its format."""
+
+    room: str | None = None
+    theme: str | None = None
+    lang: str = "en"
+    """The language of headings and the bank's text (summaries only)."""
+    attribute: bool = False
+    """Name the participants who agreed to be named."""
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.room, self.theme)
+
+
+@dataclass(frozen=True, slots=True)
 class Scope:
     """The part of the workshop an export is about, checked against the record."""
 

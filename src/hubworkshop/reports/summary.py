@@ -42,7 +42,7 @@ from hubworkshop.reports.labels import (
     LABELS,
     summary_language,
 )
-from hubworkshop.reports.scope import Scope
+from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.reports.wikitext import join_wikitext, wikitext_block
 
 Minutes = dict[tuple[str, str], int]
@@ -99,25 +99,17 @@ def _key(c: Contribution) -> tuple[int, int, int]:
 class SummaryWriter:
     """Describes the summary of a workshop, a room or a theme as a document (`document.py`)."""
 
-    def __init__(
-        self,
-        record: WorkshopRecord,
-        *,
-        room: str | None = None,
-        theme: str | None = None,
-        lang: str = "en",
-        attribute: bool = False,
-    ) -> None:
+    def __init__(self, record: WorkshopRecord, request: ExportRequest) -> None:
         self.record = record
-        self.scope = Scope(room, theme)
+        self.scope = request.scope
         self.scope.check(record)
-        self.room_id = room
-        self.theme_id = theme
-        self.lang = summary_language(lang)
+        self.room_id = request.room
+        self.theme_id = request.theme
+        self.lang = summary_language(request.lang)
         self.labels = LABELS[self.lang]
         self._sink: Callable[[Block], None] = _nowhere
         self.consent = policy(
-            Surface.SUMMARY, attribute=attribute, participants=record.participants
+            Surface.SUMMARY, attribute=request.attribute, participants=record.participants
         )
         self.merged: dict[str, list[Contribution]] = defaultdict(list)
         self.kept: list[Contribution] = []
@@ -491,28 +483,12 @@ class SummaryWriter:
         self.out(heading(2, label(self.t("counts"))), table(header, rows))
 
 
-def summary_markdown(
-    record: WorkshopRecord,
-    *,
-    attribute: bool = False,
-    room: str | None = None,
-    theme: str | None = None,
-    lang: str = "en",
-) -> str:
-    writer = SummaryWriter(record, room=room, theme=theme, lang=lang, attribute=attribute)
-    return writer.render()
+def summary_markdown(record: WorkshopRecord, request: ExportRequest) -> str:
+    return SummaryWriter(record, request).render()
 
 
-def summary_wikitext(
-    record: WorkshopRecord,
-    *,
-    attribute: bool = False,
-    room: str | None = None,
-    theme: str | None = None,
-    lang: str = "en",
-) -> str:
-    writer = SummaryWriter(record, room=room, theme=theme, lang=lang, attribute=attribute)
-    return writer.render_wikitext()
+def summary_wikitext(record: WorkshopRecord, request: ExportRequest) -> str:
+    return SummaryWriter(record, request).render_wikitext()
 
 
 def _nowhere(block: Block) -> None:

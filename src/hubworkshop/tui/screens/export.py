@@ -6,7 +6,6 @@ Exporting only reads the database, so it is safe in the middle of a session.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
@@ -27,24 +26,13 @@ from textual.widgets import (
 
 from hubworkshop.domain.errors import HubworkshopError
 from hubworkshop.domain.languages import native_name
-from hubworkshop.domain.records import WorkshopRecord
-from hubworkshop.reports.formats import FORMATS, render
+from hubworkshop.reports.formats import FORMATS
+from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
 
 PREVIEW_LIMIT = 60_000
-
-
-@dataclass(frozen=True, slots=True)
-class ExportChoice:
-    """What the person chose on the screen, read on the UI thread."""
-
-    fmt: str
-    room: str | None
-    theme: str | None
-    lang: str
-    attribute: bool
 
 
 class ExportScreen(HubScreen):
@@ -119,14 +107,15 @@ class ExportScreen(HubScreen):
 
     # -- choices ---------------------------------------------------------------------------
 
-    def choices(self) -> ExportChoice:
+    def choices(self) -> tuple[str, ExportRequest]:
+        """The format, and what the export is asked for, as the screen shows them now."""
         scope = str(self.query_one("#scope", Select).value)
         what, _, value = scope.partition(":")
         fmt_button = self.query_one("#format", RadioSet).pressed_button
         lang_button = self.query_one("#lang", RadioSet).pressed_button
         default_lang = self.hub_app.store.workshop().default_language
-        return ExportChoice(
-            fmt=(fmt_button.id or "").removeprefix("format-") if fmt_button else "markdown",
+        fmt = (fmt_button.id or "").removeprefix("format-") if fmt_button else "markdown"
+        return fmt, ExportRequest(
             room=value if what == "room" else None,
             theme=value if what == "theme" else None,
             lang=(lang_button.id or "").removeprefix("lang-") if lang_button else default_lang,
@@ -134,12 +123,12 @@ class ExportScreen(HubScreen):
         )
 
     def default_path(self) -> str:
-        c = self.choices()
+        fmt, c = self.choices()
         scope = (c.room and f"room-{c.room}") or (c.theme and f"theme-{c.theme}") or "all"
         name = f"{self.hub_app.store.workshop().id}-{scope}-{c.lang}"
         if c.attribute:
             name += "-attributed"
-        return f"{name}.{FORMATS[c.fmt].extension}"
+        return f"{name}.{FORMATS[fmt].extension}"
 
     @on(Select.Changed)
     @on(RadioSet.Changed)
@@ -154,10 +143,10 @@ class ExportScreen(HubScreen):
     # -- preview and writing ---------------------------------------------------------------
 
     def refresh_preview(self) -> None:
-        choice = self.choices()
+        fmt, request = self.choices()
         store = self.hub_app.store
         self.run_store(
-            lambda: (choice.fmt, _render(store.snapshot(), choice)),
+            lambda: (fmt, FORMATS[fmt].render(store.snapshot(), request)),
             lambda shown: self.show_preview(*shown),
             failed=lambda message: self.show_result(message, True),
             serial=self._preview_lock,
@@ -179,11 +168,11 @@ class ExportScreen(HubScreen):
 
     def action_write(self) -> None:
         path = Path(self.query_one("#path", Input).value.strip() or self.default_path())
-        choice = self.choices()
+        fmt, request = self.choices()
         store = self.hub_app.store
 
         def write() -> str:
-            text = _render(store.snapshot(), choice)
+            text = FORMATS[fmt].render(store.snapshot(), request)
             try:
                 path.write_text(text, encoding="utf-8", newline="")
             except OSError as error:
@@ -202,14 +191,3 @@ class ExportScreen(HubScreen):
         result.update(plain(message))
         result.set_class(error, "-error")
         self.notify(message, severity="error" if error else "information")
-
-
-def _render(record: WorkshopRecord, choice: ExportChoice) -> str:
-    return render(
-        choice.fmt,
-        record,
-        attribute=choice.attribute,
-        room=choice.room,
-        theme=choice.theme,
-        lang=choice.lang,
-    )

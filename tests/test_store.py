@@ -17,7 +17,8 @@ from hubworkshop.domain.records import Draft
 from hubworkshop.sources.bundled import bundled_plan
 from hubworkshop.storage import Store
 from hubworkshop.storage.contributions import BULK_ROWS
-from hubworkshop.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from hubworkshop.storage.schema import MIGRATIONS
+from hubworkshop.storage.version import MIGRATION_NAMES, SCHEMA_VERSION
 
 WRITER = Path(__file__).with_name("writer_process.py")
 
@@ -269,7 +270,7 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
     db.close()
 
     with Store.open(db_path, hubs_plan) as upgraded:
-        assert [m.name for m in MIGRATIONS.applied(upgraded.db)] == [
+        assert [m.name for m in MIGRATIONS.applied(Database(upgraded.db.conn))] == [
             "0001_initial",
             "0002_room_state",
             "0003_activities",
@@ -395,8 +396,8 @@ def test_processes_racing_to_create_one_database(db_path):
         _out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
     with Store.open(db_path) as store:
-        assert store.db["workshop"].count == 1
-        assert len(MIGRATIONS.applied(store.db)) == SCHEMA_VERSION
+        assert store.db.count("workshop") == 1
+        assert len(MIGRATIONS.applied(Database(store.db.conn))) == SCHEMA_VERSION
         assert store.count_contributions() == 40
 
 
@@ -475,3 +476,10 @@ def test_history_undoes_and_redoes_edits_deletes_merges_and_clusters(store):
     assert final.deleted_at is not None and final.text == "first point, corrected"
     assert (final.tags, final.cluster) == (("y",), "funding")
     assert store.contribution(b.id).merged_into == a.id
+
+
+def test_the_schema_version_known_without_migrations_matches_them():
+    """Opening a database checks `user_version` against version.py, never loading the
+    migrations: the two must agree."""
+    assert [m.name for m in MIGRATIONS._migrations] == list(MIGRATION_NAMES)
+    assert len(MIGRATION_NAMES) == SCHEMA_VERSION

@@ -15,13 +15,11 @@ import click
 from hubworkshop import __version__
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.errors import HubworkshopError, Problem, SourceError
-from hubworkshop.domain.model import Consent, Contribution, Kind, UserRole
+from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line
 from hubworkshop.reports.formats import FORMATS, render
-from hubworkshop.sources.bank import load_bank
 from hubworkshop.sources.bundled import DB_ENV, bundled_bank, bundled_plan, default_db
-from hubworkshop.sources.plan import load_plan, read_plan
 from hubworkshop.storage import Store
 
 NOTE_TAKER_ENV = "HUBWORKSHOP_NOTE_TAKER"
@@ -47,7 +45,14 @@ class Settings:
         return self.plan or bundled_plan()
 
     def open_store(self) -> Store:
-        return Store.open(self.db_path, plan=lambda: read_plan(self.plan_path))
+        return Store.open(self.db_path, plan=self.read_plan)
+
+    def read_plan(self) -> Plan:
+        """Only a new database reads the plan (and its bank): `add` to an existing one and
+        opening a room never load the Markdown and TOML readers."""
+        from hubworkshop.sources.plan import read_plan
+
+        return read_plan(self.plan_path)
 
 
 def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -155,6 +160,8 @@ def bank() -> None:
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def bank_check(directory: Path | None) -> None:
     """Validate a question bank folder (default: the bundled Hubs bank)."""
+    from hubworkshop.sources.bank import load_bank
+
     directory = directory or bundled_bank()
     result, problems = load_bank(directory)
     summary = []
@@ -178,6 +185,8 @@ def plan() -> None:
 @_pass_settings
 def plan_check(settings: Settings, file: Path | None) -> None:
     """Validate a workshop plan and its question bank (default: the bundled Hubs plan)."""
+    from hubworkshop.sources.plan import load_plan
+
     result, problems = load_plan(file or settings.plan_path)
     summary = []
     if result is not None:

@@ -8,14 +8,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlite_utils import Database
-
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Contribution
 from hubworkshop.domain.records import PurposeStatement, VoteRound
 from hubworkshop.storage.contributions import ContributionStore
 from hubworkshop.storage.rows import CONTRIBUTION_SELECT, clean_text, first, read_contributions
+from hubworkshop.storage.sql import Db
 
 
 class ActivityStore(ContributionStore):
@@ -43,7 +42,7 @@ class ActivityStore(ContributionStore):
             )
             return int(cursor.lastrowid or 0)
 
-    def _open_round(self, db: Database, room_id: str) -> dict[str, Any] | None:
+    def _open_round(self, db: Db, room_id: str) -> dict[str, Any] | None:
         return first(
             db.query("SELECT * FROM vote_rounds WHERE room = ? AND closed_at IS NULL", [room_id])
         )
@@ -96,7 +95,8 @@ class ActivityStore(ContributionStore):
                     raise InputError(
                         f"{participant} has used {used} of {round_['dots']} dots in this vote"
                     )
-            db.table("votes").insert(
+            db.insert(
+                "votes",
                 {
                     "contribution": current.id,
                     "participant": pid,
@@ -104,7 +104,7 @@ class ActivityStore(ContributionStore):
                     "note_taker": note_taker,
                     "created_at": self.clock(),
                     "round": round_["id"] if round_ else None,
-                }
+                },
             )
             self._log(
                 EventName.VOTE_ADD,

@@ -10,12 +10,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Phase, Question, Room
 from hubworkshop.domain.records import Workshop
 from hubworkshop.storage.connections import Connections
+from hubworkshop.storage.sql import Db
 
 
 def utc_now() -> str:
@@ -39,18 +38,18 @@ class StoreBase:
         self._questions: dict[str, Question] | None = None
 
     @property
-    def db(self) -> Database:
+    def db(self) -> Db:
         """The write connection (for tests and maintenance; the store's code uses write())."""
         return self.connections.writer
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self) -> Iterator[Db]:
         """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit."""
         with self.connections.write() as db:
             yield db
 
     @contextlib.contextmanager
-    def read(self, *, transaction: bool = False) -> Iterator[Database]:
+    def read(self, *, transaction: bool = False) -> Iterator[Db]:
         """A read connection; it never waits for a write of this process."""
         with self.connections.read(transaction=transaction) as db:
             yield db

@@ -121,7 +121,8 @@ class CatalogStore(StoreBase):
         db = self.connections.writer  # inside the write that creates the database
         bank = plan.bank
         now = self.clock()
-        db.table("workshop").insert(
+        db.insert(
+            "workshop",
             {
                 "id": plan.id,
                 "title": plan.title,
@@ -138,60 +139,83 @@ class CatalogStore(StoreBase):
                 "bank_title": bank.title,
                 "bank_languages": json.dumps(list(bank.languages)),
                 "created_at": now,
-            }
+            },
         )
-        db.table("phases").insert_all(
-            {
-                "id": p.id,
-                "position": i,
-                "part": p.part,
-                "title": p.title,
-                "activity": p.activity.value,
-                "start": f"{p.start:%H:%M}",
-                "minutes": p.minutes,
-            }
-            for i, p in enumerate(plan.phases)
+        db.insert_all(
+            "phases",
+            [
+                {
+                    "id": p.id,
+                    "position": i,
+                    "part": p.part,
+                    "title": p.title,
+                    "activity": p.activity.value,
+                    "start": f"{p.start:%H:%M}",
+                    "minutes": p.minutes,
+                }
+                for i, p in enumerate(plan.phases)
+            ],
         )
-        db.table("themes").insert_all(
-            {"id": t.id, "position": i, "title": dumps(t.title)} for i, t in enumerate(bank.themes)
+        db.insert_all(
+            "themes",
+            [
+                {"id": t.id, "position": i, "title": dumps(t.title)}
+                for i, t in enumerate(bank.themes)
+            ],
         )
-        db.table("questions").insert_all(
-            {
-                "id": q.id,
-                "theme": t.id,
-                "position": i,
-                "headline": int(q.headline),
-                "text": dumps(q.text),
-                "follow_ups": json.dumps([f.as_dict() for f in q.follow_ups], ensure_ascii=False),
-            }
-            for t in bank.themes
-            for i, q in enumerate(t.questions)
+        db.insert_all(
+            "questions",
+            [
+                {
+                    "id": q.id,
+                    "theme": t.id,
+                    "position": i,
+                    "headline": int(q.headline),
+                    "text": dumps(q.text),
+                    "follow_ups": json.dumps(
+                        [f.as_dict() for f in q.follow_ups], ensure_ascii=False
+                    ),
+                }
+                for t in bank.themes
+                for i, q in enumerate(t.questions)
+            ],
         )
-        db.table("roles").insert_all(
-            {"id": r.id, "position": i, "label": dumps(r.label)} for i, r in enumerate(bank.roles)
+        db.insert_all(
+            "roles",
+            [
+                {"id": r.id, "position": i, "label": dumps(r.label)}
+                for i, r in enumerate(bank.roles)
+            ],
         )
-        db.table("rooms").insert_all(
-            {"id": r.id, "position": i, "name": r.name} for i, r in enumerate(plan.rooms)
+        db.insert_all(
+            "rooms",
+            [{"id": r.id, "position": i, "name": r.name} for i, r in enumerate(plan.rooms)],
         )
-        db.table("room_questions").insert_all(
-            {"room": r.id, "question": q, "position": i}
-            for r in plan.rooms
-            for i, q in enumerate(r.questions)
+        db.insert_all(
+            "room_questions",
+            [
+                {"room": r.id, "question": q, "position": i}
+                for r in plan.rooms
+                for i, q in enumerate(r.questions)
+            ],
         )
         first = next(
             (p for p in plan.phases if p.activity is Activity.BRAINSTORM),
             plan.phases[0] if plan.phases else None,
         )
-        db.table("room_state").insert_all(
-            {
-                "room": r.id,
-                "question": r.questions[0],
-                "question_opened_at": None,
-                "phase": first.id if first else None,
-                "timer_seconds": first.minutes * 60 if first else 0,
-                "updated_at": now,
-            }
-            for r in plan.rooms
+        db.insert_all(
+            "room_state",
+            [
+                {
+                    "room": r.id,
+                    "question": r.questions[0],
+                    "question_opened_at": None,
+                    "phase": first.id if first else None,
+                    "timer_seconds": first.minutes * 60 if first else 0,
+                    "updated_at": now,
+                }
+                for r in plan.rooms
+            ],
         )
         self._log(EventName.WORKSHOP_CREATE, subject=plan.id, data={"bank": bank.id})
 

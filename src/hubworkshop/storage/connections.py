@@ -20,10 +20,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.storage.files import BUSY_TIMEOUT_SECONDS, explain
+from hubworkshop.storage.sql import Db
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -35,6 +34,7 @@ def connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as error:
         raise StoreError(f"{path}: cannot open the database: {error}") from None
     conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    conn.execute("PRAGMA recursive_triggers=ON")  # as sqlite-utils, which made the schema, sets
     return conn
 
 
@@ -43,19 +43,19 @@ class Connections:
 
     def __init__(self, path: Path, writer: sqlite3.Connection) -> None:
         self.path = path
-        self.writer = Database(writer, execute_plugins=False)
+        self.writer = Db(writer)
         self._write_lock = threading.RLock()
         self._writing: int | None = None  # the thread inside write(), if any
         self._pool_lock = threading.Lock()
-        self._idle: list[Database] = []
-        self._open: list[Database] = []
+        self._idle: list[Db] = []
+        self._open: list[Db] = []
         self._closed = False
         self._local = threading.local()  # the read connection this thread is using, if any
 
     # -- writing ---------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self) -> Iterator[Db]:
         """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit."""
         db = self.writer
         with self._write_lock:
@@ -79,14 +79,14 @@ class Connections:
     # -- reading ---------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def read(self, *, transaction: bool = False) -> Iterator[Database]:
+    def read(self, *, transaction: bool = False) -> Iterator[Db]:
         """A read connection. With `transaction`, every query inside sees one snapshot of the
         database (a deferred read transaction), whatever other connections commit meanwhile.
         Reads nested in it on the same thread use the same connection, so they see it too."""
         if self._writing == threading.get_ident():
             yield self.writer  # inside this thread's write: see its own changes
             return
-        current: Database | None = getattr(self._local, "db", None)
+        current: Db | None = getattr(self._local, "db", None)
         if current is not None:
             yield current  # nested in a read of this thread: the same connection and snapshot
             return
@@ -106,7 +106,7 @@ class Connections:
             self._local.db = None
             self._checkin(db)
 
-    def _checkout(self) -> Database:
+    def _checkout(self) -> Db:
         with self._pool_lock:
             if self._closed:
                 raise StoreError(f"{self.path}: the database is closed")
@@ -114,12 +114,12 @@ class Connections:
                 return self._idle.pop()
         conn = connect(self.path)
         conn.execute("PRAGMA query_only=ON")  # a read connection never writes, by mistake or not
-        db = Database(conn, execute_plugins=False)
+        db = Db(conn)
         with self._pool_lock:
             self._open.append(db)
         return db
 
-    def _checkin(self, db: Database) -> None:
+    def _checkin(self, db: Db) -> None:
         with self._pool_lock:
             if self._closed:
                 db.close()

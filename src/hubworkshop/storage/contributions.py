@@ -6,8 +6,6 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlite_utils import Database
-
 from hubworkshop.domain.errors import NotFoundError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Contribution, Kind
@@ -24,6 +22,7 @@ from hubworkshop.storage.rows import (
     read_contributions,
 )
 from hubworkshop.storage.search import LIKE, filters, search_terms
+from hubworkshop.storage.sql import Db
 
 BULK_ROWS = 500  # from this many rows in one batch, index them for search in one go
 
@@ -112,7 +111,7 @@ class ContributionStore(ParticipantStore):
             )
         return [row[0] for row in rows]
 
-    def _insert_bulk(self, db: Database, rows: list[tuple[Any, ...]]) -> None:
+    def _insert_bulk(self, db: Db, rows: list[tuple[Any, ...]]) -> None:
         """Inside a write: insert many rows, then index them for search in one statement.
 
         FTS5 indexes a batch several times faster than row by row through the insert
@@ -236,7 +235,7 @@ class ContributionStore(ParticipantStore):
                     before["author"] = current.author_id
             if not changes:
                 return current
-            db.table("contributions").update(current.seq, {**changes, "updated_at": self.clock()})
+            db.update("contributions", "seq", current.seq, {**changes, "updated_at": self.clock()})
             self._log(
                 EventName.CONTRIBUTION_EDIT,
                 subject=current.id,
@@ -278,8 +277,9 @@ class ContributionStore(ParticipantStore):
         tags = clean_tags(tags)
         with self.write() as db:
             db.execute("DELETE FROM contribution_tags WHERE contribution = ?", [current.id])
-            db.table("contribution_tags").insert_all(
-                {"contribution": current.id, "tag": t} for t in tags
+            db.insert_all(
+                "contribution_tags",
+                [{"contribution": current.id, "tag": t} for t in tags],
             )
             db.execute(
                 "UPDATE contributions SET updated_at = ? WHERE id = ?", [self.clock(), current.id]

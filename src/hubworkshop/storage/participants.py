@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.storage.room_clock import RoomClockStore
 from hubworkshop.storage.rows import clean_name, enum, first, participant
+from hubworkshop.storage.sql import Db
 
 
 class ParticipantStore(RoomClockStore):
@@ -49,7 +48,7 @@ class ParticipantStore(RoomClockStore):
                     "created_at": now,
                     "updated_at": now,
                 }
-                pid = db.table("participants").insert(values).last_pk
+                pid = db.insert("participants", values)
                 self._log(
                     EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values
                 )
@@ -65,7 +64,7 @@ class ParticipantStore(RoomClockStore):
                     if value is not None and row[key] != value
                 }
                 if changes:
-                    db.table("participants").update(pid, {**changes, "updated_at": now})
+                    db.update("participants", "id", pid, {**changes, "updated_at": now})
                     before = {key: row[key] for key in changes}
                     self._log(
                         EventName.PARTICIPANT_UPDATE,
@@ -76,7 +75,7 @@ class ParticipantStore(RoomClockStore):
                     )
             return participant(next(db.query("SELECT * FROM participants WHERE id = ?", [pid])))
 
-    def _participant_id(self, db: Database, name: str, room: str | None, actor: str | None) -> int:
+    def _participant_id(self, db: Db, name: str, room: str | None, actor: str | None) -> int:
         """Inside a write: the id of a participant, added as anonymous if new."""
         name = clean_name(name)
         row = first(db.query("SELECT id FROM participants WHERE name = ?", [name]))
@@ -91,6 +90,6 @@ class ParticipantStore(RoomClockStore):
             "created_at": now,
             "updated_at": now,
         }
-        pid = int(db.table("participants").insert(values).last_pk or 0)
+        pid = db.insert("participants", values)
         self._log(EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values)
         return pid

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlite_utils import Database
-
 from hubworkshop.domain.errors import NotFoundError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.records import RoomState
 from hubworkshop.domain.timer import Countdown, parse_time
 from hubworkshop.storage.catalog import CatalogStore
+from hubworkshop.storage.sql import Db
 
 
 class RoomClockStore(CatalogStore):
@@ -32,7 +31,9 @@ class RoomClockStore(CatalogStore):
         if phase is None:
             raise NotFoundError(f"unknown phase '{phase_id}'")
         with self.write() as db:
-            db.table("room_state").update(
+            db.update(
+                "room_state",
+                "room",
                 room_id,
                 {
                     "phase": phase.id,
@@ -50,7 +51,9 @@ class RoomClockStore(CatalogStore):
             state = self._state_in_write(db, room_id)
             if state["timer_started_at"] is None:
                 now = self.clock()
-                db.table("room_state").update(room_id, {"timer_started_at": now, "updated_at": now})
+                db.update(
+                    "room_state", "room", room_id, {"timer_started_at": now, "updated_at": now}
+                )
                 self._log(EventName.TIMER_START, room=room_id, actor=actor)
 
     def pause_timer(self, room_id: str, *, actor: str | None = None) -> None:
@@ -62,7 +65,9 @@ class RoomClockStore(CatalogStore):
                 run_ms = (parse_time(now) - parse_time(state["timer_started_at"])) / dt.timedelta(
                     milliseconds=1
                 )
-                db.table("room_state").update(
+                db.update(
+                    "room_state",
+                    "room",
                     room_id,
                     {
                         "timer_elapsed_ms": state["timer_elapsed_ms"] + max(int(run_ms), 0),
@@ -76,7 +81,9 @@ class RoomClockStore(CatalogStore):
         self.room(room_id)
         with self.write() as db:
             state = self._state_in_write(db, room_id)
-            db.table("room_state").update(
+            db.update(
+                "room_state",
+                "room",
                 room_id,
                 {
                     "timer_seconds": max(state["timer_seconds"] + minutes * 60, 0),
@@ -85,7 +92,7 @@ class RoomClockStore(CatalogStore):
             )
             self._log(EventName.TIMER_EXTEND, room=room_id, actor=actor, data={"minutes": minutes})
 
-    def _state_in_write(self, db: Database, room_id: str) -> dict[str, Any]:
+    def _state_in_write(self, db: Db, room_id: str) -> dict[str, Any]:
         return next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
 
     def open_question(self, room_id: str, question_id: str, *, actor: str | None = None) -> None:
@@ -101,7 +108,10 @@ class RoomClockStore(CatalogStore):
                 self._log(
                     EventName.QUESTION_CLOSE, subject=row["question"], room=room_id, actor=actor
                 )
-            db.table("room_state").update(
-                room_id, {"question": question_id, "question_opened_at": now, "updated_at": now}
+            db.update(
+                "room_state",
+                "room",
+                room_id,
+                {"question": question_id, "question_opened_at": now, "updated_at": now},
             )
             self._log(EventName.QUESTION_OPEN, subject=question_id, room=room_id, actor=actor)

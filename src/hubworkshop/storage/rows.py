@@ -8,10 +8,9 @@ from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
-
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.model import Consent, Contribution, Kind, LocalText, Participant
+from hubworkshop.storage.sql import Db
 
 INSERT_CONTRIBUTION = """
 INSERT INTO contributions
@@ -35,7 +34,7 @@ KIND_OF = {kind.value: kind for kind in Kind}
 CONSENT_OF = {consent.value: consent for consent in Consent} | {None: None}
 
 
-def read_contributions(db: Database, sql: str, params: Sequence[Any] = ()) -> list[Contribution]:
+def read_contributions(db: Db, sql: str, params: Sequence[Any] = ()) -> list[Contribution]:
     """Rows of `CONTRIBUTION_SELECT` as contributions: by position, since a 100,000-row
     export spends more time building dicts than SQLite spends finding the rows. The select
     lists the columns in the order of Contribution's fields."""

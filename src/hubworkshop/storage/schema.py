@@ -6,12 +6,15 @@ has applied, and a newer one than this code knows is refused untouched (`store.p
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.storage.version import MIGRATION_SET
 
-MIGRATIONS = Migrations("hubworkshop")
+MIGRATIONS = Migrations(MIGRATION_SET)
 
 
 @MIGRATIONS(name="0001_initial")
@@ -222,4 +225,7 @@ CREATE TABLE events (
 CREATE INDEX events_room ON events (room, seq)
 """
 
-SCHEMA_VERSION = len(MIGRATIONS._migrations)
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the migrations this database has not had, inside the caller's transaction."""
+    MIGRATIONS.apply(Database(conn, execute_plugins=False))

@@ -27,15 +27,18 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlite_utils.migrations import Migrations
-
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.model import Plan
 from hubworkshop.storage.base import utc_now
 from hubworkshop.storage.connections import Connections, connect
 from hubworkshop.storage.files import create_private_file, explain, refuse_foreign_file
-from hubworkshop.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from hubworkshop.storage.snapshot import SnapshotStore
+from hubworkshop.storage.version import (
+    MIGRATION_NAMES,
+    MIGRATION_SET,
+    MIGRATIONS_TABLE,
+    SCHEMA_VERSION,
+)
 from hubworkshop.storage.watcher import POLL_SECONDS, ChangeWatcher
 
 PlanSource = Plan | Callable[[], Plan]
@@ -123,13 +126,23 @@ class Store(SnapshotStore):
                 f"(schema {user_version}; this version knows up to {SCHEMA_VERSION}). "
                 "Upgrade hubworkshop to open it; the file was not changed."
             )
-        if tables and Migrations.migrations_table not in tables:
+        if tables and MIGRATIONS_TABLE not in tables:
             raise StoreError(
                 f"{self.path}: this is an SQLite database, but not a hubworkshop one; "
                 "the file was not changed. Give another path with --db."
             )
-        known = {m.name for m in MIGRATIONS._migrations}
-        unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+        applied = (
+            [
+                row[0]
+                for row in db.execute(
+                    f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?",
+                    [MIGRATION_SET],
+                )
+            ]
+            if tables
+            else []
+        )
+        unknown = [name for name in applied if name not in MIGRATION_NAMES]
         if unknown:
             raise StoreError(
                 f"{self.path}: this database was written by a newer hubworkshop "
@@ -147,10 +160,13 @@ class Store(SnapshotStore):
 
     def _migrate_and_seed(self, plan: PlanSource | None) -> None:
         with self.write() as db:
-            if MIGRATIONS.pending(db):
-                MIGRATIONS.apply(db)
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                # Only a new or older database pays for loading the migrations.
+                from hubworkshop.storage.schema import migrate
+
+                migrate(db.conn)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            if db.table("workshop").count == 0:
+            if db.count("workshop") == 0:
                 if plan is None:
                     raise StoreError(f"{self.path}: the database is empty and no plan was given")
                 self._seed(plan() if callable(plan) else plan)

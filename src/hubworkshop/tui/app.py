@@ -21,14 +21,9 @@ from hubworkshop.domain.model import UserRole
 from hubworkshop.storage import Store
 from hubworkshop.storage.watcher import ChangeWatcher
 from hubworkshop.tui.commands import binding_commands
-from hubworkshop.tui.dialogs.help import HelpScreen
 from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
-from hubworkshop.tui.screens.dashboard import DashboardScreen
-from hubworkshop.tui.screens.export import ExportScreen
-from hubworkshop.tui.screens.presenter import PresenterScreen
 from hubworkshop.tui.screens.room import RoomScreen
-from hubworkshop.tui.screens.start import StartScreen
 
 
 class HubworkshopApp(App[None]):
@@ -88,7 +83,13 @@ class HubworkshopApp(App[None]):
     # -- screens ---------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        # The start screen is the app's first screen, rather than pushed over an empty one.
+        # Opening straight into a room (asked for, or remembered), the room goes over an empty
+        # screen: composing the start screen only to cover it delayed the question. The start
+        # screen comes when asked for (Ctrl+O).
+        if self.initial_room is not None:
+            return Screen()
+        from hubworkshop.tui.screens.start import StartScreen
+
         return StartScreen()
 
     def on_mount(self) -> None:
@@ -107,21 +108,34 @@ class HubworkshopApp(App[None]):
         remember_room(self.store.path, room_id, self.role, self.user_name)
 
     def action_rooms(self) -> None:
-        while not isinstance(self.screen, StartScreen):  # rooms, and whatever is open above
+        from hubworkshop.tui.screens.start import StartScreen
+
+        # Close the rooms, and whatever is open above them, down to the start screen.
+        while not isinstance(self.screen, StartScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
+        if not isinstance(self.screen, StartScreen):  # the app started in a room
+            self.push_screen(StartScreen())
         remember_room(self.store.path, None, self.role, self.user_name)
 
     def action_export(self) -> None:
+        # The export and help screens are imported when first opened: they bring the Markdown
+        # widget and its parser, which opening a room does not need.
+        from hubworkshop.tui.screens.export import ExportScreen
+
         if isinstance(self.screen, ExportScreen):
             return
         room = self.screen.room_id if isinstance(self.screen, RoomScreen) else None
         self.push_screen(ExportScreen(room))
 
     def action_dashboard(self) -> None:
+        from hubworkshop.tui.screens.dashboard import DashboardScreen
+
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen())
 
     def action_help(self) -> None:
+        from hubworkshop.tui.dialogs.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -133,10 +147,7 @@ class HubworkshopApp(App[None]):
 
     def tick(self) -> None:
         for screen in self.screen_stack:
-            if (
-                isinstance(screen, RoomScreen | PresenterScreen | DashboardScreen)
-                and screen.is_mounted
-            ):
+            if isinstance(screen, HubScreen) and screen.is_mounted:
                 screen.tick()
 
     # -- live sync -------------------------------------------------------------------------
@@ -156,9 +167,7 @@ class HubworkshopApp(App[None]):
 
     def database_changed(self) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, PresenterScreen) and screen.is_mounted:
-                screen.refresh_view()
-            elif isinstance(screen, HubScreen) and screen.is_mounted:
+            if isinstance(screen, HubScreen) and screen.is_mounted:
                 screen.sync()
 
     def _stop_watching(self) -> None:
@@ -186,6 +195,8 @@ class HubworkshopApp(App[None]):
         yield from super().get_system_commands(screen)
         allows = screen.palette_allows if isinstance(screen, HubScreen) else lambda _: True
         yield from binding_commands(self, screen, allows)
+        from hubworkshop.tui.screens.start import StartScreen
+
         if isinstance(screen, StartScreen):
             for room in self.store.rooms().values():
                 yield SystemCommand(

@@ -94,3 +94,6 @@ class HubScreen(Screen[None]):
 
     def sync(self) -> None:
         """Another terminal changed the database: show it."""
+
+    def tick(self) -> None:
+        """Called every second: screens with a clock redraw it."""

@@ -86,6 +86,9 @@ class PresenterScreen(HubScreen):
                 countdown.total_seconds,
             )
 
+    def sync(self) -> None:
+        self.refresh_view()
+
     def refresh_view(self) -> None:
         screen = self.room_screen
         snapshot = screen.snapshot

@@ -25,11 +25,6 @@ from hubworkshop.storage.history import (
     Added,
     Edit,
 )
-from hubworkshop.tui.dialogs.contribution import (
-    FilterDialog,
-    PasteDialog,
-)
-from hubworkshop.tui.screens.presenter import PresenterScreen
 from hubworkshop.tui.screens.room_actions import ContributionActions, RoomView
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
@@ -194,6 +189,10 @@ class RoomScreen(ContributionActions):
         self.query_one("#search", Input).cursor_blink = not self.hub_app.frozen
         self.query_one(CaptureBar).focus()
         self.refresh_status()
+        # The first frame shows the question from one small read (the room's state; the
+        # question and phase come from the plan, cached): people see where they are at once.
+        # Names, tags and the list follow from workers.
+        self.show_snapshot(self._read_snapshot(everything=False))
         self.load_room()
         self.reload_list()
 
@@ -207,7 +206,8 @@ class RoomScreen(ContributionActions):
             self._read_snapshot, self.show_snapshot, serial=self._room_lock, group="room-state"
         )
 
-    def _read_snapshot(self) -> RoomView:
+    def _read_snapshot(self, *, everything: bool = True) -> RoomView:
+        """What the room shows above the list; without `everything`, no names and tags."""
         store, room = self.store, self.room
         state = store.room_state(self.room_id)
         question = store.questions().get(state.question) if state.question else None
@@ -224,8 +224,8 @@ class RoomScreen(ContributionActions):
                 state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at
             ),
             position=position,
-            names=[p.name for p in store.participants()],
-            tags=store.tags(),
+            names=[p.name for p in store.participants()] if everything else [],
+            tags=store.tags() if everything else [],
         )
 
     def reload_list(self, row_filter: RowFilter | None = None) -> None:
@@ -461,6 +461,8 @@ class RoomScreen(ContributionActions):
 
     @on(CaptureBar.MultiLinePaste)
     def multi_line_paste(self, event: CaptureBar.MultiLinePaste) -> None:
+        from hubworkshop.tui.dialogs.contribution import PasteDialog
+
         text = event.text
 
         def chosen(choice: str | None) -> None:
@@ -504,6 +506,8 @@ class RoomScreen(ContributionActions):
         self.contribution_list.focus()
 
     def action_filter(self) -> None:
+        from hubworkshop.tui.dialogs.contribution import FilterDialog
+
         def chosen(choice: tuple[str, str | None] | None) -> None:
             if choice is None:
                 return
@@ -550,6 +554,8 @@ class RoomScreen(ContributionActions):
         self.language_mode = LANGUAGE_MODES[(index + 1) % len(LANGUAGE_MODES)]
 
     def action_presenter(self) -> None:
+        from hubworkshop.tui.screens.presenter import PresenterScreen
+
         self.app.push_screen(PresenterScreen(self.room_id, self))
 
     def action_toggle_timer(self) -> None:

@@ -23,13 +23,7 @@ from hubworkshop.storage.history import (
     SetAction,
     SetCluster,
 )
-from hubworkshop.tui.dialogs.common import ParticipantPicker, TextDialog
-from hubworkshop.tui.dialogs.contribution import EditDialog, TagDialog, TakeawaysDialog
 from hubworkshop.tui.screens.base import HubScreen
-from hubworkshop.tui.screens.purpose import PurposeScreen
-from hubworkshop.tui.screens.ranking import RankingScreen
-from hubworkshop.tui.screens.report_back import ReportBackScreen
-from hubworkshop.tui.screens.roster import RosterScreen
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList
 from hubworkshop.tui.widgets.room_panels import StatusBar
@@ -109,6 +103,8 @@ class ContributionActions(HubScreen):
         self.notify(f"{description} failed: {message}", severity="error", markup=False)
 
     def action_edit(self) -> None:
+        from hubworkshop.tui.dialogs.contribution import EditDialog
+
         c = self._target()
         if c is None:
             return
@@ -180,6 +176,8 @@ class ContributionActions(HubScreen):
             self._change("Star", Edit(c, starred=not c.starred))
 
     def action_tag(self) -> None:
+        from hubworkshop.tui.dialogs.contribution import TagDialog
+
         c = self._target()
         if c is None:
             return
@@ -195,6 +193,8 @@ class ContributionActions(HubScreen):
 
     def action_vote(self) -> None:
         """v: a participant puts a dot on the selected point."""
+        from hubworkshop.tui.dialogs.common import ParticipantPicker
+
         c = self._target()
         if c is None:
             return
@@ -267,6 +267,8 @@ class ContributionActions(HubScreen):
         self._write("Split", lambda: self.store.split(c.id, actor=actor))
 
     def action_cluster(self) -> None:
+        from hubworkshop.tui.dialogs.common import TextDialog
+
         c = self._target()
         if c is None:
             return
@@ -294,6 +296,8 @@ class ContributionActions(HubScreen):
             )
 
     def action_action_owner(self) -> None:
+        from hubworkshop.tui.dialogs.common import TextDialog
+
         c = self._target()
         if c is None:
             return
@@ -315,6 +319,8 @@ class ContributionActions(HubScreen):
         )
 
     def action_takeaways(self) -> None:
+        from hubworkshop.tui.dialogs.contribution import TakeawaysDialog
+
         def read() -> tuple[list[Contribution], list[str]]:
             starred = [c for c in self.store.contributions(room=self.room_id) if c.starred]
             return starred, [c.id for c in self.store.takeaways(self.room_id)]
@@ -338,13 +344,21 @@ class ContributionActions(HubScreen):
         self.run_store(read, ask)
 
     def action_ranking(self) -> None:
+        from hubworkshop.tui.screens.ranking import RankingScreen
+
         self.app.push_screen(RankingScreen(self.room_id))
 
     def action_purpose(self) -> None:
+        from hubworkshop.tui.screens.purpose import PurposeScreen
+
         self.app.push_screen(PurposeScreen(self.room_id))
 
     def action_report_back(self) -> None:
+        from hubworkshop.tui.screens.report_back import ReportBackScreen
+
         self.app.push_screen(ReportBackScreen(list(self.store.rooms()), self.room_id))
 
     def action_roster(self) -> None:
+        from hubworkshop.tui.screens.roster import RosterScreen
+
         self.app.push_screen(RosterScreen(self.room_id))

@@ -1,0 +1,18 @@
+"""Which schema this code reads and writes, known without importing the migrations.
+
+A database whose `user_version` is `SCHEMA_VERSION` needs nothing applied, so opening one
+(every start of the app, every `hubworkshop add`) never loads sqlite-utils; `schema.py`
+holds the migrations themselves, and a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+MIGRATION_SET = "hubworkshop"
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' Migrations keep their record here
+MIGRATION_NAMES = (
+    "0001_initial",
+    "0002_room_state",
+    "0003_activities",
+    "0004_live_points_index",
+)
+SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from hubworkshop import __version__
-from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.errors import HubworkshopError, Problem, SourceError
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
@@ -24,9 +23,6 @@ from hubworkshop.storage import Store
 
 NOTE_TAKER_ENV = "HUBWORKSHOP_NOTE_TAKER"
 DEBUG_ENV = "HUBWORKSHOP_DEBUG"
-
-# `list` is the note-takers' working record: the room surface of the consent rule.
-ROOM = policy(Surface.ROOM)
 
 
 class Settings:
@@ -293,6 +289,9 @@ def list_(
 
     This is the note-takers' working record (the room surface of the consent rule): it shows
     every contribution with its speaker and consent. Publish with `export`, not `list`."""
+    from hubworkshop.domain.consent import ConsentPolicy, Surface, policy
+
+    room_record: ConsentPolicy = policy(Surface.ROOM)  # the note-takers' working record
     with settings.open_store() as store:
         if room is not None:
             store.room(room)
@@ -300,11 +299,15 @@ def list_(
             store.question(question)
         rows = store.contributions(room=room, question=question, kind=kind, tag=tag, search=search)
     if as_json:
-        click.echo(json.dumps([_as_dict(c) for c in rows], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [_as_dict(c, room_record.author(c)) for c in rows], ensure_ascii=False, indent=2
+            )
+        )
         return
     for c in rows:
         tags = " ".join(f"#{t}" for t in c.tags)
-        name = ROOM.author(c)
+        name = room_record.author(c)
         author = one_line(name) if name else "anonymous"
         click.echo(
             f"{c.short_id}  {c.room:<12} {c.question or '-':<30} {c.kind.value:<12} "
@@ -312,7 +315,7 @@ def list_(
         )
 
 
-def _as_dict(c: Contribution) -> dict[str, Any]:
+def _as_dict(c: Contribution, author: str | None) -> dict[str, Any]:
     return {
         "id": c.id,
         "room": c.room,
@@ -320,7 +323,7 @@ def _as_dict(c: Contribution) -> dict[str, Any]:
         "kind": c.kind.value,
         "text": c.text,
         "language": c.language,
-        "author": ROOM.author(c),
+        "author": author,
         "consent": c.consent.value if c.consent else None,
         "note_taker": c.note_taker,
         "tags": list(c.tags),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
+from typing import NamedTuple
 
 DEFAULT_LANGUAGE = "en"
 
@@ -88,8 +88,7 @@ class LocalText(Mapping[str, str]):
         return dict(self._texts)
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     id: str
     theme: str
     text: LocalText
@@ -97,23 +96,20 @@ class Question:
     headline: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
+class Theme(NamedTuple):
     id: str
     title: LocalText
     questions: tuple[Question, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(NamedTuple):
     """A role people expect of hubs; the items of the task-ranking activity."""
 
     id: str
     label: LocalText
 
 
-@dataclass(frozen=True, slots=True)
-class Bank:
+class Bank(NamedTuple):
     id: str
     title: str
     languages: tuple[str, ...]
@@ -125,8 +121,7 @@ class Bank:
         return {q.id: q for theme in self.themes for q in theme.questions}
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(NamedTuple):
     id: str
     title: str
     activity: Activity
@@ -139,15 +134,13 @@ class Phase:
         return add_minutes(self.start, self.minutes)
 
 
-@dataclass(frozen=True, slots=True)
-class Room:
+class Room(NamedTuple):
     id: str
     name: str
     questions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     id: str
     title: str
     date: dt.date
@@ -164,8 +157,7 @@ class Plan:
     organisers: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
+class Participant(NamedTuple):
     id: int
     name: str
     consent: Consent
@@ -173,8 +165,7 @@ class Participant:
     room: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
+class Contribution(NamedTuple):
     id: str
     seq: int
     room: str

@@ -6,8 +6,7 @@ The TUI, the CLI and the reports use these without importing the storage package
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from hubworkshop.domain.errors import NotFoundError
 from hubworkshop.domain.events import EventName
@@ -24,8 +23,7 @@ from hubworkshop.domain.model import (
 from hubworkshop.domain.timer import Countdown
 
 
-@dataclass(frozen=True, slots=True)
-class Workshop:
+class Workshop(NamedTuple):
     """The workshop as the database keeps it: the plan's event, and which bank it used."""
 
     id: str
@@ -54,8 +52,7 @@ class Workshop:
         return self.bank_languages[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
+class Draft(NamedTuple):
     """A contribution as a note-taker typed it, before it is stored."""
 
     room: str
@@ -68,8 +65,7 @@ class Draft:
     parked: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class RoomState:
+class RoomState(NamedTuple):
     """A room's open question and phase timer (the timer is driven by the live room UI)."""
 
     room: str
@@ -86,8 +82,7 @@ class RoomState:
         return Countdown(self.timer_seconds, self.timer_elapsed_ms, self.timer_started_at)
 
 
-@dataclass(frozen=True, slots=True)
-class VoteRound:
+class VoteRound(NamedTuple):
     id: int
     room: str
     dots: int
@@ -96,8 +91,7 @@ class VoteRound:
     cast: int
 
 
-@dataclass(frozen=True, slots=True)
-class PurposeStatement:
+class PurposeStatement(NamedTuple):
     id: int
     room: str
     text: str
@@ -106,8 +100,7 @@ class PurposeStatement:
     created_at: str
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One entry of the event log."""
 
     seq: int
@@ -119,8 +112,7 @@ class Event:
     data: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class RoomOverview:
+class RoomOverview(NamedTuple):
     """One room at a glance, for the lead facilitator's dashboard."""
 
     room: Room
@@ -130,8 +122,7 @@ class RoomOverview:
     votes: int
 
 
-@dataclass(frozen=True, slots=True)
-class WorkshopRecord:
+class WorkshopRecord(NamedTuple):
     """Everything a report reads, taken from the database in one read transaction, so an
     export is consistent while terminals write."""
 
@@ -150,7 +141,7 @@ class WorkshopRecord:
     rankings: Mapping[str, Mapping[str | None, list[str]]]
     """room -> participant name (None: the room's agreed order) -> role ids, best first."""
     purpose_statements: tuple[PurposeStatement, ...]
-    takeaways: Mapping[str, tuple[Contribution, ...]] = field(default_factory=dict)
+    takeaways: Mapping[str, tuple[Contribution, ...]]
 
 
 def find_room(rooms: Mapping[str, Room], room_id: str) -> Room:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hubworkshop.domain.records import WorkshopRecord
-from hubworkshop.reports.scope import ExportRequest
+if TYPE_CHECKING:
+    from hubworkshop.domain.records import WorkshopRecord
+    from hubworkshop.reports.scope import ExportRequest
 
-Renderer = Callable[[WorkshopRecord, ExportRequest], str]
+Renderer = Callable[["WorkshopRecord", "ExportRequest"], str]
 """What every format provides: the record and the request in, the file's text out."""
 
 
@@ -79,5 +81,7 @@ def render(
     lang: str = "en",
 ) -> str:
     """The export `name` of the record."""
+    from hubworkshop.reports.scope import ExportRequest
+
     request = ExportRequest(room=room, theme=theme, lang=lang, attribute=attribute)
     return FORMATS[name].render(record, request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from enum import Enum
@@ -52,7 +51,7 @@ def read_contributions(db: Db, sql: str, params: Sequence[Any] = ()) -> list[Con
 
 
 _KIND, _CONSENT, _PARKED, _STARRED, _TAGS = (
-    [f.name for f in dataclasses.fields(Contribution)].index(name)
+    Contribution._fields.index(name)
     for name in ("kind", "consent", "parked", "starred", "tags")
 )
 

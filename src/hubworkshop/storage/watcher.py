@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import CancelledError
 
 from hubworkshop.storage.connections import Connections
 
@@ -41,6 +40,10 @@ class ChangeWatcher:
         self._stop.set()
 
     def _run(self) -> None:
+        # Here rather than at the top: concurrent.futures brings logging, which a
+        # command-line `add` (that never watches) need not load.
+        from concurrent.futures import CancelledError
+
         try:
             with self._connections.dedicated() as conn:
                 last = conn.execute("PRAGMA data_version").fetchone()[0]

@@ -25,6 +25,8 @@ from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
 
+ROOMS_MODE = "rooms"
+
 
 class HubworkshopApp(App[None]):
     """hubworkshop: run a live brainstorming workshop with breakout rooms."""
@@ -58,6 +60,7 @@ class HubworkshopApp(App[None]):
         self.frozen_time = frozen_time
         self.last_saved: str | None = None
         self._watcher: ChangeWatcher | None = None
+        self.add_mode(ROOMS_MODE, _start_screen)
         if room is None and resume:
             remembered = last_room(store.path)
             if remembered and remembered.get("room") in store.rooms():
@@ -83,11 +86,11 @@ class HubworkshopApp(App[None]):
     # -- screens ---------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        # Opening straight into a room (asked for, or remembered), the room goes over an empty
-        # screen: composing the start screen only to cover it delayed the question. The start
-        # screen comes when asked for (Ctrl+O).
+        # Opening straight into a room (asked for, or remembered), the room is the first
+        # screen: composing the start screen only to cover it (or an empty screen, then the
+        # room) delayed the question by a third. The start screen comes when asked for.
         if self.initial_room is not None:
-            return Screen()
+            return RoomScreen(self.initial_room)
         from hubworkshop.tui.screens.start import StartScreen
 
         return StartScreen()
@@ -95,7 +98,7 @@ class HubworkshopApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = self.store.workshop().title
         if self.initial_room is not None:
-            self.open_room(self.initial_room)
+            remember_room(self.store.path, self.initial_room, self.role, self.user_name)
         if not self.frozen:
             self.set_interval(1.0, self.tick)
             # post_message is thread-safe and does not wait: a burst of commits while the app
@@ -113,8 +116,11 @@ class HubworkshopApp(App[None]):
         # Close the rooms, and whatever is open above them, down to the start screen.
         while not isinstance(self.screen, StartScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
-        if not isinstance(self.screen, StartScreen):  # the app started in a room
-            self.push_screen(StartScreen())
+        if not isinstance(self.screen, StartScreen):
+            # The app started in a room, the bottom of its stack: the start screen gets a
+            # stack (a mode) of its own, and rooms opened from it go on that one. The first
+            # room rests, unseen and unsynced, in the stack it started on.
+            self.switch_mode(ROOMS_MODE)
         remember_room(self.store.path, None, self.role, self.user_name)
 
     def action_export(self) -> None:
@@ -229,3 +235,9 @@ def _role(value: str) -> UserRole:
         return UserRole(value)
     except ValueError:
         return UserRole.NOTE_TAKER
+
+
+def _start_screen() -> Screen[Any]:
+    from hubworkshop.tui.screens.start import StartScreen
+
+    return StartScreen()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hubworkshop.domain.model import Kind
 
@@ -31,8 +31,7 @@ _MENTION = re.compile(r"(?<!\S)@(\S+)")
 _TRAILING_PUNCTUATION = ".,;:!?\"'"
 
 
-@dataclass(frozen=True, slots=True)
-class Capture:
+class Capture(NamedTuple):
     text: str
     kind: Kind = Kind.IDEA
     author: str | None = None

@@ -7,15 +7,14 @@ every terminal works out the same remaining time from that and its own wall cloc
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def parse_time(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-@dataclass(frozen=True, slots=True)
-class Countdown:
+class Countdown(NamedTuple):
     total_seconds: int
     elapsed_ms: int
     started_at: str | None

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from hubworkshop.domain.records import WorkshopRecord
@@ -20,8 +19,7 @@ Renderer = Callable[["WorkshopRecord", "ExportRequest"], str]
 """What every format provides: the record and the request in, the file's text out."""
 
 
-@dataclass(frozen=True, slots=True)
-class Format:
+class Format(NamedTuple):
     name: str
     extension: str
     description: str

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.storage.store import Store
@@ -29,8 +28,7 @@ class Command(Protocol):
     def revert(self, store: Store, actor: str | None) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Added:
+class Added(NamedTuple):
     """Contributions captured (the capture bar stores them; undo deletes, redo restores)."""
 
     contribution: Contribution
@@ -46,8 +44,7 @@ class Added:
         store.delete_contribution(self.contribution.id, actor=actor)
 
 
-@dataclass(frozen=True, slots=True)
-class Delete:
+class Delete(NamedTuple):
     contribution: Contribution
 
     @property
@@ -79,8 +76,7 @@ def restore(store: Store, before: Contribution, actor: str | None) -> None:
         store.update_contribution(c.id, kind=c.kind, actor=actor)
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Change some fields of a contribution; None leaves a field as it is."""
 
     before: Contribution
@@ -113,8 +109,7 @@ class Edit:
         restore(store, self.before, actor)
 
 
-@dataclass(frozen=True, slots=True)
-class SetAction:
+class SetAction(NamedTuple):
     """An action item's owner and due date (either may be empty)."""
 
     before: Contribution
@@ -132,8 +127,7 @@ class SetAction:
         restore(store, self.before, actor)
 
 
-@dataclass(frozen=True, slots=True)
-class SetCluster:
+class SetCluster(NamedTuple):
     before: Contribution
     name: str | None
 
@@ -148,8 +142,7 @@ class SetCluster:
         store.set_cluster(self.before.id, self.before.cluster, actor=actor)
 
 
-@dataclass(frozen=True, slots=True)
-class Merge:
+class Merge(NamedTuple):
     source: Contribution
     target: Contribution
 

@@ -51,8 +51,7 @@ def read_contributions(db: Db, sql: str, params: Sequence[Any] = ()) -> list[Con
 
 
 _KIND, _CONSENT, _PARKED, _STARRED, _TAGS = (
-    Contribution._fields.index(name)
-    for name in ("kind", "consent", "parked", "starred", "tags")
+    Contribution._fields.index(name) for name in ("kind", "consent", "parked", "starred", "tags")
 )
 
 

@@ -159,6 +159,12 @@ class Store(SnapshotStore):
         db.execute("PRAGMA foreign_keys=ON")
 
     def _migrate_and_seed(self, plan: PlanSource | None) -> None:
+        writer = self.connections.writer
+        if (
+            writer.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            and writer.execute("SELECT 1 FROM workshop LIMIT 1").fetchone() is not None
+        ):
+            return  # up to date and seeded: nothing to write (every start, every `add`)
         with self.write() as db:
             if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                 # Only a new or older database pays for loading the migrations.

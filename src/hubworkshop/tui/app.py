@@ -98,7 +98,10 @@ class HubworkshopApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = self.store.workshop().title
         if self.initial_room is not None:
-            remember_room(self.store.path, self.initial_room, self.role, self.user_name)
+            # After the first frame: the question first, the bookkeeping after.
+            self.call_after_refresh(
+                remember_room, self.store.path, self.initial_room, self.role, self.user_name
+            )
         if not self.frozen:
             self.set_interval(1.0, self.tick)
             # post_message is thread-safe and does not wait: a burst of commits while the app

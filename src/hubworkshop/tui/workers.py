@@ -12,8 +12,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.message import Message
 
@@ -43,8 +42,7 @@ class StoreCallFailed(Message):
         self.error = error
 
 
-@dataclass(frozen=True, slots=True)
-class StoreCall:
+class StoreCall(NamedTuple):
     """What to do on the UI thread once a call has finished."""
 
     done: Done | None

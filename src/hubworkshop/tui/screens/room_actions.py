@@ -7,7 +7,7 @@ votes, merge and split, clusters, parking, action owners, takeaways, and the act
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
 from hubworkshop.domain.model import Contribution, Phase, Question
@@ -30,8 +30,7 @@ from hubworkshop.tui.widgets.room_panels import StatusBar
 from hubworkshop.tui.widgets.text import plain
 
 
-@dataclass(frozen=True, slots=True)
-class RoomView:
+class RoomView(NamedTuple):
     """What the room shows above the list, read in one go by a worker."""
 
     question: Question | None

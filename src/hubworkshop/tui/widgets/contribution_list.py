@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -43,8 +43,7 @@ KIND_STYLES: dict[Kind, str] = {
 PageLoader = Callable[[Sequence[int]], dict[int, Contribution]]
 
 
-@dataclass(frozen=True, slots=True)
-class RowFilter:
+class RowFilter(NamedTuple):
     """Which contributions the list shows. `search` needs the database to decide."""
 
     kind: Kind | None = None

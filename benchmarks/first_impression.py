@@ -31,7 +31,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ANSI = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])")
+ANSI = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])"
+)
 
 # Modules the two hot paths must not import (tests/test_imports.py checks the same list).
 HEAVY = (
@@ -200,3 +202,48 @@ if __name__ == "__main__":
         print(bench_add(folder, 9))
         print(bench_imports())
         shutil.rmtree(folder / "state", ignore_errors=True)
+
+
+def report_lines(paint: dict[str, float], add: dict[str, float]) -> list[str]:
+    """The two rows of benchmarks/RESULTS.md's table."""
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    return [
+        f"| Question on screen, process start in a pty (median) | {paint['app_ms']:.0f} ms | "
+        f"bare Textual app with Header, Static, Input, Footer {paint['bare_ms']:.0f} ms | "
+        f"{paint['ratio']:.2f}× | ≤ 1.3× | {mark(paint['ratio'] <= 1.3)} |",
+        f"| `hubworkshop add` end to end (median) | {add['app_ms']:.0f} ms | bare click + "
+        f"sqlite3 insert {add['bare_ms']:.0f} ms | {add['ratio']:.2f}× | ≤ 1.5× | "
+        f"{mark(add['ratio'] <= 1.5)} |",
+    ]
+
+
+def import_table(table: dict[str, dict[str, float]]) -> list[str]:
+    """Where start-up goes, per path: cumulative import times from `python -X importtime`."""
+    names = sorted({name for times in table.values() for name in times if not name.startswith("(")})
+    paths = list(table)
+    lines = [
+        "",
+        "## Import time by path (cumulative ms, `python -X importtime`)",
+        "",
+        "| Module | " + " | ".join(paths) + " |",
+        "| --- |" + " --- |" * len(paths),
+    ]
+    for name in names:
+        cells = [f"{table[p][name]:.1f}" if name in table[p] else "not imported" for p in paths]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    heavy = " | ".join(f"{table[p]['(heavy modules present)']:.0f}" for p in paths)
+    lines.append(f"| heavy modules present ({', '.join(HEAVY)}) | {heavy} |")
+    return lines
+
+
+def compile_package() -> None:
+    """Byte-compile the package first, as an installed wheel is: with PYTHONDONTWRITEBYTECODE
+    set (as here), every start would otherwise compile every module from source."""
+    import compileall
+
+    import hubworkshop
+
+    compileall.compile_dir(Path(hubworkshop.__file__).parent, quiet=1)

@@ -29,6 +29,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
+import first_impression  # noqa: E402  (benchmarks/first_impression.py)
+
 from hubworkshop.domain.records import Draft  # noqa: E402
 from hubworkshop.reports.formats import render  # noqa: E402
 from hubworkshop.sources.bundled import bundled_plan  # noqa: E402
@@ -523,7 +525,8 @@ def report(results: dict, quick: bool) -> str:
         "",
         "| What | Figure | Baseline | Ratio | Goal | |",
         "| --- | --- | --- | --- | --- | --- |",
-        f"| Start-up, app ready (median) | {s['app_ms']:.0f} ms | bare Header+Input+Footer app "
+        *first_impression.report_lines(results["first_paint"], results["add"]),
+        f"| Start-up in the process, app ready (median) | {s['app_ms']:.0f} ms | bare Header+Input+Footer app "
         f"{s['bare_ms']:.0f} ms | {s['ratio']:.2f}× | ≤ 1.3× | {verdict(s['ratio'] <= 1.3)} |",
         f"| Capture Enter→committed→visible, p50 / p99 ({c['count']}) | {c['p50_ms']:.1f} / "
         f"{c['p99_ms']:.1f} ms | bare app, no saving: {c['bare_p50_ms']:.1f} / "
@@ -595,6 +598,7 @@ def report(results: dict, quick: bool) -> str:
         f"{inst['idle_cpu_pct_max']:.2f} % of a core | — | — | ≤ 1 % | "
         f"{verdict(inst['idle_cpu_pct_max'] <= 1.0)} |"
     )
+    lines += first_impression.import_table(results["imports"])
     return "\n".join(lines) + "\n"
 
 
@@ -616,7 +620,11 @@ def main() -> None:
         folder = Path(tmp)
         sizes = [100, 2_000, 10_000] if quick else [100, 10_000, 100_000]
         results = {}
+        first_impression.compile_package()
         steps = [
+            ("first_paint", lambda: first_impression.bench_first_paint(folder, 5 if quick else 11)),
+            ("add", lambda: first_impression.bench_add(folder, 9 if quick else 21)),
+            ("imports", first_impression.bench_imports),
             ("startup", lambda: bench_startup(folder, 5 if quick else 21)),
             ("capture", lambda: bench_capture(folder, 60 if quick else 500)),
             ("rooms", lambda: bench_big_rooms(folder, sizes)),

@@ -107,7 +107,7 @@ class HubworkshopApp(App[None]):
             # post_message is thread-safe and does not wait: a burst of commits while the app
             # is busy becomes one message (can_replace), and a message posted as the app
             # closes is dropped rather than left as a coroutine never run.
-            self._watcher = self.store.watch(self._database_changed_elsewhere)
+            self.call_after_refresh(self._start_watching)
 
     def open_room(self, room_id: str) -> None:
         self.push_screen(RoomScreen(room_id))
@@ -166,6 +166,11 @@ class HubworkshopApp(App[None]):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, HubworkshopApp.DatabaseChanged)
+
+    def _start_watching(self) -> None:
+        self._watcher = self.store.watch(self._database_changed_elsewhere)
+        # Whatever another terminal committed before the watcher looked is read now.
+        self.post_message(self.DatabaseChanged())
 
     def _database_changed_elsewhere(self) -> None:
         """From the watcher's thread."""

@@ -170,9 +170,14 @@ class RoomScreen(ContributionActions):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The first frame shows the question from one small read (the room's state; the
+        # question and phase come from the plan, cached): people see where they are at once.
+        # Names, tags and the list follow from workers.
+        view = self.snapshot = self._read_snapshot(everything=False)
+        shown = languages_shown(self.store.workshop().languages, LANGUAGE_MODES[0])
         yield Header()
         with Horizontal(id="top"):
-            yield QuestionPanel()
+            yield QuestionPanel((view.question, shown, view.phase, view.position))
             yield CountdownDisplay()
         yield Static("", id="list-header")
         yield Input(placeholder="Search: every word, any script · Esc to close", id="search")
@@ -189,12 +194,11 @@ class RoomScreen(ContributionActions):
         self.query_one("#search", Input).cursor_blink = not self.hub_app.frozen
         self.query_one(CaptureBar).focus()
         self.refresh_status()
-        # The first frame shows the question from one small read (the room's state; the
-        # question and phase come from the plan, cached): people see where they are at once.
-        # Names, tags and the list follow from workers.
-        self.show_snapshot(self._read_snapshot(everything=False))
-        self.load_room()
-        self.reload_list()
+        self.tick()
+        # The list and the rest of the room after the first frame, so that frame (the
+        # question) is not kept waiting by their threads.
+        self.call_after_refresh(self.load_room)
+        self.call_after_refresh(self.reload_list)
 
     # -- reading, in workers ----------------------------------------------------------------
 

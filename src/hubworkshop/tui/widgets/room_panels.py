@@ -51,6 +51,10 @@ class CountdownDisplay(Vertical):
         self.set_class(remaining < 0, "-over")
 
 
+QuestionShown = tuple["Question | None", list[str], "Phase | None", str]
+"""What the question panel shows: question, languages, phase, position."""
+
+
 class QuestionPanel(Vertical):
     """The current question, large and readable, in one language or two side by side."""
 
@@ -64,12 +68,21 @@ class QuestionPanel(Vertical):
     QuestionPanel .follow-ups { color: $text-muted; padding: 0 2; height: auto; }
     """
 
+    def __init__(self, shown: QuestionShown | None = None) -> None:
+        super().__init__()
+        self._initial = shown
+
     def compose(self) -> ComposeResult:
+        # Composed with the question already in it, when known: the first frame shows it.
         yield Static("", classes="phase")
         with Horizontal():
             yield Static("", classes="question", id="question-a")
             yield Static("", classes="question", id="question-b")
         yield Static("", classes="follow-ups")
+
+    def on_mount(self) -> None:
+        if self._initial is not None:
+            self.show(*self._initial)
 
     def show(
         self,

@@ -1,0 +1,98 @@
+"""The two paths people meet first load only what they need (issue #16).
+
+`python -X importtime` lists every module a process imports; opening a room or adding a line
+to an existing database must not bring back the Markdown parser, sqlite-utils, the bank or
+plan readers, the exporters or the migrations (benchmarks/first_impression.py times them).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from conftest import REPO
+
+HEAVY = (
+    "markdown_it",
+    "sqlite_utils",
+    "dateutil",
+    "tomllib",
+    "hubworkshop.sources.bank",
+    "hubworkshop.sources.plan",
+    "hubworkshop.reports.summary",
+    "hubworkshop.reports.data",
+    "hubworkshop.reports.document",
+    "hubworkshop.reports.wikitext",
+    "hubworkshop.storage.schema",
+)
+
+
+def imported(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """The modules a Python process imports, and how it ended."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "XDG_STATE_HOME": os.devnull + "-state"}
+    env.pop("HUBWORKSHOP_DB", None)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=REPO,
+    )
+    modules = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return modules, done
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_adding_a_line_imports_nothing_heavy(store, db_path):
+    modules, done = imported(
+        "-m", "hubworkshop", "--db", str(db_path), "add", "--room", "value", "a point"
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert [c.text for c in store.contributions()] == ["a point"]
+    assert "hubworkshop.storage.contributions" in modules  # the list is read
+    assert heavy(modules) == []
+
+
+def test_opening_a_room_imports_nothing_heavy(store, db_path, tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import asyncio
+        from hubworkshop.storage import Store
+        from hubworkshop.tui.app import HubworkshopApp
+        from hubworkshop.tui.widgets.room_panels import QuestionPanel
+
+        async def main():
+            app = HubworkshopApp(Store.open({str(db_path)!r}), room="value")
+            async with app.run_test() as pilot:
+                while "What" not in str(app.screen.query_one(QuestionPanel).query_one(
+                        "#question-a").render()):
+                    await pilot.pause()
+                print("question shown")
+
+        asyncio.run(main())
+        """
+    )
+    modules, done = imported("-c", script)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert "question shown" in done.stdout
+    assert "hubworkshop.tui.screens.room" in modules
+    assert heavy(modules) == []
+
+
+def test_creating_a_database_still_reads_the_plan(tmp_path):
+    """The check above would pass vacuously if the heavy modules never loaded at all."""
+    modules, done = imported(
+        "-m", "hubworkshop", "--db", str(tmp_path / "new.db"), "add", "--room", "value", "x"
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert {"hubworkshop.sources.plan", "hubworkshop.storage.schema", "markdown_it"} <= modules

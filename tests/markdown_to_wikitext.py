@@ -100,8 +100,17 @@ class WikitextRenderer:
             return f"<code>{escape_wikitext(node.content)}</code>"
         if kind == "s":
             return f"<s>{self.inline(node, False)}</s>"
+        if kind == "link":
+            return f"[{node.attrs['href']} {self.inline(node, False)}]"
         raise ValueError(f"no wikitext for Markdown {kind}")
 
 
 def to_wikitext(markdown: str) -> str:
     return WikitextRenderer().render(markdown)
+
+
+def without_folds(wikitext: str) -> str:
+    """The wikitext without its collapsible wrappers, which Markdown has no way to say."""
+    blocks = wikitext.rstrip("\n").split("\n\n")
+    kept = [b for b in blocks if not b.startswith('<div class="mw-collapsible') and b != "</div>"]
+    return "\n\n".join(kept) + "\n"

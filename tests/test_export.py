@@ -22,10 +22,14 @@ from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.reports.wikitext import escape_wikitext
 from hubworkshop.storage import Store
 from markdown_to_wikitext import to_wikitext as markdown_to_wikitext
+from markdown_to_wikitext import without_folds
 from workshop_fixture import build
 
 GOLDEN = Path(__file__).with_name("golden")
 UPDATE = os.environ.get("HUBWORKSHOP_UPDATE_GOLDEN") == "1"
+
+
+EVENT_PAGE = "https://meta.wikimedia.org/wiki/Hubs/Workshop_November_27,_2021"  # the bundled plan's url
 
 
 @pytest.fixture
@@ -50,7 +54,9 @@ def check_golden(name: str, text: str) -> None:
         ("workshop.wiki", "wikitext", {}),
         ("workshop-fr.wiki", "wikitext", {"lang": "fr", "attribute": True}),
         ("room-lifecycle.md", "markdown", {"room": "lifecycle"}),
+        ("room-lifecycle-fr.wiki", "wikitext", {"room": "lifecycle", "lang": "fr"}),
         ("theme-value.md", "markdown", {"theme": "value"}),
+        ("theme-value-fr.md", "markdown", {"theme": "value", "lang": "fr"}),
         ("workshop.csv", "csv", {}),
         ("workshop.json", "json", {"attribute": True}),
     ],
@@ -68,7 +74,8 @@ def test_golden_exports(workshop, name, fmt, scope):
 def test_wikitext_says_what_the_markdown_says(workshop, scope):
     """Parsing the Markdown with markdown-it-py and walking its tree gives the same wikitext."""
     markdown = render("markdown", workshop.snapshot(), **scope)
-    assert markdown_to_wikitext(markdown) == render("wikitext", workshop.snapshot(), **scope)
+    wikitext = render("wikitext", workshop.snapshot(), **scope)
+    assert markdown_to_wikitext(markdown) == without_folds(wikitext)
 
 
 def test_exports_change_nothing(workshop):
@@ -124,9 +131,10 @@ def test_borda_abstentions_earn_nothing():
 
 def test_coverage_uses_the_event_log(workshop):
     summary = render("markdown", workshop.snapshot())
-    coverage = summary[summary.index("## Coverage") :]
-    assert "Questions no room reached" in coverage
-    assert "(support.trainers)" in coverage  # nobody discussed it
+    open_questions = summary[summary.index("### Open questions") : summary.index("## Discussion")]
+    assert "Questions no room reached" in open_questions
+    assert "(support.trainers)" in open_questions  # nobody discussed it
+    assert "(value.benefit)" not in open_questions  # room 1 did
     # value.benefit was open in room 1 from the first timer start until it moved on.
     assert "*Discussed in: Room 1: Value and minimum roles (" in summary
 
@@ -206,7 +214,8 @@ def _markdown_texts(markdown: str) -> tuple[list[str], set[str]]:
 
 def test_hostile_wikitext_says_what_the_markdown_says(hostile):
     markdown = render("markdown", hostile.snapshot(), attribute=True)
-    assert markdown_to_wikitext(markdown) == render("wikitext", hostile.snapshot(), attribute=True)
+    wikitext = render("wikitext", hostile.snapshot(), attribute=True)
+    assert markdown_to_wikitext(markdown) == without_folds(wikitext)
 
 
 def test_markdown_keeps_user_text_in_its_slot(hostile):
@@ -215,8 +224,9 @@ def test_markdown_keeps_user_text_in_its_slot(hostile):
     joined = "\n".join(texts)
     for text in INJECTIONS:
         assert plain_text(text) in joined, text
+    # The one link is the event page, from the plan: never from what people said.
+    assert markdown.count("](<") == 1 and f"](<{EVENT_PAGE}>)" in markdown
     assert not types & {
-        "link_open",
         "image",
         "html_inline",
         "html_block",
@@ -243,7 +253,7 @@ def test_wikitext_keeps_user_text_in_its_slot(hostile):
     code = mwparserfromhell.parse(wikitext)
     assert not code.filter_templates()
     assert not code.filter_wikilinks()
-    assert not code.filter_external_links()
+    assert [str(link.url) for link in code.filter_external_links()] == [EVENT_PAGE]
     assert {str(tag.tag) for tag in code.filter_tags()} <= {
         "bdi",
         "table",
@@ -255,6 +265,10 @@ def test_wikitext_keeps_user_text_in_its_slot(hostile):
         "dd",
         "b",
         "i",
+        "div",  # only our own collapsible folds:
+    }
+    assert {str(t.get("class").value) for t in code.filter_tags() if str(t.tag) == "div"} == {
+        "mw-collapsible mw-collapsed"
     }
     for forbidden in (
         "~~~~",
@@ -268,7 +282,7 @@ def test_wikitext_keeps_user_text_in_its_slot(hostile):
         "://",
         "ISBN 9",
     ):
-        assert forbidden not in wikitext, forbidden
+        assert forbidden not in wikitext.replace(EVENT_PAGE, ""), forbidden
     headings = [str(h.title).strip() for h in code.filter_headings()]
     assert all("heading" not in h for h in headings), headings
     unescaped = html.unescape(wikitext)
@@ -280,8 +294,15 @@ def test_wikitext_keeps_user_text_in_its_slot(hostile):
 def test_wikitext_structure_follows_meta_conventions(workshop):
     wikitext = render("wikitext", workshop.snapshot())
     code = mwparserfromhell.parse(wikitext)
-    levels = {h.level for h in code.filter_headings()}
-    assert levels == {2, 3, 4}
+    headings = [(h.level, str(h.title).strip()) for h in code.filter_headings()]
+    assert {level for level, _ in headings} == {2, 3}  # one level apart; questions are bold
+    top = [title for level, title in headings if level == 2]
+    assert top[:2] == ["Outcomes", "Discussion by theme"]  # what was concluded, then how
+    assert len(headings) <= 20  # a table of contents short enough to read
+    assert wikitext.count('<div class="mw-collapsible mw-collapsed">') == wikitext.count("</div>")
+    assert (
+        "[https://meta.wikimedia.org/wiki/Hubs/Workshop_November_27,_2021 Event page]" in wikitext
+    )
     assert '{| class="wikitable"' in wikitext and "\n|}" in wikitext
     assert "\n* '''Date:''' 2021-11-27" in wikitext
     assert "<bdi>يجب أن تتعاون المراكز بدلاً من التنافس</bdi>" in wikitext
@@ -316,3 +337,24 @@ def test_cli_exports(cli, tmp_path, hubs_plan):
     assert bad.returncode == 2 and "unknown theme 'nope'" in bad.stderr
     both = cli("export", "--theme", "value", "--room", "value", db=db)
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_every_number_in_the_outcomes_comes_from_the_record(workshop):
+    """Change a vote and a room's ranking: the outcomes say so, figures and reading alike."""
+
+    def outcomes() -> str:
+        summary = render("markdown", workshop.snapshot())
+        return summary[summary.index("## Outcomes") : summary.index("## Discussion")]
+
+    before = outcomes()
+    assert "**3 dots** *concern:* Un hub pourrait devenir un guichet obligatoire" in before
+    assert "Funding (22 of 24 points)" in before
+    gatekeeper = next(c for c in workshop.contributions() if c.text.startswith("Un hub pourrait"))
+    workshop.add_vote(gatekeeper.id, participant="Kwame")
+    roles = [r.id for r in workshop.roles()]
+    workshop.record_ranking("lifecycle", list(reversed(roles)))  # funding now last there
+    after = outcomes()
+    assert "**4 dots** *concern:* Un hub pourrait devenir un guichet obligatoire" in after
+    assert "Funding (22 of 24 points)" not in after
+    scores = {s.role: s.points for s in across_rooms(workshop.rankings(), roles)[0]}
+    assert f"Funding — {scores['funding']} points" in after

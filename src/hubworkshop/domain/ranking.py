@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +64,40 @@ def across_rooms(
     """The workshop's Borda scores, and each room's order that went into them."""
     orders = {room: room_order(ballots, candidates) for room, ballots in rankings.items()}
     return borda(list(orders.values()), candidates), orders
+
+
+class Reading(NamedTuple):
+    """What the numbers of a task ranking say, in three groups of role ids (best first)."""
+
+    strong: list[str]
+    """At least three quarters of the points a role could have earned across the rooms."""
+    split: list[str]
+    """Neither strong nor low, but among the top three of one room and among the bottom
+    three of another, or left out by it."""
+    low: list[str]
+    """At most a quarter of the points a role could have earned."""
+    possible: int
+    """The points a role ranked first by every room would have: the scale of the others."""
+
+
+def read_ranking(scores: Sequence[Score], orders: Mapping[str, Sequence[str]]) -> Reading:
+    """Group the roles by how the rooms' orders treated them; nothing here is a judgement
+    that the numbers do not make."""
+    size = len(scores)
+    possible = (size - 1) * len(orders)
+    strong, split, low = [], [], []
+    for score in scores:
+        if possible and score.points * 4 >= possible * 3:
+            strong.append(score.role)
+        elif score.points * 4 <= possible:
+            low.append(score.role)
+        else:
+            places = [
+                order.index(score.role) if score.role in order else None
+                for order in orders.values()
+            ]
+            top = any(p is not None and p < 3 for p in places)
+            bottom = any(p is None or p >= size - 3 for p in places)
+            if top and bottom:
+                split.append(score.role)
+    return Reading(strong, split, low, possible)

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias, cast
 
 TextSpan: TypeAlias = tuple[Literal["text"], str]
 LabelSpan: TypeAlias = tuple[Literal["label"], str]
 StrongSpan: TypeAlias = tuple[Literal["strong"], "Spans"]
 EmSpan: TypeAlias = tuple[Literal["em"], "Spans"]
-Span: TypeAlias = TextSpan | LabelSpan | StrongSpan | EmSpan
+LinkSpan: TypeAlias = tuple[Literal["link"], tuple[str, str]]
+"""A link to a web address from the plan (never from participants): (address, label)."""
+Span: TypeAlias = TextSpan | LabelSpan | StrongSpan | EmSpan | LinkSpan
 Spans: TypeAlias = Sequence[Span]
 
 
@@ -50,7 +52,14 @@ class Table(NamedTuple):
     rows: Sequence[Sequence[Spans]]
 
 
-Block: TypeAlias = Heading | Paragraph | ListBlock | Table
+class Fold(NamedTuple):
+    """Where a long detail section starts (`opens`) or ends: collapsible on MediaWiki
+    (`mw-collapsible`), nothing at all in Markdown, which has no such thing without HTML."""
+
+    opens: bool
+
+
+Block: TypeAlias = Heading | Paragraph | ListBlock | Table | Fold
 
 # Dropped from summaries (the database, JSON and CSV keep them): control characters, which
 # HTML cannot carry (MediaWiki strips them too), and the invisible bidi controls that
@@ -81,6 +90,16 @@ def strong(*spans: Span) -> StrongSpan:
 
 def em(*spans: Span) -> EmSpan:
     return ("em", spans)
+
+
+def link(address: str, label_text: str) -> LinkSpan | TextSpan:
+    """A link, if `address` is a plain web address; otherwise the address as text."""
+    if _WEB_ADDRESS.fullmatch(address):
+        return ("link", (address, label_text))
+    return text(address)
+
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s\[\]<>\"'{}|\\^`]+")
 
 
 def heading(level: int, *spans: Span) -> Heading:
@@ -140,10 +159,13 @@ def _inline(spans: Spans) -> str:
     for kind, value in spans:
         if isinstance(value, str):
             out.append(md_escape(value) if kind == "text" else value)
+        elif kind == "link":
+            address, name = cast(tuple[str, str], value)
+            out.append(f"[{md_escape(name)}](<{address}>)")
         elif kind == "strong":
-            out.append(f"**{_inline(value)}**")
+            out.append(f"**{_inline(cast(Spans, value))}**")
         else:
-            out.append(f"*{_inline(value)}*")
+            out.append(f"*{_inline(cast(Spans, value))}*")
     return "".join(out)
 
 
@@ -153,6 +175,8 @@ def markdown_block(block: Block) -> str:
         return f"{'#' * block.level} {_inline(block.spans)}"
     if isinstance(block, Paragraph):
         return _inline(block.spans)
+    if isinstance(block, Fold):
+        return ""
     if isinstance(block, ListBlock):
         if block.ordered:
             return "\n".join(f"{i}. {_inline(item)}" for i, item in enumerate(block.items, 1))
@@ -165,7 +189,7 @@ def markdown_block(block: Block) -> str:
 
 def join_markdown(rendered: Sequence[str]) -> str:
     """Rendered blocks as one Markdown document."""
-    return "\n\n".join(rendered) + "\n"
+    return "\n\n".join(r for r in rendered if r) + "\n"
 
 
 def to_markdown(blocks: Sequence[Block]) -> str:

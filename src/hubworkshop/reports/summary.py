@@ -16,20 +16,20 @@ from collections.abc import Callable, Mapping
 
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Contribution, Kind, LocalText, Question, Room, Theme
-from hubworkshop.domain.ranking import across_rooms
-from hubworkshop.domain.records import Event, PurposeStatement, Workshop, WorkshopRecord
+from hubworkshop.domain.model import Contribution, Kind, LocalText, Room, Theme
+from hubworkshop.domain.records import Event, Workshop, WorkshopRecord
 from hubworkshop.domain.timer import parse_time
 from hubworkshop.reports.document import (
     Block,
+    Fold,
     Span,
     bullets,
     em,
     heading,
     join_markdown,
     label,
+    link,
     markdown_block,
-    numbered,
     paragraph,
     strong,
     table,
@@ -42,10 +42,14 @@ from hubworkshop.reports.labels import (
     LABELS,
     summary_language,
 )
+from hubworkshop.reports.outcomes import write_outcomes
 from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.reports.wikitext import join_wikitext, wikitext_block
 
 Minutes = dict[tuple[str, str], int]
+Discussed = dict[str | None, tuple[list[Contribution], list[tuple[Room, int]]]]
+"""Question id (None: points tied to no question) -> its points, and the rooms that
+discussed it with their minutes."""
 SPACE, COLON = label(" "), label(":")
 
 # -- what the summary says ---------------------------------------------------------------------
@@ -133,7 +137,17 @@ class SummaryWriter:
             return [strong(text(name), COLON), SPACE]
         return []
 
-    def point(self, c: Contribution, rooms: Mapping[str, Room], *, key: bool = False) -> list[Span]:
+    def point(
+        self,
+        c: Contribution,
+        rooms: Mapping[str, Room],
+        *,
+        key: bool = False,
+        room: bool = True,
+    ) -> list[Span]:
+        """One point, its merged points, details and provenance: the short ids always, the
+        room where `room` (not in a room's own summary, nor where one room discussed the
+        question)."""
         spans: list[Span] = []
         marks = []
         if c.starred and key:
@@ -165,7 +179,13 @@ class SummaryWriter:
                     spans.append(label("; "))
                 spans += detail
             spans.append(label(")"))
-        spans += [SPACE, em(label("("), text(rooms[c.room].name), label(f"; {', '.join(ids)})"))]
+        if room and not self.room_id:
+            spans += [
+                SPACE,
+                em(label("("), text(rooms[c.room].name), label(f"; {', '.join(ids)})")),
+            ]
+        else:
+            spans += [SPACE, em(label(f"({', '.join(ids)})"))]
         return spans
 
     # -- the document ----------------------------------------------------------------------
@@ -197,13 +217,11 @@ class SummaryWriter:
             if c.merged_into:
                 self.merged[c.merged_into].append(c)
         points = [c for c in kept if not c.merged_into]
+        discussed = self.discussed(themes, rooms, points, minutes)
 
         self.header(workshop, rooms, kept, withheld)
-        self.by_theme(themes, rooms, points, minutes)
-        if not self.theme_id:
-            self.ranking(rooms)
-            self.purpose(rooms)
-            self.takeaways(rooms)
+        write_outcomes(self, themes, rooms, points, discussed)
+        self.by_theme(themes, rooms, points, discussed)
         self.coverage(themes, rooms, kept, minutes)
         self.counts(themes, kept)
         self._sink = _nowhere
@@ -242,9 +260,16 @@ class SummaryWriter:
             participants=participants,
             contributions=len(kept),
         )
+        spans: list[Span] = [text(lead)]
+        if workshop.organisers:
+            spans += [SPACE, text(self.t("organised", organisers=workshop.organisers) + ".")]
+        if workshop.note:
+            spans += [SPACE, text(workshop.note)]
+        if workshop.url:
+            spans += [SPACE, link(workshop.url, self.t("event_page")), label(".")]
         self.out(
             heading(1, text(workshop.title), label(f" — {self.t('summary')}")),
-            paragraph(text(lead)),
+            paragraph(*spans),
         )
         facts = [
             (
@@ -282,22 +307,23 @@ class SummaryWriter:
             seen.append(self.t("dot-voting"))
         return seen
 
-    def by_theme(
+    def discussed(
         self,
         themes: list[Theme],
         rooms: Mapping[str, Room],
-        kept: list[Contribution],
+        points: list[Contribution],
         minutes: Minutes,
-    ) -> None:
-        self.out(heading(2, label(self.t("by_theme"))))
+    ) -> Discussed:
+        """Each question some room reached, in bank order: its points, and the rooms that
+        discussed it with their minutes. Questions no room reached are left out."""
         by_question: dict[str | None, list[Contribution]] = defaultdict(list)
-        for c in kept:
+        for c in points:
             by_question[c.question].append(c)
+        found: Discussed = {}
         for theme in themes:
-            discussed: list[tuple[Question, list[Contribution], list[tuple[Room, int]]]] = []
             for question in theme.questions:
-                points = by_question.get(question.id, [])
-                rooms_with_points = {c.room for c in points}
+                here = by_question.get(question.id, [])
+                rooms_with_points = {c.room for c in here}
                 rooms_here = [
                     (rooms[r], minutes.get((r, question.id), 0))
                     for r in rooms
@@ -305,25 +331,45 @@ class SummaryWriter:
                 ]
                 if self.room_id:
                     rooms_here = [(room, m) for room, m in rooms_here if room.id == self.room_id]
-                if rooms_here:  # questions no room reached are listed under Coverage
-                    discussed.append((question, points, rooms_here))
-            if not discussed:
+                if rooms_here:
+                    found[question.id] = (here, rooms_here)
+        loose = by_question.get(None, [])
+        if loose and not self.theme_id:
+            found[None] = (loose, [])
+        return found
+
+    def by_theme(
+        self,
+        themes: list[Theme],
+        rooms: Mapping[str, Room],
+        points: list[Contribution],
+        discussed: Discussed,
+    ) -> None:
+        """The details, theme by theme: each theme's discussion folds away on Meta-Wiki."""
+        self.out(heading(2, label(self.t("by_theme"))))
+        for theme in themes:
+            reached = [q for q in theme.questions if q.id in discussed]
+            if not reached:
                 continue
-            self.out(heading(3, self.local(theme.title)))
-            for question, points, rooms_here in discussed:
+            self.out(heading(3, self.local(theme.title)), Fold(True))
+            for question in reached:
+                here, rooms_here = discussed[question.id]
                 where: list[Span] = [label(f"{self.t('discussed_in')}: ")]
                 for i, (room, m) in enumerate(rooms_here):
                     if i:
                         where.append(label("; "))
                     where += [text(room.name), label(f" ({m} {self.t('minutes')})")]
-                self.out(heading(4, self.local(question.text)), paragraph(em(*where)))
-                self.points(points, rooms)
-        loose = by_question.get(None, [])
-        if loose and not self.theme_id:
-            self.out(heading(3, label(self.t("no_question"))))
-            self.points(loose, rooms)
+                self.out(paragraph(strong(self.local(question.text))), paragraph(em(*where)))
+                self.points(here, rooms, room=len(rooms_here) > 1)
+            self.out(Fold(False))
+        if None in discussed:
+            self.out(heading(3, label(self.t("no_question"))), Fold(True))
+            self.points(discussed[None][0], rooms)
+            self.out(Fold(False))
 
-    def points(self, points: list[Contribution], rooms: Mapping[str, Room]) -> None:
+    def points(
+        self, points: list[Contribution], rooms: Mapping[str, Room], *, room: bool = True
+    ) -> None:
         if not points:
             self.out(paragraph(label(self.t("not_discussed"))))
             return
@@ -332,7 +378,7 @@ class SummaryWriter:
         if key_points:
             self.out(
                 paragraph(strong(label(self.t("key_points")))),
-                bullets([self.point(c, rooms, key=True) for c in key_points]),
+                bullets([self.point(c, rooms, key=True, room=room) for c in key_points]),
             )
         chosen = {c.id for c in key_points}
         by_kind: dict[Kind, list[Contribution]] = defaultdict(list)
@@ -343,87 +389,14 @@ class SummaryWriter:
             if by_kind[kind]:
                 self.out(
                     paragraph(strong(label(KIND_HEADINGS[self.lang][kind]))),
-                    bullets([self.point(c, rooms) for c in by_kind[kind]]),
+                    bullets([self.point(c, rooms, room=room) for c in by_kind[kind]]),
                 )
         parked = [c for c in points if c.parked]
         if parked:
             self.out(
                 paragraph(strong(label(self.t("parking")))),
-                bullets([self.point(c, rooms) for c in parked]),
+                bullets([self.point(c, rooms, room=room) for c in parked]),
             )
-
-    def ranking(self, rooms: Mapping[str, Room]) -> None:
-        self.out(heading(2, label(self.t("ranking"))))
-        roles = self.record.roles
-        rankings = self.record.rankings
-        if self.room_id:
-            rankings = {r: b for r, b in rankings.items() if r == self.room_id}
-        if not rankings:
-            self.out(paragraph(label(self.t("no_ranking"))))
-            return
-        labels = {r.id: text(r.label.get_text(self.lang)) for r in roles}
-        scores, orders = across_rooms(rankings, [r.id for r in roles])
-        tie = f" ({self.t('tie')})"
-        self.out(
-            paragraph(label(self.t("ranking_method", n=len(roles), top=len(roles) - 1))),
-            # A bullet list: a numbered one would renumber shared ranks.
-            bullets(
-                [
-                    [
-                        strong(label(f"{score.rank}.")),
-                        SPACE,
-                        labels[score.role],
-                        label(f" — {score.points} {self.t('points')}{tie if score.tied else ''}"),
-                    ]
-                    for score in scores
-                ]
-            ),
-            paragraph(strong(label(self.t("room_orders")))),
-        )
-        items: list[list[Span]] = []
-        for room_id in (r for r in rooms if r in orders):  # in the plan's order
-            item: list[Span] = [text(rooms[room_id].name), label(":")]
-            for i, role in enumerate(orders[room_id]):
-                item += [label(f"{',' if i else ''} {i + 1}. "), labels[role]]
-            items.append(item)
-        self.out(bullets(items))
-
-    def takeaways(self, rooms: Mapping[str, Room]) -> None:
-        chosen = {
-            room_id: self.consent.visible(self.record.takeaways.get(room_id, ()))
-            for room_id in ([self.room_id] if self.room_id else rooms)
-        }
-        if not any(chosen.values()):
-            return
-        self.out(heading(2, label(self.t("takeaways"))))
-        for room_id, points in chosen.items():
-            if points:
-                self.out(
-                    paragraph(strong(text(rooms[room_id].name))),
-                    numbered([self.point(c, rooms) for c in points]),
-                )
-
-    def purpose(self, rooms: Mapping[str, Room]) -> None:
-        self.out(heading(2, label(self.t("purpose"))))
-        statements = [p for p in self.record.purpose_statements if self.room_id in (None, p.room)]
-        latest: dict[str, PurposeStatement] = {}
-        for statement in statements:  # in order: the final one wins, else the newest
-            current = latest.get(statement.room)
-            if current is None or statement.final or not current.final:
-                latest[statement.room] = statement
-        if not latest:
-            self.out(paragraph(label(self.t("no_purpose"))))
-            return
-        items: list[list[Span]] = []
-        for room_id in rooms:
-            chosen = latest.get(room_id)
-            if chosen is None:
-                continue
-            item: list[Span] = [strong(text(rooms[room_id].name), COLON), SPACE, text(chosen.text)]
-            if not chosen.final:
-                item += [SPACE, em(label(f"({self.t('draft')})"))]
-            items.append(item)
-        self.out(bullets(items))
 
     def coverage(
         self,
@@ -438,24 +411,15 @@ class SummaryWriter:
         header: list[list[Span]] = [[label(self.t("question"))]]
         header += [[text(rooms[r].name)] for r in room_ids]
         rows: list[list[list[Span]]] = []
-        unreached: list[Question] = []
         for theme in themes:
             for question in theme.questions:
                 cells: list[list[Span]] = []
                 for r in room_ids:
                     n, m = counts.get((r, question.id), 0), minutes.get((r, question.id), 0)
                     cells.append([label(f"{m} {self.t('minutes')}, {n}")] if n or m else [])
-                if any(cells):
+                if any(cells):  # the questions no room reached are under Open questions
                     rows.append([[self.local(question.text)], *cells])
-                else:
-                    unreached.append(question)
-        self.out(table(header, rows), paragraph(strong(label(self.t("not_reached")))))
-        if unreached:
-            self.out(
-                bullets([[self.local(q.text), SPACE, em(label(f"({q.id})"))] for q in unreached])
-            )
-        else:
-            self.out(paragraph(label(self.t("all_reached"))))
+        self.out(Fold(True), table(header, rows), Fold(False))
 
     def counts(self, themes: list[Theme], kept: list[Contribution]) -> None:
         theme_of = {q.id: t.id for t in themes for q in t.questions}
@@ -480,7 +444,7 @@ class SummaryWriter:
             for k in KIND_ORDER
         ]
         rows.append(row(strong(label(self.t("total"))), totals))
-        self.out(heading(2, label(self.t("counts"))), table(header, rows))
+        self.out(heading(2, label(self.t("counts"))), Fold(True), table(header, rows), Fold(False))
 
 
 def summary_markdown(record: WorkshopRecord, request: ExportRequest) -> str:

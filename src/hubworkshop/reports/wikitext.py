@@ -12,10 +12,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import cast
 
-from hubworkshop.reports.document import Block, Heading, ListBlock, Paragraph, Spans, plain_text
+from hubworkshop.reports.document import (
+    Block,
+    Fold,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Spans,
+    plain_text,
+)
 
 BOLD, ITALIC = "'''", "''"
+# MediaWiki's own collapsible class, no template: the summary renders the same on any wiki.
+FOLD_OPEN, FOLD_CLOSE = '<div class="mw-collapsible mw-collapsed">', "</div>"
 
 _CHARACTERS = {  # "&" first: the entities that replace the others start with one
     "&": "&#38;",
@@ -115,8 +126,12 @@ def _inline(spans: Spans, block: bool = True) -> str:
                 if piece:
                     out.append(_text(piece, block and not out))
                 run = []
+            if kind == "link":
+                address, name = cast(tuple[str, str], value)
+                out.append(f"[{address} {escape_wikitext(name, line_start=False)}]")
+                continue
             mark = BOLD if kind == "strong" else ITALIC
-            out.append(f"{mark}{_inline(value, False)}{mark}")
+            out.append(f"{mark}{_inline(cast(Spans, value), False)}{mark}")
     if run:  # the last run: no markup follows it
         piece = "".join(run)
         if block:
@@ -137,6 +152,8 @@ def wikitext_block(block: Block) -> str:
         return f"{marks} {_inline(spans)} {marks}"
     if isinstance(block, Paragraph):
         return _inline(block.spans)
+    if isinstance(block, Fold):
+        return FOLD_OPEN if block.opens else FOLD_CLOSE
     if isinstance(block, ListBlock):
         bullet = "#" if block.ordered else "*"
         return "\n".join(f"{bullet} {_inline(item)}" for item in block.items)

@@ -29,7 +29,9 @@ GOLDEN = Path(__file__).with_name("golden")
 UPDATE = os.environ.get("HUBWORKSHOP_UPDATE_GOLDEN") == "1"
 
 
-EVENT_PAGE = "https://meta.wikimedia.org/wiki/Hubs/Workshop_November_27,_2021"  # the bundled plan's url
+EVENT_PAGE = (
+    "https://meta.wikimedia.org/wiki/Hubs/Workshop_November_27,_2021"  # the bundled plan's url
+)
 
 
 @pytest.fixture

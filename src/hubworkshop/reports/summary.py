@@ -22,6 +22,7 @@ from hubworkshop.domain.timer import parse_time
 from hubworkshop.reports.document import (
     Block,
     Fold,
+    ListBlock,
     Span,
     bullets,
     em,
@@ -193,7 +194,7 @@ class SummaryWriter:
     def document(self) -> list[Block]:
         """The whole summary as a list of blocks."""
         blocks: list[Block] = []
-        self.write(blocks.append)
+        self.write(lambda block: blocks.append(_kept(block)))
         return blocks
 
     def write(self, sink: Callable[[Block], None]) -> None:
@@ -378,7 +379,7 @@ class SummaryWriter:
         if key_points:
             self.out(
                 paragraph(strong(label(self.t("key_points")))),
-                bullets([self.point(c, rooms, key=True, room=room) for c in key_points]),
+                bullets(self.point(c, rooms, key=True, room=room) for c in key_points),
             )
         chosen = {c.id for c in key_points}
         by_kind: dict[Kind, list[Contribution]] = defaultdict(list)
@@ -389,13 +390,13 @@ class SummaryWriter:
             if by_kind[kind]:
                 self.out(
                     paragraph(strong(label(KIND_HEADINGS[self.lang][kind]))),
-                    bullets([self.point(c, rooms, room=room) for c in by_kind[kind]]),
+                    bullets(self.point(c, rooms, room=room) for c in by_kind[kind]),
                 )
         parked = [c for c in points if c.parked]
         if parked:
             self.out(
                 paragraph(strong(label(self.t("parking")))),
-                bullets([self.point(c, rooms, room=room) for c in parked]),
+                bullets(self.point(c, rooms, room=room) for c in parked),
             )
 
     def coverage(
@@ -453,6 +454,14 @@ def summary_markdown(record: WorkshopRecord, request: ExportRequest) -> str:
 
 def summary_wikitext(record: WorkshopRecord, request: ExportRequest) -> str:
     return SummaryWriter(record, request).render_wikitext()
+
+
+def _kept(block: Block) -> Block:
+    """A block that can be read more than once: list items made as they are read are made
+    now."""
+    if isinstance(block, ListBlock) and not isinstance(block.items, list):
+        return ListBlock(block.ordered, list(block.items))
+    return block
 
 
 def _nowhere(block: Block) -> None:

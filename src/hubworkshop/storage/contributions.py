@@ -20,6 +20,7 @@ from hubworkshop.storage.rows import (
     enum,
     plain,
     read_contributions,
+    read_every_contribution,
 )
 from hubworkshop.storage.search import LIKE, filters, search_terms
 from hubworkshop.storage.sql import Db
@@ -158,6 +159,11 @@ class ContributionStore(ParticipantStore):
             params.append(limit)
         with self.read() as db:
             return read_contributions(db, sql, params)
+
+    def every_contribution(self) -> list[Contribution]:
+        """What `contributions()` returns with no filter, read the fastest way for reports."""
+        with self.read() as db:
+            return read_every_contribution(db)
 
     def contributions_by_id(self, ids: Iterable[str]) -> list[Contribution]:
         ids = list(ids)

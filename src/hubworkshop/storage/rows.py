@@ -46,12 +46,55 @@ def read_contributions(db: Db, sql: str, params: Sequence[Any] = ()) -> list[Con
         fields[_STARRED] = bool(fields[_STARRED])
         tags = fields[_TAGS]  # space-joined: a tag is one word
         fields[_TAGS] = tuple(tags.split(" ")) if tags else ()
-        contributions.append(Contribution(*fields))
+        contributions.append(Contribution._make(fields))
     return contributions
 
 
-_KIND, _CONSENT, _PARKED, _STARRED, _TAGS = (
-    Contribution._fields.index(name) for name in ("kind", "consent", "parked", "starred", "tags")
+EVERY_CONTRIBUTION = """
+SELECT c.id, c.seq, c.room, c.question, c.kind, c.text, c.language, c.author,
+    p.name, p.consent, c.note_taker, c.created_at, c.updated_at, c.deleted_at,
+    c.parked, c.starred, NULL, 0, c.merged_into, 0, c.cluster, c.owner, c.due
+FROM contributions c LEFT JOIN participants p ON p.id = c.author
+WHERE c.deleted_at IS NULL ORDER BY c.seq
+"""
+
+
+def read_every_contribution(db: Db) -> list[Contribution]:
+    """Every contribution not deleted, as `read_contributions` would read them, for reports:
+    tags, dots and merged counts come from one grouped query each instead of three
+    subqueries per row (a third of a 100,000-contribution export's reading)."""
+    tags: dict[str, list[str]] = {}
+    for contribution, tag in db.execute(
+        "SELECT contribution, tag FROM contribution_tags ORDER BY contribution, tag"
+    ):
+        tags.setdefault(contribution, []).append(tag)
+    votes = dict(
+        db.execute("SELECT contribution, sum(dots) FROM votes GROUP BY contribution").fetchall()
+    )
+    merged = dict(
+        db.execute(
+            "SELECT merged_into, count(*) FROM contributions "
+            "WHERE merged_into IS NOT NULL AND deleted_at IS NULL GROUP BY merged_into"
+        ).fetchall()
+    )
+    contributions = []
+    for row in db.execute(EVERY_CONTRIBUTION):
+        fields = list(row)
+        cid = fields[0]
+        fields[_KIND] = KIND_OF[fields[_KIND]]
+        fields[_CONSENT] = CONSENT_OF[fields[_CONSENT]]
+        fields[_PARKED] = bool(fields[_PARKED])
+        fields[_STARRED] = bool(fields[_STARRED])
+        fields[_TAGS] = tuple(tags.get(cid, ()))
+        fields[_VOTES] = votes.get(cid, 0)
+        fields[_MERGED_COUNT] = merged.get(cid, 0)
+        contributions.append(Contribution._make(fields))
+    return contributions
+
+
+_KIND, _CONSENT, _PARKED, _STARRED, _TAGS, _VOTES, _MERGED_COUNT = (
+    Contribution._fields.index(name)
+    for name in ("kind", "consent", "parked", "starred", "tags", "votes", "merged_count")
 )
 
 

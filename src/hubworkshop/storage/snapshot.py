@@ -19,7 +19,7 @@ class SnapshotStore(EventLogStore):
                 questions=dict(self.questions()),
                 roles=tuple(self.roles()),
                 participants=tuple(self.participants()),
-                contributions=tuple(self.contributions()),
+                contributions=tuple(self.every_contribution()),
                 room_states={room: self.room_state(room) for room in rooms},
                 timeline=tuple(self.question_timeline()),
                 rankings=self.rankings(),

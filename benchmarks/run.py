@@ -337,6 +337,17 @@ def export_child(db: str, fmt: str) -> None:
 
 
 def bench_import(folder: Path, count: int) -> dict:
+    """In a process of its own, as `hubworkshop add -` runs (see bench_export)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", "import", str(folder), str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def import_child(folder: Path, count: int) -> dict:
     store = new_store(folder, "import")
     drafts = [Draft("value", sentence(i)) for i in range(count)]
     start = time.perf_counter()
@@ -624,6 +635,8 @@ def main() -> None:
         kind, *rest = args.child
         if kind == "open-room":
             print(json.dumps(asyncio.run(_open_room(rest[0]))))
+        elif kind == "import":
+            print(json.dumps(import_child(Path(rest[0]), int(rest[1]))))
         elif kind == "export":
             export_child(rest[0], rest[1])
         elif kind == "writer":

@@ -162,6 +162,7 @@ class RoomScreen(ContributionActions):
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self.last_entry: Contribution | None = None
+        self._list_loaded = False  # until the first read of the list, there is nothing to sync
 
     @property
     def room(self) -> Room:
@@ -254,6 +255,8 @@ class RoomScreen(ContributionActions):
 
     def sync(self) -> None:
         """Load what changed since the last look: the log says which rows to read again."""
+        if not self._list_loaded:
+            return  # the list's first read is under way: it sees everything up to now
         store = self.store
         known_tags = set(self.snapshot.tags) if self.snapshot else set()
 
@@ -327,6 +330,9 @@ class RoomScreen(ContributionActions):
     def show_seqs(self, seqs: list[int], row_filter: RowFilter) -> None:
         self.contribution_list.set_seqs(seqs, row_filter=row_filter)
         self.update_list_header()
+        if not self._list_loaded:
+            self._list_loaded = True
+            self.sync()  # anything committed while the list was first read
 
     def apply_changes(self, rows: Iterable[Contribution]) -> None:
         rows = list(rows)

@@ -90,7 +90,9 @@ def make_bank(tmp_path: Path):
     return make
 
 
-def run_cli(*args: str, db: Path | None = None, stdin: str | None = None, env=None):
+def run_cli(
+    *args: str, db: Path | None = None, stdin: str | None = None, env=None, cwd: Path = REPO
+):
     """Run the real `hubworkshop` command in a subprocess."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     full_env.pop("HUBWORKSHOP_DB", None)
@@ -104,7 +106,7 @@ def run_cli(*args: str, db: Path | None = None, stdin: str | None = None, env=No
         encoding="utf-8",
         env=full_env,
         timeout=60,
-        cwd=REPO,
+        cwd=cwd,
     )
 
 

@@ -360,3 +360,54 @@ def test_every_number_in_the_outcomes_comes_from_the_record(workshop):
     assert "Funding (22 of 24 points)" not in after
     scores = {s.role: s.points for s in across_rooms(workshop.rankings(), roles)[0]}
     assert f"Funding — {scores['funding']} points" in after
+
+
+def test_export_never_destroys_a_file(cli, tmp_path, hubs_plan):
+    """The database, by any path that leads to it, is refused; an existing file is replaced
+    only with --force; the attributed archive is readable by its owner only."""
+    db = tmp_path / "workshop.db"
+    build(db, hubs_plan).close()
+    original = db.read_bytes()
+    (tmp_path / "link.db").symlink_to(db)
+    for target in (db, tmp_path / "." / "workshop.db", tmp_path / "link.db"):
+        refused = cli("export", "-o", str(target), db=db)
+        assert refused.returncode == 2 and "database" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
+    refused = cli("export", "-o", f"{db}-wal", "--force", db=db)
+    assert refused.returncode == 2
+    assert db.read_bytes() == original
+    with Store.open(db) as store:
+        assert store.integrity_check() == "ok"
+
+    summary = tmp_path / "summary.md"
+    summary.write_text("mine", encoding="utf-8")
+    kept = cli("export", "-o", str(summary), db=db)
+    assert kept.returncode == 2 and "already exists" in kept.stderr
+    assert summary.read_text(encoding="utf-8") == "mine"
+    replaced = cli("export", "-o", str(summary), "--force", db=db)
+    assert replaced.returncode == 0, replaced.stderr
+    assert summary.read_text(encoding="utf-8").startswith("# Hubs workshop")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # nothing left over
+
+    archive = tmp_path / "archive.json"
+    assert (
+        cli("export", "--format", "json", "--attribute", "-o", str(archive), db=db).returncode == 0
+    )
+    assert archive.stat().st_mode & 0o777 == 0o600
+    public = tmp_path / "public.json"
+    assert cli("export", "--format", "json", "-o", str(public), db=db).returncode == 0
+    assert public.stat().st_mode & 0o044  # readable by others, as the umask allows
+
+    dash = cli("export", "-o", "-", db=db, cwd=tmp_path)
+    assert dash.returncode == 0 and dash.stdout.startswith("# Hubs workshop")
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_database_path_that_is_no_file_is_refused(cli, tmp_path):
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    result = cli("list", db=fifo)  # would hang if it were read
+    assert result.returncode == 2 and "not a regular file" in result.stderr
+    folder = cli("list", db=tmp_path)
+    assert folder.returncode == 2 and "folder" in folder.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.db"]  # no side files made

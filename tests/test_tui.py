@@ -16,6 +16,7 @@ from hubworkshop.domain.timer import parse_time
 from hubworkshop.reports.formats import render
 from hubworkshop.storage import Store
 from hubworkshop.tui.app import HubworkshopApp, last_room, remember_room
+from hubworkshop.tui.dialogs.common import ConfirmDialog
 from hubworkshop.tui.dialogs.contribution import EditDialog, PasteDialog
 from hubworkshop.tui.dialogs.help import HelpScreen
 from hubworkshop.tui.screens.export import ExportScreen
@@ -580,5 +581,18 @@ async def test_export_screen_previews_and_writes_without_changing_the_session(
         )
         assert str(written) in screen_text(app)
         assert len(store.events()) == events_before
+        # Writing again asks before replacing the file: no keeps it, yes replaces it.
+        written.write_text("kept", encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert written.read_text(encoding="utf-8") == "kept"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert written.read_text(encoding="utf-8").startswith("'''Hubs workshop")
         await pilot.press("escape")
         assert isinstance(app.screen, RoomScreen)

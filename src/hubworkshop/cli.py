@@ -359,7 +359,14 @@ def _as_dict(c: Contribution, author: str | None) -> dict[str, Any]:
     is_flag=True,
     help="Name participants whose consent is 'named' (never the others).",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Write to this file (- for standard output). Never the database; an existing file "
+    "only with --force.",
+)
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 @_pass_settings
 def export(
     settings: Settings,
@@ -369,11 +376,17 @@ def export(
     lang: str | None,
     attribute: bool,
     output: Path | None,
+    force: bool,
 ) -> None:
     """Export a summary (Markdown, Meta-Wiki wikitext) or the data (JSON, CSV) of the whole
     workshop, one room or one theme. JSON schema: docs/export-json.md."""
     if room and theme:
         raise click.UsageError("give --room or --theme, not both")
+    to_stdout = output is None or str(output) == "-"
+    if output is not None and not to_stdout:
+        from hubworkshop.reports.output import check_output
+
+        check_output(output, database=settings.db_path, force=force)  # before any work
     with settings.open_store() as store:
         record = store.snapshot()
     languages = record.workshop.languages
@@ -384,14 +397,14 @@ def export(
     text = render(
         fmt, record, attribute=attribute, room=room, theme=theme, lang=lang or languages[0]
     )
-    if output is None:
+    if to_stdout or output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise HubworkshopError(f"{output}: cannot write: {error.strerror}") from None
-    click.echo(f"wrote {output}", err=True)
+    from hubworkshop.reports.output import write_output
+
+    private = not FORMATS[fmt].publishable(attribute)
+    write_output(output, text, database=settings.db_path, force=force, private=private)
+    click.echo(f"wrote {output}" + (" (readable by you only)" if private else ""), err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

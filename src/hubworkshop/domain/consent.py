@@ -76,6 +76,12 @@ class ConsentPolicy:
         consent = self.consents.get(fold(name))
         return consent is None or consent is Consent.NAMED
 
+    @property
+    def publishable(self) -> bool:
+        """False for what may hold off-the-record words (the attributed archive): such a file
+        is made readable by its owner only, like the database."""
+        return not (self.surface is Surface.ARCHIVE and self.attribute)
+
     def is_off_record(self, contribution: Contribution) -> bool:
         """For the archive, which keeps off-the-record points only to mark them so."""
         return contribution.consent is Consent.OFF_RECORD

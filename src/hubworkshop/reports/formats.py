@@ -27,6 +27,14 @@ class Format(NamedTuple):
     """`module:function` of the renderer, imported on first use."""
     summary: bool
     """A summary for people to read (Markdown, wikitext), rather than data for tools."""
+    surface: str = "summary"
+    """The consent surface its content follows (`domain/consent.Surface`)."""
+
+    def publishable(self, attribute: bool) -> bool:
+        """Whether this export, so attributed, holds only what may be published."""
+        from hubworkshop.domain.consent import Surface, policy
+
+        return policy(Surface(self.surface), attribute=attribute).publishable
 
     def render(self, record: WorkshopRecord, request: ExportRequest) -> str:
         module, _, function = self.renderer.partition(":")
@@ -57,6 +65,7 @@ FORMATS: dict[str, Format] = {
             "JSON (all data)",
             "hubworkshop.reports.data:to_json",
             summary=False,
+            surface="archive",
         ),
         Format(
             "csv",

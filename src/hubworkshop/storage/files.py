@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
@@ -20,6 +21,8 @@ def refuse_foreign_file(path: Path) -> None:
         if not path.parent.is_dir():
             raise StoreError(f"{path}: the folder {path.parent} does not exist")
         return
+    if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would hang, a device is no database
+        raise StoreError(f"{path}: not a regular file, so not a database; nothing was changed")
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))

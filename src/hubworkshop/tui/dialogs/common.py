@@ -85,3 +85,25 @@ class TextDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes-or-no question before something that cannot be undone (y or Enter / n or Esc)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, hint: str = "y or Enter: yes · n or Esc: no") -> None:
+        super().__init__()
+        self.question, self.hint = question, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.question), classes="title")
+            yield Static(plain(self.hint), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

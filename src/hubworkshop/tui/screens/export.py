@@ -24,7 +24,6 @@ from textual.widgets import (
     TextArea,
 )
 
-from hubworkshop.domain.errors import HubworkshopError
 from hubworkshop.domain.languages import native_name
 from hubworkshop.reports.formats import FORMATS
 from hubworkshop.reports.scope import ExportRequest
@@ -167,17 +166,39 @@ class ExportScreen(HubScreen):
             area.load_text(text)
 
     def action_write(self) -> None:
+        """Write the file; a file already there is replaced only if the person says so."""
+        from hubworkshop.reports.output import OutputError, OutputExists, check_output
+
         path = Path(self.query_one("#path", Input).value.strip() or self.default_path())
+        database = self.hub_app.store.path
+        try:
+            check_output(path, database=database, force=False)
+        except OutputExists:
+            from hubworkshop.tui.dialogs.common import ConfirmDialog
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self.write_file(path, force=True)
+
+            self.app.push_screen(ConfirmDialog(f"{path} exists. Replace it?"), answered)
+            return
+        except OutputError as error:
+            self.show_result(str(error), True)
+            return
+        self.write_file(path, force=False)
+
+    def write_file(self, path: Path, *, force: bool) -> None:
+        from hubworkshop.reports.output import write_output
+
         fmt, request = self.choices()
         store = self.hub_app.store
+        private = not FORMATS[fmt].publishable(request.attribute)
 
         def write() -> str:
             text = FORMATS[fmt].render(store.snapshot(), request)
-            try:
-                path.write_text(text, encoding="utf-8", newline="")
-            except OSError as error:
-                raise HubworkshopError(f"{path}: cannot write: {error.strerror}") from None
-            return f"Wrote {path.resolve()} ({len(text.encode('utf-8')):,} bytes)"
+            size = write_output(path, text, database=store.path, force=force, private=private)
+            only_you = ", readable by you only" if private else ""
+            return f"Wrote {path.resolve()} ({size:,} bytes{only_you})"
 
         self.run_store(
             write,
@@ -190,4 +211,4 @@ class ExportScreen(HubScreen):
         result = self.query_one("#export-result", Static)
         result.update(plain(message))
         result.set_class(error, "-error")
-        self.notify(message, severity="error" if error else "information")
+        self.notify(message, severity="error" if error else "information", markup=False)

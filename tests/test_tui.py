@@ -312,7 +312,7 @@ async def test_edit_delete_and_undo(store):
         )
         assert "second, corrected" in screen_text(app)
 
-        await pilot.press("up", "d")
+        await pilot.press("up", "delete")
         await settle(pilot)
         assert [c.text for c in store.contributions()] == ["second, corrected"]
         assert "first" not in [
@@ -596,3 +596,28 @@ async def test_export_screen_previews_and_writes_without_changing_the_session(
         assert written.read_text(encoding="utf-8").startswith("'''Hubs workshop")
         await pilot.press("escape")
         assert isinstance(app.screen, RoomScreen)
+
+
+async def test_a_sentence_typed_into_the_list_changes_nothing(store):
+    """With the list focused and a point selected, `deal with it` and Enter is written as a
+    new point: no letter of it runs as a command."""
+    app = await _room_with(store, ["first point", "second point"], user_name="nt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        assert isinstance(app.focused, ContributionList)
+        assert "LIST" in str(app.screen.query_one("#status").render())
+        before = store.contributions()
+        await pilot.press(*"deal with it", "enter")
+        await settle(pilot)
+        after = store.contributions()
+        assert after[: len(before)] == before  # every existing point exactly as it was
+        assert [c.text for c in after[len(before) :]] == ["deal with it"]
+        assert isinstance(app.focused, CaptureBar)
+        # Delete is a key of its own, and says what it deleted.
+        await pilot.press("escape", "delete")
+        await settle(pilot)
+        assert [c.text for c in store.contributions()] == ["first point", "second point"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert [c.text for c in store.contributions()][-1] == "deal with it"

@@ -46,7 +46,7 @@ Everything is reachable from the keyboard; **Ctrl+P** opens the command palette 
 | --- | --- |
 | ↑ ↓ PgUp PgDn Home End | move |
 | e | edit (same syntax as the capture bar) |
-| d | delete · u undo your last change · U redo it |
+| Delete | delete (it says what it deleted) · u undo your last change · U redo it |
 | 1–7 | kind: idea, question, concern, proposal, agreement, disagreement, action |
 | t | tags · s star as a key point |
 | / | search · f filter by kind or tag · Esc clears |

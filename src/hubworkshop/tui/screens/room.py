@@ -18,7 +18,7 @@ from textual.widgets import Header, Input, Static
 
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Contribution, Kind, Room
+from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Draft, Event
 from hubworkshop.domain.timer import Countdown
 from hubworkshop.storage.history import (
@@ -84,7 +84,10 @@ class RoomScreen(ContributionActions):
         Binding("f9", "move_question(-1)", "Prev Q", show=False, tooltip="Previous question"),
         Binding("question_mark", "app.help", "Help", show=False, tooltip="Help: keys and syntax"),
         Binding("e", "edit", "Edit", show=False, tooltip="Edit the selected contribution"),
-        Binding("d", "delete", "Delete", show=False, tooltip="Delete the selected contribution"),
+        # Delete is not a letter: a sentence typed into the list by mistake must not delete.
+        Binding(
+            "delete", "delete", "Delete", show=False, tooltip="Delete the selected contribution"
+        ),
         Binding("u", "undo", "Undo", show=False, tooltip="Undo your last change"),
         Binding("U", "redo", "Redo", show=False, tooltip="Redo the change you undid"),
         Binding("t", "tag", "Tag", show=False, tooltip="Tag the selected contribution"),
@@ -164,10 +167,6 @@ class RoomScreen(ContributionActions):
         self.last_entry: Contribution | None = None
         self._list_loaded = False  # until the first read of the list, there is nothing to sync
 
-    @property
-    def room(self) -> Room:
-        return self.store.room(self.room_id)
-
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -182,7 +181,9 @@ class RoomScreen(ContributionActions):
             yield CountdownDisplay()
         yield Static("", id="list-header")
         yield Input(placeholder="Search: every word, any script · Esc to close", id="search")
-        yield ContributionList(self.store.contributions_by_seq, id="contributions")
+        yield ContributionList(
+            self.store.contributions_by_seq, typed=self.type_into_bar, id="contributions"
+        )
         yield DetailPane("", id="detail")
         yield CaptureBar(id="capture")
         yield StatusBar("", id="status")
@@ -465,6 +466,15 @@ class RoomScreen(ContributionActions):
         bar.recalling = True
         bar.cursor_position = len(bar.value)
 
+    def on_descendant_focus(self) -> None:
+        self.refresh_status()  # the status line says where keys go: the list, or the bar
+
+    def type_into_bar(self, text: str) -> None:
+        """Text typed while the list had the focus: into the capture bar, which takes it."""
+        bar = self.query_one(CaptureBar)
+        self.app.set_focus(bar)  # at once, so the next key goes there too
+        bar.insert_text_at_cursor(text)
+
     @on(CaptureBar.Leave)
     def leave_capture(self) -> None:
         self.contribution_list.focus()
@@ -567,33 +577,3 @@ class RoomScreen(ContributionActions):
         from hubworkshop.tui.screens.presenter import PresenterScreen
 
         self.app.push_screen(PresenterScreen(self.room_id, self))
-
-    def action_toggle_timer(self) -> None:
-        running = self.snapshot is not None and self.snapshot.countdown.running
-        actor = self.hub_app.user_name
-        if running:
-            self._write("Timer", lambda: self.store.pause_timer(self.room_id, actor=actor))
-        else:
-            self._write("Timer", lambda: self.store.start_timer(self.room_id, actor=actor))
-
-    def action_extend(self, minutes: int) -> None:
-        actor = self.hub_app.user_name
-        self._write("Timer", lambda: self.store.extend_timer(self.room_id, minutes, actor=actor))
-        self.notify(f"+{minutes} min", timeout=1.5)
-
-    def action_move_question(self, step: int) -> None:
-        questions = self.room.questions
-        current = self.snapshot.question.id if self.snapshot and self.snapshot.question else None
-        index = questions.index(current) if current in questions else -1
-        target = questions[(index + step) % len(questions)]
-        self.open_question(target)
-
-    def open_question(self, question_id: str) -> None:
-        actor = self.hub_app.user_name
-        self._write(
-            "Question", lambda: self.store.open_question(self.room_id, question_id, actor=actor)
-        )
-
-    def open_phase(self, phase_id: str) -> None:
-        actor = self.hub_app.user_name
-        self._write("Phase", lambda: self.store.set_phase(self.room_id, phase_id, actor=actor))

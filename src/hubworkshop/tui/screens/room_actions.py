@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
-from hubworkshop.domain.model import Contribution, Phase, Question
+from hubworkshop.domain.model import Contribution, Phase, Question, Room
 from hubworkshop.domain.records import VoteRound
 from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import Countdown
@@ -53,15 +53,24 @@ class ContributionActions(HubScreen):
         self.saving: int = 0
 
     @property
+    def room(self) -> Room:
+        return self.store.room(self.room_id)
+
+    @property
     def contribution_list(self) -> ContributionList:
         return self.query_one(ContributionList)
+
+    @property
+    def _in_list(self) -> bool:
+        return isinstance(self.focused, ContributionList)
 
     def refresh_status(self, message: str | None = None, *, error: bool = False) -> None:
         app = self.hub_app
         saved = f"saved {app.last_saved}" if app.last_saved else "nothing saved yet"
         if self.saving:
             saved = "saving…"
-        parts = [f"{app.store.path}", f"{app.role}: {app.user_name or 'unnamed'}", saved]
+        where = "LIST: keys are commands, type to write" if self._in_list else "typing"
+        parts = [f"{app.store.path}", f"{app.role}: {app.user_name or 'unnamed'}", where, saved]
         if message:
             parts.append(message)
         status = self.query_one("#status", StatusBar)
@@ -133,7 +142,7 @@ class ContributionActions(HubScreen):
         c = self._target()
         if c is not None:
             self._change("Delete", Delete(c))
-            self.notify("Deleted. Press u to undo.", timeout=3)
+            self.notify(f"Deleted «{one_line(c.text, 50)}» · u undoes it", timeout=4, markup=False)
 
     def action_undo(self) -> None:
         self._step_history(undo=True)
@@ -361,3 +370,35 @@ class ContributionActions(HubScreen):
         from hubworkshop.tui.screens.roster import RosterScreen
 
         self.app.push_screen(RosterScreen(self.room_id))
+
+    # -- facilitator actions: the room's clock and question ------------------------------
+
+    def action_toggle_timer(self) -> None:
+        running = self.snapshot is not None and self.snapshot.countdown.running
+        actor = self.hub_app.user_name
+        if running:
+            self._write("Timer", lambda: self.store.pause_timer(self.room_id, actor=actor))
+        else:
+            self._write("Timer", lambda: self.store.start_timer(self.room_id, actor=actor))
+
+    def action_extend(self, minutes: int) -> None:
+        actor = self.hub_app.user_name
+        self._write("Timer", lambda: self.store.extend_timer(self.room_id, minutes, actor=actor))
+        self.notify(f"+{minutes} min", timeout=1.5)
+
+    def action_move_question(self, step: int) -> None:
+        questions = self.room.questions
+        current = self.snapshot.question.id if self.snapshot and self.snapshot.question else None
+        index = questions.index(current) if current in questions else -1
+        target = questions[(index + step) % len(questions)]
+        self.open_question(target)
+
+    def open_question(self, question_id: str) -> None:
+        actor = self.hub_app.user_name
+        self._write(
+            "Question", lambda: self.store.open_question(self.room_id, question_id, actor=actor)
+        )
+
+    def open_phase(self, phase_id: str) -> None:
+        actor = self.hub_app.user_name
+        self._write("Phase", lambda: self.store.set_phase(self.room_id, phase_id, actor=actor))

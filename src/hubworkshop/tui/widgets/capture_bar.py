@@ -67,6 +67,8 @@ class CaptureBar(Input):
 
     def __init__(self, **kwargs: Any) -> None:
         self.names = NameSuggester()
+        # Focus never selects the text: the next key would replace what is already there.
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(placeholder=CAPTURE_HINT, suggester=self.names, **kwargs)
 
     def action_recall(self) -> None:

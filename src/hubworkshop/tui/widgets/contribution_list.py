@@ -84,6 +84,13 @@ class ContributionList(ScrollView, can_focus=True):
     ContributionList > .contribution-list--cursor {
         background: $accent 30%;
     }
+    ContributionList:focus {
+        background: $primary 12%;
+    }
+    ContributionList:focus > .contribution-list--cursor {
+        background: $accent 60%;
+        text-style: bold;
+    }
     ContributionList:focus > .contribution-list--cursor {
         background: $accent 60%;
     }
@@ -118,9 +125,17 @@ class ContributionList(ScrollView, can_focus=True):
             super().__init__()
             self.contribution = contribution
 
-    def __init__(self, load_page: PageLoader, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        load_page: PageLoader,
+        *,
+        typed: Callable[[str], None] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._load_page = load_page
+        self._typed = typed
+        self._typing = False
         self._seqs: list[int] = []
         self._rows: dict[int, Contribution] = {}
         self._pages_pending: set[int] = set()
@@ -289,6 +304,21 @@ class ContributionList(ScrollView, can_focus=True):
 
     def action_to_end(self) -> None:
         self.cursor = max(len(self._seqs) - 1, 0)
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that is no command here was meant for the capture bar: it goes
+        there, and so does everything typed until the list has the focus again. Typing a
+        sentence into the list by mistake can then never run its letters as commands."""
+        if self._typed is None or not (event.is_printable and event.character):
+            return
+        if self._typing or event.key not in self.screen.active_bindings:
+            event.stop()
+            event.prevent_default()
+            self._typing = True
+            self._typed(event.character)
+
+    def on_focus(self) -> None:
+        self._typing = False
 
     def on_resize(self, _event: events.Resize) -> None:
         self._sync_size()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
-from hubworkshop.domain.model import Kind
+from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.reports.document import (
     bullets,
     em,
@@ -30,6 +30,7 @@ from hubworkshop.reports.document import text as text_span
 from hubworkshop.reports.wikitext import to_wikitext
 from hubworkshop.sources.bank import load_bank
 from hubworkshop.sources.plan import load_plan
+from hubworkshop.tui.dialogs.contribution import edit_of, form_of, read_form
 from markdown_to_wikitext import to_wikitext as markdown_to_wikitext
 from markdown_to_wikitext import without_folds
 
@@ -142,3 +143,27 @@ def test_plan_parser_reports_instead_of_raising(data):
         plan, problems = load_plan(path)
         assert plan is None and problems
         assert all(str(p).startswith(str(path)) for p in problems)
+
+
+NAME = (
+    st.text(alphabet=st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1)
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
+
+
+@FAST
+@given(
+    text=TEXT.filter(lambda t: t.strip()),
+    kind=st.sampled_from(list(Kind)),
+    author=st.one_of(st.none(), NAME),
+    tags=st.lists(st.from_regex(r"[^\s#][^\s]{0,8}", fullmatch=True), max_size=3, unique=True),
+)
+def test_the_edit_form_saved_unchanged_is_the_identity(text, kind, author, tags):
+    """Any text (with `@`, `#`, markup, any script), any speaker, any tags: the form shows
+    them and gives them back exactly, so saving it unchanged changes nothing."""
+    c = Contribution(
+        "id", 1, "value", None, kind, text, "en", None, author, None, "nt", "t", "t",
+        tags=tuple(sorted(tags)),
+    )  # fmt: skip
+    assert edit_of(c, read_form(form_of(c))) is None

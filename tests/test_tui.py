@@ -8,7 +8,7 @@ import time
 
 import pytest
 from textual import events
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from hubworkshop.domain.model import Consent, Kind
 from hubworkshop.domain.records import Draft
@@ -237,19 +237,18 @@ async def test_markup_and_escapes_are_shown_literally(store):
         assert store.contributions()[-1].text == "[b]typed[/b]"
 
 
-async def test_up_recalls_the_last_entry_for_correction(store):
+async def test_up_opens_the_last_entry_for_correction(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await type_and_enter(pilot, "! hubs gatekeep #power")
-        bar = app.screen.query_one(CaptureBar)
         await pilot.press("up")
-        assert bar.value == "! hubs gatekeep #power" and bar.recalling
-        await pilot.press("end", *" funding")
-        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EditDialog)
+        await pilot.press("end", *" funding", "enter")
         await settle(pilot)
         [row] = store.contributions()
         assert (row.text, row.kind, row.tags) == ("hubs gatekeep funding", Kind.CONCERN, ("power",))
-        assert not bar.recalling and bar.value == ""
+        assert app.screen.query_one(CaptureBar).value == ""
 
 
 async def test_failed_save_keeps_the_text_and_says_so(store, db_path):
@@ -301,8 +300,12 @@ async def test_edit_delete_and_undo(store):
         await pilot.press("escape")  # to the list; the cursor is on the newest row
         assert isinstance(app.focused, ContributionList)
         await pilot.press("e")
+        await settle(pilot)
         assert isinstance(app.screen, EditDialog)
-        await pilot.press("ctrl+u", *"? second, corrected #fixed", "enter")
+        app.screen.query_one("#edit-text", Input).value = "second, corrected"
+        app.screen.query_one("#edit-kind").value = "question"
+        app.screen.query_one("#edit-tags", Input).value = "#fixed"
+        await pilot.press("enter")
         await settle(pilot)
         second = store.contributions()[1]
         assert (second.text, second.kind, second.tags) == (
@@ -621,3 +624,38 @@ async def test_a_sentence_typed_into_the_list_changes_nothing(store):
         await pilot.press("u")
         await settle(pilot)
         assert [c.text for c in store.contributions()][-1] == "deal with it"
+
+
+async def test_saving_the_edit_form_unchanged_changes_nothing(store):
+    """The text is not re-parsed: `@` and `#` inside it, a speaker with a space and an accent
+    registered in another room, markup: all stay as they were."""
+    store.set_participant("Élodie Dupont", "off-record", room="overlap")
+    store.set_participant("Bob", "named")
+    c = store.add_contribution(
+        Draft(
+            "lifecycle",
+            "thanks @Bob — see #later and [b]this[/b]",
+            kind="concern",
+            author="Élodie Dupont",
+            tags=("x",),
+        )
+    )
+    events = len(store.events())
+    app = room_app(store, user_name="nt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, EditDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.contribution(c.id) == c
+        assert len(store.events()) == events
+        # A real change changes that field only.
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("end", *"!", "enter")
+        await settle(pilot)
+        after = store.contribution(c.id)
+        assert after.text == c.text + "!"
+        assert (after.author, after.kind, after.tags) == ("Élodie Dupont", Kind.CONCERN, ("x",))

@@ -4,15 +4,18 @@ wrap-up takeaways.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
+from hubworkshop.storage.history import Edit
 from hubworkshop.tui.dialogs.common import DIALOG_CSS
 from hubworkshop.tui.widgets.text import plain
 
@@ -78,50 +81,124 @@ class TakeawaysDialog(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class EditDialog(ModalScreen[str | None]):
-    """Correct a contribution, in the capture bar's own syntax (kind, @name and #tags too).
+class EditedFields(NamedTuple):
+    """What the edit form holds when saved."""
 
-    A contribution whose text has several lines is edited in a multi-line editor (text only).
+    text: str
+    kind: Kind
+    author: str | None
+    tags: tuple[str, ...]
+
+
+class EditDialog(ModalScreen[EditedFields | None]):
+    """Correct a contribution, field by field: its words, kind, speaker and tags.
+
+    Nothing is parsed: the text is kept as written, `@` and `#` included, and a field the
+    note-taker did not touch comes back exactly as it was, so saving unchanged changes
+    nothing. A text of several lines is edited in a multi-line editor.
     """
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="EditDialog")
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="EditDialog")
+        + """
+    EditDialog .field { color: $text-muted; }
+    EditDialog Select { width: 100%; }
+    """
+    )
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, value: str, *, multiline: bool) -> None:
+    def __init__(self, contribution: Contribution) -> None:
         super().__init__()
-        self.value = value
-        self.multiline = multiline
+        self.contribution = contribution
 
     def compose(self) -> ComposeResult:
+        c = self.contribution
+        form = form_of(c)
         with Vertical():
-            yield Static("Edit contribution", classes="title")
-            if self.multiline:
-                yield TextArea(self.value, id="edit-text", soft_wrap=True)
-                yield Static("Ctrl+S saves · Esc cancels", classes="hint")
+            yield Static(plain(f"Edit contribution {c.short_id}"), classes="title")
+            yield Static("Text", classes="field")
+            if "\n" in c.text:
+                yield TextArea(form.text, id="edit-text", soft_wrap=True)
             else:
-                yield Input(self.value, id="edit-text", select_on_focus=False)
-                yield Static(
-                    "Enter saves · Esc cancels · same syntax as the capture bar: "
-                    "? ! + = ~ > kind, @name, #tag",
-                    classes="hint",
-                )
+                yield Input(form.text, id="edit-text", select_on_focus=False)
+            yield Static("Kind", classes="field")
+            yield Select(
+                [(kind.value, kind.value) for kind in Kind],
+                value=form.kind,
+                allow_blank=False,
+                id="edit-kind",
+            )
+            yield Static("Said by (empty: nobody named)", classes="field")
+            yield Input(form.author, id="edit-author", select_on_focus=False)
+            yield Static("Tags (words; # is optional)", classes="field")
+            yield Input(form.tags, id="edit-tags", select_on_focus=False)
+            yield Static("Tab: next field · Enter or Ctrl+S saves · Esc cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value)
+        self.action_save()
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-text").focus()
+
+    def fields(self) -> EditedFields:
+        editor = self.query_one("#edit-text")
+        text = (
+            editor.text
+            if isinstance(editor, TextArea)
+            else self.query_one("#edit-text", Input).value
+        )
+        return read_form(
+            Form(
+                text,
+                str(self.query_one("#edit-kind", Select).value),
+                self.query_one("#edit-author", Input).value,
+                self.query_one("#edit-tags", Input).value,
+            )
+        )
 
     def action_save(self) -> None:
-        editor = self.query_one("#edit-text")
-        if isinstance(editor, TextArea):
-            self.dismiss(editor.text)
-        elif isinstance(editor, Input):
-            self.dismiss(editor.value)
+        self.dismiss(self.fields())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class Form(NamedTuple):
+    """The edit form's fields, as the person sees and types them."""
+
+    text: str
+    kind: str
+    author: str
+    tags: str
+
+
+def form_of(c: Contribution) -> Form:
+    """What the form shows for a contribution: its text exactly, never re-parsed."""
+    return Form(c.text, c.kind.value, c.author or "", " ".join(f"#{t}" for t in c.tags))
+
+
+def read_form(form: Form) -> EditedFields:
+    """The fields a saved form holds; `read_form(form_of(c))` gives `c`'s own."""
+    author = " ".join(form.author.split()) or None
+    tags = (word.lstrip("#") for word in form.tags.split())
+    return EditedFields(
+        form.text, Kind(form.kind), author, tuple(t for t in dict.fromkeys(tags) if t)
+    )
+
+
+def edit_of(before: Contribution, edited: EditedFields) -> Edit | None:
+    """The change a saved form makes: only the fields that differ, or None for none."""
+    text = edited.text if edited.text != before.text and edited.text.strip() else None
+    kind = edited.kind if edited.kind is not before.kind else None
+    author = (edited.author or "") if edited.author != before.author else None
+    tags = edited.tags if tuple(sorted(edited.tags)) != before.tags else None
+    if text is None and kind is None and author is None and tags is None:
+        return None
+    return Edit(before, text=text, kind=kind, author=author, tags=tags)
 
 
 class TagDialog(ModalScreen[list[str] | None]):

@@ -37,7 +37,7 @@ Everything is reachable from the keyboard; **Ctrl+P** opens the command palette 
 | `@Name` | who said it (Tab/→ completes a known name; a new name is added as anonymous) |
 | `#tag` | tag it |
 | `\\` first | keep a leading `?` `!` … as text |
-| Up (empty bar) | recall your last entry to correct it |
+| Up (empty bar) | your last entry, in the edit form |
 | Esc | to the list |
 
 ## Contribution list
@@ -45,7 +45,7 @@ Everything is reachable from the keyboard; **Ctrl+P** opens the command palette 
 | Key | Action |
 | --- | --- |
 | ↑ ↓ PgUp PgDn Home End | move |
-| e | edit (same syntax as the capture bar) |
+| e | edit: text, kind, speaker and tags, each a field |
 | Delete | delete (it says what it deleted) · u undo your last change · U redo it |
 | 1–7 | kind: idea, question, concern, proposal, agreement, disagreement, action |
 | t | tags · s star as a key point |

@@ -16,14 +16,13 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Header, Input, Static
 
-from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
+from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Draft, Event
 from hubworkshop.domain.timer import Countdown
 from hubworkshop.storage.history import (
     Added,
-    Edit,
 )
 from hubworkshop.tui.screens.room_actions import ContributionActions, RoomView
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
@@ -67,7 +66,6 @@ class RoomScreen(ContributionActions):
         color: $text;
     }
     RoomScreen CaptureBar { margin: 0 0; overflow-x: hidden; }
-    RoomScreen CaptureBar.-recalling { border: tall $warning; }
     """
 
     # Every binding's tooltip is its name in the command palette (Ctrl+P), which is built
@@ -381,30 +379,17 @@ class RoomScreen(ContributionActions):
         raw = event.value
         if not raw.strip():
             return
-        bar = self.query_one(CaptureBar)
-        editing = self.last_entry if bar.recalling else None
         self.saving += 1
         self.refresh_status()
-        self.save_capture(raw, [raw], editing)
+        self.save_capture(raw, [raw])
 
-    def save_capture(self, raw: str, lines: list[str], editing: Contribution | None) -> None:
+    def save_capture(self, raw: str, lines: list[str]) -> None:
         """Parse with the participants the database knows now, then store, then confirm."""
-        store, actor, history = self.store, self.hub_app.user_name, self.history
+        store, actor = self.store, self.hub_app.user_name
 
         def save() -> list[Contribution]:
             names = [p.name for p in store.participants()]
             captures = [parse_capture(line, names) for line in lines]
-            if editing is not None:
-                capture = captures[0]
-                edit = Edit(
-                    editing,
-                    text=capture.text,
-                    kind=capture.kind,
-                    author=capture.author or "",
-                    tags=capture.tags,
-                )
-                history.run(store, edit, actor)
-                return [store.contribution(editing.id)]
             # The room's open question as the database has it now: another terminal may
             # have moved on a moment ago.
             question = store.room_state(self.room_id).question
@@ -425,22 +410,18 @@ class RoomScreen(ContributionActions):
 
         self.run_store(
             save,
-            lambda saved: self.capture_saved(raw, saved, editing),
+            lambda saved: self.capture_saved(raw, saved),
             failed=self.capture_failed,
             group="writes",
         )
 
-    def capture_saved(
-        self, raw: str, saved: list[Contribution], editing: Contribution | None
-    ) -> None:
+    def capture_saved(self, raw: str, saved: list[Contribution]) -> None:
         self.saving -= 1
         bar = self.query_one(CaptureBar)
         if bar.value == raw or not raw:
             bar.value = ""
-        bar.recalling = False
-        if editing is None:
-            for c in saved:
-                self.history.record(Added(c))
+        for c in saved:
+            self.history.record(Added(c))
         self.last_entry = saved[-1]
         self.hub_app.mark_saved()
         self.contribution_list.upsert(saved)
@@ -457,14 +438,11 @@ class RoomScreen(ContributionActions):
 
     @on(CaptureBar.Recall)
     def recall_last(self) -> None:
+        """Up in an empty bar: the last entry, in the edit form."""
         if self.last_entry is None:
             self.notify("Nothing to recall yet.", timeout=2)
             return
-        c = self.last_entry
-        bar = self.query_one(CaptureBar)
-        bar.value = compose_capture(Capture(c.text, c.kind, c.author, c.tags))
-        bar.recalling = True
-        bar.cursor_position = len(bar.value)
+        self.edit_contribution(self.last_entry)
 
     def on_descendant_focus(self) -> None:
         self.refresh_status()  # the status line says where keys go: the list, or the bar
@@ -489,7 +467,7 @@ class RoomScreen(ContributionActions):
             if choice == "lines":
                 lines = [line for line in text.splitlines() if line.strip()]
                 self.saving += 1
-                self.save_capture("", lines, None)
+                self.save_capture("", lines)
             elif choice == "join":
                 bar = self.query_one(CaptureBar)
                 bar.insert_text_at_cursor(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
 from hubworkshop.domain.model import Contribution, Phase, Question, Room
 from hubworkshop.domain.records import VoteRound
 from hubworkshop.domain.text import one_line
@@ -24,7 +23,6 @@ from hubworkshop.storage.history import (
     SetCluster,
 )
 from hubworkshop.tui.screens.base import HubScreen
-from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList
 from hubworkshop.tui.widgets.room_panels import StatusBar
 from hubworkshop.tui.widgets.text import plain
@@ -111,32 +109,24 @@ class ContributionActions(HubScreen):
         self.notify(f"{description} failed: {message}", severity="error", markup=False)
 
     def action_edit(self) -> None:
-        from hubworkshop.tui.dialogs.contribution import EditDialog
-
         c = self._target()
-        if c is None:
-            return
-        multiline = "\n" in c.text
-        value = c.text if multiline else compose_capture(Capture(c.text, c.kind, c.author, c.tags))
-        names = self.query_one(CaptureBar).names.names
+        if c is not None:
+            self.edit_contribution(c)
 
-        def edited(result: str | None) -> None:
-            if result is None or not result.strip():
-                return
-            if multiline:
-                self._change("Edit", Edit(c, text=result))
-                return
-            capture = parse_capture(result, names)
-            edit = Edit(
-                c,
-                text=capture.text,
-                kind=capture.kind,
-                author=capture.author or "",
-                tags=capture.tags,
-            )
-            self._change("Edit", edit)
+    def edit_contribution(self, c: Contribution) -> None:
+        """The edit form: only what the note-taker changes is changed."""
+        from hubworkshop.tui.dialogs.contribution import EditDialog, EditedFields, edit_of
 
-        self.app.push_screen(EditDialog(value, multiline=multiline), edited)
+        def edited(result: EditedFields | None) -> None:
+            if result is None:
+                return
+            change = edit_of(c, result)
+            if change is None:
+                self.notify("Nothing changed.", timeout=2)
+                return
+            self._change("Edit", change)
+
+        self.app.push_screen(EditDialog(c), edited)
 
     def action_delete(self) -> None:
         c = self._target()

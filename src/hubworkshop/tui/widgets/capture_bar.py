@@ -8,7 +8,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive, reactive
+from textual.reactive import Reactive
 from textual.suggester import Suggester
 from textual.widgets import Input
 
@@ -39,15 +39,12 @@ class NameSuggester(Suggester):
 
 
 class CaptureBar(Input):
-    """Where note-takers type. Enter saves; Up in an empty bar recalls the last entry."""
+    """Where note-takers type. Enter saves; Up in an empty bar opens the last entry to edit."""
 
     BINDINGS = [
         Binding("up", "recall", "Recall last", show=False),
         Binding("escape", "leave", "To the list", show=False),
     ]
-
-    recalling: reactive[bool] = reactive(False)
-    """True while the bar holds a recalled entry: Enter corrects it instead of adding."""
 
     virtual_size = Reactive(Size(0, 0), layout=False)
     """Textual's Input resizes its scrollable width on every keystroke, and a widget's
@@ -76,15 +73,7 @@ class CaptureBar(Input):
             self.post_message(self.Recall())
 
     def action_leave(self) -> None:
-        if self.recalling:
-            self.recalling = False
-            self.value = ""
-        else:
-            self.post_message(self.Leave())
-
-    def watch_recalling(self, recalling: bool) -> None:
-        self.set_class(recalling, "-recalling")
-        self.border_title = "correcting the last entry · Esc to cancel" if recalling else None
+        self.post_message(self.Leave())
 
     def _on_paste(self, event: events.Paste) -> None:
         lines = [line for line in event.text.splitlines() if line.strip()]

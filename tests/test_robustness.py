@@ -151,10 +151,10 @@ async def test_full_database_keeps_the_typed_text_and_the_file_intact(store):
         pages = store.db.execute("PRAGMA page_count").fetchone()[0]
         store.db.execute(f"PRAGMA max_page_count={pages}")  # the disk is now full
         await type_and_enter(pilot, "x" * 200_000)
-        assert app.screen.query_one(CaptureBar).value == "x" * 200_000
-        assert "disk is full" in screen_text(app)
+        assert app.screen.query_one(CaptureBar).value == ""
+        assert "disk is full" in screen_text(app) and "NOT SAVED" in screen_text(app)
         store.db.execute("PRAGMA max_page_count=1073741823")
-        await pilot.press("enter")  # space again: the same text goes in
+        await pilot.press("enter")  # space again: Enter in the empty bar saves what waits
         await settle(pilot)
         assert [len(c.text) for c in store.contributions()] == [4, 200_000]
         assert store.integrity_check() == "ok"
@@ -166,8 +166,8 @@ async def test_read_only_database_is_reported_and_nothing_is_lost(store):
         await settle(pilot)
         store.db.execute("PRAGMA query_only=ON")
         await type_and_enter(pilot, "keep me")
-        assert app.screen.query_one(CaptureBar).value == "keep me"
-        assert "read-only" in screen_text(app)
+        assert "keep me" in screen_text(app)  # waiting under the list, not lost
+        assert "read-only" in screen_text(app) and "NOT SAVED" in screen_text(app)
 
 
 async def test_a_one_megabyte_paste_is_stored_whole(store):
@@ -198,3 +198,54 @@ def test_odd_unicode_round_trips(store, text):
 def test_invalid_surrogates_are_refused_with_a_message(store):
     with pytest.raises(InputError, match="invalid characters"):
         store.add_contribution(Draft("value", "bad \udc80 byte"))
+
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
+    conn.execute("BEGIN IMMEDIATE")  # another terminal holds the write lock
+    print("locked", flush=True)
+    sys.stdin.readline()
+    conn.execute("COMMIT")
+    """
+)
+
+
+@pytest.mark.timeout(300)
+async def test_entries_typed_while_the_database_is_locked_are_saved_once_each_in_order(
+    store, db_path
+):
+    """200 entries typed while another process holds the write lock: the bar is ready after
+    each Enter, nothing is glued or doubled, and once the lock goes every entry is saved,
+    exactly once, in the order typed."""
+    texts = [f"point {i} from a fast typist" for i in range(200)]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        app = room_app(store, user_name="fast")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            bar = app.screen.query_one(CaptureBar)
+            for text in texts:
+                bar.value = bar.value + text  # whatever was typed since the last Enter
+                await pilot.press("enter")
+                assert bar.value == ""  # ready for the next entry at once
+            assert "saving…" in screen_text(app)
+            assert store.contributions() == []  # the lock is still held
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=60)
+            while app.screen.queue.items:
+                await pilot.pause(0.05)  # a deadline is the test's timeout
+            await app.workers.wait_for_complete()
+        assert [c.text for c in store.contributions()] == texts
+    finally:
+        holder.kill()
+        holder.wait()

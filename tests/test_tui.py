@@ -261,9 +261,17 @@ async def test_failed_save_keeps_the_text_and_says_so(store, db_path):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await type_and_enter(pilot, "do not lose me")
-        assert app.screen.query_one(CaptureBar).value == "do not lose me"
-        assert "NOT SAVED" in screen_text(app) and "disk says no" in screen_text(app)
+        assert app.screen.query_one(CaptureBar).value == ""  # ready for the next entry
+        shown = screen_text(app)
+        assert "NOT SAVED" in shown and "disk says no" in shown and "do not lose me" in shown
         assert store.contributions() == []
+        with sqlite3.connect(db_path) as other:  # the disk has room again
+            other.execute("DROP TRIGGER refuse")
+        other.close()
+        await pilot.press("enter")  # Enter in the empty bar tries again
+        await settle(pilot)
+        assert [c.text for c in store.contributions()] == ["do not lose me"]
+        assert "NOT SAVED" not in screen_text(app)
 
 
 async def test_multi_line_paste_offers_one_contribution_per_line(store):

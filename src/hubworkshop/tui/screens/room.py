@@ -7,7 +7,7 @@ The screen keeps the undo history of this terminal's own changes (`storage/histo
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -28,6 +28,7 @@ from hubworkshop.tui.screens.room_actions import ContributionActions, RoomView
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
 from hubworkshop.tui.widgets.key_footer import KeyFooter
+from hubworkshop.tui.widgets.pending import CaptureQueue, Pending, PendingPanel
 from hubworkshop.tui.widgets.room_panels import (
     LANGUAGE_MODES,
     CountdownDisplay,
@@ -38,6 +39,7 @@ from hubworkshop.tui.widgets.room_panels import (
 )
 from hubworkshop.tui.widgets.text import plain
 
+PENDING_SHOWN_AFTER = 0.3  # seconds an entry waits before it is listed under the list
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 
 
@@ -88,6 +90,7 @@ class RoomScreen(ContributionActions):
         ),
         Binding("u", "undo", "Undo", show=False, tooltip="Undo your last change"),
         Binding("U", "redo", "Redo", show=False, tooltip="Redo the change you undid"),
+        Binding("ctrl+r", "retry", "Retry", show=False, tooltip="Try saving again"),
         Binding("t", "tag", "Tag", show=False, tooltip="Tag the selected contribution"),
         Binding("s", "star", "Star", show=False, tooltip="Star or unstar as a key point"),
         Binding("slash", "search", "Search", show=False, tooltip="Search contributions"),
@@ -163,6 +166,7 @@ class RoomScreen(ContributionActions):
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self.last_entry: Contribution | None = None
+        self.queue = CaptureQueue(self._save_pending, self._show_pending)
         self._list_loaded = False  # until the first read of the list, there is nothing to sync
 
     # -- layout ----------------------------------------------------------------------------
@@ -183,6 +187,7 @@ class RoomScreen(ContributionActions):
             self.store.contributions_by_seq, typed=self.type_into_bar, id="contributions"
         )
         yield DetailPane("", id="detail")
+        yield PendingPanel("", id="pending")
         yield CaptureBar(id="capture")
         yield StatusBar("", id="status")
         yield KeyFooter()
@@ -376,16 +381,44 @@ class RoomScreen(ContributionActions):
 
     @on(Input.Submitted, "#capture")
     def submit_capture(self, event: Input.Submitted) -> None:
+        """Exactly the text in the bar now goes to the queue; the bar is ready at once."""
         raw = event.value
         if not raw.strip():
+            self.queue.retry()  # Enter in an empty bar tries a failed entry again
             return
-        self.saving += 1
-        self.refresh_status()
-        self.save_capture(raw, [raw])
+        self.query_one(CaptureBar).value = ""
+        self.queue.add(raw, [raw])
 
-    def save_capture(self, raw: str, lines: list[str]) -> None:
+    @property
+    def _waiting(self) -> int:
+        return len(self.queue.items)
+
+    def action_retry(self) -> None:
+        if not self.queue.retry():
+            self.notify("Nothing is waiting to be saved.", timeout=2)
+
+    def _show_pending(self) -> None:
+        """The status line says "saving…" at once. The panel under the list shows entries
+        only once they wait (for a lock held elsewhere) or fail: an entry saved in a few
+        milliseconds must not lay the screen out twice."""
+        self.refresh_status()
+        panel = self.query_one(PendingPanel)
+        if self.queue.failure is not None or len(self.queue.items) > 1 or not self.queue.items:
+            if self.queue.items or panel.has_class("-shown"):
+                panel.show_queue(self.queue)
+        else:
+            self.set_timer(PENDING_SHOWN_AFTER, self._show_if_still_pending)
+
+    def _show_if_still_pending(self) -> None:
+        if self.queue.items:
+            self.query_one(PendingPanel).show_queue(self.queue)
+
+    def _save_pending(
+        self, items: list[Pending], saved: Callable[[], None], failed: Callable[[str], None]
+    ) -> None:
         """Parse with the participants the database knows now, then store, then confirm."""
         store, actor = self.store, self.hub_app.user_name
+        lines = [line for item in items for line in item.lines]
 
         def save() -> list[Contribution]:
             names = [p.name for p in store.participants()]
@@ -408,18 +441,18 @@ class RoomScreen(ContributionActions):
                 note_taker=actor,
             )
 
-        self.run_store(
-            save,
-            lambda saved: self.capture_saved(raw, saved),
-            failed=self.capture_failed,
-            group="writes",
-        )
+        def done(rows: list[Contribution]) -> None:
+            self.capture_saved(rows)
+            saved()
 
-    def capture_saved(self, raw: str, saved: list[Contribution]) -> None:
-        self.saving -= 1
+        def not_saved(message: str) -> None:
+            failed(message)
+            self.capture_failed(message)
+
+        self.run_store(save, done, failed=not_saved, group="writes")
+
+    def capture_saved(self, saved: list[Contribution]) -> None:
         bar = self.query_one(CaptureBar)
-        if bar.value == raw or not raw:
-            bar.value = ""
         for c in saved:
             self.history.record(Added(c))
         self.last_entry = saved[-1]
@@ -432,9 +465,13 @@ class RoomScreen(ContributionActions):
                 bar.names.names.append(c.author)
 
     def capture_failed(self, message: str) -> None:
-        self.saving -= 1
         self.refresh_status(f"NOT SAVED: {message}", error=True)
-        self.notify(f"Not saved — your text is still in the bar. {message}", severity="error")
+        self.notify(
+            f"Not saved — your text waits under the list; Enter in the empty bar or Ctrl+R "
+            f"tries again. {message}",
+            severity="error",
+            markup=False,
+        )
 
     @on(CaptureBar.Recall)
     def recall_last(self) -> None:
@@ -466,8 +503,7 @@ class RoomScreen(ContributionActions):
         def chosen(choice: str | None) -> None:
             if choice == "lines":
                 lines = [line for line in text.splitlines() if line.strip()]
-                self.saving += 1
-                self.save_capture("", lines)
+                self.queue.add(text, lines)
             elif choice == "join":
                 bar = self.query_one(CaptureBar)
                 bar.insert_text_at_cursor(

@@ -59,14 +59,19 @@ class ContributionActions(HubScreen):
         return self.query_one(ContributionList)
 
     @property
+    def _waiting(self) -> int:
+        """Entries typed but not saved yet (the room screen has a capture queue)."""
+        return 0
+
+    @property
     def _in_list(self) -> bool:
         return isinstance(self.focused, ContributionList)
 
     def refresh_status(self, message: str | None = None, *, error: bool = False) -> None:
         app = self.hub_app
         saved = f"saved {app.last_saved}" if app.last_saved else "nothing saved yet"
-        if self.saving:
-            saved = "saving…"
+        if self.saving or self._waiting:
+            saved = f"saving… ({self._waiting})" if self._waiting else "saving…"
         where = "LIST: keys are commands, type to write" if self._in_list else "typing"
         parts = [f"{app.store.path}", f"{app.role}: {app.user_name or 'unnamed'}", where, saved]
         if message:

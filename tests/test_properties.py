@@ -167,3 +167,13 @@ def test_the_edit_form_saved_unchanged_is_the_identity(text, kind, author, tags)
         tags=tuple(sorted(tags)),
     )  # fmt: skip
     assert edit_of(c, read_form(form_of(c))) is None
+
+
+def test_mentions_find_people_as_they_write_names():
+    names = ["Amina Diallo", "Élodie Dupont", "Kwame"]
+    assert parse_capture("@Ami hubs should share", names).author == "Amina Diallo"
+    decomposed = parse_capture("@E\u0301lodie Dupont: hubs first", names)
+    assert (decomposed.author, decomposed.text) == ("Élodie Dupont", "hubs first")
+    assert parse_capture("@élodie yes", names).author == "Élodie Dupont"
+    assert parse_capture("@Zed a new voice", names).author == "Zed"  # nobody known begins so
+    assert parse_capture("@A too short to choose", ["Amina", "Asaf"]).author == "A"

@@ -483,3 +483,18 @@ def test_the_schema_version_known_without_migrations_matches_them():
     migrations: the two must agree."""
     assert [m.name for m in MIGRATIONS._migrations] == list(MIGRATION_NAMES)
     assert len(MIGRATION_NAMES) == SCHEMA_VERSION
+
+
+def test_one_person_however_the_name_is_typed(store):
+    """Case, accents composed or decomposed (pasted from a call's participant list), extra
+    spaces: one participant. SQLite's NOCASE would have made two of 'Élodie' and 'élodie'."""
+    from hubworkshop.domain.records import Draft
+
+    first = store.set_participant("Élodie  Dupont", "named")
+    assert first.name == "Élodie Dupont"
+    for typed in ("élodie dupont", "E\u0301lodie Dupont", " ÉLODIE   DUPONT "):
+        c = store.add_contribution(Draft("value", f"said by {typed!r}", author=typed))
+        assert c.author_id == first.id, typed
+    assert store.set_participant("élodie dupont", "off-record").id == first.id
+    assert [p.name for p in store.participants()] == ["Élodie Dupont"]
+    assert store.participants()[0].consent.value == "off-record"

@@ -667,3 +667,19 @@ async def test_saving_the_edit_form_unchanged_changes_nothing(store):
         after = store.contribution(c.id)
         assert after.text == c.text + "!"
         assert (after.author, after.kind, after.tags) == ("Élodie Dupont", Kind.CONCERN, ("x",))
+
+
+async def test_a_new_name_is_announced_and_a_known_one_found(store):
+    store.set_participant("Amina Diallo", "named")
+    app = room_app(store, user_name="nt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_and_enter(pilot, "@Ami hubs should share power")
+        await type_and_enter(pilot, "@Zed a new voice")
+        await settle(pilot)
+        rows = store.contributions()
+        assert [c.author for c in rows] == ["Amina Diallo", "Zed"]
+        assert [p.name for p in store.participants()] == ["Amina Diallo", "Zed"]
+        messages = [n.message for n in app._notifications]
+        assert any("New participant «Zed»" in m for m in messages)
+        assert not any("Amina" in m for m in messages)

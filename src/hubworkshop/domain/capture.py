@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from hubworkshop.domain.model import Kind
+from hubworkshop.domain.names import name_key
 
 PREFIX_KINDS: dict[str, Kind] = {
     "?": Kind.QUESTION,
@@ -73,16 +74,22 @@ def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
 
 
 def _mentioned(text: str, at: int, names: list[str], token: str) -> tuple[int, str | None]:
-    """The end of a mention starting at `at` and the name it stands for."""
+    """The end of a mention starting at `at` and the name it stands for: a known name however
+    it is spelled (case, accents composed or not), else the one known name the typed word
+    begins (`@Ami` for Amina Diallo), else the typed word, a new name."""
     for name in names:
-        end = at + len(name)
-        # Compare slices of the original text: casefold() may change a string's length.
-        if text[at:end].casefold() == name.casefold() and (
-            end == len(text) or not _is_name_char(text[end])
-        ):
-            return end, name
-    name = token.rstrip(_TRAILING_PUNCTUATION)
-    return at + len(name), name or None
+        key = name_key(name)
+        # Slices of the original text, which stays as typed: a decomposed accent makes the
+        # typed name longer than the known one.
+        for end in range(at + len(name), min(len(text), at + 2 * len(name)) + 1):
+            if name_key(text[at:end]) == key and (end == len(text) or not _is_name_char(text[end])):
+                return end, name
+    typed = token.rstrip(_TRAILING_PUNCTUATION)
+    if typed:
+        begun = [n for n in names if name_key(n).startswith(name_key(typed))]
+        if len(begun) == 1:
+            return at + len(typed), begun[0]
+    return at + len(typed), typed or None
 
 
 def _is_name_char(ch: str) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from hubworkshop.domain.model import Consent, Contribution, Participant
+from hubworkshop.domain.names import name_key
 
 
 class Surface(StrEnum):
@@ -113,5 +114,5 @@ def consent_counts(participants: Iterable[Participant]) -> dict[str, int]:
 
 
 def fold(name: str) -> str:
-    """Names compare case-insensitively."""
-    return name.casefold()
+    """Names compare as people write them (`domain/names.py`)."""
+    return name_key(name)

@@ -6,8 +6,9 @@ from typing import Any
 
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Consent, Participant
+from hubworkshop.domain.names import name_key
 from hubworkshop.storage.room_clock import RoomClockStore
-from hubworkshop.storage.rows import clean_name, enum, first, participant
+from hubworkshop.storage.rows import clean_name, enum, participant
 from hubworkshop.storage.sql import Db
 
 
@@ -37,7 +38,7 @@ class ParticipantStore(RoomClockStore):
         if room is not None:
             self.room(room)
         with self.write() as db:
-            row = first(db.query("SELECT * FROM participants WHERE name = ?", [name]))
+            row = _same_person(db, name)
             now = self.clock()
             if row is None:
                 values = {
@@ -78,7 +79,7 @@ class ParticipantStore(RoomClockStore):
     def _participant_id(self, db: Db, name: str, room: str | None, actor: str | None) -> int:
         """Inside a write: the id of a participant, added as anonymous if new."""
         name = clean_name(name)
-        row = first(db.query("SELECT id FROM participants WHERE name = ?", [name]))
+        row = _same_person(db, name)
         if row is not None:
             return int(row["id"])
         now = self.clock()
@@ -93,3 +94,14 @@ class ParticipantStore(RoomClockStore):
         pid = db.insert("participants", values)
         self._log(EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values)
         return pid
+
+
+def _same_person(db: Db, name: str) -> dict[str, Any] | None:
+    """Inside a write: the participant with this name however it is spelled (case, composed
+    or decomposed accents). The write lock makes the look-up and a following insert one step
+    for every process."""
+    key = name_key(name)
+    for row in db.query("SELECT * FROM participants ORDER BY id"):
+        if name_key(row["name"]) == key:
+            return row
+    return None

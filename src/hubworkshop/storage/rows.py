@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.model import Consent, Contribution, Kind, LocalText, Participant
+from hubworkshop.domain.names import clean_name as normalized_name
 from hubworkshop.storage.sql import Db
 
 INSERT_CONTRIBUTION = """
@@ -120,7 +121,8 @@ def clean_text(text: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    name = " ".join(str(name).split())
+    """A participant's name as stored (`domain/names.py`), or an InputError."""
+    name = normalized_name(name)
     if not name:
         raise InputError("a participant needs a name")
     clean_text(name)

@@ -7,7 +7,7 @@ The screen keeps the undo history of this terminal's own changes (`storage/histo
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -16,19 +16,16 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Header, Input, Static
 
-from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Contribution, Kind
-from hubworkshop.domain.records import Draft, Event
+from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
-from hubworkshop.storage.history import (
-    Added,
-)
-from hubworkshop.tui.screens.room_actions import ContributionActions, RoomView
+from hubworkshop.tui.screens.room_actions import RoomView
+from hubworkshop.tui.screens.room_capture import RoomCapture
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
 from hubworkshop.tui.widgets.key_footer import KeyFooter
-from hubworkshop.tui.widgets.pending import CaptureQueue, Pending, PendingPanel
+from hubworkshop.tui.widgets.pending import PendingPanel
 from hubworkshop.tui.widgets.room_panels import (
     LANGUAGE_MODES,
     CountdownDisplay,
@@ -39,7 +36,6 @@ from hubworkshop.tui.widgets.room_panels import (
 )
 from hubworkshop.tui.widgets.text import plain
 
-PENDING_SHOWN_AFTER = 0.3  # seconds an entry waits before it is listed under the list
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 
 
@@ -54,7 +50,7 @@ def _may_change_room(event: Event, known_tags: set[str]) -> bool:
     return True
 
 
-class RoomScreen(ContributionActions):
+class RoomScreen(RoomCapture):
     """A breakout room, for a facilitator or a note-taker."""
 
     DEFAULT_CSS = """
@@ -165,8 +161,6 @@ class RoomScreen(ContributionActions):
         self.rang_at_zero = False
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
-        self.last_entry: Contribution | None = None
-        self.queue = CaptureQueue(self._save_pending, self._show_pending)
         self._list_loaded = False  # until the first read of the list, there is nothing to sync
 
     # -- layout ----------------------------------------------------------------------------
@@ -346,13 +340,6 @@ class RoomScreen(ContributionActions):
             self.contribution_list.upsert(rows)
         self.update_list_header()
 
-    def update_list_header(self) -> None:
-        cl = self.contribution_list
-        self.query_one("#list-header", Static).update(
-            plain(f"{cl.row_filter.describe()} · {cl.count} shown"),
-            layout=False,  # one line
-        )
-
     @on(ContributionList.Highlighted)
     def show_detail(self, event: ContributionList.Highlighted) -> None:
         c = event.contribution
@@ -376,102 +363,6 @@ class RoomScreen(ContributionActions):
         if shown != self._detail_shown:
             self._detail_shown = shown
             detail.show(plain(shown))
-
-    # -- capture ---------------------------------------------------------------------------
-
-    @on(Input.Submitted, "#capture")
-    def submit_capture(self, event: Input.Submitted) -> None:
-        """Exactly the text in the bar now goes to the queue; the bar is ready at once."""
-        raw = event.value
-        if not raw.strip():
-            self.queue.retry()  # Enter in an empty bar tries a failed entry again
-            return
-        self.query_one(CaptureBar).value = ""
-        self.queue.add(raw, [raw])
-
-    @property
-    def _waiting(self) -> int:
-        return len(self.queue.items)
-
-    def action_retry(self) -> None:
-        if not self.queue.retry():
-            self.notify("Nothing is waiting to be saved.", timeout=2)
-
-    def _show_pending(self) -> None:
-        """The status line says "saving…" at once. The panel under the list shows entries
-        only once they wait (for a lock held elsewhere) or fail: an entry saved in a few
-        milliseconds must not lay the screen out twice."""
-        self.refresh_status()
-        panel = self.query_one(PendingPanel)
-        if self.queue.failure is not None or len(self.queue.items) > 1 or not self.queue.items:
-            if self.queue.items or panel.has_class("-shown"):
-                panel.show_queue(self.queue)
-        else:
-            self.set_timer(PENDING_SHOWN_AFTER, self._show_if_still_pending)
-
-    def _show_if_still_pending(self) -> None:
-        if self.queue.items:
-            self.query_one(PendingPanel).show_queue(self.queue)
-
-    def _save_pending(
-        self, items: list[Pending], saved: Callable[[], None], failed: Callable[[str], None]
-    ) -> None:
-        """Parse with the participants the database knows now, then store, then confirm."""
-        store, actor = self.store, self.hub_app.user_name
-        lines = [line for item in items for line in item.lines]
-
-        def save() -> list[Contribution]:
-            names = [p.name for p in store.participants()]
-            captures = [parse_capture(line, names) for line in lines]
-            # The room's open question as the database has it now: another terminal may
-            # have moved on a moment ago.
-            question = store.room_state(self.room_id).question
-            return store.add_contributions(
-                [
-                    Draft(
-                        room=self.room_id,
-                        text=c.text,
-                        question=question,
-                        kind=c.kind,
-                        author=c.author,
-                        tags=c.tags,
-                    )
-                    for c in captures
-                ],
-                note_taker=actor,
-            )
-
-        def done(rows: list[Contribution]) -> None:
-            self.capture_saved(rows)
-            saved()
-
-        def not_saved(message: str) -> None:
-            failed(message)
-            self.capture_failed(message)
-
-        self.run_store(save, done, failed=not_saved, group="writes")
-
-    def capture_saved(self, saved: list[Contribution]) -> None:
-        bar = self.query_one(CaptureBar)
-        for c in saved:
-            self.history.record(Added(c))
-        self.last_entry = saved[-1]
-        self.hub_app.mark_saved()
-        self.contribution_list.upsert(saved)
-        self.update_list_header()
-        self.refresh_status()
-        for c in saved:
-            if c.author and c.author not in bar.names.names:
-                bar.names.names.append(c.author)
-
-    def capture_failed(self, message: str) -> None:
-        self.refresh_status(f"NOT SAVED: {message}", error=True)
-        self.notify(
-            f"Not saved — your text waits under the list; Enter in the empty bar or Ctrl+R "
-            f"tries again. {message}",
-            severity="error",
-            markup=False,
-        )
 
     @on(CaptureBar.Recall)
     def recall_last(self) -> None:

@@ -1,0 +1,21 @@
+"""People's names as people write them: one person, however the name is typed or pasted.
+
+Two spellings are the same name when they match after Unicode NFC normalization (a name
+pasted from a video call's participant list often has decomposed accents), case folding
+(`Élodie` and `élodie`) and collapsed spaces. SQLite's NOCASE folds ASCII only, so names are
+compared here, never in SQL.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def clean_name(name: str) -> str:
+    """A name as it is stored: NFC, with single spaces, no spaces around it."""
+    return unicodedata.normalize("NFC", " ".join(str(name).split()))
+
+
+def name_key(name: str) -> str:
+    """What two spellings of one name have in common."""
+    return clean_name(name).casefold()

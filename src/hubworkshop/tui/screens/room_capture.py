@@ -1,0 +1,144 @@
+"""The capture bar's side of a room: Enter queues exactly the bar's text and empties it;
+the queue saves entries in order, each once (`tui/widgets/pending.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.widgets import Input, Static
+
+from hubworkshop.domain.capture import parse_capture
+from hubworkshop.domain.model import Contribution
+from hubworkshop.domain.names import name_key
+from hubworkshop.domain.records import Draft
+from hubworkshop.storage.history import Added
+from hubworkshop.tui.screens.room_actions import ContributionActions
+from hubworkshop.tui.widgets.capture_bar import CaptureBar
+from hubworkshop.tui.widgets.pending import CaptureQueue, Pending, PendingPanel
+from hubworkshop.tui.widgets.text import plain
+
+PENDING_SHOWN_AFTER = 0.3  # seconds an entry waits before it is listed under the list
+
+
+class RoomCapture(ContributionActions):
+    """Capture: the queue of entries, what is shown while they wait, and what they became."""
+
+    def __init__(self, room_id: str) -> None:
+        super().__init__(room_id)
+        self.queue = CaptureQueue(self._save_pending, self._show_pending)
+        self.last_entry: Contribution | None = None
+
+    def update_list_header(self) -> None:
+        cl = self.contribution_list
+        self.query_one("#list-header", Static).update(
+            plain(f"{cl.row_filter.describe()} · {cl.count} shown"),
+            layout=False,  # one line
+        )
+
+    # -- capture ---------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#capture")
+    def submit_capture(self, event: Input.Submitted) -> None:
+        """Exactly the text in the bar now goes to the queue; the bar is ready at once."""
+        raw = event.value
+        if not raw.strip():
+            self.queue.retry()  # Enter in an empty bar tries a failed entry again
+            return
+        self.query_one(CaptureBar).value = ""
+        self.queue.add(raw, [raw])
+
+    @property
+    def _waiting(self) -> int:
+        return len(self.queue.items)
+
+    def action_retry(self) -> None:
+        if not self.queue.retry():
+            self.notify("Nothing is waiting to be saved.", timeout=2)
+
+    def _show_pending(self) -> None:
+        """The status line says "saving…" at once. The panel under the list shows entries
+        only once they wait (for a lock held elsewhere) or fail: an entry saved in a few
+        milliseconds must not lay the screen out twice."""
+        self.refresh_status()
+        panel = self.query_one(PendingPanel)
+        if self.queue.failure is not None or len(self.queue.items) > 1 or not self.queue.items:
+            if self.queue.items or panel.has_class("-shown"):
+                panel.show_queue(self.queue)
+        else:
+            self.set_timer(PENDING_SHOWN_AFTER, self._show_if_still_pending)
+
+    def _show_if_still_pending(self) -> None:
+        if self.queue.items:
+            self.query_one(PendingPanel).show_queue(self.queue)
+
+    def _save_pending(
+        self, items: list[Pending], saved: Callable[[], None], failed: Callable[[str], None]
+    ) -> None:
+        """Parse with the participants the database knows now, then store, then confirm."""
+        store, actor = self.store, self.hub_app.user_name
+        lines = [line for item in items for line in item.lines]
+
+        def save() -> tuple[list[Contribution], list[str]]:
+            names = [p.name for p in store.participants()]
+            known = {name_key(n) for n in names}
+            captures = [parse_capture(line, names) for line in lines]
+            # The room's open question as the database has it now: another terminal may
+            # have moved on a moment ago.
+            question = store.room_state(self.room_id).question
+            rows = store.add_contributions(
+                [
+                    Draft(
+                        room=self.room_id,
+                        text=c.text,
+                        question=question,
+                        kind=c.kind,
+                        author=c.author,
+                        tags=c.tags,
+                    )
+                    for c in captures
+                ],
+                note_taker=actor,
+            )
+            new = {c.author for c in rows if c.author and name_key(c.author) not in known}
+            return rows, sorted(new)
+
+        def done(result: tuple[list[Contribution], list[str]]) -> None:
+            rows, new_people = result
+            self.capture_saved(rows)
+            for person in new_people:  # a new name is a new person: say so, never silently
+                self.notify(
+                    f"New participant «{person}», anonymous until their consent is recorded "
+                    "(N: participants)",
+                    timeout=5,
+                    markup=False,
+                )
+            saved()
+
+        def not_saved(message: str) -> None:
+            failed(message)
+            self.capture_failed(message)
+
+        self.run_store(save, done, failed=not_saved, group="writes")
+
+    def capture_saved(self, saved: list[Contribution]) -> None:
+        bar = self.query_one(CaptureBar)
+        for c in saved:
+            self.history.record(Added(c))
+        self.last_entry = saved[-1]
+        self.hub_app.mark_saved()
+        self.contribution_list.upsert(saved)
+        self.update_list_header()
+        self.refresh_status()
+        for c in saved:
+            if c.author and c.author not in bar.names.names:
+                bar.names.names.append(c.author)
+
+    def capture_failed(self, message: str) -> None:
+        self.refresh_status(f"NOT SAVED: {message}", error=True)
+        self.notify(
+            f"Not saved — your text waits under the list; Enter in the empty bar or Ctrl+R "
+            f"tries again. {message}",
+            severity="error",
+            markup=False,
+        )

@@ -175,6 +175,25 @@ async def test_merge_and_split_lose_no_text(store):
         assert store.contribution(lst.highlighted.id).cluster == "exit"
 
 
+async def test_undoing_a_merge_elsewhere_leaves_no_stale_count_on_screen(store, db_path):
+    """Another terminal merges and undoes: this screen's ⊕1 comes and goes with it."""
+    from hubworkshop.storage.history import History, Merge
+
+    store.set_participant("Ana", "named")
+    [a, b] = seed(store)
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with Store.open(db_path) as other:
+            history = History()
+            history.run(other, Merge.of(other, other.contribution(b), other.contribution(a)), "X")
+            await wait_until(pilot, lambda: "⊕1" in screen_text(app))
+            history.undo(other, "X")
+            await wait_until(pilot, lambda: "⊕1" not in screen_text(app))
+            lst = app.screen.query_one(ContributionList)
+            assert lst.count == 2
+
+
 # -- parking lot and actions -----------------------------------------------------------------------
 
 

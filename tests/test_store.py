@@ -455,12 +455,13 @@ def test_history_undoes_and_redoes_edits_deletes_merges_and_clusters(store):
 
     a = store.add_contribution(Draft("value", "first point", tags=("x",)))
     b = store.add_contribution(Draft("value", "second point"))
+    c = store.add_contribution(Draft("value", "third point"))
     history = History()
     history.run(store, Edit(a, text="first point, corrected", tags=("y",)), "Asaf")
     history.run(store, SetCluster(a, "funding"), "Asaf")
-    history.run(store, Merge(b, a), "Asaf")
-    history.run(store, Delete(a), "Asaf")
-    assert store.count_contributions() == 1  # a is deleted; b, merged into it, remains
+    history.run(store, Merge.of(store, b, a), "Asaf")
+    history.run(store, Delete(c), "Asaf")
+    assert store.count_contributions() == 2  # c is deleted; b, merged into a, remains
 
     for _ in range(4):
         assert history.undo(store, "Asaf") is not None
@@ -473,7 +474,8 @@ def test_history_undoes_and_redoes_edits_deletes_merges_and_clusters(store):
         assert history.redo(store, "Asaf") is not None
     assert history.redo(store, "Asaf") is None
     final = store.contribution(a.id)
-    assert final.deleted_at is not None and final.text == "first point, corrected"
+    assert store.contribution(c.id).deleted_at is not None
+    assert final.deleted_at is None and final.text == "first point, corrected"
     assert (final.tags, final.cluster) == (("y",), "funding")
     assert store.contribution(b.id).merged_into == a.id
 
@@ -498,3 +500,94 @@ def test_one_person_however_the_name_is_typed(store):
     assert store.set_participant("élodie dupont", "off-record").id == first.id
     assert [p.name for p in store.participants()] == ["Élodie Dupont"]
     assert store.participants()[0].consent.value == "off-record"
+
+
+# -- merge and split --------------------------------------------------------------------------
+
+
+def visible_texts(store: Store) -> set[str]:
+    """Every text the list and the summary show: top-level points and the points merged into
+    them. A contribution that is in neither has vanished."""
+    top = [c for c in store.contributions() if c.merged_into is None]
+    return {t.text for c in top for t in [c, *store.merged_into(c.id)]}
+
+
+def test_merge_refuses_what_would_make_a_point_vanish(store):
+    a, b, c = (store.add_contribution(Draft("value", t)).id for t in ("a", "b", "c"))
+    with pytest.raises(InputError, match="itself"):
+        store.merge(a, a)
+    store.merge(b, a)
+    with pytest.raises(InputError, match="merged into"):
+        store.merge(a, b)  # b is part of a: a would become part of itself
+    with pytest.raises(InputError, match="already merged"):
+        store.merge(b, a)
+    with pytest.raises(InputError, match="split it"):
+        store.delete_contribution(a)  # b would vanish with it
+    store.delete_contribution(c)
+    with pytest.raises(InputError, match="deleted"):
+        store.merge(b, c)
+    with pytest.raises(InputError, match="deleted"):
+        store.merge(c, a)
+    assert visible_texts(store) == {"a", "b"}
+    assert store.contribution(b).merged_into == a
+
+
+def test_two_terminals_merging_a_into_b_and_b_into_a_at_once_lose_nothing(store, db_path):
+    """Each merge reads both rows inside its write transaction: whichever commits second sees
+    the first and is refused, never leaving a point merged into itself."""
+    import threading
+
+    a, b = (store.add_contribution(Draft("value", t)).id for t in ("A", "B"))
+    with Store.open(db_path) as other:
+        start = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def merge(on: Store, source: str, target: str) -> None:
+            start.wait()
+            try:
+                on.merge(source, target)
+                outcomes.append("merged")
+            except InputError:
+                outcomes.append("refused")
+
+        threads = [
+            threading.Thread(target=merge, args=(store, a, b)),
+            threading.Thread(target=merge, args=(other, b, a)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(outcomes) == ["merged", "refused"]
+    rows = [store.contribution(i) for i in (a, b)]
+    assert all(r.merged_into != r.id for r in rows)
+    assert sum(r.merged_into is None for r in rows) == 1
+    assert visible_texts(store) == {"A", "B"}
+
+
+def test_undoing_a_merge_of_a_group_restores_every_row(store):
+    """Merging A (with A1 inside) into B moves both; undo puts A back alone and A1 back in A."""
+    from hubworkshop.storage.history import History, Merge
+
+    a, a1, b = (store.add_contribution(Draft("value", t)) for t in ("A", "A1", "B"))
+    store.merge(a1.id, a.id)
+    history = History()
+    history.run(store, Merge.of(store, store.contribution(a.id), b), "Asaf")
+    assert {c.id for c in store.merged_into(b.id)} == {a.id, a1.id}
+    history.undo(store, "Asaf")
+    assert store.contribution(a.id).merged_into is None
+    assert store.contribution(a1.id).merged_into == a.id
+    assert store.contribution(b.id).merged_count == 0
+    assert visible_texts(store) == {"A", "A1", "B"}
+    history.redo(store, "Asaf")
+    assert {c.id for c in store.merged_into(b.id)} == {a.id, a1.id}
+
+
+def test_a_restored_point_whose_group_was_deleted_comes_back_alone(store):
+    a, b = (store.add_contribution(Draft("value", t)).id for t in ("A", "B"))
+    store.merge(b, a)
+    store.delete_contribution(b)
+    store.delete_contribution(a)  # nothing live is merged into it any more
+    store.restore_contribution(b)
+    assert store.contribution(b).merged_into is None
+    assert visible_texts(store) == {"B"}

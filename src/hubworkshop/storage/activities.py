@@ -144,39 +144,112 @@ class ActivityStore(ContributionStore):
 
     # -- clustering, parking, actions, takeaways -----------------------------------------------
 
-    def merge(self, source_id: str, target_id: str, *, actor: str | None = None) -> None:
-        """Make `source` part of `target`: one point that keeps every original text and author."""
-        source, target = self.contribution(source_id), self.contribution(target_id)
-        if source.id == target.id:
-            raise InputError("a point cannot be merged into itself")
-        if target.merged_into:
-            target = self.contribution(target.merged_into)
+    def merge(self, source_id: str, target_id: str, *, actor: str | None = None) -> list[str]:
+        """Make `source` part of `target`: one point that keeps every original text and author.
+
+        Both rows are read inside the write transaction, so two terminals merging A into B and B
+        into A at once cannot make a point part of itself: the second merge sees the first and is
+        refused. Returns the ids of the points that were merged into the source and follow it.
+        """
         with self.write() as db:
+            source, target = self.contribution(source_id), self.contribution(target_id)
+            if source.id == target.id:
+                raise InputError("a point cannot be merged into itself")
+            for point in (source, target):
+                if point.deleted_at:
+                    raise InputError(f"{point.short_id} is deleted: restore it before merging")
+            if target.merged_into:
+                root = self.contribution(target.merged_into)
+                if root.id == source.id:
+                    raise InputError(
+                        f"{target.short_id} is already merged into {source.short_id}: "
+                        "merging back would make a point part of itself"
+                    )
+                if root.deleted_at:
+                    raise InputError(f"{root.short_id} is deleted: restore it before merging")
+                target = root
+            if source.merged_into == target.id:
+                raise InputError(f"{source.short_id} is already merged into {target.short_id}")
+            followers = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM contributions WHERE merged_into = ? ORDER BY seq", [source.id]
+                )
+            ]
             # Points merged into the source follow it, so nothing is ever two levels deep.
             db.execute(
                 "UPDATE contributions SET merged_into = ?, updated_at = ? "
                 "WHERE id = ? OR merged_into = ?",
                 [target.id, self.clock(), source.id, source.id],
             )
+            for moved in [source.id, *followers]:
+                self._log(
+                    EventName.CONTRIBUTION_MERGE,
+                    subject=moved,
+                    room=source.room,
+                    actor=actor,
+                    data={"into": target.id},
+                )
+            # The points whose ⊕ count changed: every screen reads them again.
+            for changed in dict.fromkeys(filter(None, [target.id, source.merged_into])):
+                self._log(
+                    EventName.CONTRIBUTION_EDIT,
+                    subject=changed,
+                    room=target.room,
+                    actor=actor,
+                    data={"merged": source.id},
+                )
+        return followers
+
+    def unmerge(
+        self,
+        source_id: str,
+        *,
+        back_into: str | None = None,
+        followers: Sequence[str] = (),
+        actor: str | None = None,
+    ) -> None:
+        """Undo one merge exactly: the source goes back to where it was (`back_into`, or
+        standing alone) and the points that followed it are merged into it again."""
+        with self.write() as db:
+            source = self.contribution(source_id)
+            former = source.merged_into
+            if back_into is not None:
+                home = self.contribution(back_into)
+                if home.deleted_at or home.merged_into:
+                    back_into = None  # its old place is gone: it stands alone rather than vanish
+            now = self.clock()
+            db.execute(
+                "UPDATE contributions SET merged_into = ?, updated_at = ? WHERE id = ?",
+                [back_into, now, source.id],
+            )
+            if followers and former is not None:
+                marks = ", ".join("?" for _ in followers)
+                db.execute(
+                    "UPDATE contributions SET merged_into = ?, updated_at = ? "
+                    f"WHERE merged_into = ? AND id IN ({marks})",
+                    [source.id, now, former, *followers],
+                )
             self._log(
-                EventName.CONTRIBUTION_MERGE,
+                EventName.CONTRIBUTION_SPLIT,
                 subject=source.id,
                 room=source.room,
                 actor=actor,
-                data={"into": target.id},
+                data={"from": former, "into": back_into},
             )
-            self._log(
-                EventName.CONTRIBUTION_EDIT,
-                subject=target.id,
-                room=target.room,
-                actor=actor,
-                data={"merged": source.id},
-            )
+            for changed in dict.fromkeys(filter(None, [former, back_into, *followers])):
+                self._log(
+                    EventName.CONTRIBUTION_EDIT,
+                    subject=changed,
+                    room=source.room,
+                    actor=actor,
+                    data={"unmerged": source.id},
+                )
 
     def split(self, contribution_id: str, *, actor: str | None = None) -> list[str]:
         """Undo merges: the point and everything merged into it stand alone again."""
-        point = self.contribution(contribution_id)
         with self.write() as db:
+            point = self.contribution(contribution_id)
             ids = [
                 r[0]
                 for r in db.execute(
@@ -195,15 +268,17 @@ class ActivityStore(ContributionStore):
                     subject=split_id,
                     room=point.room,
                     actor=actor,
-                    data={"from": point.id},
+                    data={"from": point.merged_into or point.id},
                 )
-            self._log(
-                EventName.CONTRIBUTION_EDIT,
-                subject=point.id,
-                room=point.room,
-                actor=actor,
-                data={"split": ids},
-            )
+            # The point itself and, if it was part of another, that one: their ⊕ counts changed.
+            for changed in dict.fromkeys(filter(None, [point.id, point.merged_into])):
+                self._log(
+                    EventName.CONTRIBUTION_EDIT,
+                    subject=changed,
+                    room=point.room,
+                    actor=actor,
+                    data={"split": ids},
+                )
         return ids
 
     def merged_into(self, target_id: str) -> list[Contribution]:

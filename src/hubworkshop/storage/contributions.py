@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from hubworkshop.domain.errors import NotFoundError
+from hubworkshop.domain.errors import InputError, NotFoundError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Draft
@@ -253,8 +253,15 @@ class ContributionStore(ParticipantStore):
 
     def delete_contribution(self, contribution_id: str, *, actor: str | None = None) -> None:
         """Soft delete: the row stays (and can be restored); lists and exports skip it."""
-        current = self.contribution(contribution_id)
         with self.write() as db:
+            current = self.contribution(contribution_id)
+            if current.merged_count:
+                # Its merged points would vanish with it: they must stand alone first.
+                raise InputError(
+                    f"{current.short_id} has {current.merged_count} point"
+                    f"{'' if current.merged_count == 1 else 's'} merged into it: "
+                    "split it (M) before deleting it"
+                )
             now = self.clock()
             db.execute(
                 "UPDATE contributions SET deleted_at = ?, updated_at = ? "
@@ -264,16 +271,34 @@ class ContributionStore(ParticipantStore):
             self._log(
                 EventName.CONTRIBUTION_DELETE, subject=current.id, room=current.room, actor=actor
             )
+            self._log_group_changed(current, actor)
 
     def restore_contribution(self, contribution_id: str, *, actor: str | None = None) -> None:
-        current = self.contribution(contribution_id)
         with self.write() as db:
+            current = self.contribution(contribution_id)
+            if current.merged_into and self.contribution(current.merged_into).deleted_at:
+                # The point it was merged into is deleted: it comes back standing alone.
+                current = current._replace(merged_into=None)
             db.execute(
-                "UPDATE contributions SET deleted_at = NULL, updated_at = ? WHERE id = ?",
-                [self.clock(), current.id],
+                "UPDATE contributions SET deleted_at = NULL, merged_into = ?, updated_at = ? "
+                "WHERE id = ?",
+                [current.merged_into, self.clock(), current.id],
             )
             self._log(
                 EventName.CONTRIBUTION_RESTORE, subject=current.id, room=current.room, actor=actor
+            )
+            self._log_group_changed(current, actor)
+
+    def _log_group_changed(self, member: Contribution, actor: str | None) -> None:
+        """A point merged into another was deleted or restored: the other's ⊕ count changed,
+        so every screen reads it again."""
+        if member.merged_into:
+            self._log(
+                EventName.CONTRIBUTION_EDIT,
+                subject=member.merged_into,
+                room=member.room,
+                actor=actor,
+                data={"member": member.id},
             )
 
     def set_tags(

@@ -143,8 +143,16 @@ class SetCluster(NamedTuple):
 
 
 class Merge(NamedTuple):
+    """A merge, and what undoing it restores: where the source was, and the points that were
+    merged into it (`followers`, read when the merge is made) and follow it into the target."""
+
     source: Contribution
     target: Contribution
+    followers: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, store: Store, source: Contribution, target: Contribution) -> Merge:
+        return cls(source, target, tuple(c.id for c in store.merged_into(source.id)))
 
     @property
     def label(self) -> str:
@@ -154,7 +162,12 @@ class Merge(NamedTuple):
         store.merge(self.source.id, self.target.id, actor=actor)
 
     def revert(self, store: Store, actor: str | None) -> None:
-        store.split(self.source.id, actor=actor)
+        store.unmerge(
+            self.source.id,
+            back_into=self.source.merged_into,
+            followers=self.followers,
+            actor=actor,
+        )
 
 
 class History:

@@ -86,21 +86,41 @@ class ContributionActions(HubScreen):
             self.notify("No contribution selected.", timeout=2)
         return c
 
-    def _write(self, description: str, fn: Callable[[], object]) -> None:
-        """Run one store change in a worker; say so on screen when it is saved or fails."""
+    def _write(
+        self, description: str, fn: Callable[[], object], *, said: str | None = None
+    ) -> None:
+        """Run one store change in a worker; say so on screen (with `said`, once it is saved)
+        when it is saved or fails."""
+
+        def done(_: object) -> None:
+            self.write_done()
+            if said:
+                self.notify(said, timeout=4, markup=False)
+
         self.saving += 1
         self.refresh_status()
         self.run_store(
             fn,
-            lambda _: self.write_done(),
+            done,
             failed=lambda message: self.write_failed(description, message),
             group="writes",
         )
 
-    def _change(self, description: str, command: Command) -> None:
-        """Apply a change that can be undone (u) and redone (U)."""
+    def _change(
+        self,
+        description: str,
+        command: Command | Callable[[], Command],
+        *,
+        said: str | None = None,
+    ) -> None:
+        """Apply a change that can be undone (u) and redone (U): a command, or a function that
+        builds it in the worker (for a command that must read the database first)."""
         store, actor, history = self.store, self.hub_app.user_name, self.history
-        self._write(description, lambda: history.run(store, command, actor))
+
+        def run() -> None:
+            history.run(store, command() if callable(command) else command, actor)
+
+        self._write(description, run, said=said)
 
     def write_done(self) -> None:
         self.saving -= 1
@@ -136,8 +156,8 @@ class ContributionActions(HubScreen):
     def action_delete(self) -> None:
         c = self._target()
         if c is not None:
-            self._change("Delete", Delete(c))
-            self.notify(f"Deleted «{one_line(c.text, 50)}» · u undoes it", timeout=4, markup=False)
+            said = f"Deleted «{one_line(c.text, 50)}» · u undoes it"
+            self._change("Delete", Delete(c), said=said)
 
     def action_undo(self) -> None:
         self._step_history(undo=True)
@@ -256,8 +276,12 @@ class ContributionActions(HubScreen):
             )
             return
         source, self.merging = self.merging, None
-        self._change("Merge", Merge(source, c))
-        self.notify(f"Merged {source.short_id} into {c.short_id}. u undoes it.", timeout=3)
+        store = self.store
+        self._change(
+            "Merge",
+            lambda: Merge.of(store, source, c),
+            said=f"Merged {source.short_id} into {c.short_id} · u undoes it",
+        )
 
     def action_split(self) -> None:
         c = self._target()

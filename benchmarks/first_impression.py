@@ -35,7 +35,7 @@ ANSI = re.compile(
     rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])"
 )
 
-# Modules the two hot paths must not import (tests/test_imports.py checks the same list).
+# Modules the two hot paths must not import (tests/test_imports.py checks this list).
 HEAVY = (
     "markdown_it",
     "sqlite_utils",
@@ -45,6 +45,8 @@ HEAVY = (
     "hubworkshop.sources.plan",
     "hubworkshop.reports.summary",
     "hubworkshop.reports.data",
+    "hubworkshop.reports.document",
+    "hubworkshop.reports.wikitext",
     "hubworkshop.storage.schema",
 )
 

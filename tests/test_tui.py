@@ -163,6 +163,34 @@ async def test_type_and_enter_commits_then_shows_then_clears(store):
         assert "saved " in screen_text(app)
 
 
+def burst(app, keys: str) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued at once, none awaited
+    (`\r` is Enter)."""
+    for ch in keys:
+        if ch == "\r":
+            app.post_message(events.Key("enter", "\r"))
+        else:
+            app.post_message(events.Key(ch if ch.isalnum() else "x", ch))
+
+
+@pytest.mark.parametrize("first", ["k3 plain", "k2 @yann", "k6 #tag", "x @José"])
+async def test_a_burst_of_entries_is_saved_as_typed_never_glued_or_twice(store, first):
+    """Keys typed after Enter must not reach the entry before it: Enter is handled in the
+    bar's own queue, in order with the characters, not as a binding that fires only once the
+    key has bubbled up to the app."""
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one(CaptureBar).focus()
+        await pilot.pause()
+        burst(app, f"{first}\rnext\rlast\r")
+        await wait_until(pilot, lambda: store.count_contributions() >= 3)
+        await settle(pilot)
+        texts = [c.text for c in store.contributions(room="lifecycle")]
+        assert texts == [first.split(" @")[0].split(" #")[0], "next", "last"]
+        assert app.screen.query_one(CaptureBar).value == ""
+
+
 async def test_detail_pane_fits_the_highlighted_text_at_any_width(store):
     words = " ".join(f"word{i}" for i in range(40))  # about 300 characters
     store.add_contribution(Draft(room="lifecycle", text=words))

@@ -40,12 +40,12 @@ class RoomCapture(ContributionActions):
 
     @on(Input.Submitted, "#capture")
     def submit_capture(self, event: Input.Submitted) -> None:
-        """Exactly the text in the bar now goes to the queue; the bar is ready at once."""
+        """Exactly the text in the bar at Enter goes to the queue (the bar emptied itself
+        then, and may already hold the next entry's first keys)."""
         raw = event.value
         if not raw.strip():
             self.queue.retry()  # Enter in an empty bar tries a failed entry again
             return
-        self.query_one(CaptureBar).value = ""
         self.queue.add(raw, [raw])
 
     @property

@@ -249,3 +249,47 @@ async def test_entries_typed_while_the_database_is_locked_are_saved_once_each_in
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.timeout(300)
+async def test_at_80x24_entries_waiting_for_a_lock_leave_the_bar_and_status_on_screen(
+    store, db_path
+):
+    """Six entries wait for a lock held elsewhere in an 80×24 terminal: what is typed next
+    and the status line stay visible (the question and the waiting list give way)."""
+    from hubworkshop.tui.widgets.pending import PendingPanel
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        app = room_app(store, user_name="fast")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            bar = app.screen.query_one(CaptureBar)
+            for i in range(6):
+                bar.value = f"waiting point {i}"
+                await pilot.press("enter")
+            bar.value = "typed while they wait"
+            panel = app.screen.query_one(PendingPanel)
+            while not panel.has_class("-shown"):
+                await pilot.pause(0.05)  # a deadline is the test's timeout
+            await pilot.pause()
+            status = app.screen.query_one("#status")
+            assert bar.region.height == 3 and bar.region.bottom <= status.region.y
+            assert status.region.height == 1 and status.region.bottom <= 23  # above the footer
+            assert "saving…" in str(status.render())
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=60)
+            while app.screen.queue.items:
+                await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+        assert len(store.contributions()) == 6
+    finally:
+        holder.kill()

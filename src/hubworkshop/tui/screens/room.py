@@ -54,7 +54,10 @@ class RoomScreen(RoomCapture):
     """A breakout room, for a facilitator or a note-taker."""
 
     DEFAULT_CSS = """
-    RoomScreen #top { height: auto; padding: 0 1; }
+    /* In a small terminal the question, the detail and the waiting entries give way, so the
+       capture bar and the status line always stay on screen. */
+    RoomScreen #top { height: auto; max-height: 40%; overflow-y: auto; padding: 0 1; }
+    RoomScreen #pending { max-height: 15%; }
     RoomScreen QuestionPanel { width: 1fr; }
     RoomScreen #list-header { height: 1; padding: 0 1; color: $text-muted; }
     RoomScreen #search { display: none; }

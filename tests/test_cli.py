@@ -209,7 +209,7 @@ def test_json_export_holds_the_whole_workshop_and_is_deterministic(cli, db_path,
     assert document["workshop"]["date"] == "2021-11-27"
     assert document["workshop"]["note"] == "No decision making at this event."
     assert len(document["agenda"]) == 8 and len(document["rooms"]) == 5
-    assert len(document["themes"]) == 10 and len(document["roles"]) == 9
+    assert len(document["themes"]) == 10 and len(document["roles"]) == 11
     assert {q["id"] for q in document["questions"]} >= {"lifecycle.demotion", "support.trainers"}
     [c] = document["contributions"]
     assert (c["room"], c["question"], c["tags"], c["votes"]) == (

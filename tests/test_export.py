@@ -106,20 +106,23 @@ def test_borda_across_three_rooms_matches_the_hand_count(workshop):
     roles = [r.id for r in workshop.roles()]
     scores, orders = across_rooms(workshop.rankings(), roles)
     assert [(s.role, s.points, s.rank, s.tied) for s in scores] == [
-        ("funding", 22, 1, False),
-        ("capacity-building", 21, 2, False),
-        ("coordination", 17, 3, False),
-        ("legal-support", 16, 4, False),
-        ("mentorship", 10, 5, False),
-        ("grant-making", 5, 6, True),
-        ("evaluation", 5, 6, True),
-        ("technology", 1, 8, True),
-        ("intermediary", 1, 8, True),
+        # 11 roles: first place earns 10 points; each room's order is one ballot
+        ("funding", 28, 1, False),
+        ("capacity-building", 27, 2, False),
+        ("coordination", 23, 3, False),
+        ("legal-support", 22, 4, False),
+        ("mentorship", 14, 5, False),
+        ("grant-making", 9, 6, True),
+        ("evaluation", 9, 6, True),
+        ("technology", 5, 8, True),
+        ("intermediary", 5, 8, True),
+        ("knowledge-sharing", 0, 10, True),  # no room ranked them
+        ("governance", 0, 10, True),
     ]
     assert orders["overlap"] == ["coordination", "funding", "capacity-building", "legal-support"]
     summary = render("markdown", workshop.snapshot())
-    assert "- **1.** Funding — 22 points" in summary
-    assert "- **6.** Grant-making — 5 points (tie)" in summary
+    assert "- **1.** Funding — 28 points" in summary
+    assert "- **6.** Grant-making — 9 points (tie)" in summary
 
 
 def test_borda_abstentions_earn_nothing():
@@ -350,14 +353,14 @@ def test_every_number_in_the_outcomes_comes_from_the_record(workshop):
 
     before = outcomes()
     assert "**3 dots** *concern:* Un hub pourrait devenir un guichet obligatoire" in before
-    assert "Funding (22 of 24 points)" in before
+    assert "Funding (28 of 30 points)" in before
     gatekeeper = next(c for c in workshop.contributions() if c.text.startswith("Un hub pourrait"))
     workshop.add_vote(gatekeeper.id, participant="Kwame")
     roles = [r.id for r in workshop.roles()]
     workshop.record_ranking("lifecycle", list(reversed(roles)))  # funding now last there
     after = outcomes()
     assert "**4 dots** *concern:* Un hub pourrait devenir un guichet obligatoire" in after
-    assert "Funding (22 of 24 points)" not in after
+    assert "Funding (28 of 30 points)" not in after
     scores = {s.role: s.points for s in across_rooms(workshop.rankings(), roles)[0]}
     assert f"Funding — {scores['funding']} points" in after
 

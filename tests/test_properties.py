@@ -12,6 +12,7 @@ import mwparserfromhell
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
 from hubworkshop.domain.model import Contribution, Kind
@@ -37,7 +38,13 @@ from markdown_to_wikitext import without_folds
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text with the characters markup is made of, plus anything Unicode has.
-MARKUP = st.sampled_from([*"#*-+=>|[]{}<>!~_`\\&;:'\"/\n\t ", "~~~~", "__", "://", "1. "])
+MARKUP = st.sampled_from(
+    [
+        *"#*-+=>|[]{}<>!~_`\\&;:'\"/\n\t $@.",
+        *("~~~~", "__", "://", "1. ", "$$", "http://", "https://", "www.", "mailto:", "//"),
+        *("example.org", "wikimedia.org/wiki/Hubs", "a@b.co", "xn--80ak6aa92e.com", "localhost"),
+    ]
+)
 TEXT = st.lists(st.one_of(MARKUP, st.text(max_size=8)), max_size=30).map("".join)
 
 
@@ -73,6 +80,32 @@ def test_markdown_escape_keeps_text_as_text(text):
     assert rendered == (
         f"<ul>\n<li>{expected}</li>\n</ul>\n" if expected else "<ul>\n<li></li>\n</ul>\n"
     )
+
+
+def _renderers() -> dict[str, MarkdownIt]:
+    """The renderers a summary is pasted into: CommonMark, GFM-like with linkify (GitHub's
+    autolinks), markdown-it with linkify and dollar math (Discourse)."""
+    discourse = MarkdownIt("js-default", {"linkify": True}).enable("linkify").use(dollarmath_plugin)
+    return {
+        "commonmark": MarkdownIt("commonmark"),
+        "gfm-like": MarkdownIt("gfm-like"),
+        "linkify+dollarmath": discourse,
+    }
+
+
+RENDERERS = _renderers()
+
+
+@FAST
+@given(TEXT)
+def test_markdown_escape_yields_only_text_under_every_renderer(text):
+    escaped = md_escape(text)
+    for name, renderer in RENDERERS.items():
+        blocks = renderer.parse(f"- {escaped}")
+        inline = [t for t in blocks if t.type == "inline"]
+        children = [child for token in inline for child in token.children or []]
+        assert {c.type for c in children} <= {"text"}, (name, escaped, children)
+        assert "".join(c.content for c in children) == plain_text(text), name
 
 
 def _document(text: str) -> list:

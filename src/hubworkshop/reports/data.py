@@ -7,6 +7,8 @@ keeps off-the-record contributions too, marked `"off_record": true` and without 
 
 from __future__ import annotations
 
+import unicodedata
+
 import csv
 import io
 import json
@@ -178,13 +180,25 @@ CSV_COLUMNS = [
     "updated_at",
 ]
 # A cell starting with one of these is a formula to a spreadsheet: prefix it with ' (OWASP).
+# Spreadsheets skip leading spaces, line breaks and invisible characters (no-break space,
+# zero-width space, a byte-order mark) before they look, so the guard skips them too.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and _lead(value).startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def _lead(value: str) -> str:
+    """The cell from its first character a spreadsheet would read as content."""
+    for index, char in enumerate(value):
+        if char in "\t\r":
+            return value[index:]
+        if not (char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp")):
+            return value[index:]
+    return ""
 
 
 def to_csv(record: WorkshopRecord, request: ExportRequest) -> str:

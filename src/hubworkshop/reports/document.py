@@ -134,17 +134,22 @@ def plain_text(value: str) -> str:
 
 # -- Markdown --------------------------------------------------------------------------------
 
-# Characters that mean something inline, anywhere in a line (js-default preset: no HTML,
-# tables, strikethrough): escaped with a backslash, which CommonMark allows before any
-# ASCII punctuation.
-_INLINE = re.compile(r"([\\`*_\[\]<>!&|~])")
+# Characters that mean something inline, anywhere in a line, under the renderers a summary
+# is pasted into (CommonMark; GFM on GitHub; markdown-it with linkify and dollar math, as on
+# Discourse): escaped with a backslash, which CommonMark allows before any ASCII punctuation.
+_INLINE = re.compile(r"([\\`*_\[\]<>!&|~$@])")
+# What a linkifier reads as an address: a scheme's colon, `//`, and a dot between a word and
+# a letter (`example.org`, `www.`). An escape splits the text there, so no link is found.
+_ADDRESS_PARTS = re.compile(r"(?<=[^\W\d_]):(?=\S)|/(?=/)|(?<=\w)\.(?=[^\W\d_])")
 # What opens a block at the start of a line: headings, quotes, lists, setext lines, fences.
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=:]|\d+(?=[.)]))")
 
 
 def md_escape(value: str) -> str:
-    """User text as Markdown that can only ever render as `plain_text(value)`, on one line."""
+    """User text as Markdown that can only ever render as `plain_text(value)`, on one line:
+    no markup, no link found by a linkifier, no math."""
     value = _INLINE.sub(r"\\\1", plain_text(value))
+    value = _ADDRESS_PARTS.sub(r"\\\g<0>", value)
     match = _BLOCK_START.match(value)
     if match:
         start = match.end(1)

@@ -94,7 +94,10 @@ def test_bundled_bank_holds_the_roles_people_expect_of_hubs():
     for expected in ("Legal support", "Grant-making", "Funding", "Mentorship"):
         assert expected in labels
     # the real event's participants also ranked these two
-    for expected in ("Knowledge sharing", "Governance and decision-making for the communities it covers"):
+    for expected in (
+        "Knowledge sharing",
+        "Governance and decision-making for the communities it covers",
+    ):
         assert expected in labels
     assert all(r.label.has("fr") for r in bank.roles)
 

@@ -155,11 +155,12 @@ def test_csv_is_one_row_per_contribution_and_safe_in_spreadsheets(workshop):
     assert all(r["author"] == "" for r in rows)
 
 
-
 @pytest.mark.parametrize("lead", [" ", "\n", "\u00a0", "\u200b", "\ufeff", " \u200b\u00a0", ""])
 @pytest.mark.parametrize("formula", ["=1+1", "+1", "-1", "@SUM(A1)"])
 def test_csv_guard_sees_formulas_behind_spaces_and_invisible_characters(workshop, lead, formula):
-    workshop.add_contribution(Draft("value", f"x{lead}{formula}", kind="idea", tags=(f"{lead.strip()}{formula}",)))
+    workshop.add_contribution(
+        Draft("value", f"x{lead}{formula}", kind="idea", tags=(f"{lead.strip()}{formula}",))
+    )
     workshop.add_contribution(Draft("value", f"{lead}{formula}", kind="idea"))
     text = to_csv(workshop.snapshot(), ExportRequest())
     rows = list(csv.DictReader(io.StringIO(text)))

@@ -7,11 +7,10 @@ keeps off-the-record contributions too, marked `"off_record": true` and without 
 
 from __future__ import annotations
 
-import unicodedata
-
 import csv
 import io
 import json
+import unicodedata
 from typing import Any
 
 from hubworkshop.domain.consent import Surface, consent_counts, policy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -345,3 +346,34 @@ def test_bank_check_command(cli, make_bank):
     assert bad.returncode == 1
     assert f"{directory / '01-value.md'}:8: unknown language 'de'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_bank_check_reads_only_regular_files_inside_its_folder(cli, make_bank, tmp_path):
+    """A FIFO, a link to a device, a link out of the folder and an oversized file are each
+    named in one line; the check never hangs and never reads more than its cap."""
+    bank = make_bank()
+    os.mkfifo(bank / "02-fifo.md")
+    (bank / "03-zero.md").symlink_to("/dev/zero")
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# elsewhere\n\nen: Elsewhere\nfr: Ailleurs\n", encoding="utf-8")
+    (bank / "04-outside.md").symlink_to(outside)
+    (bank / "05-huge.md").write_bytes(b"# huge\n\n" + b"x" * (2 * 1024 * 1024))
+    (bank / "06-folder.md").mkdir()
+    result = cli("bank", "check", str(bank))  # run_cli gives up after 60 s
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{bank / '02-fifo.md'}: not a regular file" in result.stderr
+    assert f"{bank / '03-zero.md'}: links outside the folder" in result.stderr
+    assert f"{bank / '04-outside.md'}: links outside the folder" in result.stderr
+    assert f"{bank / '05-huge.md'}: larger than 1024 KiB" in result.stderr
+    assert f"{bank / '06-folder.md'}: not a regular file" in result.stderr
+
+
+def test_a_link_inside_the_bank_folder_is_read(make_bank):
+    bank = make_bank()
+    theme = next(p for p in bank.glob("*.md") if p.name != "bank.md")
+    (bank / "sub").mkdir()
+    moved = bank / "sub" / theme.name
+    theme.rename(moved)
+    theme.symlink_to(moved)
+    assert read_bank(bank).themes

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 
 import pytest
+
+from conftest import run_cli
 
 
 def test_add_list_and_search(cli, db_path):
@@ -64,6 +69,29 @@ def test_stdin_adds_one_contribution_per_line(cli, db_path):
     assert len(result.stdout.split()) == 3
     texts = [r["text"] for r in json.loads(cli("list", "--json", db=db_path).stdout)]
     assert texts == ["first line", "second — with ünïcödé", "ثالث"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"fine\n\xff\xfe broken\n", "standard input, line 2: not UTF-8 text (byte 0xff)"),
+        (b"", "standard input is empty: nothing to add"),
+        (b"\n   \n", "standard input is empty: nothing to add"),
+    ],
+)
+def test_stdin_that_is_not_text_is_named_and_adds_nothing(db_path, data, message):
+    env = {**os.environ, "HUBWORKSHOP_DB": str(db_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "-"],
+        input=data,
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    stderr = result.stderr.decode()
+    assert result.returncode == 2 and message in stderr and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert json.loads(run_cli("list", "--json", db=db_path).stdout) == []
 
 
 def test_list_shows_control_characters_instead_of_obeying_them(cli, db_path):

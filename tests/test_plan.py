@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,23 @@ def test_minimal_plan_loads(tmp_path):
             "unknown question id 'coverage.nope'",
         ),
         # negative duration
-        (lambda t: t.replace("minutes = 30", "minutes = -5"), 17, "'minutes' must be positive"),
+        (lambda t: t.replace("minutes = 30", "minutes = -5"), 17, "'minutes' must be between 1"),
+        # too long for a phase (and for SQLite, at 2**63)
+        (
+            lambda t: t.replace("minutes = 30", f"minutes = {2**63}"),
+            17,
+            "must be between 1 and 1440",
+        ),
+        # no language at all
+        (lambda t: t.replace('bank = "', 'languages = []\nbank = "'), 7, "lists no language"),
+        # dots beyond any vote
+        (lambda t: t.replace('bank = "', f'dots = {2**63}\nbank = "'), 7, "'dots' must be between"),
+        # a time zone that does not exist
+        (
+            lambda t: t.replace('bank = "', 'timezone = "Mars/Olympus_Mons"\nbank = "'),
+            7,
+            "unknown time zone 'Mars/Olympus_Mons'",
+        ),
         # overlapping phases
         (
             lambda t: t.replace("minutes = 30\n", "minutes = 30\nstart = 13:05:00\n"),
@@ -130,6 +147,20 @@ def test_plan_errors_name_their_line(tmp_path, edit, line, needle):
     assert any(e.startswith(f"{path}:{line}:") and needle in e for e in errors), errors
 
 
+@pytest.mark.parametrize(
+    "extra",
+    ['languages = ["fr"]', "dots = 100", 'timezone = "Asia/Kathmandu"', 'languages = ["fr", "en"]'],
+)
+def test_what_plan_check_accepts_the_app_runs(cli, tmp_path, extra):
+    path = write_plan(tmp_path, PLAN.replace('bank = "', f'{extra}\nbank = "'))
+    assert cli("plan", "check", str(path)).returncode == 0
+    db = tmp_path / "w.db"
+    added = cli("add", "--room", "a", "a point", "--plan", str(path), db=db)
+    assert added.returncode == 0, added.stderr
+    exported = cli("export", "--plan", str(path), db=db)
+    assert exported.returncode == 0 and "a point" in exported.stdout, exported.stderr
+
+
 def test_plan_with_a_broken_bank_reports_the_bank_files(tmp_path, make_bank):
     bank = make_bank({"01-value.md": "# value\n\nen: Value\nfr: Valeur\n\n## value.a\n"})
     path = tmp_path / "plan.toml"
@@ -155,3 +186,11 @@ def test_unreadable_plan(tmp_path):
     plan, problems = load_plan(tmp_path / "missing.toml")
     assert plan is None
     assert "cannot read" in str(problems[0])
+
+
+def test_a_plan_that_is_a_fifo_is_named_not_waited_on(cli, tmp_path):
+    fifo = tmp_path / "plan.toml"
+    os.mkfifo(fifo)
+    result = cli("plan", "check", str(fifo))
+    assert result.returncode == 1
+    assert f"{fifo}: not a regular file" in result.stderr

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from hubworkshop import __version__
-from hubworkshop.domain.errors import HubworkshopError, Problem, SourceError
+from hubworkshop.domain.errors import HubworkshopError, InputError, Problem, SourceError
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line
@@ -228,9 +228,7 @@ def add(
 ) -> None:
     """Store a contribution and print its id. TEXT '-' reads one contribution per line
     from standard input, all stored in one transaction."""
-    lines = (
-        [text] if text != "-" else [line for line in sys.stdin.read().splitlines() if line.strip()]
-    )
+    lines = [text] if text != "-" else _stdin_lines()
     drafts = [
         Draft(
             room=room,
@@ -245,6 +243,22 @@ def add(
     ]
     with settings.open_store() as store:
         click.echo("\n".join(store.import_contributions(drafts, note_taker=note_taker)))
+
+
+def _stdin_lines() -> list[str]:
+    """The non-blank lines of standard input, which must be UTF-8 and hold some text."""
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"standard input, line {line}: not UTF-8 text (byte 0x{data[error.start]:02x})"
+        ) from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError("standard input is empty: nothing to add (one contribution per line)")
+    return lines
 
 
 @cli.command()

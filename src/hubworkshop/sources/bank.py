@@ -25,6 +25,7 @@ from markdown_it.tree import SyntaxTreeNode
 from hubworkshop.domain.errors import Problem, SourceError
 from hubworkshop.domain.languages import display_name, is_language
 from hubworkshop.domain.model import DEFAULT_LANGUAGE, Bank, LocalText, Question, Role, Theme
+from hubworkshop.sources.files import UnreadableFile, read_source
 
 BANK_FILE = "bank.md"
 _NOT_THEMES = {BANK_FILE, "readme.md"}
@@ -66,11 +67,16 @@ class _Reader:
 
     # -- files -------------------------------------------------------------------------------
 
-    def parse_file(self, path: Path) -> SyntaxTreeNode | None:
+    def read_file(self, path: Path) -> bytes | None:
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            self.error(path, None, f"cannot read the file: {error.strerror or error}")
+            return read_source(path, inside=self.directory)
+        except UnreadableFile as problem:
+            self.error(path, None, str(problem))
+            return None
+
+    def parse_file(self, path: Path) -> SyntaxTreeNode | None:
+        data = self.read_file(path)
+        if data is None:
             return None
         try:
             text = data.decode("utf-8-sig")
@@ -181,7 +187,7 @@ class _Reader:
 
     def read_bank_file(self) -> tuple[str, str, tuple[Role, ...]] | None:
         path = self.directory / BANK_FILE
-        if not path.is_file():
+        if not path.exists():
             self.error(path, None, f"missing: a question bank folder needs {BANK_FILE}")
             return None
         tree = self.parse_file(path)

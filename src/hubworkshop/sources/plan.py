@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hubworkshop.domain.errors import Problem, SourceError
 from hubworkshop.domain.languages import is_language
@@ -26,6 +27,7 @@ from hubworkshop.domain.model import (
     minutes_between,
 )
 from hubworkshop.sources.bank import ID_PATTERN, load_bank
+from hubworkshop.sources.files import UnreadableFile, read_source
 
 _WORKSHOP_KEYS = {
     "id": str,
@@ -152,14 +154,31 @@ def _has_type(value: Any, expected: type) -> bool:
     return isinstance(value, expected)
 
 
+MAX_DOTS = 100
+"""More dots than this per person is not dot-voting any more."""
+MAX_MINUTES = 24 * 60
+"""A phase lasts at most a day."""
+
+
+def is_timezone(name: str) -> bool:
+    """Whether `name` is a time zone the machine's IANA database knows."""
+    if name == "UTC":
+        return True
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
 def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     """Read and check a plan and the bank it names; returns the plan (or None) and problems."""
     path = Path(path)
     problems: list[Problem] = []
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(path, None, f"cannot read the file: {error.strerror or error}")]
+        raw = read_source(path)
+    except UnreadableFile as problem:
+        return None, [Problem(path, None, str(problem))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -200,6 +219,13 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
             )
 
     languages = tuple(workshop.get("languages", bank.languages if bank else ("en",)))
+    if not languages:
+        check.error(
+            check.lines.of("workshop", 0, "languages"),
+            "'languages' lists no language (the first is the workshop's own)",
+        )
+    if len(set(map(str, languages))) < len(languages):
+        check.error(check.lines.of("workshop", 0, "languages"), "'languages' lists one twice")
     for code in languages:
         line = check.lines.of("workshop", 0, "languages", str(code))
         if not isinstance(code, str) or not is_language(code):
@@ -207,8 +233,18 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         elif bank and code not in bank.languages:
             check.error(line, f"language '{code}' is not in the question bank's languages")
     dots = workshop.get("dots", 3)
-    if dots < 1:
-        check.error(check.lines.of("workshop", 0, "dots"), "'dots' must be at least 1")
+    if not 1 <= dots <= MAX_DOTS:
+        check.error(
+            check.lines.of("workshop", 0, "dots"),
+            f"'dots' must be between 1 and {MAX_DOTS}, not {dots}",
+        )
+        dots = 3
+    timezone = workshop.get("timezone", "UTC")
+    if "timezone" in workshop and not is_timezone(timezone):
+        check.error(
+            check.lines.of("workshop", 0, "timezone"),
+            f"unknown time zone '{timezone}' (use an IANA name such as 'UTC' or 'Europe/Paris')",
+        )
     if "start" in workshop and "end" in workshop and workshop["end"] <= workshop["start"]:
         check.error(check.lines.of("workshop", 0, "end"), "the workshop ends before it starts")
 
@@ -223,7 +259,7 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         date=workshop["date"],
         start=workshop["start"],
         end=workshop["end"],
-        timezone=workshop.get("timezone", "UTC"),
+        timezone=timezone,
         languages=languages,
         note=workshop.get("note", ""),
         dots=dots,
@@ -287,11 +323,12 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
         if minutes is None:
             check.error(where, f"{label} needs 'minutes'")
             minutes = 0
-        elif minutes <= 0:
+        elif not 0 < minutes <= MAX_MINUTES:
             check.error(
                 check.lines.of("agenda", index, "minutes"),
-                f"{label}: 'minutes' must be positive, not {minutes}",
+                f"{label}: 'minutes' must be between 1 and {MAX_MINUTES}, not {minutes}",
             )
+            minutes = 0
         start = entry.get("start", clock)
         if start is None:
             continue

@@ -68,6 +68,24 @@ async def test_presenter_view_shows_only_what_may_be_published(consent_walk):
         assert SECRET not in shown
 
 
+async def test_presenter_view_shows_only_the_current_questions_unparked_points(consent_walk):
+    store = consent_walk
+    questions = store.room("lifecycle").questions
+    current = store.room_state("lifecycle").question
+    other = next(q for q in questions if q != current)
+    parked = store.add_contribution(Draft("lifecycle", "PARKED-for-later", question=current))
+    store.update_contribution(parked.id, parked=True)
+    store.add_contribution(Draft("lifecycle", "OTHER-question-point", question=other))
+    app = room_app(store, role="facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert NAMED in shown
+        assert "PARKED-for-later" not in shown and "OTHER-question-point" not in shown
+
+
 async def test_report_back_shows_only_what_may_be_published(consent_walk):
     app = room_app(consent_walk, role="facilitator")
     async with app.run_test(size=SIZE) as pilot:
@@ -79,3 +97,49 @@ async def test_report_back_shows_only_what_may_be_published(consent_walk):
         shown = screen_text(app)
         assert NAMED in shown and ANON in shown
         assert SECRET not in shown
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("attribute", [False, True])
+def test_an_off_the_record_ballot_is_never_published(store, fmt, attribute):
+    """Room 'value' ranked only by an off-the-record person publishes no order; in
+    'lifecycle' an anonymous ballot counts without a name and a named one is listed by name
+    only with --attribute."""
+    store.set_participant("Sam Secret", "off-record")
+    store.set_participant("Ann Anon", "anonymous")
+    store.set_participant("Nia Named", "named")
+    roles = [r.id for r in store.roles()]
+    secret_order = list(reversed(roles))
+    store.record_ranking("value", secret_order, participant="Sam Secret")
+    store.record_ranking("lifecycle", roles[:3], participant="Ann Anon")
+    store.record_ranking("lifecycle", roles[1:4], participant="Nia Named")
+    text = render(fmt, store.snapshot(), attribute=attribute)
+    assert "Sam Secret" not in text and "Ann Anon" not in text
+    assert ("Nia Named" in text) is (attribute and fmt != "csv")
+    if fmt == "json":
+        ranking = json.loads(text)["task_ranking"]
+        assert set(ranking["rooms"]) == {"lifecycle"}  # no order for 'value'
+        # lifecycle: the Borda of both counted ballots (roles[0] only Ann ranked)
+        assert ranking["rooms"]["lifecycle"] == [roles[1], roles[2], roles[0], roles[3]]
+        assert ranking["participants"] == (
+            {"lifecycle": {"Nia Named": roles[1:4]}} if attribute else {}
+        )
+    elif fmt != "csv":
+        names = {r.id: r.label.get_text("en") for r in store.roles()}
+        value_room = store.room("value").name
+        assert f"{value_room}: 1. " not in text and f"{value_room}</bdi>: 1. " not in text
+        assert f"{store.room('lifecycle').name}: 1. " in text
+        assert names[roles[-1]] + " — 0 points" in text  # the secret first choice earned nothing
+
+
+async def test_ranking_chart_leaves_out_an_off_the_record_ballot(store):
+    store.set_participant("Sam Secret", "off-record")
+    roles = [r.id for r in store.roles()]
+    store.record_ranking("value", list(reversed(roles)), participant="Sam Secret")
+    app = room_app(store, room="lifecycle", role="facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.action_ranking()
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "0 room(s) ranked" in shown

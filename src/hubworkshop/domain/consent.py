@@ -14,16 +14,24 @@ published). Every screen, export and command that shows or writes contributions 
 | archive      | only with `attribute` | only with `attribute`, only if named      |
 
 The summary surface covers Markdown, wikitext and CSV; the archive is the JSON export.
+
+Task-ranking ballots follow the same rule: outside the room an off-the-record participant's
+own order is never counted, alone or inside a room's order; an anonymous one counts without
+a name; a named one may be listed by name where names may be shown. Dots are counted
+without names, like a show of hands, whoever cast them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from hubworkshop.domain.model import Consent, Contribution, Participant
 from hubworkshop.domain.names import name_key
+
+Rankings = Mapping[str, Mapping[str | None, Sequence[str]]]
+"""room -> participant name (None: the room's agreed order) -> role ids, best first."""
 
 
 class Surface(StrEnum):
@@ -86,6 +94,37 @@ class ConsentPolicy:
     def is_off_record(self, contribution: Contribution) -> bool:
         """For the archive, which keeps off-the-record points only to mark them so."""
         return contribution.consent is Consent.OFF_RECORD
+
+    def ballots(self, rankings: Rankings) -> dict[str, dict[str | None, list[str]]]:
+        """The task-ranking ballots this surface may count (rooms left with none are dropped):
+        the room's agreed order (key None) and participants' own orders, never an
+        off-the-record participant's outside the room."""
+        kept: dict[str, dict[str | None, list[str]]] = {}
+        for room, ballots in rankings.items():
+            counted = {
+                who: list(order)
+                for who, order in ballots.items()
+                if who is None or self.surface is Surface.ROOM or self._counted(who)
+            }
+            if counted:
+                kept[room] = counted
+        return kept
+
+    def named_ballots(self, rankings: Rankings) -> dict[str, dict[str, list[str]]]:
+        """Participants' own orders this surface may list under their names."""
+        named: dict[str, dict[str, list[str]]] = {}
+        for room, ballots in rankings.items():
+            mine = {
+                who: list(order)
+                for who, order in ballots.items()
+                if who is not None and self._names and self.consents.get(fold(who)) is Consent.NAMED
+            }
+            if mine:
+                named[room] = dict(sorted(mine.items()))
+        return named
+
+    def _counted(self, who: str) -> bool:
+        return self.consents.get(fold(who)) is not Consent.OFF_RECORD
 
     def named_people(self, participants: Iterable[Participant]) -> list[str]:
         """The participants this surface may list by name, sorted."""

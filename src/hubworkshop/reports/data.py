@@ -13,7 +13,7 @@ import json
 import unicodedata
 from typing import Any
 
-from hubworkshop.domain.consent import Surface, consent_counts, policy
+from hubworkshop.domain.consent import ConsentPolicy, Surface, consent_counts, policy
 from hubworkshop.domain.ranking import across_rooms
 from hubworkshop.domain.records import WorkshopRecord
 from hubworkshop.reports.scope import ExportRequest, Scope
@@ -123,7 +123,7 @@ def workshop_document(
             }
             for c in kept
         ],
-        "task_ranking": _ranking(record, room),
+        "task_ranking": _ranking(record, room, consent),
         "purpose_statements": [
             {"room": p.room, "text": p.text, "final": p.final, "created_at": p.created_at}
             for p in record.purpose_statements
@@ -136,9 +136,10 @@ def workshop_document(
     }
 
 
-def _ranking(record: WorkshopRecord, room: str | None) -> dict[str, Any]:
-    """Borda scores across rooms and each room's order (participants' own orders stay out)."""
-    rankings = record.rankings
+def _ranking(record: WorkshopRecord, room: str | None, consent: ConsentPolicy) -> dict[str, Any]:
+    """Borda scores across rooms and each room's order, from the ballots the consent rule
+    lets count; named participants' own orders only where names may be shown."""
+    rankings = consent.ballots(record.rankings)
     if room is not None:
         rankings = {r: b for r, b in rankings.items() if r == room}
     scores, orders = across_rooms(rankings, [r.id for r in record.roles])
@@ -150,6 +151,7 @@ def _ranking(record: WorkshopRecord, room: str | None) -> dict[str, Any]:
         if rankings
         else [],
         "rooms": {r: orders[r] for r in record.rooms if r in orders},
+        "participants": consent.named_ballots(rankings),
     }
 
 

@@ -33,11 +33,14 @@ LABELS: dict[str, dict[str, str]] = {
         "ranking": "What hubs should do: task ranking",
         "ranking_method": "Borda count across rooms: in a ranking of {n} roles the first earns "
         "{top} points and the last 0; a role a room left out earns nothing from it (an "
-        "abstention). Roles with equal points share a rank.",
+        "abstention). Roles with equal points share a rank. A room that recorded no agreed "
+        "order counts as its participants' own orders combined the same way; the orders of "
+        "people who spoke off the record are not counted.",
         "no_ranking": "No task ranking was recorded.",
         "points": "points",
         "tie": "tie",
         "room_orders": "Each room's ranking",
+        "own_orders": "Participants' own rankings",
         "purpose": "Why hubs exist: purpose statements",
         "no_purpose": "No purpose statement was recorded.",
         "draft": "draft",
@@ -109,11 +112,15 @@ LABELS: dict[str, dict[str, str]] = {
         "ranking": "Ce que les hubs devraient faire : classement des tâches",
         "ranking_method": "Méthode de Borda entre les salles : dans un classement de {n} rôles, "
         "le premier reçoit {top} points et le dernier 0 ; un rôle qu'une salle n'a pas classé "
-        "ne reçoit rien d'elle (abstention). Les rôles à égalité de points partagent un rang.",
+        "ne reçoit rien d'elle (abstention). Les rôles à égalité de points partagent un rang. "
+        "Une salle sans classement commun compte pour les classements de ses participants, "
+        "combinés de la même façon ; ceux des personnes qui ont parlé en off ne sont pas "
+        "comptés.",
         "no_ranking": "Aucun classement des tâches n'a été enregistré.",
         "points": "points",
         "tie": "égalité",
         "room_orders": "Classement de chaque salle",
+        "own_orders": "Classements individuels des participants",
         "purpose": "Pourquoi les hubs existent : déclarations d'intention",
         "no_purpose": "Aucune déclaration d'intention n'a été enregistrée.",
         "draft": "brouillon",

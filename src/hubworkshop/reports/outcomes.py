@@ -80,7 +80,7 @@ def purpose(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
 def ranking(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
     w.out(heading(3, label(w.t("ranking"))))
     roles = w.record.roles
-    rankings = dict(w.record.rankings)
+    rankings = w.consent.ballots(w.record.rankings)
     if w.room_id:
         rankings = {r: b for r, b in rankings.items() if r == w.room_id}
     if not rankings:
@@ -129,6 +129,22 @@ def ranking(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
             item += [label(f"{',' if i else ''} {i + 1}. "), text(names[role])]
         items.append(item)
     w.out(bullets(items))
+    own = w.consent.named_ballots(rankings)
+    if own:
+        w.out(paragraph(strong(label(w.t("own_orders")))))
+        people: list[list[Span]] = []
+        for room_id in (r for r in rooms if r in own):
+            for who, order in own[room_id].items():
+                person: list[Span] = [
+                    text(who),
+                    label(" ("),
+                    text(rooms[room_id].name),
+                    label("):"),
+                ]
+                for i, role in enumerate(order):
+                    person += [label(f"{',' if i else ''} {i + 1}. "), text(names[role])]
+                people.append(person)
+        w.out(bullets(people))
 
 
 def takeaways(w: SummaryWriter, rooms: Mapping[str, Room], live: list[Contribution]) -> None:

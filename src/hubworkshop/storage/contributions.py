@@ -328,6 +328,7 @@ class ContributionStore(ParticipantStore):
         self,
         *,
         room: str | None = None,
+        question: str | None = None,
         kind: Kind | str | None = None,
         tag: str | None = None,
         search: str | None = None,
@@ -336,7 +337,7 @@ class ContributionStore(ParticipantStore):
 
         Contributions merged into another point are not points of their own.
         """
-        where, params = filters(room=room, kind=kind, tag=tag)
+        where, params = filters(room=room, question=question, kind=kind, tag=tag)
         where += ["c.deleted_at IS NULL", "c.merged_into IS NULL"]
         match, likes = search_terms(search) if search else (None, [])
         where += [LIKE] * len(likes)

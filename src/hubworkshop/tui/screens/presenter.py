@@ -103,12 +103,19 @@ class PresenterScreen(HubScreen):
         self.load_latest()
 
     def load_latest(self) -> None:
+        """The current question's newest points that everyone may see: publishable, not parked."""
         store, room_id = self.store, self.room_id
+        snapshot = self.room_screen.snapshot
+        question = snapshot.question.id if snapshot is not None and snapshot.question else None
 
         def read() -> list[Contribution]:
-            seqs = store.contribution_seqs(room=room_id)[-LATEST_READ:]
+            if question is None:
+                return []
+            seqs = store.contribution_seqs(room=room_id, question=question)[-LATEST_READ:]
             rows = store.contributions_by_seq(seqs)
-            return PRESENTER.visible(rows[s] for s in seqs if s in rows)
+            return [
+                c for c in PRESENTER.visible(rows[s] for s in seqs if s in rows) if not c.parked
+            ]
 
         self.run_store(read, self.show_latest, serial=self._latest_lock, group="presenter")
 

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.model import Role
 from hubworkshop.domain.ranking import Rankings, Score, across_rooms
 from hubworkshop.tui.dialogs.common import ParticipantPicker
@@ -81,7 +82,10 @@ class RankingScreen(HubScreen):
 
     def load(self) -> None:
         def read() -> tuple[list[Role], Rankings]:
-            return self.store.roles(), self.store.rankings()
+            # The chart is the workshop's result, shown as report-back would show it: no
+            # off-the-record participant's order counts in it (`domain/consent.py`).
+            shown = policy(Surface.REPORT_BACK, participants=self.store.participants())
+            return self.store.roles(), shown.ballots(self.store.rankings())
 
         self.run_store(read, self.show)
 

@@ -143,3 +143,40 @@ async def test_ranking_chart_leaves_out_an_off_the_record_ballot(store):
         await settle(pilot)
         shown = screen_text(app)
         assert "0 room(s) ranked" in shown
+
+
+@pytest.fixture
+def merged_walk(consent_walk):
+    """The named and the anonymous point merged into the off-the-record one."""
+    store = consent_walk
+    by_text = {c.text: c for c in store.contributions()}
+    secret = by_text[SECRET]
+    store.merge(by_text[NAMED].id, secret.id)
+    store.merge(by_text[ANON].id, secret.id)
+    return store, secret
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("attribute", [False, True])
+@pytest.mark.parametrize("scope", [{}, {"room": "lifecycle"}, {"theme": "lifecycle"}])
+def test_points_merged_into_an_off_the_record_one_stay_visible(merged_walk, fmt, attribute, scope):
+    store, secret = merged_walk
+    text = render(fmt, store.snapshot(), attribute=attribute, **scope)
+    assert NAMED in text and ANON in text
+    if not (fmt == "json" and attribute):
+        assert SECRET not in text and secret.id not in text and secret.short_id not in text
+    if fmt == "json":
+        rows = {c["text"]: c for c in json.loads(text)["contributions"]}
+        expected = secret.id if attribute else None  # the archive keeps the merge it holds
+        assert rows[NAMED]["merged_into"] == expected and rows[ANON]["merged_into"] == expected
+
+
+async def test_presenter_shows_points_merged_into_an_off_the_record_one(merged_walk):
+    store, _secret = merged_walk
+    app = room_app(store, role="facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert NAMED in shown and ANON in shown and SECRET not in shown

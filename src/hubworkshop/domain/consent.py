@@ -63,7 +63,18 @@ class ConsentPolicy:
         return self.surface is Surface.ARCHIVE and self.attribute
 
     def visible(self, contributions: Iterable[Contribution]) -> list[Contribution]:
-        return [c for c in contributions if self.shows(c)]
+        """The contributions this surface may show. One merged into a point that is not
+        shown here stands as a point of its own (`merged_into` cleared), so what may be
+        shown never disappears with what may not, and no hidden point's id leaks."""
+        shown = [c for c in contributions if self.shows(c)]
+        ids: set[str] | None = None
+        for index, c in enumerate(shown):
+            if c.merged_into is not None:
+                if ids is None:
+                    ids = {x.id for x in shown}
+                if c.merged_into not in ids:
+                    shown[index] = c._replace(merged_into=None)
+        return shown
 
     def author(self, contribution: Contribution) -> str | None:
         """The speaker's name as this surface may show it, or None."""

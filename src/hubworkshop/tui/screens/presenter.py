@@ -113,9 +113,12 @@ class PresenterScreen(HubScreen):
                 return []
             seqs = store.contribution_seqs(room=room_id, question=question)[-LATEST_READ:]
             rows = store.contributions_by_seq(seqs)
-            return [
-                c for c in PRESENTER.visible(rows[s] for s in seqs if s in rows) if not c.parked
-            ]
+            points = [rows[s] for s in seqs if s in rows]
+            # Points merged into one that may not be shown here stand on their own.
+            for hidden in [c for c in points if c.merged_count and not PRESENTER.shows(c)]:
+                points += store.merged_into(hidden.id)
+            points.sort(key=lambda c: c.seq)
+            return [c for c in PRESENTER.visible(points) if not c.parked]
 
         self.run_store(read, self.show_latest, serial=self._latest_lock, group="presenter")
 

@@ -482,7 +482,9 @@ async def test_language_toggle_shows_french_then_both(store):
 
 
 async def test_presenter_view_and_help(store):
-    app = await _room_with(store, ["[bold]literal[/bold] idea"])
+    question = store.room_state("lifecycle").question
+    store.add_contribution(Draft("lifecycle", "[bold]literal[/bold] idea", question=question))
+    app = room_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f3")

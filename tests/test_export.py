@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import html
 import io
 import json
@@ -16,6 +17,7 @@ from markdown_it import MarkdownIt
 from hubworkshop.domain.ranking import across_rooms, borda
 from hubworkshop.domain.records import Draft
 from hubworkshop.reports.data import to_csv
+from hubworkshop.reports.labels import plural
 from hubworkshop.reports.document import md_escape, plain_text
 from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.reports.scope import ExportRequest
@@ -430,3 +432,46 @@ def test_a_database_path_that_is_no_file_is_refused(cli, tmp_path):
     folder = cli("list", db=tmp_path)
     assert folder.returncode == 2 and "folder" in folder.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.db"]  # no side files made
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "wikitext"])
+def test_a_rooms_summary_is_about_that_room(workshop, fmt):
+    room = workshop.room("value")
+    others = {q for r in workshop.rooms().values() if r.id != "value" for q in r.questions}
+    text = render(fmt, workshop.snapshot(), room="value")
+    for question in others - set(room.questions):
+        assert f"({question})" not in text, question  # not "a question no room reached"
+    theme_titles = {t.id: t.title.get_text("en") for t in workshop.snapshot().themes}
+    room_themes = {q.split(".")[0] for q in room.questions}
+    if fmt == "markdown":  # the counts table has a row per theme of the room, no other
+        for theme, title in theme_titles.items():
+            assert (f"| {title} |" in text) is (theme in room_themes), title
+    speakers = {c.author for c in workshop.contributions(room="value") if c.author}
+    shown = {
+        c.author
+        for c in workshop.contributions(room="value")
+        if c.author and c.consent.value != "off-record"
+    }
+    assert f"{plural('en', 'participants', len(shown))}," in text
+    assert shown <= speakers
+
+
+def test_a_themes_archive_holds_no_rooms_outcomes(workshop):
+    document = json.loads(render("json", workshop.snapshot(), theme="value", attribute=True))
+    assert document["purpose_statements"] == [] and document["takeaways"] == {}
+    assert document["task_ranking"]["scores"] == [] and document["task_ranking"]["rooms"] == {}
+    spoke = {c["author"] for c in document["contributions"]}
+    assert document["participants"]["count"] >= len(spoke - {None})
+    assert document["participants"]["count"] < len(workshop.participants())
+    room = json.loads(render("json", workshop.snapshot(), room="value"))
+    assert {p["room"] for p in room["purpose_statements"]} <= {"value"}
+    assert set(room["takeaways"]) == {"value"}
+
+
+def test_a_question_with_no_time_shows_no_minutes(workshop):
+    """Points added from the command line to a question no room's clock showed."""
+    room = workshop.room("overlap")
+    unseen = next(q for q in room.questions if q != workshop.room_state("overlap").question)
+    workshop.add_contribution(Draft("overlap", "Added from a script", question=unseen))
+    text = render("markdown", workshop.snapshot())
+    assert not re.search(r"\b0 min", text)

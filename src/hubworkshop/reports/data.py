@@ -11,9 +11,11 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from hubworkshop.domain.consent import ConsentPolicy, Surface, consent_counts, policy
+from hubworkshop.domain.model import Participant
 from hubworkshop.domain.ranking import across_rooms
 from hubworkshop.domain.records import WorkshopRecord
 from hubworkshop.reports.scope import ExportRequest, Scope
@@ -33,11 +35,15 @@ def workshop_document(
     scope.check(record)
     workshop = record.workshop
     rooms = record.rooms
-    participants = record.participants
-    consent = policy(Surface.ARCHIVE, attribute=attribute, participants=participants)
+    consent = policy(Surface.ARCHIVE, attribute=attribute, participants=record.participants)
     everything = scope.contributions(record)
     kept = consent.visible(everything)
     kept_ids = {c.id for c in kept}
+    participants: Sequence[Participant] = record.participants
+    if room or theme:  # a part of the workshop: the people who spoke in it
+        spoke = {c.author_id for c in everything}
+        participants = [p for p in participants if p.id in spoke]
+    scoped_rooms = [room] if room else ([] if theme else list(rooms))
     return {
         "format": "hubworkshop-export",
         "schema_version": JSON_SCHEMA_VERSION,
@@ -123,25 +129,25 @@ def workshop_document(
             }
             for c in kept
         ],
-        "task_ranking": _ranking(record, room, consent),
+        # Ranking, purpose statements and takeaways are rooms' outcomes: a theme has none.
+        "task_ranking": _ranking(record, scoped_rooms, consent),
         "purpose_statements": [
             {"room": p.room, "text": p.text, "final": p.final, "created_at": p.created_at}
             for p in record.purpose_statements
-            if room in (None, p.room)
+            if p.room in scoped_rooms
         ],
         "takeaways": {
-            r: [c.id for c in record.takeaways.get(r, ()) if c.id in kept_ids]
-            for r in ([room] if room else rooms)
+            r: [c.id for c in record.takeaways.get(r, ()) if c.id in kept_ids] for r in scoped_rooms
         },
     }
 
 
-def _ranking(record: WorkshopRecord, room: str | None, consent: ConsentPolicy) -> dict[str, Any]:
-    """Borda scores across rooms and each room's order, from the ballots the consent rule
+def _ranking(
+    record: WorkshopRecord, rooms: Sequence[str], consent: ConsentPolicy
+) -> dict[str, Any]:
+    """Borda scores across `rooms` and each room's order, from the ballots the consent rule
     lets count; named participants' own orders only where names may be shown."""
-    rankings = consent.ballots(record.rankings)
-    if room is not None:
-        rankings = {r: b for r, b in rankings.items() if r == room}
+    rankings = {r: b for r, b in consent.ballots(record.rankings).items() if r in rooms}
     scores, orders = across_rooms(rankings, [r.id for r in record.roles])
     return {
         "method": "borda",

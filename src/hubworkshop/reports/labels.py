@@ -11,8 +11,8 @@ from hubworkshop.domain.model import Kind
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "summary": "summary",
-        "lead": "Summary of the {title}, held on {date}, {start}–{end} {tz}: {rooms} breakout "
-        "rooms, {participants} participants, {contributions} contributions.",
+        "lead": "Summary of the {title}, held on {date}, {start}–{end} {tz}: {rooms}, "
+        "{participants}, {contributions}.",
         "date": "Date",
         "rooms": "Rooms",
         "participants": "Participants",
@@ -46,7 +46,8 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": "draft",
         "coverage": "Coverage",
         "coverage_help": "Each cell: how long the question was open in that room (from the "
-        "session's event log), and how many contributions it received.",
+        "session's event log; no time where the room's clock never showed it), and how many "
+        "contributions it received.",
         "question": "Question",
         "minutes": "min",
         "not_reached": "Questions no room reached",
@@ -90,8 +91,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "summary": "synthèse",
-        "lead": "Synthèse de l'atelier « {title} », tenu le {date}, {start}–{end} {tz} : {rooms} "
-        "salles de discussion, {participants} participants, {contributions} contributions.",
+        "lead": "Synthèse de l'atelier « {title} », tenu le {date}, {start}–{end} {tz} : {rooms}, "
+        "{participants}, {contributions}.",
         "date": "Date",
         "rooms": "Salles",
         "participants": "Participants",
@@ -126,8 +127,8 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": "brouillon",
         "coverage": "Couverture",
         "coverage_help": "Chaque case : combien de temps la question est restée ouverte dans "
-        "cette salle (d'après le journal de la session), et combien de contributions elle a "
-        "reçues.",
+        "cette salle (d'après le journal de la session ; sans durée si l'horloge de la salle "
+        "ne l'a jamais affichée), et combien de contributions elle a reçues.",
         "question": "Question",
         "minutes": "min",
         "not_reached": "Questions qu'aucune salle n'a abordées",
@@ -171,6 +172,31 @@ LABELS: dict[str, dict[str, str]] = {
         "no_questions_asked": "Aucune question n'a été enregistrée.",
     },
 }
+
+PLURALS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "rooms": ("{n} breakout room", "{n} breakout rooms"),
+        "participants": ("{n} participant", "{n} participants"),
+        "contributions": ("{n} contribution", "{n} contributions"),
+        "points": ("{n} point", "{n} points"),
+    },
+    "fr": {
+        "rooms": ("{n} salle de discussion", "{n} salles de discussion"),
+        "participants": ("{n} participant", "{n} participants"),
+        "contributions": ("{n} contribution", "{n} contributions"),
+        "points": ("{n} point", "{n} points"),
+    },
+}
+"""Counted words, (one, other) per language: English says one for 1 only, French for 0
+and 1 (CLDR's plural rules)."""
+
+
+def plural(lang: str, key: str, n: int) -> str:
+    """`n` with its word in the right form, e.g. "1 breakout room", "0 point" in French."""
+    forms = PLURALS.get(lang, PLURALS["en"])[key]
+    one = n in (0, 1) if lang == "fr" else n == 1
+    return forms[0 if one else 1].format(n=n)
+
 
 KIND_HEADINGS: dict[str, dict[Kind, str]] = {
     "en": {

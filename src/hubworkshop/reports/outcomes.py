@@ -25,6 +25,7 @@ from hubworkshop.reports.document import (
     strong,
     text,
 )
+from hubworkshop.reports.labels import plural
 
 if TYPE_CHECKING:
     from hubworkshop.reports.summary import Discussed, SummaryWriter
@@ -115,7 +116,9 @@ def ranking(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
                     strong(label(f"{score.rank}.")),
                     SPACE,
                     text(names[score.role]),
-                    label(f" — {score.points} {w.t('points')}{tie if score.tied else ''}"),
+                    label(
+                        f" — {plural(w.lang, 'points', score.points)}{tie if score.tied else ''}"
+                    ),
                 ]
                 for score in scores
             ]
@@ -224,7 +227,12 @@ def open_questions(
     """The bank's questions no room reached, and the questions participants asked (the
     record has no link from a question to its answer, so every one is listed)."""
     w.out(heading(3, label(w.t("open_questions"))))
-    unreached = [q for t in themes for q in t.questions if q.id not in discussed]
+    unreached = [
+        q
+        for t in themes
+        for q in t.questions
+        if q.id not in discussed and w.scope.has_question(w.record, q.id)
+    ]
     w.out(paragraph(strong(label(w.t("not_reached")))))
     if unreached:
         w.out(bullets([[w.local(q.text), SPACE, em(label(f"({q.id})"))] for q in unreached]))

@@ -41,7 +41,18 @@ class Scope:
             raise NotFoundError(f"unknown theme '{self.theme}' (themes: {known})")
 
     def themes(self, record: WorkshopRecord) -> list[Theme]:
-        return [t for t in record.themes if self.theme in (None, t.id)]
+        """The themes the scope is about: one theme, or the themes of a room's questions."""
+        themes = [t for t in record.themes if self.theme in (None, t.id)]
+        if self.room is not None:
+            asked = set(record.rooms[self.room].questions)
+            themes = [t for t in themes if any(q.id in asked for q in t.questions)]
+        return themes
+
+    def has_question(self, record: WorkshopRecord, question_id: str) -> bool:
+        """Whether a bank question belongs to the scope (a room's plan, a theme)."""
+        if self.room is not None and question_id not in record.rooms[self.room].questions:
+            return False
+        return any(q.id == question_id for t in self.themes(record) for q in t.questions)
 
     def contributions(self, record: WorkshopRecord) -> list[Contribution]:
         """Every contribution in scope, whoever may see it (consent is the caller's to apply)."""

@@ -41,6 +41,7 @@ from hubworkshop.reports.labels import (
     KIND_NAMES,
     KIND_ORDER,
     LABELS,
+    plural,
     summary_language,
 )
 from hubworkshop.reports.outcomes import write_outcomes
@@ -248,8 +249,11 @@ class SummaryWriter:
     ) -> None:
         date = dt.date.fromisoformat(workshop.date)
         shown_rooms = [rooms[self.room_id]] if self.room_id else list(rooms.values())
-        authors = {c.author_id for c in kept if c.author_id is not None}
-        participants = len(authors) if self.room_id else len(self.record.participants)
+        # The workshop's participants; in a room's or a theme's summary, the people whose
+        # words it shows.
+        scoped = self.room_id or self.theme_id
+        speakers = {c.author_id for c in kept if c.author_id is not None}
+        participants = len(speakers) if scoped else len(self.record.participants)
         lead = self.t(
             "lead",
             title=workshop.title,
@@ -257,9 +261,9 @@ class SummaryWriter:
             start=workshop.start,
             end=workshop.end,
             tz=workshop.timezone,
-            rooms=len(shown_rooms),
-            participants=participants,
-            contributions=len(kept),
+            rooms=plural(self.lang, "rooms", len(shown_rooms)),
+            participants=plural(self.lang, "participants", participants),
+            contributions=plural(self.lang, "contributions", len(kept)),
         )
         spans: list[Span] = [text(lead)]
         if workshop.organisers:
@@ -359,7 +363,9 @@ class SummaryWriter:
                 for i, (room, m) in enumerate(rooms_here):
                     if i:
                         where.append(label("; "))
-                    where += [text(room.name), label(f" ({m} {self.t('minutes')})")]
+                    where.append(text(room.name))
+                    if m:  # no time when the room's clock never showed the question
+                        where.append(label(f" ({m} {self.t('minutes')})"))
                 self.out(paragraph(strong(self.local(question.text))), paragraph(em(*where)))
                 self.points(here, rooms, room=len(rooms_here) > 1)
             self.out(Fold(False))
@@ -417,7 +423,8 @@ class SummaryWriter:
                 cells: list[list[Span]] = []
                 for r in room_ids:
                     n, m = counts.get((r, question.id), 0), minutes.get((r, question.id), 0)
-                    cells.append([label(f"{m} {self.t('minutes')}, {n}")] if n or m else [])
+                    shown = f"{m} {self.t('minutes')}, {n}" if m else (str(n) if n else "")
+                    cells.append([label(shown)] if shown else [])
                 if any(cells):  # the questions no room reached are under Open questions
                     rows.append([[self.local(question.text)], *cells])
         self.out(Fold(True), table(header, rows), Fold(False))

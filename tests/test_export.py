@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import re
 import html
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import mwparserfromhell
@@ -17,9 +17,9 @@ from markdown_it import MarkdownIt
 from hubworkshop.domain.ranking import across_rooms, borda
 from hubworkshop.domain.records import Draft
 from hubworkshop.reports.data import to_csv
-from hubworkshop.reports.labels import plural
 from hubworkshop.reports.document import md_escape, plain_text
 from hubworkshop.reports.formats import FORMATS, render
+from hubworkshop.reports.labels import plural
 from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.reports.wikitext import escape_wikitext
 from hubworkshop.storage import Store

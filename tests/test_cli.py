@@ -247,3 +247,22 @@ def test_json_export_holds_the_whole_workshop_and_is_deterministic(cli, db_path,
         0,
     )
     assert cli("export", "--format", "json", db=db_path).stdout == out.read_text(encoding="utf-8")
+
+
+def test_each_contribution_records_the_language_it_was_said_in(cli, db_path):
+    """Explicit --lang, else the speaker's registered language, else detected among the
+    workshop's languages (English and French in the bundled plan)."""
+    assert cli("participant", "Layla", "--lang", "ar", db=db_path).returncode == 0
+    cli("add", "--room", "value", "--lang", "es", "Necesitamos un proceso claro", db=db_path)
+    cli("add", "--room", "value", "--by", "Layla", "Hubs must cooperate", db=db_path)
+    cli("add", "--room", "value", "Les hubs pourraient devenir des guichets", db=db_path)
+    cli("add", "--room", "value", "Hubs could become gatekeepers", db=db_path)
+    rows = json.loads(cli("list", "--json", db=db_path).stdout)
+    assert [r["language"] for r in rows] == ["es", "ar", "fr", "en"]
+
+
+@pytest.mark.parametrize("command", [("add", "--room", "value", "text"), ("participant", "Kim")])
+def test_a_language_code_that_is_not_iso_639_is_refused(cli, db_path, command):
+    result = cli(*command, "--lang", "klingon", db=db_path)
+    assert result.returncode == 2
+    assert "unknown language 'klingon'" in result.stderr and "Traceback" not in result.stderr

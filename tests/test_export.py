@@ -475,3 +475,13 @@ def test_a_question_with_no_time_shows_no_minutes(workshop):
     workshop.add_contribution(Draft("overlap", "Added from a script", question=unseen))
     text = render("markdown", workshop.snapshot())
     assert not re.search(r"\b0 min", text)
+
+
+def test_a_summary_marks_what_was_said_in_another_language(store):
+    store.add_contribution(Draft("value", "Hubs could become gatekeepers", language="en"))
+    store.add_contribution(Draft("value", "Les hubs pourraient devenir des guichets"))
+    english = render("markdown", store.snapshot())
+    french = render("markdown", store.snapshot(), lang="fr")
+    assert "Les hubs pourraient devenir des guichets *(fr)*" in english
+    assert "Hubs could become gatekeepers *(en)*" in french
+    assert "gatekeepers *(en)*" not in english and "guichets *(fr)*" not in french

@@ -234,6 +234,18 @@ async def test_quick_syntax(store):
         assert "Who trains the trainers" in screen_text(app)
 
 
+async def test_quick_syntax_language_marker(store):
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_enter(pilot, "%es Necesitamos un proceso claro")
+        await type_and_enter(pilot, "50% of hubs %xx stay")  # no language: text as typed
+        rows = store.contributions(room="lifecycle")
+        assert [(r.text, r.language) for r in rows] == [
+            ("Necesitamos un proceso claro", "es"),
+            ("50% of hubs %xx stay", "en"),
+        ]
+
+
 async def test_name_completion(store):
     store.set_participant("Amina Diallo", "named")
     app = room_app(store)

@@ -5,7 +5,9 @@
 as the first character sets the kind (an idea otherwise; a leading backslash keeps the
 character as text). `@Name` anywhere (at the start of a word) names who said it, matching the
 longest known participant name, so `@Amina Diallo` works when that participant exists.
-`#tag` tags it. The markers are removed from the stored text.
+`#tag` tags it. `%fr` (an ISO 639-1 code, at the start of a word) says which language it
+was said in, when that is neither the speaker's registered language nor what detection would
+find. The markers are removed from the stored text.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Kind
 from hubworkshop.domain.names import name_key
 
@@ -29,6 +32,7 @@ KIND_PREFIXES: dict[Kind, str] = {kind: prefix for prefix, kind in PREFIX_KINDS.
 
 _TAG = re.compile(r"(?<!\S)#([^\W\d_][\w-]*)")
 _MENTION = re.compile(r"(?<!\S)@(\S+)")
+_LANGUAGE = re.compile(r"(?<!\S)%([A-Za-z]{2}(?:[-_][A-Za-z]{2})?)(?!\S)")
 _TRAILING_PUNCTUATION = ".,;:!?\"'"
 
 
@@ -37,6 +41,7 @@ class Capture(NamedTuple):
     kind: Kind = Kind.IDEA
     author: str | None = None
     tags: tuple[str, ...] = ()
+    language: str | None = None
 
 
 def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
@@ -70,7 +75,18 @@ def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
             tags.append(tag)
         spans.append((match.start(), match.start() + 1 + len(tag)))
 
-    return Capture(_remove(text, spans), kind, author, tuple(tags))
+    language: str | None = None
+    for match in _LANGUAGE.finditer(text):
+        if any(s <= match.start() < e for s, e in spans):
+            continue
+        try:
+            language = language_code(match[1])
+        except ValueError:
+            continue  # "%xy" that is no language stays text
+        spans.append(match.span())
+        break
+
+    return Capture(_remove(text, spans), kind, author, tuple(tags), language)
 
 
 def _mentioned(text: str, at: int, names: list[str], token: str) -> tuple[int, str | None]:
@@ -119,4 +135,6 @@ def compose_capture(capture: Capture) -> str:
     if capture.author:
         parts.append(f" @{capture.author}")
     parts.extend(f" #{tag}" for tag in capture.tags)
+    if capture.language:
+        parts.append(f" %{capture.language}")
     return "".join(parts)

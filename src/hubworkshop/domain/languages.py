@@ -36,6 +36,19 @@ def is_language(code: str) -> bool:
     return code in ISO_639_1
 
 
+def language_code(value: str) -> str:
+    """A language code as stored: an ISO 639-1 code, optionally with a region (`pt-BR`),
+    in its usual case; raises ValueError naming what is wrong."""
+    code = value.strip().replace("_", "-")
+    base, _, region = code.partition("-")
+    base = base.lower()
+    if base not in ISO_639_1 or (region and not (region.isalpha() and len(region) == 2)):
+        raise ValueError(
+            f"unknown language '{value}' (use an ISO 639-1 code such as en, fr, ar, or pt-BR)"
+        )
+    return f"{base}-{region.upper()}" if region else base
+
+
 def display_name(code: str) -> str:
     return NAMES.get(code, code)
 

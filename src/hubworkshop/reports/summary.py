@@ -139,6 +139,12 @@ class SummaryWriter:
             return [strong(text(name), COLON), SPACE]
         return []
 
+    def said(self, c: Contribution) -> list[Span]:
+        """What was said, marked with its language when that is not the summary's: `(fr)`."""
+        if c.language.partition("-")[0] == self.lang:
+            return [text(c.text)]
+        return [text(c.text), SPACE, em(label(f"({c.language})"))]
+
     def point(
         self,
         c: Contribution,
@@ -161,12 +167,12 @@ class SummaryWriter:
         if key:
             spans += [em(label(f"{KIND_NAMES[self.lang][c.kind]}:")), SPACE]
         spans += self.author(c)
-        spans.append(text(c.text))
+        spans += self.said(c)
         ids = [c.short_id]
         for merged in self.merged.get(c.id, []):  # a merged point keeps every text and author
             ids.append(merged.short_id)
             spans += [SPACE, em(label(self.t("also"))), SPACE, *self.author(merged)]
-            spans.append(text(merged.text))
+            spans += self.said(merged)
         details: list[list[Span]] = []
         if c.cluster:
             details.append([label(f"{self.t('cluster')}: "), text(c.cluster)])

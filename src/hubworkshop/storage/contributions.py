@@ -8,7 +8,9 @@ from typing import Any
 
 from hubworkshop.domain.errors import InputError, NotFoundError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Contribution, Kind
+from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage.participants import ParticipantStore
 from hubworkshop.storage.rows import (
@@ -46,7 +48,6 @@ class ContributionStore(ParticipantStore):
         Everything is checked before the transaction starts, so a bad line stores nothing.
         The rows of one import share one time: the moment it was saved.
         """
-        default_language = self.workshop().default_language
         rooms, questions = self.rooms(), self.questions()
         checked = []
         for draft in drafts:
@@ -56,6 +57,7 @@ class ContributionStore(ParticipantStore):
                 self.question(draft.question)
             known = KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
             checked.append((self.new_id(), draft, known.value, clean_text(draft.text)))
+        languages = self._languages_of([(d, text) for _cid, d, _kind, text in checked])
         tags = [clean_tags(d.tags) for d in drafts]
         with self.write() as db:
             now = self.clock()
@@ -63,7 +65,9 @@ class ContributionStore(ParticipantStore):
             # Most lines share kind, question and tags: one JSON payload for each.
             payloads: dict[tuple[str, str | None, tuple[str, ...]], str] = {}
             rows, events = [], []
-            for (cid, draft, kind, text), row_tags in zip(checked, tags, strict=True):
+            for (cid, draft, kind, text), row_tags, language in zip(
+                checked, tags, languages, strict=True
+            ):
                 author = None
                 if draft.author:
                     if draft.author not in authors:
@@ -71,7 +75,6 @@ class ContributionStore(ParticipantStore):
                             db, draft.author, draft.room, note_taker
                         )
                     author = authors[draft.author]
-                language = draft.language or default_language
                 rows.append(
                     (cid, draft.room, draft.question, kind, text, language, author,
                      int(draft.parked), note_taker, now, now)
@@ -111,6 +114,36 @@ class ContributionStore(ParticipantStore):
                 events,
             )
         return [row[0] for row in rows]
+
+    def _languages_of(self, drafts: Sequence[tuple[Draft, str]]) -> list[str]:
+        """Each contribution's language: as given (checked: ISO 639-1), else the speaker's
+        registered language, else detected among the workshop's (`domain/detect.py`), else
+        the workshop's first. Worked out before the write lock is taken."""
+        workshop = self.workshop()
+        speakers: dict[str, str] = {}
+        if any(d.author and not d.language for d, _text in drafts):
+            speakers = {name_key(p.name): p.language for p in self.participants() if p.language}
+        found: list[str | None] = []
+        for draft, _text in drafts:
+            if draft.language:
+                try:
+                    found.append(language_code(draft.language))
+                except ValueError as error:
+                    raise InputError(str(error)) from None
+            else:
+                found.append(speakers.get(name_key(draft.author)) if draft.author else None)
+        unknown = [i for i, language in enumerate(found) if language is None]
+        if unknown and len(workshop.languages) > 1:
+            from hubworkshop.domain.detect import detect_language, detect_languages
+
+            texts = [drafts[i][1] for i in unknown]
+            if len(texts) == 1:
+                found[unknown[0]] = detect_language(texts[0], workshop.languages)
+            else:
+                detected = detect_languages(texts, workshop.languages)
+                for i, language in zip(unknown, detected, strict=True):
+                    found[i] = language
+        return [language or workshop.default_language for language in found]
 
     def _insert_bulk(self, db: Db, rows: list[tuple[Any, ...]]) -> None:
         """Inside a write: insert many rows, then index them for search in one statement.

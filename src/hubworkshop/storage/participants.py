@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.domain.names import name_key
 from hubworkshop.storage.room_clock import RoomClockStore
@@ -35,6 +37,11 @@ class ParticipantStore(RoomClockStore):
         """Add a participant, or update their consent, language or room. Logs every change."""
         name = clean_name(name)
         consent = enum(Consent, consent, "consent") if consent is not None else None
+        if language is not None:
+            try:
+                language = language_code(language)
+            except ValueError as error:
+                raise InputError(str(error)) from None
         if room is not None:
             self.room(room)
         with self.write() as db:

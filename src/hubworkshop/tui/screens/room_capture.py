@@ -95,6 +95,7 @@ class RoomCapture(ContributionActions):
                         kind=c.kind,
                         author=c.author,
                         tags=c.tags,
+                        language=c.language,
                     )
                     for c in captures
                 ],

@@ -78,6 +78,19 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
             assert closed[-1].data["ranking"] == [[a, 1]]
 
 
+async def test_a_dot_with_no_open_vote_is_refused_with_a_message(store):
+    [a, _b] = seed(store)
+    store.set_participant("Ana", "named", room="lifecycle")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("up", "v")
+        await settle(pilot)
+        assert not isinstance(app.screen, ParticipantPicker)
+        assert any("No vote is open" in str(n.message) for n in app._notifications)
+        assert store.contribution(a).votes == 0
+
+
 # -- task ranking ------------------------------------------------------------------------------
 
 

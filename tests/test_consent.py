@@ -27,6 +27,7 @@ def consent_walk(store):
     store.set_participant("Ann Anon", "anonymous")
     store.set_participant("Nia Named", "named")
     question = store.room_state("lifecycle").question
+    store.open_vote("lifecycle", dots=3)
     ids = []
     for who, text in (("Sam Secret", SECRET), ("Ann Anon", ANON), ("Nia Named", NAMED)):
         c = store.add_contribution(Draft("lifecycle", text, question=question, author=who))

@@ -373,6 +373,7 @@ def test_every_number_in_the_outcomes_comes_from_the_record(workshop):
     assert "**3 dots** *concern:* Un hub pourrait devenir un guichet obligatoire" in before
     assert "Funding (28 of 30 points)" in before
     gatekeeper = next(c for c in workshop.contributions() if c.text.startswith("Un hub pourrait"))
+    workshop.open_vote(gatekeeper.room)
     workshop.add_vote(gatekeeper.id, participant="Kwame")
     roles = [r.id for r in workshop.roles()]
     workshop.record_ranking("lifecycle", list(reversed(roles)))  # funding now last there

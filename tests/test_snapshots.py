@@ -79,7 +79,9 @@ def seeded(store: Store) -> Store:
         store.add_contribution(draft, note_taker="Asaf")
     rows = store.contributions(room="lifecycle")
     store.update_contribution(rows[0].id, starred=True)
+    store.open_vote("lifecycle", dots=3)
     store.add_vote(rows[0].id, participant="Kwame", dots=2)
+    store.close_vote("lifecycle")
     store.start_timer("lifecycle")
     return store
 

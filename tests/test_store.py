@@ -139,9 +139,26 @@ def test_participants_and_consent_changes(store):
 
 def test_votes_count_dots(store):
     c = store.add_contribution(Draft(room="value", text="x"))
+    store.open_vote("value", dots=3)
     store.add_vote(c.id, participant="Ana", dots=2)
-    store.add_vote(c.id)
+    store.add_vote(c.id, participant="Kim")
     assert store.contribution(c.id).votes == 3
+
+
+def test_a_dot_needs_an_open_vote_and_a_participant(store):
+    c = store.add_contribution(Draft(room="value", text="x"))
+    with pytest.raises(InputError, match="no vote is open in this room"):
+        store.add_vote(c.id, participant="Ana")
+    store.open_vote("value", dots=1)
+    with pytest.raises(InputError, match="who casts it"):
+        store.add_vote(c.id)
+    store.add_vote(c.id, participant="Ana")
+    with pytest.raises(InputError, match="used 1 of 1 dots"):
+        store.add_vote(c.id, participant="ana")  # the same person, typed otherwise
+    store.close_vote("value")
+    with pytest.raises(InputError, match="no vote is open"):
+        store.add_vote(c.id, participant="Kim")
+    assert store.contribution(c.id).votes == 1
 
 
 def test_search_finds_substrings_in_any_script(store):

@@ -145,10 +145,15 @@ def build(path: Path, plan: Plan) -> Store:
     store.update_contribution(a, starred=True)
     store.update_contribution(e, starred=True)
     store.update_contribution(d, parked=True)
+    voted = {store.contribution(x).room for x in (b, c, f)}
+    for room in sorted(voted):
+        store.open_vote(room, dots=3)
     store.add_vote(c, participant="Kwame", dots=2)
     store.add_vote(c, participant="Amina Diallo")
     store.add_vote(f, participant="Layla", dots=3)
     store.add_vote(b, participant="Kwame")
+    for room in sorted(voted):
+        store.close_vote(room)
 
     store.record_ranking(
         "value",

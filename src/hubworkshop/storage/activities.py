@@ -75,26 +75,30 @@ class ActivityStore(ContributionStore):
         dots: int = 1,
         note_taker: str | None = None,
     ) -> None:
-        """Record dots on a contribution. In an open round a participant has a dot budget."""
+        """A participant puts dots on a contribution. Dots count only inside the room's open
+        round and within each person's budget, both checked inside the write transaction, so
+        many terminals voting at once cannot overspend."""
         current = self.contribution(contribution_id)
         if dots < 1:
             raise InputError("a vote has at least one dot")
+        if not participant or not participant.strip():
+            raise InputError("a dot needs the participant who casts it")
         with self.write() as db:
-            pid = (
-                self._participant_id(db, participant, current.room, note_taker)
-                if participant
-                else None
-            )
             round_ = self._open_round(db, current.room)
-            if round_ is not None and pid is not None:
-                used = db.execute(
-                    "SELECT coalesce(sum(dots), 0) FROM votes WHERE round = ? AND participant = ?",
-                    [round_["id"], pid],
-                ).fetchone()[0]
-                if used + dots > round_["dots"]:
-                    raise InputError(
-                        f"{participant} has used {used} of {round_['dots']} dots in this vote"
-                    )
+            if round_ is None:
+                raise InputError(
+                    "no vote is open in this room: a facilitator opens one first "
+                    "(V in the room, or `hubworkshop vote open`)"
+                )
+            pid = self._participant_id(db, participant, current.room, note_taker)
+            used = db.execute(
+                "SELECT coalesce(sum(dots), 0) FROM votes WHERE round = ? AND participant = ?",
+                [round_["id"], pid],
+            ).fetchone()[0]
+            if used + dots > round_["dots"]:
+                raise InputError(
+                    f"{participant} has used {used} of {round_['dots']} dots in this vote"
+                )
             db.insert(
                 "votes",
                 {
@@ -103,7 +107,7 @@ class ActivityStore(ContributionStore):
                     "dots": dots,
                     "note_taker": note_taker,
                     "created_at": self.clock(),
-                    "round": round_["id"] if round_ else None,
+                    "round": round_["id"],
                 },
             )
             self._log(

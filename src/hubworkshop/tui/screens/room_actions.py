@@ -228,12 +228,16 @@ class ContributionActions(HubScreen):
 
         def ask(data: tuple[VoteRound | None, list[str]]) -> None:
             round_, names = data
-            remaining = {n: round_.dots - round_.used.get(n, 0) for n in names} if round_ else {}
-            title = (
-                f"Dot for: {one_line(c.text, 60)}"
-                if round_
-                else "No vote is open: this dot counts outside any round"
-            )
+            if round_ is None:
+                self.notify(
+                    "No vote is open in this room: a facilitator opens one with V.",
+                    severity="warning",
+                    timeout=4,
+                    markup=False,
+                )
+                return
+            remaining = {n: round_.dots - round_.used.get(n, 0) for n in names}
+            title = f"Dot for: {one_line(c.text, 60)}"
 
             def voted(name: str | None) -> None:
                 if name:

@@ -1,0 +1,455 @@
+"""Every facilitation activity from the command line: what the room's keys do, scriptable.
+
+Each command calls the same store method as the terminal app, so it validates the same way,
+writes the same events and shows up live in every open terminal (they watch the database).
+`--as NAME` (or $HUBWORKSHOP_NOTE_TAKER) is who did it, for the event log. Commands that
+read print a table, or JSON with `--json`. Contributions are named by their id or its short
+prefix (the 8 characters `list` shows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
+from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.text import one_line
+
+
+def _actor(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as",
+        "actor",
+        envvar=NOTE_TAKER_ENV,
+        help=f"Who does it, for the event log (${NOTE_TAKER_ENV}).",
+    )(command)
+
+
+def _room(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--room", required=True, help="Breakout room id.")(command)
+
+
+def _json_flag(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# -- dot-voting ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def vote() -> None:
+    """Dot-voting: open a round, cast dots, see it, close it."""
+
+
+@vote.command("open")
+@_store_options
+@_room
+@click.option("--dots", type=click.IntRange(1, 100), help="Dots per person (default: the plan's).")
+@_actor
+@_pass_settings
+def vote_open(settings: Settings, room: str, dots: int | None, actor: str | None) -> None:
+    """Open a dot-vote round in a room (one at a time)."""
+    with settings.open_store() as store:
+        number = store.open_vote(room, dots=dots, actor=actor)
+        current = store.vote_round(room)
+    click.echo(f"vote {number} open in {room}: {current.dots if current else dots} dots each")
+
+
+@vote.command("cast")
+@_store_options
+@click.argument("contribution")
+@click.option("--by", "participant", required=True, help="The participant who casts the dots.")
+@click.option("--dots", type=click.IntRange(1, 100), default=1, show_default=True)
+@_actor
+@_pass_settings
+def vote_cast(
+    settings: Settings, contribution: str, participant: str, dots: int, actor: str | None
+) -> None:
+    """Put a participant's dots on a contribution, inside the room's open round."""
+    with settings.open_store() as store:
+        target = store.contribution(contribution)
+        store.add_vote(target.id, participant=participant, dots=dots, note_taker=actor)
+        current = store.vote_round(target.room)
+    left = current.dots - current.used.get(participant, 0) if current else 0
+    click.echo(f"{dots} dot(s) on {target.short_id}; {participant} has {left} left")
+
+
+@vote.command("status")
+@_store_options
+@_room
+@_json_flag
+@_pass_settings
+def vote_status(settings: Settings, room: str, as_json: bool) -> None:
+    """Whether a vote is open in the room, and the dots each person has used."""
+    with settings.open_store() as store:
+        current = store.vote_round(room)
+    if as_json:
+        _print_json(
+            None
+            if current is None
+            else {
+                "round": current.id,
+                "room": room,
+                "dots": current.dots,
+                "opened_at": current.opened_at,
+                "used": dict(sorted(current.used.items())),
+                "cast": current.cast,
+            }
+        )
+    elif current is None:
+        click.echo(f"no vote is open in {room}")
+    else:
+        click.echo(
+            f"vote {current.id} open in {room} since {current.opened_at}: {current.dots} dots each, {current.cast} cast"
+        )
+        for name, used in sorted(current.used.items()):
+            click.echo(f"  {one_line(name)}: {used} of {current.dots}")
+
+
+@vote.command("close")
+@_store_options
+@_room
+@_json_flag
+@_actor
+@_pass_settings
+def vote_close(settings: Settings, room: str, as_json: bool, actor: str | None) -> None:
+    """Close the room's open round; prints its result, most dots first."""
+    with settings.open_store() as store:
+        ranking = store.close_vote(room, actor=actor)
+        rows = store.contributions_by_id([cid for cid, _ in ranking])
+    texts = {c.id: c.text for c in rows}
+    if as_json:
+        _print_json([{"id": cid, "dots": dots, "text": texts.get(cid)} for cid, dots in ranking])
+        return
+    for cid, dots in ranking:
+        click.echo(f"{dots:>3}  {cid[:8]}  {one_line(texts.get(cid, ''), 70)}")
+
+
+# -- task ranking ------------------------------------------------------------------------------
+
+
+@cli.group()
+def rank() -> None:
+    """Task ranking of hub roles: a room's agreed order, or a participant's own."""
+
+
+@rank.command("set")
+@_store_options
+@_room
+@click.option("--by", "participant", help="A participant's own order (default: the room's).")
+@click.argument("roles", nargs=-1, required=True)
+@_actor
+@_pass_settings
+def rank_set(
+    settings: Settings,
+    room: str,
+    participant: str | None,
+    roles: tuple[str, ...],
+    actor: str | None,
+) -> None:
+    """Record an order of role ids, best first; roles left out are abstentions."""
+    with settings.open_store() as store:
+        store.record_ranking(room, list(roles), participant=participant, actor=actor)
+    whose = f"{participant}'s" if participant else "the room's"
+    click.echo(f"{whose} order in {room}: {len(roles)} role(s) ranked")
+
+
+@rank.command("show")
+@_store_options
+@click.option("--room", help="Only this room.")
+@_json_flag
+@_pass_settings
+def rank_show(settings: Settings, room: str | None, as_json: bool) -> None:
+    """Every recorded order (the note-takers' record: everyone's, as in the room)."""
+    with settings.open_store() as store:
+        if room is not None:
+            store.room(room)
+        rankings = store.rankings()
+    shown = {r: b for r, b in rankings.items() if room in (None, r)}
+    if as_json:
+        _print_json(
+            {
+                r: {"room": b.get(None), "participants": {k: v for k, v in b.items() if k}}
+                for r, b in shown.items()
+            }
+        )
+        return
+    for room_id, ballots in shown.items():
+        for who, order in ballots.items():
+            click.echo(f"{room_id}  {one_line(who or '(room)')}: {', '.join(order)}")
+
+
+# -- purpose statements -----------------------------------------------------------------------
+
+
+@cli.group()
+def purpose() -> None:
+    """A room's purpose statement: revisions, and the final one to report."""
+
+
+@purpose.command("add")
+@_store_options
+@_room
+@click.option("--final", is_flag=True, help="This revision is the one to report.")
+@click.argument("text")
+@_actor
+@_pass_settings
+def purpose_add(settings: Settings, room: str, final: bool, text: str, actor: str | None) -> None:
+    """Keep a revision of the room's purpose statement."""
+    with settings.open_store() as store:
+        number = store.add_purpose_statement(room, text, author=actor, final=final)
+    click.echo(f"revision {number} of {room}'s purpose statement{' (final)' if final else ''}")
+
+
+@purpose.command("show")
+@_store_options
+@click.option("--room", help="Only this room.")
+@_json_flag
+@_pass_settings
+def purpose_show(settings: Settings, room: str | None, as_json: bool) -> None:
+    """Every revision, oldest first."""
+    with settings.open_store() as store:
+        statements = store.purpose_statements(room)
+    if as_json:
+        _print_json([s._asdict() for s in statements])
+        return
+    for s in statements:
+        click.echo(f"{s.room}  {'final ' if s.final else ''}{s.created_at}  {one_line(s.text)}")
+
+
+# -- contributions: merge, split, cluster, park, owner ------------------------------------------
+
+
+@cli.command()
+@_store_options
+@click.argument("source")
+@click.argument("target")
+@_actor
+@_pass_settings
+def merge(settings: Settings, source: str, target: str, actor: str | None) -> None:
+    """Make SOURCE part of TARGET: one point that keeps every text and author."""
+    with settings.open_store() as store:
+        first, into = store.contribution(source), store.contribution(target)
+        store.merge(first.id, into.id, actor=actor)
+    click.echo(f"merged {first.short_id} into {into.short_id}")
+
+
+@cli.command()
+@_store_options
+@click.argument("contribution")
+@_actor
+@_pass_settings
+def split(settings: Settings, contribution: str, actor: str | None) -> None:
+    """Take apart a merged point: each contribution stands on its own again."""
+    with settings.open_store() as store:
+        point = store.contribution(contribution)
+        freed = store.split(point.id, actor=actor)
+    click.echo(f"split {len(freed)} contribution(s) off {point.short_id}")
+
+
+@cli.command()
+@_store_options
+@click.argument("contribution")
+@click.argument("name", required=False)
+@click.option("--clear", is_flag=True, help="Take the contribution out of its cluster.")
+@_actor
+@_pass_settings
+def cluster(
+    settings: Settings, contribution: str, name: str | None, clear: bool, actor: str | None
+) -> None:
+    """Put a contribution in the cluster NAME (or --clear it)."""
+    if bool(name) == clear:
+        raise click.UsageError("give a cluster NAME or --clear")
+    with settings.open_store() as store:
+        store.set_cluster(store.contribution(contribution).id, None if clear else name, actor=actor)
+    click.echo(f"{contribution}: {'no cluster' if clear else f'cluster {name}'}")
+
+
+@cli.command()
+@_store_options
+@click.argument("contribution")
+@click.option("--undo", is_flag=True, help="Bring it back into the discussion.")
+@_actor
+@_pass_settings
+def park(settings: Settings, contribution: str, undo: bool, actor: str | None) -> None:
+    """Park a contribution for later (kept in the record), or bring it back."""
+    with settings.open_store() as store:
+        store.update_contribution(store.contribution(contribution).id, parked=not undo, actor=actor)
+    click.echo(f"{contribution}: {'back in the discussion' if undo else 'parked'}")
+
+
+@cli.command()
+@_store_options
+@click.argument("contribution")
+@click.argument("name", required=False)
+@click.option("--due", help="Due date, YYYY-MM-DD.")
+@click.option("--clear", is_flag=True, help="Remove owner and due date.")
+@_actor
+@_pass_settings
+def owner(
+    settings: Settings,
+    contribution: str,
+    name: str | None,
+    due: str | None,
+    clear: bool,
+    actor: str | None,
+) -> None:
+    """Make a contribution an action item with an owner NAME and a --due date."""
+    if clear and (name or due):
+        raise click.UsageError("--clear takes no NAME or --due")
+    if not (clear or name or due):
+        raise click.UsageError("give an owner NAME, a --due date, or --clear")
+    with settings.open_store() as store:
+        store.set_action(store.contribution(contribution).id, owner=name, due=due, actor=actor)
+    click.echo(
+        f"{contribution}: action"
+        + (f", owner {name}" if name else "")
+        + (f", due {due}" if due else "")
+    )
+
+
+# -- takeaways ---------------------------------------------------------------------------------
+
+
+@cli.group()
+def takeaways() -> None:
+    """A room's key takeaways, for wrap-up and report-back."""
+
+
+@takeaways.command("set")
+@_store_options
+@_room
+@click.argument("contributions", nargs=-1)
+@_actor
+@_pass_settings
+def takeaways_set(
+    settings: Settings, room: str, contributions: tuple[str, ...], actor: str | None
+) -> None:
+    """The room's takeaways, in order (none: clear them)."""
+    with settings.open_store() as store:
+        ids = [store.contribution(c).id for c in contributions]
+        store.set_takeaways(room, ids, actor=actor)
+    click.echo(f"{room}: {len(ids)} takeaway(s)")
+
+
+@takeaways.command("show")
+@_store_options
+@_room
+@_json_flag
+@_pass_settings
+def takeaways_show(settings: Settings, room: str, as_json: bool) -> None:
+    with settings.open_store() as store:
+        chosen = store.takeaways(room)
+    if as_json:
+        _print_json([{"id": c.id, "text": c.text} for c in chosen])
+        return
+    for i, c in enumerate(chosen, 1):
+        click.echo(f"{i}. {c.short_id}  {one_line(c.text, 70)}")
+
+
+# -- the room: question, phase, clock ----------------------------------------------------------
+
+
+@cli.group("room")
+def room_group() -> None:
+    """A room's question, phase and shared clock."""
+
+
+@room_group.command("show")
+@_store_options
+@_room
+@_json_flag
+@_pass_settings
+def room_show(settings: Settings, room: str, as_json: bool) -> None:
+    """The room's current question, phase and clock."""
+    with settings.open_store() as store:
+        state = store.room_state(room)
+    countdown = state.countdown
+    remaining = round(countdown.remaining(dt.datetime.now(dt.UTC)))
+    if as_json:
+        _print_json(
+            {**state._asdict(), "remaining_seconds": remaining, "running": countdown.running}
+        )
+        return
+    click.echo(f"question: {state.question or '-'}")
+    click.echo(f"phase:    {state.phase or '-'}")
+    sign = "-" if remaining < 0 else ""
+    minutes, seconds = divmod(abs(remaining), 60)
+    click.echo(
+        f"clock:    {sign}{minutes}:{seconds:02d} {'running' if countdown.running else 'paused'}"
+    )
+
+
+@room_group.command("question")
+@_store_options
+@_room
+@click.argument("question", required=False)
+@click.option("--next", "step", flag_value=1, help="The room's next question.")
+@click.option("--previous", "step", flag_value=-1, help="The room's previous question.")
+@_actor
+@_pass_settings
+def room_question(
+    settings: Settings, room: str, question: str | None, step: int | None, actor: str | None
+) -> None:
+    """Open QUESTION (an id from the bank) in the room, or step with --next / --previous."""
+    if bool(question) == bool(step):
+        raise click.UsageError("give a QUESTION id or --next / --previous")
+    with settings.open_store() as store:
+        if step:
+            questions = store.room(room).questions
+            current = store.room_state(room).question
+            index = questions.index(current) if current in questions else -1
+            if not 0 <= index + step < len(questions):
+                raise InputError(
+                    f"{room} is on its {'last' if step > 0 else 'first'} question already"
+                )
+            question = questions[index + step]
+        assert question is not None
+        store.open_question(room, question, actor=actor)
+    click.echo(f"{room}: {question}")
+
+
+@room_group.command("phase")
+@_store_options
+@_room
+@click.argument("phase")
+@_actor
+@_pass_settings
+def room_phase(settings: Settings, room: str, phase: str, actor: str | None) -> None:
+    """Move the room to an agenda PHASE (its clock is reset to the phase's length)."""
+    with settings.open_store() as store:
+        store.set_phase(room, phase, actor=actor)
+    click.echo(f"{room}: phase {phase}")
+
+
+@room_group.command("timer")
+@_store_options
+@_room
+@click.argument("action", type=click.Choice(["start", "pause", "extend"]))
+@click.argument("minutes", type=click.IntRange(-600, 600), required=False)
+@_actor
+@_pass_settings
+def room_timer(
+    settings: Settings, room: str, action: str, minutes: int | None, actor: str | None
+) -> None:
+    """Start or pause the room's clock, or extend it by MINUTES (negative shortens)."""
+    if (action == "extend") != (minutes is not None):
+        raise click.UsageError("'extend' takes MINUTES; 'start' and 'pause' take none")
+    with settings.open_store() as store:
+        if action == "start":
+            store.start_timer(room, actor=actor)
+        elif action == "pause":
+            store.pause_timer(room, actor=actor)
+        else:
+            assert minutes is not None
+            store.extend_timer(room, minutes, actor=actor)
+    click.echo(f"{room}: timer {action}{f' {minutes:+d} min' if minutes is not None else ''}")

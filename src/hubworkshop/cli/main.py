@@ -421,6 +421,40 @@ def export(
     click.echo(f"wrote {output}" + (" (readable by you only)" if private else ""), err=True)
 
 
+@cli.command("import")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The new database to create (an existing file is never replaced).",
+)
+def import_(archive: Path, db: Path) -> None:
+    """Rebuild a workshop database from its full JSON archive (export --format json
+    --attribute). ARCHIVE '-' reads standard input."""
+    from hubworkshop.reports.archive import read_archive
+    from hubworkshop.storage.restore import restore
+
+    if str(archive) == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        if archive.exists() and not archive.is_file():
+            raise InputError(f"{archive}: not a regular file")  # a FIFO would block
+        try:
+            data = archive.read_bytes()
+        except OSError as error:
+            raise InputError(f"{archive}: cannot read the file: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"{archive}:{line}: not UTF-8 text") from None
+    for line in restore(db, read_archive(text, str(archive))):
+        click.echo(f"added {line}")
+    click.echo(f"created {db}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the command and turns every expected failure into one line (exit 2)."""
     try:

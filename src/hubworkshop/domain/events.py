@@ -9,6 +9,7 @@ class EventName(StrEnum):
     """An entry of the append-only `events` table. The values are stored: keep them stable."""
 
     WORKSHOP_CREATE = "workshop.create"
+    WORKSHOP_IMPORT = "workshop.import"
     PHASE_OPEN = "phase.open"
     TIMER_START = "timer.start"
     TIMER_PAUSE = "timer.pause"

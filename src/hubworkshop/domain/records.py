@@ -15,6 +15,7 @@ from hubworkshop.domain.model import (
     Kind,
     Participant,
     Phase,
+    Plan,
     Question,
     Role,
     Room,
@@ -151,3 +152,40 @@ def find_room(rooms: Mapping[str, Room], room_id: str) -> Room:
     except KeyError:
         known = ", ".join(rooms)
         raise NotFoundError(f"unknown room '{room_id}' (rooms: {known})") from None
+
+
+class ArchivedContribution(NamedTuple):
+    """One contribution as the JSON archive keeps it (docs/export-json.md)."""
+
+    id: str
+    room: str
+    question: str | None
+    kind: str
+    text: str
+    language: str
+    author: str | None
+    off_record: bool
+    tags: tuple[str, ...]
+    votes: int
+    starred: bool
+    parked: bool
+    merged_into: str | None
+    cluster: str | None
+    owner: str | None
+    due: str | None
+    created_at: str
+    updated_at: str
+
+
+class Archive(NamedTuple):
+    """Everything the full attributed JSON archive holds, to rebuild a workshop from it."""
+
+    plan: Plan
+    participants: Mapping[str, int]
+    """How many participants chose each consent level."""
+    named: tuple[str, ...]
+    contributions: tuple[ArchivedContribution, ...]
+    room_orders: Mapping[str, tuple[str, ...]]
+    own_orders: Mapping[str, Mapping[str, tuple[str, ...]]]
+    purpose_statements: tuple[PurposeStatement, ...]
+    takeaways: Mapping[str, tuple[str, ...]]

@@ -1,0 +1,322 @@
+"""Reading the JSON archive back (docs/export-json.md): the full attributed export of a
+whole workshop, checked field by field, as an `Archive` the store can rebuild a database from.
+
+Every problem is one line naming the file and the field (`contributions[3].kind`), and the
+line of the file for a JSON syntax error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.model import (
+    Activity,
+    Bank,
+    Consent,
+    Kind,
+    LocalText,
+    Phase,
+    Plan,
+    Question,
+    Role,
+    Room,
+    Theme,
+)
+from hubworkshop.domain.records import Archive, ArchivedContribution, PurposeStatement
+from hubworkshop.reports.data import JSON_SCHEMA_VERSION
+
+T = TypeVar("T")
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, message: str) -> InputError:
+        return InputError(f"{self.source}: {where}: {message}")
+
+    def field(self, data: Any, where: str, key: str, kind: type[T] | tuple[type, ...]) -> Any:
+        if not isinstance(data, dict):
+            raise self.fail(where, "must be an object")
+        if key not in data:
+            raise self.fail(f"{where}.{key}".lstrip("."), "missing")
+        value = data[key]
+        if isinstance(value, bool) and kind in (int, str):
+            raise self.fail(f"{where}.{key}".lstrip("."), f"must be {_name(kind)}")
+        if not isinstance(value, kind):
+            raise self.fail(f"{where}.{key}".lstrip("."), f"must be {_name(kind)}")
+        return value
+
+    def text(self, data: Any, where: str, key: str) -> str:
+        return str(self.field(data, where, key, str))
+
+    def maybe(self, data: Any, where: str, key: str) -> str | None:
+        value = self.field(data, where, key, (str, type(None)))
+        return None if value is None else str(value)
+
+    def items(self, data: Any, where: str, key: str) -> list[Any]:
+        return list(self.field(data, where, key, list))
+
+    def strings(self, data: Any, where: str, key: str) -> tuple[str, ...]:
+        values = self.items(data, where, key)
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                raise self.fail(f"{where}.{key}[{i}]".lstrip("."), "must be text")
+        return tuple(values)
+
+    def local(self, data: Any, where: str, key: str, default: str) -> LocalText:
+        value = self.field(data, where, key, dict)
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise self.fail(f"{where}.{key}".lstrip("."), "must map languages to text")
+        return LocalText(value, default)
+
+    def parse(self, where: str, value: str, parse: Callable[[str], T], what: str) -> T:
+        try:
+            return parse(value)
+        except ValueError:
+            raise self.fail(where, f"'{value}' is not {what}") from None
+
+
+def _name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a number", bool: "true or false", list: "a list", dict: "an object"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, "null") for k in kinds)
+
+
+def read_archive(text: str, source: str) -> Archive:
+    """The archive in `text` (from the file named `source`), or InputError saying what is wrong."""
+    r = _Reader(source)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{source}:{error.lineno}: not JSON: {error.msg}") from None
+    if not isinstance(data, dict) or data.get("format") != "hubworkshop-export":
+        raise r.fail("format", "not a hubworkshop JSON export")
+    version = r.field(data, "", "schema_version", int)
+    if version != JSON_SCHEMA_VERSION:
+        raise r.fail(
+            "schema_version", f"{version} is not one this version reads ({JSON_SCHEMA_VERSION})"
+        )
+    scope = r.field(data, "", "scope", dict)
+    if not r.field(data, "", "attributed", bool) or any(scope.get(k) for k in ("room", "theme")):
+        raise r.fail(
+            "attributed",
+            "only the full archive of a whole workshop can be imported "
+            "(hubworkshop export --format json --attribute, without --room or --theme)",
+        )
+    plan = _plan(r, data)
+    people = r.field(data, "", "participants", dict)
+    counts = r.field(people, "participants", "by_consent", dict)
+    participants: dict[str, int] = {}
+    for consent in Consent:
+        value = r.field(counts, "participants.by_consent", consent.value, int)
+        if value < 0:
+            raise r.fail(f"participants.by_consent.{consent.value}", "must not be negative")
+        participants[consent.value] = value
+    named = r.strings(people, "participants", "named")
+    rooms = {room.id for room in plan.rooms}
+    questions = {q.id for t in plan.bank.themes for q in t.questions}
+    contributions = tuple(
+        _contribution(r, item, f"contributions[{i}]", rooms, questions)
+        for i, item in enumerate(r.items(data, "", "contributions"))
+    )
+    ids = {c.id for c in contributions}
+    if len(ids) != len(contributions):
+        raise r.fail("contributions", "an id appears twice")
+    for i, c in enumerate(contributions):
+        if c.merged_into is not None and c.merged_into not in ids:
+            raise r.fail(f"contributions[{i}].merged_into", f"no contribution '{c.merged_into}'")
+    ranking = r.field(data, "", "task_ranking", dict)
+    roles = {role.id for role in plan.bank.roles}
+    room_orders = {
+        room: _order(r, order, f"task_ranking.rooms.{room}", roles)
+        for room, order in _rooms_map(r, ranking, "task_ranking", "rooms", rooms).items()
+    }
+    own_orders: dict[str, dict[str, tuple[str, ...]]] = {}
+    for room, own in _rooms_map(r, ranking, "task_ranking", "participants", rooms).items():
+        if not isinstance(own, dict):
+            raise r.fail(f"task_ranking.participants.{room}", "must be an object")
+        own_orders[room] = {
+            str(who): _order(r, order, f"task_ranking.participants.{room}.{who}", roles)
+            for who, order in own.items()
+        }
+    statements = tuple(
+        PurposeStatement(
+            0,
+            _known(
+                r,
+                r.text(item, f"purpose_statements[{i}]", "room"),
+                rooms,
+                f"purpose_statements[{i}].room",
+            ),
+            r.text(item, f"purpose_statements[{i}]", "text"),
+            None,
+            bool(r.field(item, f"purpose_statements[{i}]", "final", bool)),
+            r.text(item, f"purpose_statements[{i}]", "created_at"),
+        )
+        for i, item in enumerate(r.items(data, "", "purpose_statements"))
+    )
+    takeaways: dict[str, tuple[str, ...]] = {}
+    for room, chosen in _rooms_map(r, data, "", "takeaways", rooms).items():
+        where = f"takeaways.{room}"
+        if not isinstance(chosen, list) or not all(c in ids for c in chosen):
+            raise r.fail(where, "must list ids of contributions in the archive")
+        takeaways[room] = tuple(chosen)
+    return Archive(
+        plan=plan,
+        participants=participants,
+        named=named,
+        contributions=contributions,
+        room_orders=room_orders,
+        own_orders=own_orders,
+        purpose_statements=statements,
+        takeaways=takeaways,
+    )
+
+
+def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
+    w = r.field(data, "", "workshop", dict)
+    b = r.field(data, "", "bank", dict)
+    languages = r.strings(w, "workshop", "languages")
+    bank_languages = r.strings(b, "bank", "languages")
+    if not languages or not bank_languages:
+        raise r.fail("workshop.languages", "lists no language")
+    default = bank_languages[0]
+    themes = []
+    questions = {
+        r.text(q, f"questions[{i}]", "id"): (i, q)
+        for i, q in enumerate(r.items(data, "", "questions"))
+    }
+    for t_index, t in enumerate(r.items(data, "", "themes")):
+        where = f"themes[{t_index}]"
+        theme_id = r.text(t, where, "id")
+        members = []
+        for q_id in r.strings(t, where, "questions"):
+            if q_id not in questions:
+                raise r.fail(f"{where}.questions", f"no question '{q_id}'")
+            i, q = questions[q_id]
+            members.append(
+                Question(
+                    id=q_id,
+                    theme=theme_id,
+                    text=r.local(q, f"questions[{i}]", "text", default),
+                    follow_ups=tuple(
+                        LocalText(f, default) for f in r.items(q, f"questions[{i}]", "follow_ups")
+                    ),
+                    headline=bool(r.field(q, f"questions[{i}]", "headline", bool)),
+                )
+            )
+        themes.append(Theme(theme_id, r.local(t, where, "title", default), tuple(members)))
+    roles = tuple(
+        Role(r.text(x, f"roles[{i}]", "id"), r.local(x, f"roles[{i}]", "label", default))
+        for i, x in enumerate(r.items(data, "", "roles"))
+    )
+    phases = []
+    for i, p in enumerate(r.items(data, "", "agenda")):
+        where = f"agenda[{i}]"
+        activity = r.parse(
+            f"{where}.activity", r.text(p, where, "activity"), Activity, "an activity"
+        )
+        phases.append(
+            Phase(
+                id=r.text(p, where, "id"),
+                title=r.text(p, where, "title"),
+                activity=activity,
+                start=r.parse(
+                    f"{where}.start", r.text(p, where, "start"), dt.time.fromisoformat, "a time"
+                ),
+                minutes=int(r.field(p, where, "minutes", int)),
+                part=r.text(p, where, "part"),
+            )
+        )
+    rooms = tuple(
+        Room(
+            r.text(x, f"rooms[{i}]", "id"),
+            r.text(x, f"rooms[{i}]", "name"),
+            r.strings(x, f"rooms[{i}]", "questions"),
+        )
+        for i, x in enumerate(r.items(data, "", "rooms"))
+    )
+    for i, room in enumerate(rooms):
+        for q_id in room.questions:
+            if q_id not in questions:
+                raise r.fail(f"rooms[{i}].questions", f"no question '{q_id}'")
+    bank = Bank(
+        r.text(b, "bank", "id"), r.text(b, "bank", "title"), bank_languages, tuple(themes), roles
+    )
+    return Plan(
+        id=r.text(w, "workshop", "id"),
+        title=r.text(w, "workshop", "title"),
+        date=r.parse(
+            "workshop.date", r.text(w, "workshop", "date"), dt.date.fromisoformat, "a date"
+        ),
+        start=r.parse(
+            "workshop.start", r.text(w, "workshop", "start"), dt.time.fromisoformat, "a time"
+        ),
+        end=r.parse("workshop.end", r.text(w, "workshop", "end"), dt.time.fromisoformat, "a time"),
+        timezone=r.text(w, "workshop", "timezone"),
+        languages=languages,
+        note=r.text(w, "workshop", "note"),
+        dots=int(r.field(w, "workshop", "dots", int)),
+        phases=tuple(phases),
+        rooms=rooms,
+        bank=bank,
+        url=r.text(w, "workshop", "url"),
+        organisers=r.text(w, "workshop", "organisers"),
+    )
+
+
+def _contribution(
+    r: _Reader, item: Any, where: str, rooms: set[str], questions: set[str]
+) -> ArchivedContribution:
+    kind = r.text(item, where, "kind")
+    r.parse(f"{where}.kind", kind, Kind, "a kind")
+    question = r.maybe(item, where, "question")
+    if question is not None and question not in questions:
+        raise r.fail(f"{where}.question", f"no question '{question}'")
+    votes = int(r.field(item, where, "votes", int))
+    if votes < 0:
+        raise r.fail(f"{where}.votes", "must not be negative")
+    return ArchivedContribution(
+        id=r.text(item, where, "id"),
+        room=_known(r, r.text(item, where, "room"), rooms, f"{where}.room"),
+        question=question,
+        kind=kind,
+        text=r.text(item, where, "text"),
+        language=r.text(item, where, "language"),
+        author=r.maybe(item, where, "author"),
+        off_record=bool(r.field(item, where, "off_record", bool)),
+        tags=r.strings(item, where, "tags"),
+        votes=votes,
+        starred=bool(r.field(item, where, "starred", bool)),
+        parked=bool(r.field(item, where, "parked", bool)),
+        merged_into=r.maybe(item, where, "merged_into"),
+        cluster=r.maybe(item, where, "cluster"),
+        owner=r.maybe(item, where, "owner"),
+        due=r.maybe(item, where, "due"),
+        created_at=r.text(item, where, "created_at"),
+        updated_at=r.text(item, where, "updated_at"),
+    )
+
+
+def _known(r: _Reader, value: str, known: set[str], where: str) -> str:
+    if value not in known:
+        raise r.fail(where, f"no room '{value}'")
+    return value
+
+
+def _rooms_map(r: _Reader, data: Any, where: str, key: str, rooms: set[str]) -> dict[str, Any]:
+    value = r.field(data, where, key, dict)
+    for room in value:
+        _known(r, room, rooms, f"{where}.{key}".lstrip("."))
+    return dict(value)
+
+
+def _order(r: _Reader, order: Any, where: str, roles: set[str]) -> tuple[str, ...]:
+    if not isinstance(order, list) or not all(isinstance(x, str) and x in roles for x in order):
+        raise r.fail(where, "must list role ids")
+    return tuple(order)

@@ -87,6 +87,24 @@ async def test_presenter_view_shows_only_the_current_questions_unparked_points(c
         assert "PARKED-for-later" not in shown and "OTHER-question-point" not in shown
 
 
+async def test_dashboard_and_ranking_chart_show_no_words_and_no_names(consent_walk):
+    """The all-rooms dashboard counts; it shows no one's words or name."""
+    app = room_app(consent_walk, role="facilitator")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        table = app.screen.query_one("DataTable")
+        cells = " ".join(
+            str(table.get_cell_at((r, c)))
+            for r in range(table.row_count)
+            for c in range(len(table.columns))
+        )
+        for said in (SECRET, ANON, NAMED, "Sam Secret", "Ann Anon", "Nia Named"):
+            assert said not in cells
+        assert "3" in cells  # lifecycle's three points are counted
+
+
 async def test_report_back_shows_only_what_may_be_published(consent_walk):
     app = room_app(consent_walk, role="facilitator")
     async with app.run_test(size=SIZE) as pilot:

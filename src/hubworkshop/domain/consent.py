@@ -8,6 +8,7 @@ published). Every screen, export and command that shows or writes contributions 
 | surface      | off-the-record points | names of speakers and owners              |
 | ------------ | --------------------- | ----------------------------------------- |
 | room         | shown                 | as recorded (the note-takers' own record) |
+| dashboard    | counted, never shown  | never (counts only)                       |
 | presenter    | left out              | never                                     |
 | report-back  | left out              | never                                     |
 | summary      | left out (counted)    | only with `attribute`, only if named      |

@@ -140,7 +140,8 @@ def plain_text(value: str) -> str:
 _INLINE = re.compile(r"([\\`*_\[\]<>!&|~$@])")
 # What a linkifier reads as an address: a scheme's colon, `//`, and a dot between a word and
 # a letter (`example.org`, `www.`). An escape splits the text there, so no link is found.
-_ADDRESS_PARTS = re.compile(r"(?<=[^\W\d_]):(?=\S)|/(?=/)|(?<=\w)\.(?=[^\W\d_])")
+# (Each alternative starts with its character, so the engine skips ahead to it.)
+_ADDRESS_PARTS = re.compile(r"\.(?<=\w\.)(?=[^\W\d_])|:(?<=[^\W\d_]:)(?=\S)|/(?=/)")
 # What opens a block at the start of a line: headings, quotes, lists, setext lines, fences.
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=:]|\d+(?=[.)]))")
 
@@ -149,7 +150,8 @@ def md_escape(value: str) -> str:
     """User text as Markdown that can only ever render as `plain_text(value)`, on one line:
     no markup, no link found by a linkifier, no math."""
     value = _INLINE.sub(r"\\\1", plain_text(value))
-    value = _ADDRESS_PARTS.sub(r"\\\g<0>", value)
+    if "." in value or ":" in value or "/" in value:
+        value = _ADDRESS_PARTS.sub(r"\\\g<0>", value)
     match = _BLOCK_START.match(value)
     if match:
         start = match.end(1)

@@ -138,7 +138,7 @@ def test_app_killed_mid_session_comes_back_to_the_same_room_question_and_timer(
             state = store.room_state("lifecycle")
             assert state.question == "lifecycle.recognition"
             assert store.countdown("lifecycle").running
-            assert last_room(db_path)["room"] == "lifecycle"
+            assert last_room(db_path, "nt")["room"] == "lifecycle"
             assert store.integrity_check() == "ok"
     finally:
         del os.environ["XDG_STATE_HOME"]

@@ -129,7 +129,9 @@ async def test_room_option_opens_straight_into_the_room_with_the_cursor_in_the_b
         assert "Does an individual community get to choose" in screen_text(app)
 
 
-async def test_restart_returns_to_the_last_room(store):
+async def test_restart_returns_to_the_last_room(store, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("HUBWORKSHOP_TERMINAL", "pts/7")
     remember_room(store.path, "overlap", "facilitator", "Ana")
     app = HubworkshopApp(store, resume=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -142,6 +144,32 @@ async def test_restart_returns_to_the_last_room(store):
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
     assert last_room(store.path) is None
+
+
+async def test_two_people_sharing_an_account_never_come_back_as_each_other(
+    store, monkeypatch, tmp_path
+):
+    """Asaf (facilitator) in one terminal, Bea (note-taker) in another, one machine account."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    remember_room(store.path, "overlap", "facilitator", "Asaf", terminal="pts/1")
+    remember_room(store.path, "value", "note-taker", "Bea", terminal="pts/2")
+    for terminal, name, expected in [
+        ("pts/1", None, ("overlap", "facilitator", "Asaf")),  # the same terminal, no name
+        ("pts/2", None, ("value", "note-taker", "Bea")),
+        ("pts/9", "asaf", ("overlap", "facilitator", "asaf")),  # a new terminal, his name
+        ("pts/9", "Bea", ("value", "note-taker", "Bea")),
+    ]:
+        monkeypatch.setenv("HUBWORKSHOP_TERMINAL", terminal)
+        app = HubworkshopApp(store, user_name=name, resume=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, RoomScreen)
+            assert (app.screen.room_id, app.role, app.user_name) == expected
+    monkeypatch.setenv("HUBWORKSHOP_TERMINAL", "pts/10")  # an unknown terminal, no name
+    app = HubworkshopApp(store, resume=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen) and app.user_name is None
 
 
 # -- capture -----------------------------------------------------------------------------------

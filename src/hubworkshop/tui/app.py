@@ -62,7 +62,7 @@ class HubworkshopApp(App[None]):
         self._watcher: ChangeWatcher | None = None
         self.add_mode(ROOMS_MODE, _start_screen)
         if room is None and resume:
-            remembered = last_room(store.path)
+            remembered = last_room(store.path, user_name)
             if remembered and remembered.get("room") in store.rooms():
                 self.initial_room = remembered["room"]
                 self.role = _role(remembered.get("role") or self.role)

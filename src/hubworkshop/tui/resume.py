@@ -1,4 +1,11 @@
-"""Coming back after a restart: the last room, role and name, remembered per database file.
+"""Coming back after a restart: the last room and role, per person and per terminal.
+
+Remembered per database file, and inside it under the person's name (when the app was told
+who you are: `--name` or $HUBWORKSHOP_NOTE_TAKER) and under the terminal (its tty, or
+$HUBWORKSHOP_TERMINAL, which a browser session sets). Started again with a name, the app
+comes back to that person's room; without one, to what was last open in this very terminal.
+Two people who share a machine account, in two terminals, never come back as each other;
+a terminal the app does not know opens the start screen, which asks who you are.
 
 Best effort: a read-only home must not stop a workshop.
 """
@@ -7,14 +14,32 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
+from hubworkshop.domain.names import name_key
+
+TERMINAL_ENV = "HUBWORKSHOP_TERMINAL"
+
 
 def state_file() -> Path:
-    """Where the app remembers the last room per database, to come back to it after a restart."""
+    """Where the app remembers the last rooms, to come back to them after a restart."""
     base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
     return Path(base) / "hubworkshop" / "last-room.json"
+
+
+def terminal_id() -> str | None:
+    """This terminal: $HUBWORKSHOP_TERMINAL, else the tty the app runs on, else None."""
+    if os.environ.get(TERMINAL_ENV):
+        return os.environ[TERMINAL_ENV]
+    for stream in (sys.stdin, sys.stdout):
+        try:
+            if stream is not None and stream.isatty():
+                return os.ttyname(stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            continue
+    return None
 
 
 def _load_state() -> dict[str, Any]:
@@ -25,14 +50,35 @@ def _load_state() -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def remember_room(db: Path, room: str | None, role: str, name: str | None) -> None:
-    """Best effort: a read-only home must not stop a workshop."""
+def _entry(state: dict[str, Any], db: Path) -> dict[str, Any]:
+    entry = state.get(str(db.resolve()))
+    if not isinstance(entry, dict) or not isinstance(entry.get("people"), dict):
+        entry = {"people": {}, "terminals": {}}  # also replaces the old one-per-file record
+    entry.setdefault("terminals", {})
+    state[str(db.resolve())] = entry
+    return entry
+
+
+def remember_room(
+    db: Path,
+    room: str | None,
+    role: str,
+    name: str | None,
+    *,
+    terminal: str | None = None,
+) -> None:
+    """Keep (or, with `room` None, forget) where this person and this terminal are."""
     state = _load_state()
-    key = str(db.resolve())
-    if room is None:
-        state.pop(key, None)
-    else:
-        state[key] = {"room": room, "role": role, "name": name}
+    entry = _entry(state, db)
+    terminal = terminal or terminal_id()
+    record = {"room": room, "role": role, "name": name}
+    for table, key in (("people", name_key(name) if name else None), ("terminals", terminal)):
+        if key is None:
+            continue
+        if room is None:
+            entry[table].pop(key, None)
+        else:
+            entry[table][key] = record
     try:
         path = state_file()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,6 +87,15 @@ def remember_room(db: Path, room: str | None, role: str, name: str | None) -> No
         pass
 
 
-def last_room(db: Path) -> dict[str, Any] | None:
-    remembered = _load_state().get(str(db.resolve()))
-    return remembered if isinstance(remembered, dict) else None
+def last_room(
+    db: Path, name: str | None = None, *, terminal: str | None = None
+) -> dict[str, Any] | None:
+    """Where this person (by name) or, without a name, this terminal was last."""
+    entry = _load_state().get(str(db.resolve()))
+    if not isinstance(entry, dict):
+        return None
+    if name:
+        found = entry.get("people", {}).get(name_key(name))
+    else:
+        found = entry.get("terminals", {}).get(terminal or terminal_id())
+    return found if isinstance(found, dict) else None

@@ -15,6 +15,14 @@ from hubworkshop.storage import Store
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def private_state_home(tmp_path_factory, monkeypatch):
+    """Remembered rooms and drafts go to a folder of the test's own, never the real home.
+    (A test that needs two apps to share them sets XDG_STATE_HOME itself.)"""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.delenv("HUBWORKSHOP_TERMINAL", raising=False)
+
+
 @pytest.fixture(scope="session")
 def hubs_plan():
     """The bundled Hubs 2021 plan, read once."""

@@ -293,3 +293,119 @@ async def test_at_80x24_entries_waiting_for_a_lock_leave_the_bar_and_status_on_s
         assert len(store.contributions()) == 6
     finally:
         holder.kill()
+
+
+DRAFT_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, sys
+    from hubworkshop.storage import Store
+    from hubworkshop.tui.app import HubworkshopApp
+    from hubworkshop.tui.widgets.capture_bar import CaptureBar
+
+    async def main():
+        store = Store.open(sys.argv[1])
+        app = HubworkshopApp(store, room="lifecycle", user_name="Bea")
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            bar = app.screen.query_one(CaptureBar)
+            for text in ("waiting one", "waiting two"):  # the lock is held: they wait
+                bar.value = text
+                await pilot.press("enter")
+            await pilot.press(*"half a tho")  # typed, not yet sent
+            await pilot.pause()
+            print("ready", flush=True)
+            await asyncio.sleep(3600)
+
+    asyncio.run(main())
+    """
+)
+
+
+@pytest.mark.timeout(300)
+async def test_what_was_typed_survives_a_crash_and_is_offered_back(
+    store, db_path, tmp_path, monkeypatch
+):
+    """Killed while two entries wait for a lock and a third is half typed: started again,
+    Bea finds the half-typed text in the bar and the two entries waiting, saved on Ctrl+R,
+    each exactly once; Amir, on the same machine account, finds none of it."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    script = tmp_path / "session.py"
+    script.write_text(DRAFT_SCRIPT, encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(db_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ},
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert store.contributions() == []
+    other = room_app(store, user_name="Amir")
+    async with other.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert other.screen.query_one(CaptureBar).value == ""
+        assert other.screen.queue.items == []
+    app = room_app(store, user_name="Bea")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(CaptureBar).value == "half a tho"
+        assert [item.raw for item in app.screen.queue.items] == ["waiting one", "waiting two"]
+        assert store.contributions() == []  # offered, not saved behind her back
+        await pilot.press("ctrl+r")
+        while app.screen.queue.items:
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+    assert [c.text for c in store.contributions()] == ["waiting one", "waiting two"]
+    again = room_app(store, user_name="Bea")
+    async with again.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert again.screen.queue.items == []  # saved once, never offered again
+
+
+async def test_an_unsaved_edit_and_purpose_statement_come_back(store, tmp_path, monkeypatch):
+    from hubworkshop.tui.dialogs.contribution import EditDialog
+    from hubworkshop.tui.screens.purpose import PurposeScreen
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    c = store.add_contribution(Draft("lifecycle", "first words", question=None))
+    app = room_app(store, user_name="Bea", role="facilitator")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.screen.edit_contribution(c)
+        await settle(pilot)
+        assert isinstance(app.screen, EditDialog)
+        app.screen.query_one("#edit-text").value = "first words, rewritten"
+        await settle(pilot)
+        app.pop_screen()  # as if the app died here: neither saved nor cancelled
+        await settle(pilot)
+        app.screen.action_purpose()
+        await settle(pilot)
+        assert isinstance(app.screen, PurposeScreen)
+        app.screen.query_one("TextArea").load_text("Hubs exist to")
+        await settle(pilot)
+    app = room_app(store, user_name="Bea", role="facilitator")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert any("Unsaved edits of" in str(n.message) for n in app._notifications)
+        app.screen.edit_contribution(c)
+        await settle(pilot)
+        assert app.screen.query_one("#edit-text").value == "first words, rewritten"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert store.contribution(c.id).text == "first words, rewritten"
+        app.screen.action_purpose()
+        await settle(pilot)
+        assert app.screen.query_one("TextArea").text == "Hubs exist to"

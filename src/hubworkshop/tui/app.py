@@ -21,6 +21,7 @@ from hubworkshop.domain.model import UserRole
 from hubworkshop.storage import Store
 from hubworkshop.storage.watcher import ChangeWatcher
 from hubworkshop.tui.commands import binding_commands
+from hubworkshop.tui.drafts import Drafts
 from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
@@ -60,6 +61,8 @@ class HubworkshopApp(App[None]):
         self.frozen_time = frozen_time
         self.last_saved: str | None = None
         self._watcher: ChangeWatcher | None = None
+        self._drafts: Drafts | None = None
+        self._drafts_of: str | None = None
         self.add_mode(ROOMS_MODE, _start_screen)
         if room is None and resume:
             remembered = last_room(store.path, user_name)
@@ -67,6 +70,12 @@ class HubworkshopApp(App[None]):
                 self.initial_room = remembered["room"]
                 self.role = _role(remembered.get("role") or self.role)
                 self.user_name = self.user_name or remembered.get("name")
+
+    def drafts(self) -> Drafts:
+        """The drafts of whoever is at this terminal now (the name may change at the start)."""
+        if self._drafts is None or self._drafts_of != self.user_name:
+            self._drafts, self._drafts_of = Drafts(self.store.path, self.user_name), self.user_name
+        return self._drafts
 
     @property
     def frozen(self) -> bool:

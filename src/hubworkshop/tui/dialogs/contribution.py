@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -17,6 +18,7 @@ from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
 from hubworkshop.storage.history import Edit
 from hubworkshop.tui.dialogs.common import DIALOG_CSS
+from hubworkshop.tui.drafts import Drafts
 from hubworkshop.tui.widgets.text import plain
 
 
@@ -110,15 +112,26 @@ class EditDialog(ModalScreen[EditedFields | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, contribution: Contribution) -> None:
+    def __init__(self, contribution: Contribution, drafts: Drafts | None = None) -> None:
         super().__init__()
         self.contribution = contribution
+        self.drafts = drafts
+        self.slot = f"edit/{contribution.id}"
+        kept = drafts.get(self.slot) if drafts is not None else None
+        self.restored = (
+            Form(*kept)
+            if isinstance(kept, list) and len(kept) == 4 and all(isinstance(x, str) for x in kept)
+            else None
+        )
 
     def compose(self) -> ComposeResult:
         c = self.contribution
-        form = form_of(c)
+        form = self.restored or form_of(c)
         with Vertical():
-            yield Static(plain(f"Edit contribution {c.short_id}"), classes="title")
+            title = f"Edit contribution {c.short_id}"
+            if self.restored is not None:
+                title += " — your unsaved edit from before the restart"
+            yield Static(plain(title), classes="title")
             yield Static("Text", classes="field")
             if "\n" in c.text:
                 yield TextArea(form.text, id="edit-text", soft_wrap=True)
@@ -144,26 +157,42 @@ class EditDialog(ModalScreen[EditedFields | None]):
     def on_mount(self) -> None:
         self.query_one("#edit-text").focus()
 
-    def fields(self) -> EditedFields:
+    def form(self) -> Form:
         editor = self.query_one("#edit-text")
         text = (
             editor.text
             if isinstance(editor, TextArea)
             else self.query_one("#edit-text", Input).value
         )
-        return read_form(
-            Form(
-                text,
-                str(self.query_one("#edit-kind", Select).value),
-                self.query_one("#edit-author", Input).value,
-                self.query_one("#edit-tags", Input).value,
-            )
+        return Form(
+            text,
+            str(self.query_one("#edit-kind", Select).value),
+            self.query_one("#edit-author", Input).value,
+            self.query_one("#edit-tags", Input).value,
         )
 
+    def fields(self) -> EditedFields:
+        return read_form(self.form())
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def keep_draft(self) -> None:
+        """The form as typed, kept until it is saved or cancelled (a crash keeps it)."""
+        if self.drafts is not None and self.is_mounted:
+            form = self.form()
+            unchanged = form == form_of(self.contribution)
+            self.drafts.keep(self.slot, None if unchanged else list(form))
+
     def action_save(self) -> None:
-        self.dismiss(self.fields())
+        fields = self.fields()
+        if self.drafts is not None:
+            self.drafts.forget(self.slot)
+        self.dismiss(fields)
 
     def action_cancel(self) -> None:
+        if self.drafts is not None:
+            self.drafts.forget(self.slot)
         self.dismiss(None)
 
 

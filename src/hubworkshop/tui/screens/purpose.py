@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -52,9 +53,24 @@ class PurposeScreen(HubScreen):
     def sync(self) -> None:
         self.load()
 
+    @on(TextArea.Changed)
+    def keep_draft(self, event: TextArea.Changed) -> None:
+        """The statement as typed is kept, to be offered back after a crash."""
+        self.hub_app.drafts().keep(f"{self.room_id}/purpose", event.text_area.text)
+
     def show(self, revisions: list[PurposeStatement], fill: bool) -> None:
-        if fill and revisions:
-            self.query_one(TextArea).load_text(revisions[-1].text)
+        if fill:
+            kept = self.hub_app.drafts().get(f"{self.room_id}/purpose")
+            latest = revisions[-1].text if revisions else ""
+            if isinstance(kept, str) and kept.strip() and kept != latest:
+                self.query_one(TextArea).load_text(kept)
+                self.notify(
+                    "Your unsaved statement is back; Ctrl+S saves it as a revision.",
+                    timeout=5,
+                    markup=False,
+                )
+            elif revisions:
+                self.query_one(TextArea).load_text(latest)
         lines = [
             f"{'★ final' if r.final else 'draft'} · {r.created_at[11:16]} UTC"
             f"{' · ' + r.author if r.author else ''}\n{r.text}\n"

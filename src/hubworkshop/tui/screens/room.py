@@ -195,12 +195,14 @@ class RoomScreen(RoomCapture):
         self.query_one("#capture", CaptureBar).cursor_blink = not self.hub_app.frozen
         self.query_one("#search", Input).cursor_blink = not self.hub_app.frozen
         self.query_one(CaptureBar).focus()
+        self.restore_bar()
         self.refresh_status()
         self.tick()
         # The list and the rest of the room after the first frame, so that frame (the
         # question) is not kept waiting by their threads.
         self.call_after_refresh(self.load_room)
         self.call_after_refresh(self.reload_list)
+        self.call_after_refresh(self.restore_drafts)
 
     # -- reading, in workers ----------------------------------------------------------------
 

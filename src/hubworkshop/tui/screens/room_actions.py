@@ -151,7 +151,7 @@ class ContributionActions(HubScreen):
                 return
             self._change("Edit", change)
 
-        self.app.push_screen(EditDialog(c), edited)
+        self.app.push_screen(EditDialog(c, self.hub_app.drafts()), edited)
 
     def action_delete(self) -> None:
         c = self._target()

@@ -48,6 +48,69 @@ class RoomCapture(ContributionActions):
             return
         self.queue.add(raw, [raw])
 
+    @on(Input.Changed, "#capture")
+    def keep_draft(self, event: Input.Changed) -> None:
+        """What is in the bar is kept as it is typed, to be offered back after a crash."""
+        self.hub_app.drafts().keep(f"{self.room_id}/bar", event.value)
+
+    def restore_bar(self) -> None:
+        """After a restart, the bar's unsent text back in the bar: on mount, before any key
+        can reach the bar."""
+        text = self.hub_app.drafts().get(f"{self.room_id}/bar")
+        bar = self.query_one(CaptureBar)
+        if isinstance(text, str) and text and not bar.value:
+            with bar.prevent(Input.Changed):
+                bar.value = text
+            bar.cursor_position = len(text)
+            self.notify("Your unsent text is back in the bar.", timeout=4, markup=False)
+
+    def restore_drafts(self) -> None:
+        """After a restart: entries that were still waiting to be saved back in the queue
+        (unless they did reach the database), and a word about unsaved edits."""
+        drafts = self.hub_app.drafts()
+        store, me = self.store, self.hub_app.user_name
+        edits = [slot.removeprefix("edit/") for slot in drafts.slots if slot.startswith("edit/")]
+        if edits:
+
+            def kept_edits() -> list[str]:
+                rows = store.contributions_by_id(edits)
+                return [c.short_id for c in rows if c.room == self.room_id]
+
+            def offer_edits(short_ids: list[str]) -> None:
+                if short_ids:
+                    self.notify(
+                        f"Unsaved edits of {', '.join(short_ids)} were kept: "
+                        "e on that contribution brings yours back.",
+                        timeout=6,
+                        markup=False,
+                    )
+
+            self.run_store(kept_edits, offer_edits)
+        waiting = drafts.get(f"{self.room_id}/pending")
+        if not isinstance(waiting, list) or not waiting or self.queue.items:
+            return
+
+        def unsaved() -> list[str]:
+            names = [p.name for p in store.participants()]
+            stored = {(c.text, c.note_taker) for c in store.contributions(room=self.room_id)}
+            return [
+                raw
+                for raw in (w for w in waiting if isinstance(w, str))
+                if (parse_capture(raw, names).text, me) not in stored
+            ]
+
+        def offer(raws: list[str]) -> None:
+            if not raws:
+                drafts.forget(f"{self.room_id}/pending")
+                return
+            self.queue.hold(
+                [(raw, [raw]) for raw in raws],
+                "not saved before the app stopped: Enter in the empty bar (Ctrl+R) saves them",
+            )
+            self.capture_failed(f"{len(raws)} entries were not saved before the app stopped")
+
+        self.run_store(unsaved, offer)
+
     @property
     def _waiting(self) -> int:
         return len(self.queue.items)
@@ -61,6 +124,9 @@ class RoomCapture(ContributionActions):
         only once they wait (for a lock held elsewhere) or fail: an entry saved in a few
         milliseconds must not lay the screen out twice."""
         self.refresh_status()
+        self.hub_app.drafts().keep(
+            f"{self.room_id}/pending", [item.raw for item in self.queue.items]
+        )
         panel = self.query_one(PendingPanel)
         if self.queue.failure is not None or len(self.queue.items) > 1 or not self.queue.items:
             if self.queue.items or panel.has_class("-shown"):

@@ -53,6 +53,12 @@ class CaptureQueue:
         self._changed()
         self._next()
 
+    def hold(self, entries: list[tuple[str, list[str]]], why: str) -> None:
+        """Entries that are not to be saved until asked (Ctrl+R): those a crash left."""
+        self.items.extend(Pending(next(_keys), raw, tuple(lines)) for raw, lines in entries)
+        self.failure = why
+        self._changed()
+
     def retry(self) -> bool:
         """Try the failed entry again; False if nothing failed."""
         if self.failure is None:

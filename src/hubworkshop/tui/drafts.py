@@ -1,0 +1,66 @@
+"""Drafts that survive a crash: what is in the capture bar and in an open editor (purpose
+statement, edit form), kept as it is typed, per database, person and room.
+
+They live beside the resume state (`resume.py`), one small JSON file per person (by name,
+else by terminal) and database, rewritten atomically on each change. Best effort: a
+read-only home must not stop a workshop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from hubworkshop.domain.names import name_key
+from hubworkshop.tui.resume import state_file, terminal_id
+
+
+class Drafts:
+    """One person's drafts in one database: slot (e.g. `lifecycle/bar`) -> text or fields."""
+
+    def __init__(self, db: Path, person: str | None) -> None:
+        who = name_key(person) if person else (terminal_id() or "someone")
+        digest = hashlib.sha256(f"{Path(db).resolve()}\n{who}".encode()).hexdigest()[:24]
+        self.path = state_file().parent / "drafts" / f"{digest}.json"
+        self._slots: dict[str, Any] | None = None
+
+    @property
+    def slots(self) -> dict[str, Any]:
+        if self._slots is None:
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}
+            self._slots = loaded if isinstance(loaded, dict) else {}
+        return self._slots
+
+    def get(self, slot: str) -> Any:
+        return self.slots.get(slot)
+
+    def keep(self, slot: str, value: Any) -> None:
+        """Keep `value` for `slot` (an empty value forgets it)."""
+        if not value:
+            self.forget(slot)
+            return
+        if self.slots.get(slot) == value:
+            return
+        self.slots[slot] = value
+        self._write()
+
+    def forget(self, slot: str) -> None:
+        if self.slots.pop(slot, None) is not None:
+            self._write()
+
+    def _write(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            temporary = self.path.with_suffix(".tmp")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                json.dump(self.slots, file, ensure_ascii=False)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass

@@ -18,7 +18,7 @@ from hubworkshop.tui.screens.ranking import RankingScreen
 from hubworkshop.tui.screens.report_back import ReportBackScreen
 from hubworkshop.tui.screens.roster import RosterScreen
 from hubworkshop.tui.widgets.contribution_list import ContributionList
-from test_tui import room_app, screen_text, settle, wait_until
+from test_tui import room_app, screen_text, settle, type_and_enter, wait_until
 
 SIZE = (140, 40)
 
@@ -312,3 +312,72 @@ async def test_roster_adds_people_and_logs_consent(store):
             "after": {"consent": "named"},
         }
         assert changes[0].actor == "fac"
+
+
+HOSTILE_NAMES = ["[/]Mallory", "[@click=app.quit]Eve[/]", "[link=http://e.x]Trudy"]
+
+
+async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(store):
+    """Names and words that look like Textual markup pass through every surface that shows
+    them — the new-person notice, the vote picker, the roster, the edit form, cluster and
+    owner dialogs, presenter and report-back — literally, without a crash."""
+    from hubworkshop.tui.screens.roster import RosterScreen
+
+    app = room_app(store, role="facilitator", user_name="[b]fac")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        for name in HOSTILE_NAMES:
+            await type_and_enter(pilot, f"[i]said[/i] by @{name}")
+        assert app.is_running
+        notices = " ".join(str(n.message) for n in app._notifications)
+        for name in HOSTILE_NAMES:
+            assert f"«{name}»" in notices  # the new-person notice, literally
+        assert {p.name for p in store.participants()} >= set(HOSTILE_NAMES)
+        await to_list(pilot)
+        await pilot.press("V")  # open a vote
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ParticipantPicker)
+        shown = " ".join(
+            str(app.screen.query_one("OptionList").get_option_at_index(i).prompt)
+            for i in range(app.screen.query_one("OptionList").option_count)
+        )
+        for name in HOSTILE_NAMES:
+            assert name in shown
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "[i]said[/i]" in screen_text(app) or app.screen.query_one("#edit-text").value
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(*"[red]cluster[/]", "enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*"[/]Mallory; 2021-12-15", "enter")
+        await settle(pilot)
+        assert app.is_running
+        app.screen.action_roster()
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        roster = screen_text(app) + " ".join(
+            str(app.screen.query_one("DataTable").get_cell_at((r, 0)))
+            for r in range(app.screen.query_one("DataTable").row_count)
+        )
+        for name in HOSTILE_NAMES:
+            assert name in roster
+        await pilot.press("escape", "f3")
+        await settle(pilot)
+        assert "[i]said[/i]" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await to_list(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        assert app.is_running
+    last = store.contributions()[-1]
+    assert (last.cluster, last.owner) == ("[red]cluster[/]", "[/]Mallory")

@@ -65,3 +65,41 @@ def test_every_key_has_a_palette_name():
             assert isinstance(binding, Binding)
             if binding.action not in {"app.pop_screen"}:
                 assert binding.tooltip, f"{owner.__name__}: {binding.key} has no palette name"
+
+
+def _is_fixed_text(node: ast.expr) -> bool:
+    """A string literal, or a choice between string literals: our words, not the user's."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.IfExp):
+        return _is_fixed_text(node.body) and _is_fixed_text(node.orelse)
+    if isinstance(node, ast.JoinedStr):  # an f-string of numbers only, e.g. f"+{minutes} min"
+        return all(
+            isinstance(v, ast.Constant)
+            or (
+                isinstance(v, ast.FormattedValue)
+                and isinstance(v.value, ast.Name)
+                and v.value.id in {"minutes", "n", "count"}
+            )
+            for v in node.values
+        )
+    return False
+
+
+def test_every_notification_with_user_text_is_plain():
+    """notify() parses Textual markup unless told not to: a participant called `[/]Mallory`
+    once crashed the app. Any message that is not our own fixed words passes markup=False."""
+    offenders = []
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "notify"
+                and node.args
+                and not _is_fixed_text(node.args[0])
+            ):
+                markup = {k.arg: k.value for k in node.keywords}.get("markup")
+                if not (isinstance(markup, ast.Constant) and markup.value is False):
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []

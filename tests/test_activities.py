@@ -64,6 +64,8 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
             await pilot.press("V")  # open the vote
             await settle(pilot)
             assert store.vote_round("lifecycle") is not None
+            # every terminal in the room says a vote is open, and counts the dots
+            await wait_until(two, lambda: "VOTE OPEN: 3 dots each" in screen_text(watcher))
             await pilot.press("up", "v")  # on "first point"
             await settle(pilot)
             assert isinstance(facilitator.screen, ParticipantPicker)
@@ -71,9 +73,11 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
             await settle(pilot)
             assert store.contribution(a).votes == 1
             await wait_until(two, lambda: "●1" in screen_text(watcher))
+            await wait_until(two, lambda: "1 cast" in screen_text(watcher))
             await pilot.press("V")  # close it
             await settle(pilot)
             assert store.vote_round("lifecycle") is None
+            await wait_until(two, lambda: "VOTE OPEN" not in screen_text(watcher))
             closed = [e for e in store.events() if e.action == "vote.close"]
             assert closed[-1].data["ranking"] == [[a, 1]]
 

@@ -42,9 +42,8 @@ KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 def _may_change_room(event: Event, known_tags: set[str]) -> bool:
     """Whether the question, phase, clock, names or tags may have moved. Most events are new
     contributions: with thirty terminals in a room, re-reading the room for each one was
-    most of the work a commit caused."""
-    if event.action is EventName.VOTE_ADD:
-        return False
+    most of the work a commit caused. A dot changes the open vote's count on the status
+    line, so it counts."""
     if event.action is EventName.CONTRIBUTION_ADD:
         return not set(event.data.get("tags") or ()) <= known_tags
     return True
@@ -234,6 +233,7 @@ class RoomScreen(RoomCapture):
             position=position,
             names=[p.name for p in store.participants()] if everything else [],
             tags=store.tags() if everything else [],
+            vote=store.vote_round(self.room_id) if everything else None,
         )
 
     def reload_list(self, row_filter: RowFilter | None = None) -> None:
@@ -302,6 +302,7 @@ class RoomScreen(RoomCapture):
         self.snapshot = snapshot
         self.query_one(CaptureBar).names.names = snapshot.names
         self.show_question()
+        self.refresh_status()
         self.tick()
 
     def show_question(self) -> None:

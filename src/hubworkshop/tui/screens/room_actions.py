@@ -37,6 +37,8 @@ class RoomView(NamedTuple):
     position: str
     names: list[str]
     tags: list[str]
+    vote: VoteRound | None = None
+    """The room's open dot-vote round, if one is open."""
 
 
 class ContributionActions(HubScreen):
@@ -73,7 +75,14 @@ class ContributionActions(HubScreen):
         if self.saving or self._waiting:
             saved = f"saving… ({self._waiting})" if self._waiting else "saving…"
         where = "LIST: keys are commands, type to write" if self._in_list else "typing"
-        parts = [f"{app.store.path}", f"{app.role}: {app.user_name or 'unnamed'}", where, saved]
+        # What matters in the live moment first: a narrow terminal cuts the end of the line.
+        parts = [where, saved]
+        vote = self.snapshot.vote if self.snapshot is not None else None
+        if vote is not None:
+            mine = vote.used.get(app.user_name or "", 0)
+            left = f", {vote.dots - mine} left for you" if app.user_name in vote.used else ""
+            parts.append(f"VOTE OPEN: {vote.dots} dots each{left}, {vote.cast} cast (v)")
+        parts += [f"{app.role}: {app.user_name or 'unnamed'}", f"{app.store.path}"]
         if message:
             parts.append(message)
         status = self.query_one("#status", StatusBar)

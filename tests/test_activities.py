@@ -385,3 +385,19 @@ async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(st
         assert app.is_running
     last = store.contributions()[-1]
     assert (last.cluster, last.owner) == ("[red]cluster[/]", "[/]Mallory")
+
+
+async def test_the_vote_picker_lists_this_rooms_people_first(store):
+    [a, _b] = seed(store)
+    store.set_participant("Aaron", "named", room="value")
+    store.set_participant("zoé", "named", room="lifecycle")
+    store.set_participant("Émile", "named", room="lifecycle")
+    store.open_vote("lifecycle")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("up", "v")
+        await settle(pilot)
+        options = app.screen.query_one("OptionList")
+        names = [str(options.get_option_at_index(i).id) for i in range(options.option_count)]
+        assert names[:3] == ["Émile", "zoé", "Aaron"]

@@ -487,11 +487,19 @@ async def test_facilitator_moves_questions_and_the_log_records_it(store):
         await settle(pilot)
         assert store.room_state("lifecycle").question == "lifecycle.recognition"
         assert "How does a hub become a hub?" in screen_text(app)
-        await pilot.press("f9", "f9")
+        await pilot.press("f9", "f9")  # back to the first, then no further: it says so
         await settle(pilot)
-        assert store.room_state("lifecycle").question == "support.real-expertise"
+        assert store.room_state("lifecycle").question == "lifecycle.overview"
+        assert any("first question" in str(n.message) for n in app._notifications)
         opened = [e.subject for e in store.events(room="lifecycle") if e.action == "question.open"]
-        assert opened == ["lifecycle.recognition", "lifecycle.overview", "support.real-expertise"]
+        assert opened == ["lifecycle.recognition", "lifecycle.overview"]
+        last = store.room("lifecycle").questions[-1]
+        store.open_question("lifecycle", last)
+        await wait_until(pilot, lambda: app.screen.snapshot.question.id == last)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert store.room_state("lifecycle").question == last
+        assert any("last question" in str(n.message) for n in app._notifications)
 
 
 async def test_note_taker_cannot_move_the_question(store):
@@ -753,3 +761,21 @@ async def test_a_new_name_is_announced_and_a_known_one_found(store):
         messages = [n.message for n in app._notifications]
         assert any("New participant «Zed»" in m for m in messages)
         assert not any("Amina" in m for m in messages)
+
+
+async def test_the_list_header_follows_the_search_box_and_says_no_match(store):
+    app = await _room_with(store, ["funding hubs", "legal support"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.action_search()
+        await pilot.press(*"fund")
+        await settle(pilot)
+        header = str(app.screen.query_one("#list-header").render())
+        assert "search: “fund”" in header and "1 shown" in header
+        await pilot.press(*"xyz")
+        await settle(pilot)
+        header = str(app.screen.query_one("#list-header").render())
+        assert "search: “fundxyz”" in header and "no match" in header
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "all contributions · 2 shown" in str(app.screen.query_one("#list-header").render())

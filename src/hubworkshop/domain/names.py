@@ -9,6 +9,11 @@ compared here, never in SQL.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hubworkshop.domain.model import Participant
 
 
 def clean_name(name: str) -> str:
@@ -19,3 +24,11 @@ def clean_name(name: str) -> str:
 def name_key(name: str) -> str:
     """What two spellings of one name have in common."""
     return clean_name(name).casefold()
+
+
+def room_first(people: Iterable[Participant], room: str) -> list[str]:
+    """Names for a picker: this room's participants first, then everyone else, each group
+    in alphabetical order as people read it (case and accents folded)."""
+    return [
+        p.name for p in sorted(people, key=lambda p: (p.room != room, name_key(p.name), p.name))
+    ]

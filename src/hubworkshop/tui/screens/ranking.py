@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.model import Role
+from hubworkshop.domain.names import room_first
 from hubworkshop.domain.ranking import Rankings, Score, across_rooms
 from hubworkshop.tui.dialogs.common import ParticipantPicker
 from hubworkshop.tui.screens.base import HubScreen
@@ -158,4 +159,4 @@ class RankingScreen(HubScreen):
         def ask(names: list[str]) -> None:
             self.app.push_screen(ParticipantPicker("Whose order is this?", names), chosen)
 
-        self.run_store(lambda: [p.name for p in self.store.participants()], ask)
+        self.run_store(lambda: room_first(self.store.participants(), self.room_id), ask)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from hubworkshop.domain.model import Contribution, Phase, Question, Room
+from hubworkshop.domain.names import room_first
 from hubworkshop.domain.records import VoteRound
 from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import Countdown
@@ -233,7 +234,8 @@ class ContributionActions(HubScreen):
         note_taker = self.hub_app.user_name
 
         def read() -> tuple[VoteRound | None, list[str]]:
-            return self.store.vote_round(self.room_id), [p.name for p in self.store.participants()]
+            people = room_first(self.store.participants(), self.room_id)
+            return self.store.vote_round(self.room_id), people
 
         def ask(data: tuple[VoteRound | None, list[str]]) -> None:
             round_, names = data
@@ -422,8 +424,11 @@ class ContributionActions(HubScreen):
         questions = self.room.questions
         current = self.snapshot.question.id if self.snapshot and self.snapshot.question else None
         index = questions.index(current) if current in questions else -1
-        target = questions[(index + step) % len(questions)]
-        self.open_question(target)
+        if not 0 <= index + step < len(questions):
+            where = "last" if step > 0 else "first"
+            self.notify(f"This is the room's {where} question.", timeout=3)
+            return
+        self.open_question(questions[index + step])
 
     def open_question(self, question_id: str) -> None:
         actor = self.hub_app.user_name

@@ -31,8 +31,12 @@ class RoomCapture(ContributionActions):
 
     def update_list_header(self) -> None:
         cl = self.contribution_list
+        if cl.row_filter.active and not cl.count:
+            shown = "no match (Esc clears)"
+        else:
+            shown = f"{cl.count} shown"
         self.query_one("#list-header", Static).update(
-            plain(f"{cl.row_filter.describe()} · {cl.count} shown"),
+            plain(f"{cl.row_filter.describe()} · {shown}"),
             layout=False,  # one line
         )
 

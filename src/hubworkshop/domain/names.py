@@ -29,6 +29,11 @@ def name_key(name: str) -> str:
 def room_first(people: Iterable[Participant], room: str) -> list[str]:
     """Names for a picker: this room's participants first, then everyone else, each group
     in alphabetical order as people read it (case and accents folded)."""
-    return [
-        p.name for p in sorted(people, key=lambda p: (p.room != room, name_key(p.name), p.name))
-    ]
+    order = sorted(people, key=lambda p: (p.room != room, reading_order(p.name), p.name))
+    return [p.name for p in order]
+
+
+def reading_order(name: str) -> str:
+    """A sort key that reads Émile beside Emile, not after Zoé: accents and case folded."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

@@ -388,7 +388,7 @@ async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(st
 
 
 async def test_the_vote_picker_lists_this_rooms_people_first(store):
-    [a, _b] = seed(store)
+    seed(store)
     store.set_participant("Aaron", "named", room="value")
     store.set_participant("zoé", "named", room="lifecycle")
     store.set_participant("Émile", "named", room="lifecycle")

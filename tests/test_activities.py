@@ -401,3 +401,22 @@ async def test_the_vote_picker_lists_this_rooms_people_first(store):
         options = app.screen.query_one("OptionList")
         names = [str(options.get_option_at_index(i).id) for i in range(options.option_count)]
         assert names[:3] == ["Émile", "zoé", "Aaron"]
+
+
+async def test_the_owner_dialog_keeps_the_input_and_says_what_is_wrong(store):
+    [a, _b] = seed(store)
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("up", "o")
+        await settle(pilot)
+        await pilot.press(*"Amina; next week", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TextDialog"  # still open, input kept
+        assert app.screen.query_one("Input").value == "Amina; next week"
+        assert "not a date" in str(app.screen.query_one("#problem").render())
+        await pilot.press(*["backspace"] * len("next week"), *"2021-12-15", "enter")
+        await settle(pilot)
+        assert (store.contribution(a).owner, store.contribution(a).due) == ("Amina", "2021-12-15")
+        assert "→Amina 12-15" in screen_text(app)  # the owner and due date, in the room
+        assert "action: Amina, due 2021-12-15" in screen_text(app)

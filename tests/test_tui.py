@@ -779,3 +779,21 @@ async def test_the_list_header_follows_the_search_box_and_says_no_match(store):
         await pilot.press("escape")
         await settle(pilot)
         assert "all contributions · 2 shown" in str(app.screen.query_one("#list-header").render())
+
+
+async def test_undoing_a_change_logs_no_no_op_events(store):
+    """Undo puts back what changed and logs only that: a kind change undone is two edits,
+    never a tag or action entry that changed nothing."""
+    c = store.add_contribution(Draft("lifecycle", "owned", kind="action", tags=("x",)))
+    store.set_action(c.id, owner="Amina", due="2021-12-15")
+    app = room_app(store, user_name="nt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(store.events())
+        await pilot.press("escape", "1")  # kind: idea
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        logged = [e.action for e in store.events()][before:]
+        assert logged == ["contribution.edit", "contribution.edit"]
+        assert store.contribution(c.id).kind.value == "action"

@@ -10,7 +10,7 @@ from typing import Any
 
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Contribution
+from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import PurposeStatement, VoteRound
 from hubworkshop.storage.contributions import ContributionStore
 from hubworkshop.storage.rows import CONTRIBUTION_SELECT, clean_text, first, read_contributions
@@ -300,6 +300,8 @@ class ActivityStore(ContributionStore):
     ) -> None:
         current = self.contribution(contribution_id)
         name = " ".join((name or "").split()) or None
+        if name == current.cluster:
+            return  # nothing changes, and nothing is logged
         with self.write() as db:
             db.execute(
                 "UPDATE contributions SET cluster = ?, updated_at = ? WHERE id = ?",
@@ -330,6 +332,8 @@ class ActivityStore(ContributionStore):
                 due = dt.date.fromisoformat(due).isoformat()
             except ValueError:
                 raise InputError(f"due date '{due}' is not a date like 2021-12-15") from None
+        if (owner, due, current.kind) == (current.owner, current.due, Kind.ACTION):
+            return  # nothing changes, and nothing is logged
         with self.write() as db:
             db.execute(
                 "UPDATE contributions SET owner = ?, due = ?, kind = 'action', updated_at = ? "

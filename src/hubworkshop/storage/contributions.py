@@ -339,6 +339,8 @@ class ContributionStore(ParticipantStore):
     ) -> Contribution:
         current = self.contribution(contribution_id)
         tags = clean_tags(tags)
+        if sorted(tags) == sorted(current.tags):
+            return current  # nothing changes, and nothing is logged
         with self.write() as db:
             db.execute("DELETE FROM contribution_tags WHERE contribution = ?", [current.id])
             db.insert_all(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,7 @@ DIALOG_CSS = """
     border: thick $primary; background: $surface; padding: 1 2;
 }}
 {name} .hint {{ color: $text-muted; margin-top: 1; }}
+{name} .problem {{ color: $error; height: auto; }}
 {name} TextArea {{ height: 12; }}
 """
 
@@ -69,18 +72,31 @@ class TextDialog(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="TextDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", hint: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        hint: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text, self.value, self.hint = title, value, hint
+        self.check = check
+        """Says what is wrong with a value (shown in the dialog, which stays open), or None."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(self.title_text), classes="title")
             yield Input(self.value, id="text", select_on_focus=False)
+            yield Static("", id="problem", classes="problem")
             yield Static(plain(self.hint), classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        problem = self.check(event.value) if self.check is not None else None
+        if problem:
+            self.query_one("#problem", Static).update(plain(problem))
+            return
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:

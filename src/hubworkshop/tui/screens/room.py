@@ -361,10 +361,15 @@ class RoomScreen(RoomCapture):
         )
         author = c.author or "anonymous"
         tags = " ".join(f"#{t}" for t in c.tags)
+        dots = f" · {c.votes} dot{'' if c.votes == 1 else 's'}" if c.votes else ""
+        action = ""
+        if c.owner or c.due:
+            action = " · action" + (f": {c.owner}" if c.owner else "")
+            action += f", due {c.due}" if c.due else ""
         shown = (
             f"{c.short_id} · {c.kind.value} · {author} · {c.created_at[11:19]} UTC"
             f"{' · ' + tags if tags else ''}{' · ★ key point' if c.starred else ''}"
-            f"{f' · {c.votes} dots' if c.votes else ''}\n{text}"
+            f"{dots}{action}\n{text}"
         )
         if shown != self._detail_shown:
             self._detail_shown = shown

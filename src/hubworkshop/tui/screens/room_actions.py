@@ -6,6 +6,7 @@ votes, merge and split, clusters, parking, action owners, takeaways, and the act
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -350,12 +351,21 @@ class ContributionActions(HubScreen):
             owner, _, due = value.partition(";")
             self._change("Action", SetAction(c, owner, due))
 
+        def check(value: str) -> str | None:
+            due = value.partition(";")[2].strip()
+            try:
+                dt.date.fromisoformat(due) if due else None
+            except ValueError:
+                return f"“{due}” is not a date: write it as 2021-12-15."
+            return None
+
         current = "; ".join(x for x in (c.owner or "", c.due or "") if x)
         self.app.push_screen(
             TextDialog(
                 "Action: owner; due date",
                 current,
                 "For example: Amina; 2021-12-15. Either part may be empty.",
+                check=check,
             ),
             given,
         )
@@ -425,8 +435,12 @@ class ContributionActions(HubScreen):
         current = self.snapshot.question.id if self.snapshot and self.snapshot.question else None
         index = questions.index(current) if current in questions else -1
         if not 0 <= index + step < len(questions):
-            where = "last" if step > 0 else "first"
-            self.notify(f"This is the room's {where} question.", timeout=3)
+            self.notify(
+                "This is the room's last question."
+                if step > 0
+                else "This is the room's first question.",
+                timeout=3,
+            )
             return
         self.open_question(questions[index + step])
 

@@ -391,6 +391,8 @@ class ContributionList(ScrollView, can_focus=True):
             prefix += f"⊕{c.merged_count} "
         if c.cluster:
             prefix += f"[{one_line(c.cluster, 20)}] "
+        if c.owner or c.due:
+            prefix += f"→{one_line(c.owner or '?', 16)}{' ' + c.due[5:] if c.due else ''} "
         body = Text(prefix + one_line(c.text), no_wrap=True, overflow="ellipsis")
         body.truncate(room_for_text, overflow="ellipsis", pad=True)
         return Text.assemble(left, body, right, no_wrap=True, overflow="ellipsis")

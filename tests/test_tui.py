@@ -287,6 +287,54 @@ async def test_name_completion(store):
         assert row.author == "Amina Diallo"
 
 
+async def test_end_accepts_name_and_tag_completions_as_documented(store):
+    store.set_participant("Élodie Martin", "named")
+    store.add_contribution(Draft("value", "elsewhere", tags=("funding",)))
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        await pilot.press(*"! gatekeeping @élo")  # typed in lower case, accent and all
+        await settle(pilot)
+        await pilot.press("end", *" #fun")
+        await settle(pilot)
+        await pilot.press("end")
+        assert bar.value == "! gatekeeping @Élodie Martin #funding"
+        await pilot.press("enter")
+        await settle(pilot)
+        [row] = store.contributions(room="lifecycle")
+        assert (row.author, row.tags) == ("Élodie Martin", ("funding",))
+
+
+async def test_tag_dialog_lists_this_rooms_tags_and_completes_them(store):
+    store.add_contribution(Draft("value", "elsewhere", tags=("funding",)))
+    here = store.add_contribution(Draft("lifecycle", "here", tags=("legal",)))
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        hint = screen_text(app)
+        assert "In this room: #legal" in hint and "Other rooms: #funding" in hint
+        await pilot.press(*" #fu", "end", "enter")
+        await settle(pilot)
+        assert store.contribution(here.id).tags == ("funding", "legal")
+
+
+async def test_cluster_names_complete(store):
+    a = store.add_contribution(Draft("lifecycle", "one"))
+    b = store.add_contribution(Draft("lifecycle", "two"))
+    store.set_cluster(a.id, "Gatekeeping risk")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "c")  # on "two", the newest
+        await settle(pilot)
+        await pilot.press(*"gate", "end", "enter")
+        await settle(pilot)
+        assert store.contribution(b.id).cluster == "Gatekeeping risk"
+
+
 async def test_markup_and_escapes_are_shown_literally(store):
     hostile = "[bold]x[/bold] [@click=app.quit]y[/] [link=http://e.x]z[/link]"
     store.add_contribution(Draft(room="lifecycle", text=hostile + " \x1b[31mred \u202eevil"))

@@ -315,6 +315,16 @@ class ActivityStore(ContributionStore):
                 data={"before": current.cluster, "after": name},
             )
 
+    def clusters(self, room_id: str) -> list[str]:
+        """The cluster names used in a room, for completion."""
+        with self.read() as db:
+            rows = db.execute(
+                "SELECT DISTINCT cluster FROM contributions WHERE room = ? AND cluster IS NOT NULL "
+                "AND deleted_at IS NULL ORDER BY cluster",
+                [room_id],
+            )
+            return [row[0] for row in rows]
+
     def set_action(
         self,
         contribution_id: str,

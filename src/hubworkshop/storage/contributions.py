@@ -397,10 +397,17 @@ class ContributionStore(ParticipantStore):
             sql = f"{CONTRIBUTION_SELECT} WHERE c.seq IN ({marks})"
             return {c.seq: c for c in read_contributions(db, sql, list(seqs))}
 
-    def tags(self) -> list[str]:
+    def tags(self, *, room: str | None = None) -> list[str]:
         """Every tag of the workshop, for completion and the tag filter in every room: rooms
         share one vocabulary, which the theme summaries need. (Read from the tag index in a
-        few milliseconds; the tags of one room took 130 ms to join in a room of 100,000.)"""
+        few milliseconds; the tags of one room, asked for only by the tag dialog, took 130 ms
+        to join in a room of 100,000.)"""
         with self.read() as db:
-            sql = "SELECT DISTINCT tag FROM contribution_tags ORDER BY tag"
-            return [row[0] for row in db.execute(sql)]
+            if room is None:
+                sql = "SELECT DISTINCT tag FROM contribution_tags ORDER BY tag"
+                return [row[0] for row in db.execute(sql)]
+            sql = (
+                "SELECT DISTINCT t.tag FROM contribution_tags t JOIN contributions c "
+                "ON c.id = t.contribution WHERE c.room = ? AND c.deleted_at IS NULL ORDER BY t.tag"
+            )
+            return [row[0] for row in db.execute(sql, [room])]

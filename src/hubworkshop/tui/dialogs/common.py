@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from hubworkshop.tui.widgets.capture_bar import CompletingInput, WordSuggester
 from hubworkshop.tui.widgets.text import plain
 
 DIALOG_CSS = """
@@ -78,16 +79,23 @@ class TextDialog(ModalScreen[str | None]):
         value: str = "",
         hint: str = "",
         check: Callable[[str], str | None] | None = None,
+        suggestions: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text, self.value, self.hint = title, value, hint
         self.check = check
+        self.suggestions = suggestions
         """Says what is wrong with a value (shown in the dialog, which stays open), or None."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(self.title_text), classes="title")
-            yield Input(self.value, id="text", select_on_focus=False)
+            yield CompletingInput(
+                self.value,
+                id="text",
+                select_on_focus=False,
+                suggester=WordSuggester(self.suggestions) if self.suggestions else None,
+            )
             yield Static("", id="problem", classes="problem")
             yield Static(plain(self.hint), classes="hint")
 

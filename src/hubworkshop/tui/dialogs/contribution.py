@@ -19,6 +19,7 @@ from hubworkshop.domain.text import one_line
 from hubworkshop.storage.history import Edit
 from hubworkshop.tui.dialogs.common import DIALOG_CSS
 from hubworkshop.tui.drafts import Drafts
+from hubworkshop.tui.widgets.capture_bar import CompletingInput, WordSuggester
 from hubworkshop.tui.widgets.text import plain
 
 
@@ -236,17 +237,28 @@ class TagDialog(ModalScreen[list[str] | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="TagDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, tags: tuple[str, ...], known: list[str]) -> None:
+    def __init__(self, tags: tuple[str, ...], here: list[str], elsewhere: list[str]) -> None:
         super().__init__()
         self.tags = tags
-        self.known = known
+        self.here = here
+        self.elsewhere = [t for t in elsewhere if t not in here]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Tags", classes="title")
-            yield Input(" ".join(f"#{t}" for t in self.tags), id="tags", select_on_focus=False)
-            known = " ".join(f"#{t}" for t in self.known[:30])
-            yield Static(plain(f"In this room: {known}" if known else ""), classes="hint")
+            yield CompletingInput(
+                " ".join(f"#{t}" for t in self.tags),
+                id="tags",
+                select_on_focus=False,
+                suggester=WordSuggester([*self.here, *self.elsewhere], last_word=True),
+            )
+            lines = []
+            if self.here:
+                lines.append("In this room: " + " ".join(f"#{t}" for t in self.here[:30]))
+            if self.elsewhere:
+                lines.append("Other rooms: " + " ".join(f"#{t}" for t in self.elsewhere[:30]))
+            lines.append("→ or End accepts a completion · Enter saves · Esc cancels")
+            yield Static(plain("\n".join(lines)), classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -300,7 +300,8 @@ class RoomScreen(RoomCapture):
         if snapshot == self.snapshot:
             return  # nothing to redraw
         self.snapshot = snapshot
-        self.query_one(CaptureBar).names.names = snapshot.names
+        suggester = self.query_one(CaptureBar).names
+        suggester.names, suggester.tags = snapshot.names, snapshot.tags
         self.show_question()
         self.refresh_status()
         self.tick()

@@ -220,8 +220,13 @@ class ContributionActions(HubScreen):
             if tags is not None:
                 self._change("Tag", Edit(c, tags=tuple(tags)))
 
-        known = self.snapshot.tags if self.snapshot else []
-        self.app.push_screen(TagDialog(c.tags, known), tagged)
+        store, room_id = self.store, self.room_id
+
+        def ask(tags: tuple[list[str], list[str]]) -> None:
+            here, everywhere = tags
+            self.app.push_screen(TagDialog(c.tags, here, everywhere), tagged)
+
+        self.run_store(lambda: (store.tags(room=room_id), store.tags()), ask)
 
     # -- activities ------------------------------------------------------------------------
 
@@ -320,14 +325,20 @@ class ContributionActions(HubScreen):
             if name is not None:
                 self._change("Cluster", SetCluster(c, name))
 
-        self.app.push_screen(
-            TextDialog(
-                "Cluster name",
-                c.cluster or "",
-                "Points with the same name form a cluster; empty removes it.",
-            ),
-            named,
-        )
+        def ask(known: list[str]) -> None:
+            self.app.push_screen(
+                TextDialog(
+                    "Cluster name",
+                    c.cluster or "",
+                    "Points with the same name form a cluster; empty removes it. "
+                    + ("Known here: " + ", ".join(known[:12]) + ". " if known else "")
+                    + "→ or End accepts a completion.",
+                    suggestions=known,
+                ),
+                named,
+            )
+
+        self.run_store(lambda: self.store.clusters(self.room_id), ask)
 
     def action_park(self) -> None:
         c = self._target()

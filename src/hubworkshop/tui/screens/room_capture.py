@@ -204,6 +204,7 @@ class RoomCapture(ContributionActions):
         for c in saved:
             if c.author and c.author not in bar.names.names:
                 bar.names.names.append(c.author)
+            bar.names.tags.extend(t for t in c.tags if t not in bar.names.tags)
 
     def capture_failed(self, message: str) -> None:
         self.refresh_status(f"NOT SAVED: {message}", error=True)

@@ -1,4 +1,4 @@
-"""The capture bar, where note-takers type, and its @name completion."""
+"""The capture bar, where note-takers type, and its @name and #tag completion."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from textual.reactive import Reactive
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from hubworkshop.domain.names import name_key
+
 CAPTURE_HINT = (
     "Type what was said, Enter to save  ·  ? question  ! concern  + proposal  = agree  "
     "~ disagree  > action  @name  #tag"
@@ -19,29 +21,72 @@ CAPTURE_HINT = (
 
 
 class NameSuggester(Suggester):
-    """Completes `@Na` to `@Name` from the room's participants."""
+    """Completes `@Na` to `@Name` from the participants, and `#fu` to `#funding` from the
+    workshop's tags; a name matches however it is typed (case, accents composed or not)."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.names: list[str] = []
+        self.tags: list[str] = []
 
     async def get_suggestion(self, value: str) -> str | None:
-        at = value.rfind("@")
-        if at < 0 or (at > 0 and not value[at - 1].isspace()):
+        return complete_mention(value, self.names, self.tags)
+
+
+def complete_mention(value: str, names: list[str], tags: list[str]) -> str | None:
+    """`value` with its last `@name` or `#tag` completed, or None."""
+    marker = max(value.rfind("@"), value.rfind("#"))
+    if marker < 0 or (marker > 0 and not value[marker - 1].isspace()):
+        return None
+    typed = value[marker + 1 :]
+    if not typed or "  " in typed or (value[marker] == "#" and " " in typed):
+        return None
+    key = name_key(typed)
+    for known in names if value[marker] == "@" else tags:
+        if name_key(known).startswith(key) and len(known) > len(typed):
+            return value[: marker + 1] + known
+    return None
+
+
+class WordSuggester(Suggester):
+    """Completes the whole value from a list of known words (cluster names, tags)."""
+
+    def __init__(self, words: list[str], *, last_word: bool = False) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.words = words
+        self.last_word = last_word
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, typed = ("", value)
+        if self.last_word:
+            cut = value.rfind(" ") + 1
+            head, typed = value[:cut], value[cut:]
+        prefix = typed.startswith("#")
+        key = name_key(typed.lstrip("#"))
+        if not key:
             return None
-        typed = value[at + 1 :]
-        if not typed or "  " in typed:
-            return None
-        for name in self.names:
-            if name.casefold().startswith(typed.casefold()) and len(name) > len(typed):
-                return value[: at + 1] + name
+        for word in self.words:
+            if name_key(word).startswith(key) and len(word) > len(typed.lstrip("#")):
+                return head + ("#" if prefix else "") + word
         return None
 
 
-class CaptureBar(Input):
+class CompletingInput(Input):
+    """An Input where End, like →, accepts the completion shown in grey."""
+
+    BINDINGS = [Binding("end", "accept_or_end", "End", show=False)]
+
+    def action_accept_or_end(self) -> None:
+        if self.cursor_at_end and self._suggestion:
+            self.value = self._suggestion
+        self.action_end()
+
+
+class CaptureBar(CompletingInput):
     """Where note-takers type. Enter saves; Up in an empty bar opens the last entry to edit."""
 
     BINDINGS = [
+        Binding("end", "accept_or_end", "End", show=False),
         Binding("up", "recall", "Recall last", show=False),
         Binding("escape", "leave", "To the list", show=False),
     ]

@@ -161,7 +161,7 @@ async def test_ranking_chart_leaves_out_an_off_the_record_ballot(store):
         app.screen.action_ranking()
         await settle(pilot)
         shown = screen_text(app)
-        assert "0 room(s) ranked" in shown
+        assert "0 rooms ranked" in shown
 
 
 @pytest.fixture

@@ -845,3 +845,14 @@ async def test_undoing_a_change_logs_no_no_op_events(store):
         logged = [e.action for e in store.events()][before:]
         assert logged == ["contribution.edit", "contribution.edit"]
         assert store.contribution(c.id).kind.value == "action"
+
+
+async def test_the_start_screens_name_label_follows_the_role(store):
+    app = HubworkshopApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        label = app.screen.query_one("#name-label")
+        assert "recorded as note-taker" in str(label.render())
+        app.screen.query_one("#facilitator").value = True
+        await settle(pilot)
+        assert "recorded as facilitator" in str(label.render())

@@ -18,7 +18,7 @@ import click
 
 from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
 from hubworkshop.domain.errors import InputError
-from hubworkshop.domain.text import one_line
+from hubworkshop.domain.text import counted, one_line
 
 
 def _actor(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -80,7 +80,7 @@ def vote_cast(
         store.add_vote(target.id, participant=participant, dots=dots, note_taker=actor)
         current = store.vote_round(target.room)
     left = current.dots - current.used.get(participant, 0) if current else 0
-    click.echo(f"{dots} dot(s) on {target.short_id}; {participant} has {left} left")
+    click.echo(f"{counted(dots, 'dot')} on {target.short_id}; {participant} has {left} left")
 
 
 @vote.command("status")
@@ -160,7 +160,7 @@ def rank_set(
     with settings.open_store() as store:
         store.record_ranking(room, list(roles), participant=participant, actor=actor)
     whose = f"{participant}'s" if participant else "the room's"
-    click.echo(f"{whose} order in {room}: {len(roles)} role(s) ranked")
+    click.echo(f"{whose} order in {room}: {counted(len(roles), 'role')} ranked")
 
 
 @rank.command("show")
@@ -253,7 +253,7 @@ def split(settings: Settings, contribution: str, actor: str | None) -> None:
     with settings.open_store() as store:
         point = store.contribution(contribution)
         freed = store.split(point.id, actor=actor)
-    click.echo(f"split {len(freed)} contribution(s) off {point.short_id}")
+    click.echo(f"split {counted(len(freed), 'contribution')} off {point.short_id}")
 
 
 @cli.command()
@@ -338,7 +338,7 @@ def takeaways_set(
     with settings.open_store() as store:
         ids = [store.contribution(c).id for c in contributions]
         store.set_takeaways(room, ids, actor=actor)
-    click.echo(f"{room}: {len(ids)} takeaway(s)")
+    click.echo(f"{room}: {counted(len(ids), 'takeaway')}")
 
 
 @takeaways.command("show")

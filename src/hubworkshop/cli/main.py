@@ -16,7 +16,7 @@ from hubworkshop import __version__
 from hubworkshop.domain.errors import HubworkshopError, InputError, Problem, SourceError
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
-from hubworkshop.domain.text import one_line
+from hubworkshop.domain.text import counted, one_line
 from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.sources.bundled import DB_ENV, bundled_bank, bundled_plan, default_db
 from hubworkshop.storage import Store
@@ -140,11 +140,11 @@ def _report(problems: list[Problem], summary: list[str]) -> None:
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     if errors:
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}", err=True)
         sys.exit(1)
     for line in summary:
         click.echo(line)
-    click.echo(f"ok, {warnings} warning(s)")
+    click.echo(f"ok, {counted(warnings, 'warning')}")
 
 
 @cli.group()

@@ -36,3 +36,8 @@ def one_line(text: str, width: int | None = None) -> str:
     if width is not None and len(line) > width:
         return line[: max(width - 1, 0)] + "…"
     return line
+
+
+def counted(n: int, one: str, other: str | None = None) -> str:
+    """`n` and its noun in English, singular for 1: "1 room", "2 rooms", "1 entry"."""
+    return f"{n} {one if n == 1 else (other or one + 's')}"

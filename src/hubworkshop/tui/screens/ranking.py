@@ -13,6 +13,7 @@ from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.model import Role
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.ranking import Rankings, Score, across_rooms
+from hubworkshop.domain.text import counted
 from hubworkshop.tui.dialogs.common import ParticipantPicker
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
@@ -114,7 +115,7 @@ class RankingScreen(HubScreen):
             bar_chart(scores if rankings else [], labels, width)
         )
         self.query_one("#chart-note", Static).update(
-            f"{len(rankings)} room(s) ranked. First of {len(roles)} earns {len(roles) - 1} points, "
+            f"{counted(len(rankings), 'room')} ranked. First of {len(roles)} earns {len(roles) - 1} points, "
             "last 0; unranked roles earn nothing (abstention); = marks a tie."
         )
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from hubworkshop.domain.model import Contribution, Phase, Question, Room
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.records import VoteRound
-from hubworkshop.domain.text import one_line
+from hubworkshop.domain.text import counted, one_line
 from hubworkshop.domain.timer import Countdown
 from hubworkshop.storage.history import (
     Command,
@@ -276,7 +276,10 @@ class ContributionActions(HubScreen):
                 self.store.open_vote(self.room_id, actor=actor)
                 return f"Vote open: each participant has {self.store.workshop().dots} dots."
             ranking = self.store.close_vote(self.room_id, actor=actor)
-            return f"Vote closed: {sum(d for _, d in ranking)} dots on {len(ranking)} points."
+            return (
+                f"Vote closed: {counted(sum(d for _, d in ranking), 'dot')} "
+                f"on {counted(len(ranking), 'point')}."
+            )
 
         def toggled(message: str) -> None:
             self.notify(message, markup=False)

@@ -12,6 +12,7 @@ from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.model import Contribution
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
+from hubworkshop.domain.text import counted
 from hubworkshop.storage.history import Added
 from hubworkshop.tui.screens.room_actions import ContributionActions
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
@@ -111,7 +112,9 @@ class RoomCapture(ContributionActions):
                 [(raw, [raw]) for raw in raws],
                 "not saved before the app stopped: Enter in the empty bar (Ctrl+R) saves them",
             )
-            self.capture_failed(f"{len(raws)} entries were not saved before the app stopped")
+            self.capture_failed(
+                f"{counted(len(raws), 'entry', 'entries')} not saved before the app stopped"
+            )
 
         self.run_store(unsaved, offer)
 

@@ -78,7 +78,7 @@ class StartScreen(HubScreen):
                         yield RadioButton(
                             "Facilitator", value=app.role == "facilitator", id="facilitator"
                         )
-                    yield Static("Your name (recorded as note-taker)", classes="label")
+                    yield Static(self.name_label(), id="name-label", classes="label")
                     yield Input(app.user_name or "", placeholder="e.g. Asaf", id="name")
         yield StatusBar(plain(f"database: {app.store.path}"))
         yield KeyFooter()
@@ -102,9 +102,13 @@ class StartScreen(HubScreen):
         rooms.highlighted = 0
         rooms.focus()
 
+    def name_label(self) -> str:
+        return f"Your name (recorded as {self.hub_app.role.value})"
+
     @on(RadioSet.Changed, "#role")
     def role_changed(self, event: RadioSet.Changed) -> None:
         self.hub_app.role = UserRole(event.pressed.id or UserRole.NOTE_TAKER)
+        self.query_one("#name-label", Static).update(self.name_label())
 
     @on(Input.Changed, "#name")
     def name_changed(self, event: Input.Changed) -> None:

@@ -420,3 +420,41 @@ async def test_the_owner_dialog_keeps_the_input_and_says_what_is_wrong(store):
         assert (store.contribution(a).owner, store.contribution(a).due) == ("Amina", "2021-12-15")
         assert "→Amina 12-15" in screen_text(app)  # the owner and due date, in the room
         assert "action: Amina, due 2021-12-15" in screen_text(app)
+
+
+async def test_roster_rename_and_merge_reach_every_terminal(store, db_path):
+    """One person entered twice is merged in the roster of one terminal: the other terminal's
+    list and @name completion follow within a second, and the stricter consent wins."""
+    from hubworkshop.tui.screens.roster import RosterScreen
+
+    store.set_participant("Ami", "named", room="lifecycle")
+    store.set_participant("Amina Diallo", "anonymous", room="lifecycle")
+    store.add_contribution(Draft("lifecycle", "said by the short name", author="Ami"))
+    with Store.open(db_path) as other:
+        fac = room_app(store, role="facilitator", user_name="fac")
+        watcher = room_app(other)
+        async with fac.run_test(size=SIZE) as pilot, watcher.run_test(size=SIZE) as two:
+            await settle(two)
+            assert "Ami " in screen_text(watcher)
+            await to_list(pilot)
+            await pilot.press("N")  # the roster
+            await settle(pilot)
+            assert isinstance(fac.screen, RosterScreen)
+            table = fac.screen.query_one("DataTable")
+            table.move_cursor(row=[p.name for p in fac.screen.people].index("Ami"))
+            await pilot.press("m")
+            await settle(pilot)
+            assert isinstance(fac.screen, ParticipantPicker)
+            await pilot.press("home", "enter")  # Amina Diallo, the only other person
+            await settle(pilot)
+            [person] = store.participants()
+            assert (person.name, person.consent.value) == ("Amina Diallo", "anonymous")
+            await wait_until(two, lambda: "Amina Diallo" in screen_text(watcher))
+            assert watcher.screen.query_one("CaptureBar").names.names == ["Amina Diallo"]
+            table.move_cursor(row=0)
+            await pilot.press("r")
+            await settle(pilot)
+            await pilot.press(*["backspace"] * 20, *"Amina D.", "enter")
+            await settle(pilot)
+            await wait_until(two, lambda: "Amina D." in screen_text(watcher))
+            assert store.contributions()[0].author == "Amina D."

@@ -608,3 +608,28 @@ def test_a_restored_point_whose_group_was_deleted_comes_back_alone(store):
     store.restore_contribution(b)
     assert store.contribution(b).merged_into is None
     assert visible_texts(store) == {"B"}
+
+
+def test_rename_and_merge_participants(store):
+    store.set_participant("Élodie", "named")
+    store.set_participant("elodie M.", "off-record", language="fr")
+    a = store.add_contribution(Draft("value", "one", author="Élodie"))
+    b = store.add_contribution(Draft("value", "two", author="elodie M."))
+    store.open_vote("value")
+    store.add_vote(a.id, participant="elodie M.")
+    store.record_ranking("value", ["funding"], participant="elodie M.")
+    with pytest.raises(InputError, match="already on the roster: merge"):
+        store.rename_participant("elodie M.", "ÉLODIE")
+    store.merge_participants("elodie M.", "Élodie", actor="fac")
+    [person] = store.participants()
+    assert (person.name, person.consent.value, person.language) == ("Élodie", "off-record", "fr")
+    assert {c.author for c in store.contributions()} == {"Élodie"}
+    assert all(c.consent.value == "off-record" for c in store.contributions_by_id([a.id, b.id]))
+    assert store.rankings()["value"] == {"Élodie": ["funding"]}
+    assert store.vote_round("value").used == {"Élodie": 1}
+    store.rename_participant("élodie", "Élodie Martin", actor="fac")
+    assert store.contribution(a.id).author == "Élodie Martin"
+    logged = [e.action for e in store.events()]
+    assert "participant.merge" in logged and "participant.rename" in logged
+    with pytest.raises(InputError, match="themselves"):
+        store.merge_participants("Élodie Martin", "élodie martin")

@@ -156,6 +156,15 @@ def policy(
     return ConsentPolicy(surface, attribute, {fold(p.name): p.consent for p in participants})
 
 
+_RESTRICTIVENESS = (Consent.NAMED, Consent.ANONYMOUS, Consent.OFF_RECORD)
+
+
+def strictest(*levels: Consent) -> Consent:
+    """The most restrictive of consent levels (off the record over anonymous over named):
+    what one person entered twice keeps when the entries are merged."""
+    return max(levels, key=_RESTRICTIVENESS.index)
+
+
 def consent_counts(participants: Iterable[Participant]) -> dict[str, int]:
     """How many participants chose each level, every level listed (for the archive)."""
     counts = dict.fromkeys((c.value for c in Consent), 0)

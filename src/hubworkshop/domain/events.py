@@ -18,6 +18,8 @@ class EventName(StrEnum):
     QUESTION_CLOSE = "question.close"
     PARTICIPANT_ADD = "participant.add"
     PARTICIPANT_UPDATE = "participant.update"
+    PARTICIPANT_RENAME = "participant.rename"
+    PARTICIPANT_MERGE = "participant.merge"
     CONTRIBUTION_ADD = "contribution.add"
     CONTRIBUTION_EDIT = "contribution.edit"
     CONTRIBUTION_DELETE = "contribution.delete"

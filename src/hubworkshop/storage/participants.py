@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.consent import strictest
+from hubworkshop.domain.errors import InputError, NotFoundError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
@@ -82,6 +83,79 @@ class ParticipantStore(RoomClockStore):
                         data={"before": before, "after": changes},
                     )
             return participant(next(db.query("SELECT * FROM participants WHERE id = ?", [pid])))
+
+    def rename_participant(self, name: str, new_name: str, *, actor: str | None = None) -> None:
+        """Give a person the name they go by. A name that is already someone else's (as
+        people write names: case, accents) is refused: merge the two entries instead."""
+        new_name = clean_name(new_name)
+        with self.write() as db:
+            row = _same_person(db, clean_name(name))
+            if row is None:
+                raise NotFoundError(f"no participant called '{name}'")
+            other = _same_person(db, new_name)
+            if other is not None and other["id"] != row["id"]:
+                raise InputError(
+                    f"'{other['name']}' is already on the roster: merge the two entries instead"
+                )
+            if row["name"] == new_name:
+                return
+            db.update(
+                "participants", "id", row["id"], {"name": new_name, "updated_at": self.clock()}
+            )
+            self._log(
+                EventName.PARTICIPANT_RENAME,
+                subject=str(row["id"]),
+                actor=actor,
+                data={"before": row["name"], "after": new_name},
+            )
+
+    def merge_participants(self, source: str, target: str, *, actor: str | None = None) -> None:
+        """One person entered twice: everything `source` said, voted and ranked becomes
+        `target`'s, and `source` leaves the roster. The more restrictive consent of the two
+        wins (off the record over anonymous over named), so no one is published more than
+        they agreed to."""
+        with self.write() as db:
+            gone, kept = _same_person(db, clean_name(source)), _same_person(db, clean_name(target))
+            if gone is None or kept is None:
+                raise NotFoundError(f"no participant called '{source if gone is None else target}'")
+            if gone["id"] == kept["id"]:
+                raise InputError("a person cannot be merged with themselves")
+            consent = strictest(Consent(gone["consent"]), Consent(kept["consent"]))
+            ids = [kept["id"], gone["id"]]
+            db.execute("UPDATE contributions SET author = ? WHERE author = ?", ids)
+            db.execute("UPDATE votes SET participant = ? WHERE participant = ?", ids)
+            # Both ranked a room: the surviving entry's order stands.
+            db.execute(
+                "DELETE FROM rankings WHERE participant = ? AND room IN "
+                "(SELECT room FROM rankings WHERE participant = ?)",
+                [gone["id"], kept["id"]],
+            )
+            db.execute("UPDATE rankings SET participant = ? WHERE participant = ?", ids)
+            db.execute("DELETE FROM participants WHERE id = ?", [gone["id"]])
+            db.update(
+                "participants",
+                "id",
+                kept["id"],
+                {
+                    "consent": consent.value,
+                    "language": kept["language"] or gone["language"],
+                    "room": kept["room"] or gone["room"],
+                    "updated_at": self.clock(),
+                },
+            )
+            self._log(
+                EventName.PARTICIPANT_MERGE,
+                subject=str(kept["id"]),
+                actor=actor,
+                data={
+                    "merged": gone["name"],
+                    "into": kept["name"],
+                    "consent": {
+                        "before": [gone["consent"], kept["consent"]],
+                        "after": consent.value,
+                    },
+                },
+            )
 
     def _participant_id(self, db: Db, name: str, room: str | None, actor: str | None) -> int:
         """Inside a write: the id of a participant, added as anonymous if new."""

@@ -39,6 +39,9 @@ from hubworkshop.tui.widgets.text import plain
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 
 
+_PEOPLE_CHANGED = frozenset({EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE})
+
+
 def _may_change_room(event: Event, known_tags: set[str]) -> bool:
     """Whether the question, phase, clock, names or tags may have moved. Most events are new
     contributions: with thirty terminals in a room, re-reading the room for each one was
@@ -263,7 +266,7 @@ class RoomScreen(RoomCapture):
         store = self.store
         known_tags = set(self.snapshot.tags) if self.snapshot else set()
 
-        def read() -> tuple[list[Contribution], bool] | None:
+        def read() -> tuple[list[Contribution], bool, bool] | None:
             events = store.events(
                 room=self.room_id, after_seq=self.last_event_seq, with_global=True
             )
@@ -276,14 +279,17 @@ class RoomScreen(RoomCapture):
             )
             rows = self._changed(changed_ids)
             self.last_event_seq = events[-1].seq
-            return rows, any(_may_change_room(e, known_tags) for e in events)
+            renamed = any(e.action in _PEOPLE_CHANGED for e in events)
+            return rows, any(_may_change_room(e, known_tags) for e in events), renamed
 
-        def show(changes: tuple[list[Contribution], bool] | None) -> None:
+        def show(changes: tuple[list[Contribution], bool, bool] | None) -> None:
             if changes is not None:
-                rows, room_changed = changes
+                rows, room_changed, renamed = changes
                 self.apply_changes(rows)
                 if room_changed:
                     self.load_room()
+                if renamed:  # the list shows who said what: read it again
+                    self.reload_list()
 
         self.run_store(read, show, serial=self._list_lock, group="sync")
 

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
+from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.tui.dialogs.common import TextDialog
 from hubworkshop.tui.screens.base import HubScreen
@@ -26,6 +27,8 @@ class RosterScreen(HubScreen):
         Binding("a", "add", "Add person"),
         Binding("c", "consent", "Consent"),
         Binding("l", "language", "Language"),
+        Binding("r", "rename", "Rename"),
+        Binding("m", "merge", "Merge into…"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -33,12 +36,14 @@ class RosterScreen(HubScreen):
         super().__init__()
         self.room_id = room_id
         self.people: list[Participant] = []
+        self.everyone: list[Participant] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
         yield Static(
             "a: add · c: consent (anonymous → named → off the record) · l: language · "
+            "r: rename · m: merge one person entered twice (the stricter consent wins) · "
             "named: may be credited · anonymous: quoted without a name · off the record: "
             "left out of summaries",
             id="roster-note",
@@ -58,6 +63,7 @@ class RosterScreen(HubScreen):
         self.run_store(self.store.participants, self.show)
 
     def show(self, people: list[Participant]) -> None:
+        self.everyone = people
         here = [p for p in people if p.room in (self.room_id, None)]
         self.people = here
         table = self.query_one(DataTable)
@@ -114,7 +120,59 @@ class RosterScreen(HubScreen):
                     lambda _: self.load(),
                 )
 
+        def check(value: str) -> str | None:
+            try:
+                language_code(value) if value.strip() else None
+            except ValueError as problem:
+                return str(problem)
+            return None
+
         self.app.push_screen(
-            TextDialog(f"Language of {person.name}", person.language or "", "e.g. en, fr, ar"),
+            TextDialog(
+                f"Language of {person.name}", person.language or "", "e.g. en, fr, ar", check
+            ),
             chosen,
+        )
+
+    def action_rename(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        actor = self.hub_app.user_name
+
+        def renamed(name: str | None) -> None:
+            if name and name.strip() and name.strip() != person.name:
+                self.run_store(
+                    lambda: self.store.rename_participant(person.name, name, actor=actor),
+                    self.saying(f"Renamed {person.name} to {name.strip()}.", self.load),
+                )
+
+        self.app.push_screen(
+            TextDialog(
+                f"Rename {person.name}",
+                person.name,
+                "Their contributions follow the new name. A name already on the roster: "
+                "merge instead (m).",
+            ),
+            renamed,
+        )
+
+    def action_merge(self) -> None:
+        from hubworkshop.tui.dialogs.common import ParticipantPicker
+
+        person = self.selected()
+        if person is None:
+            return
+        actor = self.hub_app.user_name
+        others = [p.name for p in self.everyone if p.id != person.id]
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.run_store(
+                    lambda: self.store.merge_participants(person.name, target, actor=actor),
+                    self.saying(f"{person.name} merged into {target}.", self.load),
+                )
+
+        self.app.push_screen(
+            ParticipantPicker(f"{person.name} is the same person as…", others), chosen
         )

@@ -106,6 +106,27 @@ def test_room_screen(snap_compare, frozen_store):
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+@pytest.mark.parametrize("languages", ["one", "both"])
+def test_room_screen_small_and_large(snap_compare, frozen_store, size, languages):
+    """At 80×24, with one language or both, the bar, the status line and five list rows stay
+    on screen (a Pilot test measures it too); at 200×60 nothing is stretched oddly."""
+    app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
+    presses = ("f2", "f2") if languages == "both" else ()
+    assert snap_compare(app, terminal_size=size, run_before=_pressing(*presses))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+def test_vote_picker_with_forty_people(snap_compare, frozen_store, size):
+    """A 40-person roster scrolls inside the picker; the new-name field stays visible."""
+    store = seeded(frozen_store)
+    for i in range(40):
+        store.set_participant(f"Participant {i + 1:02d}", room="lifecycle")
+    store.open_vote("lifecycle")
+    app = app_for(store, room="lifecycle", role="facilitator")
+    assert snap_compare(app, terminal_size=size, run_before=_pressing("escape", "v"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 def test_presenter_view(snap_compare, frozen_store, size):
     app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
 
@@ -144,9 +165,10 @@ def _pressing(*keys):
     return run
 
 
-def test_dashboard(snap_compare, fixture_store):
+@pytest.mark.parametrize("size", [(80, 24), (140, 24), (200, 60)])
+def test_dashboard(snap_compare, fixture_store, size):
     app = app_for(fixture_store, role="facilitator")
-    assert snap_compare(app, terminal_size=(140, 24), run_before=_pressing("f10"))
+    assert snap_compare(app, terminal_size=size, run_before=_pressing("f10"))
 
 
 def test_ranking_chart(snap_compare, fixture_store):

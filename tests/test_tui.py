@@ -856,3 +856,28 @@ async def test_the_start_screens_name_label_follows_the_role(store):
         app.screen.query_one("#facilitator").value = True
         await settle(pilot)
         assert "recorded as facilitator" in str(label.render())
+
+
+@pytest.mark.parametrize("languages", ["one", "both"])
+async def test_at_80x24_the_bar_the_status_and_five_list_rows_stay_visible(store, languages):
+    for i in range(12):
+        store.add_contribution(Draft("lifecycle", f"point {i}", author=f"Person {i}"))
+    store.open_vote("lifecycle")
+    store.add_vote(store.contributions()[-1].id, participant="Ana", dots=3)
+    app = room_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if languages == "both":
+            await pilot.press("f2", "f2")
+            await settle(pilot)
+        screen = app.screen
+        rows = screen.query_one(ContributionList)
+        bar, status = screen.query_one(CaptureBar), screen.query_one("#status")
+        assert rows.region.height >= 5
+        assert bar.region.height == 3 and bar.region.bottom <= status.region.y
+        assert status.region.bottom <= 23  # above the footer
+        # The dots column ends left of the scrollbar, not under it.
+        last = rows.render_line(rows.size.height - 1)
+        assert rows.scrollable_content_region.width < rows.size.width  # a scrollbar is shown
+        assert last.cell_length == rows.scrollable_content_region.width
+        assert last.text.rstrip().endswith("●3")

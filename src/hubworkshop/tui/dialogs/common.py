@@ -30,7 +30,11 @@ DIALOG_CSS = """
 class ParticipantPicker(ModalScreen[str | None]):
     """Who is voting? Pick a participant, or type a new name."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ParticipantPicker")
+    # A long roster scrolls inside the list, so the new-name field stays on screen.
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ParticipantPicker")
+        + "ParticipantPicker #people { height: auto; max-height: 40vh; }"
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, names: list[str], remaining: dict[str, int] | None = None):

@@ -58,25 +58,31 @@ class DashboardScreen(HubScreen):
 
     def on_mount(self) -> None:
         self.title = "Dashboard — all rooms"
-        table = self.query_one(DataTable)
-        # Kinds by their capture-bar prefix: idea ? question ! concern + proposal = agree ...
-        table.add_columns(
-            "Room",
-            "Question",
-            "Phase",
-            "Left",
-            "idea",
-            "?",
-            "!",
-            "+",
-            "=",
-            "~",
-            ">",
-            "Dots",
-            "Last",
-        )
-        table.focus()
+        self.narrow: bool | None = None
+        self.query_one(DataTable).focus()
         self.load()
+
+    WIDE = 120
+    """Below this many columns the kinds are one total, and names and questions shorter."""
+
+    def _columns(self, narrow: bool) -> None:
+        table = self.query_one(DataTable)
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        table.clear(columns=True)
+        if narrow:
+            table.add_columns("Room", "Question", "Left", "Points", "Dots", "Last")
+        else:
+            # Kinds by their capture-bar prefix: idea ? question ! concern + proposal ...
+            table.add_columns(
+                "Room", "Question", "Phase", "Left", "idea", "?", "!", "+", "=", "~", ">",
+                "Dots", "Last",
+            )  # fmt: skip
+
+    def on_resize(self) -> None:
+        if self.overview:
+            self.show(self.overview)
 
     def sync(self) -> None:
         self.load()
@@ -99,6 +105,8 @@ class DashboardScreen(HubScreen):
         self.overview = overview
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        narrow = self.size.width < self.WIDE
+        self._columns(narrow)
         table.clear()
         now = self.hub_app.now()
         language = self.store.workshop().default_language
@@ -110,6 +118,18 @@ class DashboardScreen(HubScreen):
                 left = format_remaining(countdown.remaining(now))
             if countdown is not None and countdown.running:
                 left += " ▶"
+            last = (room.last_activity or "")[11:19]
+            if narrow:
+                table.add_row(
+                    cell(one_line(room.room.name, 18)),
+                    cell(one_line(question.text.get_text(language), 22) if question else "—"),
+                    left,
+                    str(sum(room.kinds.values())),
+                    str(room.votes),
+                    last,
+                    key=room.room.id,
+                )
+                continue
             table.add_row(
                 cell(one_line(room.room.name, 28)),
                 cell(one_line(question.text.get_text(language), 36) if question else "—"),
@@ -117,7 +137,7 @@ class DashboardScreen(HubScreen):
                 left,
                 *(str(room.kinds.get(k.value, 0)) for k in self.KINDS),
                 str(room.votes),
-                (room.last_activity or "")[11:19],
+                last,
                 key=room.room.id,
             )
         if overview:

@@ -332,7 +332,8 @@ class ContributionList(ScrollView, can_focus=True):
     # -- rendering -------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # The region left of the vertical scrollbar: the dots column must not sit under it.
+        width = self.scrollable_content_region.width
         index = int(self.scroll_y) + y
         base = self.rich_style
         if index >= len(self._seqs):
@@ -375,11 +376,12 @@ class ContributionList(ScrollView, can_focus=True):
             ("★ " if c.starred else "  ", Style(color="yellow", bold=True)),
         )
         right = Text()
-        if width >= 70:  # columns on the right: author, tags, dots
+        if width >= 70:  # columns on the right: author, tags, dots (narrower below 100)
+            wide = width >= 100
             author = Text(f"  {one_line(c.author or 'anonymous')}", muted)
-            author.truncate(18, overflow="ellipsis", pad=True)
+            author.truncate(18 if wide else 13, overflow="ellipsis", pad=True)
             tags = Text(" " + one_line(" ".join(f"#{t}" for t in c.tags)), tag_style)
-            tags.truncate(18, overflow="ellipsis", pad=True)
+            tags.truncate(18 if wide else 10, overflow="ellipsis", pad=True)
             right = Text.assemble(
                 author, tags, (f"{'●' + str(c.votes) if c.votes else '':>5} ", "bold")
             )

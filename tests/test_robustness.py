@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -212,6 +214,31 @@ HOLD_LOCK = textwrap.dedent(
 )
 
 
+@contextlib.contextmanager
+def lock_held(db_path: Path) -> Iterator[Callable[[], None]]:
+    """Another process holds the database's write lock until `release()` (or the end)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def release() -> None:
+        if holder.poll() is None:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=60)
+
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield release
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 @pytest.mark.timeout(300)
 async def test_entries_typed_while_the_database_is_locked_are_saved_once_each_in_order(
     store, db_path
@@ -220,14 +247,7 @@ async def test_entries_typed_while_the_database_is_locked_are_saved_once_each_in
     each Enter, nothing is glued or doubled, and once the lock goes every entry is saved,
     exactly once, in the order typed."""
     texts = [f"point {i} from a fast typist" for i in range(200)]
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with lock_held(db_path) as release:
         app = room_app(store, user_name="fast")
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
@@ -238,17 +258,11 @@ async def test_entries_typed_while_the_database_is_locked_are_saved_once_each_in
                 assert bar.value == ""  # ready for the next entry at once
             assert "saving…" in screen_text(app)
             assert store.contributions() == []  # the lock is still held
-            assert holder.stdin is not None
-            holder.stdin.write("\n")
-            holder.stdin.flush()
-            holder.wait(timeout=60)
+            release()
             while app.screen.queue.items:
                 await pilot.pause(0.05)  # a deadline is the test's timeout
             await app.workers.wait_for_complete()
-        assert [c.text for c in store.contributions()] == texts
-    finally:
-        holder.kill()
-        holder.wait()
+    assert [c.text for c in store.contributions()] == texts
 
 
 @pytest.mark.timeout(300)
@@ -259,14 +273,7 @@ async def test_at_80x24_entries_waiting_for_a_lock_leave_the_bar_and_status_on_s
     and the status line stay visible (the question and the waiting list give way)."""
     from hubworkshop.tui.widgets.pending import PendingPanel
 
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with lock_held(db_path) as release:
         app = room_app(store, user_name="fast")
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
@@ -283,16 +290,11 @@ async def test_at_80x24_entries_waiting_for_a_lock_leave_the_bar_and_status_on_s
             assert bar.region.height == 3 and bar.region.bottom <= status.region.y
             assert status.region.height == 1 and status.region.bottom <= 23  # above the footer
             assert "saving…" in str(status.render())
-            assert holder.stdin is not None
-            holder.stdin.write("\n")
-            holder.stdin.flush()
-            holder.wait(timeout=60)
+            release()
             while app.screen.queue.items:
                 await pilot.pause(0.05)
             await app.workers.wait_for_complete()
-        assert len(store.contributions()) == 6
-    finally:
-        holder.kill()
+    assert len(store.contributions()) == 6
 
 
 DRAFT_SCRIPT = textwrap.dedent(
@@ -332,14 +334,7 @@ async def test_what_was_typed_survives_a_crash_and_is_offered_back(
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     script = tmp_path / "session.py"
     script.write_text(DRAFT_SCRIPT, encoding="utf-8")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with lock_held(db_path):
         proc = subprocess.Popen(
             [sys.executable, str(script), str(db_path)],
             stdout=subprocess.PIPE,
@@ -349,9 +344,6 @@ async def test_what_was_typed_survives_a_crash_and_is_offered_back(
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-    finally:
-        holder.kill()
-        holder.wait()
     assert store.contributions() == []
     other = room_app(store, user_name="Amir")
     async with other.run_test(size=(120, 36)) as pilot:

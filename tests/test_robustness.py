@@ -315,7 +315,9 @@ DRAFT_SCRIPT = textwrap.dedent(
                 bar.value = text
                 await pilot.press("enter")
             await pilot.press(*"half a tho")  # typed, not yet sent
-            await pilot.pause()
+            drafts = app.drafts().path
+            while "half a tho" not in (drafts.read_text() if drafts.exists() else ""):
+                await pilot.pause(0.05)  # on disk within half a second
             print("ready", flush=True)
             await asyncio.sleep(3600)
 
@@ -401,3 +403,44 @@ async def test_an_unsaved_edit_and_purpose_statement_come_back(store, tmp_path, 
         app.screen.action_purpose()
         await settle(pilot)
         assert app.screen.query_one("TextArea").text == "Hubs exist to"
+
+
+@pytest.mark.timeout(300)
+def test_a_backup_taken_while_four_writers_run_holds_every_confirmed_row(
+    cli, db_path, hubs_plan, tmp_path
+):
+    """Four writers keep adding while `hubworkshop backup` runs: the copy opens, passes the
+    integrity check, and holds every row confirmed before the backup started. Counted in
+    confirmed rows, not seconds."""
+    Store.open(db_path, hubs_plan).close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WRITER), str(db_path), str(bundled_plan()), f"w{n}", "100000"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    try:
+        before: list[str] = []
+        for proc in procs:  # each writer has confirmed some rows before the backup starts
+            assert proc.stdout is not None
+            before += [proc.stdout.readline().strip() for _ in range(10)]
+        copy = tmp_path / "copy.db"
+        result = cli("backup", str(copy), db=db_path)
+        assert result.returncode == 0, result.stderr
+        for proc in procs:
+            assert proc.poll() is None  # still writing when the backup finished
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+    assert "integrity check: ok" in result.stdout
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    with Store.open(copy) as restored:
+        assert restored.integrity_check() == "ok"
+        ids = {c.id for c in restored.contributions()}
+    assert set(before) <= ids
+    again = cli("backup", str(copy), db=db_path)
+    assert again.returncode == 2 and "already exists" in again.stderr

@@ -1,8 +1,7 @@
 """The `hubworkshop` command: `main.py` holds the group and the workshop's own commands,
-`activities.py` the facilitation activities (votes, ranking, purpose, merges, the clock)."""
+`activities.py` the facilitation activities (votes, ranking, purpose, merges, the clock),
+loaded only when one of them is run."""
 
-from hubworkshop.cli import activities as _activities  # registers its commands
 from hubworkshop.cli.main import cli, main
 
 __all__ = ["cli", "main"]
-del _activities

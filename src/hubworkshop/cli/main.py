@@ -88,7 +88,34 @@ def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The workshop's commands, with the facilitation activities (`activities.py`) loaded
+    only when one of them, or the list of all, is asked for: `add` stays quick."""
+
+    LAZY = "hubworkshop.cli.activities"
+
+    def _load(self) -> None:
+        import importlib
+
+        importlib.import_module(self.LAZY)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None:
+            self._load()
+            found = super().get_command(ctx, cmd_name)
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+
+@click.group(
+    cls=_Commands,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @_store_options
 @click.option("--room", help="Open straight into this breakout room.")
 @click.option(
@@ -419,6 +446,52 @@ def export(
     private = not FORMATS[fmt].publishable(attribute)
     write_output(output, text, database=settings.db_path, force=force, private=private)
     click.echo(f"wrote {output}" + (" (readable by you only)" if private else ""), err=True)
+
+
+@cli.command()
+@_store_options
+@click.argument("destination", type=click.Path(path_type=Path, dir_okay=False))
+@_pass_settings
+def backup(settings: Settings, destination: Path) -> None:
+    """Copy the workshop database to DESTINATION (a new file), consistently, while terminals
+    keep writing. The copy is readable by you only, like the database."""
+    from hubworkshop.storage.backup import backup as copy
+
+    with settings.open_store() as store:
+        count = copy(store, destination)
+    click.echo(f"backed up {count} contributions to {destination} (integrity check: ok)")
+
+
+@cli.command()
+@_store_options
+@click.argument("name")
+@click.option(
+    "--with-contributions",
+    is_flag=True,
+    help="Remove what they said too (by default it stays, anonymous).",
+)
+@click.option("--as", "actor", envvar=NOTE_TAKER_ENV, help="Who does it, for the event log.")
+@_pass_settings
+def forget(settings: Settings, name: str, with_contributions: bool, actor: str | None) -> None:
+    """Erase a person's name from the workshop, on their request: roster, authorship, dots,
+    rankings, owners and every event; then the file is compacted so the name is gone."""
+    from hubworkshop.storage.erase import forget as erase
+
+    with settings.open_store() as store:
+        done = erase(store, name, with_contributions=with_contributions, actor=actor)
+    what = "removed" if with_contributions else "now anonymous"
+    click.echo(
+        f"forgot {name}: {counted(done['contributions'], 'contribution')} {what}, "
+        f"{counted(done['dots'], 'dot')}, {counted(done['rankings'], 'ranking')}, "
+        f"{counted(done['owned actions'], 'owned action')}, "
+        f"{counted(done['events rewritten'], 'event')} rewritten"
+    )
+    if not done["wal cleared"]:
+        click.echo(
+            "other terminals still have the workshop open: the write-ahead log keeps old "
+            "pages until the last of them closes (SQLite then empties it)",
+            err=True,
+        )
 
 
 @cli.command("import")

@@ -20,6 +20,7 @@ class EventName(StrEnum):
     PARTICIPANT_UPDATE = "participant.update"
     PARTICIPANT_RENAME = "participant.rename"
     PARTICIPANT_MERGE = "participant.merge"
+    PARTICIPANT_FORGET = "participant.forget"
     CONTRIBUTION_ADD = "contribution.add"
     CONTRIBUTION_EDIT = "contribution.edit"
     CONTRIBUTION_DELETE = "contribution.delete"

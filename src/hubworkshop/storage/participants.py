@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubworkshop.domain.consent import strictest
 from hubworkshop.domain.errors import InputError, NotFoundError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.languages import language_code
@@ -120,6 +119,8 @@ class ParticipantStore(RoomClockStore):
                 raise NotFoundError(f"no participant called '{source if gone is None else target}'")
             if gone["id"] == kept["id"]:
                 raise InputError("a person cannot be merged with themselves")
+            from hubworkshop.domain.consent import strictest  # not on the hot paths
+
             consent = strictest(Consent(gone["consent"]), Consent(kept["consent"]))
             ids = [kept["id"], gone["id"]]
             db.execute("UPDATE contributions SET author = ? WHERE author = ?", ids)

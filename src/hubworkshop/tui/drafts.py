@@ -26,6 +26,7 @@ class Drafts:
         digest = hashlib.sha256(f"{Path(db).resolve()}\n{who}".encode()).hexdigest()[:24]
         self.path = state_file().parent / "drafts" / f"{digest}.json"
         self._slots: dict[str, Any] | None = None
+        self._dirty = False
 
     @property
     def slots(self) -> dict[str, Any]:
@@ -41,17 +42,28 @@ class Drafts:
         return self.slots.get(slot)
 
     def keep(self, slot: str, value: Any) -> None:
-        """Keep `value` for `slot` (an empty value forgets it)."""
+        """Keep `value` for `slot` (an empty value forgets it), on disk at once."""
+        self.stage(slot, value)
+        self.flush()
+
+    def stage(self, slot: str, value: Any) -> None:
+        """Keep `value` in memory; it reaches the disk at the next `flush()`. The capture
+        bar stages every key and flushes twice a second: a keystroke costs no file write."""
         if not value:
-            self.forget(slot)
+            if self.slots.pop(slot, None) is not None:
+                self._dirty = True
             return
-        if self.slots.get(slot) == value:
-            return
-        self.slots[slot] = value
-        self._write()
+        if self.slots.get(slot) != value:
+            self.slots[slot] = value
+            self._dirty = True
 
     def forget(self, slot: str) -> None:
-        if self.slots.pop(slot, None) is not None:
+        self.stage(slot, None)
+        self.flush()
+
+    def flush(self) -> None:
+        if self._dirty:
+            self._dirty = False
             self._write()
 
     def _write(self) -> None:

@@ -20,6 +20,7 @@ from hubworkshop.tui.widgets.pending import CaptureQueue, Pending, PendingPanel
 from hubworkshop.tui.widgets.text import plain
 
 PENDING_SHOWN_AFTER = 0.3  # seconds an entry waits before it is listed under the list
+DRAFTS_FLUSHED_EVERY = 0.5  # seconds: at most this much typing is lost to a crash
 
 
 class RoomCapture(ContributionActions):
@@ -29,6 +30,7 @@ class RoomCapture(ContributionActions):
         super().__init__(room_id)
         self.queue = CaptureQueue(self._save_pending, self._show_pending)
         self.last_entry: Contribution | None = None
+        self._flush_pending = False
 
     def update_list_header(self) -> None:
         cl = self.contribution_list
@@ -55,8 +57,22 @@ class RoomCapture(ContributionActions):
 
     @on(Input.Changed, "#capture")
     def keep_draft(self, event: Input.Changed) -> None:
-        """What is in the bar is kept as it is typed, to be offered back after a crash."""
-        self.hub_app.drafts().keep(f"{self.room_id}/bar", event.value)
+        """What is in the bar is kept as it is typed, to be offered back after a crash: in
+        memory at each key, on disk within half a second (`DRAFTS_FLUSHED_EVERY`)."""
+        self.hub_app.drafts().stage(f"{self.room_id}/bar", event.value)
+        self._flush_drafts_soon()
+
+    def _flush_drafts_soon(self) -> None:
+        if not self._flush_pending:
+            self._flush_pending = True
+            self.set_timer(DRAFTS_FLUSHED_EVERY, self._flush_drafts)
+
+    def _flush_drafts(self) -> None:
+        self._flush_pending = False
+        self.hub_app.drafts().flush()
+
+    def on_unmount(self) -> None:
+        self.hub_app.drafts().flush()
 
     def restore_bar(self) -> None:
         """After a restart, the bar's unsent text back in the bar: on mount, before any key
@@ -131,9 +147,10 @@ class RoomCapture(ContributionActions):
         only once they wait (for a lock held elsewhere) or fail: an entry saved in a few
         milliseconds must not lay the screen out twice."""
         self.refresh_status()
-        self.hub_app.drafts().keep(
+        self.hub_app.drafts().stage(
             f"{self.room_id}/pending", [item.raw for item in self.queue.items]
         )
+        self._flush_drafts_soon()
         panel = self.query_one(PendingPanel)
         if self.queue.failure is not None or len(self.queue.items) > 1 or not self.queue.items:
             if self.queue.items or panel.has_class("-shown"):

@@ -1,0 +1,68 @@
+"""A consistent copy of a live workshop database (`hubworkshop backup`).
+
+`VACUUM INTO` copies the database as one read transaction sees it: every row committed before
+the copy began, nothing half-written, while other terminals keep writing (WAL mode lets them).
+The copy is written under a temporary name beside the destination, readable by its owner only
+(it holds off-the-record words), and linked into place when complete: an existing file is
+never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from pathlib import Path
+
+from hubworkshop.domain.errors import StoreError
+from hubworkshop.storage.files import create_private_file, explain
+from hubworkshop.storage.store import Store
+
+
+def backup(store: Store, destination: Path) -> int:
+    """Copy the workshop to `destination` (a new file), check the copy, and return how many
+    contributions it holds."""
+    destination = Path(destination)
+    if destination.exists() or destination.is_symlink():
+        raise StoreError(f"{destination}: already exists; a backup never replaces a file")
+    if destination.resolve() == store.path.resolve():
+        raise StoreError(f"{destination}: that is the database itself")
+    if not destination.parent.is_dir():
+        raise StoreError(f"{destination.parent}: no such folder")
+    temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.backup")
+    create_private_file(temporary)
+    try:
+        # On the connection that may write (the pooled readers are read-only, and VACUUM
+        # INTO writes the new file); it reads the source in one transaction, without a lock
+        # on writers.
+        try:
+            store.connections.writer.conn.execute("VACUUM INTO ?", [str(temporary)])
+        except sqlite3.Error as error:
+            raise StoreError(f"{destination}: the copy failed: {explain(error)}") from None
+        try:
+            os.link(temporary, destination)  # atomic, and never replaces a file
+        except FileExistsError:
+            raise StoreError(
+                f"{destination}: already exists; a backup never replaces a file"
+            ) from None
+        except OSError as error:
+            raise StoreError(f"{destination}: cannot write the copy: {error.strerror}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    return _checked(destination)
+
+
+def _checked(copy: Path) -> int:
+    """Open the copy read-only: it must pass SQLite's integrity check."""
+    conn = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if verdict != "ok":
+            raise StoreError(f"{copy}: the copy fails SQLite's integrity check: {verdict}")
+        return int(
+            conn.execute("SELECT count(*) FROM contributions WHERE deleted_at IS NULL").fetchone()[
+                0
+            ]
+        )
+    finally:
+        conn.close()

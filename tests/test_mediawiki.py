@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -113,7 +114,9 @@ def wiki(tmp_path_factory):
                 server.kill()
                 pytest.fail("php -S did not start serving MediaWiki")
             time.sleep(0.1)
+    os.environ["HUBWORKSHOP_TEST_WIKI_CONFIG"] = str(root / "LocalSettings.php")
     yield api
+    os.environ.pop("HUBWORKSHOP_TEST_WIKI_CONFIG", None)
     server.terminate()
     server.wait(timeout=10)
 
@@ -171,3 +174,95 @@ def test_fixture_summary_renders_with_every_contribution(wiki, tmp_path, hubs_pl
     assert sections.index("Résultats") < sections.index("Discussion par thème")
     assert "<bdi>يجب أن تتعاون المراكز بدلاً من التنافس</bdi>" in html.unescape(page["text"])
     assert 'class="wikitable"' in page["text"]
+
+
+def bot_password(appid: str) -> tuple[str, str]:
+    """A bot password for the wiki's admin, as Special:BotPasswords would make it."""
+    made = subprocess.run(
+        [
+            "php",
+            str(MEDIAWIKI / "maintenance" / "createBotPassword.php"),
+            "--appid",
+            appid,
+            "--grants",
+            "basic,editpage,createeditmovepage",
+            "Admin",
+        ],
+        env={**os.environ, "MW_CONFIG_FILE": os.environ["HUBWORKSHOP_TEST_WIKI_CONFIG"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    match = re.search(r"username:\s*'([^']+)'.*password:\s*'([^']+)'", made.stdout, re.S)
+    assert match, made.stdout
+    return match[1], match[2]
+
+
+def page_text(api: str, title: str) -> str | None:
+    query = urllib.parse.urlencode(
+        {
+            "action": "query",
+            "prop": "revisions",
+            "rvprop": "content",
+            "rvslots": "main",
+            "titles": title,
+            "format": "json",
+            "formatversion": "2",
+        }
+    )
+    with urllib.request.urlopen(f"{api}?{query}", timeout=30) as response:
+        page = json.load(response)["query"]["pages"][0]
+    if page.get("missing"):
+        return None
+    return page["revisions"][0]["slots"]["main"]["content"]
+
+
+def test_publish_to_mediawiki(wiki, cli, tmp_path, hubs_plan):
+    """Publish, publish again (nothing changed), refuse to overwrite someone else's edit,
+    then --force; the bot password never appears in what the command prints."""
+    import mwclient
+
+    db = tmp_path / "fixture.db"
+    build(db, hubs_plan).close()
+    user, password = bot_password("hubworkshop")
+    env = {"HUBWORKSHOP_WIKI_USER": user, "HUBWORKSHOP_WIKI_PASSWORD": password}
+    title = "Hubs/Documentation/27 November Workshop"
+    first = cli("publish", "--wiki", wiki, "--page", title, db=db, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "published" in first.stdout and password not in first.stdout + first.stderr
+    published = page_text(wiki, title)
+    expected = render("wikitext", Store.open(db).snapshot())
+    assert published is not None and published.strip() == expected.strip()
+    assert "This stays between us" not in published  # unattributed, off the record left out
+    again = cli("publish", "--wiki", wiki, "--page", title, db=db, env=env)
+    assert again.returncode == 0 and "nothing changed" in again.stdout
+    # Someone edits the page on the wiki.
+    other_user, other_password = bot_password("someone")
+    parts = urllib.parse.urlsplit(wiki)
+    site = mwclient.Site(parts.netloc, path="/", scheme="http")
+    site.login(other_user, other_password)
+    site.pages[title].edit(published + "\n\nA note from the committee.", summary="note")
+    store = Store.open(db)
+    store.add_contribution(Draft("value", "a late point", question="value.benefit"))
+    store.close()
+    diff = cli("publish", "--wiki", wiki, "--page", title, "--dry-run", db=db, env=env)
+    assert diff.returncode == 0 and "+" in diff.stdout and "a late point" in diff.stdout
+    refused = cli("publish", "--wiki", wiki, "--page", title, db=db, env=env)
+    assert refused.returncode == 2 and "edited by someone else" in refused.stderr
+    assert "A note from the committee." in page_text(wiki, title)
+    forced = cli("publish", "--wiki", wiki, "--page", title, "--force", db=db, env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert "a late point" in page_text(wiki, title)
+    wrong = cli(
+        "publish",
+        "--wiki",
+        wiki,
+        "--page",
+        title,
+        db=db,
+        env={**env, "HUBWORKSHOP_WIKI_PASSWORD": "nope"},
+    )
+    assert (
+        wrong.returncode == 2 and "refused the login" in wrong.stderr and "nope" not in wrong.stderr
+    )

@@ -89,15 +89,17 @@ def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class _Commands(click.Group):
-    """The workshop's commands, with the facilitation activities (`activities.py`) loaded
-    only when one of them, or the list of all, is asked for: `add` stays quick."""
+    """The workshop's commands, with the facilitation activities (`activities.py`) and
+    `publish` loaded only when one of them, or the list of all, is asked for: `add` stays
+    quick."""
 
-    LAZY = "hubworkshop.cli.activities"
+    LAZY = ("hubworkshop.cli.activities", "hubworkshop.cli.publish")
 
     def _load(self) -> None:
         import importlib
 
-        importlib.import_module(self.LAZY)
+        for module in self.LAZY:
+            importlib.import_module(module)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         found = super().get_command(ctx, cmd_name)

@@ -10,6 +10,7 @@ class EventName(StrEnum):
 
     WORKSHOP_CREATE = "workshop.create"
     WORKSHOP_IMPORT = "workshop.import"
+    WORKSHOP_PUBLISH = "workshop.publish"
     PHASE_OPEN = "phase.open"
     TIMER_START = "timer.start"
     TIMER_PAUSE = "timer.pause"

@@ -23,6 +23,25 @@ class EventLogStore(ActivityStore):
             params.append(room)
         return self._events(sql + " ORDER BY seq", params)
 
+    def record_publication(self, wiki: str, page: str, revision: int, actor: str | None) -> None:
+        """Remember that the summary became `revision` of `page` on `wiki`."""
+        with self.write():
+            self._log(
+                EventName.WORKSHOP_PUBLISH,
+                actor=actor,
+                data={"wiki": wiki, "page": page, "revision": revision},
+            )
+
+    def last_publication(self, wiki: str, page: str) -> int | None:
+        """The revision of `page` on `wiki` that the last publish made, if any."""
+        found = None
+        for event in self._events(
+            "SELECT * FROM events WHERE action = ? ORDER BY seq", [EventName.WORKSHOP_PUBLISH.value]
+        ):
+            if event.data.get("wiki") == wiki and event.data.get("page") == page:
+                found = int(event.data["revision"])
+        return found
+
     def question_timeline(self) -> list[Event]:
         """The events that tell how long each room spent on each question, oldest first.
 

@@ -1,0 +1,127 @@
+"""`hubworkshop publish`: the wikitext summary onto a MediaWiki page (Meta-Wiki), with mwclient.
+
+mwclient (0.11, maintained, the client Wikimedia's own tools documentation points to for
+Python) speaks the Action API: login with a bot password, edit with a base timestamp so
+MediaWiki itself refuses an edit that would overwrite a newer revision. Credentials come only
+from $HUBWORKSHOP_WIKI_USER and $HUBWORKSHOP_WIKI_PASSWORD, never from the command line, and
+are never printed.
+
+A page edited by someone else since our last publish (or a page we never published that
+already has text) is not overwritten unless --force; the revision each publish made is kept in
+the workshop's event log.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import urllib.parse
+from typing import Any
+
+import click
+
+from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
+from hubworkshop.domain.errors import InputError, StoreError
+from hubworkshop.reports.formats import render
+
+USER_ENV, PASSWORD_ENV = "HUBWORKSHOP_WIKI_USER", "HUBWORKSHOP_WIKI_PASSWORD"
+
+
+def _site(api_url: str) -> Any:
+    """A logged-in mwclient Site for the API at `api_url` (…/api.php)."""
+    import mwclient
+
+    parts = urllib.parse.urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.path.endswith("api.php"):
+        raise InputError(f"--wiki {api_url}: give the API address, ending in /api.php")
+    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    if not user or not password:
+        raise InputError(
+            f"set {USER_ENV} and {PASSWORD_ENV} to a bot password "
+            "(Special:BotPasswords; grants: basic, editpage, createeditmovepage)"
+        )
+    try:
+        site = mwclient.Site(
+            parts.netloc,
+            path=parts.path[: -len("api.php")],
+            scheme=parts.scheme,
+            clients_useragent="hubworkshop (https://meta.wikimedia.org/wiki/Hubs)",
+        )
+        site.login(user, password)
+    except mwclient.errors.LoginError:
+        raise InputError(
+            f"the wiki refused the login of {USER_ENV} (check the bot password)"
+        ) from None
+    except Exception as error:  # connection refused, DNS, TLS, not MediaWiki...
+        raise StoreError(
+            f"--wiki {api_url}: cannot reach the wiki ({type(error).__name__})"
+        ) from None
+    return site
+
+
+@cli.command()
+@_store_options
+@click.option(
+    "--wiki",
+    "api_url",
+    required=True,
+    help="The wiki's API, e.g. https://meta.wikimedia.org/w/api.php",
+)
+@click.option(
+    "--page",
+    "title",
+    required=True,
+    help="The page to write, e.g. 'Hubs/Documentation/27 November Workshop'.",
+)
+@click.option(
+    "--lang", default=None, help="The summary's language (default: the workshop's first)."
+)
+@click.option("--attribute", is_flag=True, help="Name participants who agreed to be named.")
+@click.option(
+    "--summary", "edit_summary", default="Workshop summary from hubworkshop", show_default=True
+)
+@click.option(
+    "--force", is_flag=True, help="Overwrite a page others edited since the last publish."
+)
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff; edit nothing.")
+@click.option("--as", "actor", envvar=NOTE_TAKER_ENV, help="Who publishes, for the event log.")
+@_pass_settings
+def publish(
+    settings: Settings,
+    api_url: str,
+    title: str,
+    lang: str | None,
+    attribute: bool,
+    edit_summary: str,
+    force: bool,
+    dry_run: bool,
+    actor: str | None,
+) -> None:
+    """Publish the wikitext summary to a MediaWiki page (unattributed unless --attribute)."""
+    with settings.open_store() as store:
+        language = lang or store.workshop().default_language
+        text = render("wikitext", store.snapshot(), attribute=attribute, lang=language)
+        ours = store.last_publication(api_url, title)
+        site = _site(api_url)
+        page = site.pages[title]
+        current = page.text() if page.exists else ""
+        if current.strip() == text.strip():
+            click.echo(f"{title}: nothing changed (revision {page.revision})")
+            return
+        if dry_run:
+            diff = difflib.unified_diff(
+                current.splitlines(), text.splitlines(), "on the wiki", "to publish", lineterm=""
+            )
+            click.echo("\n".join(diff))
+            return
+        if page.exists and page.revision != ours and not force:
+            why = (
+                "was edited by someone else since the last publish"
+                if ours is not None
+                else "already exists and was not published from this workshop"
+            )
+            raise InputError(f"{title} {why}: look at it, then publish with --force to replace it")
+        result = page.edit(text, summary=edit_summary, bot=True)
+        revision = int(result.get("newrevid") or page.revision)
+        store.record_publication(api_url, title, revision, actor)
+    click.echo(f"published {title} (revision {revision})")

@@ -881,3 +881,14 @@ async def test_at_80x24_the_bar_the_status_and_five_list_rows_stay_visible(store
         assert rows.scrollable_content_region.width < rows.size.width  # a scrollbar is shown
         assert last.cell_length == rows.scrollable_content_region.width
         assert last.text.rstrip().endswith("●3")
+
+
+async def test_keys_browsers_keep_for_themselves_have_alternatives(store):
+    """In a browser Ctrl+T opens a tab: Alt+T switches the theme too."""
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dark = app.current_theme.dark
+        await pilot.press("alt+t")
+        await settle(pilot)
+        assert app.current_theme.dark is not dark

@@ -93,7 +93,7 @@ class _Commands(click.Group):
     `publish` loaded only when one of them, or the list of all, is asked for: `add` stays
     quick."""
 
-    LAZY = ("hubworkshop.cli.activities", "hubworkshop.cli.publish")
+    LAZY = ("hubworkshop.cli.activities", "hubworkshop.cli.publish", "hubworkshop.cli.serve")
 
     def _load(self) -> None:
         import importlib

@@ -37,7 +37,7 @@ class HubworkshopApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (everything is saved)"),
         Binding("f1", "help", "Help", tooltip="Help: keys and quick-capture syntax"),
-        Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light theme"),
+        Binding("ctrl+t,alt+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light theme"),
         Binding("ctrl+o", "rooms", "Rooms", show=False, tooltip="Back to the list of rooms"),
         Binding("f4", "export", "Export", tooltip="Export summaries and data"),
         Binding("f10", "dashboard", "Dashboard", tooltip="Dashboard: every room at a glance"),

@@ -25,7 +25,7 @@ Everything is reachable from the keyboard; **Ctrl+P** opens the command palette 
 | F6 / F7 | add 1 / 5 minutes to the timer (facilitator) |
 | F8 / F9 | next / previous question (facilitator) |
 | Tab | move between the capture bar and the list |
-| Ctrl+T | dark / light theme |
+| Ctrl+T or Alt+T | dark / light theme |
 | Ctrl+Q | quit (everything is already saved) |
 
 ## Capture bar

@@ -52,7 +52,7 @@ class RankingScreen(HubScreen):
         Binding("shift+up,ctrl+up,minus", "move(-1)", "Move up"),
         Binding("shift+down,ctrl+down,plus", "move(1)", "Move down"),
         Binding("ctrl+s", "save", "Save room order", priority=True),
-        Binding("ctrl+n", "save_for", "Save as someone's order", priority=True),
+        Binding("ctrl+n,alt+n", "save_for", "Save as someone's order", priority=True),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 

@@ -1,0 +1,136 @@
+"""`hubworkshop serve`: the app in the browser, through textual-serve, for remote staff.
+
+textual-serve runs one app process per browser session (about 40 MB each) on the shared
+database; it has no authentication of its own. This wraps its server so that nobody gets in
+without the workshop's secret: a random token, created and printed by `serve` (or given with
+`--token`), compared in constant time; a request without it gets 403 before any app process
+starts. The link carries the token once; the server answers with a cookie (HttpOnly,
+SameSite=Strict) that the page's assets and websocket then carry. Each browser also gets an
+id of its own (a second cookie), which becomes the app's terminal identity
+(HUBWORKSHOP_TERMINAL): the start screen asks name and role the first time, and that browser
+comes back to its room and role after that (`tui/resume.py`).
+
+It binds 127.0.0.1 unless `--host` says otherwise; README shows a deployment behind an HTTPS
+reverse proxy (`--public-url`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hubworkshop.cli.main import Settings, _pass_settings, _store_options, cli
+
+TOKEN_COOKIE, BROWSER_COOKIE = "hubworkshop_token", "hubworkshop_browser"
+
+
+def make_server(command: str, token: str, *, host: str, port: int, public_url: str | None) -> Any:
+    """A textual-serve Server that admits only requests carrying `token`."""
+    from aiohttp import web
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server
+
+    def admitted(request: web.Request) -> bool:
+        given = request.query.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
+        return hmac.compare_digest(given.encode(), token.encode())
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+        if not admitted(request):
+            return web.Response(
+                status=403, text="403: this workshop needs its link (with the token)\n"
+            )
+        response: web.StreamResponse = await handler(request)
+        if "token" in request.query and not isinstance(response, web.WebSocketResponse):
+            secure = request.secure or (public_url or "").startswith("https")
+            response.set_cookie(
+                TOKEN_COOKIE, token, httponly=True, samesite="Strict", secure=secure
+            )
+            if BROWSER_COOKIE not in request.cookies:
+                response.set_cookie(
+                    BROWSER_COOKIE,
+                    secrets.token_urlsafe(12),
+                    httponly=True,
+                    samesite="Strict",
+                    secure=secure,
+                    max_age=60 * 60 * 24 * 30,
+                )
+        return response
+
+    class GuardedServer(Server):
+        async def _make_app(self) -> web.Application:
+            app: web.Application = await super()._make_app()
+            app.middlewares.append(guard)
+            return app
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """textual-serve's handler, with this browser's identity in the app's command."""
+            browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(12)
+            own = f"env HUBWORKSHOP_TERMINAL={shlex.quote('browser-' + browser)} {command}"
+            websocket = web.WebSocketResponse(heartbeat=15)
+            width = _int(request.query.get("width"), 80)
+            height = _int(request.query.get("height"), 24)
+            service: AppService | None = None
+            try:
+                await websocket.prepare(request)
+                service = AppService(
+                    own,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,  # type: ignore[arg-type]  # as textual-serve does
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                )
+                await service.start(width, height)
+                await self._process_messages(websocket, service)
+            finally:
+                if service is not None:
+                    await service.stop()
+            return websocket
+
+    return GuardedServer(command, host=host, port=port, title="hubworkshop", public_url=public_url)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(10, min(int(value or default), 1000))
+    except ValueError:
+        return default
+
+
+@cli.command()
+@_store_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--token",
+    envvar="HUBWORKSHOP_SERVE_TOKEN",
+    help="The workshop's secret (default: a new random one, printed).",
+)
+@click.option(
+    "--public-url",
+    help="The address people open, when behind a proxy (e.g. https://workshop.example.org).",
+)
+@_pass_settings
+def serve(
+    settings: Settings, host: str, port: int, token: str | None, public_url: str | None
+) -> None:
+    """Serve the app to browsers (one app process per browser session) on this workshop's
+    database. Nobody gets in without the printed link's token."""
+    with settings.open_store():
+        pass  # create the database now, from the plan, and refuse a bad one before serving
+    token = token or secrets.token_urlsafe(24)
+    if len(token) < 16:
+        raise click.UsageError("--token: use at least 16 characters")
+    db = Path(settings.db_path).resolve()
+    command = f"{shlex.quote(sys.executable)} -m hubworkshop --db {shlex.quote(str(db))}"
+    server = make_server(command, token, host=host, port=port, public_url=public_url)
+    link = f"{server.public_url}/?token={token}"
+    click.echo(f"hubworkshop: serving {db}\nopen: {link}\n(keep the link secret: it is the key)")
+    server.serve()

@@ -1,0 +1,168 @@
+"""`hubworkshop serve` in a real browser: Debian's chromium, driven by selenium.
+
+The terminal is drawn on a canvas, so the test judges by the database and a screenshot; keys
+reach the app through xterm.js's `textarea.xterm-helper-textarea`. `.ci/run` installs
+chromium and chromium-driver and sets HUBWORKSHOP_REQUIRE_BROWSER=1, so in CI this test runs
+(or fails) instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from hubworkshop.storage import Store
+
+TOKEN = "a-test-token-of-32-characters-xx"
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path, hubs_plan):
+    if not (CHROMIUM and DRIVER):
+        if os.environ.get("HUBWORKSHOP_REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium and chromium-driver are required here")
+        pytest.skip(
+            "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+        )
+    db = tmp_path / "workshop.db"
+    Store.open(db, hubs_plan).close()
+    port = _free_port()
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HUBWORKSHOP_DB": str(db)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hubworkshop", "serve", "--port", str(port), "--token", TOKEN],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base, timeout=2)
+        except urllib.error.HTTPError as answer:  # 403 without the token: it is up
+            if answer.code == 403:
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"serve did not start: {server.stdout.read() if server.stdout else ''}")
+            time.sleep(0.1)
+    yield base, db
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(DRIVER), options=options)
+
+
+def wait_for(condition, timeout: float = 60.0):
+    """Poll `condition` until it is true; the deadline is a safety net, not a measurement."""
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+    return found
+
+
+def type_keys(driver, *keys: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    area = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "textarea.xterm-helper-textarea"))
+    for key in keys:
+        area[0].send_keys(key)
+        time.sleep(0.05)  # a person's pace; correctness never depends on it
+
+
+def rooms_open(state: Path) -> list[str]:
+    """The browsers (terminal ids) that have a room open, from the app's resume state."""
+    import json
+
+    try:
+        remembered = json.loads((state / "hubworkshop" / "last-room.json").read_text())
+    except (OSError, ValueError):
+        return []
+    return [t for entry in remembered.values() for t in entry.get("terminals", {})]
+
+
+def texts(db: Path) -> list[str]:
+    with Store.open(db) as store:
+        return [c.text for c in store.contributions()]
+
+
+def test_a_wrong_or_missing_token_gets_403_and_starts_nothing(served):
+    base, _db = served
+    for url in (base + "/", base + "/?token=wrong-token-wrong-token-wrong-tok", base + "/ws"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url, timeout=10)
+        assert refused.value.code == 403
+    assert subprocess.run(["pgrep", "-f", "hubworkshop --db"], capture_output=True).stdout == b""
+
+
+@pytest.mark.timeout(300)
+def test_two_browsers_type_into_one_workshop(served, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    base, db = served
+    first, second = browser(), browser()
+    try:
+        for n, (driver, text) in enumerate(
+            ((first, "typed in the first browser"), (second, "and in the second")), 1
+        ):
+            driver.get(f"{base}/?token={TOKEN}")
+            type_keys(driver, Keys.ENTER)  # the start screen: open the first room
+            # The room is open once the app remembers it for this browser (tui/resume.py).
+            wait_for(lambda n=n: len(rooms_open(tmp_path / "state")) == n)
+            type_keys(driver, *text, Keys.ENTER)
+            started = time.monotonic()
+            wait_for(lambda t=text: t in texts(db))
+            assert time.monotonic() - started < 30
+        # Back in the first browser (its cookie, no token in the address): it resumes its
+        # room, so what is typed goes straight to the capture bar.
+        state = tmp_path / "state" / "hubworkshop" / "last-room.json"
+        before = state.stat().st_mtime_ns
+        first.get(f"{base}/")
+        wait_for(lambda: state.stat().st_mtime_ns != before)  # its room, open again
+        type_keys(first, *"after a reload", Keys.ENTER)
+        wait_for(lambda: "after a reload" in texts(db))
+        shot = tmp_path / "room.png"
+        first.save_screenshot(str(shot))
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
+        with Store.open(db) as store:
+            rows = store.contributions()
+        assert {c.text for c in rows} == {
+            "typed in the first browser",
+            "and in the second",
+            "after a reload",
+        }
+    finally:
+        first.quit()
+        second.quit()

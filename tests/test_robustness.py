@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import signal
@@ -444,3 +445,21 @@ def test_a_backup_taken_while_four_writers_run_holds_every_confirmed_row(
     assert set(before) <= ids
     again = cli("backup", str(copy), db=db_path)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_many_processes_remembering_rooms_at_once_lose_no_entry(tmp_path, db_path, hubs_plan):
+    """Every browser session of `serve` is a process writing the same resume file."""
+    Store.open(db_path, hubs_plan).close()
+    script = (
+        "import sys; from pathlib import Path; from hubworkshop.tui.resume import remember_room\n"
+        "for i in range(20): remember_room(Path(sys.argv[1]), 'value', 'note-taker', None,"
+        " terminal=f'{sys.argv[2]}-{i}')\n"
+    )
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(db_path), f"p{n}"], env=env)
+        for n in range(8)
+    ]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    state = json.loads((tmp_path / "state" / "hubworkshop" / "last-room.json").read_text())
+    assert len(state[str(db_path.resolve())]["terminals"]) == 8 * 20

@@ -12,6 +12,7 @@ Best effort: a read-only home must not stop a workshop.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sys
@@ -67,22 +68,33 @@ def remember_room(
     *,
     terminal: str | None = None,
 ) -> None:
-    """Keep (or, with `room` None, forget) where this person and this terminal are."""
-    state = _load_state()
-    entry = _entry(state, db)
+    """Keep (or, with `room` None, forget) where this person and this terminal are.
+
+    Many app processes share the file (every browser session of `serve` is one): the read,
+    change and write happen under an exclusive lock, and the new file replaces the old in one
+    rename, so no process's entry is lost to another's write."""
     terminal = terminal or terminal_id()
     record = {"room": room, "role": role, "name": name}
-    for table, key in (("people", name_key(name) if name else None), ("terminals", terminal)):
-        if key is None:
-            continue
-        if room is None:
-            entry[table].pop(key, None)
-        else:
-            entry[table][key] = record
+    path = state_file()
     try:
-        path = state_file()
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        with open(path.with_suffix(".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            state = _load_state()
+            entry = _entry(state, db)
+            for table, key in (
+                ("people", name_key(name) if name else None),
+                ("terminals", terminal),
+            ):
+                if key is None:
+                    continue
+                if room is None:
+                    entry[table].pop(key, None)
+                else:
+                    entry[table][key] = record
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(state, indent=1), encoding="utf-8")
+            os.replace(temporary, path)
     except OSError:
         pass
 

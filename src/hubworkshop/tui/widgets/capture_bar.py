@@ -126,6 +126,18 @@ class CaptureBar(CompletingInput):
         value, self.value = self.value, ""
         self.post_message(self.Submitted(self, value))
 
+    def _watch_value(self, value: str) -> None:
+        """Input starts a completion worker on every key; most notes hold no `@` or `#`, and
+        a worker per key is a measurable share of what each key costs a served session."""
+        if self.suggester is None or "@" in value or "#" in value:
+            super()._watch_value(value)
+            return
+        suggester, self.suggester = self.suggester, None
+        try:
+            super()._watch_value(value)
+        finally:
+            self.suggester = suggester
+
     def action_recall(self) -> None:
         if not self.value:
             self.post_message(self.Recall())

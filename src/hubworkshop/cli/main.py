@@ -93,7 +93,12 @@ class _Commands(click.Group):
     `publish` loaded only when one of them, or the list of all, is asked for: `add` stays
     quick."""
 
-    LAZY = ("hubworkshop.cli.activities", "hubworkshop.cli.publish", "hubworkshop.cli.serve")
+    LAZY = (
+        "hubworkshop.cli.activities",
+        "hubworkshop.cli.publish",
+        "hubworkshop.cli.serve",
+        "hubworkshop.cli.line",
+    )
 
     def _load(self) -> None:
         import importlib

@@ -1,0 +1,223 @@
+"""`hubworkshop line`: the room as lines, for screen readers and braille displays.
+
+No full-screen drawing: the terminal's own cursor and line editing, one line in, one line
+out, nothing but plain text and newlines written. What is typed uses the capture bar's quick
+syntax (`! concern @Amina #funding`); commands are words (`/next`, `/timer`, `/vote ID`,
+`/list 10`, `/search WORDS`, `/help`). Every new contribution from any terminal is printed as
+one line (`Amina, concern: …`), and so are question changes, the timer at 5 minutes, 1 minute
+and zero, and an opened vote. Same database, same consent and durability as the app: each
+line is saved in one transaction before `saved` is printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from typing import TextIO
+
+import click
+
+from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
+from hubworkshop.domain.capture import parse_capture
+from hubworkshop.domain.errors import HubworkshopError
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.model import Contribution
+from hubworkshop.domain.records import Draft
+from hubworkshop.domain.text import printable
+from hubworkshop.storage import Store
+
+HELP = """commands: /next /previous (question) · /timer (start or pause) · /vote ID (a dot) ·
+/list N (the last N points) · /search WORDS · /question · /help · /quit
+anything else is a contribution: ? question ! concern + proposal = agree ~ disagree
+> action, @name for who said it, #tag, %fr for its language"""
+
+ALERTS = (300, 60, 0)  # seconds left at which the timer is announced
+
+
+def said(c: Contribution) -> str:
+    """One contribution as one plain line: `Amina, concern: text (1a2b3c4d)`."""
+    who = c.author or "someone"
+    return plain(f"{who}, {c.kind.value}: {c.text} ({c.short_id})")
+
+
+def plain(text: str) -> str:
+    """Text for a line-mode terminal: control and escape characters shown, one line."""
+    return printable(" / ".join(part for part in text.splitlines() if part.strip()) or text)
+
+
+class LineRoom:
+    def __init__(self, store: Store, room: str, name: str | None, out: TextIO) -> None:
+        self.store, self.room, self.name, self.out = store, room, name, out
+        self.lock = threading.Lock()
+        self.last_seq = store.last_event_seq()
+        self.alerted: set[int] = set()
+        self.stop = threading.Event()
+
+    def say(self, line: str) -> None:
+        with self.lock:
+            self.out.write(line + "\n")
+            self.out.flush()
+
+    def question_line(self) -> str:
+        state = self.store.room_state(self.room)
+        question = self.store.questions().get(state.question or "")
+        language = self.store.workshop().default_language
+        return plain(f"question: {question.text.get_text(language) if question else 'none'}")
+
+    # -- what others do ------------------------------------------------------------------------
+
+    def watch(self) -> None:
+        from hubworkshop.storage.watcher import ChangeWatcher
+
+        watcher = ChangeWatcher(self.store.connections, self.catch_up, interval=0.2).start()
+        while not self.stop.wait(1.0):
+            self.check_timer()
+        watcher.stop()
+
+    def catch_up(self) -> None:
+        events = self.store.events(room=self.room, after_seq=self.last_seq)
+        if not events:
+            return
+        self.last_seq = events[-1].seq
+        added = [e.subject for e in events if e.action is EventName.CONTRIBUTION_ADD and e.subject]
+        for c in self.store.contributions_by_id(added):
+            if c.note_taker != self.name or self.name is None:
+                self.say(said(c))
+        for e in events:
+            if e.action is EventName.QUESTION_OPEN:
+                self.say(self.question_line())
+            elif e.action is EventName.VOTE_OPEN:
+                self.say(f"a vote is open: {e.data.get('dots', '')} dots each (/vote ID)")
+            elif e.action is EventName.VOTE_CLOSE:
+                self.say("the vote is closed")
+            elif e.action in (EventName.TIMER_START, EventName.PHASE_OPEN, EventName.TIMER_EXTEND):
+                self.alerted.clear()
+
+    def check_timer(self) -> None:
+        countdown = self.store.countdown(self.room)
+        if not countdown.running:
+            return
+        left = countdown.remaining(dt.datetime.now(dt.UTC))
+        for mark in ALERTS:
+            if left <= mark and mark not in self.alerted:
+                self.alerted.update(m for m in ALERTS if m >= mark)
+                self.say(
+                    "time is up"
+                    if mark == 0
+                    else f"{mark // 60} minute{'s' if mark > 60 else ''} left"
+                )
+                break
+
+    # -- what this person types ----------------------------------------------------------------
+
+    def handle(self, line: str) -> bool:
+        """One typed line; False to stop."""
+        text = line.rstrip("\n")
+        if not text.strip():
+            return True
+        try:
+            if text.startswith("/"):
+                return self.command(text[1:].split())
+            names = [p.name for p in self.store.participants()]
+            capture = parse_capture(text, names)
+            question = self.store.room_state(self.room).question
+            [row] = self.store.add_contributions(
+                [
+                    Draft(
+                        self.room,
+                        capture.text,
+                        question=question,
+                        kind=capture.kind,
+                        author=capture.author,
+                        tags=capture.tags,
+                        language=capture.language,
+                    )
+                ],
+                note_taker=self.name,
+            )
+            self.say(f"saved: {said(row)}")
+        except HubworkshopError as error:
+            self.say(f"not saved: {plain(str(error))}")
+        return True
+
+    def command(self, words: list[str]) -> bool:
+        verb, rest = (words[0].lower(), words[1:]) if words else ("help", [])
+        store, room = self.store, self.room
+        if verb in ("quit", "exit"):
+            return False
+        if verb == "help":
+            for line in HELP.splitlines():
+                self.say(line)
+        elif verb == "question":
+            self.say(self.question_line())
+        elif verb in ("next", "previous"):
+            questions = store.room(room).questions
+            current = store.room_state(room).question
+            index = questions.index(current) if current in questions else -1
+            step = 1 if verb == "next" else -1
+            if 0 <= index + step < len(questions):
+                store.open_question(room, questions[index + step], actor=self.name)
+                self.say(self.question_line())
+            else:
+                self.say(f"this is the room's {'last' if step > 0 else 'first'} question")
+        elif verb == "timer":
+            if store.countdown(room).running:
+                store.pause_timer(room, actor=self.name)
+                self.say("timer paused")
+            else:
+                store.start_timer(room, actor=self.name)
+                self.say("timer started")
+        elif verb == "vote" and rest:
+            if not self.name:
+                self.say("not saved: give your name (--name) to vote")
+            else:
+                target = store.contribution(rest[0])
+                store.add_vote(target.id, participant=self.name, note_taker=self.name)
+                self.say(f"a dot on {target.short_id}")
+        elif verb == "list":
+            count = int(rest[0]) if rest and rest[0].isdigit() else 10
+            seqs = store.contribution_seqs(room=room)[-count:]
+            rows = store.contributions_by_seq(seqs)
+            for seq in seqs:
+                if seq in rows:
+                    self.say(said(rows[seq]))
+        elif verb == "search" and rest:
+            seqs = store.contribution_seqs(room=room, search=" ".join(rest))[-20:]
+            rows = store.contributions_by_seq(seqs)
+            self.say(f"{len(seqs)} found" if seqs else "no match")
+            for seq in seqs:
+                if seq in rows:
+                    self.say(said(rows[seq]))
+        else:
+            self.say(f"unknown command /{verb}: /help lists them")
+        return True
+
+
+@cli.command()
+@_store_options
+@click.option("--room", required=True, help="Breakout room id.")
+@click.option(
+    "--name",
+    envvar=NOTE_TAKER_ENV,
+    help=f"Your name, recorded with what you type (${NOTE_TAKER_ENV}).",
+)
+@_pass_settings
+def line(settings: Settings, room: str, name: str | None) -> None:
+    """The room as plain lines, for screen readers and braille displays: type a line to add
+    a contribution, /help for commands; new contributions from every terminal are printed."""
+    with settings.open_store() as store:
+        store.room(room)
+        session = LineRoom(store, room, name, sys.stdout)
+        session.say(plain(f"{store.room(room).name}. {session.question_line()}"))
+        session.say("type a contribution and press Enter; /help for commands")
+        watcher = threading.Thread(target=session.watch, daemon=True)
+        watcher.start()
+        try:
+            for typed in sys.stdin:
+                if not session.handle(typed):
+                    break
+        except KeyboardInterrupt:
+            pass
+        finally:
+            session.stop.set()

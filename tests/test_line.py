@@ -1,0 +1,91 @@
+"""`hubworkshop line` through a pseudo-terminal: lines typed are stored, lines from other
+processes appear, and nothing but plain text and newlines is written."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+from hubworkshop.domain.records import Draft
+from hubworkshop.storage import Store
+
+
+class Terminal:
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env)
+        os.close(slave)
+        self.seen = b""
+
+    def type(self, line: str) -> None:
+        os.write(self.master, (line + "\n").encode())
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> None:
+        """Read until `text` has been written; the deadline is a safety net."""
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.seen:
+            assert time.monotonic() < deadline, self.seen.decode(errors="replace")
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if ready:
+                try:
+                    self.seen += os.read(self.master, 65536)
+                except OSError:
+                    break
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        os.close(self.master)
+
+
+@pytest.mark.timeout(180)
+def test_line_mode_reads_and_writes_the_live_room(db_path, hubs_plan, tmp_path):
+    Store.open(db_path, hubs_plan).close()
+    env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "XDG_STATE_HOME": str(tmp_path / "st")}
+    term = Terminal(
+        [sys.executable, "-m", "hubworkshop", "line", "--room", "lifecycle", "--name", "Bea"], env
+    )
+    try:
+        term.wait_for("/help for commands")
+        term.type("! Hubs could become gatekeepers @Amina #funding")
+        term.wait_for("saved: Amina, concern: Hubs could become gatekeepers")
+        with Store.open(db_path) as store:
+            [row] = store.contributions()
+            assert (row.kind.value, row.author, row.tags, row.note_taker) == (
+                "concern",
+                "Amina",
+                ("funding",),
+                "Bea",
+            )
+            # Another terminal adds a point, moves the question and opens a vote.
+            store.add_contribution(
+                Draft("lifecycle", "\x1b[31mfrom elsewhere", author="Kwame"), note_taker="Asaf"
+            )
+            store.open_question("lifecycle", store.room("lifecycle").questions[1])
+            store.open_vote("lifecycle", dots=3)
+        term.wait_for("Kwame, idea: \\x1b[31mfrom elsewhere")
+        term.wait_for("question: How does a hub become a hub?")
+        term.wait_for("a vote is open: 3 dots each")
+        term.type(f"/vote {row.short_id}")
+        term.wait_for(f"a dot on {row.short_id}")
+        term.type("/list 5")
+        term.wait_for("Kwame, idea")
+        term.type("/search gatekeepers")
+        term.wait_for("1 found")
+        term.type("/nonsense")
+        term.wait_for("unknown command /nonsense")
+        term.type("/timer")
+        term.wait_for("timer started")
+    finally:
+        term.close()
+    written = term.seen.replace(b"\r\n", b"\n")
+    # Only plain text and newlines: no escape sequence, no cursor movement, no colour.
+    assert all(b >= 0x20 or b in (0x0A, 0x0D) for b in written), written
+    with Store.open(db_path) as store:
+        assert store.contribution(row.id).votes == 1

@@ -89,3 +89,23 @@ def test_line_mode_reads_and_writes_the_live_room(db_path, hubs_plan, tmp_path):
     assert all(b >= 0x20 or b in (0x0A, 0x0D) for b in written), written
     with Store.open(db_path) as store:
         assert store.contribution(row.id).votes == 1
+
+
+@pytest.mark.timeout(180)
+def test_line_mode_announces_the_timer(db_path, hubs_plan, tmp_path):
+    Store.open(db_path, hubs_plan).close()
+    env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "XDG_STATE_HOME": str(tmp_path / "st")}
+    term = Terminal([sys.executable, "-m", "hubworkshop", "line", "--room", "value"], env)
+    try:
+        term.wait_for("/help for commands")
+        with Store.open(db_path) as store:
+            total = store.room_state("value").timer_seconds
+            store.extend_timer("value", -(total // 60) + 4)  # four minutes on the clock
+            store.start_timer("value")
+        term.wait_for("5 minutes left")
+        with Store.open(db_path) as store:
+            store.extend_timer("value", -4)  # past zero
+        term.wait_for("time is up")
+        assert b"1 minute left" not in term.seen  # a jump past zero says only that
+    finally:
+        term.close()

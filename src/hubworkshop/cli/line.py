@@ -99,7 +99,7 @@ class LineRoom:
         if not countdown.running:
             return
         left = countdown.remaining(dt.datetime.now(dt.UTC))
-        for mark in ALERTS:
+        for mark in sorted(ALERTS):  # the most urgent first: a jump past zero says only that
             if left <= mark and mark not in self.alerted:
                 self.alerted.update(m for m in ALERTS if m >= mark)
                 self.say(

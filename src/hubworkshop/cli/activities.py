@@ -16,18 +16,9 @@ from typing import Any
 
 import click
 
-from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
+from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.text import counted, one_line
-
-
-def _actor(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--as",
-        "actor",
-        envvar=NOTE_TAKER_ENV,
-        help=f"Who does it, for the event log (${NOTE_TAKER_ENV}).",
-    )(command)
 
 
 def _room(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,7 +45,7 @@ def vote() -> None:
 @_store_options
 @_room
 @click.option("--dots", type=click.IntRange(1, 100), help="Dots per person (default: the plan's).")
-@_actor
+@actor_option
 @_pass_settings
 def vote_open(settings: Settings, room: str, dots: int | None, actor: str | None) -> None:
     """Open a dot-vote round in a room (one at a time)."""
@@ -69,7 +60,7 @@ def vote_open(settings: Settings, room: str, dots: int | None, actor: str | None
 @click.argument("contribution")
 @click.option("--by", "participant", required=True, help="The participant who casts the dots.")
 @click.option("--dots", type=click.IntRange(1, 100), default=1, show_default=True)
-@_actor
+@actor_option
 @_pass_settings
 def vote_cast(
     settings: Settings, contribution: str, participant: str, dots: int, actor: str | None
@@ -119,7 +110,7 @@ def vote_status(settings: Settings, room: str, as_json: bool) -> None:
 @_store_options
 @_room
 @_json_flag
-@_actor
+@actor_option
 @_pass_settings
 def vote_close(settings: Settings, room: str, as_json: bool, actor: str | None) -> None:
     """Close the room's open round; prints its result, most dots first."""
@@ -147,7 +138,7 @@ def rank() -> None:
 @_room
 @click.option("--by", "participant", help="A participant's own order (default: the room's).")
 @click.argument("roles", nargs=-1, required=True)
-@_actor
+@actor_option
 @_pass_settings
 def rank_set(
     settings: Settings,
@@ -201,7 +192,7 @@ def purpose() -> None:
 @_room
 @click.option("--final", is_flag=True, help="This revision is the one to report.")
 @click.argument("text")
-@_actor
+@actor_option
 @_pass_settings
 def purpose_add(settings: Settings, room: str, final: bool, text: str, actor: str | None) -> None:
     """Keep a revision of the room's purpose statement."""
@@ -233,7 +224,7 @@ def purpose_show(settings: Settings, room: str | None, as_json: bool) -> None:
 @_store_options
 @click.argument("source")
 @click.argument("target")
-@_actor
+@actor_option
 @_pass_settings
 def merge(settings: Settings, source: str, target: str, actor: str | None) -> None:
     """Make SOURCE part of TARGET: one point that keeps every text and author."""
@@ -246,7 +237,7 @@ def merge(settings: Settings, source: str, target: str, actor: str | None) -> No
 @cli.command()
 @_store_options
 @click.argument("contribution")
-@_actor
+@actor_option
 @_pass_settings
 def split(settings: Settings, contribution: str, actor: str | None) -> None:
     """Take apart a merged point: each contribution stands on its own again."""
@@ -261,7 +252,7 @@ def split(settings: Settings, contribution: str, actor: str | None) -> None:
 @click.argument("contribution")
 @click.argument("name", required=False)
 @click.option("--clear", is_flag=True, help="Take the contribution out of its cluster.")
-@_actor
+@actor_option
 @_pass_settings
 def cluster(
     settings: Settings, contribution: str, name: str | None, clear: bool, actor: str | None
@@ -278,7 +269,7 @@ def cluster(
 @_store_options
 @click.argument("contribution")
 @click.option("--undo", is_flag=True, help="Bring it back into the discussion.")
-@_actor
+@actor_option
 @_pass_settings
 def park(settings: Settings, contribution: str, undo: bool, actor: str | None) -> None:
     """Park a contribution for later (kept in the record), or bring it back."""
@@ -293,7 +284,7 @@ def park(settings: Settings, contribution: str, undo: bool, actor: str | None) -
 @click.argument("name", required=False)
 @click.option("--due", help="Due date, YYYY-MM-DD.")
 @click.option("--clear", is_flag=True, help="Remove owner and due date.")
-@_actor
+@actor_option
 @_pass_settings
 def owner(
     settings: Settings,
@@ -329,7 +320,7 @@ def takeaways() -> None:
 @_store_options
 @_room
 @click.argument("contributions", nargs=-1)
-@_actor
+@actor_option
 @_pass_settings
 def takeaways_set(
     settings: Settings, room: str, contributions: tuple[str, ...], actor: str | None
@@ -395,7 +386,7 @@ def room_show(settings: Settings, room: str, as_json: bool) -> None:
 @click.argument("question", required=False)
 @click.option("--next", "step", flag_value=1, help="The room's next question.")
 @click.option("--previous", "step", flag_value=-1, help="The room's previous question.")
-@_actor
+@actor_option
 @_pass_settings
 def room_question(
     settings: Settings, room: str, question: str | None, step: int | None, actor: str | None
@@ -422,7 +413,7 @@ def room_question(
 @_store_options
 @_room
 @click.argument("phase")
-@_actor
+@actor_option
 @_pass_settings
 def room_phase(settings: Settings, room: str, phase: str, actor: str | None) -> None:
     """Move the room to an agenda PHASE (its clock is reset to the phase's length)."""
@@ -436,7 +427,7 @@ def room_phase(settings: Settings, room: str, phase: str, actor: str | None) -> 
 @_room
 @click.argument("action", type=click.Choice(["start", "pause", "extend"]))
 @click.argument("minutes", type=click.IntRange(-600, 600), required=False)
-@_actor
+@actor_option
 @_pass_settings
 def room_timer(
     settings: Settings, room: str, action: str, minutes: int | None, actor: str | None

@@ -80,6 +80,16 @@ def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def actor_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--as NAME: who does it, for the event log (default: $HUBWORKSHOP_NOTE_TAKER)."""
+    return click.option(
+        "--as",
+        "actor",
+        envvar=NOTE_TAKER_ENV,
+        help=f"Who does it, for the event log (${NOTE_TAKER_ENV}).",
+    )(command)
+
+
 def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -477,7 +487,7 @@ def backup(settings: Settings, destination: Path) -> None:
     is_flag=True,
     help="Remove what they said too (by default it stays, anonymous).",
 )
-@click.option("--as", "actor", envvar=NOTE_TAKER_ENV, help="Who does it, for the event log.")
+@actor_option
 @_pass_settings
 def forget(settings: Settings, name: str, with_contributions: bool, actor: str | None) -> None:
     """Erase a person's name from the workshop, on their request: roster, authorship, dots,
@@ -501,6 +511,10 @@ def forget(settings: Settings, name: str, with_contributions: bool, actor: str |
         )
 
 
+ARCHIVE_LIMIT = 2**30
+"""An archive of 100,000 contributions is about 60 MB; a GiB is no archive."""
+
+
 @cli.command("import")
 @click.argument("archive", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option(
@@ -514,17 +528,16 @@ def import_(archive: Path, db: Path) -> None:
     """Rebuild a workshop database from its full JSON archive (export --format json
     --attribute). ARCHIVE '-' reads standard input."""
     from hubworkshop.reports.archive import read_archive
+    from hubworkshop.sources.files import UnreadableFile, read_source
     from hubworkshop.storage.restore import restore
 
     if str(archive) == "-":
         data = sys.stdin.buffer.read()
     else:
-        if archive.exists() and not archive.is_file():
-            raise InputError(f"{archive}: not a regular file")  # a FIFO would block
-        try:
-            data = archive.read_bytes()
-        except OSError as error:
-            raise InputError(f"{archive}: cannot read the file: {error.strerror}") from None
+        try:  # never blocks on a FIFO, never reads a device
+            data = read_source(archive, limit=ARCHIVE_LIMIT)
+        except UnreadableFile as problem:
+            raise InputError(f"{archive}: {problem}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
+from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError, StoreError
 from hubworkshop.reports.formats import render
 
@@ -84,7 +84,7 @@ def _site(api_url: str) -> Any:
     "--force", is_flag=True, help="Overwrite a page others edited since the last publish."
 )
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; edit nothing.")
-@click.option("--as", "actor", envvar=NOTE_TAKER_ENV, help="Who publishes, for the event log.")
+@actor_option
 @_pass_settings
 def publish(
     settings: Settings,

@@ -15,9 +15,9 @@ class UnreadableFile(Exception):
     """Why a source file was not read, as one line (without the path)."""
 
 
-def read_source(path: Path, *, inside: Path | None = None) -> bytes:
-    """The bytes of the regular file at `path`, at most MAX_FILE_BYTES; with `inside`, only if
-    it (after links) lies in that folder."""
+def read_source(path: Path, *, inside: Path | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit`; with `inside`, only if it
+    (after links) lies in that folder."""
     if inside is not None:
         try:
             within = path.resolve().is_relative_to(inside.resolve())
@@ -33,7 +33,7 @@ def read_source(path: Path, *, inside: Path | None = None) -> bytes:
         os.close(fd)
         raise UnreadableFile("not a regular file")
     with os.fdopen(fd, "rb") as file:
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(f"larger than {MAX_FILE_BYTES // 1024} KiB")
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(f"larger than {limit // 1024} KiB")
     return data

@@ -9,13 +9,12 @@ never replaced.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
-from hubworkshop.storage.files import create_private_file, explain
+from hubworkshop.storage.files import create_private_file, explain, link_into_place
 from hubworkshop.storage.store import Store
 
 
@@ -39,14 +38,9 @@ def backup(store: Store, destination: Path) -> int:
             store.connections.writer.conn.execute("VACUUM INTO ?", [str(temporary)])
         except sqlite3.Error as error:
             raise StoreError(f"{destination}: the copy failed: {explain(error)}") from None
-        try:
-            os.link(temporary, destination)  # atomic, and never replaces a file
-        except FileExistsError:
-            raise StoreError(
-                f"{destination}: already exists; a backup never replaces a file"
-            ) from None
-        except OSError as error:
-            raise StoreError(f"{destination}: cannot write the copy: {error.strerror}") from None
+        link_into_place(
+            temporary, destination, exists="already exists; a backup never replaces a file"
+        )
     finally:
         temporary.unlink(missing_ok=True)
     return _checked(destination)

@@ -32,6 +32,25 @@ def refuse_foreign_file(path: Path) -> None:
         raise StoreError(f"{path}: not an SQLite database; the file was not changed")
 
 
+def link_into_place(temporary: Path, path: Path, *, exists: str | None) -> None:
+    """Give the finished file built at `temporary` its name `path`, atomically and never over
+    an existing file: then `exists` is the refusal (None: another process made it first,
+    and theirs is used)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        if exists is not None:
+            raise StoreError(f"{path}: {exists}") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the file: {error.strerror}") from None
+
+
+def remove_with_side_files(path: Path) -> None:
+    """Remove a temporary database and the -wal and -shm files SQLite may have left beside it."""
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 def create_private_file(path: Path) -> None:
     """Create a new, empty database file readable by its owner only."""
     try:

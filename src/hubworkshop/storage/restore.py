@@ -12,7 +12,6 @@ existing file is never replaced, and a failed import leaves nothing behind.
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -21,7 +20,11 @@ from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Consent
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Archive
-from hubworkshop.storage.files import refuse_foreign_file
+from hubworkshop.storage.files import (
+    link_into_place,
+    refuse_foreign_file,
+    remove_with_side_files,
+)
 from hubworkshop.storage.store import Store
 
 PLACEHOLDER = {Consent.ANONYMOUS: "(anonymous {n})", Consent.OFF_RECORD: "(off the record {n})"}
@@ -37,15 +40,9 @@ def restore(path: Path, archive: Archive) -> list[str]:
     try:
         with Store.open(temporary, archive.plan) as store:
             added = _load(store, archive)
-        try:
-            os.link(temporary, path)  # atomic, and never replaces a file
-        except FileExistsError:
-            raise StoreError(f"{path}: already exists; import creates a new database") from None
-        except OSError as error:
-            raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+        link_into_place(temporary, path, exists="already exists; import creates a new database")
     finally:
-        for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-            leftover.unlink(missing_ok=True)
+        remove_with_side_files(temporary)
     return added
 
 

@@ -31,7 +31,13 @@ from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.model import Plan
 from hubworkshop.storage.base import utc_now
 from hubworkshop.storage.connections import Connections, connect
-from hubworkshop.storage.files import create_private_file, explain, refuse_foreign_file
+from hubworkshop.storage.files import (
+    create_private_file,
+    explain,
+    link_into_place,
+    refuse_foreign_file,
+    remove_with_side_files,
+)
 from hubworkshop.storage.snapshot import SnapshotStore
 from hubworkshop.storage.version import (
     MIGRATION_NAMES,
@@ -96,15 +102,9 @@ class Store(SnapshotStore):
         create_private_file(temporary)
         try:
             cls._connect(temporary, plan, clock).close()
-            try:
-                os.link(temporary, path)  # atomic, and never replaces a file
-            except FileExistsError:
-                pass  # another process finished first: use theirs
-            except OSError as error:
-                raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+            link_into_place(temporary, path, exists=None)  # another process first: theirs
         finally:
-            for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-                leftover.unlink(missing_ok=True)
+            remove_with_side_files(temporary)
 
     def close(self) -> None:
         self.connections.close()

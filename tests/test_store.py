@@ -292,7 +292,13 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             "0002_room_state",
             "0003_activities",
             "0004_live_points_index",
+            "0005_stable_ids",
         ]
+        # Rows from before 0005 got stable ids, and rows written now get them too.
+        upgraded.set_participant("Amina", Consent.NAMED)
+        uids = [r[0] for r in upgraded.db.execute("SELECT uid FROM participants")]
+        uids += [r[0] for r in upgraded.db.execute("SELECT uid FROM events")]
+        assert uids and all(len(u) == 32 for u in uids) and len(set(uids)) == len(uids)
         assert upgraded.room_state("r").question == "value.a"
         assert [c.text for c in upgraded.contributions()] == ["said before the upgrade"]
         # The list's query reads the new index.

@@ -111,6 +111,7 @@ class Event(NamedTuple):
     action: EventName
     subject: str | None
     data: dict[str, Any]
+    uid: str | None = None  # the same in every copy of the workshop (`hubworkshop merge`)
 
 
 class RoomOverview(NamedTuple):

@@ -97,6 +97,32 @@ def _live_points_index(db: Database) -> None:
     )
 
 
+# Rows that another copy of the workshop may also hold get an id of their own that never
+# changes, so `hubworkshop merge` can tell "the same row" from "a new one" (contributions
+# already have one; rankings, takeaways and clusters merge by content: room and person).
+STABLE_ID_TABLES = ("participants", "votes", "vote_rounds", "purpose_statements", "events")
+
+
+@MIGRATIONS(name="0005_stable_ids")
+def _stable_ids(db: Database) -> None:
+    """A random `uid` on every row of STABLE_ID_TABLES, filled in by a trigger on insert, so
+    no writer has to remember it."""
+    for table in STABLE_ID_TABLES:
+        key = "seq" if table == "events" else "id"
+        for statement in (
+            f"ALTER TABLE {table} ADD COLUMN uid TEXT",
+            f"UPDATE {table} SET uid = lower(hex(randomblob(16)))",
+            f"CREATE UNIQUE INDEX {table}_uid ON {table} (uid)",
+            f"""
+            CREATE TRIGGER {table}_uid AFTER INSERT ON {table}
+            WHEN NEW.uid IS NULL BEGIN
+                UPDATE {table} SET uid = lower(hex(randomblob(16))) WHERE {key} = NEW.{key};
+            END
+            """,
+        ):
+            db.execute(statement)
+
+
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _CONSENTS = ", ".join(f"'{c.value}'" for c in Consent)
 _INITIAL_SCHEMA = f"""

@@ -14,5 +14,6 @@ MIGRATION_NAMES = (
     "0002_room_state",
     "0003_activities",
     "0004_live_points_index",
+    "0005_stable_ids",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

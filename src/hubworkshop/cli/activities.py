@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -222,12 +223,32 @@ def purpose_show(settings: Settings, room: str | None, as_json: bool) -> None:
 
 @cli.command()
 @_store_options
-@click.argument("source")
-@click.argument("target")
+@click.argument("items", nargs=-1, required=True, metavar="OTHER.db… | SOURCE TARGET")
 @actor_option
 @_pass_settings
-def merge(settings: Settings, source: str, target: str, actor: str | None) -> None:
-    """Make SOURCE part of TARGET: one point that keeps every text and author."""
+def merge(settings: Settings, items: tuple[str, ...], actor: str | None) -> None:
+    """Bring copies of the workshop back (OTHER.db…), or make point SOURCE part of TARGET.
+
+    With database files: every row they hold that this workshop lacks is added, in one
+    transaction; merging twice adds nothing, and the order of merging does not matter; the
+    stricter consent wins; a copy of another workshop is refused; the files are not changed.
+
+    With two point ids: one point that keeps every text and author (m in the room).
+    """
+    if any(Path(item).exists() or item.endswith((".db", ".sqlite")) for item in items):
+        from hubworkshop.storage.merge import merge as merge_copies
+
+        with settings.open_store() as store:
+            results = merge_copies(store, [Path(item) for item in items], actor=actor)
+        for result in results:
+            for line in result.lines():
+                click.echo(line)
+        return
+    if len(items) != 2:
+        raise click.UsageError(
+            "give the database files to merge (OTHER.db…), or two point ids: SOURCE TARGET"
+        )
+    source, target = items
     with settings.open_store() as store:
         first, into = store.contribution(source), store.contribution(target)
         store.merge(first.id, into.id, actor=actor)

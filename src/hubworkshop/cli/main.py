@@ -476,7 +476,7 @@ def backup(settings: Settings, destination: Path) -> None:
 
     with settings.open_store() as store:
         count = copy(store, destination)
-    click.echo(f"backed up {count} contributions to {destination} (integrity check: ok)")
+    click.echo(f"backed up {counted(count, 'contribution')} to {destination} (integrity check: ok)")
 
 
 @cli.command()

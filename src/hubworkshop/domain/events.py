@@ -11,6 +11,7 @@ class EventName(StrEnum):
     WORKSHOP_CREATE = "workshop.create"
     WORKSHOP_IMPORT = "workshop.import"
     WORKSHOP_PUBLISH = "workshop.publish"
+    WORKSHOP_MERGE = "workshop.merge"
     PHASE_OPEN = "phase.open"
     TIMER_START = "timer.start"
     TIMER_PAUSE = "timer.pause"

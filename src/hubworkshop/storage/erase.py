@@ -21,6 +21,7 @@ from hubworkshop.domain.events import EventName
 from hubworkshop.domain.names import name_key
 from hubworkshop.storage.participants import _same_person
 from hubworkshop.storage.rows import clean_name
+from hubworkshop.storage.sql import Db
 from hubworkshop.storage.store import Store
 
 ERASED = "(erased)"
@@ -37,36 +38,63 @@ def forget(
         person = _same_person(db, name)
         if person is None:
             raise NotFoundError(f"no participant called '{name}'")
-        pid, spelled = person["id"], person["name"]
-        spellings = {spelled, name}
-        theirs = [r[0] for r in db.execute("SELECT id FROM contributions WHERE author = ?", [pid])]
-        if with_contributions:
-            _remove_contributions(db.conn, theirs)
-        else:
-            db.execute("UPDATE contributions SET author = NULL WHERE author = ?", [pid])
-        dots = db.execute(
-            "UPDATE votes SET participant = NULL WHERE participant = ?", [pid]
-        ).rowcount
-        ballots = db.execute("DELETE FROM rankings WHERE participant = ?", [pid]).rowcount
-        owners = _clear_matching(db.conn, "contributions", "owner", spellings)
-        _clear_matching(db.conn, "contributions", "note_taker", spellings)
-        _clear_matching(db.conn, "purpose_statements", "author", spellings)
-        _clear_matching(db.conn, "events", "actor", spellings)
-        events = _scrub_events(db.conn, spellings)
-        db.execute("DELETE FROM participants WHERE id = ?", [pid])
-        done = {
-            "contributions": len(theirs),
-            "dots": dots,
-            "rankings": ballots,
-            "owned actions": owners,
-            "events rewritten": events,
-        }
-        store._log(
-            EventName.PARTICIPANT_FORGET,
-            actor=actor,
-            data={**done, "contributions_removed": with_contributions},
+        done = erase_in_transaction(
+            store, db, person, {name}, with_contributions=with_contributions, actor=actor
         )
-    done["wal cleared"] = int(_compact(store))
+    done["wal cleared"] = int(compact(store))
+    return done
+
+
+def erase_in_transaction(
+    store: Store,
+    db: Db,
+    person: dict[str, Any],
+    spellings: set[str],
+    *,
+    with_contributions: bool,
+    actor: str | None = None,
+    log: bool = True,
+) -> dict[str, int]:
+    """Inside a write: erase the participant row `person` (and every spelling of their name).
+
+    The log's entry keeps the person's random `uid` and the ids of removed contributions,
+    never the name, so `hubworkshop merge` can keep a copy made before the erasure from
+    bringing the person back (a merge that carries out another copy's erasure copies that
+    copy's entry instead: `log=False`)."""
+    pid = person["id"]
+    spellings = {person["name"], *spellings}
+    theirs = [r[0] for r in db.execute("SELECT id FROM contributions WHERE author = ?", [pid])]
+    if with_contributions:
+        _remove_contributions(db.conn, theirs)
+    else:
+        db.execute("UPDATE contributions SET author = NULL WHERE author = ?", [pid])
+    dots = db.execute("UPDATE votes SET participant = NULL WHERE participant = ?", [pid]).rowcount
+    ballots = db.execute("DELETE FROM rankings WHERE participant = ?", [pid]).rowcount
+    owners = _clear_matching(db.conn, "contributions", "owner", spellings)
+    _clear_matching(db.conn, "contributions", "note_taker", spellings)
+    _clear_matching(db.conn, "purpose_statements", "author", spellings)
+    _clear_matching(db.conn, "events", "actor", spellings)
+    events = _scrub_events(db.conn, spellings)
+    db.execute("DELETE FROM participants WHERE id = ?", [pid])
+    done = {
+        "contributions": len(theirs),
+        "dots": dots,
+        "rankings": ballots,
+        "owned actions": owners,
+        "events rewritten": events,
+    }
+    if not log:
+        return done
+    store._log(
+        EventName.PARTICIPANT_FORGET,
+        actor=actor,
+        subject=person.get("uid"),
+        data={
+            **done,
+            "contributions_removed": with_contributions,
+            "removed": theirs if with_contributions else [],
+        },
+    )
     return done
 
 
@@ -96,11 +124,20 @@ def _clear_matching(conn: Any, table: str, column: str, spellings: set[str]) -> 
     return len(hits)
 
 
-def _scrub_events(conn: Any, spellings: set[str]) -> int:
-    """Every event payload that holds the name, with the name replaced by `(erased)`."""
-    pattern = re.compile(
+def _pattern(spellings: set[str]) -> re.Pattern[str]:
+    return re.compile(
         "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True)), re.IGNORECASE
     )
+
+
+def scrub_names(value: Any, spellings: set[str]) -> Any:
+    """A decoded event payload with every spelling of the names replaced by `(erased)`."""
+    return _scrub(value, _pattern(spellings)) if spellings else value
+
+
+def _scrub_events(conn: Any, spellings: set[str]) -> int:
+    """Every event payload that holds the name, with the name replaced by `(erased)`."""
+    pattern = _pattern(spellings)
     changed = []
     for seq, data in conn.execute("SELECT rowid, data FROM events").fetchall():
         if not data or not pattern.search(data):
@@ -125,7 +162,7 @@ def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
     return value
 
 
-def _compact(store: Store) -> bool:
+def compact(store: Store) -> bool:
     """Rewrite the file without the freed pages and empty the write-ahead log; False when
     another process still reads an old version, so the log could not be emptied yet."""
     conn = store.connections.writer.conn

@@ -1,0 +1,341 @@
+"""Copies of one workshop brought back together: `hubworkshop merge OTHER.db…`.
+
+Two copies of a workshop file diverge (a note-taker worked offline on a laptop copy), then
+merge. Hypothesis drives both copies through random changes; merging must be idempotent,
+independent of the order, lose nothing either side holds, and keep the stricter consent.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hubworkshop.domain.consent import strictest
+from hubworkshop.domain.errors import HubworkshopError, StoreError
+from hubworkshop.domain.model import Consent
+from hubworkshop.domain.names import name_key
+from hubworkshop.domain.records import Draft
+from hubworkshop.storage import Store
+from hubworkshop.storage.erase import forget
+from hubworkshop.storage.merge import merge
+
+PEOPLE = ["Amina", "AMINA", "Élodie", "E\u0301lodie", "Kwame", "Zoé"]
+ROOMS = ["value", "overlap"]
+ROLES = ["funding", "mentorship", "coordination"]
+
+
+def ordered(rows) -> list[tuple]:
+    return sorted((tuple(r) for r in rows), key=repr)
+
+
+def canonical(path: Path) -> dict[str, list[tuple]]:
+    """A workshop's content, without what is local to one file (row numbers, the log's
+    own record of merges)."""
+    conn = sqlite3.connect(path)
+    try:
+        q = conn.execute
+        person = {pid: name_key(name) for pid, name in q("SELECT id, name FROM participants")}
+        person[None] = None
+        rounds = dict(q("SELECT id, uid FROM vote_rounds").fetchall())
+        rounds[None] = None
+        tags: dict[str, list[str]] = {}
+        for cid, tag in q("SELECT contribution, tag FROM contribution_tags"):
+            tags.setdefault(cid, []).append(tag)
+        return {
+            "participants": ordered(
+                q("SELECT name, consent, language, room, uid FROM participants").fetchall()
+            ),
+            "contributions": ordered(
+                (*row[:6], person[row[6]], *row[7:], tuple(sorted(tags.get(row[0], []))))
+                for row in q(
+                    "SELECT id, room, question, kind, text, language, author, note_taker, "
+                    "created_at, updated_at, deleted_at, parked, starred, merged_into, cluster, "
+                    "owner, due FROM contributions"
+                )
+            ),
+            "votes": ordered(
+                (uid, c, person[p], dots, rounds[r])
+                for uid, c, p, dots, r in q(
+                    "SELECT uid, contribution, participant, dots, round FROM votes"
+                )
+            ),
+            "rounds": ordered(
+                q("SELECT uid, room, dots, opened_at, closed_at, result FROM vote_rounds")
+            ),
+            "rankings": ordered(
+                (room, person[p], role, pos)
+                for room, p, role, pos in q(
+                    "SELECT room, participant, role, position FROM rankings"
+                )
+            ),
+            "purpose": ordered(
+                q("SELECT uid, room, text, author, final, created_at FROM purpose_statements")
+            ),
+            "takeaways": ordered(q("SELECT room, position, contribution FROM takeaways")),
+            "events": ordered(
+                q("SELECT uid, at, action, room FROM events WHERE action != 'workshop.merge'")
+            ),
+            "room_state": ordered(q("SELECT * FROM room_state")),
+        }
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, hubs_plan) -> Path:
+    """A workshop under way: people, points in two rooms, a vote open, one ranking."""
+    path = tmp_path_factory.mktemp("merge") / "template.db"
+    with Store.open(path, hubs_plan) as store:
+        store.set_participant("Amina", Consent.NAMED, room="value")
+        store.set_participant("Kwame", Consent.ANONYMOUS, room="overlap")
+        first = store.add_contribution(Draft("value", "hubs share knowledge", author="Amina"))
+        store.add_contribution(Draft("overlap", "funding comes first", author="Kwame"))
+        store.set_tags(first.id, ["knowledge"])
+        store.open_vote("value")
+        store.record_ranking("overlap", ["funding", "mentorship"])
+    return path
+
+
+def copy_of(template: Path, path: Path) -> Path:
+    shutil.copyfile(template, path)
+    return path
+
+
+operation = st.one_of(
+    st.tuples(st.just("add"), st.sampled_from(ROOMS), st.text(min_size=1, max_size=12),
+              st.sampled_from([None, *PEOPLE])),
+    st.tuples(st.just("edit"), st.integers(0, 20), st.text(min_size=1, max_size=12)),
+    st.tuples(st.just("delete"), st.integers(0, 20)),
+    st.tuples(st.just("tag"), st.integers(0, 20),
+              st.lists(st.sampled_from(["a", "b", "c"]), max_size=2, unique=True)),
+    st.tuples(st.just("consent"), st.sampled_from(PEOPLE), st.sampled_from(list(Consent))),
+    st.tuples(st.just("vote"), st.integers(0, 20), st.sampled_from(PEOPLE)),
+    st.tuples(st.just("rank"), st.sampled_from(ROOMS), st.sampled_from([None, *PEOPLE]),
+              st.permutations(ROLES)),
+    st.tuples(st.just("purpose"), st.sampled_from(ROOMS), st.text(min_size=1, max_size=12),
+              st.booleans()),
+    st.tuples(st.just("takeaways"), st.sampled_from(ROOMS),
+              st.lists(st.integers(0, 20), max_size=3, unique=True)),
+    st.tuples(st.just("close"),),
+    st.tuples(st.just("merge points"), st.integers(0, 20), st.integers(0, 20)),
+)  # fmt: skip
+
+
+def apply(path: Path, operations: list[tuple]) -> None:
+    with Store.open(path) as store:
+        for op in operations:
+            points = store.contributions(include_deleted=True)
+            pick = points[op[1] % len(points)].id if isinstance(op[1:2] and op[1], int) else None
+            try:
+                match op:
+                    case ("add", room, text, author):
+                        store.add_contribution(Draft(room, text, author=author))
+                    case ("edit", _, text):
+                        store.update_contribution(pick, text=text)
+                    case ("delete", _):
+                        store.delete_contribution(pick)
+                    case ("tag", _, tags):
+                        store.set_tags(pick, tags)
+                    case ("consent", name, consent):
+                        store.set_participant(name, consent)
+                    case ("vote", _, name):
+                        store.add_vote(pick, participant=name)
+                    case ("rank", room, name, order):
+                        store.record_ranking(room, list(order), participant=name)
+                    case ("purpose", room, text, final):
+                        store.add_purpose_statement(room, text, final=final)
+                    case ("takeaways", room, picks):
+                        live = [c.id for c in store.contributions(room=room)]
+                        ids = (
+                            list(dict.fromkeys(live[i % len(live)] for i in picks)) if live else []
+                        )
+                        store.set_takeaways(room, ids)
+                    case ("close",):
+                        store.close_vote("value")
+                    case ("merge points", _, other):
+                        store.merge(pick, points[other % len(points)].id)
+            except HubworkshopError:
+                pass  # refused as it would be in the room: the copies stay valid
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ours=st.lists(operation, max_size=8), theirs=st.lists(operation, max_size=8))
+def test_merging_is_idempotent_order_independent_and_loses_nothing(
+    tmp_path, template, ours, theirs
+):
+    folder = Path(tmp_path) / f"ex{len(list(Path(tmp_path).iterdir()))}"
+    folder.mkdir()
+    a, b = copy_of(template, folder / "a.db"), copy_of(template, folder / "b.db")
+    apply(a, ours)
+    apply(b, theirs)
+    before_a, before_b = canonical(a), canonical(b)
+    b_bytes = b.read_bytes()
+
+    ab, ba = shutil.copyfile(a, folder / "ab.db"), shutil.copyfile(b, folder / "ba.db")
+    with Store.open(ab) as store:
+        merge(store, [b])
+        again = merge(store, [b])
+    assert again[0].counts == {}  # merging twice adds nothing
+    with Store.open(ba) as store:
+        merge(store, [a])
+    assert b.read_bytes() == b_bytes  # the other file is never changed
+
+    merged = canonical(ab)
+    assert merged == canonical(ba)  # a+b and b+a hold the same workshop
+    # Nothing either side holds is lost.
+    ids = {row[0] for row in merged["contributions"]}
+    for side in (before_a, before_b):
+        assert {row[0] for row in side["contributions"]} <= ids
+        assert {row[0] for row in side["votes"]} <= {row[0] for row in merged["votes"]}
+        assert {row[0] for row in side["purpose"]} <= {row[0] for row in merged["purpose"]}
+        assert {row[0] for row in side["events"]} <= {row[0] for row in merged["events"]}
+    # One person per name however typed, with the stricter consent of the two copies.
+    consent = {name_key(row[0]): Consent(row[1]) for row in merged["participants"]}
+    assert len(consent) == len(merged["participants"])
+    for side in (before_a, before_b):
+        for name, level, *_ in side["participants"]:
+            assert consent[name_key(name)] == strictest(consent[name_key(name)], Consent(level))
+    for name in {name_key(r[0]) for r in before_a["participants"]} & {
+        name_key(r[0]) for r in before_b["participants"]
+    }:
+        levels = [Consent(r[1]) for s in (before_a, before_b) for r in s["participants"]
+                  if name_key(r[0]) == name]  # fmt: skip
+        assert consent[name] == strictest(*levels)
+    # One ballot per room and person, one final purpose statement per room.
+    ballots = [(room, who, pos) for room, who, _role, pos in merged["rankings"]]
+    assert len(ballots) == len(set(ballots))
+    finals = [row[1] for row in merged["purpose"] if row[4]]
+    assert len(finals) == len(set(finals))
+    with Store.open(ab) as store:
+        assert store.integrity_check() == "ok"
+
+
+def test_an_offline_copy_comes_back(tmp_path, template, cli):
+    """The whole path through the command line: a laptop copy, work on both sides, merge."""
+    main, laptop = (
+        copy_of(template, tmp_path / "main.db"),
+        copy_of(template, tmp_path / "laptop.db"),
+    )
+    with Store.open(main) as store:
+        store.add_contribution(Draft("value", "said in the room", author="Amina"))
+    with Store.open(laptop) as store:
+        store.set_participant("Amina", Consent.OFF_RECORD)  # she asked the laptop's note-taker
+        store.set_participant("Nadia", Consent.NAMED, room="value")
+        store.add_contribution(Draft("value", "noted offline", author="Nadia"))
+        store.add_purpose_statement("value", "Hubs serve their communities", final=True)
+    result = cli("merge", str(laptop), "--as", "Nia", db=main)
+    assert result.returncode == 0, result.stderr
+    assert "1 participant added" in result.stdout
+    assert "1 participant updated" in result.stdout
+    assert "1 contribution added" in result.stdout
+    assert "1 purpose statement revision added" in result.stdout
+    with Store.open(main) as store:
+        texts = {c.text for c in store.contributions(room="value")}
+        assert {"said in the room", "noted offline", "hubs share knowledge"} <= texts
+        people = {p.name: p.consent for p in store.participants()}
+        assert people["Amina"] is Consent.OFF_RECORD and people["Nadia"] is Consent.NAMED
+        assert [s.text for s in store.purpose_statements("value") if s.final] == [
+            "Hubs serve their communities"
+        ]
+        merges = [e for e in store.events(with_global=True) if e.action.value == "workshop.merge"]
+        assert len(merges) == 1 and merges[0].actor == "Nia"
+    again = cli("merge", str(laptop), db=main)
+    assert again.returncode == 0 and "nothing to add" in again.stdout
+    # Two point ids still merge points.
+    with Store.open(main) as store:
+        first, second = store.contributions(room="value")[:2]
+    points = cli("merge", first.short_id, second.short_id, db=main)
+    assert points.returncode == 0 and "merged" in points.stdout
+
+
+def test_another_workshop_or_a_file_that_is_no_workshop_is_refused(tmp_path, template, cli):
+    from test_plan import PLAN, write_plan  # a workshop made from another plan
+
+    main = copy_of(template, tmp_path / "main.db")
+    before = canonical(main)
+    other = tmp_path / "other.db"
+    made = cli("add", "--room", "a", "a point", "--plan", str(write_plan(tmp_path, PLAN)), db=other)
+    assert made.returncode == 0, made.stderr
+    result = cli("merge", str(other), db=main)
+    assert result.returncode != 0
+    assert "a different workshop" in result.stderr and "Traceback" not in result.stderr
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_text("Amina: hubs share knowledge\n")
+    result = cli("merge", str(not_a_db), db=main)
+    assert result.returncode != 0 and "not an SQLite database" in result.stderr
+    assert canonical(main) == before
+
+
+def test_an_older_copy_is_migrated_in_a_private_copy(tmp_path, template):
+    """A laptop still on schema 4 (before stable ids): its file is read, never changed."""
+    main, laptop = (
+        copy_of(template, tmp_path / "main.db"),
+        copy_of(template, tmp_path / "laptop.db"),
+    )
+    with Store.open(laptop) as store:
+        store.add_contribution(Draft("overlap", "from the old laptop", author="Kwame"))
+    conn = sqlite3.connect(laptop)
+    with conn:
+        for table in ("participants", "votes", "vote_rounds", "purpose_statements", "events"):
+            conn.execute(f"DROP TRIGGER {table}_uid")
+            conn.execute(f"DROP INDEX {table}_uid")
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN uid")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0005_stable_ids'")
+        conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    old_bytes = laptop.read_bytes()
+    with Store.open(main) as store:
+        (result,) = merge(store, [laptop])
+        assert "from the old laptop" in {c.text for c in store.contributions()}
+        # Its people had no stable ids: they are recognised by name.
+        assert sorted(p.name for p in store.participants()) == ["Amina", "Kwame"]
+    assert result.counts["contributions"] == 1
+    assert laptop.read_bytes() == old_bytes
+
+
+def test_an_erasure_on_either_side_wins(tmp_path, template):
+    """A copy made before `forget` must not bring the person back, in either direction."""
+    name = "Zanele Mthembu"
+    with Store.open(template) as store:
+        pass
+    base = copy_of(template, tmp_path / "base.db")
+    with Store.open(base) as store:
+        store.set_participant(name, Consent.NAMED, room="value")
+        store.add_contribution(Draft("value", "words she said", author=name))
+    erased, laptop = copy_of(base, tmp_path / "erased.db"), copy_of(base, tmp_path / "laptop.db")
+    with Store.open(laptop) as store:  # offline, before and after the erasure
+        store.add_contribution(Draft("value", "more from her", author=name), note_taker=name)
+    with Store.open(erased) as store:
+        forget(store, name, with_contributions=True)
+    there = copy_of(laptop, tmp_path / "there.db")
+    with Store.open(erased) as store:
+        merge(store, [laptop])
+    with Store.open(there) as store:
+        (result,) = merge(store, [erased])
+        assert result.counts["erased"] == 1
+    for path in (erased, there):
+        for f in path.parent.glob(path.name + "*"):
+            assert name.encode() not in f.read_bytes(), f
+        with Store.open(path) as store:
+            texts = {c.text for c in store.contributions(include_deleted=True)}
+            assert not {"words she said", "more from her"} & texts
+            assert name not in {p.name for p in store.participants()}
+    assert canonical(erased)["contributions"] == canonical(there)["contributions"]
+
+
+def test_the_same_file_or_a_missing_one_is_refused(tmp_path, template):
+    main = copy_of(template, tmp_path / "main.db")
+    with Store.open(main) as store:
+        with pytest.raises(StoreError, match="the database itself"):
+            merge(store, [main])
+        with pytest.raises(StoreError, match="no such file"):
+            merge(store, [tmp_path / "missing.db"])

@@ -710,6 +710,9 @@ def main() -> None:
             results[name] = step()
             print(f"{name}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
     text = report(results, quick)
+    capacity = HERE / "serve-capacity.md"  # the browser-session curve: serve_capacity.py
+    if not quick and capacity.exists():
+        text += "\n" + capacity.read_text(encoding="utf-8")
     print(text)
     (HERE / ("RESULTS-quick.md" if quick else "RESULTS.md")).write_text(text, encoding="utf-8")
 

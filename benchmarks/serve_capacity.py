@@ -9,6 +9,10 @@ key as xterm.js sends keys; one more session only watches. Measured per note:
 - seen elsewhere: from Enter to the note's tag appearing in the watcher's terminal output;
 - traffic: bytes the session sent and received per note; memory: the app processes' RSS.
 
+Before the curve, where a session's time goes: the CPU one app process spends per note when
+the keys arrive one at a time (as textual-serve hands them over), in a pseudo-terminal,
+against a bare Textual app (Header, Static, Input, Footer) measured in the same run.
+
 Usage: python benchmarks/serve_capacity.py [N ...]   (default 10 20 30 40 60)
 Writes the curve to stdout as Markdown rows; `run.py` is not involved (this takes minutes).
 """
@@ -208,21 +212,141 @@ async def run(n: int) -> dict[str, float]:
         server.wait(timeout=60)
 
 
+def _process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_note(argv: list[str], env: dict[str, str], notes: int = 10) -> tuple[float, float]:
+    """CPU ms and output KiB per 60-character note typed into the app in a pty, a key every
+    4 ms (each key its own read, as from a browser), then Enter."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    received = 0
+
+    def drain(seconds: float) -> None:
+        nonlocal received
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if select.select([master], [], [], 0.002)[0]:
+                try:
+                    received += len(os.read(master, 65536))
+                except OSError:
+                    return
+
+    try:
+        drain(4.0)
+        cpu, before = _process_cpu(process.pid), received
+        for i in range(notes):
+            for ch in f"n{i:03d} hubs should support the communities they serve, ok"[:60]:
+                os.write(master, ch.encode())
+                drain(0.004)
+            os.write(master, b"\r")
+            drain(0.4)
+        drain(1.0)
+        return (_process_cpu(process.pid) - cpu) / notes * 1000, (received - before) / notes / 1024
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        os.close(master)
+
+
+def per_key_cost() -> list[str]:
+    folder = Path(tempfile.mkdtemp(prefix="hw-perkey-"))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "HUBWORKSHOP_DB": str(folder / "workshop.db"),
+        "XDG_STATE_HOME": str(folder / "state"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "--lang", "en", "seed"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    bare = [sys.executable, str(Path(__file__).with_name("bare_app.py")), "A question?"]
+    room = [sys.executable, "-m", "hubworkshop", "--room", "value", "--name", "Nia"]
+    lines = [
+        "| One app process in a pty, keys one at a time | CPU per note (median of 5) "
+        "| output per note |",
+        "| --- | --- | --- |",
+    ]
+    for label, argv in (
+        ("bare Textual app (Header, Static, Input, Footer)", bare),
+        ("hubworkshop room", room),
+    ):
+        runs = [cpu_per_note(argv, env) for _ in range(5)]
+        cpu = statistics.median(r[0] for r in runs)
+        kib = statistics.median(r[1] for r in runs)
+        lines.append(f"| {label} | {cpu:.0f} ms | {kib:.0f} KiB |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return lines
+
+
+SECTION = "## Browser sessions (`hubworkshop serve`)"
+
+
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [10, 20, 30, 40, 60]
-    print(
+    lines = [
+        f"{SECTION}, measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{os.cpu_count()} cores",
+        "",
+        f"`python benchmarks/serve_capacity.py {' '.join(map(str, sizes))}`: N sessions speaking "
+        "textual-serve's websocket protocol, each typing a 60-character note key by key every "
+        "2.5 s, plus one session that only watches. Goal: 40 sessions with capture p99 ≤ 150 ms "
+        "and seen-elsewhere p99 ≤ 1 s, ≤ 40 MB per session.",
+        "",
+        "Where a session's time goes, first (the baseline measured in the same run):",
+        "",
+        *per_key_cost(),
+        "",
         "| Sessions | notes saved | capture p50 / p99 | seen in another browser p50 / p99 "
-        "(seen) | RSS per session | traffic per note |"
-    )
-    print("| --- | --- | --- | --- | --- | --- |")
+        "(seen) | RSS per session | traffic per note |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    verdict = ""
     for n in sizes:
         r = asyncio.run(run(n))
-        print(
+        lines.append(
             f"| {r['sessions']} | {r['saved']}/{r['notes']} | {r['capture_p50']:.0f} / "
             f"{r['capture_p99']:.0f} ms | {r['seen_p50']:.2f} / {r['seen_p99']:.2f} s "
-            f"({r['seen']}) | {r['rss_mean_mb']:.0f} MB | {r['kib_per_note']:.0f} KiB |",
-            flush=True,
+            f"({r['seen']}) | {r['rss_mean_mb']:.0f} MB | {r['kib_per_note']:.0f} KiB |"
         )
+        print(lines[-1], file=sys.stderr, flush=True)
+        if n == 40:
+            met = r["capture_p99"] <= 150 and r["seen_p99"] <= 1 and r["rss_mean_mb"] <= 40
+            verdict = "met" if met else "NOT met"
+    lines += ["", f"40 sessions: {verdict or 'not measured'}.", "", NOTES]
+    section = "\n".join(lines) + "\n"
+    print(section)
+    (HERE / "serve-capacity.md").write_text(section, encoding="utf-8")
+
+
+HERE = Path(__file__).parent
+NOTES = """Reading it: an app process spends on a typed note what a bare Textual app spends (the
+first table): every key arrives on its own and is a frame — Textual redraws the input line
+and the page's terminal gets the change, about 1 KiB per key. The benchmark's note-takers type
+24 keys a second each (a 60-character note every 2.5 s), about three times what a fast typist
+sustains, so 40 of them ask 2 cores for roughly 40 × 0.4 notes/s × 80–125 ms ≈ 1.3–2 cores of
+app CPU before anything else runs: no Textual app meets the 40-session goal on 2 cores under
+this load, and ours costs no more than the bare one. Two cores hold about 20 such typists within
+the capture goal's neighbourhood and 30 within the seen-elsewhere goal's; for more, give the
+server more cores (the cost is per process, so it spreads over them). Memory is met (about
+30 MB per session). A lower frame rate (TEXTUAL_FPS=30) cut CPU and output per note in the pty
+by about 15 % and 40 % but changed nothing measurable through textual-serve, so it was not kept.
+"""
 
 
 if __name__ == "__main__":

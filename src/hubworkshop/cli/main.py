@@ -14,6 +14,7 @@ import click
 
 from hubworkshop import __version__
 from hubworkshop.domain.errors import HubworkshopError, InputError, Problem, SourceError
+from hubworkshop.domain.i18n import set_ui_language
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import counted, one_line
@@ -152,6 +153,16 @@ class _Commands(click.Group):
     "start_screen",
     is_flag=True,
     help="Show the start screen instead of resuming the last room.",
+)
+@click.option(
+    "--ui-lang",
+    envvar="HUBWORKSHOP_UI_LANG",
+    metavar="LANG",
+    is_eager=True,
+    expose_value=False,
+    callback=lambda _ctx, _param, value: set_ui_language(value),
+    help="Language of the interface, e.g. fr (default: from the locale, $LANG; the question "
+    "language is chosen apart, with F2).",
 )
 @click.version_option(__version__, prog_name="hubworkshop")
 @click.pass_context

@@ -1,240 +1,184 @@
-"""The words of a summary that are ours, not the participants': labels and headings per language.
+"""The words of a summary that are ours, not the participants': labels and headings.
 
-A summary is written in one of the languages here (`SUMMARY_LANGUAGES`); any other falls
-back to English. Participants' words and the bank's questions are never translated here.
+The English text here is the source; each language's words live in its gettext catalog
+(`locale/<lang>/LC_MESSAGES/hubworkshop.po`, `domain/i18n.py`), each label with its key as
+context, since the same English word can need two translations. A summary is written in the
+first language of its request's fallback chain that has a catalog ("fr-CA" -> "fr"), else in
+English. Participants' words and the bank's questions are never translated here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from functools import cache
+
+from hubworkshop.domain.i18n import NNP_, NP_, available, resolve, translation
 from hubworkshop.domain.model import Kind
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "summary": "summary",
-        "lead": "Summary of the {title}, held on {date}, {start}–{end} {tz}: {rooms}, "
-        "{participants}, {contributions}.",
-        "date": "Date",
-        "rooms": "Rooms",
-        "participants": "Participants",
-        "contributions": "Contributions",
-        "methods": "Methods",
-        "decisions": "Decisions",
-        "withheld": "Withheld contributions",
-        "withheld_text": "{n} (from participants who asked to stay off the record)",
-        "scope": "Scope",
-        "scope_room": "{name}",
-        "scope_theme": "theme {name}",
-        "by_theme": "Discussion by theme",
-        "discussed_in": "Discussed in",
-        "not_discussed": "No contributions recorded.",
-        "key_points": "Key points",
-        "parking": "Parking lot",
-        "no_question": "Not tied to a question",
-        "ranking": "What hubs should do: task ranking",
-        "ranking_method": "Borda count across rooms: in a ranking of {n} roles the first earns "
-        "{top} points and the last 0; a role a room left out earns nothing from it (an "
-        "abstention). Roles with equal points share a rank. A room that recorded no agreed "
-        "order counts as its participants' own orders combined the same way; the orders of "
-        "people who spoke off the record are not counted.",
-        "no_ranking": "No task ranking was recorded.",
-        "points": "points",
-        "tie": "tie",
-        "room_orders": "Each room's ranking",
-        "own_orders": "Participants' own rankings",
-        "purpose": "Why hubs exist: purpose statements",
-        "no_purpose": "No purpose statement was recorded.",
-        "draft": "draft",
-        "coverage": "Coverage",
-        "coverage_help": "Each cell: how long the question was open in that room (from the "
-        "session's event log; no time where the room's clock never showed it), and how many "
-        "contributions it received.",
-        "question": "Question",
-        "minutes": "min",
-        "not_reached": "Questions no room reached",
-        "all_reached": "Every question was discussed in at least one room.",
-        "counts": "Contributions by theme and kind",
-        "theme": "Theme",
-        "total": "Total",
-        "sources": "Each point ends with the short ids of the contributions it comes from.",
-        "brainstorm": "brainstorming",
-        "discussion": "discussion",
-        "purpose-statement": "purpose statements",
-        "task-ranking": "task ranking",
-        "dot-voting": "dot-voting",
-        "wrap-up": "wrap-up",
-        "plenary": "plenary",
-        "dots": "dots",
-        "dot": "dot",
-        "also": "merged with:",
-        "cluster": "cluster",
-        "owner": "owner",
-        "due": "due",
-        "takeaways": "Key takeaways by room",
-        "outcomes": "Outcomes",
-        "organised": "Organised by {organisers}",
-        "event_page": "Event page",
-        "reading_strong": "Strong support across rooms: {roles}.",
-        "reading_split": "Split between rooms: {roles}.",
-        "reading_low": "Little support: {roles}.",
-        "of_points": "{points} of {possible} points",
-        "key_takeaways": "Key takeaways",
-        "no_takeaways": "No room chose its key takeaways.",
-        "most_voted": "Most-voted points",
-        "convergence": "Where people agreed, and where they did not",
-        "no_convergence": "No agreement or disagreement was recorded.",
-        "actions_parking": "Action items and parking lot",
-        "actions_heading": "Action items",
-        "no_actions": "No action item was recorded.",
-        "open_questions": "Open questions",
-        "questions_asked": "Questions participants asked",
-        "no_questions_asked": "No question was recorded.",
-    },
-    "fr": {
-        "summary": "synthèse",
-        "lead": "Synthèse de l'atelier « {title} », tenu le {date}, {start}–{end} {tz} : {rooms}, "
-        "{participants}, {contributions}.",
-        "date": "Date",
-        "rooms": "Salles",
-        "participants": "Participants",
-        "contributions": "Contributions",
-        "methods": "Méthodes",
-        "decisions": "Décisions",
-        "withheld": "Contributions non publiées",
-        "withheld_text": "{n} (de participants qui ont demandé à rester hors du compte rendu)",
-        "scope": "Portée",
-        "scope_room": "{name}",
-        "scope_theme": "thème {name}",
-        "by_theme": "Discussion par thème",
-        "discussed_in": "Discuté dans",
-        "not_discussed": "Aucune contribution enregistrée.",
-        "key_points": "Points clés",
-        "parking": "En suspens",
-        "no_question": "Sans question associée",
-        "ranking": "Ce que les hubs devraient faire : classement des tâches",
-        "ranking_method": "Méthode de Borda entre les salles : dans un classement de {n} rôles, "
-        "le premier reçoit {top} points et le dernier 0 ; un rôle qu'une salle n'a pas classé "
-        "ne reçoit rien d'elle (abstention). Les rôles à égalité de points partagent un rang. "
-        "Une salle sans classement commun compte pour les classements de ses participants, "
-        "combinés de la même façon ; ceux des personnes qui ont parlé en off ne sont pas "
-        "comptés.",
-        "no_ranking": "Aucun classement des tâches n'a été enregistré.",
-        "points": "points",
-        "tie": "égalité",
-        "room_orders": "Classement de chaque salle",
-        "own_orders": "Classements individuels des participants",
-        "purpose": "Pourquoi les hubs existent : déclarations d'intention",
-        "no_purpose": "Aucune déclaration d'intention n'a été enregistrée.",
-        "draft": "brouillon",
-        "coverage": "Couverture",
-        "coverage_help": "Chaque case : combien de temps la question est restée ouverte dans "
-        "cette salle (d'après le journal de la session ; sans durée si l'horloge de la salle "
-        "ne l'a jamais affichée), et combien de contributions elle a reçues.",
-        "question": "Question",
-        "minutes": "min",
-        "not_reached": "Questions qu'aucune salle n'a abordées",
-        "all_reached": "Chaque question a été abordée dans au moins une salle.",
-        "counts": "Contributions par thème et par type",
-        "theme": "Thème",
-        "total": "Total",
-        "sources": "Chaque point se termine par les identifiants courts des contributions "
-        "dont il provient.",
-        "brainstorm": "remue-méninges",
-        "discussion": "discussion",
-        "purpose-statement": "déclarations d'intention",
-        "task-ranking": "classement des tâches",
-        "dot-voting": "vote par points",
-        "wrap-up": "conclusion",
-        "plenary": "plénière",
-        "dots": "points",
-        "dot": "point",
-        "also": "fusionné avec :",
-        "cluster": "groupe",
-        "owner": "responsable",
-        "due": "échéance",
-        "takeaways": "Points clés retenus par salle",
-        "outcomes": "Résultats",
-        "organised": "Organisé par {organisers}",
-        "event_page": "Page de l'événement",
-        "reading_strong": "Fort soutien dans toutes les salles : {roles}.",
-        "reading_split": "Avis partagés entre les salles : {roles}.",
-        "reading_low": "Peu de soutien : {roles}.",
-        "of_points": "{points} points sur {possible}",
-        "key_takeaways": "Points clés retenus",
-        "no_takeaways": "Aucune salle n'a choisi ses points clés.",
-        "most_voted": "Points ayant reçu le plus de votes",
-        "convergence": "Points d'accord et de désaccord",
-        "no_convergence": "Aucun accord ni désaccord n'a été enregistré.",
-        "actions_parking": "Actions à mener et points en suspens",
-        "actions_heading": "Actions à mener",
-        "no_actions": "Aucune action n'a été enregistrée.",
-        "open_questions": "Questions ouvertes",
-        "questions_asked": "Questions posées par les participants",
-        "no_questions_asked": "Aucune question n'a été enregistrée.",
-    },
+_LABELS: dict[str, tuple[str, str]] = {
+    "summary": NP_("summary", "summary"),
+    "lead": NP_(
+        "lead",
+        "Summary of the {title}, held on {date}, {start}–{end} {tz}: {rooms}, {participants}, {contributions}.",
+    ),
+    "date": NP_("date", "Date"),
+    "rooms": NP_("rooms", "Rooms"),
+    "participants": NP_("participants", "Participants"),
+    "contributions": NP_("contributions", "Contributions"),
+    "methods": NP_("methods", "Methods"),
+    "decisions": NP_("decisions", "Decisions"),
+    "withheld": NP_("withheld", "Withheld contributions"),
+    "withheld_text": NP_(
+        "withheld_text", "{n} (from participants who asked to stay off the record)"
+    ),
+    "scope": NP_("scope", "Scope"),
+    "scope_room": NP_("scope_room", "{name}"),
+    "scope_theme": NP_("scope_theme", "theme {name}"),
+    "by_theme": NP_("by_theme", "Discussion by theme"),
+    "discussed_in": NP_("discussed_in", "Discussed in"),
+    "not_discussed": NP_("not_discussed", "No contributions recorded."),
+    "key_points": NP_("key_points", "Key points"),
+    "parking": NP_("parking", "Parking lot"),
+    "no_question": NP_("no_question", "Not tied to a question"),
+    "ranking": NP_("ranking", "What hubs should do: task ranking"),
+    "ranking_method": NP_(
+        "ranking_method",
+        "Borda count across rooms: in a ranking of {n} roles the first earns {top} points and the last 0; a role a room left out earns nothing from it (an abstention). Roles with equal points share a rank. A room that recorded no agreed order counts as its participants' own orders combined the same way; the orders of people who spoke off the record are not counted.",
+    ),
+    "no_ranking": NP_("no_ranking", "No task ranking was recorded."),
+    "points": NP_("points", "points"),
+    "tie": NP_("tie", "tie"),
+    "room_orders": NP_("room_orders", "Each room's ranking"),
+    "own_orders": NP_("own_orders", "Participants' own rankings"),
+    "purpose": NP_("purpose", "Why hubs exist: purpose statements"),
+    "no_purpose": NP_("no_purpose", "No purpose statement was recorded."),
+    "draft": NP_("draft", "draft"),
+    "coverage": NP_("coverage", "Coverage"),
+    "coverage_help": NP_(
+        "coverage_help",
+        "Each cell: how long the question was open in that room (from the session's event log; no time where the room's clock never showed it), and how many contributions it received.",
+    ),
+    "question": NP_("question", "Question"),
+    "minutes": NP_("minutes", "min"),
+    "not_reached": NP_("not_reached", "Questions no room reached"),
+    "all_reached": NP_("all_reached", "Every question was discussed in at least one room."),
+    "counts": NP_("counts", "Contributions by theme and kind"),
+    "theme": NP_("theme", "Theme"),
+    "total": NP_("total", "Total"),
+    "sources": NP_(
+        "sources", "Each point ends with the short ids of the contributions it comes from."
+    ),
+    "brainstorm": NP_("brainstorm", "brainstorming"),
+    "discussion": NP_("discussion", "discussion"),
+    "purpose-statement": NP_("purpose-statement", "purpose statements"),
+    "task-ranking": NP_("task-ranking", "task ranking"),
+    "dot-voting": NP_("dot-voting", "dot-voting"),
+    "wrap-up": NP_("wrap-up", "wrap-up"),
+    "plenary": NP_("plenary", "plenary"),
+    "dots": NP_("dots", "dots"),
+    "dot": NP_("dot", "dot"),
+    "also": NP_("also", "merged with:"),
+    "cluster": NP_("cluster", "cluster"),
+    "owner": NP_("owner", "owner"),
+    "due": NP_("due", "due"),
+    "takeaways": NP_("takeaways", "Key takeaways by room"),
+    "outcomes": NP_("outcomes", "Outcomes"),
+    "organised": NP_("organised", "Organised by {organisers}"),
+    "event_page": NP_("event_page", "Event page"),
+    "reading_strong": NP_("reading_strong", "Strong support across rooms: {roles}."),
+    "reading_split": NP_("reading_split", "Split between rooms: {roles}."),
+    "reading_low": NP_("reading_low", "Little support: {roles}."),
+    "of_points": NP_("of_points", "{points} of {possible} points"),
+    "key_takeaways": NP_("key_takeaways", "Key takeaways"),
+    "no_takeaways": NP_("no_takeaways", "No room chose its key takeaways."),
+    "most_voted": NP_("most_voted", "Most-voted points"),
+    "convergence": NP_("convergence", "Where people agreed, and where they did not"),
+    "no_convergence": NP_("no_convergence", "No agreement or disagreement was recorded."),
+    "actions_parking": NP_("actions_parking", "Action items and parking lot"),
+    "actions_heading": NP_("actions_heading", "Action items"),
+    "no_actions": NP_("no_actions", "No action item was recorded."),
+    "open_questions": NP_("open_questions", "Open questions"),
+    "questions_asked": NP_("questions_asked", "Questions participants asked"),
+    "no_questions_asked": NP_("no_questions_asked", "No question was recorded."),
 }
 
-PLURALS: dict[str, dict[str, tuple[str, str]]] = {
-    "en": {
-        "rooms": ("{n} breakout room", "{n} breakout rooms"),
-        "participants": ("{n} participant", "{n} participants"),
-        "contributions": ("{n} contribution", "{n} contributions"),
-        "points": ("{n} point", "{n} points"),
-    },
-    "fr": {
-        "rooms": ("{n} salle de discussion", "{n} salles de discussion"),
-        "participants": ("{n} participant", "{n} participants"),
-        "contributions": ("{n} contribution", "{n} contributions"),
-        "points": ("{n} point", "{n} points"),
-    },
+_PLURALS: dict[str, tuple[str, str, str]] = {
+    "rooms": NNP_("rooms", "{n} breakout room", "{n} breakout rooms"),
+    "participants": NNP_("participants", "{n} participant", "{n} participants"),
+    "contributions": NNP_("contributions", "{n} contribution", "{n} contributions"),
+    "points": NNP_("points", "{n} point", "{n} points"),
 }
-"""Counted words, (one, other) per language: English says one for 1 only, French for 0
-and 1 (CLDR's plural rules)."""
+
+_KIND_HEADINGS: dict[Kind, tuple[str, str]] = {
+    Kind.PROPOSAL: NP_("kind heading", "Proposals"),
+    Kind.IDEA: NP_("kind heading", "Ideas"),
+    Kind.CONCERN: NP_("kind heading", "Concerns"),
+    Kind.QUESTION: NP_("kind heading", "Open questions"),
+    Kind.AGREEMENT: NP_("kind heading", "Agreements (convergence)"),
+    Kind.DISAGREEMENT: NP_("kind heading", "Disagreements (divergence)"),
+    Kind.ACTION: NP_("kind heading", "Action items"),
+}
+
+_KIND_NAMES: dict[Kind, tuple[str, str]] = {
+    Kind.IDEA: NP_("kind", "idea"),
+    Kind.QUESTION: NP_("kind", "question"),
+    Kind.CONCERN: NP_("kind", "concern"),
+    Kind.PROPOSAL: NP_("kind", "proposal"),
+    Kind.AGREEMENT: NP_("kind", "agreement"),
+    Kind.DISAGREEMENT: NP_("kind", "disagreement"),
+    Kind.ACTION: NP_("kind", "action"),
+}
+
+
+class _ByLanguage(Mapping[str, dict[str, str]]):
+    """`LABELS[lang]`: every label in `lang`'s summary language."""
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        return dict(_labels(summary_language(lang)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(available())
+
+    def __len__(self) -> int:
+        return len(available())
+
+
+@cache
+def _labels(lang: str) -> dict[str, str]:
+    t = translation(lang)
+    return {key: t.pgettext(ctx, text) for key, (ctx, text) in _LABELS.items()}
+
+
+LABELS = _ByLanguage()
 
 
 def plural(lang: str, key: str, n: int) -> str:
-    """`n` with its word in the right form, e.g. "1 breakout room", "0 point" in French."""
-    forms = PLURALS.get(lang, PLURALS["en"])[key]
-    one = n in (0, 1) if lang == "fr" else n == 1
-    return forms[0 if one else 1].format(n=n)
+    """`n` with its word in the right form by the language's plural rules (from its
+    catalog), e.g. "1 breakout room", and "0 salle" in French, which says one for 0 too."""
+    ctx, one, other = _PLURALS[key]
+    return translation(summary_language(lang)).npgettext(ctx, one, other, n).format(n=n)
 
 
-KIND_HEADINGS: dict[str, dict[Kind, str]] = {
-    "en": {
-        Kind.PROPOSAL: "Proposals",
-        Kind.IDEA: "Ideas",
-        Kind.CONCERN: "Concerns",
-        Kind.QUESTION: "Open questions",
-        Kind.AGREEMENT: "Agreements (convergence)",
-        Kind.DISAGREEMENT: "Disagreements (divergence)",
-        Kind.ACTION: "Action items",
-    },
-    "fr": {
-        Kind.PROPOSAL: "Propositions",
-        Kind.IDEA: "Idées",
-        Kind.CONCERN: "Préoccupations",
-        Kind.QUESTION: "Questions ouvertes",
-        Kind.AGREEMENT: "Accords (convergence)",
-        Kind.DISAGREEMENT: "Désaccords (divergence)",
-        Kind.ACTION: "Actions à mener",
-    },
-}
-KIND_ORDER = list(KIND_HEADINGS["en"])
-KIND_NAMES: dict[str, dict[Kind, str]] = {
-    "en": {kind: kind.value for kind in Kind},
-    "fr": {
-        Kind.IDEA: "idée",
-        Kind.QUESTION: "question",
-        Kind.CONCERN: "préoccupation",
-        Kind.PROPOSAL: "proposition",
-        Kind.AGREEMENT: "accord",
-        Kind.DISAGREEMENT: "désaccord",
-        Kind.ACTION: "action",
-    },
-}
+class _Kinds(Mapping[str, dict[Kind, str]]):
+    def __init__(self, table: dict[Kind, tuple[str, str]]) -> None:
+        self.table = table
 
-SUMMARY_LANGUAGES = tuple(LABELS)
+    def __getitem__(self, lang: str) -> dict[Kind, str]:
+        t = translation(summary_language(lang))
+        return {kind: t.pgettext(ctx, text) for kind, (ctx, text) in self.table.items()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(available())
+
+    def __len__(self) -> int:
+        return len(available())
+
+
+KIND_HEADINGS = _Kinds(_KIND_HEADINGS)
+KIND_NAMES = _Kinds(_KIND_NAMES)
+KIND_ORDER = list(_KIND_HEADINGS)
 
 
 def summary_language(lang: str) -> str:
     """The language a summary asked for in `lang` is written in."""
-    return lang if lang in LABELS else "en"
+    return resolve(lang)

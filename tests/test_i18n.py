@@ -1,0 +1,105 @@
+"""The catalogs: every marked message is in the template, every catalog translates all of it
+without dropping a placeholder, and the compiled files are the catalogs' current text."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from hubworkshop.domain import i18n
+from hubworkshop.reports.labels import LABELS, plural, summary_language
+
+SRC = Path(i18n.__file__).resolve().parent.parent
+LOCALE = SRC / "locale"
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NP_": ((1, "c"), 2), "NNP_": ((1, "c"), 2, 3)}
+CATALOGS = sorted(LOCALE.glob("*/LC_MESSAGES/hubworkshop.po"))
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|%(?:\([a-z_]+\))?[sd]")
+
+
+def key(context: str | None, message: str | tuple[str, ...]) -> tuple[str | None, str]:
+    return context, message if isinstance(message, str) else message[0]
+
+
+def extracted() -> set[tuple[str | None, str]]:
+    found = set()
+    for _file, _line, message, _comments, context in extract_from_dir(
+        SRC, [("**.py", "python")], keywords=KEYWORDS
+    ):
+        found.add(key(context, message))
+    return found
+
+
+def read(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_the_template_holds_every_marked_message():
+    template = {key(m.context, m.id) for m in read(LOCALE / "hubworkshop.pot") if m.id}
+    in_code = extracted()
+    assert in_code - template == set(), "run ./dev i18n: messages missing from the template"
+    assert template - in_code == set(), "run ./dev i18n: the template has messages no code uses"
+
+
+def test_there_is_a_french_catalog():
+    assert LOCALE / "fr" / "LC_MESSAGES" / "hubworkshop.po" in CATALOGS
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parent.parent.name)
+def test_every_message_is_translated_with_its_placeholders(path):
+    catalog = read(path)
+    template = {key(m.context, m.id) for m in read(LOCALE / "hubworkshop.pot") if m.id}
+    translated = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        assert not message.fuzzy, f"{path}: fuzzy: {message.id!r}"
+        forms = [message.string] if isinstance(message.string, str) else list(message.string)
+        assert all(forms), f"{path}: not translated: {message.id!r}"
+        sources = [message.id] if isinstance(message.id, str) else list(message.id)
+        wanted = set(PLACEHOLDER.findall(" ".join(sources)))
+        for form in forms:
+            assert set(PLACEHOLDER.findall(form)) == wanted, (
+                f"{path}: {message.id!r}: the translation {form!r} changes the placeholders"
+            )
+        translated[key(message.context, message.id)] = forms
+    assert template - set(translated) == set(), f"{path}: messages missing; run ./dev i18n"
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parent.parent.name)
+def test_the_compiled_catalog_is_current(path):
+    compiled = io.BytesIO()
+    write_mo(compiled, read(path))
+    assert path.with_suffix(".mo").read_bytes() == compiled.getvalue(), (
+        f"{path.with_suffix('.mo')} is older than its catalog: run ./dev i18n"
+    )
+
+
+def test_fallback_chains():
+    assert i18n.chain("pt-BR") == ["pt_BR", "pt"]
+    assert i18n.chain("fr_CA.UTF-8") == ["fr_CA", "fr"]
+    assert i18n.chain("") == []
+    assert i18n.resolve("fr-CA") == "fr"
+    assert i18n.resolve("pt-BR") == "en"  # no Portuguese catalog yet: English
+    assert summary_language("fr_FR.UTF-8") == "fr"
+    assert i18n.locale_language({"LANG": "fr_FR.UTF-8"}) == "fr_FR.UTF-8"
+    assert i18n.locale_language({"LANGUAGE": "de:fr", "LANG": "en_US"}) == "de"
+    assert i18n.locale_language({"LC_ALL": "C.UTF-8", "LANG": "fr_FR"}) == "en"
+    assert i18n.locale_language({}) == "en"
+
+
+def test_summary_words_follow_each_languages_plural_rules():
+    # French says one for 0 and 1; English for 1 only (CLDR, through the catalog).
+    assert plural("fr", "rooms", 0) == "0 salle de discussion"
+    assert plural("fr", "rooms", 2) == "2 salles de discussion"
+    assert plural("en", "rooms", 0) == "0 breakout rooms"
+    assert plural("en", "rooms", 1) == "1 breakout room"
+    assert LABELS["fr"]["tie"] == "égalité" and LABELS["fr"]["points"] == "points"
+    assert LABELS["de"] == LABELS["en"]  # no German catalog: English

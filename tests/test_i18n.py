@@ -69,6 +69,10 @@ def test_every_message_is_translated_with_its_placeholders(path):
             assert set(PLACEHOLDER.findall(form)) == wanted, (
                 f"{path}: {message.id!r}: the translation {form!r} changes the placeholders"
             )
+            # Nor may a translation bring markup brackets the English has not.
+            assert form.count("[") <= sum(s.count("[") for s in sources), (
+                f"{path}: {message.id!r}: the translation {form!r} adds a bracket"
+            )
         translated[key(message.context, message.id)] = forms
     assert template - set(translated) == set(), f"{path}: messages missing; run ./dev i18n"
 

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.model import UserRole
 from hubworkshop.storage import Store
 from hubworkshop.storage.watcher import ChangeWatcher
@@ -25,6 +26,7 @@ from hubworkshop.tui.drafts import Drafts
 from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
+from hubworkshop.tui.translation import translate_bindings
 
 ROOMS_MODE = "rooms"
 
@@ -35,12 +37,24 @@ class HubworkshopApp(App[None]):
     TITLE = "hubworkshop"
     # Every binding's tooltip is its name in the command palette (`commands.py`).
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (everything is saved)"),
-        Binding("f1", "help", "Help", tooltip="Help: keys and quick-capture syntax"),
-        Binding("ctrl+t,alt+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light theme"),
-        Binding("ctrl+o", "rooms", "Rooms", show=False, tooltip="Back to the list of rooms"),
-        Binding("f4", "export", "Export", tooltip="Export summaries and data"),
-        Binding("f10", "dashboard", "Dashboard", tooltip="Dashboard: every room at a glance"),
+        Binding(
+            "ctrl+q", "quit", N_("Quit"), priority=True, tooltip=N_("Quit (everything is saved)")
+        ),
+        Binding("f1", "help", N_("Help"), tooltip=N_("Help: keys and quick-capture syntax")),
+        Binding(
+            "ctrl+t,alt+t",
+            "toggle_dark",
+            N_("Theme"),
+            show=False,
+            tooltip=N_("Dark or light theme"),
+        ),
+        Binding(
+            "ctrl+o", "rooms", N_("Rooms"), show=False, tooltip=N_("Back to the list of rooms")
+        ),
+        Binding("f4", "export", N_("Export"), tooltip=N_("Export summaries and data")),
+        Binding(
+            "f10", "dashboard", N_("Dashboard"), tooltip=N_("Dashboard: every room at a glance")
+        ),
     ]
 
     def __init__(
@@ -53,6 +67,7 @@ class HubworkshopApp(App[None]):
         resume: bool = False,
         frozen_time: dt.datetime | None = None,
     ) -> None:
+        translate_bindings()  # the footer's and help's words, in the interface language
         super().__init__()
         self.store = store
         self.initial_room = room
@@ -209,7 +224,7 @@ class HubworkshopApp(App[None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             self.notify(
-                f"{type(error).__name__}: {error}", title="Error", severity="error", markup=False
+                f"{type(error).__name__}: {error}", title=_("Error"), severity="error", markup=False
             )
 
     # -- command palette -------------------------------------------------------------------

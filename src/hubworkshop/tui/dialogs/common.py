@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.tui.widgets.capture_bar import CompletingInput, WordSuggester
 from hubworkshop.tui.widgets.text import plain
 
@@ -35,7 +36,7 @@ class ParticipantPicker(ModalScreen[str | None]):
         DIALOG_CSS.format(name="ParticipantPicker")
         + "ParticipantPicker #people { height: auto; max-height: 40vh; }"
     )
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, names: list[str], remaining: dict[str, int] | None = None):
         super().__init__()
@@ -52,7 +53,7 @@ class ParticipantPicker(ModalScreen[str | None]):
                 suffix = f"  ({left} left)" if left is not None else ""
                 options.append(Option(plain(f"{name}{suffix}"), id=name))
             yield OptionList(*options, id="people")
-            yield Input(placeholder="…or type a new name and press Enter", id="new-name")
+            yield Input(placeholder=_("…or type a new name and press Enter"), id="new-name")
 
     def on_mount(self) -> None:
         people = self.query_one("#people", OptionList)
@@ -75,7 +76,7 @@ class TextDialog(ModalScreen[str | None]):
     """One line of text (a cluster name, an owner and due date...)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TextDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(
         self,
@@ -120,8 +121,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,enter", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
 
     def __init__(self, question: str, hint: str = "y or Enter: yes · n or Esc: no") -> None:

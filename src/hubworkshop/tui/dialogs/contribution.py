@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
 from hubworkshop.storage.history import Edit
@@ -28,11 +29,11 @@ class TakeawaysDialog(ModalScreen[list[str] | None]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TakeawaysDialog")
     BINDINGS = [
-        Binding("space", "toggle_item", "In / out"),
-        Binding("shift+up", "move(-1)", "Move up"),
-        Binding("shift+down", "move(1)", "Move down"),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("space", "toggle_item", N_("In / out")),
+        Binding("shift+up", "move(-1)", N_("Move up")),
+        Binding("shift+down", "move(1)", N_("Move down")),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, candidates: list[Contribution], chosen: list[str]) -> None:
@@ -43,10 +44,11 @@ class TakeawaysDialog(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Key takeaways (starred points)", classes="title")
+            yield Static(_("Key takeaways (starred points)"), classes="title")
             yield OptionList(id="takeaways")
             yield Static(
-                "Space: in or out · Shift+↑/↓: order · Ctrl+S: save · Esc: cancel", classes="hint"
+                _("Space: in or out · Shift+↑/↓: order · Ctrl+S: save · Esc: cancel"),
+                classes="hint",
             )
 
     def on_mount(self) -> None:
@@ -109,8 +111,8 @@ class EditDialog(ModalScreen[EditedFields | None]):
     """
     )
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
     ]
 
     def __init__(self, contribution: Contribution, drafts: Drafts | None = None) -> None:
@@ -133,23 +135,23 @@ class EditDialog(ModalScreen[EditedFields | None]):
             if self.restored is not None:
                 title += " — your unsaved edit from before the restart"
             yield Static(plain(title), classes="title")
-            yield Static("Text", classes="field")
+            yield Static(_("Text"), classes="field")
             if "\n" in c.text:
                 yield TextArea(form.text, id="edit-text", soft_wrap=True)
             else:
                 yield Input(form.text, id="edit-text", select_on_focus=False)
-            yield Static("Kind", classes="field")
+            yield Static(_("Kind"), classes="field")
             yield Select(
                 [(kind.value, kind.value) for kind in Kind],
                 value=form.kind,
                 allow_blank=False,
                 id="edit-kind",
             )
-            yield Static("Said by (empty: nobody named)", classes="field")
+            yield Static(_("Said by (empty: nobody named)"), classes="field")
             yield Input(form.author, id="edit-author", select_on_focus=False)
-            yield Static("Tags (words; # is optional)", classes="field")
+            yield Static(_("Tags (words; # is optional)"), classes="field")
             yield Input(form.tags, id="edit-tags", select_on_focus=False)
-            yield Static("Tab: next field · Enter or Ctrl+S saves · Esc cancels", classes="hint")
+            yield Static(_("Tab: next field · Enter or Ctrl+S saves · Esc cancels"), classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -235,7 +237,7 @@ class TagDialog(ModalScreen[list[str] | None]):
     """Set a contribution's tags: words separated by spaces, with or without '#'."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="TagDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, tags: tuple[str, ...], here: list[str], elsewhere: list[str]) -> None:
         super().__init__()
@@ -245,7 +247,7 @@ class TagDialog(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Tags", classes="title")
+            yield Static(_("Tags"), classes="title")
             yield CompletingInput(
                 " ".join(f"#{t}" for t in self.tags),
                 id="tags",
@@ -273,9 +275,9 @@ class PasteDialog(ModalScreen[str | None]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PasteDialog")
     BINDINGS = [
-        Binding("enter", "choose('lines')", "One per line"),
-        Binding("j", "choose('join')", "Join into one"),
-        Binding("escape", "choose(None)", "Cancel"),
+        Binding("enter", "choose('lines')", N_("One per line")),
+        Binding("j", "choose('join')", N_("Join into one")),
+        Binding("escape", "choose(None)", N_("Cancel")),
     ]
 
     def __init__(self, text: str) -> None:
@@ -304,22 +306,22 @@ class FilterDialog(ModalScreen[tuple[str, str | None] | None]):
     """Show only one kind, or one tag; or everything again."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="FilterDialog")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, tags: list[str]) -> None:
         super().__init__()
         self.tags = tags
 
     def compose(self) -> ComposeResult:
-        options = [Option("Everything (clear filters)", id="all:")]
+        options = [Option(_("Everything (clear filters)"), id="all:")]
         options += [Option(f"Kind: {k.value}", id=f"kind:{k.value}") for k in Kind]
         options += [Option(plain(f"Tag: #{t}"), id=f"tag:{t}") for t in self.tags]
         with Vertical():
-            yield Static("Filter the list", classes="title")
+            yield Static(_("Filter the list"), classes="title")
             yield OptionList(*options, id="filters")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        what, _, value = (event.option.id or "all:").partition(":")
+        what, _sep, value = (event.option.id or "all:").partition(":")
         self.dismiss((what, value or None))
 
     def action_cancel(self) -> None:

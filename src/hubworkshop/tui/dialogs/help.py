@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from hubworkshop.domain.i18n import N_
+
 HELP = """\
 # hubworkshop — keys
 
@@ -70,7 +72,7 @@ class HelpScreen(ModalScreen[None]):
     }
     """
     BINDINGS = [
-        Binding("escape,f1,q,question_mark", "dismiss", "Close"),
+        Binding("escape,f1,q,question_mark", "dismiss", N_("Close")),
     ]
 
     def compose(self) -> ComposeResult:

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.model import Kind, Phase, Question
 from hubworkshop.domain.records import RoomOverview
 from hubworkshop.domain.text import one_line
@@ -33,8 +34,8 @@ class DashboardScreen(HubScreen):
     DashboardScreen #dash-note { color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("enter", "open_room", "Open room"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("enter", "open_room", N_("Open room")),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
     KINDS = [
         Kind.IDEA,
@@ -53,7 +54,7 @@ class DashboardScreen(HubScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="dashboard", cursor_type="row", zebra_stripes=True)
-        yield Static("Refreshes by itself · Enter opens a room · Esc back", id="dash-note")
+        yield Static(_("Refreshes by itself · Enter opens a room · Esc back"), id="dash-note")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.languages import native_name
 from hubworkshop.reports.formats import FORMATS
 from hubworkshop.reports.scope import ExportRequest
@@ -47,8 +48,8 @@ class ExportScreen(HubScreen):
     ExportScreen #export-result.-error { color: $error; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "write", "Write file", priority=True),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+s", "write", N_("Write file"), priority=True),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
     def __init__(self, room: str | None = None) -> None:
@@ -68,14 +69,14 @@ class ExportScreen(HubScreen):
         yield Header()
         with Horizontal():
             with VerticalScroll(id="export-options"):
-                yield Static("Scope", classes="label")
+                yield Static(_("Scope"), classes="label")
                 yield Select(
                     scopes,
                     value=f"room:{self.initial_room}" if self.initial_room else "all:",
                     allow_blank=False,
                     id="scope",
                 )
-                yield Static("Format", classes="label")
+                yield Static(_("Format"), classes="label")
                 with RadioSet(id="format"):
                     for i, export_format in enumerate(FORMATS.values()):
                         yield RadioButton(
@@ -83,14 +84,14 @@ class ExportScreen(HubScreen):
                             value=i == 0,
                             id=f"format-{export_format.name}",
                         )
-                yield Static("Language of headings and questions", classes="label")
+                yield Static(_("Language of headings and questions"), classes="label")
                 with RadioSet(id="lang"):
                     for i, lang in enumerate(languages):
                         yield RadioButton(native_name(lang), value=i == 0, id=f"lang-{lang}")
-                yield Checkbox("Name those who agreed", id="attribute")
-                yield Static("File", classes="label")
+                yield Checkbox(_("Name those who agreed"), id="attribute")
+                yield Static(_("File"), classes="label")
                 yield Input(id="path")
-                yield Static("Ctrl+S writes the file · Esc goes back", classes="label")
+                yield Static(_("Ctrl+S writes the file · Esc goes back"), classes="label")
                 yield Static("", id="export-result")
             with Vertical(id="preview-box"):
                 yield Markdown(id="preview-markdown")
@@ -109,7 +110,7 @@ class ExportScreen(HubScreen):
     def choices(self) -> tuple[str, ExportRequest]:
         """The format, and what the export is asked for, as the screen shows them now."""
         scope = str(self.query_one("#scope", Select).value)
-        what, _, value = scope.partition(":")
+        what, _sep, value = scope.partition(":")
         fmt_button = self.query_one("#format", RadioSet).pressed_button
         lang_button = self.query_one("#lang", RadioSet).pressed_button
         default_lang = self.hub_app.store.workshop().default_language

@@ -10,6 +10,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from hubworkshop.domain.consent import Surface, policy
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.room_panels import languages_shown
 
@@ -49,8 +50,8 @@ class PresenterScreen(HubScreen):
     PresenterScreen #presenter-hint { dock: bottom; color: $text-disabled; height: 1; }
     """
     BINDINGS = [
-        Binding("escape,f3", "app.pop_screen", "Back"),
-        Binding("f2", "cycle_language", "Language", show=False),
+        Binding("escape,f3", "app.pop_screen", N_("Back")),
+        Binding("f2", "cycle_language", N_("Language"), show=False),
     ]
 
     def __init__(self, room_id: str, room_screen: RoomScreen) -> None:
@@ -65,7 +66,7 @@ class PresenterScreen(HubScreen):
             yield CountdownDisplay()
         yield QuestionPanel()
         yield Static("", id="latest")
-        yield Static("Esc: back to the room · F2: language", id="presenter-hint")
+        yield Static(_("Esc: back to the room · F2: language"), id="presenter-hint")
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -132,4 +133,4 @@ class PresenterScreen(HubScreen):
             text.append("★ " if c.starred else "• ", "bold yellow" if c.starred else "")
             text.append(f"{c.kind.value}: ", KIND_STYLES[c.kind])
             text.append(one_line(c.text))
-        self.query_one("#latest", Static).update(text or Text("No contributions yet."))
+        self.query_one("#latest", Static).update(text or Text(_("No contributions yet.")))

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static, TextArea
 
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
@@ -23,9 +24,9 @@ class PurposeScreen(HubScreen):
     PurposeScreen #revisions { width: 1fr; padding: 0 1; border-left: solid $primary; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save(False)", "Save revision", priority=True),
-        Binding("ctrl+f", "save(True)", "Save as final", priority=True),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+s", "save(False)", N_("Save revision"), priority=True),
+        Binding("ctrl+f", "save(True)", N_("Save as final"), priority=True),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
     def __init__(self, room_id: str) -> None:
@@ -65,7 +66,7 @@ class PurposeScreen(HubScreen):
             if isinstance(kept, str) and kept.strip() and kept != latest:
                 self.query_one(TextArea).load_text(kept)
                 self.notify(
-                    "Your unsaved statement is back; Ctrl+S saves it as a revision.",
+                    _("Your unsaved statement is back; Ctrl+S saves it as a revision."),
                     timeout=5,
                     markup=False,
                 )
@@ -83,7 +84,7 @@ class PurposeScreen(HubScreen):
     def action_save(self, final: bool) -> None:
         text = self.query_one(TextArea).text
         if not text.strip():
-            self.notify("Write the statement first.", severity="warning")
+            self.notify(_("Write the statement first."), markup=False, severity="warning")
             return
         author = self.hub_app.user_name
         self.run_store(

@@ -10,6 +10,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hubworkshop.domain.consent import Surface, policy
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.model import Role
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.ranking import Rankings, Score, across_rooms
@@ -24,7 +25,7 @@ def bar_chart(scores: list[Score], labels: dict[str, str], width: int) -> Text:
     """Horizontal bars, one per role, scaled to the best score."""
     text = Text()
     if not scores:
-        return Text("No ranking recorded yet.")
+        return Text(_("No ranking recorded yet."))
     top = max(s.points for s in scores) or 1
     label_width = min(max(len(labels[s.role]) for s in scores), 34)
     bar_room = max(width - label_width - 16, 10)
@@ -49,11 +50,11 @@ class RankingScreen(HubScreen):
     RankingScreen #roles { height: auto; max-height: 100%; }
     """
     BINDINGS = [
-        Binding("shift+up,ctrl+up,minus", "move(-1)", "Move up"),
-        Binding("shift+down,ctrl+down,plus", "move(1)", "Move down"),
-        Binding("ctrl+s", "save", "Save room order", priority=True),
-        Binding("ctrl+n,alt+n", "save_for", "Save as someone's order", priority=True),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("shift+up,ctrl+up,minus", "move(-1)", N_("Move up")),
+        Binding("shift+down,ctrl+down,plus", "move(1)", N_("Move down")),
+        Binding("ctrl+s", "save", N_("Save room order"), priority=True),
+        Binding("ctrl+n,alt+n", "save_for", N_("Save as someone's order"), priority=True),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
     def __init__(self, room_id: str) -> None:
@@ -65,15 +66,17 @@ class RankingScreen(HubScreen):
         yield Header()
         with Horizontal(id="ranking"):
             with Vertical(id="order-box"):
-                yield Static("This room's order of what hubs should do", classes="label")
+                yield Static(_("This room's order of what hubs should do"), classes="label")
                 yield OptionList(id="roles")
                 yield Static(
-                    "Shift+↑/↓ (or - and +) move a role · Ctrl+S saves the room's agreed "
-                    "order · Ctrl+N saves it as one participant's order",
+                    _(
+                        "Shift+↑/↓ (or - and +) move a role · Ctrl+S saves the room's agreed "
+                        "order · Ctrl+N saves it as one participant's order"
+                    ),
                     classes="label",
                 )
             with VerticalScroll(id="chart-box"):
-                yield Static("Across rooms (Borda count)", classes="label")
+                yield Static(_("Across rooms (Borda count)"), classes="label")
                 yield Static("", id="chart")
                 yield Static("", id="chart-note", classes="label")
         yield KeyFooter()

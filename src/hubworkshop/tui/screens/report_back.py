@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from hubworkshop.domain.consent import Surface, policy
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.model import Contribution
 from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.domain.text import one_line
@@ -31,9 +32,9 @@ class ReportBackScreen(HubScreen):
     ReportBackScreen #rb-hint { dock: bottom; color: $text-disabled; }
     """
     BINDINGS = [
-        Binding("right,n,space", "step(1)", "Next room"),
-        Binding("left,p", "step(-1)", "Previous room"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("right,n,space", "step(1)", N_("Next room")),
+        Binding("left,p", "step(-1)", N_("Previous room")),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
     def __init__(self, rooms: list[str], start_room: str | None = None) -> None:
@@ -43,13 +44,13 @@ class ReportBackScreen(HubScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="rb-room")
-        yield Static("Purpose statement", classes="rb-label")
+        yield Static(_("Purpose statement"), classes="rb-label")
         yield Static("", id="rb-purpose")
-        yield Static("Key takeaways", classes="rb-label")
+        yield Static(_("Key takeaways"), classes="rb-label")
         yield Static("", id="rb-takeaways")
-        yield Static("Most voted", classes="rb-label")
+        yield Static(_("Most voted"), classes="rb-label")
         yield Static("", id="rb-voted")
-        yield Static("← → step through rooms · Esc back", id="rb-hint")
+        yield Static(_("← → step through rooms · Esc back"), id="rb-hint")
 
     def on_mount(self) -> None:
         self.load()

@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Header, Input, Static
 
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
@@ -75,46 +76,87 @@ class RoomScreen(RoomCapture):
     # from these bindings (`tui/commands.py`).
     BINDINGS = [
         Binding(
-            "f2", "cycle_language", "Language", tooltip="Question language: first, second, both"
+            "f2",
+            "cycle_language",
+            N_("Language"),
+            tooltip=N_("Question language: first, second, both"),
         ),
-        Binding("f3", "presenter", "Present", tooltip="Presenter view, for screen sharing"),
-        Binding("f5", "toggle_timer", "Timer ▶/⏸", tooltip="Start or pause the timer"),
-        Binding("f6", "extend(1)", "+1 min", show=False, tooltip="Extend the timer by 1 minute"),
-        Binding("f7", "extend(5)", "+5 min", show=False, tooltip="Extend the timer by 5 minutes"),
-        Binding("f8", "move_question(1)", "Next Q", tooltip="Next question"),
-        Binding("f9", "move_question(-1)", "Prev Q", show=False, tooltip="Previous question"),
-        Binding("question_mark", "app.help", "Help", show=False, tooltip="Help: keys and syntax"),
-        Binding("e", "edit", "Edit", show=False, tooltip="Edit the selected contribution"),
+        Binding("f3", "presenter", N_("Present"), tooltip=N_("Presenter view, for screen sharing")),
+        Binding("f5", "toggle_timer", N_("Timer ▶/⏸"), tooltip=N_("Start or pause the timer")),
+        Binding(
+            "f6", "extend(1)", N_("+1 min"), show=False, tooltip=N_("Extend the timer by 1 minute")
+        ),
+        Binding(
+            "f7", "extend(5)", N_("+5 min"), show=False, tooltip=N_("Extend the timer by 5 minutes")
+        ),
+        Binding("f8", "move_question(1)", N_("Next Q"), tooltip=N_("Next question")),
+        Binding(
+            "f9", "move_question(-1)", N_("Prev Q"), show=False, tooltip=N_("Previous question")
+        ),
+        Binding(
+            "question_mark", "app.help", N_("Help"), show=False, tooltip=N_("Help: keys and syntax")
+        ),
+        Binding("e", "edit", N_("Edit"), show=False, tooltip=N_("Edit the selected contribution")),
         # Delete is not a letter: a sentence typed into the list by mistake must not delete.
         Binding(
-            "delete", "delete", "Delete", show=False, tooltip="Delete the selected contribution"
+            "delete",
+            "delete",
+            N_("Delete"),
+            show=False,
+            tooltip=N_("Delete the selected contribution"),
         ),
-        Binding("u", "undo", "Undo", show=False, tooltip="Undo your last change"),
-        Binding("U", "redo", "Redo", show=False, tooltip="Redo the change you undid"),
-        Binding("ctrl+r", "retry", "Retry", show=False, tooltip="Try saving again"),
-        Binding("t", "tag", "Tag", show=False, tooltip="Tag the selected contribution"),
-        Binding("s", "star", "Star", show=False, tooltip="Star or unstar as a key point"),
-        Binding("slash", "search", "Search", show=False, tooltip="Search contributions"),
-        Binding("f", "filter", "Filter", show=False, tooltip="Filter by kind or tag"),
-        Binding("escape", "clear_filters", "Clear filter", show=False, tooltip="Clear filters"),
-        Binding("enter,i", "focus_capture", "Type", show=False, tooltip="To the capture bar"),
-        Binding("v", "vote", "Vote", show=False, tooltip="Vote: a dot for the selected point"),
+        Binding("u", "undo", N_("Undo"), show=False, tooltip=N_("Undo your last change")),
+        Binding("U", "redo", N_("Redo"), show=False, tooltip=N_("Redo the change you undid")),
+        Binding("ctrl+r", "retry", N_("Retry"), show=False, tooltip=N_("Try saving again")),
+        Binding("t", "tag", N_("Tag"), show=False, tooltip=N_("Tag the selected contribution")),
+        Binding("s", "star", N_("Star"), show=False, tooltip=N_("Star or unstar as a key point")),
+        Binding("slash", "search", N_("Search"), show=False, tooltip=N_("Search contributions")),
+        Binding("f", "filter", N_("Filter"), show=False, tooltip=N_("Filter by kind or tag")),
         Binding(
-            "V", "toggle_vote", "Open/close vote", show=False, tooltip="Open or close the dot-vote"
+            "escape", "clear_filters", N_("Clear filter"), show=False, tooltip=N_("Clear filters")
         ),
-        Binding("m", "merge", "Merge", show=False, tooltip="Merge into another point"),
-        Binding("M", "split", "Split", show=False, tooltip="Split a merged point"),
-        Binding("c", "cluster", "Cluster", show=False, tooltip="Cluster: group under a name"),
-        Binding("p", "park", "Park", show=False, tooltip="Park or unpark (kept in the record)"),
         Binding(
-            "o", "action_owner", "Owner / due", show=False, tooltip="Action owner and due date"
+            "enter,i", "focus_capture", N_("Type"), show=False, tooltip=N_("To the capture bar")
         ),
-        Binding("W", "takeaways", "Wrap-up", show=False, tooltip="Wrap-up: key takeaways"),
-        Binding("R", "ranking", "Task ranking", show=False, tooltip="Task ranking"),
-        Binding("P", "purpose", "Purpose statement", show=False, tooltip="Purpose statement"),
-        Binding("B", "report_back", "Report-back", show=False, tooltip="Report-back in plenary"),
         Binding(
-            "N", "roster", "Participants", show=False, tooltip="Participants: consent, language"
+            "v", "vote", N_("Vote"), show=False, tooltip=N_("Vote: a dot for the selected point")
+        ),
+        Binding(
+            "V",
+            "toggle_vote",
+            N_("Open/close vote"),
+            show=False,
+            tooltip=N_("Open or close the dot-vote"),
+        ),
+        Binding("m", "merge", N_("Merge"), show=False, tooltip=N_("Merge into another point")),
+        Binding("M", "split", N_("Split"), show=False, tooltip=N_("Split a merged point")),
+        Binding(
+            "c", "cluster", N_("Cluster"), show=False, tooltip=N_("Cluster: group under a name")
+        ),
+        Binding(
+            "p", "park", N_("Park"), show=False, tooltip=N_("Park or unpark (kept in the record)")
+        ),
+        Binding(
+            "o",
+            "action_owner",
+            N_("Owner / due"),
+            show=False,
+            tooltip=N_("Action owner and due date"),
+        ),
+        Binding("W", "takeaways", N_("Wrap-up"), show=False, tooltip=N_("Wrap-up: key takeaways")),
+        Binding("R", "ranking", N_("Task ranking"), show=False, tooltip=N_("Task ranking")),
+        Binding(
+            "P", "purpose", N_("Purpose statement"), show=False, tooltip=N_("Purpose statement")
+        ),
+        Binding(
+            "B", "report_back", N_("Report-back"), show=False, tooltip=N_("Report-back in plenary")
+        ),
+        Binding(
+            "N",
+            "roster",
+            N_("Participants"),
+            show=False,
+            tooltip=N_("Participants: consent, language"),
         ),
         *(
             Binding(
@@ -181,7 +223,7 @@ class RoomScreen(RoomCapture):
             yield QuestionPanel((view.question, shown, view.phase, view.position))
             yield CountdownDisplay()
         yield Static("", id="list-header")
-        yield Input(placeholder="Search: every word, any script · Esc to close", id="search")
+        yield Input(placeholder=_("Search: every word, any script · Esc to close"), id="search")
         yield ContributionList(
             self.store.contributions_by_seq, typed=self.type_into_bar, id="contributions"
         )
@@ -334,7 +376,7 @@ class RoomScreen(RoomCapture):
         if countdown.running and remaining <= 0 and not self.rang_at_zero:
             self.rang_at_zero = True
             self.app.bell()
-            self.notify("Time is up for this phase.", severity="warning")
+            self.notify(_("Time is up for this phase."), markup=False, severity="warning")
         elif remaining > 0:
             self.rang_at_zero = False
 
@@ -359,7 +401,7 @@ class RoomScreen(RoomCapture):
         detail = self.query_one("#detail", DetailPane)
         if c is None:
             self._detail_shown = None
-            detail.show(plain("Nothing here yet: type in the bar below and press Enter."))
+            detail.show(plain(_("Nothing here yet: type in the bar below and press Enter.")))
             return
         text = (
             c.text
@@ -386,7 +428,7 @@ class RoomScreen(RoomCapture):
     def recall_last(self) -> None:
         """Up in an empty bar: the last entry, in the edit form."""
         if self.last_entry is None:
-            self.notify("Nothing to recall yet.", timeout=2)
+            self.notify(_("Nothing to recall yet."), markup=False, timeout=2)
             return
         self.edit_contribution(self.last_entry)
 

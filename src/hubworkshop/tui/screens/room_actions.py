@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Contribution, Phase, Question, Room
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.records import VoteRound
@@ -94,7 +95,7 @@ class ContributionActions(HubScreen):
     def _target(self) -> Contribution | None:
         c = self.contribution_list.highlighted
         if c is None:
-            self.notify("No contribution selected.", timeout=2)
+            self.notify(_("No contribution selected."), markup=False, timeout=2)
         return c
 
     def _write(
@@ -158,7 +159,7 @@ class ContributionActions(HubScreen):
                 return
             change = edit_of(c, result)
             if change is None:
-                self.notify("Nothing changed.", timeout=2)
+                self.notify(_("Nothing changed."), markup=False, timeout=2)
                 return
             self._change("Edit", change)
 
@@ -247,7 +248,7 @@ class ContributionActions(HubScreen):
             round_, names = data
             if round_ is None:
                 self.notify(
-                    "No vote is open in this room: a facilitator opens one with V.",
+                    _("No vote is open in this room: a facilitator opens one with V."),
                     severity="warning",
                     timeout=4,
                     markup=False,
@@ -312,7 +313,7 @@ class ContributionActions(HubScreen):
         if c is None:
             return
         if not c.merged_count:
-            self.notify("Nothing is merged into this point.", timeout=2)
+            self.notify(_("Nothing is merged into this point."), markup=False, timeout=2)
             return
         actor = self.hub_app.user_name
         self._write("Split", lambda: self.store.split(c.id, actor=actor))
@@ -394,7 +395,11 @@ class ContributionActions(HubScreen):
         def ask(data: tuple[list[Contribution], list[str]]) -> None:
             starred, chosen = data
             if not starred:
-                self.notify("Star the key points first (s), then choose the takeaways.", timeout=3)
+                self.notify(
+                    _("Star the key points first (s), then choose the takeaways."),
+                    markup=False,
+                    timeout=3,
+                )
                 return
             actor = self.hub_app.user_name
 

@@ -9,6 +9,7 @@ from textual import on
 from textual.widgets import Input, Static
 
 from hubworkshop.domain.capture import parse_capture
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Contribution
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
@@ -83,7 +84,7 @@ class RoomCapture(ContributionActions):
             with bar.prevent(Input.Changed):
                 bar.value = text
             bar.cursor_position = len(text)
-            self.notify("Your unsent text is back in the bar.", timeout=4, markup=False)
+            self.notify(_("Your unsent text is back in the bar."), timeout=4, markup=False)
 
     def restore_drafts(self) -> None:
         """After a restart: entries that were still waiting to be saved back in the queue
@@ -140,7 +141,7 @@ class RoomCapture(ContributionActions):
 
     def action_retry(self) -> None:
         if not self.queue.retry():
-            self.notify("Nothing is waiting to be saved.", timeout=2)
+            self.notify(_("Nothing is waiting to be saved."), markup=False, timeout=2)
 
     def _show_pending(self) -> None:
         """The status line says "saving…" at once. The panel under the list shows entries

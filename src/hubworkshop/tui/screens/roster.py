@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.tui.dialogs.common import TextDialog
@@ -24,12 +25,12 @@ class RosterScreen(HubScreen):
     RosterScreen #roster-note { color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("a", "add", "Add person"),
-        Binding("c", "consent", "Consent"),
-        Binding("l", "language", "Language"),
-        Binding("r", "rename", "Rename"),
-        Binding("m", "merge", "Merge into…"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("a", "add", N_("Add person")),
+        Binding("c", "consent", N_("Consent")),
+        Binding("l", "language", N_("Language")),
+        Binding("r", "rename", N_("Rename")),
+        Binding("m", "merge", N_("Merge into…")),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
     def __init__(self, room_id: str) -> None:
@@ -42,10 +43,12 @@ class RosterScreen(HubScreen):
         yield Header()
         yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
         yield Static(
-            "a: add · c: consent (anonymous → named → off the record) · l: language · "
-            "r: rename · m: merge one person entered twice (the stricter consent wins) · "
-            "named: may be credited · anonymous: quoted without a name · off the record: "
-            "left out of summaries",
+            _(
+                "a: add · c: consent (anonymous → named → off the record) · l: language · "
+                "r: rename · m: merge one person entered twice (the stricter consent wins) · "
+                "named: may be credited · anonymous: quoted without a name · off the record: "
+                "left out of summaries"
+            ),
             id="roster-note",
         )
         yield KeyFooter()

@@ -18,6 +18,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.model import UserRole
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
@@ -41,8 +42,8 @@ class StartScreen(HubScreen):
     StartScreen .label { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("enter", "open_room", "Open room", priority=False),
-        Binding("f1,question_mark", "app.help", "Help"),
+        Binding("enter", "open_room", N_("Open room"), priority=False),
+        Binding("f1,question_mark", "app.help", N_("Help")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -62,7 +63,7 @@ class StartScreen(HubScreen):
             with Horizontal():
                 yield Static(self.agenda(), id="agenda")
                 with Vertical(id="choose"):
-                    yield Static("Room  (↑ ↓ to choose, Enter to open)", classes="label")
+                    yield Static(_("Room  (↑ ↓ to choose, Enter to open)"), classes="label")
                     yield OptionList(
                         *(
                             Option(plain(room.name), id=room.id)
@@ -70,16 +71,16 @@ class StartScreen(HubScreen):
                         ),
                         id="rooms",
                     )
-                    yield Static("You are", classes="label")
+                    yield Static(_("You are"), classes="label")
                     with RadioSet(id="role"):
                         yield RadioButton(
-                            "Note-taker", value=app.role == "note-taker", id="note-taker"
+                            _("Note-taker"), value=app.role == "note-taker", id="note-taker"
                         )
                         yield RadioButton(
-                            "Facilitator", value=app.role == "facilitator", id="facilitator"
+                            _("Facilitator"), value=app.role == "facilitator", id="facilitator"
                         )
                     yield Static(self.name_label(), id="name-label", classes="label")
-                    yield Input(app.user_name or "", placeholder="e.g. Asaf", id="name")
+                    yield Input(app.user_name or "", placeholder=_("e.g. Asaf"), id="name")
         yield StatusBar(plain(f"database: {app.store.path}"))
         yield KeyFooter()
 

@@ -12,6 +12,7 @@ from textual.reactive import Reactive
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from hubworkshop.domain.i18n import N_
 from hubworkshop.domain.names import name_key
 
 CAPTURE_HINT = (
@@ -74,7 +75,7 @@ class WordSuggester(Suggester):
 class CompletingInput(Input):
     """An Input where End, like →, accepts the completion shown in grey."""
 
-    BINDINGS = [Binding("end", "accept_or_end", "End", show=False)]
+    BINDINGS = [Binding("end", "accept_or_end", N_("End"), show=False)]
 
     def action_accept_or_end(self) -> None:
         if self.cursor_at_end and self._suggestion:
@@ -86,9 +87,9 @@ class CaptureBar(CompletingInput):
     """Where note-takers type. Enter saves; Up in an empty bar opens the last entry to edit."""
 
     BINDINGS = [
-        Binding("end", "accept_or_end", "End", show=False),
-        Binding("up", "recall", "Recall last", show=False),
-        Binding("escape", "leave", "To the list", show=False),
+        Binding("end", "accept_or_end", N_("End"), show=False),
+        Binding("up", "recall", N_("Recall last"), show=False),
+        Binding("escape", "leave", N_("To the list"), show=False),
     ]
 
     virtual_size = Reactive(Size(0, 0), layout=False)

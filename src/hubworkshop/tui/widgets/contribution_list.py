@@ -24,6 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from hubworkshop.domain.i18n import N_
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
 
@@ -107,12 +108,12 @@ class ContributionList(ScrollView, can_focus=True):
         "contribution-list--tag",
     }
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "to_start", "First", show=False),
-        Binding("end", "to_end", "Last", show=False),
+        Binding("up", "move(-1)", N_("Up"), show=False),
+        Binding("down", "move(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home", "to_start", N_("First"), show=False),
+        Binding("end", "to_end", N_("Last"), show=False),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)

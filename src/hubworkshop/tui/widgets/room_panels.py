@@ -7,6 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Digits, Static
 
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Phase, Question
 from hubworkshop.domain.timer import format_remaining
 from hubworkshop.tui.widgets.text import plain
@@ -98,7 +99,7 @@ class QuestionPanel(Vertical):
         self.query_one(".phase", Static).update(plain(f"{phase_line}{position}"))
         first, second = self.query_one("#question-a", Static), self.query_one("#question-b", Static)
         if question is None:
-            first.update(plain("No question is open."))
+            first.update(plain(_("No question is open.")))
             second.display = False
             return
         first.update(plain(question.text.get_text(languages[0])))

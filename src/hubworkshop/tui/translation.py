@@ -1,0 +1,64 @@
+"""Key bindings in the interface language.
+
+Textual reads a class's BINDINGS once, when the class is created; their descriptions and
+tooltips are written here as English message ids (`N_`) and translated when an app starts,
+for the interface language then in effect (`domain/i18n.py`), so the footer, the help and
+the command palette speak the person's language, and a test can switch it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from hubworkshop.domain.i18n import _, ui_language
+
+_applied = "en"
+_SOURCE = "_hubworkshop_source_bindings"
+
+
+def _ours(cls: type) -> bool:
+    return cls.__module__.startswith("hubworkshop.")
+
+
+def _all_subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    todo: list[type] = [cls]
+    while todo:
+        subclasses: list[type] = todo.pop().__subclasses__()
+        found += subclasses
+        todo += subclasses
+    return found
+
+
+def translate_bindings() -> None:
+    """Give every hubworkshop widget's bindings the interface language's words."""
+    global _applied
+    language = ui_language()
+    if language == _applied:
+        return
+    classes = [c for c in _all_subclasses(DOMNode) if _ours(c)]
+    for cls in classes:
+        if "BINDINGS" not in cls.__dict__:
+            continue
+        if _SOURCE not in cls.__dict__:
+            setattr(cls, _SOURCE, list(cls.__dict__["BINDINGS"]))
+        cls.BINDINGS = [_translated(b) for b in cls.__dict__[_SOURCE]]  # type: ignore[attr-defined]
+    for cls in classes:
+        cls._merged_bindings = cls._merge_bindings()  # type: ignore[attr-defined]
+    _applied = language
+
+
+def _translated(binding: Binding | tuple[str, ...]) -> Binding | tuple[str, ...]:
+    if isinstance(binding, Binding):
+        return dataclasses.replace(
+            binding,
+            description=_(binding.description) if binding.description else "",
+            tooltip=_(binding.tooltip) if binding.tooltip else "",
+        )
+    if len(binding) == 3:
+        key, action, description = binding
+        return key, action, _(description)
+    return binding

@@ -117,3 +117,27 @@ def NP_(context: str, message: str) -> tuple[str, str]:
 def NNP_(context: str, singular: str, plural: str) -> tuple[str, str, str]:
     """Mark a counted message with its context."""
     return context, singular, plural
+
+
+def kind_label(kind: str) -> str:
+    """A contribution's kind ("idea", "concern"…) in the interface language."""
+    return _ui.pgettext("kind", kind)
+
+
+def role_label(role: str) -> str:
+    """A role in the app ("facilitator", "note-taker") in the interface language."""
+    return _ui.pgettext("role", role)
+
+
+# Words the code names by value (an enum's), listed so the catalog has them.
+_BY_VALUE = (
+    NP_("role", "facilitator"),
+    NP_("role", "note-taker"),
+    NP_("activity", "plenary"),
+    NP_("activity", "brainstorm"),
+    NP_("activity", "discussion"),
+    NP_("activity", "purpose-statement"),
+    NP_("activity", "task-ranking"),
+    NP_("activity", "break"),
+    NP_("activity", "wrap-up"),
+)

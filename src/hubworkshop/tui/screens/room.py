@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Header, Input, Static
 
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.i18n import N_, _, kind_label, ngettext, role_label
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
@@ -51,6 +51,17 @@ def _may_change_room(event: Event, known_tags: set[str]) -> bool:
     if event.action is EventName.CONTRIBUTION_ADD:
         return not set(event.data.get("tags") or ()) <= known_tags
     return True
+
+
+KIND_KEY_LABELS = {  # the footer's words and the palette's, for the kind keys
+    Kind.IDEA: (N_("Idea"), N_("Kind: idea")),
+    Kind.QUESTION: (N_("Question"), N_("Kind: question")),
+    Kind.CONCERN: (N_("Concern"), N_("Kind: concern")),
+    Kind.PROPOSAL: (N_("Proposal"), N_("Kind: proposal")),
+    Kind.AGREEMENT: (N_("Agreement"), N_("Kind: agreement")),
+    Kind.DISAGREEMENT: (N_("Disagreement"), N_("Kind: disagreement")),
+    Kind.ACTION: (N_("Action"), N_("Kind: action")),
+}
 
 
 class RoomScreen(RoomCapture):
@@ -162,9 +173,9 @@ class RoomScreen(RoomCapture):
             Binding(
                 key,
                 f"set_kind('{kind.value}')",
-                kind.value.capitalize(),
+                KIND_KEY_LABELS[kind][0],
                 show=False,
-                tooltip=f"Kind: {kind.value}",
+                tooltip=KIND_KEY_LABELS[kind][1],
             )
             for key, kind in KIND_KEYS.items()
         ),
@@ -235,7 +246,9 @@ class RoomScreen(RoomCapture):
 
     def on_mount(self) -> None:
         self.title = self.room.name
-        self.sub_title = f"{self.hub_app.role} · {self.hub_app.user_name or 'unnamed'}"
+        self.sub_title = (
+            f"{role_label(self.hub_app.role)} · {self.hub_app.user_name or _('unnamed')}"
+        )
         self.query_one("#capture", CaptureBar).cursor_blink = not self.hub_app.frozen
         self.query_one("#search", Input).cursor_blink = not self.hub_app.frozen
         self.query_one(CaptureBar).focus()
@@ -266,8 +279,8 @@ class RoomScreen(RoomCapture):
         phase = next((p for p in store.phases() if p.id == state.phase), None)
         position = ""
         if state.question in room.questions:
-            position = (
-                f"question {room.questions.index(state.question) + 1} of {len(room.questions)}"
+            position = _("question {n} of {total}").format(
+                n=room.questions.index(state.question) + 1, total=len(room.questions)
             )
         return RoomView(
             question=question,
@@ -406,18 +419,18 @@ class RoomScreen(RoomCapture):
         text = (
             c.text
             if len(c.text) <= 2000
-            else c.text[:2000] + f"… ({len(c.text) - 2000} more characters)"
+            else c.text[:2000] + _("… ({n} more characters)").format(n=len(c.text) - 2000)
         )
-        author = c.author or "anonymous"
+        author = c.author or _("anonymous")
         tags = " ".join(f"#{t}" for t in c.tags)
-        dots = f" · {c.votes} dot{'' if c.votes == 1 else 's'}" if c.votes else ""
+        dots = " · " + ngettext("{n} dot", "{n} dots", c.votes).format(n=c.votes) if c.votes else ""
         action = ""
         if c.owner or c.due:
-            action = " · action" + (f": {c.owner}" if c.owner else "")
-            action += f", due {c.due}" if c.due else ""
+            action = " · " + kind_label("action") + (f": {c.owner}" if c.owner else "")
+            action += _(", due {date}").format(date=c.due) if c.due else ""
         shown = (
-            f"{c.short_id} · {c.kind.value} · {author} · {c.created_at[11:19]} UTC"
-            f"{' · ' + tags if tags else ''}{' · ★ key point' if c.starred else ''}"
+            f"{c.short_id} · {kind_label(c.kind.value)} · {author} · {c.created_at[11:19]} UTC"
+            f"{' · ' + tags if tags else ''}{' · ★ ' + _('key point') if c.starred else ''}"
             f"{dots}{action}\n{text}"
         )
         if shown != self._detail_shown:

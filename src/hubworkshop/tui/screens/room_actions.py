@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
-from hubworkshop.domain.i18n import _
+from hubworkshop.domain.i18n import _, role_label
 from hubworkshop.domain.model import Contribution, Phase, Question, Room
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.records import VoteRound
@@ -74,18 +74,39 @@ class ContributionActions(HubScreen):
 
     def refresh_status(self, message: str | None = None, *, error: bool = False) -> None:
         app = self.hub_app
-        saved = f"saved {app.last_saved}" if app.last_saved else "nothing saved yet"
+        saved = (
+            _("saved {time}").format(time=app.last_saved)
+            if app.last_saved
+            else _("nothing saved yet")
+        )
         if self.saving or self._waiting:
-            saved = f"saving… ({self._waiting})" if self._waiting else "saving…"
-        where = "LIST: keys are commands, type to write" if self._in_list else "typing"
+            saved = (
+                _("saving… ({waiting})").format(waiting=self._waiting)
+                if self._waiting
+                else _("saving…")
+            )
+        where = _("LIST: keys are commands, type to write") if self._in_list else _("typing")
         # What matters in the live moment first: a narrow terminal cuts the end of the line.
         parts = [where, saved]
         vote = self.snapshot.vote if self.snapshot is not None else None
         if vote is not None:
             mine = vote.used.get(app.user_name or "", 0)
-            left = f", {vote.dots - mine} left for you" if app.user_name in vote.used else ""
-            parts.append(f"VOTE OPEN: {vote.dots} dots each{left}, {vote.cast} cast (v)")
-        parts += [f"{app.role}: {app.user_name or 'unnamed'}", f"{app.store.path}"]
+            if app.user_name in vote.used:
+                parts.append(
+                    _("VOTE OPEN: {dots} dots each, {left} left for you, {cast} cast (v)").format(
+                        dots=vote.dots, left=vote.dots - mine, cast=vote.cast
+                    )
+                )
+            else:
+                parts.append(
+                    _("VOTE OPEN: {dots} dots each, {cast} cast (v)").format(
+                        dots=vote.dots, cast=vote.cast
+                    )
+                )
+        parts += [
+            f"{role_label(app.role)}: {app.user_name or _('unnamed')}",
+            f"{app.store.path}",
+        ]
         if message:
             parts.append(message)
         status = self.query_one("#status", StatusBar)

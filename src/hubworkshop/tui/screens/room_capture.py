@@ -36,9 +36,9 @@ class RoomCapture(ContributionActions):
     def update_list_header(self) -> None:
         cl = self.contribution_list
         if cl.row_filter.active and not cl.count:
-            shown = "no match (Esc clears)"
+            shown = _("no match (Esc clears)")
         else:
-            shown = f"{cl.count} shown"
+            shown = _("{n} shown").format(n=cl.count)
         self.query_one("#list-header", Static).update(
             plain(f"{cl.row_filter.describe()} · {shown}"),
             layout=False,  # one line

@@ -12,10 +12,10 @@ from textual.reactive import Reactive
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-from hubworkshop.domain.i18n import N_
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.names import name_key
 
-CAPTURE_HINT = (
+CAPTURE_HINT = N_(
     "Type what was said, Enter to save  ·  ? question  ! concern  + proposal  = agree  "
     "~ disagree  > action  @name  #tag"
 )
@@ -112,7 +112,7 @@ class CaptureBar(CompletingInput):
         self.names = NameSuggester()
         # Focus never selects the text: the next key would replace what is already there.
         kwargs.setdefault("select_on_focus", False)
-        super().__init__(placeholder=CAPTURE_HINT, suggester=self.names, **kwargs)
+        super().__init__(placeholder=_(CAPTURE_HINT), suggester=self.names, **kwargs)
 
     async def _on_key(self, event: events.Key) -> None:
         """Enter takes the bar's text and empties the bar here, in the bar's own queue, in

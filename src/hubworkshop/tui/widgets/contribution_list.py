@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from hubworkshop.domain.i18n import N_
+from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
 
@@ -65,12 +65,12 @@ class RowFilter(NamedTuple):
     def describe(self) -> str:
         parts = []
         if self.kind is not None:
-            parts.append(f"kind: {self.kind.value}")
+            parts.append(_("kind: {kind}").format(kind=kind_label(self.kind.value)))
         if self.tag is not None:
             parts.append(f"#{self.tag}")
         if self.search:
-            parts.append(f"search: “{self.search}”")
-        return " · ".join(parts) or "all contributions"
+            parts.append(_("search: “{words}”").format(words=self.search))
+        return " · ".join(parts) or _("all contributions")
 
 
 class ContributionList(ScrollView, can_focus=True):
@@ -373,13 +373,13 @@ class ContributionList(ScrollView, can_focus=True):
         tag_style = self.get_component_rich_style("contribution-list--tag")
         left = Text.assemble(
             (f" {c.created_at[11:16]} ", muted),
-            (f"{c.kind.value:<12.12}", Style.parse(KIND_STYLES[c.kind])),
+            (f"{kind_label(c.kind.value):<12.12}", Style.parse(KIND_STYLES[c.kind])),
             ("★ " if c.starred else "  ", Style(color="yellow", bold=True)),
         )
         right = Text()
         if width >= 70:  # columns on the right: author, tags, dots (narrower below 100)
             wide = width >= 100
-            author = Text(f"  {one_line(c.author or 'anonymous')}", muted)
+            author = Text(f"  {one_line(c.author or _('anonymous'))}", muted)
             author.truncate(18 if wide else 13, overflow="ellipsis", pad=True)
             tags = Text(" " + one_line(" ".join(f"#{t}" for t in c.tags)), tag_style)
             tags.truncate(18 if wide else 10, overflow="ellipsis", pad=True)

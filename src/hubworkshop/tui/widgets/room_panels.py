@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Digits, Static
 
-from hubworkshop.domain.i18n import _
+from hubworkshop.domain.i18n import _, pgettext
 from hubworkshop.domain.model import Phase, Question
 from hubworkshop.domain.timer import format_remaining
 from hubworkshop.tui.widgets.text import plain
@@ -46,8 +46,12 @@ class CountdownDisplay(Vertical):
             return  # an idle room repaints nothing
         self._shown = shown
         self.query_one(Digits).update(shown[0])
-        state = "▶ running" if running else ("⏸ paused" if remaining < total_seconds else "ready")
-        self.query_one("#timer-state", Static).update(state if total_seconds else "no timer")
+        state = (
+            _("▶ running")
+            if running
+            else (_("⏸ paused") if remaining < total_seconds else _("ready"))
+        )
+        self.query_one("#timer-state", Static).update(state if total_seconds else _("no timer"))
         self.set_class(0 <= remaining < 60 and total_seconds > 0, "-warning")
         self.set_class(remaining < 0, "-over")
 
@@ -95,7 +99,8 @@ class QuestionPanel(Vertical):
         phase_line = ""
         if phase is not None:
             part = f"{phase.part} · " if phase.part else ""
-            phase_line = f"{part}{phase.title} ({phase.activity.value}) · "
+            activity = pgettext("activity", phase.activity.value)
+            phase_line = f"{part}{phase.title} ({activity}) · "
         self.query_one(".phase", Static).update(plain(f"{phase_line}{position}"))
         first, second = self.query_one("#question-a", Static), self.query_one("#question-b", Static)
         if question is None:

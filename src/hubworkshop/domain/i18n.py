@@ -140,4 +140,7 @@ _BY_VALUE = (
     NP_("activity", "task-ranking"),
     NP_("activity", "break"),
     NP_("activity", "wrap-up"),
+    NP_("consent", "named"),
+    NP_("consent", "anonymous"),
+    NP_("consent", "off-record"),
 )

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.storage.store import Store
 
@@ -35,7 +36,7 @@ class Added(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f"add of {self.contribution.short_id}"
+        return _("add of {id}").format(id=self.contribution.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
         store.restore_contribution(self.contribution.id, actor=actor)
@@ -49,7 +50,7 @@ class Delete(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f"delete of {self.contribution.short_id}"
+        return _("delete of {id}").format(id=self.contribution.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
         store.delete_contribution(self.contribution.id, actor=actor)
@@ -90,7 +91,7 @@ class Edit(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f"edit of {self.before.short_id}"
+        return _("edit of {id}").format(id=self.before.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
         store.update_contribution(
@@ -118,7 +119,7 @@ class SetAction(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f"action of {self.before.short_id}"
+        return _("action of {id}").format(id=self.before.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
         store.set_action(self.before.id, owner=self.owner, due=self.due, actor=actor)
@@ -133,7 +134,7 @@ class SetCluster(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f"cluster of {self.before.short_id}"
+        return _("cluster of {id}").format(id=self.before.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
         store.set_cluster(self.before.id, self.name, actor=actor)
@@ -156,7 +157,7 @@ class Merge(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f"merge of {self.source.short_id}"
+        return _("merge of {id}").format(id=self.source.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
         store.merge(self.source.id, self.target.id, actor=actor)

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.i18n import N_, _, pgettext
 from hubworkshop.domain.model import UserRole
 from hubworkshop.storage import Store
 from hubworkshop.storage.watcher import ChangeWatcher
@@ -238,8 +238,8 @@ class HubworkshopApp(App[None]):
         if isinstance(screen, StartScreen):
             for room in self.store.rooms().values():
                 yield SystemCommand(
-                    f"Open room: {room.name}",
-                    "Open this breakout room",
+                    _("Open room: {name}").format(name=room.name),
+                    _("Open this breakout room"),
                     lambda r=room.id: self.open_room(r),
                 )
         if isinstance(screen, RoomScreen) and self.facilitator:
@@ -247,16 +247,19 @@ class HubworkshopApp(App[None]):
             for qid in screen.room.questions:
                 question = self.store.question(qid)
                 yield SystemCommand(
-                    f"Go to question: {question.text.get_text(language)}",
+                    _("Go to question: {text}").format(text=question.text.get_text(language)),
                     qid,
                     lambda q=qid: screen.open_question(q),
                     discover=False,
                 )
             for phase in self.store.phases():
                 yield SystemCommand(
-                    f"Phase: {phase.title}",
-                    f"{phase.start:%H:%M}, {phase.minutes} min, {phase.activity.value}: "
-                    "resets the timer",
+                    _("Phase: {title}").format(title=phase.title),
+                    _("{start}, {minutes} min, {activity}: resets the timer").format(
+                        start=f"{phase.start:%H:%M}",
+                        minutes=phase.minutes,
+                        activity=pgettext("activity", phase.activity.value),
+                    ),
                     lambda p=phase.id: screen.open_phase(p),
                     discover=False,
                 )

@@ -125,9 +125,9 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", N_("No")),
     ]
 
-    def __init__(self, question: str, hint: str = "y or Enter: yes · n or Esc: no") -> None:
+    def __init__(self, question: str, hint: str | None = None) -> None:
         super().__init__()
-        self.question, self.hint = question, hint
+        self.question, self.hint = question, hint or _("y or Enter: yes · n or Esc: no")
 
     def compose(self) -> ComposeResult:
         with Vertical():

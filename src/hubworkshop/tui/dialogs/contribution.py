@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
 from hubworkshop.storage.history import Edit
@@ -131,9 +131,9 @@ class EditDialog(ModalScreen[EditedFields | None]):
         c = self.contribution
         form = self.restored or form_of(c)
         with Vertical():
-            title = f"Edit contribution {c.short_id}"
+            title = _("Edit contribution {id}").format(id=c.short_id)
             if self.restored is not None:
-                title += " — your unsaved edit from before the restart"
+                title += " — " + _("your unsaved edit from before the restart")
             yield Static(plain(title), classes="title")
             yield Static(_("Text"), classes="field")
             if "\n" in c.text:
@@ -142,7 +142,7 @@ class EditDialog(ModalScreen[EditedFields | None]):
                 yield Input(form.text, id="edit-text", select_on_focus=False)
             yield Static(_("Kind"), classes="field")
             yield Select(
-                [(kind.value, kind.value) for kind in Kind],
+                [(kind_label(kind.value), kind.value) for kind in Kind],
                 value=form.kind,
                 allow_blank=False,
                 id="edit-kind",
@@ -256,10 +256,12 @@ class TagDialog(ModalScreen[list[str] | None]):
             )
             lines = []
             if self.here:
-                lines.append("In this room: " + " ".join(f"#{t}" for t in self.here[:30]))
+                lines.append(_("In this room:") + " " + " ".join(f"#{t}" for t in self.here[:30]))
             if self.elsewhere:
-                lines.append("Other rooms: " + " ".join(f"#{t}" for t in self.elsewhere[:30]))
-            lines.append("→ or End accepts a completion · Enter saves · Esc cancels")
+                lines.append(
+                    _("Other rooms:") + " " + " ".join(f"#{t}" for t in self.elsewhere[:30])
+                )
+            lines.append(_("→ or End accepts a completion · Enter saves · Esc cancels"))
             yield Static(plain("\n".join(lines)), classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -286,15 +288,21 @@ class PasteDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"You pasted {len(self.lines)} lines.", classes="title")
+            yield Static(
+                plain(_("You pasted {n} lines.").format(n=len(self.lines))), classes="title"
+            )
             preview = "\n".join(f"• {line[:200]}" for line in self.lines[:8])
             if len(self.lines) > 8:
-                preview += f"\n… and {len(self.lines) - 8} more"
+                preview += "\n… " + _("and {n} more").format(n=len(self.lines) - 8)
             with VerticalScroll():
                 yield Static(plain(preview))
             yield Static(
-                f"Enter: store {len(self.lines)} contributions, one per line · "
-                "j: join them into one · Esc: cancel",
+                plain(
+                    _(
+                        "Enter: store {n} contributions, one per line · "
+                        "j: join them into one · Esc: cancel"
+                    ).format(n=len(self.lines))
+                ),
                 classes="hint",
             )
 

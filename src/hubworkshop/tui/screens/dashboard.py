@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
-from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.domain.model import Kind, Phase, Question
 from hubworkshop.domain.records import RoomOverview
 from hubworkshop.domain.text import one_line
@@ -58,7 +58,7 @@ class DashboardScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Dashboard — all rooms"
+        self.title = _("Dashboard — all rooms")
         self.narrow: bool | None = None
         self.query_one(DataTable).focus()
         self.load()
@@ -73,12 +73,14 @@ class DashboardScreen(HubScreen):
         self.narrow = narrow
         table.clear(columns=True)
         if narrow:
-            table.add_columns("Room", "Question", "Left", "Points", "Dots", "Last")
+            table.add_columns(
+                _("Room"), _("Question"), _("Left"), _("Points"), _("Dots"), _("Last")
+            )
         else:
             # Kinds by their capture-bar prefix: idea ? question ! concern + proposal ...
             table.add_columns(
-                "Room", "Question", "Phase", "Left", "idea", "?", "!", "+", "=", "~", ">",
-                "Dots", "Last",
+                _("Room"), _("Question"), _("Phase"), _("Left"), kind_label("idea"),
+                "?", "!", "+", "=", "~", ">", _("Dots"), _("Last"),
             )  # fmt: skip
 
     def on_resize(self) -> None:

@@ -60,10 +60,16 @@ class ExportScreen(HubScreen):
     def compose(self) -> ComposeResult:
         store = self.hub_app.store
         languages = store.workshop().languages
-        scopes: list[tuple[str, str]] = [("Whole workshop", "all:")]
-        scopes += [(f"Room: {room.name}", f"room:{room.id}") for room in store.rooms().values()]
+        scopes: list[tuple[str, str]] = [(_("Whole workshop"), "all:")]
         scopes += [
-            (f"Theme: {theme.title.get_text(languages[0])}", f"theme:{theme.id}")
+            (_("Room: {name}").format(name=room.name), f"room:{room.id}")
+            for room in store.rooms().values()
+        ]
+        scopes += [
+            (
+                _("Theme: {name}").format(name=theme.title.get_text(languages[0])),
+                f"theme:{theme.id}",
+            )
             for theme in store.themes()
         ]
         yield Header()
@@ -99,7 +105,7 @@ class ExportScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = "Export"
+        self.title = _("Export")
         self.query_one("#path", Input).cursor_blink = not self.hub_app.frozen
         self.query_one("#path", Input).value = self.default_path()
         self.query_one("#scope", Select).focus()
@@ -156,7 +162,12 @@ class ExportScreen(HubScreen):
     def show_preview(self, fmt: str, text: str) -> None:
         shortened = len(text) > PREVIEW_LIMIT
         if shortened:
-            text = text[:PREVIEW_LIMIT] + "\n\n… (preview shortened; the file has everything)\n"
+            text = (
+                text[:PREVIEW_LIMIT]
+                + "\n\n… "
+                + _("(preview shortened; the file has everything)")
+                + "\n"
+            )
         markdown = self.query_one("#preview-markdown", Markdown)
         area = self.query_one("#preview-text", TextArea)
         markdown.display = fmt == "markdown"
@@ -181,7 +192,9 @@ class ExportScreen(HubScreen):
                 if replace:
                     self.write_file(path, force=True)
 
-            self.app.push_screen(ConfirmDialog(f"{path} exists. Replace it?"), answered)
+            self.app.push_screen(
+                ConfirmDialog(_("{path} exists. Replace it?").format(path=path)), answered
+            )
             return
         except OutputError as error:
             self.show_result(str(error), True)
@@ -198,8 +211,11 @@ class ExportScreen(HubScreen):
         def write() -> str:
             text = FORMATS[fmt].render(store.snapshot(), request)
             size = write_output(path, text, database=store.path, force=force, private=private)
-            only_you = ", readable by you only" if private else ""
-            return f"Wrote {path.resolve()} ({size:,} bytes{only_you})"
+            if private:
+                return _("Wrote {path} ({size:,} bytes, readable by you only)").format(
+                    path=path.resolve(), size=size
+                )
+            return _("Wrote {path} ({size:,} bytes)").format(path=path.resolve(), size=size)
 
         self.run_store(
             write,

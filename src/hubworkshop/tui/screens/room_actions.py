@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
-from hubworkshop.domain.i18n import _, role_label
+from hubworkshop.domain.i18n import _, ngettext, role_label
 from hubworkshop.domain.model import Contribution, Phase, Question, Room
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.records import VoteRound
-from hubworkshop.domain.text import counted, one_line
+from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import Countdown
 from hubworkshop.storage.history import (
     Command,
@@ -163,8 +163,9 @@ class ContributionActions(HubScreen):
 
     def write_failed(self, description: str, message: str) -> None:
         self.saving -= 1
-        self.refresh_status(f"{description} failed: {message}", error=True)
-        self.notify(f"{description} failed: {message}", severity="error", markup=False)
+        failed = _("{what} failed: {message}").format(what=description, message=message)
+        self.refresh_status(failed, error=True)
+        self.notify(failed, severity="error", markup=False)
 
     def action_edit(self) -> None:
         c = self._target()
@@ -182,15 +183,15 @@ class ContributionActions(HubScreen):
             if change is None:
                 self.notify(_("Nothing changed."), markup=False, timeout=2)
                 return
-            self._change("Edit", change)
+            self._change(_("Edit"), change)
 
         self.app.push_screen(EditDialog(c, self.hub_app.drafts()), edited)
 
     def action_delete(self) -> None:
         c = self._target()
         if c is not None:
-            said = f"Deleted «{one_line(c.text, 50)}» · u undoes it"
-            self._change("Delete", Delete(c), said=said)
+            said = _("Deleted «{text}» · u undoes it").format(text=one_line(c.text, 50))
+            self._change(_("Delete"), Delete(c), said=said)
 
     def action_undo(self) -> None:
         self._step_history(undo=True)
@@ -201,11 +202,13 @@ class ContributionActions(HubScreen):
     def _step_history(self, *, undo: bool) -> None:
         history = self.history
         if not (history.can_undo if undo else history.can_redo):
-            self.notify("Nothing to undo." if undo else "Nothing to redo.", timeout=2)
+            self.notify(
+                _("Nothing to undo.") if undo else _("Nothing to redo."), markup=False, timeout=2
+            )
             return
         store, actor = self.store, self.hub_app.user_name
         step = history.undo if undo else history.redo
-        word = "Undone" if undo else "Redone"
+        word = _("Undone") if undo else _("Redone")
 
         def stepped(command: Command | None) -> None:
             self.write_done()
@@ -224,12 +227,12 @@ class ContributionActions(HubScreen):
     def action_set_kind(self, kind: str) -> None:
         c = self._target()
         if c is not None and c.kind.value != kind:
-            self._change("Kind", Edit(c, kind=kind))
+            self._change(_("Kind"), Edit(c, kind=kind))
 
     def action_star(self) -> None:
         c = self._target()
         if c is not None:
-            self._change("Star", Edit(c, starred=not c.starred))
+            self._change(_("Star"), Edit(c, starred=not c.starred))
 
     def action_tag(self) -> None:
         from hubworkshop.tui.dialogs.contribution import TagDialog
@@ -240,7 +243,7 @@ class ContributionActions(HubScreen):
 
         def tagged(tags: list[str] | None) -> None:
             if tags is not None:
-                self._change("Tag", Edit(c, tags=tuple(tags)))
+                self._change(_("Tag"), Edit(c, tags=tuple(tags)))
 
         store, room_id = self.store, self.room_id
 
@@ -276,12 +279,12 @@ class ContributionActions(HubScreen):
                 )
                 return
             remaining = {n: round_.dots - round_.used.get(n, 0) for n in names}
-            title = f"Dot for: {one_line(c.text, 60)}"
+            title = _("Dot for: {text}").format(text=one_line(c.text, 60))
 
             def voted(name: str | None) -> None:
                 if name:
                     self._write(
-                        "Vote",
+                        _("Vote"),
                         lambda: self.store.add_vote(c.id, participant=name, note_taker=note_taker),
                     )
 
@@ -296,11 +299,17 @@ class ContributionActions(HubScreen):
         def toggle() -> str:
             if self.store.vote_round(self.room_id) is None:
                 self.store.open_vote(self.room_id, actor=actor)
-                return f"Vote open: each participant has {self.store.workshop().dots} dots."
+                dots = self.store.workshop().dots
+                return ngettext(
+                    "Vote open: each participant has {n} dot.",
+                    "Vote open: each participant has {n} dots.",
+                    dots,
+                ).format(n=dots)
             ranking = self.store.close_vote(self.room_id, actor=actor)
-            return (
-                f"Vote closed: {counted(sum(d for _, d in ranking), 'dot')} "
-                f"on {counted(len(ranking), 'point')}."
+            dots = sum(d for _point, d in ranking)
+            return _("Vote closed: {dots} on {points}.").format(
+                dots=ngettext("{n} dot", "{n} dots", dots).format(n=dots),
+                points=ngettext("{n} point", "{n} points", len(ranking)).format(n=len(ranking)),
             )
 
         def toggled(message: str) -> None:
@@ -317,16 +326,20 @@ class ContributionActions(HubScreen):
         if self.merging is None:
             self.merging = c
             self.refresh_status(
-                f"Merging {c.short_id}: move to the point to merge it into, "
-                "then m or Enter · Esc cancels"
+                _(
+                    "Merging {id}: move to the point to merge it into, "
+                    "then m or Enter · Esc cancels"
+                ).format(id=c.short_id)
             )
             return
         source, self.merging = self.merging, None
         store = self.store
         self._change(
-            "Merge",
+            _("Merge"),
             lambda: Merge.of(store, source, c),
-            said=f"Merged {source.short_id} into {c.short_id} · u undoes it",
+            said=_("Merged {source} into {target} · u undoes it").format(
+                source=source.short_id, target=c.short_id
+            ),
         )
 
     def action_split(self) -> None:
@@ -337,7 +350,7 @@ class ContributionActions(HubScreen):
             self.notify(_("Nothing is merged into this point."), markup=False, timeout=2)
             return
         actor = self.hub_app.user_name
-        self._write("Split", lambda: self.store.split(c.id, actor=actor))
+        self._write(_("Split"), lambda: self.store.split(c.id, actor=actor))
 
     def action_cluster(self) -> None:
         from hubworkshop.tui.dialogs.common import TextDialog
@@ -348,16 +361,21 @@ class ContributionActions(HubScreen):
 
         def named(name: str | None) -> None:
             if name is not None:
-                self._change("Cluster", SetCluster(c, name))
+                self._change(_("Cluster"), SetCluster(c, name))
 
         def ask(known: list[str]) -> None:
             self.app.push_screen(
                 TextDialog(
-                    "Cluster name",
+                    _("Cluster name"),
                     c.cluster or "",
-                    "Points with the same name form a cluster; empty removes it. "
-                    + ("Known here: " + ", ".join(known[:12]) + ". " if known else "")
-                    + "→ or End accepts a completion.",
+                    _("Points with the same name form a cluster; empty removes it.")
+                    + " "
+                    + (
+                        _("Known here: {names}.").format(names=", ".join(known[:12])) + " "
+                        if known
+                        else ""
+                    )
+                    + _("→ or End accepts a completion."),
                     suggestions=known,
                 ),
                 named,
@@ -368,9 +386,10 @@ class ContributionActions(HubScreen):
     def action_park(self) -> None:
         c = self._target()
         if c is not None:
-            self._change("Park", Edit(c, parked=not c.parked))
+            self._change(_("Park"), Edit(c, parked=not c.parked))
             self.notify(
-                "Parked (kept in the record)." if not c.parked else "Back in the discussion.",
+                _("Parked (kept in the record).") if not c.parked else _("Back in the discussion."),
+                markup=False,
                 timeout=2,
             )
 
@@ -384,23 +403,23 @@ class ContributionActions(HubScreen):
         def given(value: str | None) -> None:
             if value is None:
                 return
-            owner, _, due = value.partition(";")
-            self._change("Action", SetAction(c, owner, due))
+            owner, _sep, due = value.partition(";")
+            self._change(_("Action"), SetAction(c, owner, due))
 
         def check(value: str) -> str | None:
             due = value.partition(";")[2].strip()
             try:
                 dt.date.fromisoformat(due) if due else None
             except ValueError:
-                return f"“{due}” is not a date: write it as 2021-12-15."
+                return _("“{due}” is not a date: write it as 2021-12-15.").format(due=due)
             return None
 
         current = "; ".join(x for x in (c.owner or "", c.due or "") if x)
         self.app.push_screen(
             TextDialog(
-                "Action: owner; due date",
+                _("Action: owner; due date"),
                 current,
-                "For example: Amina; 2021-12-15. Either part may be empty.",
+                _("For example: Amina; 2021-12-15. Either part may be empty."),
                 check=check,
             ),
             given,
@@ -427,7 +446,7 @@ class ContributionActions(HubScreen):
             def chosen_(ids: list[str] | None) -> None:
                 if ids is not None:
                     self._write(
-                        "Takeaways",
+                        _("Takeaways"),
                         lambda: self.store.set_takeaways(self.room_id, ids, actor=actor),
                     )
 
@@ -461,14 +480,14 @@ class ContributionActions(HubScreen):
         running = self.snapshot is not None and self.snapshot.countdown.running
         actor = self.hub_app.user_name
         if running:
-            self._write("Timer", lambda: self.store.pause_timer(self.room_id, actor=actor))
+            self._write(_("Timer"), lambda: self.store.pause_timer(self.room_id, actor=actor))
         else:
-            self._write("Timer", lambda: self.store.start_timer(self.room_id, actor=actor))
+            self._write(_("Timer"), lambda: self.store.start_timer(self.room_id, actor=actor))
 
     def action_extend(self, minutes: int) -> None:
         actor = self.hub_app.user_name
-        self._write("Timer", lambda: self.store.extend_timer(self.room_id, minutes, actor=actor))
-        self.notify(f"+{minutes} min", timeout=1.5)
+        self._write(_("Timer"), lambda: self.store.extend_timer(self.room_id, minutes, actor=actor))
+        self.notify(_("+{n} min").format(n=minutes), markup=False, timeout=1.5)
 
     def action_move_question(self, step: int) -> None:
         questions = self.room.questions
@@ -476,9 +495,10 @@ class ContributionActions(HubScreen):
         index = questions.index(current) if current in questions else -1
         if not 0 <= index + step < len(questions):
             self.notify(
-                "This is the room's last question."
+                _("This is the room's last question.")
                 if step > 0
-                else "This is the room's first question.",
+                else _("This is the room's first question."),
+                markup=False,
                 timeout=3,
             )
             return
@@ -487,9 +507,9 @@ class ContributionActions(HubScreen):
     def open_question(self, question_id: str) -> None:
         actor = self.hub_app.user_name
         self._write(
-            "Question", lambda: self.store.open_question(self.room_id, question_id, actor=actor)
+            _("Question"), lambda: self.store.open_question(self.room_id, question_id, actor=actor)
         )
 
     def open_phase(self, phase_id: str) -> None:
         actor = self.hub_app.user_name
-        self._write("Phase", lambda: self.store.set_phase(self.room_id, phase_id, actor=actor))
+        self._write(_("Phase"), lambda: self.store.set_phase(self.room_id, phase_id, actor=actor))

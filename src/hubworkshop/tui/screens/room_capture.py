@@ -9,11 +9,10 @@ from textual import on
 from textual.widgets import Input, Static
 
 from hubworkshop.domain.capture import parse_capture
-from hubworkshop.domain.i18n import _
+from hubworkshop.domain.i18n import _, ngettext
 from hubworkshop.domain.model import Contribution
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
-from hubworkshop.domain.text import counted
 from hubworkshop.storage.history import Added
 from hubworkshop.tui.screens.room_actions import ContributionActions
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
@@ -101,8 +100,10 @@ class RoomCapture(ContributionActions):
             def offer_edits(short_ids: list[str]) -> None:
                 if short_ids:
                     self.notify(
-                        f"Unsaved edits of {', '.join(short_ids)} were kept: "
-                        "e on that contribution brings yours back.",
+                        _(
+                            "Unsaved edits of {ids} were kept: "
+                            "e on that contribution brings yours back."
+                        ).format(ids=", ".join(short_ids)),
                         timeout=6,
                         markup=False,
                     )
@@ -127,10 +128,14 @@ class RoomCapture(ContributionActions):
                 return
             self.queue.hold(
                 [(raw, [raw]) for raw in raws],
-                "not saved before the app stopped: Enter in the empty bar (Ctrl+R) saves them",
+                _("not saved before the app stopped: Enter in the empty bar (Ctrl+R) saves them"),
             )
             self.capture_failed(
-                f"{counted(len(raws), 'entry', 'entries')} not saved before the app stopped"
+                ngettext(
+                    "{n} entry not saved before the app stopped",
+                    "{n} entries not saved before the app stopped",
+                    len(raws),
+                ).format(n=len(raws))
             )
 
         self.run_store(unsaved, offer)
@@ -200,8 +205,10 @@ class RoomCapture(ContributionActions):
             self.capture_saved(rows)
             for person in new_people:  # a new name is a new person: say so, never silently
                 self.notify(
-                    f"New participant «{person}», anonymous until their consent is recorded "
-                    "(N: participants)",
+                    _(
+                        "New participant «{name}», anonymous until their consent is recorded "
+                        "(N: participants)"
+                    ).format(name=person),
                     timeout=5,
                     markup=False,
                 )
@@ -228,10 +235,12 @@ class RoomCapture(ContributionActions):
             bar.names.tags.extend(t for t in c.tags if t not in bar.names.tags)
 
     def capture_failed(self, message: str) -> None:
-        self.refresh_status(f"NOT SAVED: {message}", error=True)
+        self.refresh_status(_("NOT SAVED: {message}").format(message=message), error=True)
         self.notify(
-            f"Not saved — your text waits under the list; Enter in the empty bar or Ctrl+R "
-            f"tries again. {message}",
+            _(
+                "Not saved — your text waits under the list; Enter in the empty bar or Ctrl+R "
+                "tries again. {message}"
+            ).format(message=message),
             severity="error",
             markup=False,
         )

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
-from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.i18n import N_, _, pgettext
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.tui.dialogs.common import TextDialog
@@ -54,8 +54,8 @@ class RosterScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = f"Participants — {self.store.room(self.room_id).name}"
-        self.query_one(DataTable).add_columns("Name", "Consent", "Language", "Room")
+        self.title = _("Participants — {room}").format(room=self.store.room(self.room_id).name)
+        self.query_one(DataTable).add_columns(_("Name"), _("Consent"), _("Language"), _("Room"))
         self.query_one(DataTable).focus()
         self.load()
 
@@ -74,7 +74,11 @@ class RosterScreen(HubScreen):
         table.clear()
         for p in here:
             table.add_row(
-                cell(p.name), p.consent.value, p.language or "", p.room or "", key=str(p.id)
+                cell(p.name),
+                pgettext("consent", p.consent.value),
+                p.language or "",
+                p.room or "",
+                key=str(p.id),
             )
         if here:
             table.move_cursor(row=min(cursor, len(here) - 1))
@@ -94,7 +98,7 @@ class RosterScreen(HubScreen):
                 )
 
         self.app.push_screen(
-            TextDialog("Add a participant", hint="New people start anonymous."), added
+            TextDialog(_("Add a participant"), hint=_("New people start anonymous.")), added
         )
 
     def action_consent(self) -> None:
@@ -132,7 +136,10 @@ class RosterScreen(HubScreen):
 
         self.app.push_screen(
             TextDialog(
-                f"Language of {person.name}", person.language or "", "e.g. en, fr, ar", check
+                _("Language of {name}").format(name=person.name),
+                person.language or "",
+                _("e.g. en, fr, ar"),
+                check,
             ),
             chosen,
         )
@@ -147,15 +154,20 @@ class RosterScreen(HubScreen):
             if name and name.strip() and name.strip() != person.name:
                 self.run_store(
                     lambda: self.store.rename_participant(person.name, name, actor=actor),
-                    self.saying(f"Renamed {person.name} to {name.strip()}.", self.load),
+                    self.saying(
+                        _("Renamed {old} to {new}.").format(old=person.name, new=name.strip()),
+                        self.load,
+                    ),
                 )
 
         self.app.push_screen(
             TextDialog(
-                f"Rename {person.name}",
+                _("Rename {name}").format(name=person.name),
                 person.name,
-                "Their contributions follow the new name. A name already on the roster: "
-                "merge instead (m).",
+                _(
+                    "Their contributions follow the new name. A name already on the roster: "
+                    "merge instead (m)."
+                ),
             ),
             renamed,
         )
@@ -173,9 +185,13 @@ class RosterScreen(HubScreen):
             if target:
                 self.run_store(
                     lambda: self.store.merge_participants(person.name, target, actor=actor),
-                    self.saying(f"{person.name} merged into {target}.", self.load),
+                    self.saying(
+                        _("{name} merged into {target}.").format(name=person.name, target=target),
+                        self.load,
+                    ),
                 )
 
         self.app.push_screen(
-            ParticipantPicker(f"{person.name} is the same person as…", others), chosen
+            ParticipantPicker(_("{name} is the same person as…").format(name=person.name), others),
+            chosen,
         )

@@ -18,7 +18,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.i18n import N_, _, pgettext, role_label
 from hubworkshop.domain.model import UserRole
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
@@ -55,8 +55,9 @@ class StartScreen(HubScreen):
             yield Static(
                 plain(
                     f"{workshop.date}  {workshop.start}–{workshop.end} "
-                    f"{workshop.timezone}  ·  languages: {', '.join(workshop.languages)}"
-                    f"  ·  {workshop.note}"
+                    f"{workshop.timezone}  ·  "
+                    + _("languages: {codes}").format(codes=", ".join(workshop.languages))
+                    + f"  ·  {workshop.note}"
                 ),
                 id="subtitle",
             )
@@ -81,19 +82,20 @@ class StartScreen(HubScreen):
                         )
                     yield Static(self.name_label(), id="name-label", classes="label")
                     yield Input(app.user_name or "", placeholder=_("e.g. Asaf"), id="name")
-        yield StatusBar(plain(f"database: {app.store.path}"))
+        yield StatusBar(plain(_("database: {path}").format(path=app.store.path)))
         yield KeyFooter()
 
     def agenda(self) -> Table:
         """The day's phases: read-only, so a table drawn once (a DataTable cost a sixth of
         the start-up time, for eight rows nobody selects)."""
         table = Table(box=box.SIMPLE_HEAD, expand=True, row_styles=["", "dim"], pad_edge=False)
-        table.add_column("Time", no_wrap=True)
-        table.add_column("Min", justify="right", no_wrap=True)
-        table.add_column("Phase", ratio=1)
+        table.add_column(_("Time"), no_wrap=True)
+        table.add_column(_("Min"), justify="right", no_wrap=True)
+        table.add_column(_("Phase"), ratio=1)
         for phase in self.hub_app.store.phases():
             title = f"{phase.part} — {phase.title}" if phase.part else phase.title
-            phase_cell = cell(title).append(f" · {phase.activity.value}", style="italic dim")
+            activity = pgettext("activity", phase.activity.value)
+            phase_cell = cell(title).append(f" · {activity}", style="italic dim")
             table.add_row(f"{phase.start:%H:%M}", str(phase.minutes), phase_cell)
         return table
 
@@ -104,7 +106,7 @@ class StartScreen(HubScreen):
         rooms.focus()
 
     def name_label(self) -> str:
-        return f"Your name (recorded as {self.hub_app.role.value})"
+        return _("Your name (recorded as {role})").format(role=role_label(self.hub_app.role.value))
 
     @on(RadioSet.Changed, "#role")
     def role_changed(self, event: RadioSet.Changed) -> None:

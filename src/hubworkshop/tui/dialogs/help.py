@@ -8,58 +8,81 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from hubworkshop.domain.i18n import N_
+from hubworkshop.domain.i18n import N_, _
 
-HELP = """\
-# hubworkshop — keys
+HELP_TITLE = N_("hubworkshop — keys")
+HELP_INTRO = N_(
+    "Everything is reachable from the keyboard; **Ctrl+P** opens the command palette with "
+    "every action."
+)
+SECTIONS: list[tuple[str, tuple[str, str], list[tuple[str, str]]]] = [
+    (
+        N_("Anywhere in a room"),
+        (N_("Key"), N_("Action")),
+        [
+            ("F1", N_("this help (also `?` when not typing)")),
+            ("F2", N_("question language: English · French · both")),
+            ("F3", N_("presenter view (for screen sharing)")),
+            ("F4", N_("export: summaries (Markdown, wikitext) and data, with preview")),
+            ("F5", N_("start / pause the timer (facilitator)")),
+            ("F6 / F7", N_("add 1 / 5 minutes to the timer (facilitator)")),
+            ("F8 / F9", N_("next / previous question (facilitator)")),
+            ("Tab", N_("move between the capture bar and the list")),
+            ("Ctrl+T or Alt+T", N_("dark / light theme")),
+            ("Ctrl+Q", N_("quit (everything is already saved)")),
+        ],
+    ),
+    (
+        N_("Capture bar"),
+        (N_("Type"), N_("Means")),
+        [
+            ("Enter", N_("save (committed to the database before it shows in the list)")),
+            (
+                "`?` `!` `+` `=` `~` `>` first",
+                N_("question, concern, proposal, agreement, disagreement, action"),
+            ),
+            (
+                "`@Name`",
+                N_("who said it (Tab/→ completes a known name; a new name is added as anonymous)"),
+            ),
+            ("`#tag`", N_("tag it")),
+            ("`\\` first", N_("keep a leading `?` `!` … as text")),
+            ("Up (empty bar)", N_("your last entry, in the edit form")),
+            ("Esc", N_("to the list")),
+        ],
+    ),
+    (
+        N_("Contribution list"),
+        (N_("Key"), N_("Action")),
+        [
+            ("↑ ↓ PgUp PgDn Home End", N_("move")),
+            ("e", N_("edit: text, kind, speaker and tags, each a field")),
+            (
+                "Delete",
+                N_("delete (it says what it deleted) · u undo your last change · U redo it"),
+            ),
+            ("1–7", N_("kind: idea, question, concern, proposal, agreement, disagreement, action")),
+            ("t", N_("tags · s star as a key point")),
+            ("/", N_("search · f filter by kind or tag · Esc clears")),
+            ("Enter or i", N_("back to the capture bar")),
+            ("v · V", N_("a dot for this point · open or close the vote (facilitator)")),
+            ("m then m · M", N_("merge into another point · split")),
+            ("c · p · o", N_("cluster · park · action owner and due date")),
+            ("W · R · P", N_("wrap-up takeaways · task ranking · purpose statement")),
+            ("B · N", N_("report-back (facilitator) · participants")),
+            ("F10", N_("dashboard: every room at a glance")),
+        ],
+    ),
+]
 
-Everything is reachable from the keyboard; **Ctrl+P** opens the command palette with every action.
 
-## Anywhere in a room
-
-| Key | Action |
-| --- | --- |
-| F1 | this help (also `?` when not typing) |
-| F2 | question language: English · French · both |
-| F3 | presenter view (for screen sharing) |
-| F4 | export: summaries (Markdown, wikitext) and data, with preview |
-| F5 | start / pause the timer (facilitator) |
-| F6 / F7 | add 1 / 5 minutes to the timer (facilitator) |
-| F8 / F9 | next / previous question (facilitator) |
-| Tab | move between the capture bar and the list |
-| Ctrl+T or Alt+T | dark / light theme |
-| Ctrl+Q | quit (everything is already saved) |
-
-## Capture bar
-
-| Type | Means |
-| --- | --- |
-| Enter | save (committed to the database before it shows in the list) |
-| `?` `!` `+` `=` `~` `>` first | question, concern, proposal, agreement, disagreement, action |
-| `@Name` | who said it (Tab/→ completes a known name; a new name is added as anonymous) |
-| `#tag` | tag it |
-| `\\` first | keep a leading `?` `!` … as text |
-| Up (empty bar) | your last entry, in the edit form |
-| Esc | to the list |
-
-## Contribution list
-
-| Key | Action |
-| --- | --- |
-| ↑ ↓ PgUp PgDn Home End | move |
-| e | edit: text, kind, speaker and tags, each a field |
-| Delete | delete (it says what it deleted) · u undo your last change · U redo it |
-| 1–7 | kind: idea, question, concern, proposal, agreement, disagreement, action |
-| t | tags · s star as a key point |
-| / | search · f filter by kind or tag · Esc clears |
-| Enter or i | back to the capture bar |
-| v · V | a dot for this point · open or close the vote (facilitator) |
-| m then m · M | merge into another point · split |
-| c · p · o | cluster · park · action owner and due date |
-| W · R · P | wrap-up takeaways · task ranking · purpose statement |
-| B · N | report-back (facilitator) · participants |
-| F10 | dashboard: every room at a glance |
-"""
+def help_markdown() -> str:
+    """The help as Markdown, in the interface language (key names stay as keyboards say)."""
+    parts = [f"# {_(HELP_TITLE)}", "", _(HELP_INTRO)]
+    for title, (key, action), rows in SECTIONS:
+        parts += ["", f"## {_(title)}", "", f"| {_(key)} | {_(action)} |", "| --- | --- |"]
+        parts += [f"| {keys} | {_(what)} |" for keys, what in rows]
+    return "\n".join(parts) + "\n"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -77,4 +100,4 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(HELP)
+            yield Markdown(help_markdown())

@@ -10,7 +10,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from hubworkshop.domain.consent import Surface, policy
-from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.room_panels import languages_shown
 
@@ -131,6 +131,6 @@ class PresenterScreen(HubScreen):
             if text:
                 text.append("\n")
             text.append("★ " if c.starred else "• ", "bold yellow" if c.starred else "")
-            text.append(f"{c.kind.value}: ", KIND_STYLES[c.kind])
+            text.append(f"{kind_label(c.kind.value)}: ", KIND_STYLES[c.kind])
             text.append(one_line(c.text))
         self.query_one("#latest", Static).update(text or Text(_("No contributions yet.")))

@@ -41,7 +41,7 @@ class PurposeScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = f"Purpose statement — {self.store.room(self.room_id).name}"
+        self.title = _("Purpose statement — {room}").format(room=self.store.room(self.room_id).name)
         self.query_one(TextArea).focus()
         self.load(fill=True)
 
@@ -73,12 +73,12 @@ class PurposeScreen(HubScreen):
             elif revisions:
                 self.query_one(TextArea).load_text(latest)
         lines = [
-            f"{'★ final' if r.final else 'draft'} · {r.created_at[11:16]} UTC"
+            f"{'★ ' + _('final') if r.final else _('draft')} · {r.created_at[11:16]} UTC"
             f"{' · ' + r.author if r.author else ''}\n{r.text}\n"
             for r in reversed(revisions)
         ]
         self.query_one("#revision-list", Static).update(
-            plain("\n".join(lines) or "No revision yet: write, then Ctrl+S.")
+            plain("\n".join(lines) or _("No revision yet: write, then Ctrl+S."))
         )
 
     def action_save(self, final: bool) -> None:
@@ -91,5 +91,5 @@ class PurposeScreen(HubScreen):
             lambda: self.store.add_purpose_statement(
                 self.room_id, text, author=author, final=final
             ),
-            self.saying("Final version saved." if final else "Revision saved.", self.load),
+            self.saying(_("Final version saved.") if final else _("Revision saved."), self.load),
         )

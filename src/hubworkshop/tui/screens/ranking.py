@@ -10,11 +10,10 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hubworkshop.domain.consent import Surface, policy
-from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.i18n import N_, _, ngettext
 from hubworkshop.domain.model import Role
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.ranking import Rankings, Score, across_rooms
-from hubworkshop.domain.text import counted
 from hubworkshop.tui.dialogs.common import ParticipantPicker
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
@@ -82,7 +81,7 @@ class RankingScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = f"Task ranking — {self.store.room(self.room_id).name}"
+        self.title = _("Task ranking — {room}").format(room=self.store.room(self.room_id).name)
         self.load()
 
     def load(self) -> None:
@@ -118,8 +117,13 @@ class RankingScreen(HubScreen):
             bar_chart(scores if rankings else [], labels, width)
         )
         self.query_one("#chart-note", Static).update(
-            f"{counted(len(rankings), 'room')} ranked. First of {len(roles)} earns {len(roles) - 1} points, "
-            "last 0; unranked roles earn nothing (abstention); = marks a tie."
+            ngettext(
+                "{n} room ranked. First of {roles} earns {top} points, last 0; unranked roles "
+                "earn nothing (abstention); = marks a tie.",
+                "{n} rooms ranked. First of {roles} earns {top} points, last 0; unranked roles "
+                "earn nothing (abstention); = marks a tie.",
+                len(rankings),
+            ).format(n=len(rankings), roles=len(roles), top=len(roles) - 1)
         )
 
     def redraw(self, highlight: int) -> None:
@@ -142,7 +146,7 @@ class RankingScreen(HubScreen):
         actor = self.hub_app.user_name
         self.run_store(
             lambda: self.store.record_ranking(self.room_id, ids, actor=actor),
-            self.saying("Room order saved.", self.load),
+            self.saying(_("Room order saved."), self.load),
         )
 
     def action_save_for(self) -> None:
@@ -157,10 +161,10 @@ class RankingScreen(HubScreen):
                     lambda: self.store.record_ranking(
                         self.room_id, ids, participant=name, actor=actor
                     ),
-                    self.saying(f"Saved as {name}'s order.", self.load),
+                    self.saying(_("Saved as {name}'s order.").format(name=name), self.load),
                 )
 
         def ask(names: list[str]) -> None:
-            self.app.push_screen(ParticipantPicker("Whose order is this?", names), chosen)
+            self.app.push_screen(ParticipantPicker(_("Whose order is this?"), names), chosen)
 
         self.run_store(lambda: room_first(self.store.participants(), self.room_id), ask)

@@ -86,18 +86,22 @@ class ReportBackScreen(HubScreen):
     ) -> None:
         room = self.store.room(room_id)
         self.query_one("#rb-room", Static).update(
-            plain(f"{room.name}   ({self.index + 1} of {len(self.rooms)})")
+            plain(
+                f"{room.name}   ("
+                + _("{n} of {total}").format(n=self.index + 1, total=len(self.rooms))
+                + ")"
+            )
         )
         visible = takeaways
         self.query_one("#rb-purpose", Static).update(
-            plain(final[0].text if final else "No purpose statement yet.")
+            plain(final[0].text if final else _("No purpose statement yet."))
         )
         self.query_one("#rb-takeaways", Static).update(
             plain(
                 "\n".join(f"{i + 1}. {one_line(c.text)}" for i, c in enumerate(visible))
-                or "No takeaways chosen yet."
+                or _("No takeaways chosen yet.")
             )
         )
         self.query_one("#rb-voted", Static).update(
-            plain("\n".join(f"●{c.votes}  {one_line(c.text)}" for c in voted) or "No votes yet.")
+            plain("\n".join(f"●{c.votes}  {one_line(c.text)}" for c in voted) or _("No votes yet."))
         )

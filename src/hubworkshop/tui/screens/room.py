@@ -523,7 +523,7 @@ class RoomScreen(RoomCapture):
     def action_clear_filters(self) -> None:
         if self.merging is not None:
             self.merging = None
-            self.refresh_status("Merge cancelled.")
+            self.refresh_status(_("Merge cancelled."))
             return
         search = self.query_one("#search", Input)
         search.remove_class("-open")

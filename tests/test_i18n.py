@@ -18,7 +18,14 @@ from hubworkshop.reports.labels import LABELS, plural, summary_language
 
 SRC = Path(i18n.__file__).resolve().parent.parent
 LOCALE = SRC / "locale"
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NP_": ((1, "c"), 2), "NNP_": ((1, "c"), 2, 3)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "N_": None,
+    "NP_": ((1, "c"), 2),
+    "NNP_": ((1, "c"), 2, 3),
+    "nformat": (2, 3),
+    "NN_": (1, 2),
+}
 CATALOGS = sorted(LOCALE.glob("*/LC_MESSAGES/hubworkshop.po"))
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|%(?:\([a-z_]+\))?[sd]")
 

@@ -19,7 +19,8 @@ import click
 
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError
-from hubworkshop.domain.text import counted, one_line
+from hubworkshop.domain.i18n import _, nformat
+from hubworkshop.domain.text import one_line
 
 
 def _room(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,7 +54,11 @@ def vote_open(settings: Settings, room: str, dots: int | None, actor: str | None
     with settings.open_store() as store:
         number = store.open_vote(room, dots=dots, actor=actor)
         current = store.vote_round(room)
-    click.echo(f"vote {number} open in {room}: {current.dots if current else dots} dots each")
+    click.echo(
+        _("vote {number} open in {room}: {value} dots each").format(
+            number=number, room=room, value=current.dots if current else dots
+        )
+    )
 
 
 @vote.command("cast")
@@ -72,7 +77,14 @@ def vote_cast(
         store.add_vote(target.id, participant=participant, dots=dots, note_taker=actor)
         current = store.vote_round(target.room)
     left = current.dots - current.used.get(participant, 0) if current else 0
-    click.echo(f"{counted(dots, 'dot')} on {target.short_id}; {participant} has {left} left")
+    click.echo(
+        _("{dots} on {short_id}; {participant} has {left} left").format(
+            dots=nformat(dots, "{n} dot", "{n} dots"),
+            short_id=target.short_id,
+            participant=participant,
+            left=left,
+        )
+    )
 
 
 @vote.command("status")
@@ -98,13 +110,23 @@ def vote_status(settings: Settings, room: str, as_json: bool) -> None:
             }
         )
     elif current is None:
-        click.echo(f"no vote is open in {room}")
+        click.echo(_("no vote is open in {room}").format(room=room))
     else:
         click.echo(
-            f"vote {current.id} open in {room} since {current.opened_at}: {current.dots} dots each, {current.cast} cast"
+            _("vote {id} open in {room} since {opened_at}: {dots} dots each, {cast} cast").format(
+                id=current.id,
+                room=room,
+                opened_at=current.opened_at,
+                dots=current.dots,
+                cast=current.cast,
+            )
         )
         for name, used in sorted(current.used.items()):
-            click.echo(f"  {one_line(name)}: {used} of {current.dots}")
+            click.echo(
+                _("  {name}: {used} of {dots}").format(
+                    name=one_line(name), used=used, dots=current.dots
+                )
+            )
 
 
 @vote.command("close")
@@ -151,8 +173,14 @@ def rank_set(
     """Record an order of role ids, best first; roles left out are abstentions."""
     with settings.open_store() as store:
         store.record_ranking(room, list(roles), participant=participant, actor=actor)
-    whose = f"{participant}'s" if participant else "the room's"
-    click.echo(f"{whose} order in {room}: {counted(len(roles), 'role')} ranked")
+    ranked = nformat(len(roles), "{n} role", "{n} roles")
+    if participant:
+        said = _("{name}'s order in {room}: {ranked} ranked").format(
+            name=participant, room=room, ranked=ranked
+        )
+    else:
+        said = _("the room's order in {room}: {ranked} ranked").format(room=room, ranked=ranked)
+    click.echo(said)
 
 
 @rank.command("show")
@@ -199,7 +227,13 @@ def purpose_add(settings: Settings, room: str, final: bool, text: str, actor: st
     """Keep a revision of the room's purpose statement."""
     with settings.open_store() as store:
         number = store.add_purpose_statement(room, text, author=actor, final=final)
-    click.echo(f"revision {number} of {room}'s purpose statement{' (final)' if final else ''}")
+    click.echo(
+        (
+            _("revision {number} of {room}'s purpose statement (final)")
+            if final
+            else _("revision {number} of {room}'s purpose statement")
+        ).format(number=number, room=room)
+    )
 
 
 @purpose.command("show")
@@ -246,13 +280,17 @@ def merge(settings: Settings, items: tuple[str, ...], actor: str | None) -> None
         return
     if len(items) != 2:
         raise click.UsageError(
-            "give the database files to merge (OTHER.db…), or two point ids: SOURCE TARGET"
+            _("give the database files to merge (OTHER.db…), or two point ids: SOURCE TARGET")
         )
     source, target = items
     with settings.open_store() as store:
         first, into = store.contribution(source), store.contribution(target)
         store.merge(first.id, into.id, actor=actor)
-    click.echo(f"merged {first.short_id} into {into.short_id}")
+    click.echo(
+        _("merged {short_id} into {short_id2}").format(
+            short_id=first.short_id, short_id2=into.short_id
+        )
+    )
 
 
 @cli.command()
@@ -265,7 +303,12 @@ def split(settings: Settings, contribution: str, actor: str | None) -> None:
     with settings.open_store() as store:
         point = store.contribution(contribution)
         freed = store.split(point.id, actor=actor)
-    click.echo(f"split {counted(len(freed), 'contribution')} off {point.short_id}")
+    click.echo(
+        _("split {contributions} off {short_id}").format(
+            contributions=nformat(len(freed), "{n} contribution", "{n} contributions"),
+            short_id=point.short_id,
+        )
+    )
 
 
 @cli.command()
@@ -280,7 +323,7 @@ def cluster(
 ) -> None:
     """Put a contribution in the cluster NAME (or --clear it)."""
     if bool(name) == clear:
-        raise click.UsageError("give a cluster NAME or --clear")
+        raise click.UsageError(_("give a cluster NAME or --clear"))
     with settings.open_store() as store:
         store.set_cluster(store.contribution(contribution).id, None if clear else name, actor=actor)
     click.echo(f"{contribution}: {'no cluster' if clear else f'cluster {name}'}")
@@ -317,9 +360,9 @@ def owner(
 ) -> None:
     """Make a contribution an action item with an owner NAME and a --due date."""
     if clear and (name or due):
-        raise click.UsageError("--clear takes no NAME or --due")
+        raise click.UsageError(_("--clear takes no NAME or --due"))
     if not (clear or name or due):
-        raise click.UsageError("give an owner NAME, a --due date, or --clear")
+        raise click.UsageError(_("give an owner NAME, a --due date, or --clear"))
     with settings.open_store() as store:
         store.set_action(store.contribution(contribution).id, owner=name, due=due, actor=actor)
     click.echo(
@@ -350,7 +393,7 @@ def takeaways_set(
     with settings.open_store() as store:
         ids = [store.contribution(c).id for c in contributions]
         store.set_takeaways(room, ids, actor=actor)
-    click.echo(f"{room}: {counted(len(ids), 'takeaway')}")
+    click.echo(f"{room}: {nformat(len(ids), '{n} takeaway', '{n} takeaways')}")
 
 
 @takeaways.command("show")
@@ -392,12 +435,17 @@ def room_show(settings: Settings, room: str, as_json: bool) -> None:
             {**state._asdict(), "remaining_seconds": remaining, "running": countdown.running}
         )
         return
-    click.echo(f"question: {state.question or '-'}")
-    click.echo(f"phase:    {state.phase or '-'}")
+    click.echo(_("question: {value}").format(value=state.question or "-"))
+    click.echo(_("phase:    {value}").format(value=state.phase or "-"))
     sign = "-" if remaining < 0 else ""
     minutes, seconds = divmod(abs(remaining), 60)
     click.echo(
-        f"clock:    {sign}{minutes}:{seconds:02d} {'running' if countdown.running else 'paused'}"
+        _("clock:    {sign}{minutes}:{seconds:02d} {value}").format(
+            sign=sign,
+            minutes=minutes,
+            seconds=seconds,
+            value=_("running") if countdown.running else _("paused"),
+        )
     )
 
 
@@ -414,7 +462,7 @@ def room_question(
 ) -> None:
     """Open QUESTION (an id from the bank) in the room, or step with --next / --previous."""
     if bool(question) == bool(step):
-        raise click.UsageError("give a QUESTION id or --next / --previous")
+        raise click.UsageError(_("give a QUESTION id or --next / --previous"))
     with settings.open_store() as store:
         if step:
             questions = store.room(room).questions
@@ -422,7 +470,11 @@ def room_question(
             index = questions.index(current) if current in questions else -1
             if not 0 <= index + step < len(questions):
                 raise InputError(
-                    f"{room} is on its {'last' if step > 0 else 'first'} question already"
+                    (
+                        _("{room} is on its last question already")
+                        if step > 0
+                        else _("{room} is on its first question already")
+                    ).format(room=room)
                 )
             question = questions[index + step]
         assert question is not None
@@ -440,7 +492,7 @@ def room_phase(settings: Settings, room: str, phase: str, actor: str | None) -> 
     """Move the room to an agenda PHASE (its clock is reset to the phase's length)."""
     with settings.open_store() as store:
         store.set_phase(room, phase, actor=actor)
-    click.echo(f"{room}: phase {phase}")
+    click.echo(_("{room}: phase {phase}").format(room=room, phase=phase))
 
 
 @room_group.command("timer")
@@ -455,7 +507,7 @@ def room_timer(
 ) -> None:
     """Start or pause the room's clock, or extend it by MINUTES (negative shortens)."""
     if (action == "extend") != (minutes is not None):
-        raise click.UsageError("'extend' takes MINUTES; 'start' and 'pause' take none")
+        raise click.UsageError(_("'extend' takes MINUTES; 'start' and 'pause' take none"))
     with settings.open_store() as store:
         if action == "start":
             store.start_timer(room, actor=actor)
@@ -464,4 +516,11 @@ def room_timer(
         else:
             assert minutes is not None
             store.extend_timer(room, minutes, actor=actor)
-    click.echo(f"{room}: timer {action}{f' {minutes:+d} min' if minutes is not None else ''}")
+    click.echo(
+        {
+            "start": _("{room}: timer started"),
+            "pause": _("{room}: timer paused"),
+        }.get(action, _("{room}: timer extended {minutes:+d} min")).format(
+            room=room, minutes=minutes or 0
+        )
+    )

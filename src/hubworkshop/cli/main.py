@@ -14,10 +14,10 @@ import click
 
 from hubworkshop import __version__
 from hubworkshop.domain.errors import HubworkshopError, InputError, Problem, SourceError
-from hubworkshop.domain.i18n import set_ui_language
+from hubworkshop.domain.i18n import _, nformat, set_ui_language
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
-from hubworkshop.domain.text import counted, one_line
+from hubworkshop.domain.text import one_line
 from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.sources.bundled import DB_ENV, bundled_bank, bundled_plan, default_db
 from hubworkshop.storage import Store
@@ -109,6 +109,7 @@ class _Commands(click.Group):
         "hubworkshop.cli.publish",
         "hubworkshop.cli.serve",
         "hubworkshop.cli.line",
+        "hubworkshop.cli.records",
     )
 
     def _load(self) -> None:
@@ -195,11 +196,18 @@ def _report(problems: list[Problem], summary: list[str]) -> None:
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     if errors:
-        click.echo(f"{counted(errors, 'error')}, {counted(warnings, 'warning')}", err=True)
+        click.echo(
+            nformat(errors, "{n} error", "{n} errors")
+            + ", "
+            + nformat(warnings, "{n} warning", "{n} warnings"),
+            err=True,
+        )
         sys.exit(1)
     for line in summary:
         click.echo(line)
-    click.echo(f"ok, {counted(warnings, 'warning')}")
+    click.echo(
+        _("ok, {warnings}").format(warnings=nformat(warnings, "{n} warning", "{n} warnings"))
+    )
 
 
 @cli.group()
@@ -308,11 +316,13 @@ def _stdin_lines() -> list[str]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InputError(
-            f"standard input, line {line}: not UTF-8 text (byte 0x{data[error.start]:02x})"
+            _("standard input, line {line}: not UTF-8 text (byte 0x{byte:02x})").format(
+                line=line, byte=data[error.start]
+            )
         ) from None
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
-        raise InputError("standard input is empty: nothing to add (one contribution per line)")
+        raise InputError(_("standard input is empty: nothing to add (one contribution per line)"))
     return lines
 
 
@@ -450,7 +460,7 @@ def export(
     """Export a summary (Markdown, Meta-Wiki wikitext) or the data (JSON, CSV) of the whole
     workshop, one room or one theme. JSON schema: docs/export-json.md."""
     if room and theme:
-        raise click.UsageError("give --room or --theme, not both")
+        raise click.UsageError(_("give --room or --theme, not both"))
     to_stdout = output is None or str(output) == "-"
     if output is not None and not to_stdout:
         from hubworkshop.reports.output import check_output
@@ -461,7 +471,9 @@ def export(
     languages = record.workshop.languages
     if lang is not None and lang not in languages:
         raise click.UsageError(
-            f"unknown language '{lang}' for --lang (this workshop's: {', '.join(languages)})"
+            _("unknown language '{lang}' for --lang (this workshop's: {known})").format(
+                lang=lang, known=", ".join(languages)
+            )
         )
     text = render(
         fmt, record, attribute=attribute, room=room, theme=theme, lang=lang or languages[0]
@@ -474,52 +486,6 @@ def export(
     private = not FORMATS[fmt].publishable(attribute)
     write_output(output, text, database=settings.db_path, force=force, private=private)
     click.echo(f"wrote {output}" + (" (readable by you only)" if private else ""), err=True)
-
-
-@cli.command()
-@_store_options
-@click.argument("destination", type=click.Path(path_type=Path, dir_okay=False))
-@_pass_settings
-def backup(settings: Settings, destination: Path) -> None:
-    """Copy the workshop database to DESTINATION (a new file), consistently, while terminals
-    keep writing. The copy is readable by you only, like the database."""
-    from hubworkshop.storage.backup import backup as copy
-
-    with settings.open_store() as store:
-        count = copy(store, destination)
-    click.echo(f"backed up {counted(count, 'contribution')} to {destination} (integrity check: ok)")
-
-
-@cli.command()
-@_store_options
-@click.argument("name")
-@click.option(
-    "--with-contributions",
-    is_flag=True,
-    help="Remove what they said too (by default it stays, anonymous).",
-)
-@actor_option
-@_pass_settings
-def forget(settings: Settings, name: str, with_contributions: bool, actor: str | None) -> None:
-    """Erase a person's name from the workshop, on their request: roster, authorship, dots,
-    rankings, owners and every event; then the file is compacted so the name is gone."""
-    from hubworkshop.storage.erase import forget as erase
-
-    with settings.open_store() as store:
-        done = erase(store, name, with_contributions=with_contributions, actor=actor)
-    what = "removed" if with_contributions else "now anonymous"
-    click.echo(
-        f"forgot {name}: {counted(done['contributions'], 'contribution')} {what}, "
-        f"{counted(done['dots'], 'dot')}, {counted(done['rankings'], 'ranking')}, "
-        f"{counted(done['owned actions'], 'owned action')}, "
-        f"{counted(done['events rewritten'], 'event')} rewritten"
-    )
-    if not done["wal cleared"]:
-        click.echo(
-            "other terminals still have the workshop open: the write-ahead log keeps old "
-            "pages until the last of them closes (SQLite then empties it)",
-            err=True,
-        )
 
 
 ARCHIVE_LIMIT = 2**30
@@ -553,10 +519,12 @@ def import_(archive: Path, db: Path) -> None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError(f"{archive}:{line}: not UTF-8 text") from None
+        raise InputError(
+            _("{archive}:{line}: not UTF-8 text").format(archive=archive, line=line)
+        ) from None
     for line in restore(db, read_archive(text, str(archive))):
-        click.echo(f"added {line}")
-    click.echo(f"created {db}", err=True)
+        click.echo(_("added {line}").format(line=line))
+    click.echo(_("created {db}").format(db=db), err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -569,14 +537,14 @@ def main(argv: list[str] | None = None) -> None:
         error.show()
         sys.exit(error.exit_code)
     except click.Abort:
-        click.echo("aborted", err=True)
+        click.echo(_("aborted"), err=True)
         sys.exit(130)
     except SourceError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(2)
     except HubworkshopError as error:
-        click.echo(f"hubworkshop: {error}", err=True)
+        click.echo(_("hubworkshop: {error}").format(error=error), err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -584,8 +552,9 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get(DEBUG_ENV):
             raise
         click.echo(
-            f"hubworkshop: internal error: {type(error).__name__}: {error}\n"
-            f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)",
+            _(
+                "hubworkshop: internal error: {kind}: {error}\n(set {DEBUG_ENV}=1 to see the traceback, and please report it)"
+            ).format(kind=type(error).__name__, error=error, DEBUG_ENV=DEBUG_ENV),
             err=True,
         )
         sys.exit(70)

@@ -22,6 +22,7 @@ import click
 
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError, StoreError
+from hubworkshop.domain.i18n import _
 from hubworkshop.reports.formats import render
 
 USER_ENV, PASSWORD_ENV = "HUBWORKSHOP_WIKI_USER", "HUBWORKSHOP_WIKI_PASSWORD"
@@ -33,12 +34,15 @@ def _site(api_url: str) -> Any:
 
     parts = urllib.parse.urlsplit(api_url)
     if parts.scheme not in ("http", "https") or not parts.path.endswith("api.php"):
-        raise InputError(f"--wiki {api_url}: give the API address, ending in /api.php")
+        raise InputError(
+            _("--wiki {api_url}: give the API address, ending in /api.php").format(api_url=api_url)
+        )
     user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
     if not user or not password:
         raise InputError(
-            f"set {USER_ENV} and {PASSWORD_ENV} to a bot password "
-            "(Special:BotPasswords; grants: basic, editpage, createeditmovepage)"
+            _(
+                "set {USER_ENV} and {PASSWORD_ENV} to a bot password (Special:BotPasswords; grants: basic, editpage, createeditmovepage)"
+            ).format(USER_ENV=USER_ENV, PASSWORD_ENV=PASSWORD_ENV)
         )
     try:
         site = mwclient.Site(
@@ -50,11 +54,15 @@ def _site(api_url: str) -> Any:
         site.login(user, password)
     except mwclient.errors.LoginError:
         raise InputError(
-            f"the wiki refused the login of {USER_ENV} (check the bot password)"
+            _("the wiki refused the login of {USER_ENV} (check the bot password)").format(
+                USER_ENV=USER_ENV
+            )
         ) from None
     except Exception as error:  # connection refused, DNS, TLS, not MediaWiki...
         raise StoreError(
-            f"--wiki {api_url}: cannot reach the wiki ({type(error).__name__})"
+            _("--wiki {api_url}: cannot reach the wiki ({kind})").format(
+                api_url=api_url, kind=type(error).__name__
+            )
         ) from None
     return site
 
@@ -106,7 +114,11 @@ def publish(
         page = site.pages[title]
         current = page.text() if page.exists else ""
         if current.strip() == text.strip():
-            click.echo(f"{title}: nothing changed (revision {page.revision})")
+            click.echo(
+                _("{title}: nothing changed (revision {revision})").format(
+                    title=title, revision=page.revision
+                )
+            )
             return
         if dry_run:
             diff = difflib.unified_diff(
@@ -120,8 +132,12 @@ def publish(
                 if ours is not None
                 else "already exists and was not published from this workshop"
             )
-            raise InputError(f"{title} {why}: look at it, then publish with --force to replace it")
+            raise InputError(
+                _("{title} {why}: look at it, then publish with --force to replace it").format(
+                    title=title, why=why
+                )
+            )
         result = page.edit(text, summary=edit_summary, bot=True)
         revision = int(result.get("newrevid") or page.revision)
         store.record_publication(api_url, title, revision, actor)
-    click.echo(f"published {title} (revision {revision})")
+    click.echo(_("published {title} (revision {revision})").format(title=title, revision=revision))

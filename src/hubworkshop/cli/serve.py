@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, cli
+from hubworkshop.domain.i18n import _
 
 TOKEN_COOKIE, BROWSER_COOKIE = "hubworkshop_token", "hubworkshop_browser"
 
@@ -127,10 +128,14 @@ def serve(
         pass  # create the database now, from the plan, and refuse a bad one before serving
     token = token or secrets.token_urlsafe(24)
     if len(token) < 16:
-        raise click.UsageError("--token: use at least 16 characters")
+        raise click.UsageError(_("--token: use at least 16 characters"))
     db = Path(settings.db_path).resolve()
     command = f"{shlex.quote(sys.executable)} -m hubworkshop --db {shlex.quote(str(db))}"
     server = make_server(command, token, host=host, port=port, public_url=public_url)
     link = f"{server.public_url}/?token={token}"
-    click.echo(f"hubworkshop: serving {db}\nopen: {link}\n(keep the link secret: it is the key)")
+    click.echo(
+        _("hubworkshop: serving {db}\nopen: {link}\n(keep the link secret: it is the key)").format(
+            db=db, link=link
+        )
+    )
     server.serve()

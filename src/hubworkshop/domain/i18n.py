@@ -144,3 +144,13 @@ _BY_VALUE = (
     NP_("consent", "anonymous"),
     NP_("consent", "off-record"),
 )
+
+
+def nformat(n: int, singular: str, plural: str) -> str:
+    """`n` counted in the interface language: nformat(2, "{n} dot", "{n} dots") -> "2 dots"."""
+    return _ui.ngettext(singular, plural, n).format(n=n)
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a counted message for the catalog; `nformat(n, *pair)` shows it."""
+    return singular, plural

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hubworkshop.domain.i18n import _
+
 # ISO 639-1 two-letter codes. A bank declares which of them it uses.
 _ISO_639_1_CODES = """
 aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy
@@ -40,11 +42,13 @@ def language_code(value: str) -> str:
     """A language code as stored: an ISO 639-1 code, optionally with a region (`pt-BR`),
     in its usual case; raises ValueError naming what is wrong."""
     code = value.strip().replace("_", "-")
-    base, _, region = code.partition("-")
+    base, _sep, region = code.partition("-")
     base = base.lower()
     if base not in ISO_639_1 or (region and not (region.isalpha() and len(region) == 2)):
         raise ValueError(
-            f"unknown language '{value}' (use an ISO 639-1 code such as en, fr, ar, or pt-BR)"
+            _(
+                "unknown language '{value}' (use an ISO 639-1 code such as en, fr, ar, or pt-BR)"
+            ).format(value=value)
         )
     return f"{base}-{region.upper()}" if region else base
 

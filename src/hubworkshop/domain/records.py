@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from hubworkshop.domain.errors import NotFoundError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import (
     Contribution,
     Kind,
@@ -152,7 +153,9 @@ def find_room(rooms: Mapping[str, Room], room_id: str) -> Room:
         return rooms[room_id]
     except KeyError:
         known = ", ".join(rooms)
-        raise NotFoundError(f"unknown room '{room_id}' (rooms: {known})") from None
+        raise NotFoundError(
+            _("unknown room '{room_id}' (rooms: {known})").format(room_id=room_id, known=known)
+        ) from None
 
 
 class ArchivedContribution(NamedTuple):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import (
     Activity,
     Bank,
@@ -93,7 +94,11 @@ def read_archive(text: str, source: str) -> Archive:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(f"{source}:{error.lineno}: not JSON: {error.msg}") from None
+        raise InputError(
+            _("{source}:{lineno}: not JSON: {msg}").format(
+                source=source, lineno=error.lineno, msg=error.msg
+            )
+        ) from None
     if not isinstance(data, dict) or data.get("format") != "hubworkshop-export":
         raise r.fail("format", "not a hubworkshop JSON export")
     version = r.field(data, "", "schema_version", int)

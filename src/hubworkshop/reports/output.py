@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 from hubworkshop.domain.errors import HubworkshopError
+from hubworkshop.domain.i18n import _
 
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
@@ -41,15 +42,20 @@ def check_output(path: Path, *, database: Path, force: bool) -> None:
     protected = protected_paths(database)
     if target in protected or any(_same_file(path, p) for p in protected):
         raise OutputError(
-            f"{path}: this is the workshop's database (or one of its files); "
-            "choose another name for the export"
+            _(
+                "{path}: this is the workshop's database (or one of its files); choose another name for the export"
+            ).format(path=path)
         )
     if target.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name")
+        raise OutputError(_("{path}: is a folder; give a file name").format(path=path))
     if not target.parent.is_dir():
-        raise OutputError(f"{path}: the folder {target.parent} does not exist")
+        raise OutputError(
+            _("{path}: the folder {parent} does not exist").format(path=path, parent=target.parent)
+        )
     if path.exists() and not force:
-        raise OutputExists(f"{path}: already exists; nothing was written (--force replaces it)")
+        raise OutputExists(
+            _("{path}: already exists; nothing was written (--force replaces it)").format(path=path)
+        )
 
 
 def write_output(
@@ -65,7 +71,9 @@ def write_output(
         # export is never readable by others, not even for a moment.
         fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600 if private else 0o666)
     except OSError as error:
-        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+        raise OutputError(
+            _("{path}: cannot write: {strerror}").format(path=path, strerror=error.strerror)
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -74,7 +82,9 @@ def write_output(
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+        raise OutputError(
+            _("{path}: cannot write: {strerror}").format(path=path, strerror=error.strerror)
+        ) from None
     return len(data)
 
 

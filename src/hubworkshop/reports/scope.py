@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hubworkshop.domain.errors import NotFoundError
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Contribution, Theme
 from hubworkshop.domain.records import WorkshopRecord, find_room
 
@@ -38,7 +39,9 @@ class Scope:
             find_room(record.rooms, self.room)
         if self.theme is not None and self.theme not in {t.id for t in record.themes}:
             known = ", ".join(t.id for t in record.themes)
-            raise NotFoundError(f"unknown theme '{self.theme}' (themes: {known})")
+            raise NotFoundError(
+                _("unknown theme '{theme}' (themes: {known})").format(theme=self.theme, known=known)
+            )
 
     def themes(self, record: WorkshopRecord) -> list[Theme]:
         """The themes the scope is about: one theme, or the themes of a room's questions."""

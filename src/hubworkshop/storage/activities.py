@@ -10,6 +10,7 @@ from typing import Any
 
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import PurposeStatement, VoteRound
 from hubworkshop.storage.contributions import ContributionStore
@@ -25,10 +26,10 @@ class ActivityStore(ContributionStore):
         self.room(room_id)
         dots = dots or self.workshop().dots
         if dots < 1:
-            raise InputError("each participant needs at least one dot")
+            raise InputError(_("each participant needs at least one dot"))
         with self.write() as db:
             if self._open_round(db, room_id) is not None:
-                raise InputError("a vote is already open in this room; close it first")
+                raise InputError(_("a vote is already open in this room; close it first"))
             cursor = db.execute(
                 "INSERT INTO vote_rounds (room, dots, opened_at) VALUES (?, ?, ?)",
                 [room_id, dots, self.clock()],
@@ -80,15 +81,16 @@ class ActivityStore(ContributionStore):
         many terminals voting at once cannot overspend."""
         current = self.contribution(contribution_id)
         if dots < 1:
-            raise InputError("a vote has at least one dot")
+            raise InputError(_("a vote has at least one dot"))
         if not participant or not participant.strip():
-            raise InputError("a dot needs the participant who casts it")
+            raise InputError(_("a dot needs the participant who casts it"))
         with self.write() as db:
             round_ = self._open_round(db, current.room)
             if round_ is None:
                 raise InputError(
-                    "no vote is open in this room: a facilitator opens one first "
-                    "(V in the room, or `hubworkshop vote open`)"
+                    _(
+                        "no vote is open in this room: a facilitator opens one first (V in the room, or `hubworkshop vote open`)"
+                    )
                 )
             pid = self._participant_id(db, participant, current.room, note_taker)
             used = db.execute(
@@ -97,7 +99,9 @@ class ActivityStore(ContributionStore):
             ).fetchone()[0]
             if used + dots > round_["dots"]:
                 raise InputError(
-                    f"{participant} has used {used} of {round_['dots']} dots in this vote"
+                    _("{participant} has used {used} of {dots} dots in this vote").format(
+                        participant=participant, used=used, dots=round_["dots"]
+                    )
                 )
             db.insert(
                 "votes",
@@ -123,7 +127,7 @@ class ActivityStore(ContributionStore):
         with self.write() as db:
             round_ = self._open_round(db, room_id)
             if round_ is None:
-                raise InputError("no vote is open in this room")
+                raise InputError(_("no vote is open in this room"))
             ranking = [
                 (r["contribution"], r["dots"])
                 for r in db.query(
@@ -158,22 +162,35 @@ class ActivityStore(ContributionStore):
         with self.write() as db:
             source, target = self.contribution(source_id), self.contribution(target_id)
             if source.id == target.id:
-                raise InputError("a point cannot be merged into itself")
+                raise InputError(_("a point cannot be merged into itself"))
             for point in (source, target):
                 if point.deleted_at:
-                    raise InputError(f"{point.short_id} is deleted: restore it before merging")
+                    raise InputError(
+                        _("{short_id} is deleted: restore it before merging").format(
+                            short_id=point.short_id
+                        )
+                    )
             if target.merged_into:
                 root = self.contribution(target.merged_into)
                 if root.id == source.id:
                     raise InputError(
-                        f"{target.short_id} is already merged into {source.short_id}: "
-                        "merging back would make a point part of itself"
+                        _(
+                            "{short_id} is already merged into {short_id2}: merging back would make a point part of itself"
+                        ).format(short_id=target.short_id, short_id2=source.short_id)
                     )
                 if root.deleted_at:
-                    raise InputError(f"{root.short_id} is deleted: restore it before merging")
+                    raise InputError(
+                        _("{short_id} is deleted: restore it before merging").format(
+                            short_id=root.short_id
+                        )
+                    )
                 target = root
             if source.merged_into == target.id:
-                raise InputError(f"{source.short_id} is already merged into {target.short_id}")
+                raise InputError(
+                    _("{short_id} is already merged into {short_id2}").format(
+                        short_id=source.short_id, short_id2=target.short_id
+                    )
+                )
             followers = [
                 r[0]
                 for r in db.execute(
@@ -341,7 +358,9 @@ class ActivityStore(ContributionStore):
             try:
                 due = dt.date.fromisoformat(due).isoformat()
             except ValueError:
-                raise InputError(f"due date '{due}' is not a date like 2021-12-15") from None
+                raise InputError(
+                    _("due date '{due}' is not a date like 2021-12-15").format(due=due)
+                ) from None
         if (owner, due, current.kind) == (current.owner, current.due, Kind.ACTION):
             return  # nothing changes, and nothing is logged
         with self.write() as db:
@@ -403,9 +422,13 @@ class ActivityStore(ContributionStore):
         known = {role.id for role in self.roles()}
         unknown = [r for r in roles if r not in known]
         if unknown:
-            raise InputError(f"unknown role '{unknown[0]}' (roles: {', '.join(sorted(known))})")
+            raise InputError(
+                _("unknown role '{unknown}' (roles: {known})").format(
+                    unknown=unknown[0], known=", ".join(sorted(known))
+                )
+            )
         if len(set(roles)) != len(roles):
-            raise InputError("a ranking lists each role once")
+            raise InputError(_("a ranking lists each role once"))
         with self.write() as db:
             pid = self._participant_id(db, participant, room_id, actor) if participant else None
             db.execute("DELETE FROM rankings WHERE room = ? AND participant IS ?", [room_id, pid])

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
+from hubworkshop.domain.i18n import _
 from hubworkshop.storage.files import create_private_file, explain, link_into_place
 from hubworkshop.storage.store import Store
 
@@ -23,11 +24,17 @@ def backup(store: Store, destination: Path) -> int:
     contributions it holds."""
     destination = Path(destination)
     if destination.exists() or destination.is_symlink():
-        raise StoreError(f"{destination}: already exists; a backup never replaces a file")
+        raise StoreError(
+            _("{destination}: already exists; a backup never replaces a file").format(
+                destination=destination
+            )
+        )
     if destination.resolve() == store.path.resolve():
-        raise StoreError(f"{destination}: that is the database itself")
+        raise StoreError(
+            _("{destination}: that is the database itself").format(destination=destination)
+        )
     if not destination.parent.is_dir():
-        raise StoreError(f"{destination.parent}: no such folder")
+        raise StoreError(_("{parent}: no such folder").format(parent=destination.parent))
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.backup")
     create_private_file(temporary)
     try:
@@ -37,7 +44,11 @@ def backup(store: Store, destination: Path) -> int:
         try:
             store.connections.writer.conn.execute("VACUUM INTO ?", [str(temporary)])
         except sqlite3.Error as error:
-            raise StoreError(f"{destination}: the copy failed: {explain(error)}") from None
+            raise StoreError(
+                _("{destination}: the copy failed: {explain}").format(
+                    destination=destination, explain=explain(error)
+                )
+            ) from None
         link_into_place(
             temporary, destination, exists="already exists; a backup never replaces a file"
         )
@@ -52,7 +63,11 @@ def _checked(copy: Path) -> int:
     try:
         verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if verdict != "ok":
-            raise StoreError(f"{copy}: the copy fails SQLite's integrity check: {verdict}")
+            raise StoreError(
+                _("{copy}: the copy fails SQLite's integrity check: {verdict}").format(
+                    copy=copy, verdict=verdict
+                )
+            )
         return int(
             conn.execute("SELECT count(*) FROM contributions WHERE deleted_at IS NULL").fetchone()[
                 0

@@ -10,6 +10,7 @@ import json
 
 from hubworkshop.domain.errors import NotFoundError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Activity, LocalText, Phase, Plan, Question, Role, Room, Theme
 from hubworkshop.domain.records import Workshop, find_room
 from hubworkshop.storage.base import StoreBase
@@ -94,7 +95,9 @@ class CatalogStore(StoreBase):
         try:
             return self.questions()[question_id]
         except KeyError:
-            raise NotFoundError(f"unknown question id '{question_id}'") from None
+            raise NotFoundError(
+                _("unknown question id '{question_id}'").format(question_id=question_id)
+            ) from None
 
     def themes(self) -> list[Theme]:
         default = self.workshop().bank_default_language

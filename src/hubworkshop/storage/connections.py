@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
+from hubworkshop.domain.i18n import _
 from hubworkshop.storage.files import BUSY_TIMEOUT_SECONDS, explain
 from hubworkshop.storage.sql import Db
 
@@ -32,7 +33,9 @@ def connect(path: Path) -> sqlite3.Connection:
             path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None
         )
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: cannot open the database: {error}") from None
+        raise StoreError(
+            _("{path}: cannot open the database: {error}").format(path=path, error=error)
+        ) from None
     conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     conn.execute("PRAGMA recursive_triggers=ON")  # as sqlite-utils, which made the schema, sets
     return conn
@@ -109,7 +112,7 @@ class Connections:
     def _checkout(self) -> Db:
         with self._pool_lock:
             if self._closed:
-                raise StoreError(f"{self.path}: the database is closed")
+                raise StoreError(_("{path}: the database is closed").format(path=self.path))
             if self._idle:
                 return self._idle.pop()
         conn = connect(self.path)

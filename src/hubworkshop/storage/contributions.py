@@ -8,6 +8,7 @@ from typing import Any
 
 from hubworkshop.domain.errors import InputError, NotFoundError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import _, ngettext
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.names import name_key
@@ -221,8 +222,14 @@ class ContributionStore(ParticipantStore):
         if exact or len(rows) == 1:
             return (exact or rows)[0]
         if rows:
-            raise NotFoundError(f"contribution id '{contribution_id}' is ambiguous")
-        raise NotFoundError(f"unknown contribution '{contribution_id}'")
+            raise NotFoundError(
+                _("contribution id '{contribution_id}' is ambiguous").format(
+                    contribution_id=contribution_id
+                )
+            )
+        raise NotFoundError(
+            _("unknown contribution '{contribution_id}'").format(contribution_id=contribution_id)
+        )
 
     def count_contributions(self, *, room: str | None = None) -> int:
         sql = "SELECT count(*) FROM contributions WHERE deleted_at IS NULL"
@@ -291,9 +298,14 @@ class ContributionStore(ParticipantStore):
             if current.merged_count:
                 # Its merged points would vanish with it: they must stand alone first.
                 raise InputError(
-                    f"{current.short_id} has {current.merged_count} point"
-                    f"{'' if current.merged_count == 1 else 's'} merged into it: "
-                    "split it (M) before deleting it"
+                    ngettext(
+                        "{id} has {n} point merged into it: split it (M) before deleting it",
+                        "{id} has {n} points merged into it: split it (M) before deleting it",
+                        current.merged_count,
+                    ).format(
+                        id=current.short_id,
+                        n=current.merged_count,
+                    )
                 )
             now = self.clock()
             db.execute(

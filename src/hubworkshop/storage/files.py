@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
+from hubworkshop.domain.i18n import _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -16,20 +17,34 @@ BUSY_TIMEOUT_SECONDS = 30.0
 def refuse_foreign_file(path: Path) -> None:
     """Refuse anything that exists but is not an SQLite file, before SQLite opens it."""
     if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a database file")
+        raise StoreError(_("{path}: is a folder, not a database file").format(path=path))
     if not path.exists():
         if not path.parent.is_dir():
-            raise StoreError(f"{path}: the folder {path.parent} does not exist")
+            raise StoreError(
+                _("{path}: the folder {parent} does not exist").format(
+                    path=path, parent=path.parent
+                )
+            )
         return
     if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would hang, a device is no database
-        raise StoreError(f"{path}: not a regular file, so not a database; nothing was changed")
+        raise StoreError(
+            _("{path}: not a regular file, so not a database; nothing was changed").format(
+                path=path
+            )
+        )
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise StoreError(f"{path}: cannot read the database: {error.strerror}") from None
+        raise StoreError(
+            _("{path}: cannot read the database: {strerror}").format(
+                path=path, strerror=error.strerror
+            )
+        ) from None
     if header and header != SQLITE_HEADER:
-        raise StoreError(f"{path}: not an SQLite database; the file was not changed")
+        raise StoreError(
+            _("{path}: not an SQLite database; the file was not changed").format(path=path)
+        )
 
 
 def link_into_place(temporary: Path, path: Path, *, exists: str | None) -> None:
@@ -42,7 +57,11 @@ def link_into_place(temporary: Path, path: Path, *, exists: str | None) -> None:
         if exists is not None:
             raise StoreError(f"{path}: {exists}") from None
     except OSError as error:
-        raise StoreError(f"{path}: cannot create the file: {error.strerror}") from None
+        raise StoreError(
+            _("{path}: cannot create the file: {strerror}").format(
+                path=path, strerror=error.strerror
+            )
+        ) from None
 
 
 def remove_with_side_files(path: Path) -> None:
@@ -56,7 +75,11 @@ def create_private_file(path: Path) -> None:
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as error:
-        raise StoreError(f"{path}: cannot create the database: {error.strerror}") from None
+        raise StoreError(
+            _("{path}: cannot create the database: {strerror}").format(
+                path=path, strerror=error.strerror
+            )
+        ) from None
     os.close(fd)
 
 

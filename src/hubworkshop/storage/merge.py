@@ -38,9 +38,9 @@ from typing import Any
 from hubworkshop.domain.consent import strictest
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import NN_, _, nformat
 from hubworkshop.domain.model import Consent
 from hubworkshop.domain.names import name_key
-from hubworkshop.domain.text import counted
 from hubworkshop.storage.erase import compact, erase_in_transaction, scrub_names
 from hubworkshop.storage.files import explain, refuse_foreign_file
 from hubworkshop.storage.sql import Db
@@ -62,23 +62,29 @@ _NAMED_EVENTS = {  # events whose subject is a local row id, and of which table
 
 
 _LABELS = {  # what a merge counts: singular, plural
-    "participants": ("participant added", "participants added"),
-    "participants updated": ("participant updated", "participants updated"),
-    "erased": (
-        "person erased here, as the other copy asked",
-        "people erased here, as the other copy asked",
+    "participants": NN_("{n} participant added", "{n} participants added"),
+    "participants updated": NN_("{n} participant updated", "{n} participants updated"),
+    "erased": NN_(
+        "{n} person erased here, as the other copy asked",
+        "{n} people erased here, as the other copy asked",
     ),
-    "contributions": ("contribution added", "contributions added"),
-    "contributions changed": ("contribution changed", "contributions changed"),
-    "vote rounds": ("vote round added", "vote rounds added"),
-    "vote rounds closed": ("vote round closed", "vote rounds closed"),
-    "dots": ("dot added", "dots added"),
-    "rankings": ("ranking added", "rankings added"),
-    "rankings replaced": ("ranking replaced by a later one", "rankings replaced by later ones"),
-    "purpose statements": ("purpose statement revision added", "purpose statement revisions added"),
-    "takeaways": ("room's takeaways set", "rooms' takeaways set"),
-    "room state": ("room's question and clock updated", "rooms' question and clock updated"),
-    "events": ("log entry added", "log entries added"),
+    "contributions": NN_("{n} contribution added", "{n} contributions added"),
+    "contributions changed": NN_("{n} contribution changed", "{n} contributions changed"),
+    "vote rounds": NN_("{n} vote round added", "{n} vote rounds added"),
+    "vote rounds closed": NN_("{n} vote round closed", "{n} vote rounds closed"),
+    "dots": NN_("{n} dot added", "{n} dots added"),
+    "rankings": NN_("{n} ranking added", "{n} rankings added"),
+    "rankings replaced": NN_(
+        "{n} ranking replaced by a later one", "{n} rankings replaced by later ones"
+    ),
+    "purpose statements": NN_(
+        "{n} purpose statement revision added", "{n} purpose statement revisions added"
+    ),
+    "takeaways": NN_("{n} room's takeaways set", "{n} rooms' takeaways set"),
+    "room state": NN_(
+        "{n} room's question and clock updated", "{n} rooms' question and clock updated"
+    ),
+    "events": NN_("{n} log entry added", "{n} log entries added"),
 }
 
 
@@ -95,9 +101,13 @@ class MergeResult:
 
     def lines(self) -> list[str]:
         if not self.counts:
-            return [f"{self.source}: nothing to add; this workshop already holds all of it"]
+            return [
+                _("{source}: nothing to add; this workshop already holds all of it").format(
+                    source=self.source
+                )
+            ]
         return [f"{self.source}:"] + [
-            "  " + counted(n, *_LABELS[what]) for what, n in self.counts.items()
+            "  " + nformat(n, *_LABELS[what]) for what, n in self.counts.items()
         ]
 
 
@@ -133,9 +143,9 @@ def _read_copy(path: Path, store: Store, scratch: Path) -> tuple[Path, dict[str,
     """Every table of the workshop file at `path`, read from a migrated private copy."""
     refuse_foreign_file(path)
     if not path.exists():
-        raise StoreError(f"{path}: no such file")
+        raise StoreError(_("{path}: no such file").format(path=path))
     if path.resolve() == store.path.resolve() or os.path.samefile(path, store.path):
-        raise StoreError(f"{path}: that is the database itself")
+        raise StoreError(_("{path}: that is the database itself").format(path=path))
     copy = scratch / f"{len(list(scratch.iterdir()))}.db"
     try:
         source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -148,7 +158,9 @@ def _read_copy(path: Path, store: Store, scratch: Path) -> tuple[Path, dict[str,
         finally:
             source.close()
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: cannot read it: {explain(error)}") from None
+        raise StoreError(
+            _("{path}: cannot read it: {explain}").format(path=path, explain=explain(error))
+        ) from None
     try:
         Store.open(copy).close()  # checks it is a hubworkshop workshop, and migrates the copy
     except StoreError as error:
@@ -213,16 +225,24 @@ class _Merge:
         source = self.result.source
         if theirs["id"] != ours["id"]:
             raise StoreError(
-                f"{source}: a different workshop ({theirs['title']!r}, id {theirs['id']}); "
-                f"this one is {ours['title']!r} (id {ours['id']}). Nothing was merged."
+                _(
+                    "{source}: a different workshop ({title!r}, id {id}); this one is {our_title!r} (id {our_id}). Nothing was merged."
+                ).format(
+                    source=source,
+                    title=theirs["title"],
+                    id=theirs["id"],
+                    our_title=ours["title"],
+                    our_id=ours["id"],
+                )
             )
         for table, what in (("rooms", "room"), ("questions", "question"), ("roles", "role")):
             known = {r["id"] for r in self.rows(f"SELECT id FROM {table}")}
             for row in self.other[table]:
                 if row["id"] not in known:
                     raise StoreError(
-                        f"{source}: has a {what} this workshop does not have ({row['id']!r}); "
-                        "nothing was merged"
+                        _(
+                            "{source}: has a {what} this workshop does not have ({row!r}); nothing was merged"
+                        ).format(source=source, what=what, row=row["id"])
                     )
 
     # -- people

@@ -6,6 +6,7 @@ from typing import Any
 
 from hubworkshop.domain.errors import InputError, NotFoundError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.domain.names import name_key
@@ -90,11 +91,13 @@ class ParticipantStore(RoomClockStore):
         with self.write() as db:
             row = _same_person(db, clean_name(name))
             if row is None:
-                raise NotFoundError(f"no participant called '{name}'")
+                raise NotFoundError(_("no participant called '{name}'").format(name=name))
             other = _same_person(db, new_name)
             if other is not None and other["id"] != row["id"]:
                 raise InputError(
-                    f"'{other['name']}' is already on the roster: merge the two entries instead"
+                    _("'{other}' is already on the roster: merge the two entries instead").format(
+                        other=other["name"]
+                    )
                 )
             if row["name"] == new_name:
                 return
@@ -116,9 +119,13 @@ class ParticipantStore(RoomClockStore):
         with self.write() as db:
             gone, kept = _same_person(db, clean_name(source)), _same_person(db, clean_name(target))
             if gone is None or kept is None:
-                raise NotFoundError(f"no participant called '{source if gone is None else target}'")
+                raise NotFoundError(
+                    _("no participant called '{value}'").format(
+                        value=source if gone is None else target
+                    )
+                )
             if gone["id"] == kept["id"]:
-                raise InputError("a person cannot be merged with themselves")
+                raise InputError(_("a person cannot be merged with themselves"))
             from hubworkshop.domain.consent import strictest  # not on the hot paths
 
             consent = strictest(Consent(gone["consent"]), Consent(kept["consent"]))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Consent
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Archive
@@ -35,7 +36,9 @@ def restore(path: Path, archive: Archive) -> list[str]:
     path = Path(path)
     refuse_foreign_file(path)
     if path.exists():
-        raise StoreError(f"{path}: already exists; import creates a new database")
+        raise StoreError(
+            _("{path}: already exists; import creates a new database").format(path=path)
+        )
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.importing")
     try:
         with Store.open(temporary, archive.plan) as store:

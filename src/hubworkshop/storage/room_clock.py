@@ -7,6 +7,7 @@ from typing import Any
 
 from hubworkshop.domain.errors import NotFoundError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.records import RoomState
 from hubworkshop.domain.timer import Countdown, parse_time
 from hubworkshop.storage.catalog import CatalogStore
@@ -29,7 +30,7 @@ class RoomClockStore(CatalogStore):
         self.room(room_id)
         phase = next((p for p in self.phases() if p.id == phase_id), None)
         if phase is None:
-            raise NotFoundError(f"unknown phase '{phase_id}'")
+            raise NotFoundError(_("unknown phase '{phase_id}'").format(phase_id=phase_id))
         with self.write() as db:
             db.update(
                 "room_state",

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Consent, Contribution, Kind, LocalText, Participant
 from hubworkshop.domain.names import clean_name as normalized_name
 from hubworkshop.storage.sql import Db
@@ -112,11 +113,11 @@ def participant(row: dict[str, Any]) -> Participant:
 def clean_text(text: str) -> str:
     """Contribution text is kept exactly as typed, but must be non-blank, encodable text."""
     if not isinstance(text, str) or not text.strip():
-        raise InputError("a contribution needs some text")
+        raise InputError(_("a contribution needs some text"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError("the text holds invalid characters (unpaired surrogates)") from None
+        raise InputError(_("the text holds invalid characters (unpaired surrogates)")) from None
     return text
 
 
@@ -124,7 +125,7 @@ def clean_name(name: str) -> str:
     """A participant's name as stored (`domain/names.py`), or an InputError."""
     name = normalized_name(name)
     if not name:
-        raise InputError("a participant needs a name")
+        raise InputError(_("a participant needs a name"))
     clean_text(name)
     return name
 
@@ -136,7 +137,7 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
         if not tag:
             continue
         if any(ch.isspace() or ord(ch) < 32 for ch in tag):
-            raise InputError(f"a tag is one word: {tag!r}")
+            raise InputError(_("a tag is one word: {tag!r}").format(tag=tag))
         clean_text(tag)
         if tag not in cleaned:
             cleaned.append(tag)
@@ -152,7 +153,11 @@ def enum(enum_type: type[E], value: object, what: str) -> E:
         return enum_type(value)
     except ValueError:
         known = ", ".join(str(member.value) for member in enum_type)
-        raise InputError(f"unknown {what} '{value}' (one of: {known})") from None
+        raise InputError(
+            _("unknown {what} '{value}' (one of: {known})").format(
+                what=what, value=value, known=known
+            )
+        ) from None
 
 
 def plain(value: object) -> object:

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Plan
 from hubworkshop.storage.base import utc_now
 from hubworkshop.storage.connections import Connections, connect
@@ -76,7 +77,9 @@ class Store(SnapshotStore):
         refuse_foreign_file(path)
         if not path.exists():
             if plan is None:
-                raise StoreError(f"{path}: no such database, and no plan to create it from")
+                raise StoreError(
+                    _("{path}: no such database, and no plan to create it from").format(path=path)
+                )
             cls._create(path, plan, clock)
         return cls._connect(path, plan, clock)
 
@@ -122,14 +125,15 @@ class Store(SnapshotStore):
         user_version = db.execute("PRAGMA user_version").fetchone()[0]
         if user_version > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: this database was written by a newer hubworkshop "
-                f"(schema {user_version}; this version knows up to {SCHEMA_VERSION}). "
-                "Upgrade hubworkshop to open it; the file was not changed."
+                _(
+                    "{path}: this database was written by a newer hubworkshop (schema {user_version}; this version knows up to {SCHEMA_VERSION}). Upgrade hubworkshop to open it; the file was not changed."
+                ).format(path=self.path, user_version=user_version, SCHEMA_VERSION=SCHEMA_VERSION)
             )
         if tables and MIGRATIONS_TABLE not in tables:
             raise StoreError(
-                f"{self.path}: this is an SQLite database, but not a hubworkshop one; "
-                "the file was not changed. Give another path with --db."
+                _(
+                    "{path}: this is an SQLite database, but not a hubworkshop one; the file was not changed. Give another path with --db."
+                ).format(path=self.path)
             )
         applied = (
             [
@@ -145,16 +149,20 @@ class Store(SnapshotStore):
         unknown = [name for name in applied if name not in MIGRATION_NAMES]
         if unknown:
             raise StoreError(
-                f"{self.path}: this database was written by a newer hubworkshop "
-                f"(it has migration {unknown[0]!r}). Upgrade hubworkshop to open it; "
-                "the file was not changed."
+                _(
+                    "{path}: this database was written by a newer hubworkshop (it has migration {unknown!r}). Upgrade hubworkshop to open it; the file was not changed."
+                ).format(path=self.path, unknown=unknown[0])
             )
 
     def _configure(self) -> None:
         db = self.connections.writer
         mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode.lower() != "wal":
-            raise StoreError(f"{self.path}: cannot switch the database to WAL mode ({mode})")
+            raise StoreError(
+                _("{path}: cannot switch the database to WAL mode ({mode})").format(
+                    path=self.path, mode=mode
+                )
+            )
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
 
@@ -174,7 +182,11 @@ class Store(SnapshotStore):
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             if db.count("workshop") == 0:
                 if plan is None:
-                    raise StoreError(f"{self.path}: the database is empty and no plan was given")
+                    raise StoreError(
+                        _("{path}: the database is empty and no plan was given").format(
+                            path=self.path
+                        )
+                    )
                 self._seed(plan() if callable(plan) else plan)
 
     # -- watching and checking ---------------------------------------------------------------

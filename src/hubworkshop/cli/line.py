@@ -22,23 +22,24 @@ from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _stor
 from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.errors import HubworkshopError
 from hubworkshop.domain.events import EventName
+from hubworkshop.domain.i18n import N_, _, kind_label, nformat
 from hubworkshop.domain.model import Contribution
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import printable
 from hubworkshop.storage import Store
 
-HELP = """commands: /next /previous (question) · /timer (start or pause) · /vote ID (a dot) ·
+HELP = N_("""commands: /next /previous (question) · /timer (start or pause) · /vote ID (a dot) ·
 /list N (the last N points) · /search WORDS · /question · /help · /quit
 anything else is a contribution: ? question ! concern + proposal = agree ~ disagree
-> action, @name for who said it, #tag, %fr for its language"""
+> action, @name for who said it, #tag, %fr for its language""")
 
 ALERTS = (300, 60, 0)  # seconds left at which the timer is announced
 
 
 def said(c: Contribution) -> str:
     """One contribution as one plain line: `Amina, concern: text (1a2b3c4d)`."""
-    who = c.author or "someone"
-    return plain(f"{who}, {c.kind.value}: {c.text} ({c.short_id})")
+    who = c.author or _("someone")
+    return plain(f"{who}, {kind_label(c.kind.value)}: {c.text} ({c.short_id})")
 
 
 def plain(text: str) -> str:
@@ -63,7 +64,11 @@ class LineRoom:
         state = self.store.room_state(self.room)
         question = self.store.questions().get(state.question or "")
         language = self.store.workshop().default_language
-        return plain(f"question: {question.text.get_text(language) if question else 'none'}")
+        return plain(
+            _("question: {text}").format(
+                text=question.text.get_text(language) if question else _("none")
+            )
+        )
 
     # -- what others do ------------------------------------------------------------------------
 
@@ -88,9 +93,13 @@ class LineRoom:
             if e.action is EventName.QUESTION_OPEN:
                 self.say(self.question_line())
             elif e.action is EventName.VOTE_OPEN:
-                self.say(f"a vote is open: {e.data.get('dots', '')} dots each (/vote ID)")
+                self.say(
+                    _("a vote is open: {dots} dots each (/vote ID)").format(
+                        dots=e.data.get("dots", "")
+                    )
+                )
             elif e.action is EventName.VOTE_CLOSE:
-                self.say("the vote is closed")
+                self.say(_("the vote is closed"))
             elif e.action in (EventName.TIMER_START, EventName.PHASE_OPEN, EventName.TIMER_EXTEND):
                 self.alerted.clear()
 
@@ -103,9 +112,9 @@ class LineRoom:
             if left <= mark and mark not in self.alerted:
                 self.alerted.update(m for m in ALERTS if m >= mark)
                 self.say(
-                    "time is up"
+                    _("time is up")
                     if mark == 0
-                    else f"{mark // 60} minute{'s' if mark > 60 else ''} left"
+                    else nformat(mark // 60, "{n} minute left", "{n} minutes left")
                 )
                 break
 
@@ -136,9 +145,9 @@ class LineRoom:
                 ],
                 note_taker=self.name,
             )
-            self.say(f"saved: {said(row)}")
+            self.say(_("saved: {line}").format(line=said(row)))
         except HubworkshopError as error:
-            self.say(f"not saved: {plain(str(error))}")
+            self.say(_("not saved: {reason}").format(reason=plain(str(error))))
         return True
 
     def command(self, words: list[str]) -> bool:
@@ -147,7 +156,7 @@ class LineRoom:
         if verb in ("quit", "exit"):
             return False
         if verb == "help":
-            for line in HELP.splitlines():
+            for line in _(HELP).splitlines():
                 self.say(line)
         elif verb == "question":
             self.say(self.question_line())
@@ -160,21 +169,25 @@ class LineRoom:
                 store.open_question(room, questions[index + step], actor=self.name)
                 self.say(self.question_line())
             else:
-                self.say(f"this is the room's {'last' if step > 0 else 'first'} question")
+                self.say(
+                    _("this is the room's last question")
+                    if step > 0
+                    else _("this is the room's first question")
+                )
         elif verb == "timer":
             if store.countdown(room).running:
                 store.pause_timer(room, actor=self.name)
-                self.say("timer paused")
+                self.say(_("timer paused"))
             else:
                 store.start_timer(room, actor=self.name)
-                self.say("timer started")
+                self.say(_("timer started"))
         elif verb == "vote" and rest:
             if not self.name:
-                self.say("not saved: give your name (--name) to vote")
+                self.say(_("not saved: give your name (--name) to vote"))
             else:
                 target = store.contribution(rest[0])
                 store.add_vote(target.id, participant=self.name, note_taker=self.name)
-                self.say(f"a dot on {target.short_id}")
+                self.say(_("a dot on {id}").format(id=target.short_id))
         elif verb == "list":
             count = int(rest[0]) if rest and rest[0].isdigit() else 10
             seqs = store.contribution_seqs(room=room)[-count:]
@@ -185,12 +198,12 @@ class LineRoom:
         elif verb == "search" and rest:
             seqs = store.contribution_seqs(room=room, search=" ".join(rest))[-20:]
             rows = store.contributions_by_seq(seqs)
-            self.say(f"{len(seqs)} found" if seqs else "no match")
+            self.say(_("{n} found").format(n=len(seqs)) if seqs else _("no match"))
             for seq in seqs:
                 if seq in rows:
                     self.say(said(rows[seq]))
         else:
-            self.say(f"unknown command /{verb}: /help lists them")
+            self.say(_("unknown command /{verb}: /help lists them").format(verb=verb))
         return True
 
 
@@ -210,7 +223,7 @@ def line(settings: Settings, room: str, name: str | None) -> None:
         store.room(room)
         session = LineRoom(store, room, name, sys.stdout)
         session.say(plain(f"{store.room(room).name}. {session.question_line()}"))
-        session.say("type a contribution and press Enter; /help for commands")
+        session.say(_("type a contribution and press Enter; /help for commands"))
         watcher = threading.Thread(target=session.watch, daemon=True)
         watcher.start()
         try:

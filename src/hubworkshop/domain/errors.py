@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from hubworkshop.domain.i18n import _
+
 
 class Problem(NamedTuple):
     """Something wrong (or worth a warning) at a place in a user's file."""
@@ -16,7 +18,7 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = _("warning: ") if self.severity == "warning" else ""
         return f"{where}: {prefix}{self.message}"
 
 

@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from hubworkshop.domain.errors import Problem, SourceError
+from hubworkshop.domain.i18n import _
 from hubworkshop.domain.languages import display_name, is_language
 from hubworkshop.domain.model import DEFAULT_LANGUAGE, Bank, LocalText, Question, Role, Theme
 from hubworkshop.sources.files import UnreadableFile, read_source
@@ -82,11 +83,13 @@ class _Reader:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            self.error(path, line, f"not UTF-8 text (byte 0x{data[error.start]:02x})")
+            self.error(
+                path, line, _("not UTF-8 text (byte 0x{byte:02x})").format(byte=data[error.start])
+            )
             return None
         if "\x00" in text:
             line = text[: text.index("\x00")].count("\n") + 1
-            self.error(path, line, "contains a NUL character")
+            self.error(path, line, _("contains a NUL character"))
             return None
         return SyntaxTreeNode(_markdown.parse(text))
 
@@ -112,21 +115,30 @@ class _Reader:
                         self.error(
                             path,
                             line_no,
-                            f"unknown language '{key}': this bank's languages are "
-                            f"{', '.join(self.languages)} (see {BANK_FILE})",
+                            _(
+                                "unknown language '{key}': this bank's languages are {known} (see {BANK_FILE})"
+                            ).format(key=key, known=", ".join(self.languages), BANK_FILE=BANK_FILE),
                         )
                     else:
-                        self.error(path, line_no, f"unknown language '{key}'")
+                        self.error(path, line_no, _("unknown language '{key}'").format(key=key))
                     current = None
                     continue
                 if key in result.values:
-                    self.error(path, line_no, f"'{key}:' given twice in one paragraph")
+                    self.error(
+                        path, line_no, _("'{key}:' given twice in one paragraph").format(key=key)
+                    )
                 result.values[key] = (match["value"] or "").strip()
                 result.lines[key] = line_no
                 current = key
             elif key is not None and current is None:
                 expected = ", ".join(sorted(extra_keys)) or "a language code"
-                self.error(path, line_no, f"unknown field '{key}:' (expected {expected})")
+                self.error(
+                    path,
+                    line_no,
+                    _("unknown field '{key}:' (expected {expected})").format(
+                        key=key, expected=expected
+                    ),
+                )
                 return None
             elif current is not None:
                 joined = f"{result.values[current]} {line}".strip()
@@ -135,8 +147,9 @@ class _Reader:
                 self.error(
                     path,
                     line_no,
-                    "expected 'lang: text' lines here (for example 'en: ...'); "
-                    "write notes as <!-- comments -->",
+                    _(
+                        "expected 'lang: text' lines here (for example 'en: ...'); write notes as <!-- comments -->"
+                    ),
                 )
                 return None
         return result
@@ -147,15 +160,25 @@ class _Reader:
         default = self.languages[0]
         if default not in texts:
             line = fields.lines.get(default, fields.first_line)
-            self.error(path, line, f"empty {what}: no '{default}:' text")
+            self.error(
+                path,
+                line,
+                _("empty {what}: no '{default}:' text").format(what=what, default=default),
+            )
             return None
         for lang in self.languages[1:]:
             if lang not in texts:
                 self.warn(
                     path,
                     fields.first_line,
-                    f"{what} has no {display_name(lang)} ('{lang}:') text; "
-                    f"{display_name(default)} is shown instead",
+                    _(
+                        "{what} has no {language} ('{lang}:') text; {fallback} is shown instead"
+                    ).format(
+                        what=what,
+                        language=display_name(lang),
+                        lang=lang,
+                        fallback=display_name(default),
+                    ),
                 )
         return LocalText(texts, default)
 
@@ -165,7 +188,9 @@ class _Reader:
         self.error(
             path,
             line,
-            f"invalid {kind} id '{value}': use lower-case letters, digits, '-' and '.'",
+            _("invalid {kind} id '{value}': use lower-case letters, digits, '-' and '.'").format(
+                kind=kind, value=value
+            ),
         )
         return False
 
@@ -177,7 +202,9 @@ class _Reader:
             self.error(
                 path,
                 line,
-                f"duplicate {kind} id '{value}' (first at {first_path.name}:{first_line})",
+                _("duplicate {kind} id '{value}' (first at {name}:{first_line})").format(
+                    kind=kind, value=value, name=first_path.name, first_line=first_line
+                ),
             )
             return False
         seen[value] = (path, line)
@@ -188,7 +215,11 @@ class _Reader:
     def read_bank_file(self) -> tuple[str, str, tuple[Role, ...]] | None:
         path = self.directory / BANK_FILE
         if not path.exists():
-            self.error(path, None, f"missing: a question bank folder needs {BANK_FILE}")
+            self.error(
+                path,
+                None,
+                _("missing: a question bank folder needs {BANK_FILE}").format(BANK_FILE=BANK_FILE),
+            )
             return None
         tree = self.parse_file(path)
         if tree is None:
@@ -211,14 +242,15 @@ class _Reader:
                     self.error(
                         path,
                         line,
-                        f"misplaced heading '{node.markup} {text}': {BANK_FILE} holds "
-                        "'# bank-id' and then '## roles'",
+                        _(
+                            "misplaced heading '{markup} {text}': {BANK_FILE} holds '# bank-id' and then '## roles'"
+                        ).format(markup=node.markup, text=text, BANK_FILE=BANK_FILE),
                     )
             elif node.type == "paragraph" and section == "bank" and not title:
                 fields = self.fields(node, path, frozenset({"title", "languages"})) or _Fields()
                 title = fields.values.get("title", "")
                 if not title:
-                    self.error(path, line, "missing 'title:' line")
+                    self.error(path, line, _("missing 'title:' line"))
                 self.languages = self._languages(fields, path, line)
             elif node.type == "bullet_list" and section == "roles":
                 for item in node.children:
@@ -226,9 +258,15 @@ class _Reader:
                     if role is not None:
                         roles.append(role)
             elif not _is_comment(node):
-                self.error(path, line, f"unexpected {_describe(node)} in {BANK_FILE}")
+                self.error(
+                    path,
+                    line,
+                    _("unexpected {describe} in {BANK_FILE}").format(
+                        describe=_describe(node), BANK_FILE=BANK_FILE
+                    ),
+                )
         if not bank_id:
-            self.error(path, 1, "missing '# bank-id' heading")
+            self.error(path, 1, _("missing '# bank-id' heading"))
         return bank_id, title, tuple(roles)
 
     def _languages(self, fields: _Fields, path: Path, line: int) -> tuple[str, ...]:
@@ -236,13 +274,17 @@ class _Reader:
         line = fields.lines.get("languages", line)
         codes = tuple(code.strip() for code in raw.split(",") if code.strip())
         if not codes:
-            self.error(path, line, "missing 'languages:' line (for example 'languages: en, fr')")
+            self.error(path, line, _("missing 'languages:' line (for example 'languages: en, fr')"))
             return (DEFAULT_LANGUAGE,)
         for code in codes:
             if not is_language(code):
-                self.error(path, line, f"unknown language '{code}' (use ISO 639-1 codes)")
+                self.error(
+                    path,
+                    line,
+                    _("unknown language '{code}' (use ISO 639-1 codes)").format(code=code),
+                )
         if len(set(codes)) != len(codes):
-            self.error(path, line, "a language is listed twice")
+            self.error(path, line, _("a language is listed twice"))
         return codes
 
     def _role(
@@ -251,21 +293,21 @@ class _Reader:
         paragraphs = [child for child in item.children if child.type == "paragraph"]
         line = _line(item)
         if len(paragraphs) != 1 or len(item.children) != 1:
-            self.error(path, line, "a role is one list item of 'id:' and 'lang:' lines")
+            self.error(path, line, _("a role is one list item of 'id:' and 'lang:' lines"))
             return None
         fields = self.fields(paragraphs[0], path, frozenset({"id"}))
         if fields is None:
             return None
         role_id = fields.values.get("id", "")
         if not role_id:
-            self.error(path, line, "role without an 'id:' line")
+            self.error(path, line, _("role without an 'id:' line"))
             return None
         id_line = fields.lines["id"]
         if not self.check_id(path, id_line, "role", role_id):
             return None
         if not self.claim(seen, "role", role_id, path, id_line):
             return None
-        label = self.local_text(fields, path, f"role '{role_id}'")
+        label = self.local_text(fields, path, _("role '{id}'").format(id=role_id))
         return Role(role_id, label) if label is not None else None
 
     # -- theme files -------------------------------------------------------------------------
@@ -294,27 +336,34 @@ class _Reader:
                             self.error(
                                 path,
                                 line,
-                                f"question id '{text}' must start with its theme id '{theme_id}.'",
+                                _(
+                                    "question id '{text}' must start with its theme id '{theme_id}.'"
+                                ).format(text=text, theme_id=theme_id),
                             )
                         self.claim(self.question_ids, "question", text, path, line)
                 elif node.tag == "h1":
                     self.error(
                         path,
                         line,
-                        f"misplaced heading '# {text}': a theme file holds one '# theme' heading",
+                        _(
+                            "misplaced heading '# {text}': a theme file holds one '# theme' heading"
+                        ).format(text=text),
                     )
                 elif node.tag == "h2":
                     self.error(
                         path,
                         line,
-                        f"misplaced heading '## {text}': the '# theme-id' heading comes first",
+                        _(
+                            "misplaced heading '## {text}': the '# theme-id' heading comes first"
+                        ).format(text=text),
                     )
                 else:
                     self.error(
                         path,
                         line,
-                        f"misplaced heading '{node.markup} {text}': use '# theme-id' and "
-                        "'## question-id' only; follow-ups are a '- ' list",
+                        _(
+                            "misplaced heading '{markup} {text}': use '# theme-id' and '## question-id' only; follow-ups are a '- ' list"
+                        ).format(markup=node.markup, text=text),
                     )
             elif node.type == "paragraph" and theme_id is not None:
                 fields = self.fields(node, path)
@@ -323,19 +372,24 @@ class _Reader:
                 if not questions:
                     if not has_title:
                         has_title = True
-                        title = self.local_text(fields, path, f"theme '{theme_id}' title")
+                        title = self.local_text(
+                            fields, path, _("theme '{id}' title").format(id=theme_id)
+                        )
                     else:
-                        self.error(path, line, "the theme takes one title paragraph")
+                        self.error(path, line, _("the theme takes one title paragraph"))
                 elif not questions[-1].has_text:
                     draft = questions[-1]
                     draft.has_text = True
-                    draft.text = self.local_text(fields, path, f"question '{draft.id}'")
+                    draft.text = self.local_text(
+                        fields, path, _("question '{id}'").format(id=draft.id)
+                    )
                 else:
                     self.error(
                         path,
                         line,
-                        f"question '{questions[-1].id}' already has its text; "
-                        "write follow-up prompts as a '- ' list",
+                        _(
+                            "question '{id}' already has its text; write follow-up prompts as a '- ' list"
+                        ).format(id=questions[-1].id),
                     )
             elif node.type == "bullet_list" and questions and questions[-1].has_text:
                 for item in node.children:
@@ -343,17 +397,27 @@ class _Reader:
                     if follow_up is not None:
                         questions[-1].follow_ups.append(follow_up)
             elif not _is_comment(node):
-                self.error(path, line, f"unexpected {_describe(node)}")
+                self.error(path, line, _("unexpected {describe}").format(describe=_describe(node)))
         if theme_id is None:
-            self.error(path, 1, "missing the '# theme-id' heading")
+            self.error(path, 1, _("missing the '# theme-id' heading"))
             return None
         if not has_title:
-            self.error(path, theme_line, f"theme '{theme_id}' has no title (add 'en: ...')")
+            self.error(
+                path,
+                theme_line,
+                _("theme '{theme_id}' has no title (add 'en: ...')").format(theme_id=theme_id),
+            )
         for draft in questions:
             if not draft.has_text:
-                self.error(path, draft.line, f"empty question '{draft.id}': no text under it")
+                self.error(
+                    path,
+                    draft.line,
+                    _("empty question '{id}': no text under it").format(id=draft.id),
+                )
         if not questions:
-            self.error(path, theme_line, f"theme '{theme_id}' has no questions")
+            self.error(
+                path, theme_line, _("theme '{theme_id}' has no questions").format(theme_id=theme_id)
+            )
         if title is None or any(d.text is None for d in questions):
             return None
         built = tuple(
@@ -372,12 +436,12 @@ class _Reader:
     def _follow_up(self, item: SyntaxTreeNode, path: Path, question_id: str) -> LocalText | None:
         line = _line(item)
         if len(item.children) != 1 or item.children[0].type != "paragraph":
-            self.error(path, line, "a follow-up is one list item of 'lang: text' lines")
+            self.error(path, line, _("a follow-up is one list item of 'lang: text' lines"))
             return None
         fields = self.fields(item.children[0], path)
         if fields is None:
             return None
-        return self.local_text(fields, path, f"follow-up of '{question_id}'")
+        return self.local_text(fields, path, _("follow-up of '{id}'").format(id=question_id))
 
 
 @dataclass
@@ -403,15 +467,15 @@ def _is_comment(node: SyntaxTreeNode) -> bool:
 
 def _describe(node: SyntaxTreeNode) -> str:
     return {
-        "paragraph": "paragraph before the '# id' heading",
-        "bullet_list": "list (follow-ups belong under a question's text)",
-        "ordered_list": "numbered list",
-        "fence": "code block",
-        "code_block": "indented code block",
-        "blockquote": "quote",
-        "hr": "horizontal rule",
-        "html_block": "HTML (only <!-- comments --> are allowed)",
-        "table": "table",
+        "paragraph": _("paragraph before the '# id' heading"),
+        "bullet_list": _("list (follow-ups belong under a question's text)"),
+        "ordered_list": _("numbered list"),
+        "fence": _("code block"),
+        "code_block": _("indented code block"),
+        "blockquote": _("quote"),
+        "hr": _("horizontal rule"),
+        "html_block": _("HTML (only <!-- comments --> are allowed)"),
+        "table": _("table"),
     }.get(node.type, node.type.replace("_", " "))
 
 
@@ -420,7 +484,7 @@ def load_bank(directory: Path) -> tuple[Bank | None, list[Problem]]:
     directory = Path(directory)
     reader = _Reader(directory)
     if not directory.is_dir():
-        reader.error(directory, None, "not a folder: a question bank is a folder of .md files")
+        reader.error(directory, None, _("not a folder: a question bank is a folder of .md files"))
         return None, reader.problems
     header = reader.read_bank_file()
     if header is None or any(p.severity == "error" for p in reader.problems):
@@ -428,7 +492,7 @@ def load_bank(directory: Path) -> tuple[Bank | None, list[Problem]]:
         return None, reader.problems
     theme_files = sorted(p for p in directory.glob("*.md") if p.name.lower() not in _NOT_THEMES)
     if not theme_files:
-        reader.error(directory, None, "no theme files (*.md besides bank.md)")
+        reader.error(directory, None, _("no theme files (*.md besides bank.md)"))
     themes = [reader.read_theme(path) for path in theme_files]
     if header is None or any(p.severity == "error" for p in reader.problems):
         return None, reader.problems

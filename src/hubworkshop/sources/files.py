@@ -7,6 +7,8 @@ import os
 import stat
 from pathlib import Path
 
+from hubworkshop.domain.i18n import _
+
 MAX_FILE_BYTES = 1024 * 1024
 """A theme file or a plan is a few KiB; beyond a MiB it is not one."""
 
@@ -24,16 +26,18 @@ def read_source(path: Path, *, inside: Path | None = None, limit: int = MAX_FILE
         except (OSError, RuntimeError):  # a loop of links
             within = False
         if not within:
-            raise UnreadableFile(f"links outside the folder {inside}")
+            raise UnreadableFile(_("links outside the folder {inside}").format(inside=inside))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
-        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+        raise UnreadableFile(
+            _("cannot read the file: {reason}").format(reason=error.strerror or error)
+        ) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise UnreadableFile("not a regular file")
+        raise UnreadableFile(_("not a regular file"))
     with os.fdopen(fd, "rb") as file:
         data = file.read(limit + 1)
     if len(data) > limit:
-        raise UnreadableFile(f"larger than {limit // 1024} KiB")
+        raise UnreadableFile(_("larger than {kib} KiB").format(kib=limit // 1024))
     return data

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hubworkshop.domain.errors import Problem, SourceError
+from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.languages import is_language
 from hubworkshop.domain.model import (
     Activity,
@@ -54,11 +55,11 @@ _PHASE_KEYS = {
 }
 _ROOM_KEYS = {"id": str, "name": str, "questions": list}
 _TYPE_NAMES = {
-    str: 'a "string"',
-    int: "a whole number",
-    list: "a list [ ... ]",
-    dt.date: "a date like 2021-11-27",
-    dt.time: "a time like 13:00:00",
+    str: N_('a "string"'),
+    int: N_("a whole number"),
+    list: N_("a list [ ... ]"),
+    dt.date: N_("a date like 2021-11-27"),
+    dt.time: N_("a time like 13:00:00"),
 }
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -128,7 +129,7 @@ class _Checker:
         """Keep the known keys of a table that have the right type; report the others."""
         where = self.lines.of(name, index)
         if not isinstance(data, dict):
-            self.error(where, f"{label} must be a table")
+            self.error(where, _("{label} must be a table").format(label=label))
             return {}
         result: dict[str, Any] = {}
         for key, value in data.items():
@@ -136,9 +137,19 @@ class _Checker:
             expected = schema.get(key)
             if expected is None:
                 known = ", ".join(schema)
-                self.error(line, f"unknown field '{key}' in {label} (known: {known})")
+                self.error(
+                    line,
+                    _("unknown field '{key}' in {label} (known: {known})").format(
+                        key=key, label=label, known=known
+                    ),
+                )
             elif not _has_type(value, expected):
-                self.error(line, f"{label}: '{key}' must be {_TYPE_NAMES[expected]}")
+                self.error(
+                    line,
+                    _("{label}: '{key}' must be {TYPE_NAMES}").format(
+                        label=label, key=key, TYPE_NAMES=_(_TYPE_NAMES[expected])
+                    ),
+                )
             else:
                 result[key] = value
         return result
@@ -183,7 +194,7 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(path, line, "not UTF-8 text")]
+        return None, [Problem(path, line, _("not UTF-8 text"))]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -191,21 +202,25 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         found = _TOML_POSITION.search(message)
         at: int | None = getattr(error, "lineno", None) or (int(found[1]) if found else None)
         message = _TOML_POSITION.sub("", message).strip()
-        return None, [Problem(path, at, f"TOML syntax error: {message}")]
+        return None, [Problem(path, at, _("TOML syntax error: {message}").format(message=message))]
 
     check = _Checker(path, _Lines(text), problems)
     for key in data:
         if key not in ("workshop", "agenda", "room"):
             check.error(
                 check.lines.of(key),
-                f"unknown table '{key}' (a plan has [workshop], [[agenda]] and [[room]])",
+                _("unknown table '{key}' (a plan has [workshop], [[agenda]] and [[room]])").format(
+                    key=key
+                ),
             )
     workshop = check.table(data.get("workshop", {}), "workshop", 0, _WORKSHOP_KEYS, "[workshop]")
     if "workshop" not in data:
-        check.error(1, "missing the [workshop] table")
+        check.error(1, _("missing the [workshop] table"))
     for key in _WORKSHOP_REQUIRED:
         if key not in workshop and "workshop" in data and key not in data["workshop"]:
-            check.error(check.lines.of("workshop"), f"[workshop] is missing '{key}'")
+            check.error(
+                check.lines.of("workshop"), _("[workshop] is missing '{key}'").format(key=key)
+            )
 
     bank = None
     if "bank" in workshop:
@@ -215,38 +230,49 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         if bank is None:
             check.error(
                 check.lines.of("workshop", 0, "bank"),
-                f"the question bank at {workshop['bank']} has errors (listed above)",
+                _("the question bank at {bank} has errors (listed above)").format(
+                    bank=workshop["bank"]
+                ),
             )
 
     languages = tuple(workshop.get("languages", bank.languages if bank else ("en",)))
     if not languages:
         check.error(
             check.lines.of("workshop", 0, "languages"),
-            "'languages' lists no language (the first is the workshop's own)",
+            _("'languages' lists no language (the first is the workshop's own)"),
         )
     if len(set(map(str, languages))) < len(languages):
-        check.error(check.lines.of("workshop", 0, "languages"), "'languages' lists one twice")
+        check.error(check.lines.of("workshop", 0, "languages"), _("'languages' lists one twice"))
     for code in languages:
         line = check.lines.of("workshop", 0, "languages", str(code))
         if not isinstance(code, str) or not is_language(code):
-            check.error(line, f"unknown language '{code}' (use ISO 639-1 codes)")
+            check.error(
+                line, _("unknown language '{code}' (use ISO 639-1 codes)").format(code=code)
+            )
         elif bank and code not in bank.languages:
-            check.error(line, f"language '{code}' is not in the question bank's languages")
+            check.error(
+                line,
+                _("language '{code}' is not in the question bank's languages").format(code=code),
+            )
     dots = workshop.get("dots", 3)
     if not 1 <= dots <= MAX_DOTS:
         check.error(
             check.lines.of("workshop", 0, "dots"),
-            f"'dots' must be between 1 and {MAX_DOTS}, not {dots}",
+            _("'dots' must be between 1 and {MAX_DOTS}, not {dots}").format(
+                MAX_DOTS=MAX_DOTS, dots=dots
+            ),
         )
         dots = 3
     timezone = workshop.get("timezone", "UTC")
     if "timezone" in workshop and not is_timezone(timezone):
         check.error(
             check.lines.of("workshop", 0, "timezone"),
-            f"unknown time zone '{timezone}' (use an IANA name such as 'UTC' or 'Europe/Paris')",
+            _(
+                "unknown time zone '{timezone}' (use an IANA name such as 'UTC' or 'Europe/Paris')"
+            ).format(timezone=timezone),
         )
     if "start" in workshop and "end" in workshop and workshop["end"] <= workshop["start"]:
-        check.error(check.lines.of("workshop", 0, "end"), "the workshop ends before it starts")
+        check.error(check.lines.of("workshop", 0, "end"), _("the workshop ends before it starts"))
 
     phases = _phases(check, data.get("agenda", []), workshop)
     rooms = _rooms(check, data.get("room", []), bank)
@@ -286,17 +312,20 @@ def _claim_id(
     if not value or not ID_PATTERN.fullmatch(value):
         check.error(
             check.lines.of(table, index),
-            f"{label} needs an 'id' of lower-case letters, digits and '-'",
+            _("{label} needs an 'id' of lower-case letters, digits and '-'").format(label=label),
         )
     elif value in seen:
-        check.error(check.lines.of(table, index, "id"), f"duplicate {kind} id '{value}'")
+        check.error(
+            check.lines.of(table, index, "id"),
+            _("duplicate {kind} id '{value}'").format(kind=kind, value=value),
+        )
     seen.add(value)
     return value
 
 
 def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phase]:
     if not isinstance(agenda, list) or not agenda:
-        check.error(1, "the plan has no [[agenda]] phases")
+        check.error(1, _("the plan has no [[agenda]] phases"))
         return []
     phases: list[Phase] = []
     seen: set[str] = set()
@@ -307,26 +336,30 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
         entry = check.table(raw, "agenda", index, _PHASE_KEYS, label)
         where = check.lines.of("agenda", index)
         phase_id = _claim_id(check, entry, "agenda", index, label, seen, "phase")
-        label = f"phase '{phase_id or index + 1}'"
+        label = _("phase '{id}'").format(id=phase_id or index + 1)
         if not entry.get("title"):
-            check.error(where, f"{label} needs a 'title'")
+            check.error(where, _("{label} needs a 'title'").format(label=label))
         try:
             activity = Activity(entry.get("activity", "plenary"))
         except ValueError:
             known = ", ".join(a.value for a in Activity)
             check.error(
                 check.lines.of("agenda", index, "activity"),
-                f"{label}: unknown activity '{entry['activity']}' (known: {known})",
+                _("{label}: unknown activity '{activity}' (known: {known})").format(
+                    label=label, activity=entry["activity"], known=known
+                ),
             )
             activity = Activity.PLENARY
         minutes = entry.get("minutes")
         if minutes is None:
-            check.error(where, f"{label} needs 'minutes'")
+            check.error(where, _("{label} needs 'minutes'").format(label=label))
             minutes = 0
         elif not 0 < minutes <= MAX_MINUTES:
             check.error(
                 check.lines.of("agenda", index, "minutes"),
-                f"{label}: 'minutes' must be between 1 and {MAX_MINUTES}, not {minutes}",
+                _("{label}: 'minutes' must be between 1 and {MAX_MINUTES}, not {minutes}").format(
+                    label=label, MAX_MINUTES=MAX_MINUTES, minutes=minutes
+                ),
             )
             minutes = 0
         start = entry.get("start", clock)
@@ -335,13 +368,16 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
         if clock is not None and start < clock and previous is not None:
             check.error(
                 check.lines.of("agenda", index, "start"),
-                f"{label} starts at {start:%H:%M}, overlapping phase '{previous.id}' "
-                f"(until {clock:%H:%M})",
+                _(
+                    "{label} starts at {start:%H:%M}, overlapping phase '{id}' (until {clock:%H:%M})"
+                ).format(label=label, start=start, id=previous.id, clock=clock),
             )
         elif "start" in workshop and start < workshop["start"]:
             check.error(
                 check.lines.of("agenda", index, "start"),
-                f"{label} starts at {start:%H:%M}, before the workshop ({workshop['start']:%H:%M})",
+                _("{label} starts at {start:%H:%M}, before the workshop ({workshop:%H:%M})").format(
+                    label=label, start=start, workshop=workshop["start"]
+                ),
             )
         phase = Phase(
             id=phase_id,
@@ -355,8 +391,9 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
         if end is not None and minutes > 0 and minutes_between(start, end) < minutes:
             check.error(
                 check.lines.of("agenda", index, "minutes"),
-                f"{label} runs until {add_minutes(start, minutes):%H:%M}, "
-                f"past the end of the workshop ({end:%H:%M})",
+                _(
+                    "{label} runs until {until:%H:%M}, past the end of the workshop ({end:%H:%M})"
+                ).format(label=label, until=add_minutes(start, minutes), end=end),
             )
         phases.append(phase)
         previous = phase
@@ -366,7 +403,7 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
 
 def _rooms(check: _Checker, rooms: Any, bank: Bank | None) -> list[Room]:
     if not isinstance(rooms, list) or not rooms:
-        check.error(1, "the plan has no [[room]] tables")
+        check.error(1, _("the plan has no [[room]] tables"))
         return []
     result: list[Room] = []
     seen: set[str] = set()
@@ -376,19 +413,27 @@ def _rooms(check: _Checker, rooms: Any, bank: Bank | None) -> list[Room]:
         entry = check.table(raw, "room", index, _ROOM_KEYS, label)
         where = check.lines.of("room", index)
         room_id = _claim_id(check, entry, "room", index, label, seen, "room")
-        label = f"room '{room_id or index + 1}'"
+        label = _("room '{id}'").format(id=room_id or index + 1)
         questions = entry.get("questions", [])
         if not questions:
-            check.error(where, f"{label} has no questions")
+            check.error(where, _("{label} has no questions").format(label=label))
         for qid in questions:
             line = check.lines.of("room", index, "questions", str(qid))
             if not isinstance(qid, str):
-                check.error(line, f"{label}: question ids are strings, not {qid!r}")
+                check.error(
+                    line,
+                    _("{label}: question ids are strings, not {qid!r}").format(
+                        label=label, qid=qid
+                    ),
+                )
             elif known is not None and qid not in known:
-                check.error(line, f"{label}: unknown question id '{qid}'")
+                check.error(
+                    line, _("{label}: unknown question id '{qid}'").format(label=label, qid=qid)
+                )
         if len(set(map(str, questions))) != len(questions):
             check.error(
-                check.lines.of("room", index, "questions"), f"{label} lists a question twice"
+                check.lines.of("room", index, "questions"),
+                _("{label} lists a question twice").format(label=label),
             )
         result.append(
             Room(

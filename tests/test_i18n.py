@@ -114,3 +114,34 @@ def test_summary_words_follow_each_languages_plural_rules():
     assert plural("en", "rooms", 1) == "1 breakout room"
     assert LABELS["fr"]["tie"] == "égalité" and LABELS["fr"]["points"] == "points"
     assert LABELS["de"] == LABELS["en"]  # no German catalog: English
+
+
+def test_the_command_lines_help_texts_are_in_the_catalog():
+    """`_help_messages.py` lists every help text of the command line (./dev i18n makes it)."""
+    from hubworkshop.cli.help_catalog import GENERATED, generated_module
+    from hubworkshop.cli.main import cli
+
+    assert GENERATED.read_text(encoding="utf-8") == generated_module(cli), "run ./dev i18n"
+
+
+def test_help_in_french(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"LANG": "fr_FR.UTF-8", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    shown = subprocess.run(
+        [sys.executable, "-m", "hubworkshop", "add", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "Enregistre une contribution" in shown and "Identifiant de la salle" in shown
+    english = subprocess.run(
+        [sys.executable, "-m", "hubworkshop", "--ui-lang", "en", "add", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "Store a contribution" in english

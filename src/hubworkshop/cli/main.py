@@ -527,10 +527,27 @@ def import_(archive: Path, db: Path) -> None:
     click.echo(_("created {db}").format(db=db), err=True)
 
 
+def _asked_ui_language(args: list[str]) -> str | None:
+    """--ui-lang as given on the command line (read before click parses it, so that --help
+    is already in that language), else $HUBWORKSHOP_UI_LANG; None: from the locale."""
+    for i, arg in enumerate(args):
+        if arg == "--ui-lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--ui-lang="):
+            return arg.partition("=")[2]
+    return os.environ.get("HUBWORKSHOP_UI_LANG") or None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the command and turns every expected failure into one line (exit 2)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    set_ui_language(_asked_ui_language(args))
+    if "--help" in args or "-h" in args:
+        from hubworkshop.cli.help_catalog import translate_help
+
+        translate_help(cli)
     try:
-        cli.main(args=argv, prog_name="hubworkshop", standalone_mode=False)
+        cli.main(args=args, prog_name="hubworkshop", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:

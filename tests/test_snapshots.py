@@ -179,3 +179,29 @@ def test_ranking_chart(snap_compare, fixture_store):
 def test_report_back(snap_compare, fixture_store):
     app = app_for(fixture_store, room="value", role="facilitator")
     assert snap_compare(app, terminal_size=(100, 30), run_before=_pressing("escape", "B"))
+
+
+@pytest.fixture
+def french():
+    """The interface in French for one test (the question language stays apart: F2)."""
+    from hubworkshop.domain.i18n import set_ui_language
+
+    set_ui_language("fr")
+    yield
+    set_ui_language("en")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_room_screen_in_french(snap_compare, frozen_store, french, size):
+    app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
+    assert snap_compare(app, terminal_size=size, run_before=_pressing())
+
+
+def test_export_screen_in_french(snap_compare, frozen_store, french):
+    app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
+    assert snap_compare(app, terminal_size=(120, 36), run_before=_pressing("f4"))
+
+
+def test_help_in_french(snap_compare, frozen_store, french):
+    app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_pressing("f1"))

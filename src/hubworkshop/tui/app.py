@@ -26,7 +26,7 @@ from hubworkshop.tui.drafts import Drafts
 from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
-from hubworkshop.tui.translation import translate_bindings
+from hubworkshop.tui.translation import in_language, translate_bindings
 
 ROOMS_MODE = "rooms"
 
@@ -118,6 +118,14 @@ class HubworkshopApp(App[None]):
         from hubworkshop.tui.screens.start import StartScreen
 
         return StartScreen()
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        in_language(screen)  # a screen's module loads when first shown: its keys translated
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen: Any) -> Any:
+        in_language(screen)
+        return super().switch_screen(screen)
 
     def on_mount(self) -> None:
         self.sub_title = self.store.workshop().title

@@ -15,8 +15,8 @@ from textual.dom import DOMNode
 
 from hubworkshop.domain.i18n import _, ui_language
 
-_applied = "en"
 _SOURCE = "_hubworkshop_source_bindings"
+_LANGUAGE = "_hubworkshop_bindings_language"
 
 
 def _ours(cls: type) -> bool:
@@ -34,21 +34,29 @@ def _all_subclasses(cls: type) -> list[type]:
 
 
 def translate_bindings() -> None:
-    """Give every hubworkshop widget's bindings the interface language's words."""
-    global _applied
+    """Give every hubworkshop widget's bindings the interface language's words: the classes
+    loaded so far (screens load lazily, so the app calls this again before showing one)."""
     language = ui_language()
-    if language == _applied:
-        return
     classes = [c for c in _all_subclasses(DOMNode) if _ours(c)]
-    for cls in classes:
+    stale = [c for c in classes if c.__dict__.get(_LANGUAGE, "en") != language]
+    if not stale:
+        return
+    for cls in stale:
+        setattr(cls, _LANGUAGE, language)
         if "BINDINGS" not in cls.__dict__:
             continue
         if _SOURCE not in cls.__dict__:
             setattr(cls, _SOURCE, list(cls.__dict__["BINDINGS"]))
         cls.BINDINGS = [_translated(b) for b in cls.__dict__[_SOURCE]]  # type: ignore[attr-defined]
-    for cls in classes:
+    for cls in classes:  # a subclass merges its parents' bindings: recompute them all
         cls._merged_bindings = cls._merge_bindings()  # type: ignore[attr-defined]
-    _applied = language
+
+
+def in_language(screen: object) -> None:
+    """A screen made before its class's bindings were translated takes the translated ones."""
+    translate_bindings()
+    if isinstance(screen, DOMNode):
+        screen._bindings = type(screen)._merged_bindings.copy()  # type: ignore[union-attr]
 
 
 def _translated(binding: Binding | tuple[str, ...]) -> Binding | tuple[str, ...]:

@@ -145,3 +145,54 @@ def test_help_in_french(tmp_path):
         check=True,
     ).stdout
     assert "Store a contribution" in english
+
+
+ARABIC = "المراكز مسؤولة"  # "hubs are accountable", stored in logical order
+
+
+@pytest.mark.parametrize("bidi", [False, True])
+async def test_bidi_shows_right_to_left_text_in_visual_order_only_on_screen(store, bidi):
+    from bidi import get_display
+    from test_tui import screen_text, settle
+
+    from hubworkshop.domain.records import Draft
+    from hubworkshop.tui.app import HubworkshopApp
+
+    said = store.add_contribution(Draft("value", ARABIC, author="Layla"))
+    app = HubworkshopApp(store, room="value", user_name="Asaf", bidi=bidi)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+    visual = get_display(ARABIC)
+    assert visual != ARABIC
+    assert (visual in shown) is bidi and (ARABIC in shown) is not bidi
+    assert store.contribution(said.id).text == ARABIC  # the record keeps logical order
+
+
+def test_french_keys_and_words_in_the_room(store):
+    """The interface language changes the footer's words and the room's, not the data."""
+    import asyncio
+
+    from test_tui import footer_keys, screen_text, settle
+
+    from hubworkshop.domain.i18n import set_ui_language
+    from hubworkshop.domain.records import Draft
+    from hubworkshop.tui.app import HubworkshopApp
+
+    store.add_contribution(Draft("value", "hubs need funding", kind="concern"))
+
+    async def look() -> tuple[list[str], str]:
+        app = HubworkshopApp(store, room="value", user_name="Asaf")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            return footer_keys(app), screen_text(app)
+
+    set_ui_language("fr")
+    try:
+        keys, text = asyncio.run(look())
+    finally:
+        set_ui_language("en")
+    assert "Quitter" in keys and "Aide" in keys and "Quit" not in keys
+    assert "préoccupation" in text and "hubs need funding" in text
+    keys, text = asyncio.run(look())
+    assert "Quit" in keys and "concern" in text

@@ -156,6 +156,12 @@ class _Commands(click.Group):
     help="Show the start screen instead of resuming the last room.",
 )
 @click.option(
+    "--bidi",
+    is_flag=True,
+    help="Show right-to-left contributions in visual order, for terminals that do not "
+    "reorder them (off by default: some terminals do).",
+)
+@click.option(
     "--ui-lang",
     envvar="HUBWORKSHOP_UI_LANG",
     metavar="LANG",
@@ -168,7 +174,12 @@ class _Commands(click.Group):
 @click.version_option(__version__, prog_name="hubworkshop")
 @click.pass_context
 def cli(
-    ctx: click.Context, room: str | None, role: str, name: str | None, start_screen: bool
+    ctx: click.Context,
+    room: str | None,
+    role: str,
+    name: str | None,
+    start_screen: bool,
+    bidi: bool,
 ) -> None:
     """Run a live brainstorming workshop with breakout rooms, and summarise it.
 
@@ -183,7 +194,7 @@ def cli(
             from hubworkshop.tui.app import HubworkshopApp
 
             HubworkshopApp(
-                store, room=room, role=role, user_name=name, resume=not start_screen
+                store, room=room, role=role, user_name=name, resume=not start_screen, bidi=bidi
             ).run()
 
 

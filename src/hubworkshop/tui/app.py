@@ -27,6 +27,7 @@ from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
 from hubworkshop.tui.translation import in_language, translate_bindings
+from hubworkshop.tui.widgets.text import show_in_visual_order
 
 ROOMS_MODE = "rooms"
 
@@ -66,7 +67,9 @@ class HubworkshopApp(App[None]):
         user_name: str | None = None,
         resume: bool = False,
         frozen_time: dt.datetime | None = None,
+        bidi: bool = False,
     ) -> None:
+        show_in_visual_order(bidi)
         translate_bindings()  # the footer's and help's words, in the interface language
         super().__init__()
         self.store = store

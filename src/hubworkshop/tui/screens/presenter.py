@@ -30,7 +30,7 @@ from hubworkshop.tui.widgets.room_panels import (
     CountdownDisplay,
     QuestionPanel,
 )
-from hubworkshop.tui.widgets.text import plain
+from hubworkshop.tui.widgets.text import plain, said
 
 PRESENTER = policy(Surface.PRESENTER)
 LATEST_READ = 200  # the newest points read, of which those that may be shown fill the screen
@@ -132,5 +132,5 @@ class PresenterScreen(HubScreen):
                 text.append("\n")
             text.append("★ " if c.starred else "• ", "bold yellow" if c.starred else "")
             text.append(f"{kind_label(c.kind.value)}: ", KIND_STYLES[c.kind])
-            text.append(one_line(c.text))
+            text.append(one_line(said(c.text)))
         self.query_one("#latest", Static).update(text or Text(_("No contributions yet.")))

@@ -16,7 +16,7 @@ from hubworkshop.domain.model import Contribution
 from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.domain.text import one_line
 from hubworkshop.tui.screens.base import HubScreen
-from hubworkshop.tui.widgets.text import plain
+from hubworkshop.tui.widgets.text import plain, said
 
 REPORT_BACK = policy(Surface.REPORT_BACK)
 
@@ -98,10 +98,13 @@ class ReportBackScreen(HubScreen):
         )
         self.query_one("#rb-takeaways", Static).update(
             plain(
-                "\n".join(f"{i + 1}. {one_line(c.text)}" for i, c in enumerate(visible))
+                "\n".join(f"{i + 1}. {one_line(said(c.text))}" for i, c in enumerate(visible))
                 or _("No takeaways chosen yet.")
             )
         )
         self.query_one("#rb-voted", Static).update(
-            plain("\n".join(f"●{c.votes}  {one_line(c.text)}" for c in voted) or _("No votes yet."))
+            plain(
+                "\n".join(f"●{c.votes}  {one_line(said(c.text))}" for c in voted)
+                or _("No votes yet.")
+            )
         )

@@ -35,7 +35,7 @@ from hubworkshop.tui.widgets.room_panels import (
     StatusBar,
     languages_shown,
 )
-from hubworkshop.tui.widgets.text import plain
+from hubworkshop.tui.widgets.text import plain, said
 
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 
@@ -417,9 +417,9 @@ class RoomScreen(RoomCapture):
             detail.show(plain(_("Nothing here yet: type in the bar below and press Enter.")))
             return
         text = (
-            c.text
+            said(c.text)
             if len(c.text) <= 2000
-            else c.text[:2000] + _("… ({n} more characters)").format(n=len(c.text) - 2000)
+            else said(c.text[:2000]) + _("… ({n} more characters)").format(n=len(c.text) - 2000)
         )
         author = c.author or _("anonymous")
         tags = " ".join(f"#{t}" for t in c.tags)

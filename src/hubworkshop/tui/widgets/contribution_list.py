@@ -27,6 +27,7 @@ from textual.strip import Strip
 from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
+from hubworkshop.tui.widgets.text import said
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 24
@@ -396,6 +397,6 @@ class ContributionList(ScrollView, can_focus=True):
             prefix += f"[{one_line(c.cluster, 20)}] "
         if c.owner or c.due:
             prefix += f"→{one_line(c.owner or '?', 16)}{' ' + c.due[5:] if c.due else ''} "
-        body = Text(prefix + one_line(c.text), no_wrap=True, overflow="ellipsis")
+        body = Text(prefix + one_line(said(c.text)), no_wrap=True, overflow="ellipsis")
         body.truncate(room_for_text, overflow="ellipsis", pad=True)
         return Text.assemble(left, body, right, no_wrap=True, overflow="ellipsis")

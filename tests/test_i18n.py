@@ -153,10 +153,10 @@ ARABIC = "المراكز مسؤولة"  # "hubs are accountable", stored in logi
 @pytest.mark.parametrize("bidi", [False, True])
 async def test_bidi_shows_right_to_left_text_in_visual_order_only_on_screen(store, bidi):
     from bidi import get_display
-    from test_tui import screen_text, settle
 
     from hubworkshop.domain.records import Draft
     from hubworkshop.tui.app import HubworkshopApp
+    from test_tui import screen_text, settle
 
     said = store.add_contribution(Draft("value", ARABIC, author="Layla"))
     app = HubworkshopApp(store, room="value", user_name="Asaf", bidi=bidi)
@@ -173,11 +173,10 @@ def test_french_keys_and_words_in_the_room(store):
     """The interface language changes the footer's words and the room's, not the data."""
     import asyncio
 
-    from test_tui import footer_keys, screen_text, settle
-
     from hubworkshop.domain.i18n import set_ui_language
     from hubworkshop.domain.records import Draft
     from hubworkshop.tui.app import HubworkshopApp
+    from test_tui import footer_keys, screen_text, settle
 
     store.add_contribution(Draft("value", "hubs need funding", kind="concern"))
 

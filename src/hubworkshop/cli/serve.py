@@ -26,7 +26,7 @@ from typing import Any
 import click
 
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, cli
-from hubworkshop.domain.i18n import _
+from hubworkshop.domain.i18n import _, ui_language
 
 TOKEN_COOKIE, BROWSER_COOKIE = "hubworkshop_token", "hubworkshop_browser"
 
@@ -73,7 +73,10 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             """textual-serve's handler, with this browser's identity in the app's command."""
             browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(12)
-            own = f"env HUBWORKSHOP_TERMINAL={shlex.quote('browser-' + browser)} {command}"
+            own = (
+                f"env HUBWORKSHOP_TERMINAL={shlex.quote('browser-' + browser)} "
+                f"HUBWORKSHOP_UI_LANG={shlex.quote(ui_language())} {command}"
+            )
             websocket = web.WebSocketResponse(heartbeat=15)
             width = _int(request.query.get("width"), 80)
             height = _int(request.query.get("height"), 24)

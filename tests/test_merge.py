@@ -164,7 +164,7 @@ def apply(path: Path, operations: list[tuple]) -> None:
 
 
 @settings(
-    max_examples=30,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -14,7 +14,7 @@ import click
 
 from hubworkshop import __version__
 from hubworkshop.domain.errors import HubworkshopError, InputError, Problem, SourceError
-from hubworkshop.domain.i18n import _, nformat, set_ui_language
+from hubworkshop.domain.i18n import _, available, nformat, set_ui_language
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line
@@ -167,7 +167,7 @@ class _Commands(click.Group):
     metavar="LANG",
     is_eager=True,
     expose_value=False,
-    callback=lambda _ctx, _param, value: set_ui_language(value),
+    callback=lambda _ctx, _param, value: _choose_ui_language(value),
     help="Language of the interface, e.g. fr (default: from the locale, $LANG; the question "
     "language is chosen apart, with F2).",
 )
@@ -536,6 +536,18 @@ def import_(archive: Path, db: Path) -> None:
     for line in restore(db, read_archive(text, str(archive))):
         click.echo(_("added {line}").format(line=line))
     click.echo(_("created {db}").format(db=db), err=True)
+
+
+def _choose_ui_language(value: str | None) -> None:
+    """--ui-lang (or $HUBWORKSHOP_UI_LANG): a language without a catalog says so, once."""
+    chosen = set_ui_language(value)
+    if value and chosen == "en" and not value.lower().startswith("en"):
+        click.echo(
+            _(
+                "hubworkshop: no interface catalog for '{lang}' (have: {known}); using English"
+            ).format(lang=value, known=", ".join(available())),
+            err=True,
+        )
 
 
 def _asked_ui_language(args: list[str]) -> str | None:

@@ -11,6 +11,8 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from hubworkshop.domain.i18n import N_
+
 if TYPE_CHECKING:
     from hubworkshop.domain.records import WorkshopRecord
     from hubworkshop.reports.scope import ExportRequest
@@ -48,21 +50,21 @@ FORMATS: dict[str, Format] = {
         Format(
             "markdown",
             "md",
-            "Markdown summary",
+            N_("Markdown summary"),
             "hubworkshop.reports.summary:summary_markdown",
             summary=True,
         ),
         Format(
             "wikitext",
             "wiki",
-            "Meta-Wiki wikitext",
+            N_("Meta-Wiki wikitext"),
             "hubworkshop.reports.summary:summary_wikitext",
             summary=True,
         ),
         Format(
             "json",
             "json",
-            "JSON (all data)",
+            N_("JSON (all data)"),
             "hubworkshop.reports.data:to_json",
             summary=False,
             surface="archive",
@@ -70,7 +72,7 @@ FORMATS: dict[str, Format] = {
         Format(
             "csv",
             "csv",
-            "CSV (one row per contribution)",
+            N_("CSV (one row per contribution)"),
             "hubworkshop.reports.data:to_csv",
             summary=False,
         ),

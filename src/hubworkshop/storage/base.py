@@ -15,6 +15,7 @@ from hubworkshop.domain.model import Phase, Question, Room
 from hubworkshop.domain.records import Workshop
 from hubworkshop.storage.connections import Connections
 from hubworkshop.storage.sql import Db
+from hubworkshop.storage.version import EVENT_UID
 
 
 def utc_now() -> str:
@@ -65,7 +66,8 @@ class StoreBase:
     ) -> None:
         """Inside a write: append to the event log, in the same transaction as the change."""
         self.connections.writer.execute(
-            "INSERT INTO events (at, actor, room, action, subject, data) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (at, actor, room, action, subject, data, uid) "
+            f"VALUES (?, ?, ?, ?, ?, ?, {EVENT_UID})",
             (
                 self.clock(),
                 actor,

@@ -27,6 +27,7 @@ from hubworkshop.storage.rows import (
 )
 from hubworkshop.storage.search import LIKE, filters, search_terms
 from hubworkshop.storage.sql import Db
+from hubworkshop.storage.version import EVENT_UID
 
 BULK_ROWS = 500  # from this many rows in one batch, index them for search in one go
 
@@ -110,8 +111,8 @@ class ContributionStore(ParticipantStore):
                 ],
             )
             db.conn.executemany(
-                "INSERT INTO events (at, actor, room, action, subject, data) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events (at, actor, room, action, subject, data, uid) "
+                f"VALUES (?, ?, ?, ?, ?, ?, {EVENT_UID})",
                 events,
             )
         return [row[0] for row in rows]

@@ -496,8 +496,13 @@ class _Merge:
         for row in sorted(self.other["takeaways"], key=lambda r: (r["room"], r["position"])):
             theirs.setdefault(row["room"], []).append(row["contribution"])
         known = {r["id"] for r in self.rows("SELECT id FROM contributions")}
-        for room in sorted(set(theirs)):
-            if theirs[room] == ours.get(room):
+        set_there = {  # rooms whose takeaways the other copy set, even to none
+            e["room"]
+            for e in self.other["events"]
+            if e["action"] == EventName.WRAPUP_TAKEAWAYS.value and e["room"]
+        }
+        for room in sorted(set(theirs) | set(ours) | set_there):
+            if theirs.get(room, []) == ours.get(room, []):
                 continue
             last = self.rows(
                 "SELECT data FROM events WHERE room = ? AND action = ? ORDER BY at DESC, uid DESC "
@@ -506,7 +511,7 @@ class _Merge:
             )
             chosen = json.loads(last[0]["data"]).get("takeaways") if last else None
             if chosen is None:
-                chosen = max(theirs[room], ours.get(room, []))
+                chosen = max(theirs.get(room, []), ours.get(room, []))
             chosen = [cid for cid in chosen if cid in known]
             if chosen == ours.get(room, []):
                 continue

@@ -105,22 +105,26 @@ STABLE_ID_TABLES = ("participants", "votes", "vote_rounds", "purpose_statements"
 
 @MIGRATIONS(name="0005_stable_ids")
 def _stable_ids(db: Database) -> None:
-    """A random `uid` on every row of STABLE_ID_TABLES, filled in by a trigger on insert, so
-    no writer has to remember it."""
+    """A random `uid` on every row of STABLE_ID_TABLES. Events get theirs from the statement
+    that writes them (`EVENT_UID`): an insert trigger on a table written at every change
+    made a bulk import of 100,000 lines a fifth slower. The other tables are written a row
+    at a time, and a trigger fills their uid in, so no writer has to remember it."""
     for table in STABLE_ID_TABLES:
-        key = "seq" if table == "events" else "id"
         for statement in (
             f"ALTER TABLE {table} ADD COLUMN uid TEXT",
             f"UPDATE {table} SET uid = lower(hex(randomblob(16)))",
             f"CREATE UNIQUE INDEX {table}_uid ON {table} (uid)",
-            f"""
-            CREATE TRIGGER {table}_uid AFTER INSERT ON {table}
-            WHEN NEW.uid IS NULL BEGIN
-                UPDATE {table} SET uid = lower(hex(randomblob(16))) WHERE {key} = NEW.{key};
-            END
-            """,
         ):
             db.execute(statement)
+        if table != "events":
+            db.execute(
+                f"""
+                CREATE TRIGGER {table}_uid AFTER INSERT ON {table}
+                WHEN NEW.uid IS NULL BEGIN
+                    UPDATE {table} SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id;
+                END
+                """
+            )
 
 
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)

@@ -17,3 +17,10 @@ MIGRATION_NAMES = (
     "0005_stable_ids",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
+
+EVENT_UID = (
+    "printf('%014x', CAST((julianday('now') - 2440587.5) * 8640000000 AS INTEGER))"
+    " || lower(hex(randomblob(9)))"
+)
+"""SQL for a new event's stable id: time first, so the unique index grows at its end (a
+random id made every insert land on a random page), then 72 random bits."""

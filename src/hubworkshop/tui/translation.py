@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 from hubworkshop.domain.i18n import _, ui_language
 
 _SOURCE = "_hubworkshop_source_bindings"
+_translated_once = False
 _LANGUAGE = "_hubworkshop_bindings_language"
 
 
@@ -36,7 +37,11 @@ def _all_subclasses(cls: type) -> list[type]:
 def translate_bindings() -> None:
     """Give every hubworkshop widget's bindings the interface language's words: the classes
     loaded so far (screens load lazily, so the app calls this again before showing one)."""
+    global _translated_once
     language = ui_language()
+    if language == "en" and not _translated_once:
+        return  # the source words: nothing to do (every start in English)
+    _translated_once = True
     classes = [c for c in _all_subclasses(DOMNode) if _ours(c)]
     stale = [c for c in classes if c.__dict__.get(_LANGUAGE, "en") != language]
     if not stale:

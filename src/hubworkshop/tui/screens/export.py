@@ -86,7 +86,7 @@ class ExportScreen(HubScreen):
                 with RadioSet(id="format"):
                     for i, export_format in enumerate(FORMATS.values()):
                         yield RadioButton(
-                            export_format.description,
+                            _(export_format.description),
                             value=i == 0,
                             id=f"format-{export_format.name}",
                         )

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from textual.widgets import Static
 
+from hubworkshop.domain.i18n import _, nformat
 from hubworkshop.domain.text import one_line
 from hubworkshop.tui.widgets.text import plain
 
@@ -102,11 +103,14 @@ class PendingPanel(Static):
         for i, item in enumerate(queue.items):
             shown = " / ".join(one_line(line, 90) for line in item.lines[:3])
             if len(item.lines) > 3:
-                shown += f" (+{len(item.lines) - 3} lines)"
+                more = len(item.lines) - 3
+                shown += " " + nformat(more, "(+{n} line)", "(+{n} lines)")
             if i == 0 and queue.failure is not None:
-                lines.append(f"NOT SAVED (Enter or Ctrl+R tries again): {shown}")
+                lines.append(
+                    _("NOT SAVED (Enter or Ctrl+R tries again): {text}").format(text=shown)
+                )
             else:
-                lines.append(f"saving… {shown}")
+                lines.append(_("saving… {text}").format(text=shown))
         self.set_class(bool(lines), "-shown")
         self.set_class(queue.failure is not None, "-failed")
         self.update(plain("\n".join(lines[-5:])))

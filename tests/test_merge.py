@@ -286,7 +286,7 @@ def test_an_older_copy_is_migrated_in_a_private_copy(tmp_path, template):
     conn = sqlite3.connect(laptop)
     with conn:
         for table in ("participants", "votes", "vote_rounds", "purpose_statements", "events"):
-            conn.execute(f"DROP TRIGGER {table}_uid")
+            conn.execute(f"DROP TRIGGER IF EXISTS {table}_uid")
             conn.execute(f"DROP INDEX {table}_uid")
             conn.execute(f"ALTER TABLE {table} DROP COLUMN uid")
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0005_stable_ids'")

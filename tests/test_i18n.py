@@ -195,3 +195,12 @@ def test_french_keys_and_words_in_the_room(store):
     assert "préoccupation" in text and "hubs need funding" in text
     keys, text = asyncio.run(look())
     assert "Quit" in keys and "concern" in text
+
+
+def test_a_banks_texts_fall_back_along_the_chain_too():
+    from hubworkshop.domain.model import LocalText
+
+    text = LocalText({"en": "Why hubs?", "pt": "Por que hubs?"}, "en")
+    assert text.get_text("pt-BR") == "Por que hubs?"  # pt-BR -> pt
+    assert text.get_text("pt_BR") == "Por que hubs?"
+    assert text.get_text("fr") == "Why hubs?"  # -> the bank's first language

@@ -78,8 +78,13 @@ class LocalText(Mapping[str, str]):
         return hash(tuple(sorted(self._texts.items())))
 
     def get_text(self, lang: str) -> str:
-        """The text in `lang`, or in the default language when it has no translation."""
-        return self._texts.get(lang) or self._texts.get(self._default, "")
+        """The text in `lang`, else along its fallback chain (`pt-BR` -> `pt`), else in the
+        default language."""
+        found = self._texts.get(lang)
+        if found:
+            return found
+        base = lang.replace("_", "-").split("-")[0].lower()
+        return self._texts.get(base) or self._texts.get(self._default, "")
 
     def has(self, lang: str) -> bool:
         return bool(self._texts.get(lang))

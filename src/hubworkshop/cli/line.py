@@ -39,7 +39,11 @@ ALERTS = (300, 60, 0)  # seconds left at which the timer is announced
 def said(c: Contribution) -> str:
     """One contribution as one plain line: `Amina, concern: text (1a2b3c4d)`."""
     who = c.author or _("someone")
-    return plain(f"{who}, {kind_label(c.kind.value)}: {c.text} ({c.short_id})")
+    return plain(
+        _("{who}, {kind}: {text} ({id})").format(
+            who=who, kind=kind_label(c.kind.value), text=c.text, id=c.short_id
+        )
+    )
 
 
 def plain(text: str) -> str:

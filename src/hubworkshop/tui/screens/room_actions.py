@@ -104,7 +104,9 @@ class ContributionActions(HubScreen):
                     )
                 )
         parts += [
-            f"{role_label(app.role)}: {app.user_name or _('unnamed')}",
+            _("{role}: {name}").format(
+                role=role_label(app.role), name=app.user_name or _("unnamed")
+            ),
             f"{app.store.path}",
         ]
         if message:

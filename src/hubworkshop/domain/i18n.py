@@ -46,8 +46,9 @@ def translation(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=chain(lang) or None, fallback=True)
 
 
+@cache
 def available() -> list[str]:
-    """The languages a catalog exists for (compiled), and English."""
+    """The languages a catalog exists for (compiled), and English: read from disk once."""
     found = {
         path.parent.parent.name
         for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")

@@ -10,10 +10,13 @@ English. Participants' words and the bank's questions are never translated here.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from functools import cache
+from types import MappingProxyType
+from typing import TypeVar
 
 from hubworkshop.domain.i18n import NNP_, NP_, available, resolve, translation
 from hubworkshop.domain.model import Kind
+
+K = TypeVar("K")
 
 _LABELS: dict[str, tuple[str, str]] = {
     "summary": NP_("summary", "summary"),
@@ -130,11 +133,21 @@ _KIND_NAMES: dict[Kind, tuple[str, str]] = {
 }
 
 
-class _ByLanguage(Mapping[str, dict[str, str]]):
-    """`LABELS[lang]`: every label in `lang`'s summary language."""
+class _InLanguage(Mapping[str, Mapping[K, str]]):
+    """`TABLE[lang]`: a table's words in `lang`'s summary language, looked up in the catalog
+    once per language (a summary reads a kind's name for every point it lists)."""
 
-    def __getitem__(self, lang: str) -> dict[str, str]:
-        return dict(_labels(summary_language(lang)))
+    def __init__(self, table: Mapping[K, tuple[str, str]]) -> None:
+        self.table = table
+        self.done: dict[str, Mapping[K, str]] = {}
+
+    def __getitem__(self, lang: str) -> Mapping[K, str]:
+        lang = summary_language(lang)
+        if lang not in self.done:
+            t = translation(lang)
+            words = {key: t.pgettext(ctx, text) for key, (ctx, text) in self.table.items()}
+            self.done[lang] = MappingProxyType(words)
+        return self.done[lang]
 
     def __iter__(self) -> Iterator[str]:
         return iter(available())
@@ -143,13 +156,9 @@ class _ByLanguage(Mapping[str, dict[str, str]]):
         return len(available())
 
 
-@cache
-def _labels(lang: str) -> dict[str, str]:
-    t = translation(lang)
-    return {key: t.pgettext(ctx, text) for key, (ctx, text) in _LABELS.items()}
-
-
-LABELS = _ByLanguage()
+LABELS = _InLanguage(_LABELS)
+KIND_HEADINGS = _InLanguage(_KIND_HEADINGS)
+KIND_NAMES = _InLanguage(_KIND_NAMES)
 
 
 def plural(lang: str, key: str, n: int) -> str:
@@ -159,23 +168,6 @@ def plural(lang: str, key: str, n: int) -> str:
     return translation(summary_language(lang)).npgettext(ctx, one, other, n).format(n=n)
 
 
-class _Kinds(Mapping[str, dict[Kind, str]]):
-    def __init__(self, table: dict[Kind, tuple[str, str]]) -> None:
-        self.table = table
-
-    def __getitem__(self, lang: str) -> dict[Kind, str]:
-        t = translation(summary_language(lang))
-        return {kind: t.pgettext(ctx, text) for kind, (ctx, text) in self.table.items()}
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(available())
-
-    def __len__(self) -> int:
-        return len(available())
-
-
-KIND_HEADINGS = _Kinds(_KIND_HEADINGS)
-KIND_NAMES = _Kinds(_KIND_NAMES)
 KIND_ORDER = list(_KIND_HEADINGS)
 
 

@@ -144,7 +144,7 @@ def _read_copy(path: Path, store: Store, scratch: Path) -> tuple[Path, dict[str,
     refuse_foreign_file(path)
     if not path.exists():
         raise StoreError(_("{path}: no such file").format(path=path))
-    if path.resolve() == store.path.resolve() or os.path.samefile(path, store.path):
+    if os.path.samefile(path, store.path):
         raise StoreError(_("{path}: that is the database itself").format(path=path))
     copy = scratch / f"{len(list(scratch.iterdir()))}.db"
     try:
@@ -195,7 +195,8 @@ class _Merge:
         self.store, self.db, self.other, self.result = store, db, other, result
         self.conn = db.conn
         self.person: dict[int, int | None] = {}  # their participant id -> ours (None: erased)
-        self.erased_names: set[str] = set()
+        self.erased_names: set[str] = set()  # as the other copy spells them
+        self.erased_keys: set[str] = set()
         self.rounds: dict[int, int] = {}
         self.purposes: dict[int, int] = {}
         self.removed: set[str] = set()
@@ -274,6 +275,7 @@ class _Merge:
             if theirs["uid"] in self.erased:
                 self.person[theirs["id"]] = None
                 self.erased_names.add(theirs["name"])
+                self.erased_keys.add(name_key(theirs["name"]))
                 if self.erased[theirs["uid"]]:  # erased with their contributions
                     self.dropped_authors.add(theirs["id"])
                 continue
@@ -288,16 +290,18 @@ class _Merge:
             self.person[theirs["id"]] = mine["id"]
             merged = _merged_person(mine, theirs)
             if any(merged[k] != mine[k] for k in merged):
-                if name_key(merged["name"]) != name_key(mine["name"]) and any(
-                    name_key(r["name"]) == name_key(merged["name"]) and r["id"] != mine["id"]
-                    for r in self.rows("SELECT id, name FROM participants")
-                ):
-                    merged["name"] = mine["name"]  # the other spelling belongs to someone else
+                holder = by_name.get(name_key(merged["name"]))
+                if holder is not None and holder["id"] != mine["id"]:
+                    merged["name"] = mine["name"]  # that name belongs to someone else here
                 sets = ", ".join(f"{k} = ?" for k in merged)
                 self.db.execute(
                     f"UPDATE participants SET {sets} WHERE id = ?",
                     [*merged.values(), mine["id"]],
                 )
+                updated = {**mine, **merged}
+                by_uid[mine["uid"]] = by_uid[updated["uid"]] = updated
+                by_name.pop(name_key(mine["name"]), None)
+                by_name[name_key(updated["name"])] = updated
                 self.result.add("participants updated")
 
     def author(self, pid: int | None) -> int | None:
@@ -305,10 +309,9 @@ class _Merge:
 
     def scrub(self, value: str | None) -> str | None:
         """A name field of the other copy, emptied if it names someone erased."""
-        if value is None or not self.erased_names:
+        if value is None or not self.erased_keys:
             return value
-        keys = {name_key(n) for n in self.erased_names}
-        return None if name_key(value) in keys else value
+        return None if name_key(value) in self.erased_keys else value
 
     # -- contributions and what hangs on them
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -24,7 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from hubworkshop.domain.i18n import N_, _, kind_label
+from hubworkshop.domain.i18n import N_, _, kind_label, ui_language
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
 from hubworkshop.tui.widgets.text import said
@@ -374,7 +375,10 @@ class ContributionList(ScrollView, can_focus=True):
         tag_style = self.get_component_rich_style("contribution-list--tag")
         left = Text.assemble(
             (f" {c.created_at[11:16]} ", muted),
-            (f"{kind_label(c.kind.value):<12.12}", Style.parse(KIND_STYLES[c.kind])),
+            (
+                kind_label(c.kind.value).ljust(_kind_width(ui_language())),
+                Style.parse(KIND_STYLES[c.kind]),
+            ),
             ("★ " if c.starred else "  ", Style(color="yellow", bold=True)),
         )
         right = Text()
@@ -400,3 +404,10 @@ class ContributionList(ScrollView, can_focus=True):
         body = Text(prefix + one_line(said(c.text)), no_wrap=True, overflow="ellipsis")
         body.truncate(room_for_text, overflow="ellipsis", pad=True)
         return Text.assemble(left, body, right, no_wrap=True, overflow="ellipsis")
+
+
+@cache
+def _kind_width(language: str) -> int:
+    """The kind column fits the longest kind's name in the interface language (English's
+    "disagreement" is 12 characters, French's "préoccupation" 13)."""
+    return max(len(kind_label(kind.value)) for kind in Kind)

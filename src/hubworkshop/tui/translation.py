@@ -34,18 +34,19 @@ def _all_subclasses(cls: type) -> list[type]:
     return found
 
 
-def translate_bindings() -> None:
+def translate_bindings() -> bool:
     """Give every hubworkshop widget's bindings the interface language's words: the classes
-    loaded so far (screens load lazily, so the app calls this again before showing one)."""
+    loaded so far (screens load lazily, so the app calls this again before showing one).
+    True when some class's bindings changed."""
     global _translated_once
     language = ui_language()
     if language == "en" and not _translated_once:
-        return  # the source words: nothing to do (every start in English)
+        return False  # the source words: nothing to do (every start in English)
     _translated_once = True
     classes = [c for c in _all_subclasses(DOMNode) if _ours(c)]
     stale = [c for c in classes if c.__dict__.get(_LANGUAGE, "en") != language]
     if not stale:
-        return
+        return False
     for cls in stale:
         setattr(cls, _LANGUAGE, language)
         if "BINDINGS" not in cls.__dict__:
@@ -55,12 +56,12 @@ def translate_bindings() -> None:
         cls.BINDINGS = [_translated(b) for b in cls.__dict__[_SOURCE]]  # type: ignore[attr-defined]
     for cls in classes:  # a subclass merges its parents' bindings: recompute them all
         cls._merged_bindings = cls._merge_bindings()  # type: ignore[attr-defined]
+    return True
 
 
 def in_language(screen: object) -> None:
     """A screen made before its class's bindings were translated takes the translated ones."""
-    translate_bindings()
-    if isinstance(screen, DOMNode):
+    if translate_bindings() and isinstance(screen, DOMNode):
         screen._bindings = type(screen)._merged_bindings.copy()  # type: ignore[union-attr]
 
 

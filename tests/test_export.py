@@ -430,6 +430,8 @@ def test_a_database_path_that_is_no_file_is_refused(cli, tmp_path):
     os.mkfifo(fifo)
     result = cli("list", db=fifo)  # would hang if it were read
     assert result.returncode == 2 and "not a regular file" in result.stderr
+    added = cli("add", "--room", "value", "x", db=fifo)  # its language helper must not read it
+    assert added.returncode == 2 and "not a regular file" in added.stderr
     folder = cli("list", db=tmp_path)
     assert folder.returncode == 2 and "folder" in folder.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.db"]  # no side files made

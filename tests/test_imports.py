@@ -12,9 +12,12 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 from types import ModuleType
 
 from conftest import REPO
+from hubworkshop.domain import detect
 
 
 def _benchmark() -> ModuleType:
@@ -31,9 +34,16 @@ def _benchmark() -> ModuleType:
 HEAVY: tuple[str, ...] = _benchmark().HEAVY
 
 
-def imported(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+def imported(
+    *args: str, env: dict[str, str] | None = None
+) -> tuple[set[str], subprocess.CompletedProcess[str]]:
     """The modules a Python process imports, and how it ended."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "XDG_STATE_HOME": os.devnull + "-state"}
+    env = {
+        **os.environ,
+        "PYTHONIOENCODING": "utf-8",
+        "XDG_STATE_HOME": os.devnull + "-state",
+        **(env or {}),
+    }
     env.pop("HUBWORKSHOP_DB", None)
     done = subprocess.run(
         [sys.executable, "-X", "importtime", *args],
@@ -60,9 +70,64 @@ def test_adding_a_line_imports_nothing_heavy(store, db_path):
         "-m", "hubworkshop", "--db", str(db_path), "add", "--room", "value", "a point"
     )
     assert done.returncode == 0, done.stderr[-500:]
-    assert [c.text for c in store.contributions()] == ["a point"]
+    assert [(c.text, c.language) for c in store.contributions()] == [("a point", "en")]
     assert "hubworkshop.storage.contributions" in modules  # the list is read
     assert heavy(modules) == []
+    # The language was detected by the helper process (cli/ahead.py), which loaded Lingua
+    # while this one imported itself: this process never loaded it.
+    assert "lingua" not in modules
+
+
+def test_the_helper_answers_and_ends_with_the_command(store, db_path, tmp_path):
+    """`hubworkshop add` detects through its helper, which is gone once the command is."""
+    marker = tmp_path / "helper-marker"  # on the helper's module path, so on its command line
+    marker.mkdir()
+    path = f"{marker}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+    for text in ("Nous devons construire des hubs régionaux", "We need hubs"):
+        modules, done = imported(
+            "-m",
+            "hubworkshop",
+            "--db",
+            str(db_path),
+            "add",
+            "--room",
+            "value",
+            text,
+            env={"PYTHONPATH": path},
+        )
+        assert done.returncode == 0, done.stderr[-500:]
+        assert "lingua" not in modules  # the helper detected it
+    assert [c.language for c in store.contributions()] == ["fr", "en"]
+    deadline = time.monotonic() + 30
+    while helpers(str(marker)) and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling for an exit, bounded: not a timing assumption
+    assert helpers(str(marker)) == []
+
+
+def helpers(marker: str) -> list[str]:
+    """Processes whose command line mentions `marker`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if entry.name.isdigit() and marker in command and "hubworkshop.cli.ahead" in command:
+            found.append(command)
+    return found
+
+
+def test_a_helper_that_is_gone_changes_nothing(monkeypatch):
+    """Whatever happens to the helper, the command detects by itself."""
+    ask_read, ask = os.pipe()
+    answer, answer_write = os.pipe()
+    os.close(ask_read)
+    os.close(answer_write)  # the helper died before it answered
+    monkeypatch.setattr(detect, "_ahead", None)
+    detect.use_helper(ask, answer)
+    assert detect.detect_language("Nous devons construire des hubs régionaux", ("en", "fr")) == "fr"
+    os.close(ask)
+    os.close(answer)
 
 
 def test_opening_a_room_imports_nothing_heavy(store, db_path, tmp_path):

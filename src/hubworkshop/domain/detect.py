@@ -10,12 +10,15 @@ about 20 ms and 8 MB the first time (the high-accuracy mode: 0.3 s and 90 MB).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
-from functools import cache
-from typing import Any
+import os
+from _thread import allocate_lock
 
-_lock = threading.Lock()
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not imported at run time: the helper process starts sooner without them
+    from collections.abc import Sequence
+    from typing import Any
+
+_lock = allocate_lock()
 SAMPLE = 400
 """Characters of a text the detector reads: a few sentences."""
 
@@ -25,11 +28,18 @@ def detect_language(text: str, candidates: Sequence[str]) -> str | None:
     likely in, or None when there is no choice to make or the detector cannot tell."""
     if len(candidates) < 2:
         return candidates[0] if candidates else None
+    # The first words tell as well as a whole paste, at a bounded cost.
+    text = text[:SAMPLE]
+    global _ahead
+    if _ahead is not None:
+        answered, code = _ahead.ask(text, tuple(candidates))
+        if answered:
+            return code
+        _ahead = None  # gone or stuck: not asked again
     detector, codes = _detector(tuple(candidates))
     if detector is None:
         return None
-    # The first words tell as well as a whole paste, at a bounded cost.
-    found = detector.detect_language_of(text[:SAMPLE])
+    found = detector.detect_language_of(text)
     return codes.get(found) if found is not None else None
 
 
@@ -44,20 +54,102 @@ def detect_languages(texts: Sequence[str], candidates: Sequence[str]) -> list[st
     return [codes.get(f) if f is not None else None for f in found]
 
 
-@cache
-def _detector(candidates: tuple[str, ...]) -> tuple[Any, dict[Any, str]]:
-    """A detector for the languages Lingua knows among `candidates`, and each one's code."""
-    with _lock:
-        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+def warm_now(candidates: Sequence[str]) -> None:
+    """Load the detector for `candidates` now rather than at the first detection."""
+    if len(candidates) >= 2:
+        _detector(tuple(candidates))
 
-        codes: dict[Any, str] = {}
-        for code in candidates:
-            try:
-                language = Language.from_iso_code_639_1(IsoCode639_1.from_str(code[:2]))
-            except ValueError:  # a language Lingua does not know
-                continue
-            codes.setdefault(language, code)
-        if len(codes) < 2:
-            return None, {}
-        builder = LanguageDetectorBuilder.from_languages(*codes)
-        return builder.with_low_accuracy_mode().build(), codes
+
+# -- detecting ahead, in another process ---------------------------------------------------
+#
+# Loading Lingua's models takes about 20 ms and holds the GIL, so a thread cannot hide it. A
+# short-lived command (`hubworkshop add`) starts a helper process before it imports anything
+# heavy (`cli/ahead.py`): the helper loads the models for the workshop's languages on another
+# core while the command imports itself, then answers its questions over a pipe. Any failure
+# of the helper only means the command detects by itself, as it would have without it.
+
+_PATIENCE = 5.0
+"""Seconds to wait for the helper's answer before detecting here instead."""
+
+
+class _Ahead:
+    """This process's end of a helper detector. A request is two lines: the candidates
+    separated by commas, then the text (its line breaks as spaces); the answer is a line with
+    the code, or an empty line when the detector cannot tell. (No json: the helper starts
+    sooner without it.)"""
+
+    def __init__(self, ask: int, answer: int) -> None:
+        self._ask, self._answer = ask, answer
+
+    def ask(self, text: str, candidates: tuple[str, ...]) -> tuple[bool, str | None]:
+        """Whether the helper answered, and its answer."""
+        import select
+
+        request = ",".join(candidates) + "\n" + " ".join(text.splitlines()) + "\n"
+        try:
+            os.write(self._ask, request.encode(errors="replace"))
+            received = b""
+            while not received.endswith(b"\n"):
+                ready, _, _ = select.select([self._answer], [], [], _PATIENCE)
+                chunk = os.read(self._answer, 4096) if ready else b""
+                if not chunk:
+                    return False, None
+                received += chunk
+        except OSError:
+            return False, None
+        answer = received.decode().strip()
+        if not answer:
+            return True, None
+        return (True, answer) if answer in candidates else (False, None)
+
+
+_ahead: _Ahead | None = None
+
+
+def use_helper(ask: int, answer: int) -> None:
+    """From now on, `detect_language` first asks the helper process that reads requests from
+    the pipe `ask` and answers on the pipe `answer` (see `serve`)."""
+    global _ahead
+    _ahead = _Ahead(ask, answer)
+
+
+def serve(requests: int, answers: int, candidates: Sequence[str]) -> None:
+    """The helper's side: load the detector for `candidates`, then answer every request until
+    the asking process closes its end (see `_Ahead`)."""
+    warm_now(candidates)
+    with os.fdopen(requests, "rb") as lines:
+        while (asked := lines.readline()) and (text := lines.readline()):
+            found = detect_language(
+                text.decode(errors="replace").rstrip("\n"), asked.decode().strip().split(",")
+            )
+            os.write(answers, (found or "").encode() + b"\n")
+
+
+_detectors: dict[tuple[str, ...], tuple[Any, dict[Any, str]]] = {}
+
+
+def _detector(candidates: tuple[str, ...]) -> tuple[Any, dict[Any, str]]:
+    """A detector for the languages Lingua knows among `candidates`, and each one's code;
+    built once per process (a caller arriving while another thread builds it waits)."""
+    with _lock:
+        if candidates not in _detectors:
+            _detectors[candidates] = _build(candidates)
+        return _detectors[candidates]
+
+
+def _build(candidates: tuple[str, ...]) -> tuple[Any, dict[Any, str]]:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    codes: dict[Any, str] = {}
+    for code in candidates:
+        try:
+            language = Language.from_iso_code_639_1(IsoCode639_1.from_str(code[:2]))
+        except ValueError:  # a language Lingua does not know
+            continue
+        codes.setdefault(language, code)
+    if len(codes) < 2:
+        return None, {}
+    builder = LanguageDetectorBuilder.from_languages(*codes).with_low_accuracy_mode()
+    detector = builder.with_preloaded_language_models().build()
+    detector.detect_language_of("warm")  # the first detection still sets up (about 5 ms)
+    return detector, codes

@@ -7,7 +7,12 @@ import sqlite3
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.style import Style
 from textual import events
+from textual.geometry import Size
+from textual.renderables.digits import Digits as DigitsRenderable
 from textual.widgets import Input, OptionList, Static
 
 from hubworkshop.domain.model import Consent, Kind
@@ -25,7 +30,7 @@ from hubworkshop.tui.screens.room import RoomScreen
 from hubworkshop.tui.screens.start import StartScreen
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList
-from hubworkshop.tui.widgets.room_panels import CountdownDisplay
+from hubworkshop.tui.widgets.room_panels import BigDigits, CountdownDisplay
 
 SIZE = (120, 36)
 
@@ -892,3 +897,14 @@ async def test_keys_browsers_keep_for_themselves_have_alternatives(store):
         await pilot.press("alt+t")
         await settle(pilot)
         assert app.current_theme.dark is not dark
+
+
+@given(st.text(alphabet=" 0123456789:-.+x^ABCDEF$£€()ab,", max_size=12))
+def test_the_clock_draws_textuals_digits_exactly(value):
+    """The room's clock draws Textual's 3x3 font itself (BigDigits, for a quicker first
+    frame): what it draws is what Textual's Digits draws."""
+    expected = [s.text for s in DigitsRenderable(value).render(Style()) if s.text != "\n"]
+    drawn = BigDigits(value).render().plain.split("\n")
+    assert drawn == expected
+    width = BigDigits(value).get_content_width(Size(80, 3), Size(80, 24))
+    assert width == DigitsRenderable.get_width(value)

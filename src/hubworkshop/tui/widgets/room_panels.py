@@ -5,7 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Digits, Static
+from textual.geometry import Size
+from textual.renderables.digits import DIGITS, DIGITS3X3
+from textual.widget import Widget
+from textual.widgets import Static
 
 from hubworkshop.domain.i18n import _, pgettext
 from hubworkshop.domain.model import Phase, Question
@@ -25,33 +28,87 @@ def languages_shown(languages: tuple[str, ...], mode: str) -> list[str]:
     return [languages[0]]
 
 
+class BigDigits(Widget):
+    """A clock in big digits: Textual's own 3x3 font (as its Digits widget draws it), shown
+    as plain content. Textual's Digits goes through a Rich renderable and brings a stylesheet
+    of its own, which made the room's first frame about 10 ms later."""
+
+    def __init__(self, value: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.value = value
+
+    def update(self, value: str) -> None:
+        layout = len(value) != len(self.value)
+        self.value = value
+        self.refresh(layout=layout)
+
+    def render(self) -> Content:
+        rows: tuple[list[str], list[str], list[str]] = ([], [], [])
+        for character in self.value.replace(".", "•"):
+            position = DIGITS.find(character)
+            for row, pieces in enumerate(rows):
+                if position < 0:  # not in the font: on the bottom line, as Textual does
+                    pieces.append(character if row == 2 else " ")
+                else:
+                    pieces.append(DIGITS3X3[position * 3 + row].ljust(3))
+        return Content("\n".join("".join(pieces) for pieces in rows))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return sum(3 if character in DIGITS else 1 for character in self.value)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 3
+
+
 class CountdownDisplay(Vertical):
     """The phase clock, in big digits: warning colour in the last minute, red past zero."""
 
     DEFAULT_CSS = """
     CountdownDisplay { width: auto; height: auto; padding: 0 1; }
-    CountdownDisplay Digits { width: auto; }
+    CountdownDisplay BigDigits { width: auto; height: 3; }
     CountdownDisplay #timer-state { width: auto; color: $text-muted; }
-    CountdownDisplay.-warning Digits { color: $warning; }
-    CountdownDisplay.-over Digits { color: $error; }
+    CountdownDisplay.-warning BigDigits { color: $warning; }
+    CountdownDisplay.-over BigDigits { color: $error; }
     """
 
+    def __init__(self, shown: tuple[float, bool, int] | None = None) -> None:
+        """`shown`: the clock to draw from the start (remaining, running, total seconds), so
+        the first frame needs no second layout for it (a third of the room's first-frame
+        time went to that)."""
+        super().__init__()
+        self._initial = shown
+        if shown is not None:
+            self._set_state_classes(*shown)
+
     def compose(self) -> ComposeResult:
-        yield Digits("0:00", id="timer-digits")
-        yield Static("", id="timer-state")
+        if self._initial is None:
+            yield BigDigits("0:00", id="timer-digits")
+            yield Static("", id="timer-state", markup=False)
+        else:
+            self._shown = (format_remaining(self._initial[0]), *self._initial[1:])
+            yield BigDigits(self._shown[0], id="timer-digits")
+            yield Static(self._state(*self._initial), id="timer-state", markup=False)
 
     def show(self, remaining: float, running: bool, total_seconds: int) -> None:
         shown = (format_remaining(remaining), running, total_seconds)
         if shown == getattr(self, "_shown", None):
             return  # an idle room repaints nothing
         self._shown = shown
-        self.query_one(Digits).update(shown[0])
-        state = (
-            _("▶ running")
-            if running
-            else (_("⏸ paused") if remaining < total_seconds else _("ready"))
+        self.query_one(BigDigits).update(shown[0])
+        self.query_one("#timer-state", Static).update(
+            self._state(remaining, running, total_seconds)
         )
-        self.query_one("#timer-state", Static).update(state if total_seconds else _("no timer"))
+        self._set_state_classes(remaining, running, total_seconds)
+
+    @staticmethod
+    def _state(remaining: float, running: bool, total_seconds: int) -> str:
+        if not total_seconds:
+            return _("no timer")
+        if running:
+            return _("▶ running")
+        return _("⏸ paused") if remaining < total_seconds else _("ready")
+
+    def _set_state_classes(self, remaining: float, _running: bool, total_seconds: int) -> None:
         self.set_class(0 <= remaining < 60 and total_seconds > 0, "-warning")
         self.set_class(remaining < 0, "-over")
 

@@ -161,8 +161,9 @@ def bench_add(folder: Path, runs: int) -> dict[str, float]:
 
 
 IMPORT_PATHS = {
-    "open a room": "import hubworkshop.cli, hubworkshop.tui.app, hubworkshop.tui.screens.room",
-    "add": "import hubworkshop.cli; from hubworkshop.storage import Store",
+    # cli.main: the package itself is only the entry point (it starts `add`'s helper).
+    "open a room": "import hubworkshop.cli.main, hubworkshop.tui.app, hubworkshop.tui.screens.room",
+    "add": "import hubworkshop.cli.main; from hubworkshop.storage import Store",
 }
 
 
@@ -191,10 +192,10 @@ def bench_imports() -> dict[str, dict[str, float]]:
         "textual",
         "click",
         "sqlite3",
-        "hubworkshop.storage",
+        "hubworkshop.storage.store",
         "hubworkshop.domain.model",
         "hubworkshop.tui.screens.room",
-        "hubworkshop.cli",
+        "hubworkshop.cli.main",
         "hubworkshop.tui.app",
         *HEAVY,
     )

@@ -53,6 +53,7 @@ class ContributionStore(ParticipantStore):
         rooms, questions = self.rooms(), self.questions()
         checked = []
         kinds: dict[object, str] = {}  # each kind's stored value, looked up once
+        new_id = self.new_id
         for draft in drafts:
             if draft.room not in rooms:
                 self.room(draft.room)  # raises, naming the known rooms
@@ -63,46 +64,40 @@ class ContributionStore(ParticipantStore):
                 kind = kinds[draft.kind] = (
                     KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
                 ).value
-            checked.append((self.new_id(), draft, kind, clean_text(draft.text)))
+            checked.append((new_id(), draft, kind, clean_text(draft.text)))
         languages = self._languages_of([(d, text) for _cid, d, _kind, text in checked])
-        tags = [clean_tags(d.tags) if d.tags else [] for d in drafts]
+        no_tags: tuple[str, ...] = ()
+        tags = [tuple(clean_tags(d.tags)) if d.tags else no_tags for d in drafts]
         bulk = len(checked) >= BULK_ROWS
         with self.write() as db:
             now = self.clock()
             authors: dict[str, int] = {}
             # Most lines share kind, question and tags: one JSON payload for each.
             payloads: dict[tuple[str, str | None, tuple[str, ...]], str] = {}
-            rows, events = [], []
+            rows: list[tuple[Any, ...]] = []
+            events: list[tuple[Any, ...]] = []
+            add_row, add_event = rows.append, events.append
             added = EventName.CONTRIBUTION_ADD.value
             for (cid, draft, kind, text), row_tags, language in zip(
                 checked, tags, languages, strict=True
             ):
+                room, question, name = draft.room, draft.question, draft.author
                 author = None
-                if draft.author:
-                    if draft.author not in authors:
-                        authors[draft.author] = self._participant_id(
-                            db, draft.author, draft.room, note_taker
-                        )
-                    author = authors[draft.author]
-                rows.append(
-                    (cid, draft.room, draft.question, kind, text, language, author,
-                     int(draft.parked), note_taker, now, now)
+                if name:
+                    if name not in authors:
+                        authors[name] = self._participant_id(db, name, room, note_taker)
+                    author = authors[name]
+                add_row(
+                    (cid, room, question, kind, text, language, author, int(draft.parked),
+                     note_taker, now, now)
                 )  # fmt: skip
-                key = (kind, draft.question, tuple(row_tags))
-                if key not in payloads:
-                    payloads[key] = json.dumps(
-                        {"kind": kind, "question": draft.question, "tags": row_tags}
+                key = (kind, question, row_tags)
+                payload = payloads.get(key)
+                if payload is None:
+                    payload = payloads[key] = json.dumps(
+                        {"kind": kind, "question": question, "tags": list(row_tags)}
                     )
-                events.append(
-                    (
-                        now,
-                        note_taker,
-                        draft.room,
-                        added,
-                        cid,
-                        payloads[key],
-                    )
-                )
+                add_event((now, note_taker, room, added, cid, payload))
             # executemany on the raw connection: a bulk import of 100,000 lines is one
             # statement per table, not 300,000 round trips through a wrapper.
             if bulk:

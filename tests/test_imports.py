@@ -163,3 +163,26 @@ def test_creating_a_database_still_reads_the_plan(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert {"hubworkshop.sources.plan", "hubworkshop.storage.schema", "markdown_it"} <= modules
+
+
+def test_the_command_is_guessed_as_click_reads_it():
+    """`add`'s helper starts only for `add`; the guess skips the group's options' values,
+    which the test reads from the group itself so the two cannot drift apart."""
+    import click
+
+    from hubworkshop.cli import _GROUP_VALUES, _command
+    from hubworkshop.cli.main import cli
+
+    valued = {
+        opt
+        for param in cli.params
+        if isinstance(param, click.Option) and not param.is_flag and not param.count
+        for opt in param.opts
+        if opt.startswith("--")
+    }
+    assert valued == set(_GROUP_VALUES)
+    assert _command(["--db", "x.db", "add", "--room", "value", "a point"]) == "add"
+    assert _command(["--db=x.db", "--bidi", "add", "a point"]) == "add"
+    assert _command(["--room", "add"]) is None  # a room called "add": the app, no helper
+    assert _command(["--db", "add", "list"]) == "list"
+    assert _command([]) is None

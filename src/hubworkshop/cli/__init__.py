@@ -22,14 +22,16 @@ def main(argv: list[str] | None = None) -> None:
 
 def _detect_ahead(args: list[str]) -> None:
     """When the command looks like an `add` that will detect its text's language (no
-    --lang), have the detector load in a helper process now (`cli/ahead.py`), while Python imports the
-    command line (`domain/detect.py`): a single `hubworkshop add` would otherwise wait about
-    20 ms more for it.
+    --lang), start the helper process that loads the detector (`cli/ahead.py`) now, while
+    Python imports the command line: a single `hubworkshop add` would otherwise wait about
+    20 ms more for it (`domain/detect.py`).
 
     This reads the arguments more loosely than click will, which is fine: it is a guess about
     work to start early. A wrong guess only loads models that are not used, or not ahead;
     what is stored is decided by the command itself, exactly as without it."""
-    if "add" not in args or "-" in args or any(a.startswith(("--lang", "--help")) for a in args):
+    if _command(args) != "add" or "-" in args:  # `add -` reads many lines: detected in bulk
+        return
+    if any(a.startswith(("--lang", "--help")) or a == "-h" for a in args):
         return
     from hubworkshop.sources.bundled import DB_ENV, DEFAULT_DB_NAME
 
@@ -42,3 +44,19 @@ def _detect_ahead(args: list[str]) -> None:
     from hubworkshop.cli.ahead import start
 
     start(db)
+
+
+# The group's options that take a value (cli/main.py): what follows them is not the command.
+_GROUP_VALUES = ("--db", "--plan", "--room", "--role", "--name", "--ui-lang")
+
+
+def _command(args: list[str]) -> str | None:
+    """The command `args` run, as click will most likely read them: the first word that is
+    neither an option nor an option's value."""
+    words = iter(args)
+    for arg in words:
+        if arg in _GROUP_VALUES:
+            next(words, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None

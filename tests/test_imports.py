@@ -18,6 +18,7 @@ from types import ModuleType
 
 from conftest import REPO
 from hubworkshop.domain import detect
+from hubworkshop.storage import Store
 
 
 def _benchmark() -> ModuleType:
@@ -78,8 +79,10 @@ def test_adding_a_line_imports_nothing_heavy(store, db_path):
     assert "lingua" not in modules
 
 
-def test_the_helper_answers_and_ends_with_the_command(store, db_path, tmp_path):
+def test_the_helper_answers_and_ends_with_the_command(hubs_plan, tmp_path):
     """`hubworkshop add` detects through its helper, which is gone once the command is."""
+    db_path = tmp_path / "a ?b#c%20d.db"  # a name a file: URI would misread
+    store = Store.open(db_path, hubs_plan)
     marker = tmp_path / "helper-marker"  # on the helper's module path, so on its command line
     marker.mkdir()
     path = f"{marker}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
@@ -98,6 +101,7 @@ def test_the_helper_answers_and_ends_with_the_command(store, db_path, tmp_path):
         assert done.returncode == 0, done.stderr[-500:]
         assert "lingua" not in modules  # the helper detected it
     assert [c.language for c in store.contributions()] == ["fr", "en"]
+    store.close()
     deadline = time.monotonic() + 30
     while helpers(str(marker)) and time.monotonic() < deadline:
         time.sleep(0.05)  # polling for an exit, bounded: not a timing assumption

@@ -639,3 +639,17 @@ def test_rename_and_merge_participants(store):
     assert "participant.merge" in logged and "participant.rename" in logged
     with pytest.raises(InputError, match="themselves"):
         store.merge_participants("Élodie Martin", "élodie martin")
+
+
+def test_new_contributions_get_distinct_version_4_uuids(store):
+    """Ids are made in bulk from one read of the random source; they are still what
+    uuid.uuid4() would give: distinct, version 4, RFC 4122 variant, in its spelling."""
+    import uuid
+
+    one = store.import_contributions([Draft("value", "one")])
+    many = store.import_contributions([Draft("value", f"line {i}") for i in range(2000)])
+    ids = one + many
+    assert len(set(ids)) == len(ids) == 2001
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, value)

@@ -13,6 +13,7 @@ from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
+from hubworkshop.storage.base import random_id, random_ids
 from hubworkshop.storage.participants import ParticipantStore
 from hubworkshop.storage.rows import (
     CONTRIBUTION_SELECT,
@@ -53,7 +54,8 @@ class ContributionStore(ParticipantStore):
         rooms, questions = self.rooms(), self.questions()
         checked = []
         kinds: dict[object, str] = {}  # each kind's stored value, looked up once
-        new_id = self.new_id
+        # One read of the random source for the whole batch (tests may give ids of their own).
+        new_id = iter(random_ids(len(drafts))).__next__ if self.new_id is random_id else self.new_id
         for draft in drafts:
             if draft.room not in rooms:
                 self.room(draft.room)  # raises, naming the known rooms

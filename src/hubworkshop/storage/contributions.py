@@ -51,7 +51,9 @@ class ContributionStore(ParticipantStore):
         Everything is checked before the transaction starts, so a bad line stores nothing.
         The rows of one import share one time: the moment it was saved.
         """
-        rooms, questions = self.rooms(), self.questions()
+        rooms = self.rooms()
+        # The bank's questions are read only when a line names one (a plain `add` does not).
+        questions = self.questions() if any(d.question is not None for d in drafts) else {}
         checked = []
         kinds: dict[object, str] = {}  # each kind's stored value, looked up once
         # One read of the random source for the whole batch (tests may give ids of their own).

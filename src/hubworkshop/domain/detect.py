@@ -97,7 +97,7 @@ class _Ahead:
                 received += chunk
         except OSError:
             return False, None
-        answer = received.decode().strip()
+        answer = received.decode(errors="replace").strip()
         if not answer:
             return True, None
         return (True, answer) if answer in candidates else (False, None)

@@ -38,7 +38,7 @@ class BigDigits(Widget):
         self.value = value
 
     def update(self, value: str) -> None:
-        layout = len(value) != len(self.value)
+        layout = _width(value) != _width(self.value)
         self.value = value
         self.refresh(layout=layout)
 
@@ -54,10 +54,15 @@ class BigDigits(Widget):
         return Content("\n".join("".join(pieces) for pieces in rows))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return sum(3 if character in DIGITS else 1 for character in self.value)
+        return _width(self.value)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 3
+
+
+def _width(value: str) -> int:
+    """How many cells `value` takes in big digits (as Textual's Digits counts them)."""
+    return sum(3 if character in DIGITS else 1 for character in value)
 
 
 class CountdownDisplay(Vertical):
@@ -73,8 +78,7 @@ class CountdownDisplay(Vertical):
 
     def __init__(self, shown: tuple[float, bool, int] | None = None) -> None:
         """`shown`: the clock to draw from the start (remaining, running, total seconds), so
-        the first frame needs no second layout for it (a third of the room's first-frame
-        time went to that)."""
+        the first frame needs no second layout for it."""
         super().__init__()
         self._initial = shown
         if shown is not None:

@@ -13,7 +13,6 @@ from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
-from hubworkshop.storage.base import random_id, random_ids
 from hubworkshop.storage.participants import ParticipantStore
 from hubworkshop.storage.rows import (
     CONTRIBUTION_SELECT,
@@ -56,8 +55,7 @@ class ContributionStore(ParticipantStore):
         questions = self.questions() if any(d.question is not None for d in drafts) else {}
         checked = []
         kinds: dict[object, str] = {}  # each kind's stored value, looked up once
-        # One read of the random source for the whole batch (tests may give ids of their own).
-        new_id = iter(random_ids(len(drafts))).__next__ if self.new_id is random_id else self.new_id
+        new_id = self.new_id
         for draft in drafts:
             if draft.room not in rooms:
                 self.room(draft.room)  # raises, naming the known rooms

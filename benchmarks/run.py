@@ -121,22 +121,20 @@ def bench_startup(folder: Path, runs: int) -> dict:
 
     from hubworkshop.domain.i18n import set_ui_language
 
-    base, mine, french = [], [], []
-    for _ in range(runs):  # interleaved, so a machine that slows down slows both
-        base.append(asyncio.run(_ready(Bare)))
-        mine.append(asyncio.run(_ready(ours)))
-        set_ui_language("fr")  # the same app with the French interface
-        french.append(asyncio.run(_ready(ours)))
-        set_ui_language("en")
-    b, m, f = statistics.median(base), statistics.median(mine), statistics.median(french)
-    return {
-        "bare_ms": b * 1000,
-        "app_ms": m * 1000,
-        "ratio": m / b,
-        "fr_ms": f * 1000,
-        "fr_ratio": f / b,
-        "goal": 1.3,
-    }
+    def french() -> float:  # the same app with the French interface
+        set_ui_language("fr")
+        try:
+            return asyncio.run(_ready(ours))
+        finally:
+            set_ui_language("en")
+
+    return first_impression.against_bare(
+        runs,
+        1.3,
+        bare=lambda: asyncio.run(_ready(Bare)),
+        app=lambda: asyncio.run(_ready(ours)),
+        fr=french,
+    )
 
 
 # -- capture latency -------------------------------------------------------------------------------

@@ -187,6 +187,23 @@ def test_search_finds_substrings_in_any_script(store):
     assert found("a%") == ["a% b_"]
 
 
+def test_a_rooms_search_finds_only_its_live_points(store):
+    """The room's search looks matches up in the index of live points: what was deleted,
+    merged into another point or said in another room is not found."""
+    kept, gone, merged, target = (
+        store.add_contribution(Draft(room="value", text=f"funding {word}"))
+        for word in ("kept", "gone", "merged", "target")
+    )
+    elsewhere = store.add_contribution(Draft(room="lifecycle", text="funding elsewhere"))
+    store.delete_contribution(gone.id)
+    store.merge(merged.id, target.id)
+    assert store.contribution_seqs(room="value", search="funding") == [kept.seq, target.seq]
+    assert store.contribution_seqs(room="lifecycle", search="fund") == [elsewhere.seq]
+    assert store.contribution_seqs(search="funding") == [kept.seq, target.seq, elsewhere.seq]
+    store.restore_contribution(gone.id)
+    assert store.contribution_seqs(room="value", search="funding gone") == [gone.seq]
+
+
 def test_bulk_import_is_searchable_like_single_adds(store):
     ids = store.import_contributions(
         [Draft("value", f"bulk line {i} about funding") for i in range(BULK_ROWS + 10)]

@@ -402,7 +402,10 @@ class ContributionStore(ParticipantStore):
             # Walk the index's matches and fetch each row by its key, rather than walk the
             # room's rows and probe the list of matches: 52 -> 40 ms for two common words
             # matching a third of 100,000 rows. CROSS JOIN is how SQLite is told the order.
-            source = "contributions_fts f CROSS JOIN contributions c ON c.seq = f.rowid"
+            # Within a room, each match is looked up in the room's index of live points
+            # rather than in the table: p99 48-52 -> 42-43 ms for 100,000 rows.
+            live = " INDEXED BY contributions_live" if room is not None else ""
+            source = f"contributions_fts f CROSS JOIN contributions c{live} ON c.seq = f.rowid"
             where.insert(0, "f.contributions_fts MATCH ?")
             params.insert(0, match)
         sql = f"SELECT c.seq FROM {source} WHERE {' AND '.join(where)} ORDER BY c.seq"

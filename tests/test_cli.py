@@ -266,3 +266,37 @@ def test_a_language_code_that_is_not_iso_639_is_refused(cli, db_path, command):
     result = cli(*command, "--lang", "klingon", db=db_path)
     assert result.returncode == 2
     assert "unknown language 'klingon'" in result.stderr and "Traceback" not in result.stderr
+
+
+COLLECTOR_AT_EXIT = (
+    "import atexit, gc\n"
+    "atexit.register(lambda: print('collector on' if gc.isenabled() else 'collector off'))\n"
+    "from hubworkshop.cli import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "state"),
+    [
+        # A short command runs with Python's cycle collector paused ...
+        (["add", "--room", "value", "--lang", "en", "a point"], None, "collector off"),
+        (["add", "--room", "value", "--lang", "en", "-"], "one\ntwo\n", "collector off"),
+        # ... one that runs until stopped keeps it from the start.
+        (["line", "--room", "value"], "/quit\n", "collector on"),
+        (["serve", "--token", "short"], None, "collector on"),  # refused, but it was on
+    ],
+)
+def test_only_short_commands_pause_the_cycle_collector(db_path, args, stdin, state):
+    env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_AT_EXIT, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+    )
+    assert result.stdout.splitlines()[-1] == state, result.stderr
+    assert result.returncode == (2 if "serve" in args else 0), result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sqlite3
 import time
 
@@ -132,6 +133,21 @@ async def test_room_option_opens_straight_into_the_room_with_the_cursor_in_the_b
         assert isinstance(app.screen, RoomScreen)
         assert isinstance(app.focused, CaptureBar)
         assert "Does an individual community get to choose" in screen_text(app)
+
+
+async def test_the_app_turns_the_cycle_collector_back_on_after_its_first_frame(store):
+    """Started from the command line, the app runs with Python's cycle collector paused
+    (`cli/__init__.py`); it runs for hours, so after its first frame the collector is on."""
+    gc.disable()
+    try:
+        app = room_app(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # start-up's objects left out of its walks
+    finally:
+        gc.unfreeze()
+        gc.enable()
 
 
 async def test_restart_returns_to_the_last_room(store, monkeypatch, tmp_path):

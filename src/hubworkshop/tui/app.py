@@ -8,6 +8,7 @@ command palette is built from the key bindings (`commands.py`).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,6 +31,16 @@ from hubworkshop.tui.translation import in_language, translate_bindings
 from hubworkshop.tui.widgets.text import show_in_visual_order
 
 ROOMS_MODE = "rooms"
+
+
+def collect_cycles_again() -> None:
+    """After the first frame, when the command line started the app with Python's cycle
+    collector off (`cli/__init__.py`): the app runs for hours, so the collector comes back,
+    and what start-up built (modules, styles, widgets: alive for good) is frozen out of its
+    walks, which keeps each full collection (a pause between two keys) short."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class HubworkshopApp(App[None]):
@@ -132,6 +143,7 @@ class HubworkshopApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.store.workshop().title
+        self.call_after_refresh(collect_cycles_again)
         if self.initial_room is not None:
             # After the first frame: the question first, the bookkeeping after.
             self.call_after_refresh(

@@ -43,6 +43,8 @@ def chain(lang: str) -> list[str]:
 @cache
 def translation(lang: str) -> gettext.NullTranslations:
     """The catalog for `lang` with its fallbacks; English (the source text) at the end."""
+    if lang == SOURCE_LANGUAGE:  # the messages are English: no catalog to look for
+        return gettext.NullTranslations()
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=chain(lang) or None, fallback=True)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 import stat
 import subprocess
@@ -671,20 +670,3 @@ def test_new_contributions_get_distinct_version_4_uuids(store):
     for value in ids:
         parsed = uuid.UUID(value)
         assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, value)
-
-
-def test_bulk_reads_and_writes_leave_the_cycle_collector_as_they_found_it(store):
-    """Imports and snapshots pause Python's cycle collector; a long-running app must get
-    it back, also when an import is refused."""
-    assert gc.isenabled()
-    store.import_contributions([Draft("value", "one"), Draft("value", "two")])
-    store.snapshot()
-    with pytest.raises(NotFoundError):
-        store.import_contributions([Draft("value", "fine"), Draft("nowhere", "bad room")])
-    assert gc.isenabled()
-    gc.disable()  # switched off by someone else: stays off
-    try:
-        store.snapshot()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

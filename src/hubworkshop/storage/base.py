@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -29,21 +28,6 @@ def random_id() -> str:
     time: a bulk import of 100,000 lines spent half a second making ids."""
     h = os.urandom(16).hex()
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
-
-
-@contextlib.contextmanager
-def cycles_unchecked() -> Iterator[None]:
-    """For bulk reads and writes. They build many small objects that hold no cycles and stay
-    alive, and Python's cycle collector would walk the growing heap again and again for
-    nothing: a fifth of reading a snapshot of 100,000 contributions. Collection resumes
-    afterwards, unless something else had switched it off."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}

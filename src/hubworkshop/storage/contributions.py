@@ -13,7 +13,6 @@ from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
-from hubworkshop.storage.base import cycles_unchecked
 from hubworkshop.storage.participants import ParticipantStore
 from hubworkshop.storage.rows import (
     CONTRIBUTION_SELECT,
@@ -43,7 +42,6 @@ class ContributionStore(ParticipantStore):
         """Store contributions in one transaction; returns them once committed."""
         return self.contributions_by_id(self.import_contributions(drafts, note_taker=note_taker))
 
-    @cycles_unchecked()
     def import_contributions(
         self, drafts: Sequence[Draft], *, note_taker: str | None = None
     ) -> list[str]:

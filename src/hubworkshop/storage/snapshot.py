@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from hubworkshop.domain.records import WorkshopRecord
-from hubworkshop.storage.base import cycles_unchecked
 from hubworkshop.storage.event_log import EventLogStore
 
 
 class SnapshotStore(EventLogStore):
     def snapshot(self) -> WorkshopRecord:
         """Everything an export reads, as of one moment: terminals may write meanwhile."""
-        with cycles_unchecked(), self.read(transaction=True):
+        with self.read(transaction=True):
             rooms = dict(self.rooms())
             return WorkshopRecord(
                 workshop=self.workshop(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -348,6 +349,7 @@ def bench_export(folder: Path, sizes: list[int]) -> dict:
 def export_child(db: str, fmt: str) -> None:
     """Read the snapshot and render it, as the export command does; print the best of three
     (one run of a small export is mostly noise)."""
+    gc.disable()  # as `hubworkshop export` runs: its entry point pauses it (cli/__init__.py)
     store = Store.open(db)
     times = []
     for _ in range(3):
@@ -369,6 +371,7 @@ def bench_import(folder: Path, count: int) -> dict:
 
 
 def import_child(folder: Path, count: int) -> dict:
+    gc.disable()  # as `hubworkshop add -` runs: its entry point pauses it (cli/__init__.py)
     store = new_store(folder, "import")
     # Each line's language detected, as `add -` does without --lang ...
     drafts = [Draft("value", sentence(i)) for i in range(count)]

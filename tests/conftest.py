@@ -99,15 +99,20 @@ def make_bank(tmp_path: Path):
 
 
 def run_cli(
-    *args: str, db: Path | None = None, stdin: str | None = None, env=None, cwd: Path = REPO
+    *args: str,
+    db: Path | None = None,
+    stdin: str | None = None,
+    env=None,
+    cwd: Path = REPO,
+    entry: tuple[str, ...] = ("-m", "hubworkshop"),
 ):
-    """Run the real `hubworkshop` command in a subprocess."""
+    """Run the real `hubworkshop` command in a subprocess (`entry`: how Python starts it)."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     full_env.pop("HUBWORKSHOP_DB", None)
     if db is not None:
         full_env["HUBWORKSHOP_DB"] = str(db)
     return subprocess.run(
-        [sys.executable, "-m", "hubworkshop", *args],
+        [sys.executable, *entry, *args],
         input=stdin,
         capture_output=True,
         text=True,

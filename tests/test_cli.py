@@ -287,16 +287,7 @@ COLLECTOR_AT_EXIT = (
         (["serve", "--token", "short"], None, "collector on"),  # refused, but it was on
     ],
 )
-def test_only_short_commands_pause_the_cycle_collector(db_path, args, stdin, state):
-    env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run(
-        [sys.executable, "-c", COLLECTOR_AT_EXIT, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-    )
+def test_only_short_commands_pause_the_cycle_collector(cli, db_path, args, stdin, state):
+    result = cli(*args, db=db_path, stdin=stdin, entry=("-c", COLLECTOR_AT_EXIT))
     assert result.stdout.splitlines()[-1] == state, result.stderr
     assert result.returncode == (2 if "serve" in args else 0), result.stderr

@@ -162,10 +162,14 @@ class RoomCapture(ContributionActions):
             if self.queue.items or panel.has_class("-shown"):
                 panel.show_queue(self.queue)
         else:
-            self.set_timer(PENDING_SHOWN_AFTER, self._show_if_still_pending)
+            waiting = self.queue.items[0].key
+            self.set_timer(PENDING_SHOWN_AFTER, lambda: self._show_if_still_pending(waiting))
 
-    def _show_if_still_pending(self) -> None:
-        if self.queue.items:
+    def _show_if_still_pending(self, key: int) -> None:
+        """Only if that entry still waits: the next one, entered meanwhile and about to be
+        saved, is not a reason to lay the screen out twice (a fast burst of entries did, for
+        one entry in four)."""
+        if any(item.key == key for item in self.queue.items):
             self.query_one(PendingPanel).show_queue(self.queue)
 
     def _save_pending(

@@ -3,7 +3,7 @@
 The TUI, the CLI and the reports use these without importing the storage package.
 """
 
-from __future__ import annotations
+# Without `from __future__ import annotations`, as model.py (why: there).
 
 from collections.abc import Mapping
 from typing import Any, NamedTuple

@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -39,9 +38,6 @@ from hubworkshop.reports.formats import render  # noqa: E402
 from hubworkshop.sources.bundled import bundled_plan  # noqa: E402
 from hubworkshop.sources.plan import read_plan  # noqa: E402
 from hubworkshop.storage import Store  # noqa: E402
-
-if TYPE_CHECKING:
-    from hubworkshop.tui.app import HubworkshopApp
 
 PLAN = read_plan(bundled_plan())
 ROOMS = [r.id for r in PLAN.rooms]
@@ -147,6 +143,8 @@ def bench_startup(folder: Path, runs: int) -> dict:
 
 async def _capture_latencies(store: Store, count: int) -> list[float]:
     from hubworkshop.tui.app import HubworkshopApp
+    from hubworkshop.tui.widgets.capture_bar import CaptureBar
+    from hubworkshop.tui.widgets.contribution_list import ContributionList
 
     app = HubworkshopApp(store, room="value", frozen_time=dt.datetime.now(dt.UTC))
     latencies: list[float] = []
@@ -156,32 +154,25 @@ async def _capture_latencies(store: Store, count: int) -> list[float]:
     # earlier benchmarks too: pauses of 60-200 ms, which no app a person starts has.)
     gc.disable()
     try:
-        await _type_and_enter(app, count, latencies)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            bar = app.screen.query_one(CaptureBar)
+            lst = app.screen.query_one(ContributionList)
+            for i in range(count):
+                before = lst.count
+                bar.value = f"idea number {i}"
+                # What Enter does, without the test harness's own waiting (pilot.press waits
+                # for the whole app to go idle, which would be most of what we measure).
+                start = time.perf_counter()
+                await bar.action_submit()
+                while lst.count == before:
+                    await asyncio.sleep(0.0005)
+                latencies.append(time.perf_counter() - start)
     finally:
         gc.unfreeze()
         gc.enable()
     return latencies
-
-
-async def _type_and_enter(app: HubworkshopApp, count: int, latencies: list[float]) -> None:
-    from hubworkshop.tui.widgets.capture_bar import CaptureBar
-    from hubworkshop.tui.widgets.contribution_list import ContributionList
-
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        bar = app.screen.query_one(CaptureBar)
-        lst = app.screen.query_one(ContributionList)
-        for i in range(count):
-            before = lst.count
-            bar.value = f"idea number {i}"
-            # What Enter does, without the test harness's own waiting (pilot.press waits for
-            # the whole app to go idle, which would be most of what we measure).
-            start = time.perf_counter()
-            await bar.action_submit()
-            while lst.count == before:
-                await asyncio.sleep(0.0005)
-            latencies.append(time.perf_counter() - start)
 
 
 async def _bare_latencies(count: int) -> list[float]:

@@ -15,27 +15,29 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point (see `cli.main.main`)."""
     if argv is None:
         argv = sys.argv[1:]
-        if _command(argv) not in _STAYING:
+        command = _command(argv)
+        if command not in _STAYING:
             # A command is over in a blink, and until then Python's cycle collector would
             # only walk the modules being imported: 4-8 ms of an `add`, 8-20 ms of the room's
             # first frame. The app (no command) switches it back on after that frame.
             gc.disable()
-        _detect_ahead(argv)
+        if command == "add":
+            _detect_ahead(argv)
     from hubworkshop.cli.main import main as run
 
     run(argv)
 
 
 def _detect_ahead(args: list[str]) -> None:
-    """When the command looks like an `add` that will detect its text's language (no
-    --lang), start the helper process that loads the detector (`cli/ahead.py`) now, while
-    Python imports the command line: a single `hubworkshop add` would otherwise wait about
-    20 ms more for it (`domain/detect.py`).
+    """When an `add` looks like it will detect its text's language (no --lang), start the
+    helper process that loads the detector (`cli/ahead.py`) now, while Python imports the
+    command line: a single `hubworkshop add` would otherwise wait about 20 ms more for it
+    (`domain/detect.py`).
 
     This reads the arguments more loosely than click will, which is fine: it is a guess about
     work to start early. A wrong guess only loads models that are not used, or not ahead;
     what is stored is decided by the command itself, exactly as without it."""
-    if _command(args) != "add" or "-" in args:  # `add -` reads many lines: detected in bulk
+    if "-" in args:  # `add -` reads many lines: detected in bulk
         return
     if any(a.startswith(("--lang", "--help")) or a == "-h" for a in args):
         return

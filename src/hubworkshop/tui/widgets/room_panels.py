@@ -85,13 +85,12 @@ class CountdownDisplay(Vertical):
             self._set_state_classes(*shown)
 
     def compose(self) -> ComposeResult:
-        if self._initial is None:
-            yield BigDigits("0:00", id="timer-digits")
-            yield Static("", id="timer-state", markup=False)
-        else:
+        digits, state = "0:00", ""
+        if self._initial is not None:
             self._shown = (format_remaining(self._initial[0]), *self._initial[1:])
-            yield BigDigits(self._shown[0], id="timer-digits")
-            yield Static(self._state(*self._initial), id="timer-state", markup=False)
+            digits, state = self._shown[0], self._state(*self._initial)
+        yield BigDigits(digits, id="timer-digits")
+        yield Static(state, id="timer-state", markup=False)
 
     def show(self, remaining: float, running: bool, total_seconds: int) -> None:
         shown = (format_remaining(remaining), running, total_seconds)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import aiohttp
 
+DEBUG: list = []
 TOKEN = "capacity-benchmark-token-0123456789"
 NOTE_EVERY = 2.5
 DURATION = 30.0  # seconds of notes per run, after every session has its room open
@@ -56,6 +57,7 @@ class Session:
         self.base, self.name = base, name
         self.sent = self.received = 0
         self.output = bytearray()
+        self.dropped = 0  # bytes of output no longer kept
         self.ws: aiohttp.ClientWebSocketResponse | None = None
 
     async def open(self, http: aiohttp.ClientSession) -> None:
@@ -76,6 +78,7 @@ class Session:
             self.output += data
             if len(self.output) > 1_000_000:
                 del self.output[:500_000]
+                self.dropped += 500_000
 
     async def keys(self, text: str) -> None:
         assert self.ws is not None
@@ -91,14 +94,27 @@ class Session:
         await self.http.close()
 
 
-def committed(db: Path) -> dict[str, float]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return {
-            row[0]: time.perf_counter() for row in conn.execute("SELECT text FROM contributions")
-        }
-    finally:
-        conn.close()
+class Committed:
+    """The notes committed so far, read on one read-only connection: only when another
+    connection has committed (PRAGMA data_version), and only the rows added since the last
+    look (this client shares the machine with what it measures)."""
+
+    def __init__(self, db: Path) -> None:
+        self.conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        self.version, self.last_rowid = -1, 0
+
+    def new(self) -> list[str]:
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version == self.version:
+            return []
+        self.version = version
+        rows = self.conn.execute(
+            "SELECT rowid, text FROM contributions WHERE rowid > ? ORDER BY rowid",
+            (self.last_rowid,),
+        ).fetchall()
+        if rows:
+            self.last_rowid = rows[-1][0]
+        return [text for _, text in rows]
 
 
 def app_processes() -> dict[int, float]:
@@ -107,7 +123,9 @@ def app_processes() -> dict[int, float]:
     return {
         int(parts[0]): int(parts[2]) / 1024
         for line in out.splitlines()[1:]
-        if (parts := line.split(None, 3)) and len(parts) == 4 and "-m hubworkshop --db" in parts[3]
+        if (parts := line.split(None, 3))
+        and len(parts) == 4
+        and parts[3].startswith(f"{sys.executable} -m hubworkshop --db")  # not the shells
     }
 
 
@@ -163,7 +181,7 @@ async def run(n: int) -> dict[str, float]:
             if opened >= n + 1 or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)
-        await asyncio.sleep(2)
+        await settled(list(app_processes()))
         sent_at: dict[str, float] = {}
         chance = random.Random(n)
 
@@ -184,29 +202,56 @@ async def run(n: int) -> dict[str, float]:
         seen_watch: dict[str, float] = {}
 
         async def observe() -> None:
+            rows = Committed(db)
+            scanned = 0  # the watcher's output before this was searched already
             while True:
-                now_rows = await asyncio.to_thread(committed, db)
-                for text, at in now_rows.items():
-                    seen_db.setdefault(text, at)
-                screen = bytes(watcher.output)
+                for text in rows.new():
+                    seen_db.setdefault(text, time.perf_counter())
+                output, dropped = watcher.output, watcher.dropped
+                start = max(scanned - 16, dropped)  # 16: a tag cut at the last look's edge
+                screen = bytes(output[start - dropped :])
+                scanned = dropped + len(output)
                 for text in list(sent_at):
                     if text not in seen_watch and text[:9].encode() in screen:
                         seen_watch[text] = time.perf_counter()
                 await asyncio.sleep(0.005)
 
         observer = asyncio.create_task(observe())
-        apps = list(app_processes())
+
+        async def timeline() -> None:
+            apps_ = list(app_processes())
+            b = cpu_seconds(apps_)
+            while True:
+                await asyncio.sleep(0.5)
+                n_ = cpu_seconds(apps_)
+                print(f"t {time.perf_counter() - started:.1f} cores {(n_ - b) / 0.5:.2f}", file=sys.stderr)
+                b = n_
+
+        tl = asyncio.create_task(timeline())
+        apps = sorted(app_processes(), key=_started_at)
+        watching = apps[:1]  # the watcher's app started first
         started = time.perf_counter()
-        cpu_before = (cpu_seconds(apps), cpu_seconds([server.pid]), time.process_time())
+        cpu_before = (
+            cpu_seconds(apps),
+            cpu_seconds([server.pid]),
+            time.process_time(),
+            cpu_seconds(watching),
+        )
         await asyncio.gather(*(note_taker(s) for s in sessions))
-        cpu_after = (cpu_seconds(apps), cpu_seconds([server.pid]), time.process_time())
+        cpu_after = (
+            cpu_seconds(apps),
+            cpu_seconds([server.pid]),
+            time.process_time(),
+            cpu_seconds(watching),
+        )
         wall = time.perf_counter() - started
-        apps_cpu, server_cpu, client_cpu = (
+        apps_cpu, server_cpu, client_cpu, watcher_cpu = (
             (after - before) / wall for before, after in zip(cpu_before, cpu_after, strict=True)
         )
         await asyncio.sleep(5)  # the last notes land
         observer.cancel()
         capture = [seen_db[t] - sent_at[t] for t in sent_at if t in seen_db]
+        DEBUG[:] = [(sent_at[t] - started, seen_db.get(t, 0) - sent_at[t], seen_watch.get(t, 0) - sent_at[t], t[:7]) for t in sent_at]
         elsewhere = [seen_watch[t] - sent_at[t] for t in sent_at if t in seen_watch]
         rss = list(app_processes().values())
         notes = len(sent_at)
@@ -227,10 +272,32 @@ async def run(n: int) -> dict[str, float]:
             "apps_cpu": apps_cpu,
             "server_cpu": server_cpu,
             "client_cpu": client_cpu,
+            "watcher_ms": watcher_cpu * 1000,
+            "typist_ms": (apps_cpu - watcher_cpu) / n * 1000,
         }
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+async def settled(apps: list[int], quiet: float = 0.1, limit: float = 60.0) -> None:
+    """Wait until the app processes, all started just now, have settled: less than `quiet`
+    of a core busy over a second (the notes measure a workshop under way, not its start)."""
+    deadline = time.monotonic() + limit
+    before = cpu_seconds(apps)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(1.0)
+        now = cpu_seconds(apps)
+        print(f"settling: {now - before:.2f}", file=sys.stderr)
+        if now - before < quiet:
+            return
+        before = now
+
+
+def _started_at(pid: int) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    return 0
 
 
 def _process_cpu(pid: int) -> float:

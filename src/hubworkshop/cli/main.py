@@ -162,6 +162,13 @@ class _Commands(click.Group):
     "reorder them (off by default: some terminals do).",
 )
 @click.option(
+    "--steady-cursor",
+    is_flag=True,
+    envvar="HUBWORKSHOP_STEADY_CURSOR",
+    help="A cursor that does not blink (each blink redraws the bar: `serve` sets this for its "
+    "browser sessions).",
+)
+@click.option(
     "--ui-lang",
     envvar="HUBWORKSHOP_UI_LANG",
     metavar="LANG",
@@ -180,6 +187,7 @@ def cli(
     name: str | None,
     start_screen: bool,
     bidi: bool,
+    steady_cursor: bool,
 ) -> None:
     """Run a live brainstorming workshop with breakout rooms, and summarise it.
 
@@ -194,7 +202,13 @@ def cli(
             from hubworkshop.tui.app import HubworkshopApp
 
             HubworkshopApp(
-                store, room=room, role=role, user_name=name, resume=not start_screen, bidi=bidi
+                store,
+                room=room,
+                role=role,
+                user_name=name,
+                resume=not start_screen,
+                bidi=bidi,
+                steady_cursor=steady_cursor,
             ).run()
 
 

@@ -13,6 +13,11 @@ from collections.abc import Callable
 from hubworkshop.storage.connections import Connections
 
 POLL_SECONDS = 0.2
+SETTLE_SECONDS = 0.5
+"""The least time between two calls of `changed()`. A quiet room hears of a commit within a
+poll; a busy one (forty note-takers, sixteen notes a second) reads and redraws at most twice a
+second instead of at every poll: each terminal's reading and redrawing is the cost that grows
+with the number of terminals."""
 
 
 class ChangeWatcher:
@@ -24,10 +29,12 @@ class ChangeWatcher:
         changed: Callable[[], None],
         *,
         interval: float = POLL_SECONDS,
+        settle: float = SETTLE_SECONDS,
     ) -> None:
         self._connections = connections
         self._changed = changed
         self._interval = interval
+        self._settle = max(settle - interval, 0.0)
         self._stop = threading.Event()
         # A daemon thread, not a Textual worker, so waiting for an app's workers ends.
         self._thread = threading.Thread(target=self._run, name="hubworkshop-watcher", daemon=True)
@@ -52,5 +59,7 @@ class ChangeWatcher:
                     if version != last:
                         last = version
                         self._changed()
+                        if self._settle and self._stop.wait(self._settle):
+                            return
         except (sqlite3.Error, RuntimeError, CancelledError):
             return  # the database went away, or the receiver is closing: nothing to watch

@@ -106,7 +106,7 @@ class ExportScreen(HubScreen):
 
     def on_mount(self) -> None:
         self.title = _("Export")
-        self.query_one("#path", Input).cursor_blink = not self.hub_app.frozen
+        self.query_one("#path", Input).cursor_blink = self.hub_app.cursor_blinks
         self.query_one("#path", Input).value = self.default_path()
         self.query_one("#scope", Select).focus()
         self.refresh_preview()

@@ -255,8 +255,8 @@ class RoomScreen(RoomCapture):
         self.sub_title = (
             f"{role_label(self.hub_app.role)} · {self.hub_app.user_name or _('unnamed')}"
         )
-        self.query_one("#capture", CaptureBar).cursor_blink = not self.hub_app.frozen
-        self.query_one("#search", Input).cursor_blink = not self.hub_app.frozen
+        self.query_one("#capture", CaptureBar).cursor_blink = self.hub_app.cursor_blinks
+        self.query_one("#search", Input).cursor_blink = self.hub_app.cursor_blinks
         self.query_one(CaptureBar).focus()
         self.restore_bar()
         self.refresh_status()
@@ -412,11 +412,17 @@ class RoomScreen(RoomCapture):
             self.reload_list()
         else:
             self.contribution_list.upsert(rows)
+            # Now rather than when the list's Highlighted message arrives: the list and the
+            # detail are then drawn in one frame, not two (every terminal in a room draws
+            # each sync; the message that follows finds nothing to change).
+            self.show_detail_of(self.contribution_list.highlighted)
         self.update_list_header()
 
     @on(ContributionList.Highlighted)
     def show_detail(self, event: ContributionList.Highlighted) -> None:
-        c = event.contribution
+        self.show_detail_of(event.contribution)
+
+    def show_detail_of(self, c: Contribution | None) -> None:
         detail = self.query_one("#detail", DetailPane)
         if c is None:
             self._detail_shown = None

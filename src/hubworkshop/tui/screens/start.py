@@ -100,7 +100,7 @@ class StartScreen(HubScreen):
         return table
 
     def on_mount(self) -> None:
-        self.query_one("#name", Input).cursor_blink = not self.hub_app.frozen
+        self.query_one("#name", Input).cursor_blink = self.hub_app.cursor_blinks
         rooms = self.query_one("#rooms", OptionList)
         rooms.highlighted = 0
         rooms.focus()

@@ -7,7 +7,10 @@ key as xterm.js sends keys; one more session only watches. Measured per note:
 
 - capture: from Enter to the row committed in the database (polled read-only every 5 ms);
 - seen elsewhere: from Enter to the note's tag appearing in the watcher's terminal output;
-- traffic: bytes the session sent and received per note; memory: the app processes' RSS.
+- traffic: bytes the session sent and received per note;
+- memory per session: the app processes' PSS (proportional set size: each page shared between
+  processes, such as libpython's, counted once across them: what one more session adds), and
+  their RSS (every shared page counted in every process).
 
 Before the curve, where a session's time goes: the CPU one app process spends per note when
 the keys arrive one at a time (as textual-serve hands them over), in a pseudo-terminal,
@@ -35,7 +38,6 @@ from pathlib import Path
 
 import aiohttp
 
-DEBUG: list = []
 TOKEN = "capacity-benchmark-token-0123456789"
 NOTE_EVERY = 2.5
 DURATION = 30.0  # seconds of notes per run, after every session has its room open
@@ -218,16 +220,6 @@ async def run(n: int) -> dict[str, float]:
 
         observer = asyncio.create_task(observe())
 
-        async def timeline() -> None:
-            apps_ = list(app_processes())
-            b = cpu_seconds(apps_)
-            while True:
-                await asyncio.sleep(0.5)
-                n_ = cpu_seconds(apps_)
-                print(f"t {time.perf_counter() - started:.1f} cores {(n_ - b) / 0.5:.2f}", file=sys.stderr)
-                b = n_
-
-        tl = asyncio.create_task(timeline())
         apps = sorted(app_processes(), key=_started_at)
         watching = apps[:1]  # the watcher's app started first
         started = time.perf_counter()
@@ -251,9 +243,10 @@ async def run(n: int) -> dict[str, float]:
         await asyncio.sleep(5)  # the last notes land
         observer.cancel()
         capture = [seen_db[t] - sent_at[t] for t in sent_at if t in seen_db]
-        DEBUG[:] = [(sent_at[t] - started, seen_db.get(t, 0) - sent_at[t], seen_watch.get(t, 0) - sent_at[t], t[:7]) for t in sent_at]
         elsewhere = [seen_watch[t] - sent_at[t] for t in sent_at if t in seen_watch]
         rss = list(app_processes().values())
+        pss = [_pss(pid) for pid in app_processes()]
+        server_mb = _pss(server.pid)
         notes = len(sent_at)
         traffic = sum(s.sent + s.received for s in sessions) / max(notes, 1) / 1024
         for s in [watcher, *sessions]:
@@ -268,6 +261,8 @@ async def run(n: int) -> dict[str, float]:
             "seen_p50": percentile(elsewhere, 50),
             "seen_p99": percentile(elsewhere, 99),
             "rss_mean_mb": statistics.mean(rss) if rss else float("nan"),
+            "pss_mean_mb": statistics.mean(pss) if pss else float("nan"),
+            "server_pss_mb": server_mb,
             "kib_per_note": traffic,
             "apps_cpu": apps_cpu,
             "server_cpu": server_cpu,
@@ -288,10 +283,18 @@ async def settled(apps: list[int], quiet: float = 0.1, limit: float = 60.0) -> N
     while time.monotonic() < deadline:
         await asyncio.sleep(1.0)
         now = cpu_seconds(apps)
-        print(f"settling: {now - before:.2f}", file=sys.stderr)
         if now - before < quiet:
             return
         before = now
+
+
+def _pss(pid: int) -> float:
+    """A process's proportional set size in MB (0 when it is gone)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _started_at(pid: int) -> int:
@@ -401,7 +404,7 @@ def main() -> None:
         *per_key_cost(),
         "",
         "| Sessions | notes saved | capture p50 / p99 | seen in another browser p50 / p99 "
-        "(seen) | RSS per session | traffic per note | cores busy: apps / server / this client |",
+        "(seen) | memory per session: PSS (RSS) | traffic per note | cores busy: apps / server / this client |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     verdict = ""
@@ -410,12 +413,12 @@ def main() -> None:
         lines.append(
             f"| {r['sessions']} | {r['saved']}/{r['notes']} | {r['capture_p50']:.0f} / "
             f"{r['capture_p99']:.0f} ms | {r['seen_p50']:.2f} / {r['seen_p99']:.2f} s "
-            f"({r['seen']}) | {r['rss_mean_mb']:.0f} MB | {r['kib_per_note']:.0f} KiB "
+            f"({r['seen']}) | {r['pss_mean_mb']:.0f} ({r['rss_mean_mb']:.0f}) MB | {r['kib_per_note']:.0f} KiB "
             f"| {r['apps_cpu']:.2f} / {r['server_cpu']:.2f} / {r['client_cpu']:.2f} |"
         )
         print(lines[-1], file=sys.stderr, flush=True)
         if n == 40:
-            met = r["capture_p99"] <= 150 and r["seen_p99"] <= 1 and r["rss_mean_mb"] <= 40
+            met = r["capture_p99"] <= 150 and r["seen_p99"] <= 1 and r["pss_mean_mb"] <= 40
             verdict = "met" if met else "NOT met"
     lines += ["", f"40 sessions: {verdict or 'not measured'}.", "", NOTES]
     section = "\n".join(lines) + "\n"

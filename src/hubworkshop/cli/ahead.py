@@ -7,6 +7,10 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 # The helper is a new Python without `site` (started about 3 ms sooner) that is given this
 # process's module path instead.
 _HELPER = "import sys; sys.path[:] = sys.argv[2:]; from hubworkshop.cli.ahead import serve; serve()"
@@ -59,3 +63,49 @@ def serve() -> None:
         answer_requests(0, 1, sys.argv[1].split(","))
     except (KeyboardInterrupt, BrokenPipeError):
         pass
+
+
+SHARED_ENV = "HUBWORKSHOP_DETECTOR"
+"""The Unix socket of the detector `hubworkshop serve` shares between its sessions."""
+
+
+def share(languages: tuple[str, ...]) -> tuple[str, Callable[[], None]]:
+    """A detector for the sessions of `hubworkshop serve`, in this process: a Unix socket
+    (in a new directory only this user can open) answered by one thread per session, and
+    the function that closes it. Loaded once here, Lingua's models are not loaded again by
+    each session's process (about 10 MB each). A session that cannot reach it detects by
+    itself (`domain/detect.py`)."""
+    import contextlib
+    import shutil
+    import socketserver
+    import tempfile
+    import threading
+    from pathlib import Path
+
+    from hubworkshop.domain.detect import answer, warm_now
+
+    class Session(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            with contextlib.suppress(OSError):  # the session went away
+                answer(self.rfile.readline, self._write)
+
+        def _write(self, line: bytes) -> None:
+            self.wfile.write(line)
+            self.wfile.flush()
+
+    folder = Path(tempfile.mkdtemp(prefix="hubworkshop-detector-"))
+    path = str(folder / "socket")
+    server = socketserver.ThreadingUnixStreamServer(path, Session)
+    server.daemon_threads = True
+
+    def run() -> None:
+        warm_now(languages)  # before the first note, not at it
+        server.serve_forever()
+
+    threading.Thread(target=run, name="hubworkshop-detector", daemon=True).start()
+
+    def close() -> None:
+        server.server_close()  # (its threads are daemons: they end with the process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    return path, close

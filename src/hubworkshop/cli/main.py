@@ -199,6 +199,12 @@ def cli(
         with settings.open_store() as store:
             if room is not None:
                 store.room(room)
+            from hubworkshop.cli.ahead import SHARED_ENV
+
+            if shared := os.environ.get(SHARED_ENV):  # a session of `hubworkshop serve`
+                from hubworkshop.domain.detect import use_shared_helper
+
+                use_shared_helper(shared)
             from hubworkshop.tui.app import HubworkshopApp
 
             HubworkshopApp(

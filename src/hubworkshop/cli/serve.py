@@ -25,8 +25,10 @@ from typing import Any
 
 import click
 
+from hubworkshop.cli.ahead import SHARED_ENV, share
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, cli
 from hubworkshop.domain.i18n import _, ui_language
+from hubworkshop.storage.peek import workshop_languages
 
 TOKEN_COOKIE, BROWSER_COOKIE = "hubworkshop_token", "hubworkshop_browser"
 
@@ -137,6 +139,11 @@ def serve(
         raise click.UsageError(_("--token: use at least 16 characters"))
     db = Path(settings.db_path).resolve()
     command = f"{shlex.quote(sys.executable)} -m hubworkshop --db {shlex.quote(str(db))}"
+    close_detector = None
+    languages = workshop_languages(str(db))
+    if len(languages) >= 2:  # the sessions will detect languages: one detector for all
+        detector, close_detector = share(languages)
+        command = f"{SHARED_ENV}={shlex.quote(detector)} {command}"
     server = make_server(command, token, host=host, port=port, public_url=public_url)
     link = f"{server.public_url}/?token={token}"
     click.echo(
@@ -144,4 +151,8 @@ def serve(
             db=db, link=link
         )
     )
-    server.serve()
+    try:
+        server.serve()
+    finally:
+        if close_detector is not None:
+            close_detector()

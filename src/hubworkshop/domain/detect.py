@@ -15,7 +15,7 @@ from _thread import allocate_lock
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not imported at run time: the helper process starts sooner without them
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
 
 _lock = allocate_lock()
@@ -80,9 +80,14 @@ class _Ahead:
 
     def __init__(self, ask: int, answer: int) -> None:
         self._ask, self._answer = ask, answer
+        self._one_at_a_time = allocate_lock()  # an app detects in its worker threads
 
     def ask(self, text: str, candidates: tuple[str, ...]) -> tuple[bool, str | None]:
         """Whether the helper answered, and its answer."""
+        with self._one_at_a_time:
+            return self._ask_now(text, candidates)
+
+    def _ask_now(self, text: str, candidates: tuple[str, ...]) -> tuple[bool, str | None]:
         import select
 
         request = ",".join(candidates) + "\n" + " ".join(text.splitlines()) + "\n"
@@ -103,6 +108,30 @@ class _Ahead:
         return (True, answer) if answer in candidates else (False, None)
 
 
+class _Shared(_Ahead):
+    """A detector shared by the sessions of `hubworkshop serve`: the same requests, over a
+    Unix socket that is connected at the first question."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(-1, -1)
+        self._path = path
+        self._socket: Any = None
+
+    def _ask_now(self, text: str, candidates: tuple[str, ...]) -> tuple[bool, str | None]:
+        if self._socket is None:
+            import socket
+
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                connection.connect(self._path)
+            except OSError:
+                connection.close()
+                return False, None
+            self._socket = connection
+            self._ask = self._answer = connection.fileno()
+        return super()._ask_now(text, candidates)
+
+
 _ahead: _Ahead | None = None
 
 
@@ -113,16 +142,28 @@ def use_helper(ask: int, answer: int) -> None:
     _ahead = _Ahead(ask, answer)
 
 
+def use_shared_helper(path: str) -> None:
+    """From now on, `detect_language` first asks the detector listening on the Unix socket
+    `path` (`hubworkshop serve` shares one between its sessions: see `answer`)."""
+    global _ahead
+    _ahead = _Shared(path)
+
+
 def serve(requests: int, answers: int, candidates: Sequence[str]) -> None:
     """The helper's side: load the detector for `candidates`, then answer every request until
     the asking process closes its end (see `_Ahead`)."""
     warm_now(candidates)
     with os.fdopen(requests, "rb") as lines:
-        while (asked := lines.readline()) and (text := lines.readline()):
-            found = detect_language(
-                text.decode(errors="replace").rstrip("\n"), asked.decode().strip().split(",")
-            )
-            os.write(answers, (found or "").encode() + b"\n")
+        answer(lines.readline, lambda line: os.write(answers, line))
+
+
+def answer(read_line: Callable[[], bytes], write: Callable[[bytes], object]) -> None:
+    """Answer requests (see `_Ahead`) read with `read_line` until there are no more."""
+    while (asked := read_line()) and (text := read_line()):
+        found = detect_language(
+            text.decode(errors="replace").rstrip("\n"), asked.decode().strip().split(",")
+        )
+        write((found or "").encode() + b"\n")
 
 
 _detectors: dict[tuple[str, ...], tuple[Any, dict[Any, str]]] = {}

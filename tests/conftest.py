@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -129,3 +135,43 @@ def cli():
 
 
 __all__ = ["REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]
+
+
+SERVE_TOKEN = "a-test-token-of-32-characters-xx"
+
+
+@contextlib.contextmanager
+def serving(tmp_path: Path, plan) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+    """`hubworkshop serve` on a new workshop, in a subprocess, once it answers (403 without
+    the token): its address, its database and its process."""
+    db = tmp_path / "workshop.db"
+    Store.open(db, plan).close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HUBWORKSHOP_DB": str(db)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hubworkshop", "serve", "--port", str(port), "--token", SERVE_TOKEN],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=2)
+            except urllib.error.HTTPError as answer:  # 403 without the token: it is up
+                if answer.code == 403:
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    output = server.stdout.read() if server.stdout else ""
+                    pytest.fail(f"serve did not start: {output}")
+                time.sleep(0.1)
+        yield base, db, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

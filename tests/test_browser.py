@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,16 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SERVE_TOKEN, serving
 from hubworkshop.storage import Store
 
-TOKEN = "a-test-token-of-32-characters-xx"
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -40,32 +32,8 @@ def served(tmp_path, hubs_plan):
         pytest.skip(
             "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
         )
-    db = tmp_path / "workshop.db"
-    Store.open(db, hubs_plan).close()
-    port = _free_port()
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HUBWORKSHOP_DB": str(db)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "hubworkshop", "serve", "--port", str(port), "--token", TOKEN],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base, timeout=2)
-        except urllib.error.HTTPError as answer:  # 403 without the token: it is up
-            if answer.code == 403:
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"serve did not start: {server.stdout.read() if server.stdout else ''}")
-            time.sleep(0.1)
-    yield base, db
-    server.terminate()
-    server.wait(timeout=30)
+    with serving(tmp_path, hubs_plan) as (base, db, _server):
+        yield base, db
 
 
 def browser():
@@ -137,7 +105,7 @@ def test_two_browsers_type_into_one_workshop(served, tmp_path):
         for n, (driver, text) in enumerate(
             ((first, "typed in the first browser"), (second, "and in the second")), 1
         ):
-            driver.get(f"{base}/?token={TOKEN}")
+            driver.get(f"{base}/?token={SERVE_TOKEN}")
             type_keys(driver, Keys.ENTER)  # the start screen: open the first room
             # The room is open once the app remembers it for this browser (tui/resume.py).
             wait_for(lambda n=n: len(rooms_open(tmp_path / "state")) == n)

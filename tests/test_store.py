@@ -670,3 +670,66 @@ def test_new_contributions_get_distinct_version_4_uuids(store):
     for value in ids:
         parsed = uuid.UUID(value)
         assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, value)
+
+
+# -- watching for other connections' commits ---------------------------------------------------
+
+
+def _watching(store: Store, *, settle: float):
+    import threading
+
+    from hubworkshop.storage.watcher import ChangeWatcher
+
+    calls: list[float] = []
+    called = threading.Event()
+
+    def changed() -> None:
+        import time
+
+        calls.append(time.monotonic())
+        called.set()
+
+    watcher = ChangeWatcher(store.connections, changed, interval=0.01, settle=settle).start()
+    return watcher, calls, called
+
+
+@pytest.mark.parametrize("settle", [0.0, 3600.0])
+def test_the_watcher_says_at_once_then_lets_the_next_commits_settle(db_path, hubs_plan, settle):
+    """A commit in a quiet room is reported at the next poll; the commits that follow within
+    the settling time become one later report, not one per poll (every terminal reads and
+    redraws at each report). Without settling, they are reported poll by poll."""
+    import time
+
+    Store.open(db_path, hubs_plan).close()
+    with Store.open(db_path) as store, Store.open(db_path) as other:
+        watcher, calls, called = _watching(store, settle=settle)
+        try:
+            other.add_contribution(Draft(room="lifecycle", text="first"))
+            assert called.wait(60)
+            for n in range(3):
+                other.add_contribution(Draft(room="lifecycle", text=f"then {n}"))
+            if settle:
+                time.sleep(0.5)  # fifty polls' time: none of them may report
+                assert len(calls) == 1
+            else:
+                deadline = time.monotonic() + 60
+                while len(calls) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                assert len(calls) >= 2
+        finally:
+            watcher.stop()
+
+
+def test_the_watcher_reports_what_came_during_the_settling_time_after_it(db_path, hubs_plan):
+    Store.open(db_path, hubs_plan).close()
+    with Store.open(db_path) as store, Store.open(db_path) as other:
+        watcher, calls, called = _watching(store, settle=0.3)
+        try:
+            other.add_contribution(Draft(room="lifecycle", text="first"))
+            assert called.wait(60)
+            called.clear()
+            other.add_contribution(Draft(room="lifecycle", text="second"))
+            assert called.wait(60)
+            assert calls[1] - calls[0] >= 0.3 - 0.01  # (the clock's own resolution)
+        finally:
+            watcher.stop()

@@ -643,6 +643,32 @@ async def test_two_instances_see_each_others_writes(store, db_path):
             assert store.count_contributions() == 2
 
 
+async def test_a_row_from_elsewhere_reaches_the_list_and_the_detail_in_one_frame(store, db_path):
+    """Every terminal in a room draws each sync: the list and the detail under it change in
+    the same frame, not in two (the detail used to wait for the list's Highlighted message)."""
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with Store.open(db_path) as other:
+            row = other.add_contribution(Draft(room="lifecycle", text="said in the other room"))
+        screen = app.screen
+        screen.apply_changes([row])
+        # No pause: no message has been handled since, and no frame drawn.
+        assert screen.contribution_list.highlighted == row
+        assert "said in the other room" in str(screen.query_one("#detail", Static).render())
+        await settle(pilot)
+        assert "said in the other room" in screen_text(app)
+
+
+async def test_the_cursor_is_steady_when_asked(store):
+    for steady in (False, True):
+        app = room_app(store, steady_cursor=steady)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.screen.query_one(CaptureBar).cursor_blink is not steady
+            assert app.screen.query_one("#search", Input).cursor_blink is not steady
+
+
 async def test_timer_is_shared_by_two_instances(store, db_path):
     with Store.open(db_path) as other_store:
         facilitator = room_app(store, role="facilitator")

@@ -1,0 +1,104 @@
+"""`hubworkshop serve` without a browser: a client speaking textual-serve's websocket protocol
+as xterm.js does (["stdin", keys] in, terminal output back), and the processes it starts.
+
+What a browser adds (the page, xterm.js, the canvas) is tested in test_browser.py; this
+checks what each session's process is, so it runs wherever Linux's /proc does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SERVE_TOKEN, serving
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def is_app(pid: int) -> bool:
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return [a.decode() for a in args[:4]] == [sys.executable, "-m", "hubworkshop", "--db"]
+
+
+def environment(pid: int) -> dict[str, str]:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(p.decode(errors="replace").split("=", 1) for p in pairs if b"=" in p)
+
+
+async def eventually(condition, timeout: float = 60.0):
+    """Poll until `condition()` is truthy; the deadline only stops a test that would hang."""
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+    return found
+
+
+def room_open(state: Path) -> bool:
+    """Whether the session has its room open (the app remembers it after the first frame)."""
+    try:
+        remembered = json.loads((state / "hubworkshop" / "last-room.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return any(v.get("terminals") for v in remembered.values())
+
+
+def saved(db: Path) -> dict[str, str | None]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return dict(conn.execute("SELECT text, language FROM contributions"))
+
+
+@pytest.mark.timeout(180)
+async def test_a_session_is_the_app_itself_with_a_steady_cursor_and_the_shared_detector(
+    tmp_path, hubs_plan
+):
+    """Each browser session's process is the app (no shell left waiting beside it), with a
+    cursor that does not blink, and asks the one language detector `serve` holds instead of
+    loading Lingua's models itself (the workshop is in English and French)."""
+    import aiohttp
+
+    with serving(tmp_path, hubs_plan) as (base, db, server):
+        # unsafe=True: the jar keeps cookies from an IP address (127.0.0.1), as a browser does
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(f"{base}/?token={SERVE_TOKEN}") as page:
+                assert page.status == 200
+            ws = await http.ws_connect(base.replace("http", "ws") + "/ws?width=100&height=30")
+            try:
+                # The shell textual-serve starts becomes `env`, which becomes the app.
+                [app] = await eventually(lambda: [p for p in children(server.pid) if is_app(p)])
+                assert children(server.pid) == [app]  # and nothing else waits beside it
+                env = environment(app)
+                assert env["HUBWORKSHOP_STEADY_CURSOR"] == "1"
+                assert Path(env["HUBWORKSHOP_DETECTOR"]).is_socket()
+
+                await ws.send_str(json.dumps(["stdin", "\r"]))  # the start screen: a room
+                await eventually(lambda: room_open(tmp_path / "state"))
+                said = "Les hubs doivent soutenir les communautés qui les font vivre"
+                for key in [*said, "\r"]:  # a key at a time, as xterm.js sends them
+                    await ws.send_str(json.dumps(["stdin", key]))
+                languages = await eventually(lambda: saved(db).get(said) and saved(db))
+                assert languages[said] == "fr"
+                assert "lingua" not in Path(f"/proc/{app}/maps").read_text()
+            finally:
+                await ws.close()

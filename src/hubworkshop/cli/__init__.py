@@ -23,9 +23,22 @@ def main(argv: list[str] | None = None) -> None:
             gc.disable()
         if command == "add":
             _detect_ahead(argv)
+        elif command is None:
+            _detect_with_the_server()
     from hubworkshop.cli.main import main as run
 
     run(argv)
+
+
+def _detect_with_the_server() -> None:
+    """A browser session of `hubworkshop serve` asks the server's detector rather than
+    loading Lingua's models itself (`cli/ahead.share`)."""
+    from hubworkshop.cli.ahead import SHARED_ENV
+
+    if shared := os.environ.get(SHARED_ENV):
+        from hubworkshop.domain.detect import use_shared_helper
+
+        use_shared_helper(shared)
 
 
 def _detect_ahead(args: list[str]) -> None:

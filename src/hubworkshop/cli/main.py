@@ -199,12 +199,6 @@ def cli(
         with settings.open_store() as store:
             if room is not None:
                 store.room(room)
-            from hubworkshop.cli.ahead import SHARED_ENV
-
-            if shared := os.environ.get(SHARED_ENV):  # a session of `hubworkshop serve`
-                from hubworkshop.domain.detect import use_shared_helper
-
-                use_shared_helper(shared)
             from hubworkshop.tui.app import HubworkshopApp
 
             HubworkshopApp(
@@ -517,45 +511,6 @@ def export(
     private = not FORMATS[fmt].publishable(attribute)
     write_output(output, text, database=settings.db_path, force=force, private=private)
     click.echo(f"wrote {output}" + (" (readable by you only)" if private else ""), err=True)
-
-
-ARCHIVE_LIMIT = 2**30
-"""An archive of 100,000 contributions is about 60 MB; a GiB is no archive."""
-
-
-@cli.command("import")
-@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The new database to create (an existing file is never replaced).",
-)
-def import_(archive: Path, db: Path) -> None:
-    """Rebuild a workshop database from its full JSON archive (export --format json
-    --attribute). ARCHIVE '-' reads standard input."""
-    from hubworkshop.reports.archive import read_archive
-    from hubworkshop.sources.files import UnreadableFile, read_source
-    from hubworkshop.storage.restore import restore
-
-    if str(archive) == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        try:  # never blocks on a FIFO, never reads a device
-            data = read_source(archive, limit=ARCHIVE_LIMIT)
-        except UnreadableFile as problem:
-            raise InputError(f"{archive}: {problem}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(
-            _("{archive}:{line}: not UTF-8 text").format(archive=archive, line=line)
-        ) from None
-    for line in restore(db, read_archive(text, str(archive))):
-        click.echo(_("added {line}").format(line=line))
-    click.echo(_("created {db}").format(db=db), err=True)
 
 
 def _choose_ui_language(value: str | None) -> None:

@@ -1,13 +1,16 @@
-"""Backup and erasure from the command line: `hubworkshop backup DEST`, `hubworkshop forget NAME`
-(loaded only when one of them is asked for)."""
+"""Backup, erasure and restore from the command line: `hubworkshop backup DEST`,
+`hubworkshop forget NAME`, `hubworkshop import ARCHIVE --db NEW` (loaded only when one of them
+is asked for)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
+from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _, nformat
 
 
@@ -70,3 +73,42 @@ def forget(settings: Settings, name: str, with_contributions: bool, actor: str |
             ),
             err=True,
         )
+
+
+ARCHIVE_LIMIT = 2**30
+"""An archive of 100,000 contributions is about 60 MB; a GiB is no archive."""
+
+
+@cli.command("import")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The new database to create (an existing file is never replaced).",
+)
+def import_(archive: Path, db: Path) -> None:
+    """Rebuild a workshop database from its full JSON archive (export --format json
+    --attribute). ARCHIVE '-' reads standard input."""
+    from hubworkshop.reports.archive import read_archive
+    from hubworkshop.sources.files import UnreadableFile, read_source
+    from hubworkshop.storage.restore import restore
+
+    if str(archive) == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:  # never blocks on a FIFO, never reads a device
+            data = read_source(archive, limit=ARCHIVE_LIMIT)
+        except UnreadableFile as problem:
+            raise InputError(f"{archive}: {problem}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            _("{archive}:{line}: not UTF-8 text").format(archive=archive, line=line)
+        ) from None
+    for line in restore(db, read_archive(text, str(archive))):
+        click.echo(_("added {line}").format(line=line))
+    click.echo(_("created {db}").format(db=db), err=True)

@@ -446,27 +446,34 @@ def main() -> None:
 
 
 HERE = Path(__file__).parent
-NOTES = """Reading it. The last column says where the two cores went while the notes were
-typed: to the app processes. textual-serve's server relayed every key and frame for 0.02-0.04
-of a core, and this benchmark's own client used 0.16-0.17 (less once the machine saturated).
-Per session the apps spent 37, 46 and 49 ms of CPU a second at 10, 20 and 30 sessions. Most
-of it is typing: 76 ms per note in a pty (the first table), 30 ms a second at a note every
-2.5 s, what a bare Textual app spends too, since every key is a frame (Textual redraws the
-input line: about 1 KiB of output per key). The rest is the idle clock and watcher (about
-6 ms a second) and showing the other sessions' notes, which grows with their number (the
-watcher reads at most five times a second; each read and redraw of the list costs a few ms).
-So 40 such typists ask 2 cores for about 1.2 cores for typing alone and about 2 cores in
-all: the 40 row is saturated (the apps got 1.82 cores). Already at 20 sessions, with a
-little over half the machine busy, capture p99 is 0.2-0.3 s, because a note arrives as 60
-keys at once, queued in front of its Enter. No Textual app meets the 40-session goal on
-2 cores under this load, and ours spends no more than the bare one. Two cores hold about
-20 such typists near the capture goal and 30 within the seen-elsewhere goal; for more,
-give the server more cores (the cost is per process, so it spreads over them). Memory is
-met (about 30 MB per session). Tried and not kept: a lower frame rate (TEXTUAL_FPS=30) cut
-CPU and output per note by about 15 % and 40 % in a pty but changed nothing measurable
-through textual-serve; putting the room's upper panels in one container, so a typing frame
-asks 5 widgets for their lines instead of 9, changed nothing measurable (80 against 83 ms
-per note, within the runs' spread).
+NOTES = """Reading it. The cores go to the app processes: textual-serve's server relays every
+key and frame for 0.01-0.04 of a core and this client takes 0.03-0.06. The last column splits
+an app's CPU: the session that only watches spends 13-21 ms a second, a typist 22-32 ms.
+Typing a note costs a typist about 25 ms when its keys arrive together, as here (a frame per
+key, in a pty, costs 78-81 ms: the first table; a bare Textual app spends as much). Each
+sync, reading the rows other sessions added and drawing them, costs about 6 ms, nearly all
+of it Textual drawing the frame, whatever the number of rows; an idle session 2.5 ms a
+second. That is why the rooms matter: in one room every session sees every note (16 a second
+at 40 sessions), in five rooms a fifth of them.
+
+What 2026-11-27 changed, each measured here: the watcher lets commits settle 0.5 s after
+telling the app, so a busy room is read and drawn twice a second instead of five times (a
+quiet one still sees a commit within the 0.2 s poll); a sync draws the list and the detail
+under it in one frame, not two; served sessions keep a steady cursor (a blink is a frame:
+4 of an idle session's 6.5 ms a second, and 2 KB of traffic); one language detector, in
+`serve`'s process, answers every session (each typist loaded Lingua's models at its first
+note: 10 MB and 20-40 ms); the shell textual-serve starts execs the app. With 20 sessions
+in one room the apps took 0.45-0.53 of a core instead of 0.91, capture p99 77-84 ms instead
+of 309. This benchmark also stopped counting textual-serve's shells as sessions (the
+"30 MB per session" of 2026-11-26 averaged 1.7 MB shells with 46-60 MB apps) and reads the
+database and the watcher's output incrementally (0.17 of a core before).
+
+Not met: 40 sessions in one room. The apps take 0.96-1.17 of the 2 cores, and the keys of a
+note arrive together in front of its Enter, so when several sessions' notes meet, capture
+p99 is 180-394 ms (p50 31-54 ms). The rest of the cost is Textual's own, per frame and per
+key; putting the room's upper panels in one container (5 widgets asked for lines instead of
+9) and a lower frame rate changed nothing measurable. In the real workshop's shape, 40
+people in five breakout rooms, see the N/5 rows.
 """
 
 

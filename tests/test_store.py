@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import stat
 import subprocess
@@ -730,6 +731,42 @@ def test_the_watcher_reports_what_came_during_the_settling_time_after_it(db_path
             called.clear()
             other.add_contribution(Draft(room="lifecycle", text="second"))
             assert called.wait(60)
-            assert calls[1] - calls[0] >= 0.3 - 0.01  # (the clock's own resolution)
+            # Each gap is drawn between half and one and a half times the settling time.
+            assert calls[1] - calls[0] >= 0.3 / 2 - 0.01  # (the clock's own resolution)
         finally:
             watcher.stop()
+
+
+def test_the_watchers_gaps_vary_so_that_terminals_do_not_all_draw_at_once(db_path, hubs_plan):
+    """Forty terminals that saw the same commit would otherwise read and draw together, at
+    every settling time after it: each gap is drawn at random around the settling time."""
+    import threading
+    import time
+
+    Store.open(db_path, hubs_plan).close()
+    with Store.open(db_path) as store:
+        watcher, calls, _ = _watching(store, settle=0.2)
+        done = threading.Event()
+
+        def write() -> None:
+            with Store.open(db_path) as other:
+                n = 0
+                while not done.is_set():
+                    other.add_contribution(Draft(room="lifecycle", text=f"note {n}"))
+                    n += 1
+                    time.sleep(0.005)
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        try:
+            deadline = time.monotonic() + 120
+            while len(calls) < 9 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            done.set()
+            writer.join()
+            watcher.stop()
+        gaps = [b - a for a, b in itertools.pairwise(calls[:9])]
+        assert len(gaps) == 8
+        assert min(gaps) >= 0.2 / 2 - 0.01
+        assert max(gaps) - min(gaps) > 0.03  # not one fixed rhythm (it draws from 0.1-0.3 s)

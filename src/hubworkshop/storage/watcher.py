@@ -14,10 +14,11 @@ from hubworkshop.storage.connections import Connections
 
 POLL_SECONDS = 0.2
 SETTLE_SECONDS = 0.5
-"""The least time between two calls of `changed()`. A quiet room hears of a commit within a
-poll; a busy one (forty note-takers, sixteen notes a second) reads and redraws at most twice a
-second instead of at every poll: each terminal's reading and redrawing is the cost that grows
-with the number of terminals."""
+"""The mean time between two calls of `changed()`: each gap is drawn between half and one and
+a half times it. A quiet room hears of a commit within a poll; a busy one (forty note-takers,
+sixteen notes a second) reads and redraws about twice a second instead of at every poll (each
+terminal's reading and drawing is the cost that grows with the number of terminals), and at
+moments of its own, not all terminals at once after the same commit."""
 
 
 class ChangeWatcher:
@@ -34,7 +35,7 @@ class ChangeWatcher:
         self._connections = connections
         self._changed = changed
         self._interval = interval
-        self._settle = max(settle - interval, 0.0)
+        self._settle = settle
         self._stop = threading.Event()
         # A daemon thread, not a Textual worker, so waiting for an app's workers ends.
         self._thread = threading.Thread(target=self._run, name="hubworkshop-watcher", daemon=True)
@@ -50,6 +51,7 @@ class ChangeWatcher:
         # Here rather than at the top: concurrent.futures brings logging, which a
         # command-line `add` (that never watches) need not load.
         from concurrent.futures import CancelledError
+        from random import uniform
 
         try:
             with self._connections.dedicated() as conn:
@@ -59,7 +61,8 @@ class ChangeWatcher:
                     if version != last:
                         last = version
                         self._changed()
-                        if self._settle and self._stop.wait(self._settle):
+                        settle = self._settle * uniform(0.5, 1.5) - self._interval
+                        if settle > 0 and self._stop.wait(settle):
                             return
         except (sqlite3.Error, RuntimeError, CancelledError):
             return  # the database went away, or the receiver is closing: nothing to watch

@@ -448,32 +448,36 @@ def main() -> None:
 HERE = Path(__file__).parent
 NOTES = """Reading it. The cores go to the app processes: textual-serve's server relays every
 key and frame for 0.01-0.04 of a core and this client takes 0.03-0.06. The last column splits
-an app's CPU: the session that only watches spends 13-21 ms a second, a typist 22-32 ms.
+an app's CPU: the session that only watches spends 12-21 ms a second, a typist 21-32 ms.
 Typing a note costs a typist about 25 ms when its keys arrive together, as here (a frame per
-key, in a pty, costs 78-81 ms: the first table; a bare Textual app spends as much). Each
+key, in a pty, costs 78-86 ms: the first table; a bare Textual app spends 78-94 ms). Each
 sync, reading the rows other sessions added and drawing them, costs about 6 ms, nearly all
 of it Textual drawing the frame, whatever the number of rows; an idle session 2.5 ms a
 second. That is why the rooms matter: in one room every session sees every note (16 a second
 at 40 sessions), in five rooms a fifth of them.
 
-What 2026-11-27 changed, each measured here: the watcher lets commits settle 0.5 s after
-telling the app, so a busy room is read and drawn twice a second instead of five times (a
-quiet one still sees a commit within the 0.2 s poll); a sync draws the list and the detail
-under it in one frame, not two; served sessions keep a steady cursor (a blink is a frame:
-4 of an idle session's 6.5 ms a second, and 2 KB of traffic); one language detector, in
-`serve`'s process, answers every session (each typist loaded Lingua's models at its first
-note: 10 MB and 20-40 ms); the shell textual-serve starts execs the app. With 20 sessions
-in one room the apps took 0.45-0.53 of a core instead of 0.91, capture p99 77-84 ms instead
-of 309. This benchmark also stopped counting textual-serve's shells as sessions (the
-"30 MB per session" of 2026-11-26 averaged 1.7 MB shells with 46-60 MB apps) and reads the
-database and the watcher's output incrementally (0.17 of a core before).
+What 2026-11-27 changed, each measured here: the watcher lets commits settle after telling
+the app, for a time drawn around 0.5 s, so a busy room is read and drawn about twice a second
+instead of five times, and its sessions at moments of their own rather than all together
+after the same commit (a quiet room still sees a commit within the 0.2 s poll); a sync draws
+the list and the detail under it in one frame, not two; served sessions keep a steady cursor
+(a blink is a frame: 4 of an idle session's 6.5 ms a second, and 2 KB of traffic); one
+language detector, in `serve`'s process, answers every session (each typist loaded Lingua's
+models at its first note: 10 MB and 20-40 ms); the shell textual-serve starts execs the app.
+With 20 sessions in one room the apps took 0.45-0.53 of a core instead of 0.91, capture p99
+65-84 ms instead of 309. This benchmark also stopped counting textual-serve's shells as
+sessions (the "30 MB per session" of 2026-11-26 averaged 1.7 MB shells with 46-60 MB apps)
+and reads the database and the watcher's output incrementally (0.17 of a core before).
 
-Not met: 40 sessions in one room. The apps take 0.96-1.17 of the 2 cores, and the keys of a
-note arrive together in front of its Enter, so when several sessions' notes meet, capture
-p99 is 180-394 ms (p50 31-54 ms). The rest of the cost is Textual's own, per frame and per
-key; putting the room's upper panels in one container (5 widgets asked for lines instead of
-9) and a lower frame rate changed nothing measurable. In the real workshop's shape, 40
-people in five breakout rooms, see the N/5 rows.
+The 40-session goal, over the three runs of the final code (this one and two of 40 and 40/5
+alone): in five rooms, the real workshop's shape, met in all three (capture p99 83, 83 and
+141 ms; seen elsewhere p99 0.70-0.79 s; 33 MB per session). In one room, where every session
+sees every note (16 a second), met in one of three: capture p99 118, 239 and 321 ms (p50
+38-43 ms), seen elsewhere p99 0.67-0.75 s, 36 MB per session. The apps then take 1.07-1.15
+of the 2 cores, and a note's 60 keys arrive together in front of its Enter, so when several
+notes and syncs meet on the cores the tail grows. What is left is Textual's own cost, per
+frame and per key; putting the room's upper panels in one container (5 widgets asked for
+lines instead of 9) and a lower frame rate changed nothing measurable.
 """
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 import sys
 import time
@@ -84,6 +85,14 @@ async def test_a_session_is_the_app_itself_with_a_steady_cursor_and_the_shared_d
             async with http.get(f"{base}/?token={SERVE_TOKEN}") as page:
                 assert page.status == 200
             ws = await http.ws_connect(base.replace("http", "ws") + "/ws?width=100&height=30")
+            output = bytearray()
+
+            async def read() -> None:
+                async for message in ws:
+                    data = message.data
+                    output.extend(data if isinstance(data, bytes) else str(data).encode())
+
+            reader = asyncio.create_task(read())
             try:
                 # The shell textual-serve starts becomes `env`, which becomes the app.
                 [app] = await eventually(lambda: [p for p in children(server.pid) if is_app(p)])
@@ -97,8 +106,13 @@ async def test_a_session_is_the_app_itself_with_a_steady_cursor_and_the_shared_d
                 said = "Les hubs doivent soutenir les communautés qui les font vivre"
                 for key in [*said, "\r"]:  # a key at a time, as xterm.js sends them
                     await ws.send_str(json.dumps(["stdin", key]))
-                languages = await eventually(lambda: saved(db).get(said) and saved(db))
+                try:
+                    languages = await eventually(lambda: saved(db).get(said) and saved(db))
+                except AssertionError:
+                    shown = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", bytes(output[-4000:]))
+                    raise AssertionError(f"{saved(db)}\n{shown.decode(errors='replace')}") from None
                 assert languages[said] == "fr"
                 assert "lingua" not in Path(f"/proc/{app}/maps").read_text()
             finally:
+                reader.cancel()
                 await ws.close()

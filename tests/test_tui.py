@@ -950,3 +950,50 @@ def test_the_clock_draws_textuals_digits_exactly(value):
     assert drawn == expected
     width = BigDigits(value).get_content_width(Size(80, 3), Size(80, 24))
     assert width == DigitsRenderable.get_width(value)
+
+
+async def _burst(app, keys: list[str]) -> None:
+    """Keys as the driver posts a burst of them (a fast typist, a browser's queued keys): all
+    at once, none waiting for the app to be idle."""
+    for key in keys:
+        character = {"enter": "\r", "space": " "}.get(key, key)
+        app.post_message(events.Key(key, character))
+
+
+def _keys(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+async def test_keys_typed_while_a_room_opens_reach_its_bar_in_order(store):
+    """Enter on the start screen, then at once a note and its Enter: the room opens once and
+    the note is saved whole (the keys used to go to the start screen's list, or the room's
+    search field, or nowhere, while the room was being built)."""
+    app = HubworkshopApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        await _burst(app, ["enter", *_keys("said at once"), "enter", *_keys("and more")])
+        await wait_until(pilot, lambda: store.count_contributions() == 1)
+        await settle(pilot)
+        assert [c.text for c in store.contributions()] == ["said at once"]
+        assert len(app.room_screens()) == 1
+        assert app.screen.query_one(CaptureBar).value == "and more"
+        assert app.screen.query_one("#search", Input).value == ""
+
+
+async def test_keys_typed_after_the_name_and_enter_are_not_added_to_the_name(store):
+    app = HubworkshopApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#name", Input).focus()
+        await pilot.press(*"Nia")
+        await _burst(app, ["enter", *_keys("first words")])
+        await wait_until(pilot, lambda: bool(app.room_screens()))
+        await settle(pilot)
+        assert app.user_name == "Nia"
+        assert app.screen.query_one(CaptureBar).value == "first words"
+        app.action_rooms()  # back on the start screen, the name field types again
+        await settle(pilot)
+        app.screen.query_one("#name", Input).focus()
+        await pilot.press("a")
+        assert app.screen.query_one("#name", Input).value == "Niaa"

@@ -93,6 +93,7 @@ class HubworkshopApp(App[None]):
         self.last_saved: str | None = None
         self._watcher: ChangeWatcher | None = None
         self._drafts: Drafts | None = None
+        self._typed_ahead = ""  # typed after Enter on the start screen, for the room it opens
         self._drafts_of: str | None = None
         self.add_mode(ROOMS_MODE, _start_screen)
         if room is None and resume:
@@ -165,8 +166,19 @@ class HubworkshopApp(App[None]):
             self.call_after_refresh(self._start_watching)
 
     def open_room(self, room_id: str) -> None:
-        self.push_screen(RoomScreen(room_id))
+        room = RoomScreen(room_id)
+        room.take_typed(self._typed_ahead)
+        self._typed_ahead = ""
+        self.push_screen(room)
         remember_room(self.store.path, room_id, self.role, self.user_name)
+
+    def type_ahead(self, text: str) -> None:
+        """Text typed after the Enter that opens a room: into that room's bar, once it is
+        there (it may not be pushed yet)."""
+        if isinstance(self.screen, RoomScreen):
+            self.screen.take_typed(text)
+        else:
+            self._typed_ahead += text
 
     def action_rooms(self) -> None:
         from hubworkshop.tui.screens.start import StartScreen

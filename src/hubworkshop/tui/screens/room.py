@@ -220,6 +220,7 @@ class RoomScreen(RoomCapture):
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self._list_loaded = False  # until the first read of the list, there is nothing to sync
+        self._typed_ahead = ""  # typed while the room opened, before its bar existed
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -259,6 +260,8 @@ class RoomScreen(RoomCapture):
         self.query_one("#search", Input).cursor_blink = self.hub_app.cursor_blinks
         self.query_one(CaptureBar).focus()
         self.restore_bar()
+        typed, self._typed_ahead = self._typed_ahead, ""
+        self._replay(typed)
         self.refresh_status()
         self.tick()
         # The list and the rest of the room after the first frame, so that frame (the
@@ -460,6 +463,21 @@ class RoomScreen(RoomCapture):
     def on_descendant_focus(self) -> None:
         self.refresh_status()  # the status line says where keys go: the list, or the bar
 
+    def take_typed(self, text: str) -> None:
+        """Keys typed while this room opened (after the start screen's Enter, or before the
+        bar had the focus), in order: characters into the bar, "\n" as Enter (saved)."""
+        if not self.is_mounted:
+            self._typed_ahead += text
+        else:
+            self._replay(text)
+
+    def _replay(self, text: str) -> None:
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                self.query_one(CaptureBar).submit_now()
+            if line:
+                self.type_into_bar(line)
+
     def type_into_bar(self, text: str) -> None:
         """Text typed while the list had the focus: into the capture bar, which takes it."""
         bar = self.query_one(CaptureBar)
@@ -556,6 +574,18 @@ class RoomScreen(RoomCapture):
         if event.key == "escape" and self.focused is self.query_one("#search", Input):
             event.stop()
             self.action_clear_filters()
+            return
+        # A character that reaches the room itself was typed while the room was opening,
+        # before the bar had the focus (a fast typist, a browser's queued keys): it goes to
+        # the bar, in order, rather than to a key binding or nowhere. (The bar and the search
+        # box take their own characters; the list sends its typing to the bar.)
+        bar = self.query_one(CaptureBar)
+        if self.focused in (None, bar) and (
+            event.key == "enter" or (event.is_printable and event.character)
+        ):
+            event.stop()
+            event.prevent_default()
+            self.take_typed("\n" if event.key == "enter" else event.character or "")
 
     # -- facilitator actions ---------------------------------------------------------------
 

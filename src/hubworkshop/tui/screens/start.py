@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.table import Table
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,6 +24,19 @@ from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.room_panels import StatusBar
 from hubworkshop.tui.widgets.text import cell, plain
+
+
+class NameInput(Input):
+    """The start screen's name field. Enter opens the room; keys typed after it, already
+    queued here before the room is on screen, belong in the room's bar, not in the name."""
+
+    opened = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            self.opened = True
+        elif self.opened and event.is_printable:
+            event.prevent_default()  # not Input's: bubbles up to the start screen
 
 
 class StartScreen(HubScreen):
@@ -81,7 +94,7 @@ class StartScreen(HubScreen):
                             _("Facilitator"), value=app.role == "facilitator", id="facilitator"
                         )
                     yield Static(self.name_label(), id="name-label", classes="label")
-                    yield Input(app.user_name or "", placeholder=_("e.g. Asaf"), id="name")
+                    yield NameInput(app.user_name or "", placeholder=_("e.g. Asaf"), id="name")
         yield StatusBar(plain(_("database: {path}").format(path=app.store.path)))
         yield KeyFooter()
 
@@ -124,11 +137,37 @@ class StartScreen(HubScreen):
     @on(OptionList.OptionSelected, "#rooms")
     def room_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.hub_app.open_room(event.option.id)
+            self._open(event.option.id)
 
     def action_open_room(self) -> None:
         rooms = self.query_one("#rooms", OptionList)
         if rooms.highlighted is not None:
             option = rooms.get_option_at_index(rooms.highlighted)
             if option.id:
-                self.hub_app.open_room(option.id)
+                self._open(option.id)
+
+    def _open(self, room_id: str) -> None:
+        self.hub_app.open_room(room_id)
+
+    _opening = False
+
+    def on_screen_resume(self) -> None:
+        """Back from a room: keys are the start screen's again."""
+        self._opening = False
+        self.query_one(NameInput).opened = False
+
+    def on_key(self, event: events.Key) -> None:
+        """Characters typed after the Enter that opens a room go to the room's bar, in order
+        (a fast note-taker starts typing at once; a browser delivers queued keys together).
+        Each key passes here in the order typed, while Enter's binding opens the room only
+        once Enter reaches the app, after the next keys may have passed: so the Enter is
+        noticed here."""
+        if self._opening and (event.key == "enter" or (event.is_printable and event.character)):
+            event.stop()  # an Enter after it saves in the room; it does not open a second one
+            event.prevent_default()
+            self.hub_app.type_ahead("\n" if event.key == "enter" else event.character or "")
+        elif event.key == "enter":
+            rooms = self.query_one("#rooms", OptionList)
+            self._opening = rooms.highlighted is not None and (
+                self.focused is rooms or isinstance(self.focused, NameInput)
+            )

@@ -124,6 +124,10 @@ class CaptureBar(CompletingInput):
             return
         event.stop()
         event.prevent_default()
+        self.submit_now()
+
+    def submit_now(self) -> None:
+        """Take the bar's text and empty the bar, as Enter does."""
         value, self.value = self.value, ""
         self.post_message(self.Submitted(self, value))
 

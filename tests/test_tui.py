@@ -997,3 +997,14 @@ async def test_keys_typed_after_the_name_and_enter_are_not_added_to_the_name(sto
         app.screen.query_one("#name", Input).focus()
         await pilot.press("a")
         assert app.screen.query_one("#name", Input).value == "Niaa"
+
+
+async def test_enter_with_nothing_focused_in_a_room_goes_to_the_bar(store):
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.set_focus(None)
+        await pilot.press("enter")
+        assert isinstance(app.focused, CaptureBar)
+        await pilot.press(*"ok", "enter")
+        await wait_until(pilot, lambda: store.count_contributions() == 1)

@@ -472,11 +472,15 @@ class RoomScreen(RoomCapture):
             self._replay(text)
 
     def _replay(self, text: str) -> None:
+        if not text:
+            return
+        bar = self.query_one(CaptureBar)
+        self.app.set_focus(bar)  # where the next keys go too
         for n, line in enumerate(text.split("\n")):
             if n:
-                self.query_one(CaptureBar).submit_now()
+                bar.submit_now()
             if line:
-                self.type_into_bar(line)
+                bar.insert_text_at_cursor(line)
 
     def type_into_bar(self, text: str) -> None:
         """Text typed while the list had the focus: into the capture bar, which takes it."""

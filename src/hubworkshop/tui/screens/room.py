@@ -220,7 +220,6 @@ class RoomScreen(RoomCapture):
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self._list_loaded = False  # until the first read of the list, there is nothing to sync
-        self._typed_ahead = ""  # typed while the room opened, before its bar existed
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -462,31 +461,6 @@ class RoomScreen(RoomCapture):
 
     def on_descendant_focus(self) -> None:
         self.refresh_status()  # the status line says where keys go: the list, or the bar
-
-    def take_typed(self, text: str) -> None:
-        """Keys typed while this room opened (after the start screen's Enter, or before the
-        bar had the focus), in order: characters into the bar, "\n" as Enter (saved)."""
-        if not self.is_mounted:
-            self._typed_ahead += text
-        else:
-            self._replay(text)
-
-    def _replay(self, text: str) -> None:
-        if not text:
-            return
-        bar = self.query_one(CaptureBar)
-        self.app.set_focus(bar)  # where the next keys go too
-        for n, line in enumerate(text.split("\n")):
-            if n:
-                bar.submit_now()
-            if line:
-                bar.insert_text_at_cursor(line)
-
-    def type_into_bar(self, text: str) -> None:
-        """Text typed while the list had the focus: into the capture bar, which takes it."""
-        bar = self.query_one(CaptureBar)
-        self.app.set_focus(bar)  # at once, so the next key goes there too
-        bar.insert_text_at_cursor(text)
 
     @on(CaptureBar.Leave)
     def leave_capture(self) -> None:

@@ -67,6 +67,10 @@ KIND_KEY_LABELS = {  # the footer's words and the palette's, for the kind keys
 class RoomScreen(RoomCapture):
     """A breakout room, for a facilitator or a note-taker."""
 
+    # No focus until on_mount gives it to the bar: Textual's own choice after compose would be
+    # the first focusable widget, the hidden search field, which then took what was typed.
+    AUTO_FOCUS = ""
+
     DEFAULT_CSS = """
     /* In a small terminal the question, the detail and the waiting entries give way, so the
        capture bar and the status line always stay on screen. */

@@ -166,19 +166,21 @@ class HubworkshopApp(App[None]):
             self.call_after_refresh(self._start_watching)
 
     def open_room(self, room_id: str) -> None:
-        room = RoomScreen(room_id)
-        room.take_typed(self._typed_ahead)
-        self._typed_ahead = ""
-        self.push_screen(room)
+        self.push_screen(RoomScreen(room_id))
         remember_room(self.store.path, room_id, self.role, self.user_name)
 
     def type_ahead(self, text: str) -> None:
-        """Text typed after the Enter that opens a room: into that room's bar, once it is
-        there (it may not be pushed yet)."""
-        if isinstance(self.screen, RoomScreen):
-            self.screen.take_typed(text)
+        """Text typed after the Enter that opens a room: into that room's bar, or kept until
+        the room has one (it may not even be pushed yet; see `typed_ahead`)."""
+        if isinstance(self.screen, RoomScreen) and self.screen.bar_ready:
+            self.screen.type_into_bar(text)
         else:
             self._typed_ahead += text
+
+    def typed_ahead(self) -> str:
+        """What `type_ahead` kept, once: the room takes it when it mounts."""
+        text, self._typed_ahead = self._typed_ahead, ""
+        return text
 
     def action_rooms(self) -> None:
         from hubworkshop.tui.screens.start import StartScreen

@@ -23,7 +23,7 @@ from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
 from hubworkshop.tui.screens.room_actions import RoomView
 from hubworkshop.tui.screens.room_capture import RoomCapture
-from hubworkshop.tui.widgets.capture_bar import CaptureBar
+from hubworkshop.tui.widgets.capture_bar import CaptureBar, for_the_bar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.pending import PendingPanel
@@ -263,8 +263,8 @@ class RoomScreen(RoomCapture):
         self.query_one("#search", Input).cursor_blink = self.hub_app.cursor_blinks
         self.query_one(CaptureBar).focus()
         self.restore_bar()
-        typed, self._typed_ahead = self._typed_ahead, ""
-        self._replay(typed)
+        self.type_into_bar(self.hub_app.typed_ahead())
+        self.bar_ready = True
         self.refresh_status()
         self.tick()
         # The list and the rest of the room after the first frame, so that frame (the
@@ -561,13 +561,10 @@ class RoomScreen(RoomCapture):
         # before the bar had the focus (a fast typist, a browser's queued keys): it goes to
         # the bar, in order, rather than to a key binding or nowhere. (The bar and the search
         # box take their own characters; the list sends its typing to the bar.)
-        bar = self.query_one(CaptureBar)
-        if self.focused in (None, bar) and (
-            event.key == "enter" or (event.is_printable and event.character)
-        ):
+        if self.focused in (None, self.query_one(CaptureBar)) and (typed := for_the_bar(event)):
             event.stop()
             event.prevent_default()
-            self.take_typed("\n" if event.key == "enter" else event.character or "")
+            self.type_into_bar(typed)
 
     # -- facilitator actions ---------------------------------------------------------------
 

@@ -31,32 +31,23 @@ class RoomCapture(ContributionActions):
         self.queue = CaptureQueue(self._save_pending, self._show_pending)
         self.last_entry: Contribution | None = None
         self._flush_pending = False
-        self._typed_ahead = ""  # typed while the room opened, before its bar existed
 
-    def take_typed(self, text: str) -> None:
-        """Keys typed while this room opened (after the start screen's Enter, or before the
-        bar had the focus), in order: characters into the bar, "\n" as Enter (saved)."""
-        if not self.is_mounted:
-            self._typed_ahead += text
-        else:
-            self._replay(text)
+    bar_ready = False
+    """Whether keys typed elsewhere can go straight into the bar (from on_mount on)."""
 
-    def _replay(self, text: str) -> None:
+    def type_into_bar(self, text: str) -> None:
+        """Keys meant for the bar that reached something else (the list, the room while it
+        opened, the start screen after its Enter), in order: characters into the bar, "\n"
+        as Enter (saved). The bar takes the focus, so the next key goes there too."""
         if not text:
             return
         bar = self.query_one(CaptureBar)
-        self.app.set_focus(bar)  # where the next keys go too
+        self.app.set_focus(bar)
         for n, line in enumerate(text.split("\n")):
             if n:
                 bar.submit_now()
             if line:
                 bar.insert_text_at_cursor(line)
-
-    def type_into_bar(self, text: str) -> None:
-        """Text typed while the list had the focus: into the capture bar, which takes it."""
-        bar = self.query_one(CaptureBar)
-        self.app.set_focus(bar)  # at once, so the next key goes there too
-        bar.insert_text_at_cursor(text)
 
     def update_list_header(self) -> None:
         cl = self.contribution_list

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from hubworkshop.domain.i18n import N_, _, pgettext, role_label
 from hubworkshop.domain.model import UserRole
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.capture_bar import for_the_bar
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.room_panels import StatusBar
 from hubworkshop.tui.widgets.text import cell, plain
@@ -137,17 +138,14 @@ class StartScreen(HubScreen):
     @on(OptionList.OptionSelected, "#rooms")
     def room_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self._open(event.option.id)
+            self.hub_app.open_room(event.option.id)
 
     def action_open_room(self) -> None:
         rooms = self.query_one("#rooms", OptionList)
         if rooms.highlighted is not None:
             option = rooms.get_option_at_index(rooms.highlighted)
             if option.id:
-                self._open(option.id)
-
-    def _open(self, room_id: str) -> None:
-        self.hub_app.open_room(room_id)
+                self.hub_app.open_room(option.id)
 
     _opening = False
 
@@ -162,10 +160,10 @@ class StartScreen(HubScreen):
         Each key passes here in the order typed, while Enter's binding opens the room only
         once Enter reaches the app, after the next keys may have passed: so the Enter is
         noticed here."""
-        if self._opening and (event.key == "enter" or (event.is_printable and event.character)):
+        if self._opening and (typed := for_the_bar(event)):
             event.stop()  # an Enter after it saves in the room; it does not open a second one
             event.prevent_default()
-            self.hub_app.type_ahead("\n" if event.key == "enter" else event.character or "")
+            self.hub_app.type_ahead(typed)
         elif event.key == "enter":
             rooms = self.query_one("#rooms", OptionList)
             self._opening = rooms.highlighted is not None and (

@@ -21,6 +21,14 @@ CAPTURE_HINT = N_(
 )
 
 
+def for_the_bar(event: events.Key) -> str:
+    """What a key that reached something else adds to the capture bar (`type_into_bar`): its
+    character, "\n" for Enter (which saves), or nothing."""
+    if event.key == "enter":
+        return "\n"
+    return (event.character or "") if event.is_printable else ""
+
+
 class NameSuggester(Suggester):
     """Completes `@Na` to `@Name` from the participants, and `#fu` to `#funding` from the
     workshop's tags; a name matches however it is typed (case, accents composed or not)."""

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from hubworkshop.storage.connections import Connections
 
 POLL_SECONDS = 0.2
-SETTLE_SECONDS = 0.5
-"""The mean time between two calls of `changed()`: each gap is drawn between half and one and
-a half times it. A quiet room hears of a commit within a poll; a busy one (forty note-takers,
-sixteen notes a second) reads and redraws about twice a second instead of at every poll (each
-terminal's reading and drawing is the cost that grows with the number of terminals), and at
-moments of its own, not all terminals at once after the same commit."""
+SETTLE_SECONDS = 0.75
+"""The longest time between two calls of `changed()`: each gap is drawn between two thirds of
+it and all of it (0.5-0.75 s, 0.625 s on average). A quiet room hears of a commit within a
+poll; a busy one (forty note-takers, sixteen notes a second) reads and redraws about 1.6 times
+a second instead of at every poll (each terminal's reading and drawing is the cost that grows
+with the number of terminals), at moments of its own, not all terminals at once after the
+same commit; and no commit waits longer than this, and a poll, to be shown."""
+SETTLE_SHORTEST = 2 / 3
+"""The shortest gap, as a share of the longest."""
 
 
 class ChangeWatcher:
@@ -61,7 +64,7 @@ class ChangeWatcher:
                     if version != last:
                         last = version
                         self._changed()
-                        settle = self._settle * uniform(0.5, 1.5) - self._interval
+                        settle = self._settle * uniform(SETTLE_SHORTEST, 1.0) - self._interval
                         if settle > 0 and self._stop.wait(settle):
                             return
         except (sqlite3.Error, RuntimeError, CancelledError):

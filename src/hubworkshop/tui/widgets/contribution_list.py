@@ -19,7 +19,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -144,6 +144,7 @@ class ContributionList(ScrollView, can_focus=True):
         self._pages_pending: set[int] = set()
         self._pages_loaded: list[int] = []
         self._lines: dict[tuple[object, ...], Strip] = {}  # rendered rows, see render_line
+        self._drawing: _Drawing | None = None  # while Textual asks for lines, see render_lines
         self.row_filter = RowFilter()
 
     # -- data ------------------------------------------------------------------------------
@@ -334,11 +335,27 @@ class ContributionList(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of one drawing shares, worked out once for all of them: Textual
+        # asks for every visible line at each sync, and a row already drawn is a lookup.
+        self._drawing = self._draw()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
+    def _draw(self) -> _Drawing:
+        return _Drawing(
+            self.scrollable_content_region.width,  # left of the scrollbar: no dots under it
+            int(self.scroll_y),
+            self.rich_style,
+            self.get_component_rich_style("contribution-list--cursor"),
+        )
+
     def render_line(self, y: int) -> Strip:
-        # The region left of the vertical scrollbar: the dots column must not sit under it.
-        width = self.scrollable_content_region.width
-        index = int(self.scroll_y) + y
-        base = self.rich_style
+        drawing = self._drawing or self._draw()
+        width, base = drawing.width, drawing.base
+        index = drawing.top + y
         if index >= len(self._seqs):
             return Strip.blank(width, base)
         contribution = self._rows.get(self._seqs[index])
@@ -348,11 +365,7 @@ class ContributionList(ScrollView, can_focus=True):
             return Strip([Segment("  …".ljust(width), base + muted)], width)
         # A row's line depends only on these: kept, so that a new row or a scroll renders
         # one line instead of a screenful (every terminal in a room redraws on each commit).
-        cursor = (
-            self.get_component_rich_style("contribution-list--cursor")
-            if index == self.cursor
-            else None
-        )
+        cursor = drawing.cursor if index == self.cursor else None
         key = (contribution, width, cursor, base)
         line = self._lines.get(key)
         if line is None:
@@ -404,6 +417,15 @@ class ContributionList(ScrollView, can_focus=True):
         body = Text(prefix + one_line(said(c.text)), no_wrap=True, overflow="ellipsis")
         body.truncate(room_for_text, overflow="ellipsis", pad=True)
         return Text.assemble(left, body, right, no_wrap=True, overflow="ellipsis")
+
+
+class _Drawing(NamedTuple):
+    """What the lines of one drawing of the list share."""
+
+    width: int
+    top: int
+    base: Style
+    cursor: Style
 
 
 @cache

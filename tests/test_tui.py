@@ -530,6 +530,39 @@ async def test_search_and_filters(store):
         assert "kind: concern" in screen_text(app)
 
 
+async def test_every_row_of_the_list_fills_its_width_exactly_whatever_the_text(store):
+    """Wide characters, combining accents, emoji, markup, newlines, long names and tags: a
+    row is cut with an ellipsis or padded, never wider or narrower than the list (a row
+    too wide would push the dots under the scrollbar, one too narrow leave stale cells)."""
+    texts = [
+        "枢纽应该支持社区，" * 12,
+        "Cafe\u0301 e\u0301te\u0301 " * 10,
+        "🎉 hubs 👩🏽‍💻 " * 9,
+        "[b]not bold[/b] $x$ https://example.org\nsecond line",
+        "short",
+    ]
+    store.add_contributions(
+        [
+            Draft(
+                room="value", text=t, author="Zoë Ñandú-Żółć 長い名前の人", tags=("資金", "x" * 30)
+            )
+            for t in texts
+        ]
+    )
+    app = room_app(store, room="value")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(ContributionList)
+        rows = lst.visible_rows()
+        assert len(rows) == len(texts)
+        for width in (29, 40, 69, 70, 99, 100, 160):
+            for row in rows:
+                for cursor in (None, Style(reverse=True)):
+                    strip = lst.format_row(row, width, cursor)
+                    assert strip.cell_length == width, (width, row.text[:20])
+                    assert row.text.replace("\n", " ⏎ ")[:2] in strip.text
+
+
 async def test_list_pages_a_big_room_from_the_database(store):
     store.add_contributions([Draft(room="value", text=f"idea {i}") for i in range(5000)])
     app = room_app(store, room="value")

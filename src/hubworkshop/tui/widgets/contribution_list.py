@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import NamedTuple
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -369,10 +369,7 @@ class ContributionList(ScrollView, can_focus=True):
         key = (contribution, width, cursor, base)
         line = self._lines.get(key)
         if line is None:
-            text = self.format_row(contribution, width)
-            if cursor is not None:
-                text.stylize(cursor)
-            line = Strip(list(text.render(self.app.console))).crop_extend(0, width, base)
+            line = self.format_row(contribution, width, cursor).crop_extend(0, width, base)
             if len(self._lines) >= 4 * PAGE_SIZE:
                 self._lines.clear()
             self._lines[key] = line
@@ -382,29 +379,30 @@ class ContributionList(ScrollView, can_focus=True):
         self._lines.clear()  # the theme or the CSS changed: every line is drawn again
         super().notify_style_update()
 
-    def format_row(self, c: Contribution, width: int) -> Text:
-        """One line: time, kind, star, text, then author, tags and dots on the right."""
+    def format_row(self, c: Contribution, width: int, cursor: Style | None = None) -> Strip:
+        """One line: time, kind, star, text, then author, tags and dots on the right.
+
+        Built as segments, not as a Rich `Text` rendered by the console: each new row of
+        every terminal in a room is drawn here at each sync, and that was most of it."""
         muted = self.get_component_rich_style("contribution-list--muted")
-        tag_style = self.get_component_rich_style("contribution-list--tag")
-        left = Text.assemble(
+        pieces: list[tuple[str, Style | None]] = [
             (f" {c.created_at[11:16]} ", muted),
-            (
-                kind_label(c.kind.value).ljust(_kind_width(ui_language())),
-                Style.parse(KIND_STYLES[c.kind]),
-            ),
-            ("★ " if c.starred else "  ", Style(color="yellow", bold=True)),
-        )
-        right = Text()
+            (kind_label(c.kind.value).ljust(_kind_width(ui_language())), _kind_style(c.kind)),
+            ("★ " if c.starred else "  ", _STAR),
+        ]
+        right: list[tuple[str, Style | None]] = []
         if width >= 70:  # columns on the right: author, tags, dots (narrower below 100)
             wide = width >= 100
-            author = Text(f"  {one_line(c.author or _('anonymous'))}", muted)
-            author.truncate(18 if wide else 13, overflow="ellipsis", pad=True)
-            tags = Text(" " + one_line(" ".join(f"#{t}" for t in c.tags)), tag_style)
-            tags.truncate(18 if wide else 10, overflow="ellipsis", pad=True)
-            right = Text.assemble(
-                author, tags, (f"{'●' + str(c.votes) if c.votes else '':>5} ", "bold")
-            )
-        room_for_text = max(width - left.cell_len - right.cell_len, 8)
+            tag_style = self.get_component_rich_style("contribution-list--tag")
+            right = [
+                (_fit(f"  {one_line(c.author or _('anonymous'))}", 18 if wide else 13), muted),
+                (
+                    _fit(" " + one_line(" ".join(f"#{t}" for t in c.tags)), 18 if wide else 10),
+                    tag_style,
+                ),
+                (f"{'●' + str(c.votes) if c.votes else '':>5} ", _BOLD),
+            ]
+        used = sum(cell_len(text) for text, _style in pieces + right)
         prefix = ""
         if c.parked:
             prefix += "⏸ "
@@ -414,9 +412,29 @@ class ContributionList(ScrollView, can_focus=True):
             prefix += f"[{one_line(c.cluster, 20)}] "
         if c.owner or c.due:
             prefix += f"→{one_line(c.owner or '?', 16)}{' ' + c.due[5:] if c.due else ''} "
-        body = Text(prefix + one_line(said(c.text)), no_wrap=True, overflow="ellipsis")
-        body.truncate(room_for_text, overflow="ellipsis", pad=True)
-        return Text.assemble(left, body, right, no_wrap=True, overflow="ellipsis")
+        pieces.append((_fit(prefix + one_line(said(c.text)), max(width - used, 8)), None))
+        pieces += right
+        segments = [
+            Segment(text, style + cursor if style and cursor else style or cursor)
+            for text, style in pieces
+        ]
+        return Strip(segments)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis, or padded with spaces."""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+_STAR = Style(color="yellow", bold=True)
+_BOLD = Style(bold=True)
+
+
+@cache
+def _kind_style(kind: Kind) -> Style:
+    return Style.parse(KIND_STYLES[kind])
 
 
 class _Drawing(NamedTuple):

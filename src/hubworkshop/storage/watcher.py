@@ -13,15 +13,15 @@ from collections.abc import Callable
 from hubworkshop.storage.connections import Connections
 
 POLL_SECONDS = 0.2
-SETTLE_SECONDS = 0.75
-"""The longest time between two calls of `changed()`: each gap is drawn between two thirds of
-it and all of it (0.5-0.75 s, 0.625 s on average). A quiet room hears of a commit within a
-poll; a busy one (forty note-takers, sixteen notes a second) reads and redraws about 1.6 times
-a second instead of at every poll (each terminal's reading and drawing is the cost that grows
-with the number of terminals), at moments of its own, not all terminals at once after the
-same commit; and no commit waits longer than this, and a poll, to be shown."""
-SETTLE_SHORTEST = 2 / 3
-"""The shortest gap, as a share of the longest."""
+SETTLE_SECONDS = 0.7
+"""How often, at most, `changed()` is called while commits keep coming: a quiet room hears
+of a commit at the next poll, then each watcher lets the next commits settle until a moment
+of its own, one of a grid `SETTLE_SECONDS` apart drawn at random when it starts. A busy room
+(forty note-takers, sixteen notes a second) is then read and redrawn by each terminal about
+1.4 times a second instead of at every poll (each terminal's reading and drawing is the cost
+that grows with the number of terminals), its terminals at moments spread evenly over the
+period rather than all together after the same commit, and no commit waits longer than
+this, and a poll, to be shown."""
 
 
 class ChangeWatcher:
@@ -34,11 +34,15 @@ class ChangeWatcher:
         *,
         interval: float = POLL_SECONDS,
         settle: float = SETTLE_SECONDS,
+        phase: float | None = None,
     ) -> None:
+        """`phase`: where this watcher's moments fall in each `settle` period (seconds of
+        the monotonic clock, modulo `settle`); drawn at random unless given."""
         self._connections = connections
         self._changed = changed
         self._interval = interval
         self._settle = settle
+        self._phase = phase
         self._stop = threading.Event()
         # A daemon thread, not a Textual worker, so waiting for an app's workers ends.
         self._thread = threading.Thread(target=self._run, name="hubworkshop-watcher", daemon=True)
@@ -55,7 +59,10 @@ class ChangeWatcher:
         # command-line `add` (that never watches) need not load.
         from concurrent.futures import CancelledError
         from random import uniform
+        from time import monotonic
 
+        settle = self._settle
+        phase = uniform(0, settle) if self._phase is None else self._phase
         try:
             with self._connections.dedicated() as conn:
                 last = conn.execute("PRAGMA data_version").fetchone()[0]
@@ -64,8 +71,12 @@ class ChangeWatcher:
                     if version != last:
                         last = version
                         self._changed()
-                        settle = self._settle * uniform(SETTLE_SHORTEST, 1.0) - self._interval
-                        if settle > 0 and self._stop.wait(settle):
+                        if settle <= 0:
+                            continue
+                        # Poll next at this watcher's next moment (or at the next poll).
+                        now = monotonic()
+                        wait = (phase - now) % settle - self._interval
+                        if wait > 0 and self._stop.wait(wait):
                             return
         except (sqlite3.Error, RuntimeError, CancelledError):
             return  # the database went away, or the receiver is closing: nothing to watch

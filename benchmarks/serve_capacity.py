@@ -448,36 +448,44 @@ def main() -> None:
 HERE = Path(__file__).parent
 NOTES = """Reading it. The cores go to the app processes: textual-serve's server relays every
 key and frame for 0.01-0.04 of a core and this client takes 0.03-0.06. The last column splits
-an app's CPU: the session that only watches spends 12-21 ms a second, a typist 21-32 ms.
+an app's CPU: the session that only watches spends 9-12 ms a second, a typist 17-24 ms.
 Typing a note costs a typist about 25 ms when its keys arrive together, as here (a frame per
-key, in a pty, costs 78-86 ms: the first table; a bare Textual app spends 78-94 ms). Each
-sync, reading the rows other sessions added and drawing them, costs about 6 ms, nearly all
-of it Textual drawing the frame, whatever the number of rows; an idle session 2.5 ms a
+key, in a pty, costs 86-110 ms: the first table; a bare Textual app spends 79-96 ms on the
+same keys in the same runs). Each sync, reading the rows other sessions added and drawing
+them, costs about 7 ms, most of it Textual drawing the frame; an idle session 2.5 ms a
 second. That is why the rooms matter: in one room every session sees every note (16 a second
 at 40 sessions), in five rooms a fifth of them.
 
 What 2026-11-27 changed, each measured here: the watcher lets commits settle after telling
-the app, for a time drawn around 0.5 s, so a busy room is read and drawn about twice a second
-instead of five times, and its sessions at moments of their own rather than all together
-after the same commit (a quiet room still sees a commit within the 0.2 s poll); a sync draws
-the list and the detail under it in one frame, not two; served sessions keep a steady cursor
-(a blink is a frame: 4 of an idle session's 6.5 ms a second, and 2 KB of traffic); one
-language detector, in `serve`'s process, answers every session (each typist loaded Lingua's
-models at its first note: 10 MB and 20-40 ms); the shell textual-serve starts execs the app.
-With 20 sessions in one room the apps took 0.45-0.53 of a core instead of 0.91, capture p99
-65-84 ms instead of 309. This benchmark also stopped counting textual-serve's shells as
-sessions (the "30 MB per session" of 2026-11-26 averaged 1.7 MB shells with 46-60 MB apps)
-and reads the database and the watcher's output incrementally (0.17 of a core before).
+the app, until a moment of its own on a 0.7 s grid whose phase each session draws at start,
+so a busy room is read and drawn about 1.4 times a second instead of five, by its sessions at
+moments spread evenly over the period rather than all together after the same commit (a
+quiet room still sees a commit within the 0.2 s poll); the list draws the rows it has not
+drawn yet as segments rather than through a Rich Text and the console, and works out what
+its lines share once per frame (a frame with ten new rows: 3.1-3.2 ms instead of 4.0-4.1,
+headless); a sync draws the list and the detail under it in one frame, not two; served
+sessions keep a steady cursor (a blink is a frame: 4 of an idle session's 6.5 ms a second,
+and 2 KB of traffic); one language detector, in `serve`'s process, answers every session
+(each typist loaded Lingua's models at its first note: 10 MB and 20-40 ms); the shell
+textual-serve starts execs the app. A session's sync in a pty, sixteen commits a second:
+6.9 ms, 1.43 times a second (7.9 ms, twice a second, with random gaps around 0.5 s). This
+benchmark also stopped counting textual-serve's shells as sessions (the "30 MB per session"
+of 2026-11-26 averaged 1.7 MB shells with 46-60 MB apps) and reads the database and the
+watcher's output incrementally (0.17 of a core before).
 
-The 40-session goal, over the three runs of the final code (this one and two of 40 and 40/5
-alone): in five rooms, the real workshop's shape, met in all three (capture p99 83, 83 and
-141 ms; seen elsewhere p99 0.70-0.79 s; 33 MB per session). In one room, where every session
-sees every note (16 a second), met in one of three: capture p99 118, 239 and 321 ms (p50
-38-43 ms), seen elsewhere p99 0.67-0.75 s, 36 MB per session. The apps then take 1.07-1.15
-of the 2 cores, and a note's 60 keys arrive together in front of its Enter, so when several
-notes and syncs meet on the cores the tail grows. What is left is Textual's own cost, per
-frame and per key; putting the room's upper panels in one container (5 widgets asked for
-lines instead of 9) and a lower frame rate changed nothing measurable.
+The 40-session goal, over the runs of the final code (this one and others of 40 and 40/5
+alone): in five rooms, the real workshop's shape, met in three runs of three (capture p99
+67, 96 and 110 ms; seen elsewhere p99 0.71-0.76 s; 33 MB per session). In one room, where
+every session sees every note, met in four runs of seven: capture p99 93, 106, 124, 143,
+206, 210 and 213 ms (p50 29-42 ms), seen elsewhere p99 0.72-0.78 s, 35 MB per session, the
+apps taking 0.80-1.02 of the 2 cores. The code of the morning (random gaps around 0.5 s,
+lines through Rich) met it in two runs of five (98, 118, 239, 239, 321 ms) with the apps on
+0.98-1.15 cores; 60 sessions in one room saturated the cores (1.91, capture p99 22 s) where
+they now take 1.23 (p99 588 ms). The host's speed varies between runs by a fifth (the bare
+app's cost per note above: 79-96 ms), and one room's tail follows it: a note's 60 keys
+arrive together in front of its Enter, so when several notes and syncs meet on the cores
+the tail grows. What is left is Textual's own cost, per frame and per key; putting the
+room's upper panels in one container and a lower frame rate changed nothing measurable.
 """
 
 

@@ -14,9 +14,9 @@ from hubworkshop.storage.connections import Connections
 
 POLL_SECONDS = 0.2
 SETTLE_SECONDS = 0.7
-"""How often, at most, `changed()` is called while commits keep coming: a quiet room hears
-of a commit at the next poll, then each watcher lets the next commits settle until a moment
-of its own, one of a grid `SETTLE_SECONDS` apart drawn at random when it starts. A busy room
+"""The period of each watcher's own moments: a quiet room hears of a commit at the next poll,
+then the watcher lets the next commits settle until its next moment, on a grid
+`SETTLE_SECONDS` apart whose phase it draws at random when it starts. A busy room
 (forty note-takers, sixteen notes a second) is then read and redrawn by each terminal about
 1.4 times a second instead of at every poll (each terminal's reading and drawing is the cost
 that grows with the number of terminals), its terminals at moments spread evenly over the

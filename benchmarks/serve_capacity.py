@@ -62,7 +62,7 @@ class Session:
         self.dropped = 0  # bytes of output no longer kept
         self.ws: aiohttp.ClientWebSocketResponse | None = None
 
-    async def open(self, http: aiohttp.ClientSession) -> None:
+    async def open(self) -> None:
         jar = aiohttp.CookieJar(unsafe=True)
         self.http = aiohttp.ClientSession(cookie_jar=jar)
         async with self.http.get(f"{self.base}/?token={TOKEN}") as page:
@@ -175,7 +175,7 @@ async def run(n: int, rooms: int = 1) -> dict[str, float]:
         sessions = [Session(base, f"s{i:02d}") for i in range(n)]
         watcher = Session(base, "watch")
         for i, s in enumerate([watcher, *sessions]):
-            await s.open(probe)  # type: ignore[arg-type]
+            await s.open()
             await s.keys(DOWN * ((i - 1) % rooms if i else 0) + "\r")  # a room, from the start
         watched = {s.name for i, s in enumerate(sessions) if i % rooms == 0}
         state = folder / "state" / "hubworkshop" / "last-room.json"

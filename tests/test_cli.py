@@ -101,6 +101,37 @@ def test_list_shows_control_characters_instead_of_obeying_them(cli, db_path):
     assert "\\x1b[2J\\x1b[31mred\\u202eevil" in table
 
 
+HOSTILE = "Eve\x1b]0;owned\x07\x1b[2J\u202eevil"
+"""A name that, printed raw, retitles the terminal, clears it and reverses what follows."""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("forget", HOSTILE),  # an error that quotes what was typed
+        ("add", f"--{HOSTILE}", "text"),  # click's own error
+        ("add", "--room", HOSTILE, "text"),  # an unknown room
+    ],
+    ids=["error", "no-such-option", "unknown-room"],
+)
+def test_messages_show_control_characters_instead_of_obeying_them(cli, db_path, args):
+    cli("add", "--room", "value", "seed", db=db_path)
+    result = cli(*args, db=db_path)
+    assert result.returncode == 2
+    said = result.stdout + result.stderr
+    assert "Eve" in said and "Traceback" not in said
+    assert not {"\x1b", "\x07", "\u202e"} & set(said), said
+    assert "\\x1b]0;owned\\x07" in said
+
+
+def test_forget_says_whom_it_forgot_as_shown_not_obeyed(cli, db_path):
+    cli("participant", HOSTILE, "--consent", "named", db=db_path)
+    result = cli("forget", f"  {HOSTILE}  ", db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert not {"\x1b", "\x07", "\u202e"} & set(result.stdout)
+    assert result.stdout.startswith("forgot Eve\\x1b]0;owned\\x07\\x1b[2J\\u202eevil: ")
+
+
 def test_participant_consent(cli, db_path):
     result = cli("participant", "Kwame", "--consent", "named", "--lang", "fr", db=db_path)
     assert result.returncode == 0, result.stderr

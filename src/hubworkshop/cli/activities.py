@@ -176,7 +176,7 @@ def rank_set(
     ranked = nformat(len(roles), "{n} role", "{n} roles")
     if participant:
         said = _("{name}'s order in {room}: {ranked} ranked").format(
-            name=participant, room=room, ranked=ranked
+            name=one_line(participant), room=room, ranked=ranked
         )
     else:
         said = _("the room's order in {room}: {ranked} ranked").format(room=room, ranked=ranked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from hubworkshop.domain.errors import HubworkshopError, InputError, Problem, Sou
 from hubworkshop.domain.i18n import _, available, nformat, set_ui_language
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
-from hubworkshop.domain.text import one_line
+from hubworkshop.domain.text import one_line, printable
 from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.sources.bundled import DB_ENV, bundled_bank, bundled_plan, default_db
 from hubworkshop.storage import Store
@@ -549,17 +550,21 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
-        error.show()
+        shown = io.StringIO()
+        error.show(file=shown)
+        click.echo(printable(shown.getvalue(), keep_newlines=True), err=True, nl=False)
         sys.exit(error.exit_code)
     except click.Abort:
         click.echo(_("aborted"), err=True)
         sys.exit(130)
     except SourceError as error:
         for problem in error.problems:
-            click.echo(str(problem), err=True)
+            click.echo(printable(str(problem), keep_newlines=True), err=True)
         sys.exit(2)
     except HubworkshopError as error:
-        click.echo(_("hubworkshop: {error}").format(error=error), err=True)
+        click.echo(
+            printable(_("hubworkshop: {error}").format(error=error), keep_newlines=True), err=True
+        )
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -569,7 +574,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(
             _(
                 "hubworkshop: internal error: {kind}: {error}\n(set {DEBUG_ENV}=1 to see the traceback, and please report it)"
-            ).format(kind=type(error).__name__, error=error, DEBUG_ENV=DEBUG_ENV),
+            ).format(kind=type(error).__name__, error=printable(str(error)), DEBUG_ENV=DEBUG_ENV),
             err=True,
         )
         sys.exit(70)

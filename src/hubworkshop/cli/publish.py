@@ -23,6 +23,7 @@ import click
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError, StoreError
 from hubworkshop.domain.i18n import _
+from hubworkshop.domain.text import one_line, printable
 from hubworkshop.reports.formats import render
 
 USER_ENV, PASSWORD_ENV = "HUBWORKSHOP_WIKI_USER", "HUBWORKSHOP_WIKI_PASSWORD"
@@ -116,7 +117,7 @@ def publish(
         if current.strip() == text.strip():
             click.echo(
                 _("{title}: nothing changed (revision {revision})").format(
-                    title=title, revision=page.revision
+                    title=one_line(title), revision=page.revision
                 )
             )
             return
@@ -124,7 +125,7 @@ def publish(
             diff = difflib.unified_diff(
                 current.splitlines(), text.splitlines(), "on the wiki", "to publish", lineterm=""
             )
-            click.echo("\n".join(diff))
+            click.echo(printable("\n".join(diff), keep_newlines=True))
             return
         if page.exists and page.revision != ours and not force:
             why = (
@@ -134,10 +135,14 @@ def publish(
             )
             raise InputError(
                 _("{title} {why}: look at it, then publish with --force to replace it").format(
-                    title=title, why=why
+                    title=one_line(title), why=why
                 )
             )
         result = page.edit(text, summary=edit_summary, bot=True)
         revision = int(result.get("newrevid") or page.revision)
         store.record_publication(api_url, title, revision, actor)
-    click.echo(_("published {title} (revision {revision})").format(title=title, revision=revision))
+    click.echo(
+        _("published {title} (revision {revision})").format(
+            title=one_line(title), revision=revision
+        )
+    )

@@ -12,6 +12,8 @@ import click
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _, nformat
+from hubworkshop.domain.names import clean_name
+from hubworkshop.domain.text import one_line
 
 
 @cli.command()
@@ -58,7 +60,7 @@ def forget(settings: Settings, name: str, with_contributions: bool, actor: str |
     )
     click.echo(
         _("forgot {name}: {contributions}, {dots}, {rankings}, {owned}, {events} rewritten").format(
-            name=name,
+            name=one_line(clean_name(name)),
             contributions=theirs,
             dots=nformat(done["dots"], "{n} dot", "{n} dots"),
             rankings=nformat(done["rankings"], "{n} ranking", "{n} rankings"),

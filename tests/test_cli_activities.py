@@ -146,3 +146,15 @@ async def test_an_open_room_sees_a_command_line_change_live(cli, db_path, store)
             assert isinstance(app.screen, RoomScreen)
             ok(cli("room", "question", "--room", "lifecycle", "--next", db=db_path))
             await wait_until(pilot, lambda: question.text.get_text("en") in screen_text(app))
+
+
+def test_cluster_and_owner_names_are_shown_not_obeyed(cli, db_path, two):
+    store, a, _b = two
+    hostile = "Eve\x1b]0;owned\x07\u202e"
+    for said in (
+        ok(cli("cluster", a.id, hostile, db=db_path)),
+        ok(cli("owner", a.id, hostile, db=db_path)),
+    ):
+        assert not {"\x1b", "\x07", "\u202e"} & set(said)
+        assert "Eve\\x1b]0;owned\\x07\\u202e" in said
+    assert (store.contribution(a.id).cluster, store.contribution(a.id).owner) == (hostile, hostile)

@@ -81,7 +81,7 @@ def vote_cast(
         _("{dots} on {short_id}; {participant} has {left} left").format(
             dots=nformat(dots, "{n} dot", "{n} dots"),
             short_id=target.short_id,
-            participant=participant,
+            participant=one_line(participant),
             left=left,
         )
     )
@@ -326,7 +326,7 @@ def cluster(
         raise click.UsageError(_("give a cluster NAME or --clear"))
     with settings.open_store() as store:
         store.set_cluster(store.contribution(contribution).id, None if clear else name, actor=actor)
-    click.echo(f"{contribution}: {'no cluster' if clear else f'cluster {name}'}")
+    click.echo(f"{contribution}: " + ("no cluster" if clear else f"cluster {one_line(name or '')}"))
 
 
 @cli.command()
@@ -367,7 +367,7 @@ def owner(
         store.set_action(store.contribution(contribution).id, owner=name, due=due, actor=actor)
     click.echo(
         f"{contribution}: action"
-        + (f", owner {name}" if name else "")
+        + (f", owner {one_line(name)}" if name else "")
         + (f", due {due}" if due else "")
     )
 

@@ -134,3 +134,43 @@ def test_two_browsers_type_into_one_workshop(served, tmp_path):
     finally:
         first.quit()
         second.quit()
+
+
+@pytest.mark.timeout(300)
+def test_the_link_opened_from_another_site_lets_the_browser_in_and_hides_the_token(
+    served, tmp_path
+):
+    """The link, clicked in a chat or a mail page (another site), admits the browser, and the
+    address bar no longer shows the token (a facilitator shares their screen)."""
+    import urllib.parse
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, db = served
+    link = f"{base}/?token={SERVE_TOKEN}&fontsize=18"
+    elsewhere = "data:text/html," + urllib.parse.quote(f'<a id="link" href="{link}">workshop</a>')
+    driver = browser()
+    try:
+        driver.get(elsewhere)
+        driver.find_element(By.ID, "link").click()
+        wait_for(lambda: driver.current_url.startswith(base))
+        assert SERVE_TOKEN not in driver.current_url
+        assert urllib.parse.urlsplit(driver.current_url).query == "fontsize=18"
+        assert "403" not in driver.page_source
+        type_keys(driver, Keys.ENTER)  # the start screen: open the first room
+        wait_for(lambda: rooms_open(tmp_path / "state"))
+        type_keys(driver, *"from a link in the chat", Keys.ENTER)
+        wait_for(lambda: "from a link in the chat" in texts(db))
+        # Another site's page cannot use this browser's cookie to open a session of its own.
+        driver.get("data:text/html,<title>elsewhere</title>")
+        opened = driver.execute_async_script(
+            """const done = arguments[arguments.length - 1];
+            const ws = new WebSocket(arguments[0]);
+            ws.onopen = () => done("open");
+            ws.onerror = () => done("refused");""",
+            base.replace("http", "ws") + "/ws?width=80&height=24",
+        )
+        assert opened == "refused"
+    finally:
+        driver.quit()

@@ -4,8 +4,13 @@ textual-serve runs one app process per browser session (about 40 MB each) on the
 database; it has no authentication of its own. This wraps its server so that nobody gets in
 without the workshop's secret: a random token, created and printed by `serve` (or given with
 `--token`), compared in constant time; a request without it gets 403 before any app process
-starts. The link carries the token once; the server answers with a cookie (HttpOnly,
-SameSite=Strict) that the page's assets and websocket then carry. Each browser also gets an
+starts. The link carries the token once: the server answers it with a cookie (HttpOnly,
+SameSite=Lax), which the page, its assets and its websocket then carry, and a redirect to
+the same page without the token, so the address bar a facilitator shares does not show it.
+Lax, not Strict: a link clicked in a chat or a mail page is a navigation from another site,
+and a Strict cookie set on its way would not come with the redirect that follows. Lax still
+keeps the cookie off every request another site's page makes itself, the websocket
+included. Each browser also gets an
 id of its own (a second cookie), which becomes the app's terminal identity
 (HUBWORKSHOP_TERMINAL): the start screen asks name and role the first time, and that browser
 comes back to its room and role after that (`tui/resume.py`).
@@ -22,6 +27,7 @@ import shlex
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import click
 
@@ -47,23 +53,32 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
     async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
         if not admitted(request):
             return web.Response(
-                status=403, text="403: this workshop needs its link (with the token)\n"
+                status=403,
+                text="403: this workshop needs its link (with the token), and cookies allowed\n",
             )
-        response: web.StreamResponse = await handler(request)
-        if "token" in request.query and not isinstance(response, web.WebSocketResponse):
-            secure = request.secure or (public_url or "").startswith("https")
+        if "token" not in request.query:  # admitted by its cookie
+            answer: web.StreamResponse = await handler(request)
+            return answer
+        # The link: set the cookies, then send the browser to the same page without the
+        # token, so that it is not left in the address bar (a facilitator shares their
+        # screen), the history or a Referer header.
+        rest = urlencode([(k, v) for k, v in request.query.items() if k != "token"])
+        here = request.path.rsplit("/", 1)[-1] or "."  # relative: works behind a proxy's prefix
+        response = web.Response(
+            status=303,
+            headers={"Location": here + ("?" + rest if rest else ""), "Cache-Control": "no-store"},
+        )
+        secure = request.secure or (public_url or "").startswith("https")
+        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Lax", secure=secure)
+        if BROWSER_COOKIE not in request.cookies:
             response.set_cookie(
-                TOKEN_COOKIE, token, httponly=True, samesite="Strict", secure=secure
+                BROWSER_COOKIE,
+                secrets.token_urlsafe(12),
+                httponly=True,
+                samesite="Lax",
+                secure=secure,
+                max_age=60 * 60 * 24 * 30,
             )
-            if BROWSER_COOKIE not in request.cookies:
-                response.set_cookie(
-                    BROWSER_COOKIE,
-                    secrets.token_urlsafe(12),
-                    httponly=True,
-                    samesite="Strict",
-                    secure=secure,
-                    max_age=60 * 60 * 24 * 30,
-                )
         return response
 
     class GuardedServer(Server):

@@ -141,9 +141,11 @@ SERVE_TOKEN = "a-test-token-of-32-characters-xx"
 
 
 @contextlib.contextmanager
-def serving(tmp_path: Path, plan) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
-    """`hubworkshop serve` on a new workshop, in a subprocess, once it answers (403 without
-    the token): its address, its database and its process."""
+def serving(
+    tmp_path: Path, plan, *options: str
+) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+    """`hubworkshop serve [options]` on a new workshop, in a subprocess, once it answers (403
+    without the token) on 127.0.0.1: its address there, its database and its process."""
     db = tmp_path / "workshop.db"
     Store.open(db, plan).close()
     with socket.socket() as s:
@@ -151,7 +153,10 @@ def serving(tmp_path: Path, plan) -> Iterator[tuple[str, Path, subprocess.Popen[
         port = int(s.getsockname()[1])
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HUBWORKSHOP_DB": str(db)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "hubworkshop", "serve", "--port", str(port), "--token", SERVE_TOKEN],
+        [
+            *(sys.executable, "-m", "hubworkshop", "serve"),
+            *("--port", str(port), "--token", SERVE_TOKEN, *options),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -116,3 +116,31 @@ async def test_a_session_is_the_app_itself_with_a_steady_cursor_and_the_shared_d
             finally:
                 reader.cancel()
                 await ws.close()
+
+
+def test_on_every_address_the_page_points_each_browser_back_at_the_address_it_used(
+    tmp_path, hubs_plan
+):
+    """`--host 0.0.0.0`: the link is printed for this machine's name and for 127.0.0.1; the
+    link's token is traded for a cookie and leaves the address; and the page's websocket and
+    assets are at the address the browser used (textual-serve alone wrote ws://0.0.0.0)."""
+    import http.cookiejar
+    import socket
+    import urllib.request
+
+    with serving(tmp_path, hubs_plan, "--host", "0.0.0.0") as (base, _db, server):
+        port = base.rsplit(":", 1)[1]
+        browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        with browser.open(f"{base}/?token={SERVE_TOKEN}&fontsize=20", timeout=30) as page:
+            assert page.url == f"{base}/?fontsize=20"  # redirected: no token left
+            assert f'"ws://127.0.0.1:{port}/ws"' in page.read().decode()
+        named = urllib.request.Request(f"{base}/", headers={"Host": f"localhost:{port}"})
+        with browser.open(named, timeout=30) as page:  # admitted by its cookie alone
+            html = page.read().decode()
+        assert f'"ws://localhost:{port}/ws"' in html and "0.0.0.0" not in html
+        server.terminate()
+        printed = server.communicate(timeout=30)[0]
+    assert f"open: http://{socket.gethostname()}:{port}/?token={SERVE_TOKEN}" in printed
+    assert f"open: http://127.0.0.1:{port}/?token={SERVE_TOKEN}" in printed

@@ -22,12 +22,14 @@ reverse proxy (`--public-url`).
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import shlex
+import socket
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import click
 
@@ -82,6 +84,16 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
         return response
 
     class GuardedServer(Server):
+        async def handle_index(self, request: web.Request) -> Any:
+            """textual-serve's page, whose asset and websocket addresses are absolute: made
+            from the address this browser used (a LAN address, a host name, 127.0.0.1)
+            unless `--public-url` fixed them. (Left to textual-serve, `--host 0.0.0.0` gave
+            every browser `ws://0.0.0.0:…`, which only works on the machine itself.)"""
+            if public_url is None and _PLAIN_HOST.fullmatch(request.host):
+                self.public_url = f"{request.scheme}://{request.host}"
+            # No await between this and the page's use of it: one request's address.
+            return await super().handle_index(request)
+
         async def _make_app(self) -> web.Application:
             app: web.Application = await super()._make_app()
             app.middlewares.append(guard)
@@ -119,6 +131,10 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
             return websocket
 
     return GuardedServer(command, host=host, port=port, title="hubworkshop", public_url=public_url)
+
+
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+"""A Host header that is a name or an address and a port, nothing else."""
 
 
 def _int(value: str | None, default: int) -> int:
@@ -159,13 +175,24 @@ def serve(
     if len(languages) >= 2:  # the sessions will detect languages: one detector for all
         detector, close_detector = share(languages)
         command = f"{SHARED_ENV}={shlex.quote(detector)} {command}"
+    if public_url is not None:
+        if not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", public_url):
+            raise click.UsageError(
+                _("--public-url: give the address people open, such as {example}").format(
+                    example="https://workshop.example.org"
+                )
+            )
+        public_url = public_url.rstrip("/")
     server = make_server(command, token, host=host, port=port, public_url=public_url)
-    link = f"{server.public_url}/?token={token}"
-    click.echo(
-        _("hubworkshop: serving {db}\nopen: {link}\n(keep the link secret: it is the key)").format(
-            db=db, link=link
-        )
-    )
+    secret = "/?token=" + quote(token, safe="")
+    if public_url is None and host in ("0.0.0.0", "::", ""):  # every address of this machine
+        links = [f"http://{socket.gethostname()}:{port}", f"http://127.0.0.1:{port}"]
+    else:
+        links = [server.public_url]
+    click.echo(_("hubworkshop: serving {db}").format(db=db))
+    for link in links:
+        click.echo(_("open: {link}").format(link=link + secret))
+    click.echo(_("(keep the link secret: it is the key)"))
     try:
         server.serve()
     finally:

@@ -1032,6 +1032,54 @@ async def test_keys_typed_after_the_name_and_enter_are_not_added_to_the_name(sto
         assert app.screen.query_one("#name", Input).value == "Niaa"
 
 
+@pytest.mark.parametrize("delivery", ["typed", "burst"])
+async def test_someone_new_types_their_name_at_once_picks_a_room_from_it_and_enters(
+    store, delivery
+):
+    """The start screen opens on the room list; a person new to it types their name first.
+    The letters go to the name field (they used to go nowhere, and Enter opened the room
+    unnamed), ↓ in the name field picks the room, Enter opens it."""
+    app = HubworkshopApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rooms = app.screen.query_one("#rooms", OptionList)
+        assert app.focused is rooms
+        name = "Ngozi Okonjo-Iweala"
+        if delivery == "burst":  # a browser's queued keys: all at once
+            await _burst(app, _keys(name))
+        else:
+            await pilot.press(*_keys(name))
+        await settle(pilot)
+        assert app.screen.query_one("#name", Input).value == name
+        assert app.focused is app.screen.query_one("#name", Input)
+        await pilot.press("down", "down", "up")
+        assert rooms.highlighted == 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(app.room_screens()))
+        assert app.screen.room_id == "lifecycle" and app.user_name == name
+
+
+async def test_a_stray_key_on_the_room_list_never_replaces_a_name_already_there(store):
+    app = HubworkshopApp(store)
+    app.user_name = "Asaf"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "k")
+        await settle(pilot)
+        assert app.screen.query_one("#name", Input).value == "Asaf"
+        assert app.focused is app.screen.query_one("#rooms", OptionList)
+
+
+async def test_question_mark_on_the_room_list_still_opens_help(store):
+    app = HubworkshopApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert not isinstance(app.screen, StartScreen)
+        assert app.user_name is None
+
+
 async def test_enter_with_nothing_focused_in_a_room_goes_to_the_bar(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:

@@ -95,7 +95,12 @@ class StartScreen(HubScreen):
                             _("Facilitator"), value=app.role == "facilitator", id="facilitator"
                         )
                     yield Static(self.name_label(), id="name-label", classes="label")
-                    yield NameInput(app.user_name or "", placeholder=_("e.g. Asaf"), id="name")
+                    yield NameInput(
+                        app.user_name or "",
+                        placeholder=_("e.g. Asaf"),
+                        id="name",
+                        select_on_focus=False,  # the keys typed on the list are already in
+                    )
         yield StatusBar(plain(_("database: {path}").format(path=app.store.path)))
         yield KeyFooter()
 
@@ -148,6 +153,11 @@ class StartScreen(HubScreen):
                 self.hub_app.open_room(option.id)
 
     _opening = False
+    _naming = False  # keys typed on the room list are going to the name field
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.query_one("#rooms"):
+            self._naming = False
 
     def on_screen_resume(self) -> None:
         """Back from a room: keys are the start screen's again."""
@@ -164,8 +174,29 @@ class StartScreen(HubScreen):
             event.stop()  # an Enter after it saves in the room; it does not open a second one
             event.prevent_default()
             self.hub_app.type_ahead(typed)
+            return
+        rooms = self.query_one("#rooms", OptionList)
+        name = self.query_one(NameInput)
+        if (
+            self.focused is rooms
+            and event.is_printable
+            and (self._naming or (not name.value and event.character not in (" ", "?")))
+        ):
+            # Someone new (no name yet) starts by typing their name: it goes to the name
+            # field, and so do the keys that arrive before the field has the focus. (? on the
+            # list is help; a name already there is never replaced by a stray key.)
+            event.stop()
+            event.prevent_default()
+            if not self._naming:
+                self._naming = True
+                name.focus()
+            name.insert_text_at_cursor(event.character or "")
+        elif self.focused is name and event.key in ("up", "down"):
+            # The room, chosen from the name field too: type a name, ↓, Enter.
+            event.stop()
+            event.prevent_default()
+            rooms.action_cursor_up() if event.key == "up" else rooms.action_cursor_down()
         elif event.key == "enter":
-            rooms = self.query_one("#rooms", OptionList)
             self._opening = rooms.highlighted is not None and (
                 self.focused is rooms or isinstance(self.focused, NameInput)
             )

@@ -42,6 +42,13 @@ def is_app(pid: int) -> bool:
     return [a.decode() for a in args[:4]] == [sys.executable, "-m", "hubworkshop", "--db"]
 
 
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def environment(pid: int) -> dict[str, str]:
     pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     return dict(p.decode(errors="replace").split("=", 1) for p in pairs if b"=" in p)
@@ -144,3 +151,29 @@ def test_on_every_address_the_page_points_each_browser_back_at_the_address_it_us
         printed = server.communicate(timeout=30)[0]
     assert f"open: http://{socket.gethostname()}:{port}/?token={SERVE_TOKEN}" in printed
     assert f"open: http://127.0.0.1:{port}/?token={SERVE_TOKEN}" in printed
+
+
+@pytest.mark.timeout(180)
+async def test_ctrl_c_tells_every_session_the_server_is_going_away_and_their_apps_quit(
+    tmp_path, hubs_plan
+):
+    """Stopping `serve` closes each open session's websocket as "going away" (1001) and its
+    app quits, rather than aiohttp waiting on the open websockets (about 20 s for one)."""
+    import signal
+
+    import aiohttp
+
+    with serving(tmp_path, hubs_plan) as (base, _db, server):
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(f"{base}/?token={SERVE_TOKEN}") as page:
+                assert page.status == 200
+            ws = await http.ws_connect(base.replace("http", "ws") + "/ws?width=100&height=30")
+            [app] = await eventually(lambda: [p for p in children(server.pid) if is_app(p)])
+            await ws.send_str(json.dumps(["stdin", "\r"]))  # the start screen: a room
+            await eventually(lambda: room_open(tmp_path / "state"))
+            server.send_signal(signal.SIGINT)
+            async for _message in ws:  # what the app still draws, until the close
+                pass
+            assert ws.close_code == aiohttp.WSCloseCode.GOING_AWAY
+        assert await asyncio.to_thread(server.wait, 60) == 0
+        assert not running(app)  # exited (a zombie until the system reaps it)

@@ -24,14 +24,18 @@ from hubworkshop.storage import Store
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
-@pytest.fixture
-def served(tmp_path, hubs_plan):
+def need_browser() -> None:
     if not (CHROMIUM and DRIVER):
         if os.environ.get("HUBWORKSHOP_REQUIRE_BROWSER") == "1":
             pytest.fail("chromium and chromium-driver are required here")
         pytest.skip(
             "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
         )
+
+
+@pytest.fixture
+def served(tmp_path, hubs_plan):
+    need_browser()
     with serving(tmp_path, hubs_plan) as (base, db, _server):
         yield base, db
 
@@ -172,5 +176,44 @@ def test_the_link_opened_from_another_site_lets_the_browser_in_and_hides_the_tok
             base.replace("http", "ws") + "/ws?width=80&height=24",
         )
         assert opened == "refused"
+    finally:
+        driver.quit()
+
+
+@pytest.mark.timeout(300)
+def test_a_new_token_locks_the_old_link_out_and_each_browser_comes_back_as_itself(
+    tmp_path, hubs_plan
+):
+    """The link leaked: `serve` restarts with a new token. The old link and the cookie made
+    from it get 403; the new link brings the browser back to its room, as the same person,
+    with what it had typed but not saved still in the bar."""
+    from selenium.webdriver.common.keys import Keys
+
+    need_browser()
+    state = tmp_path / "state" / "hubworkshop"
+    driver = browser()
+    try:
+        with serving(tmp_path, hubs_plan) as (base, db, _server):
+            driver.get(f"{base}/?token={SERVE_TOKEN}")
+            type_keys(driver, *"Lindiwe", Keys.ENTER)  # a name, then the first room
+            wait_for(lambda: rooms_open(tmp_path / "state"))
+            type_keys(driver, *"not saved yet")
+            wait_for(
+                lambda: (
+                    "not saved yet"
+                    in "".join(p.read_text() for p in state.glob("drafts*/**/*") if p.is_file())
+                )
+            )
+        new = "a-new-token-after-the-leak-0123456789"
+        with serving(tmp_path, hubs_plan, "--token", new) as (base, db, _server):
+            for old in (f"{base}/?token={SERVE_TOKEN}", f"{base}/"):
+                driver.get(old)
+                assert "403" in driver.page_source
+            driver.get(f"{base}/?token={new}")
+            type_keys(driver, *" but now", Keys.ENTER)  # straight into its room's bar
+            wait_for(lambda: "not saved yet but now" in texts(db))
+            with Store.open(db) as store:
+                [said] = store.contributions()
+            assert said.room == "value" and said.note_taker == "Lindiwe"
     finally:
         driver.quit()

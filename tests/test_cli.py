@@ -322,3 +322,30 @@ def test_only_short_commands_pause_the_cycle_collector(cli, db_path, args, stdin
     result = cli(*args, db=db_path, stdin=stdin, entry=("-c", COLLECTOR_AT_EXIT))
     assert result.stdout.splitlines()[-1] == state, result.stderr
     assert result.returncode == (2 if "serve" in args else 0), result.stderr
+
+
+def test_a_command_says_when_it_waits_for_another_programs_write(cli, db_path):
+    """A write that waits for another program's lock says so on stderr, keeps waiting, and
+    is saved once the lock goes (it used to wait up to 30 s without a word)."""
+    from test_robustness import lock_held
+
+    cli("add", "--room", "value", "seed", db=db_path)
+    env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "PYTHONIOENCODING": "utf-8"}
+    with lock_held(db_path) as release:
+        add = subprocess.Popen(
+            [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "later"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert add.stderr is not None
+        said = add.stderr.readline()
+        assert said == f"{db_path}: waiting for another program to finish writing…\n"
+        assert add.poll() is None  # still waiting, for as long as the lock is held
+        release()
+        assert add.wait(timeout=60) == 0
+    assert [c["text"] for c in json.loads(cli("list", "--json", db=db_path).stdout)] == [
+        "seed",
+        "later",
+    ]

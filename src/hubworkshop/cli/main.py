@@ -42,8 +42,23 @@ class Settings:
     def plan_path(self) -> Path:
         return self.plan or bundled_plan()
 
-    def open_store(self) -> Store:
-        return Store.open(self.db_path, plan=self.read_plan)
+    def open_store(self, *, say_when_waiting: bool = True) -> Store:
+        """The workshop's store. A command says so on stderr when its write waits for
+        another program's (the room shows "saving…" instead)."""
+        store = Store.open(self.db_path, plan=self.read_plan)
+        if say_when_waiting:
+            db = self.db_path
+
+            def waiting() -> None:
+                click.echo(
+                    printable(
+                        _("{db}: waiting for another program to finish writing…").format(db=db)
+                    ),
+                    err=True,
+                )
+
+            store.connections.on_wait = waiting
+        return store
 
     def read_plan(self) -> Plan:
         """Only a new database reads the plan (and its bank): `add` to an existing one and
@@ -197,7 +212,7 @@ def cli(
     """
     settings = ctx.ensure_object(Settings)
     if ctx.invoked_subcommand is None:
-        with settings.open_store() as store:
+        with settings.open_store(say_when_waiting=False) as store:
             if room is not None:
                 store.room(room)
             from hubworkshop.tui.app import HubworkshopApp

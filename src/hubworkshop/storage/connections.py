@@ -17,13 +17,16 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.i18n import _
 from hubworkshop.storage.files import BUSY_TIMEOUT_SECONDS, explain
 from hubworkshop.storage.sql import Db
+
+NOTICE_AFTER_SECONDS = 1.0
+"""How long a write waits for another process's lock before `on_wait` is told."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -54,6 +57,9 @@ class Connections:
         self._open: list[Db] = []
         self._closed = False
         self._local = threading.local()  # the read connection this thread is using, if any
+        self.on_wait: Callable[[], None] | None = None
+        """Called once when a write has waited `NOTICE_AFTER_SECONDS` for another process's
+        lock, and goes on waiting (the command line says so; the room shows "saving…")."""
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -63,7 +69,7 @@ class Connections:
         db = self.writer
         with self._write_lock:
             try:
-                db.execute("BEGIN IMMEDIATE")
+                self._begin(db)
             except sqlite3.OperationalError as error:
                 raise StoreError(f"{self.path}: {explain(error)}") from None
             self._writing = threading.get_ident()
@@ -78,6 +84,28 @@ class Connections:
                 raise
             finally:
                 self._writing = None
+
+    def _begin(self, db: Db) -> None:
+        """`BEGIN IMMEDIATE`, waiting up to BUSY_TIMEOUT_SECONDS for another process's
+        write lock; with `on_wait`, a first short wait, the call, then the rest."""
+        if self.on_wait is None:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        conn = db.conn
+        conn.execute(f"PRAGMA busy_timeout={int(NOTICE_AFTER_SECONDS * 1000)}")
+        try:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+            self.on_wait()
+            rest = BUSY_TIMEOUT_SECONDS - NOTICE_AFTER_SECONDS
+            conn.execute(f"PRAGMA busy_timeout={int(rest * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
 
     # -- reading ---------------------------------------------------------------------------
 

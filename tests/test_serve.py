@@ -177,3 +177,19 @@ async def test_ctrl_c_tells_every_session_the_server_is_going_away_and_their_app
             assert ws.close_code == aiohttp.WSCloseCode.GOING_AWAY
         assert await asyncio.to_thread(server.wait, 60) == 0
         assert not running(app)  # exited (a zombie until the system reaps it)
+
+
+def test_a_port_already_taken_is_one_line_and_no_link(tmp_path, cli):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("serve", "--port", str(port), db=tmp_path / "w.db")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"hubworkshop: --host 127.0.0.1 --port {port}: already in use (another serve?); "
+        "choose another --port\n"
+    )
+    assert "token" not in result.stdout

@@ -22,6 +22,7 @@ reverse proxy (`--public-url`).
 from __future__ import annotations
 
 import asyncio
+import errno
 import hmac
 import re
 import secrets
@@ -36,6 +37,7 @@ import click
 
 from hubworkshop.cli.ahead import SHARED_ENV, share
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, cli
+from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _, ui_language
 from hubworkshop.storage.peek import workshop_languages
 
@@ -87,6 +89,10 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
     sockets: set[web.WebSocketResponse] = set()
 
     class GuardedServer(Server):
+        async def on_startup(self, app: web.Application) -> None:
+            """Quiet: `serve` has printed the link. (textual-serve's banner showed the inner
+            command line and, with --host 0.0.0.0, an address no browser can use.)"""
+
         async def on_shutdown(self, app: web.Application) -> None:
             """Ctrl+C (or SIGTERM): every browser session is told the server is going away
             and its app quits, at once. (aiohttp otherwise waits for open websockets: about
@@ -150,6 +156,21 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
     return GuardedServer(command, host=host, port=port, title="hubworkshop", public_url=public_url)
 
 
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address that cannot be listened on before printing a link to it."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
+            probe.bind(address)
+    except OSError as error:
+        why = error.strerror or str(error)
+        if error.errno == errno.EADDRINUSE:
+            why = _("already in use (another serve?); choose another --port")
+        raise InputError(f"--host {host} --port {port}: {why}") from None
+
+
 _PLAIN_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 """A Host header that is a name or an address and a port, nothing else."""
 
@@ -200,6 +221,7 @@ def serve(
                 )
             )
         public_url = public_url.rstrip("/")
+    _check_address(host, port)
     server = make_server(command, token, host=host, port=port, public_url=public_url)
     secret = "/?token=" + quote(token, safe="")
     if public_url is None and host in ("0.0.0.0", "::", ""):  # every address of this machine
@@ -210,8 +232,11 @@ def serve(
     for link in links:
         click.echo(_("open: {link}").format(link=link + secret))
     click.echo(_("(keep the link secret: it is the key)"))
+    click.echo(_("Ctrl+C stops serving."))
     try:
         server.serve()
+    except OSError as error:  # the address was taken between the check and now
+        raise InputError(f"--host {host} --port {port}: {error.strerror or error}") from None
     finally:
         if close_detector is not None:
             close_detector()

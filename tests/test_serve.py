@@ -193,3 +193,24 @@ def test_a_port_already_taken_is_one_line_and_no_link(tmp_path, cli):
         "choose another --port\n"
     )
     assert "token" not in result.stdout
+
+
+@pytest.mark.timeout(180)
+async def test_a_client_of_its_own_may_open_a_session_with_the_token_in_the_socket_address(
+    tmp_path, hubs_plan
+):
+    """A script (no page, no cookie) connects its websocket with the token in the address: it
+    gets a session, not the redirect a browser's page gets; without the token, 403."""
+    import aiohttp
+
+    with serving(tmp_path, hubs_plan) as (base, _db, server):
+        async with aiohttp.ClientSession() as http:
+            socket_url = base.replace("http", "ws") + "/ws?width=80&height=24"
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await http.ws_connect(socket_url)
+            assert refused.value.status == 403
+            ws = await http.ws_connect(f"{socket_url}&token={SERVE_TOKEN}")
+            try:
+                await eventually(lambda: [p for p in children(server.pid) if is_app(p)])
+            finally:
+                await ws.close()

@@ -61,7 +61,8 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
                 status=403,
                 text="403: this workshop needs its link (with the token), and cookies allowed\n",
             )
-        if "token" not in request.query:  # admitted by its cookie
+        upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
+        if "token" not in request.query or upgrade:  # a cookie's, or a client's own socket
             answer: web.StreamResponse = await handler(request)
             return answer
         # The link: set the cookies, then send the browser to the same page without the

@@ -77,3 +77,17 @@ def test_forget_names_a_person_who_is_not_there(cli, workshop_with_her):
     db_path, _said, _other = workshop_with_her
     result = cli("forget", "Nobody Here", db=db_path)
     assert result.returncode == 2 and "no participant called 'Nobody Here'" in result.stderr
+
+
+def test_a_name_typed_without_its_accents_is_not_erased_but_offered(cli, workshop_with_her):
+    """An erasure request typed without the accents names who may be meant, and erases no
+    one: only a person can say that `Zanele Mbete` is the one on the roster."""
+    db_path, said, _other = workshop_with_her
+    bare = "zanele mthembu-orsted"  # Ø typed as o, as on a keyboard without it
+    result = cli("forget", bare, db=db_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"hubworkshop: no participant called '{bare}'; did you mean '{NAME}'?\n"
+    )
+    with Store.open(db_path) as store:
+        assert store.contribution(said.id).author == NAME

@@ -210,3 +210,28 @@ def test_mentions_find_people_as_they_write_names():
     assert parse_capture("@élodie yes", names).author == "Élodie Dupont"
     assert parse_capture("@Zed a new voice", names).author == "Zed"  # nobody known begins so
     assert parse_capture("@A too short to choose", ["Amina", "Asaf"]).author == "A"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(categories=["L", "Zs"]), min_size=1, max_size=20).filter(
+            str.strip
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.data(),
+)
+def test_a_name_typed_without_accents_or_case_finds_its_person(names, data):
+    """Whatever the roster, a person's name typed without its accents, in lower case or
+    with other spaces is among the names offered, and nothing offered is not on the
+    roster."""
+    from hubworkshop.domain.names import reading_order, similar_names
+
+    person = data.draw(st.sampled_from(names))
+    typed = "  ".join(reading_order(person).split())
+    offered = similar_names(typed, names)
+    assert set(offered) <= set(names)
+    same = [n for n in names if reading_order(n).split() == reading_order(person).split()]
+    assert person in offered or len(same) > 3  # offered: at most three

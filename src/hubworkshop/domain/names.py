@@ -37,3 +37,22 @@ def reading_order(name: str) -> str:
     """A sort key that reads Émile beside Emile, not after Zoé: accents and case folded."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def similar_names(name: str, names: Iterable[str], limit: int = 3) -> list[str]:
+    """Names a person may have meant when `name` matches none: the same letters without
+    their accents (`Jose Nandu` for `José Ñandú`), else names close in spelling."""
+
+    def letters(text: str) -> str:  # folded twice: casefold can bring a mark back (İ → i̇)
+        return reading_order(reading_order(" ".join(text.split())))
+
+    wanted = letters(name)
+    by_letters: dict[str, list[str]] = {}
+    for known in names:
+        by_letters.setdefault(letters(known), []).append(known)
+    if wanted in by_letters:
+        return by_letters[wanted][:limit]
+    from difflib import get_close_matches  # only when a name was not found
+
+    close = get_close_matches(wanted, list(by_letters), n=limit, cutoff=0.75)
+    return [known for key in close for known in by_letters[key]][:limit]

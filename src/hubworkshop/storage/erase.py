@@ -16,11 +16,9 @@ import json
 import re
 from typing import Any
 
-from hubworkshop.domain.errors import NotFoundError
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.i18n import _
 from hubworkshop.domain.names import name_key
-from hubworkshop.storage.participants import _same_person
+from hubworkshop.storage.participants import _same_person, no_such_person
 from hubworkshop.storage.rows import clean_name
 from hubworkshop.storage.sql import Db
 from hubworkshop.storage.store import Store
@@ -38,7 +36,7 @@ def forget(
     with store.write() as db:
         person = _same_person(db, name)
         if person is None:
-            raise NotFoundError(_("no participant called '{name}'").format(name=name))
+            raise no_such_person(db, name)
         done = erase_in_transaction(
             store, db, person, {name}, with_contributions=with_contributions, actor=actor
         )

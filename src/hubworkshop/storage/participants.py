@@ -9,7 +9,7 @@ from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
-from hubworkshop.domain.names import name_key
+from hubworkshop.domain.names import name_key, similar_names
 from hubworkshop.storage.room_clock import RoomClockStore
 from hubworkshop.storage.rows import clean_name, enum, participant
 from hubworkshop.storage.sql import Db
@@ -91,7 +91,7 @@ class ParticipantStore(RoomClockStore):
         with self.write() as db:
             row = _same_person(db, clean_name(name))
             if row is None:
-                raise NotFoundError(_("no participant called '{name}'").format(name=name))
+                raise no_such_person(db, name)
             other = _same_person(db, new_name)
             if other is not None and other["id"] != row["id"]:
                 raise InputError(
@@ -119,11 +119,7 @@ class ParticipantStore(RoomClockStore):
         with self.write() as db:
             gone, kept = _same_person(db, clean_name(source)), _same_person(db, clean_name(target))
             if gone is None or kept is None:
-                raise NotFoundError(
-                    _("no participant called '{value}'").format(
-                        value=source if gone is None else target
-                    )
-                )
+                raise no_such_person(db, source if gone is None else target)
             if gone["id"] == kept["id"]:
                 raise InputError(_("a person cannot be merged with themselves"))
             from hubworkshop.domain.consent import strictest  # not on the hot paths
@@ -194,3 +190,17 @@ def _same_person(db: Db, name: str) -> dict[str, Any] | None:
         if name_key(row["name"]) == key:
             return row
     return None
+
+
+def no_such_person(db: Db, name: str) -> NotFoundError:
+    """The error for a name on no one, naming who may have been meant (a request to forget
+    `Jose Nandu` is about `José Ñandú`, but only a person can say so)."""
+    names = [row["name"] for row in db.query("SELECT name FROM participants ORDER BY id")]
+    meant = similar_names(name, names)
+    if not meant:
+        return NotFoundError(_("no participant called '{name}'").format(name=name))
+    return NotFoundError(
+        _("no participant called '{name}'; did you mean {names}?").format(
+            name=name, names=_(" or ").join(f"'{n}'" for n in meant)
+        )
+    )

@@ -1076,8 +1076,8 @@ async def test_question_mark_on_the_room_list_still_opens_help(store):
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
-        assert not isinstance(app.screen, StartScreen)
-        assert app.user_name is None
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen_stack[-2].query_one("#name", Input).value == ""
 
 
 async def test_enter_with_nothing_focused_in_a_room_goes_to_the_bar(store):

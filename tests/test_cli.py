@@ -349,3 +349,21 @@ def test_a_command_says_when_it_waits_for_another_programs_write(cli, db_path):
         "seed",
         "later",
     ]
+
+
+def test_a_new_name_close_to_someone_on_the_roster_is_saved_and_pointed_out(cli, db_path):
+    """`add --by` with the accents left out still saves (a new, anonymous person, as
+    documented) but says who may have been meant; the same name however typed, or a name
+    like no one's, says nothing."""
+    assert cli("participant", "José Ñandú", "--consent", "named", db=db_path).returncode == 0
+    typo = cli("add", "--room", "value", "--lang", "en", "--by", "jose nandu", "x", db=db_path)
+    assert typo.returncode == 0 and len(typo.stdout.split()) == 1
+    assert typo.stderr == (
+        "note: 'jose nandu' is new on the roster (anonymous); did you mean 'José Ñandú'? "
+        "The room's participants (N) can merge the two.\n"
+    )
+    for quiet in ("JOSE\u0301  ñandú", "Brand New"):
+        said = cli("add", "--room", "value", "--lang", "en", "--by", quiet, "y", db=db_path)
+        assert said.returncode == 0 and said.stderr == ""
+    roster = cli("participant", "jose nandu", db=db_path).stdout
+    assert roster == "jose nandu: anonymous\n"

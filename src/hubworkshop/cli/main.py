@@ -346,7 +346,28 @@ def add(
         for line in lines
     ]
     with settings.open_store() as store:
+        meant = _someone_else(store, author) if author is not None else []
         click.echo("\n".join(store.import_contributions(drafts, note_taker=note_taker)))
+    if meant:
+        click.echo(
+            printable(
+                _(
+                    "note: '{name}' is new on the roster (anonymous); did you mean {names}? The room's participants (N) can merge the two."
+                ).format(name=author, names=_(" or ").join(f"'{n}'" for n in meant))
+            ),
+            err=True,
+        )
+
+
+def _someone_else(store: Store, name: str) -> list[str]:
+    """When `name` is on no one yet, the people it may have been meant for (a typo, or
+    accents left out: `--by "jose nandu"` for José Ñandú)."""
+    from hubworkshop.domain.names import name_key, similar_names
+
+    names = [p.name for p in store.participants()]
+    if name_key(name) in {name_key(n) for n in names}:
+        return []
+    return similar_names(name, names)
 
 
 def _stdin_lines() -> list[str]:

@@ -308,6 +308,23 @@ async def test_name_completion(store):
         assert row.author == "Amina Diallo"
 
 
+async def test_a_name_typed_without_its_accents_completes_to_the_person(store):
+    """A note-taker on a keyboard without accents types `@jose n`: the bar offers the person
+    on the roster, and the entry is theirs (it used to offer nothing, and a new anonymous
+    "jose n" joined the roster)."""
+    store.set_participant("José Ñandú", "named")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"hubs need budgets @jose n")
+        await settle(pilot)
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        [row] = store.contributions()
+        assert row.author == "José Ñandú"
+        assert [p.name for p in store.participants()] == ["José Ñandú"]
+
+
 async def test_end_accepts_name_and_tag_completions_as_documented(store):
     store.set_participant("Élodie Martin", "named")
     store.add_contribution(Draft("value", "elsewhere", tags=("funding",)))

@@ -13,7 +13,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from hubworkshop.domain.i18n import N_, _
-from hubworkshop.domain.names import name_key
+from hubworkshop.domain.names import name_key, reading_order
 
 CAPTURE_HINT = N_(
     "Type what was said, Enter to save  ·  ? question  ! concern  + proposal  = agree  "
@@ -31,7 +31,8 @@ def for_the_bar(event: events.Key) -> str:
 
 class NameSuggester(Suggester):
     """Completes `@Na` to `@Name` from the participants, and `#fu` to `#funding` from the
-    workshop's tags; a name matches however it is typed (case, accents composed or not)."""
+    workshop's tags; a name matches however it is typed (case, accents composed or not, or
+    left out)."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
@@ -50,10 +51,14 @@ def complete_mention(value: str, names: list[str], tags: list[str]) -> str | Non
     typed = value[marker + 1 :]
     if not typed or "  " in typed or (value[marker] == "#" and " " in typed):
         return None
-    key = name_key(typed)
-    for known in names if value[marker] == "@" else tags:
-        if name_key(known).startswith(key) and len(known) > len(typed):
-            return value[: marker + 1] + known
+    choices = names if value[marker] == "@" else tags
+    # As typed (case, composed or decomposed accents), else with the accents left out, as
+    # a note-taker on a keyboard without them types `@jose` for José.
+    for fold in (name_key, reading_order):
+        key = fold(typed)
+        for known in choices:
+            if fold(known).startswith(key) and len(known) > len(typed):
+                return value[: marker + 1] + known
     return None
 
 

@@ -325,6 +325,24 @@ async def test_a_name_typed_without_its_accents_completes_to_the_person(store):
         assert [p.name for p in store.participants()] == ["José Ñandú"]
 
 
+@pytest.mark.parametrize("accept", ["right", "end"])
+async def test_a_completion_accepted_and_saved_in_one_breath_is_saved_accepted(store, accept):
+    """→ (or End) and Enter pressed together, as a fast note-taker does once the grey name
+    shows: the entry is saved with the name completed, not as typed (`@jose n` left `n` in
+    the text, because Enter was handled before the binding that accepts)."""
+    store.set_participant("Jose Nandu", "named")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"budgets @jose n")
+        bar = app.screen.query_one(CaptureBar)
+        await wait_until(pilot, lambda: bar._suggestion == "budgets @Jose Nandu")
+        await _burst(app, [accept, "enter"])
+        await wait_until(pilot, lambda: store.count_contributions() == 1)
+        [row] = store.contributions()
+        assert (row.text, row.author) == ("budgets", "Jose Nandu")
+
+
 async def test_end_accepts_name_and_tag_completions_as_documented(store):
     store.set_participant("Élodie Martin", "named")
     store.add_contribution(Draft("value", "elsewhere", tags=("funding",)))

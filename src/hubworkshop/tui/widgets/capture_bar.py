@@ -132,7 +132,17 @@ class CaptureBar(CompletingInput):
         order with the characters. As Input's binding it would fire only once the key had
         bubbled up to the app, and a fast typist's next keys, already in this queue, would
         reach the bar first: glued to this entry, which Enters queued meanwhile sent again.
-        (Input's own handler, for the other keys, runs after this one.)"""
+        (Input's own handler, for the other keys, runs after this one.)
+
+        → and End accept a completion here too, for the same reason: as bindings, a → and
+        Enter pressed together took effect in the wrong order, and the entry was saved as
+        typed (`@jose n`, the rest of the name left in the text)."""
+        if event.key in ("right", "end") and self.cursor_at_end and self._suggestion:
+            event.stop()
+            event.prevent_default()
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+            return
         if event.key != "enter":
             return
         event.stop()

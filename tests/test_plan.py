@@ -182,6 +182,14 @@ def test_plan_check_command(cli, tmp_path):
     assert "Traceback" not in bad.stderr
 
 
+def test_plan_check_shows_a_bad_value_s_control_characters_instead_of_obeying_them(cli, tmp_path):
+    path = write_plan(tmp_path, PLAN.replace('"value.benefit"', '"value.\\u001b]0;owned\\u0007"'))
+    bad = cli("plan", "check", str(path))
+    assert bad.returncode == 1
+    assert "\x1b" not in bad.stderr and "\x07" not in bad.stderr
+    assert "unknown question id 'value.\\x1b]0;owned\\x07'" in bad.stderr
+
+
 def test_unreadable_plan(tmp_path):
     plan, problems = load_plan(tmp_path / "missing.toml")
     assert plan is None

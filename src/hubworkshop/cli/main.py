@@ -14,13 +14,13 @@ from typing import Any
 import click
 
 from hubworkshop import __version__
-from hubworkshop.domain.errors import HubworkshopError, InputError, Problem, SourceError
-from hubworkshop.domain.i18n import _, available, nformat, set_ui_language
+from hubworkshop.domain.errors import HubworkshopError, InputError, SourceError
+from hubworkshop.domain.i18n import _, available, set_ui_language
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line, printable
 from hubworkshop.reports.formats import FORMATS, render
-from hubworkshop.sources.bundled import DB_ENV, bundled_bank, bundled_plan, default_db
+from hubworkshop.sources.bundled import DB_ENV, bundled_plan, default_db
 from hubworkshop.storage import Store
 
 NOTE_TAKER_ENV = "HUBWORKSHOP_NOTE_TAKER"
@@ -116,11 +116,12 @@ def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class _Commands(click.Group):
-    """The workshop's commands, with the facilitation activities (`activities.py`) and
-    `publish` loaded only when one of them, or the list of all, is asked for: `add` stays
-    quick."""
+    """The workshop's commands, with the checks, the facilitation activities
+    (`activities.py`), `publish` and the others below loaded only when one of them, or the
+    list of all, is asked for: `add` stays quick."""
 
     LAZY = (
+        "hubworkshop.cli.checks",
         "hubworkshop.cli.activities",
         "hubworkshop.cli.publish",
         "hubworkshop.cli.serve",
@@ -226,78 +227,6 @@ def cli(
                 bidi=bidi,
                 steady_cursor=steady_cursor,
             ).run()
-
-
-# -- bank and plan ------------------------------------------------------------------------------
-
-
-def _report(problems: list[Problem], summary: list[str]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
-    if errors:
-        click.echo(
-            nformat(errors, "{n} error", "{n} errors")
-            + ", "
-            + nformat(warnings, "{n} warning", "{n} warnings"),
-            err=True,
-        )
-        sys.exit(1)
-    for line in summary:
-        click.echo(line)
-    click.echo(
-        _("ok, {warnings}").format(warnings=nformat(warnings, "{n} warning", "{n} warnings"))
-    )
-
-
-@cli.group()
-def bank() -> None:
-    """Check a question bank."""
-
-
-@bank.command("check")
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
-def bank_check(directory: Path | None) -> None:
-    """Validate a question bank folder (default: the bundled Hubs bank)."""
-    from hubworkshop.sources.bank import load_bank
-
-    directory = directory or bundled_bank()
-    result, problems = load_bank(directory)
-    summary = []
-    if result is not None:
-        summary = [
-            f"{result.id}: {result.title}",
-            f"{len(result.themes)} themes, {len(result.questions)} questions, "
-            f"{len(result.roles)} roles; languages: {', '.join(result.languages)}",
-        ]
-    _report(problems, summary)
-
-
-@cli.group()
-def plan() -> None:
-    """Check a workshop plan."""
-
-
-@plan.command("check")
-@click.argument("file", required=False, type=click.Path(path_type=Path))
-@_store_options
-@_pass_settings
-def plan_check(settings: Settings, file: Path | None) -> None:
-    """Validate a workshop plan and its question bank (default: the bundled Hubs plan)."""
-    from hubworkshop.sources.plan import load_plan
-
-    result, problems = load_plan(file or settings.plan_path)
-    summary = []
-    if result is not None:
-        minutes = sum(p.minutes for p in result.phases)
-        summary = [
-            f"{result.id}: {result.title}",
-            f"{result.date:%d %B %Y}, {result.start:%H:%M}-{result.end:%H:%M} {result.timezone}; "
-            f"{len(result.phases)} phases ({minutes} min), {len(result.rooms)} rooms, "
-            f"{sum(len(r.questions) for r in result.rooms)} room questions",
-        ]
-    _report(problems, summary)
 
 
 # -- capture ------------------------------------------------------------------------------------

@@ -295,34 +295,27 @@ async def test_quick_syntax_language_marker(store):
         ]
 
 
-async def test_name_completion(store):
-    store.set_participant("Amina Diallo", "named")
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("Amina Diallo", "= yes @Ami"),
+        # A note-taker on a keyboard without accents: the bar offers the person on the
+        # roster (it offered nothing, and a new anonymous "jose n" joined the roster).
+        ("José Ñandú", "hubs need budgets @jose n"),
+    ],
+)
+async def test_name_completion(store, name, typed):
+    store.set_participant(name, "named")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press(*"= yes @Ami")
+        await pilot.press(*typed)
         await settle(pilot)
         await pilot.press("right", "enter")
         await settle(pilot)
         [row] = store.contributions()
-        assert row.author == "Amina Diallo"
-
-
-async def test_a_name_typed_without_its_accents_completes_to_the_person(store):
-    """A note-taker on a keyboard without accents types `@jose n`: the bar offers the person
-    on the roster, and the entry is theirs (it used to offer nothing, and a new anonymous
-    "jose n" joined the roster)."""
-    store.set_participant("José Ñandú", "named")
-    app = room_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press(*"hubs need budgets @jose n")
-        await settle(pilot)
-        await pilot.press("right", "enter")
-        await settle(pilot)
-        [row] = store.contributions()
-        assert row.author == "José Ñandú"
-        assert [p.name for p in store.participants()] == ["José Ñandú"]
+        assert row.author == name
+        assert [p.name for p in store.participants()] == [name]
 
 
 @pytest.mark.parametrize("accept", ["right", "end"])

@@ -278,11 +278,13 @@ def add(
         meant = _someone_else(store, author) if author is not None else []
         click.echo("\n".join(store.import_contributions(drafts, note_taker=note_taker)))
     if meant:
+        from hubworkshop.domain.names import either
+
         click.echo(
             printable(
                 _(
                     "note: '{name}' is new on the roster (anonymous); did you mean {names}? The room's participants (N) can merge the two."
-                ).format(name=author, names=_(" or ").join(f"'{n}'" for n in meant))
+                ).format(name=author, names=either(meant))
             ),
             err=True,
         )

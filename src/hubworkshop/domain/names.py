@@ -56,3 +56,10 @@ def similar_names(name: str, names: Iterable[str], limit: int = 3) -> list[str]:
 
     close = get_close_matches(wanted, list(by_letters), n=limit, cutoff=0.75)
     return [known for key in close for known in by_letters[key]][:limit]
+
+
+def either(names: Iterable[str]) -> str:
+    """Names offered as a choice: `'José Ñandú' or 'Jöse Nandu'`."""
+    from hubworkshop.domain.i18n import _
+
+    return _(" or ").join(f"'{name}'" for name in names)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.i18n import _
-from hubworkshop.storage.files import BUSY_TIMEOUT_SECONDS, explain
+from hubworkshop.storage.files import BUSY_TIMEOUT_SECONDS, explain, is_busy
 from hubworkshop.storage.sql import Db
 
 NOTICE_AFTER_SECONDS = 1.0
@@ -98,7 +98,7 @@ class Connections:
                 conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
+                if not is_busy(error):
                     raise
             self.on_wait()
             rest = BUSY_TIMEOUT_SECONDS - NOTICE_AFTER_SECONDS

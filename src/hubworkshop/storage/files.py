@@ -83,11 +83,17 @@ def create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def is_busy(error: sqlite3.Error) -> bool:
+    """Whether another connection's lock is what stopped this one."""
+    lowered = str(error).lower()
+    return "locked" in lowered or "busy" in lowered
+
+
 def explain(error: sqlite3.Error) -> str:
     """An SQLite error as a sentence for the person whose work it stopped."""
     message = str(error)
     lowered = message.lower()
-    if "locked" in lowered or "busy" in lowered:
+    if is_busy(error):
         return (
             f"the database stayed locked by another program for {BUSY_TIMEOUT_SECONDS:.0f} s "
             f"({message}); nothing was saved, try again"

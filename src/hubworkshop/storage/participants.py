@@ -9,7 +9,7 @@ from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
-from hubworkshop.domain.names import name_key, similar_names
+from hubworkshop.domain.names import either, name_key, similar_names
 from hubworkshop.storage.room_clock import RoomClockStore
 from hubworkshop.storage.rows import clean_name, enum, participant
 from hubworkshop.storage.sql import Db
@@ -201,6 +201,6 @@ def no_such_person(db: Db, name: str) -> NotFoundError:
         return NotFoundError(_("no participant called '{name}'").format(name=name))
     return NotFoundError(
         _("no participant called '{name}'; did you mean {names}?").format(
-            name=name, names=_(" or ").join(f"'{n}'" for n in meant)
+            name=name, names=either(meant)
         )
     )

@@ -90,9 +90,16 @@ class CompletingInput(Input):
 
     BINDINGS = [Binding("end", "accept_or_end", N_("End"), show=False)]
 
+    def accept_completion(self) -> bool:
+        """Take the completion shown in grey, if the cursor is at its start."""
+        if not (self.cursor_at_end and self._suggestion):
+            return False
+        self.value = self._suggestion
+        self.cursor_position = len(self.value)
+        return True
+
     def action_accept_or_end(self) -> None:
-        if self.cursor_at_end and self._suggestion:
-            self.value = self._suggestion
+        self.accept_completion()
         self.action_end()
 
 
@@ -137,11 +144,9 @@ class CaptureBar(CompletingInput):
         → and End accept a completion here too, for the same reason: as bindings, a → and
         Enter pressed together took effect in the wrong order, and the entry was saved as
         typed (`@jose n`, the rest of the name left in the text)."""
-        if event.key in ("right", "end") and self.cursor_at_end and self._suggestion:
+        if event.key in ("right", "end") and self.accept_completion():
             event.stop()
             event.prevent_default()
-            self.value = self._suggestion
-            self.cursor_position = len(self.value)
             return
         if event.key != "enter":
             return

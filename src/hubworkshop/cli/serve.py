@@ -22,6 +22,7 @@ reverse proxy (`--public-url`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import hmac
 import re
@@ -152,6 +153,12 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
                 sockets.discard(websocket)
                 if service is not None:
                     await service.stop()
+                    # That returns once the app's output ends; the app may still be closing
+                    # the database. Wait for it, so `serve` ends after its sessions' apps.
+                    process = getattr(service, "_process", None)  # textual-serve 1.1's own
+                    if process is not None:
+                        with contextlib.suppress(TimeoutError, ProcessLookupError):
+                            await asyncio.wait_for(process.wait(), 10)
             return websocket
 
     return GuardedServer(command, host=host, port=port, title="hubworkshop", public_url=public_url)

@@ -135,24 +135,54 @@ class CaptureBar(CompletingInput):
         super().__init__(placeholder=_(CAPTURE_HINT), suggester=self.names, **kwargs)
 
     async def _on_key(self, event: events.Key) -> None:
-        """Enter takes the bar's text and empties the bar here, in the bar's own queue, in
-        order with the characters. As Input's binding it would fire only once the key had
-        bubbled up to the app, and a fast typist's next keys, already in this queue, would
-        reach the bar first: glued to this entry, which Enters queued meanwhile sent again.
-        (Input's own handler, for the other keys, runs after this one.)
-
-        → and End accept a completion here too, for the same reason: as bindings, a → and
-        Enter pressed together took effect in the wrong order, and the entry was saved as
-        typed (`@jose n`, the rest of the name left in the text)."""
+        """Every key the bar acts on takes effect here, in the bar's own queue, in the order
+        typed. As bindings, the bar's keys (Enter, the arrows, Backspace, End…) would act only
+        once the key had bubbled up to the app, and a fast typist's next keys, already in this
+        queue, would reach the bar first: an entry glued to the next one's first words and
+        sent again by the Enters queued meanwhile, a Backspace deleting a character typed
+        after it, → and Enter pressed together saving `@jose n` without its completion.
+        (Input's own handler runs after this one.)"""
         if event.key in ("right", "end") and self.accept_completion():
-            event.stop()
-            event.prevent_default()
-            return
-        if event.key != "enter":
-            return
+            pass
+        elif event.is_printable and event.character:
+            self._restart_blink()
+            self.replace(event.character + self._typed_meanwhile(), *self.selection)
+        elif event.key == "enter":
+            self.submit_now()
+        elif not await self._run_own_binding(event.key):
+            return  # not the bar's key: on to the screen's and the app's bindings
         event.stop()
         event.prevent_default()
-        self.submit_now()
+
+    async def _run_own_binding(self, key: str) -> bool:
+        """Run the bar's own binding for `key` (Input's, and the bar's), as the app would."""
+        chain = self.screen._binding_chain
+        if not chain or chain[0][0] is not self:
+            return False
+        for binding in chain[0][1].key_to_bindings.get(key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False
+
+    def _typed_meanwhile(self) -> str:
+        """The characters of the printable keys waiting next in this bar's queue, taken
+        from it, so that a burst is inserted as one edit (as Input inserts a paste).
+
+        A served session gets a fast typist's keys a few frames at a time: sixty keys, each
+        an edit of its own, cost the session a value change, a cursor move, a Changed
+        message and a completion check apiece, in every app process on the machine (most
+        of a note's CPU). The keys were already past the app's priority bindings, as the
+        Input would have inserted each of them; anything else (Enter, an arrow, a paste)
+        ends the run and is handled in order after it."""
+        taken: list[str] = []
+        while True:
+            pending = self._peek_message()
+            if not (isinstance(pending, events.Key) and pending.is_printable and pending.character):
+                return "".join(taken)
+            # Taken off the queue: `_peek_message` holds the message it peeked here.
+            self._pending_message = None
+            self._message_queue.task_done()
+            taken.append(pending.character)
 
     def submit_now(self) -> None:
         """Take the bar's text and empty the bar, as Enter does."""

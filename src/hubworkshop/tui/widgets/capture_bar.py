@@ -179,10 +179,13 @@ class CaptureBar(CompletingInput):
             pending = self._peek_message()
             if not (isinstance(pending, events.Key) and pending.is_printable and pending.character):
                 return "".join(taken)
-            # Taken off the queue: `_peek_message` holds the message it peeked here.
-            self._pending_message = None
-            self._message_queue.task_done()
             taken.append(pending.character)
+            self._take_peeked()
+
+    def _take_peeked(self) -> None:
+        """Take the message `_peek_message` returned off the queue (it holds it here)."""
+        self._pending_message = None
+        self._message_queue.task_done()
 
     def submit_now(self) -> None:
         """Take the bar's text and empty the bar, as Enter does."""

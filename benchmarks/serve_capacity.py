@@ -447,45 +447,45 @@ def main() -> None:
 
 HERE = Path(__file__).parent
 NOTES = """Reading it. The cores go to the app processes: textual-serve's server relays every
-key and frame for 0.01-0.04 of a core and this client takes 0.03-0.06. The last column splits
-an app's CPU: the session that only watches spends 9-12 ms a second, a typist 17-24 ms.
-Typing a note costs a typist about 25 ms when its keys arrive together, as here (a frame per
-key, in a pty, costs 86-110 ms: the first table; a bare Textual app spends 79-96 ms on the
-same keys in the same runs). Each sync, reading the rows other sessions added and drawing
-them, costs about 7 ms, most of it Textual drawing the frame; an idle session 2.5 ms a
-second. That is why the rooms matter: in one room every session sees every note (16 a second
-at 40 sessions), in five rooms a fifth of them.
+key and frame for 0.01-0.05 of a core and this client takes 0.03-0.08. The last column splits
+an app's CPU: the session that only watches spends 10-13 ms a second, a typist 16-20 ms.
+Typing a note costs a typist about 15 ms when its keys arrive together, as here (a frame per
+key, in a pty, costs about 110 ms: the first table, where a bare Textual app spends as much
+on the same keys). Each sync, reading the rows other sessions added and drawing them, costs
+about 7 ms, most of it Textual drawing the frame; an idle session 2.5 ms a second. In one
+room every session sees every note (16 a second at 40 sessions), in five rooms a fifth of
+them. "Seen / in its room" counts the notes drawn on the watcher's 100x30 screen, which shows
+the list's last rows: a sync that brings more notes than fit (about 11 a sync, in one room
+of 40) draws only the newest, and the others are never on that screen.
 
-What 2026-11-27 changed, each measured here: the watcher lets commits settle after telling
-the app, until a moment of its own on a 0.7 s grid whose phase each session draws at start,
-so a busy room is read and drawn about 1.4 times a second instead of five, by its sessions at
-moments spread evenly over the period rather than all together after the same commit (a
-quiet room still sees a commit within the 0.2 s poll); the list draws the rows it has not
-drawn yet as segments rather than through a Rich Text and the console, and works out what
-its lines share once per frame (a frame with ten new rows: 3.1-3.2 ms instead of 4.0-4.1,
-headless); a sync draws the list and the detail under it in one frame, not two; served
-sessions keep a steady cursor (a blink is a frame: 4 of an idle session's 6.5 ms a second,
-and 2 KB of traffic); one language detector, in `serve`'s process, answers every session
-(each typist loaded Lingua's models at its first note: 10 MB and 20-40 ms); the shell
-textual-serve starts execs the app. A session's sync in a pty, sixteen commits a second:
-6.9 ms, 1.43 times a second (7.9 ms, twice a second, with random gaps around 0.5 s). This
-benchmark also stopped counting textual-serve's shells as sessions (the "30 MB per session"
-of 2026-11-26 averaged 1.7 MB shells with 46-60 MB apps) and reads the database and the
-watcher's output incrementally (0.17 of a core before).
+What changed, each measured here. 2026-11-27, morning: the watcher lets commits settle after
+telling the app, until a moment of its own on a 0.7 s grid whose phase each session draws at
+start, so a busy room is read and drawn about 1.4 times a second instead of five, by its
+sessions at moments spread evenly over the period rather than all together after the same
+commit (a quiet room still sees a commit within the 0.2 s poll); the list draws the rows it
+has not drawn yet as segments rather than through a Rich Text and the console, and works out
+what its lines share once per frame (a frame with ten new rows: 3.1-3.2 ms instead of
+4.0-4.1, headless); a sync draws the list and the detail under it in one frame, not two;
+served sessions keep a steady cursor (a blink is a frame: 4 of an idle session's 6.5 ms a
+second, and 2 KB of traffic); one language detector, in `serve`'s process, answers every
+session (each typist loaded Lingua's models at its first note: 10 MB and 20-40 ms); the
+shell textual-serve starts execs the app. This benchmark also stopped counting
+textual-serve's shells as sessions and reads the database and the watcher's output
+incrementally (0.17 of a core before). 2026-11-27, later: the capture bar inserts the
+characters waiting together in its queue as one edit, as a paste, instead of one edit per
+key, each with its value change, cursor move, Changed message and completion check (a note's
+60 keys in one write to a pty: 21-36 ms of the app's CPU before, 13-17 ms after); with 40
+sessions in one room the apps went from 0.80-1.28 of the 2 cores to 0.69-0.82.
 
-The 40-session goal, over the runs of the final code (this one and others of 40 and 40/5
-alone): in five rooms, the real workshop's shape, met in three runs of three (capture p99
-67, 96 and 110 ms; seen elsewhere p99 0.71-0.76 s; 33 MB per session). In one room, where
-every session sees every note, met in four runs of seven: capture p99 93, 106, 124, 143,
-206, 210 and 213 ms (p50 29-42 ms), seen elsewhere p99 0.72-0.78 s, 35 MB per session, the
-apps taking 0.80-1.02 of the 2 cores. The code of the morning (random gaps around 0.5 s,
-lines through Rich) met it in two runs of five (98, 118, 239, 239, 321 ms) with the apps on
-0.98-1.15 cores; 60 sessions in one room saturated the cores (1.91, capture p99 22 s) where
-they now take 1.23 (p99 588 ms). The host's speed varies between runs by a fifth (the bare
-app's cost per note above: 79-96 ms), and one room's tail follows it: a note's 60 keys
-arrive together in front of its Enter, so when several notes and syncs meet on the cores
-the tail grows. What is left is Textual's own cost, per frame and per key; putting the
-room's upper panels in one container and a lower frame rate changed nothing measurable.
+The 40-session goal over the runs of the final code (this one and three of 40 alone): in one
+room, where every session sees every note, capture p99 50, 57, 68 and 90 ms (p50 15-20 ms),
+seen elsewhere p99 0.71-0.72 s, 35 MB per session: met in four runs of four (before the
+one-edit change: in seven runs of fifteen, p99 93-675 ms). In five rooms, the real
+workshop's shape: p99 75 ms here (67-110 ms in three runs before). Past the goal, 60
+sessions in one room keep the cores below saturation (1.20) but their tail is long (p99
+854 ms, seen elsewhere 1.19 s): at 24 notes a second, syncs and notes meet on the cores
+often; in five rooms, p99 175 ms. The host's speed varies between runs by a fifth or more,
+and the tail follows it.
 """
 
 

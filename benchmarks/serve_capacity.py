@@ -475,12 +475,13 @@ incrementally (0.17 of a core before). 2026-11-27, later: the capture bar insert
 characters waiting together in its queue as one edit, as a paste, instead of one edit per
 key, each with its value change, cursor move, Changed message and completion check (a note's
 60 keys in one write to a pty: 21-36 ms of the app's CPU before, 13-17 ms after); with 40
-sessions in one room the apps went from 0.80-1.28 of the 2 cores to 0.69-0.82.
+sessions in one room the apps went from 0.80-1.28 of the 2 cores to 0.69-0.86.
 
-The 40-session goal over the runs of the final code (this one and three of 40 alone): in one
-room, where every session sees every note, capture p99 50, 57, 68 and 90 ms (p50 15-20 ms),
-seen elsewhere p99 0.71-0.72 s, 35 MB per session: met in four runs of four (before the
-one-edit change: in seven runs of fifteen, p99 93-675 ms). In five rooms, the real
+The 40-session goal over the runs of the final code (this one and seven of 40 alone): in one
+room, where every session sees every note, capture p99 47, 50, 57, 57, 68, 77, 90 and 110 ms
+(p50 15-21 ms), seen elsewhere p99 0.71-0.74 s, 35 MB per session, the apps on 0.69-0.86 of
+the 2 cores: met in eight runs of eight (before the one-edit change: in seven runs of
+fifteen, p99 93-675 ms). In five rooms, the real
 workshop's shape: p99 75 ms here (67-110 ms in three runs before). Past the goal, 60
 sessions in one room keep the cores below saturation (1.20) but their tail is long (p99
 854 ms, seen elsewhere 1.19 s): at 24 notes a second, syncs and notes meet on the cores

@@ -31,7 +31,7 @@ from hubworkshop.tui.screens.room import RoomScreen
 from hubworkshop.tui.screens.start import StartScreen
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.contribution_list import ContributionList
-from hubworkshop.tui.widgets.room_panels import BigDigits, CountdownDisplay
+from hubworkshop.tui.widgets.room_panels import BigDigits, CountdownDisplay, StatusBar
 
 SIZE = (120, 36)
 
@@ -1062,6 +1062,30 @@ async def test_keys_typed_while_a_room_opens_reach_its_bar_in_order(store):
         assert len(app.room_screens()) == 1
         assert app.screen.query_one(CaptureBar).value == "and more"
         assert app.screen.query_one("#search", Input).value == ""
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 24), (120, 32)])
+async def test_everything_needed_to_start_is_on_screen_without_scrolling(store, size):
+    """The rooms, the role and the name field fit at 80x24 (a browser's default terminal,
+    a laptop's split screen): below 100 columns they come first, full width, and the
+    agenda under them; before, the name field was below the fold at 80x24."""
+    app = HubworkshopApp(store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        status = screen.query_one(StatusBar)
+        room_names = [room.name for room in store.rooms().values()]
+        for selector in ("#rooms", "#role", "#name", "#name-label"):
+            widget = screen.query_one(selector)
+            top, bottom = widget.region.y, widget.region.bottom
+            assert top > 0 and bottom <= status.region.y, (selector, widget.region)
+        rooms = screen.query_one("#rooms", OptionList)
+        assert rooms.option_count == len(room_names)
+        assert rooms.region.height >= len(room_names) + 2  # every room, and the border
+        await pilot.press(*"Zoé")  # typing a name scrolls nothing away
+        await settle(pilot)
+        assert screen.query_one("#name", Input).value == "Zoé"
+        assert screen.query_one("#rooms").region.y > 0
 
 
 async def test_keys_typed_after_the_name_and_enter_are_not_added_to_the_name(store):

@@ -54,7 +54,19 @@ class StartScreen(HubScreen):
     StartScreen #rooms:focus { border: round $accent; }
     StartScreen RadioSet { width: 100%; layout: horizontal; }
     StartScreen .label { color: $text-muted; }
+    StartScreen.-narrow #start, StartScreen.-short #start { padding: 0 1; }
+    StartScreen.-narrow #start > Horizontal, StartScreen.-short #start > Horizontal {
+        layout: vertical;
+    }
+    StartScreen.-narrow #choose, StartScreen.-short #choose {
+        dock: top; width: 100%; margin: 0 0 1 0;
+    }
+    StartScreen.-narrow #agenda, StartScreen.-short #agenda { width: 100%; }
     """
+    # Below 100 columns or 28 rows the choice (room, role, name) comes first, full width,
+    # and the agenda under it: at 80x24 everything one needs to start is on screen.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]
     BINDINGS = [
         Binding("enter", "open_room", N_("Open room"), priority=False),
         Binding("f1,question_mark", "app.help", N_("Help")),

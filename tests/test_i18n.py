@@ -4,6 +4,7 @@ without dropping a placeholder, and the compiled files are the catalogs' current
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -204,3 +205,32 @@ def test_a_banks_texts_fall_back_along_the_chain_too():
     assert text.get_text("pt-BR") == "Por que hubs?"  # pt-BR -> pt
     assert text.get_text("pt_BR") == "Por que hubs?"
     assert text.get_text("fr") == "Why hubs?"  # -> the bank's first language
+
+
+def test_the_start_screens_keys_are_in_french_in_a_real_terminal(db_path, hubs_plan, tmp_path):
+    """The start screen's module loads after the app has translated the keys: its own keys
+    (F1 Help) stayed in English in the footer of a French app, which only a fresh process
+    shows (in this suite the module is loaded long before)."""
+    import fcntl
+    import struct
+    import sys
+    import termios
+
+    from hubworkshop.storage import Store
+    from test_line import Terminal
+
+    Store.open(db_path, hubs_plan).close()
+    env = {
+        **os.environ,
+        "HUBWORKSHOP_DB": str(db_path),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "HUBWORKSHOP_UI_LANG": "fr",
+        "TERM": "xterm-256color",
+    }
+    term = Terminal([sys.executable, "-m", "hubworkshop", "--start"], env)
+    try:
+        fcntl.ioctl(term.master, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))
+        term.wait_for("Tableau de bord")  # the footer's last key: the footer is drawn
+        assert b"Aide" in term.seen and b"Help" not in term.seen
+    finally:
+        term.close()

@@ -140,7 +140,9 @@ class HubworkshopApp(App[None]):
             return RoomScreen(self.initial_room)
         from hubworkshop.tui.screens.start import StartScreen
 
-        return StartScreen()
+        start = StartScreen()
+        in_language(start)  # its module loaded just now, after the app translated the keys
+        return start
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         in_language(screen)  # a screen's module loads when first shown: its keys translated

@@ -591,6 +591,25 @@ async def test_every_row_of_the_list_fills_its_width_exactly_whatever_the_text(s
                     assert row.text.replace("\n", " ⏎ ")[:2] in strip.text
 
 
+async def test_every_cell_of_a_list_row_has_the_lists_background(store):
+    """A row's pieces (its text, tags, dots) had no background of their own, so a terminal
+    showed its default one under them: black bands on the grey list in a browser."""
+    store.add_contribution(Draft(room="lifecycle", text="plain words", tags=("funding",)))
+    store.add_contribution(Draft(room="lifecycle", text="the last one", author="Ana"))
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = app.screen.query_one(ContributionList)
+        background = rows.rich_style.bgcolor
+        assert background is not None
+        for y in range(2):
+            line = rows.render_line(y)
+            assert "plain words" in line.text or "the last one" in line.text
+            assert all(segment.style and segment.style.bgcolor for segment in line), y
+        first = rows.render_line(0)  # not the cursor's row: the list's own background
+        assert {segment.style.bgcolor for segment in first} == {background}
+
+
 async def test_list_pages_a_big_room_from_the_database(store):
     store.add_contributions([Draft(room="value", text=f"idea {i}") for i in range(5000)])
     app = room_app(store, room="value")

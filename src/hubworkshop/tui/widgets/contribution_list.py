@@ -369,7 +369,10 @@ class ContributionList(ScrollView, can_focus=True):
         key = (contribution, width, cursor, base)
         line = self._lines.get(key)
         if line is None:
-            line = self.format_row(contribution, width, cursor).crop_extend(0, width, base)
+            # The list's own background under every piece: a piece drawn without one shows
+            # the terminal's default (black in a browser's xterm.js, on a grey list).
+            line = self.format_row(contribution, width, cursor).apply_style(base)
+            line = line.crop_extend(0, width, base)
             if len(self._lines) >= 4 * PAGE_SIZE:
                 self._lines.clear()
             self._lines[key] = line

@@ -219,3 +219,28 @@ def test_a_new_token_locks_the_old_link_out_and_each_browser_comes_back_as_itsel
             assert said.room == "value" and said.note_taker == "Lindiwe"
     finally:
         driver.quit()
+
+
+@pytest.mark.timeout(300)
+def test_a_fast_typists_corrections_act_where_they_were_typed(served, tmp_path):
+    """Keys typed faster than the session draws (here: one send_keys of a whole burst) reach
+    the app together. The capture bar's editing keys used to act only after the characters
+    queued behind them: this burst was saved as 'hubY okk fastsX' and 'second2nd'."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, db = served
+    driver = browser()
+    try:
+        driver.get(f"{base}/?token={SERVE_TOKEN}")
+        type_keys(driver, Keys.ENTER)  # the first room
+        wait_for(lambda: rooms_open(tmp_path / "state"))
+        [area] = driver.find_elements(By.CSS_SELECTOR, "textarea.xterm-helper-textarea")
+        area.send_keys(
+            "hubs" + Keys.LEFT * 2 + "XY" + Keys.END + " okk" + Keys.BACKSPACE + " fast"
+            + Keys.ENTER + "second" + Keys.HOME + "2nd " + Keys.ENTER
+        )  # fmt: skip
+        wait_for(lambda: len(texts(db)) == 2)
+        assert texts(db) == ["huXYbs ok fast", "2nd second"]
+    finally:
+        driver.quit()

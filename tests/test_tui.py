@@ -416,6 +416,23 @@ async def test_up_opens_the_last_entry_for_correction(store):
         assert app.screen.query_one(CaptureBar).value == ""
 
 
+async def test_a_burst_of_corrections_in_the_edit_dialog_acts_in_order(store):
+    """The dialog's fields act on their keys in the order typed, as the capture bar does: a
+    Backspace in a burst deletes the character before it, not one typed after it."""
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_and_enter(pilot, "hubs gatekeep")
+        await pilot.press("up")
+        await settle(pilot)
+        assert isinstance(app.screen, EditDialog)
+        await _burst(
+            app, ["end", *_keys("ers"), "backspace", "backspace", "home", *_keys("Do "), "enter"]
+        )
+        await wait_until(pilot, lambda: store.contributions()[0].text != "hubs gatekeep")
+        [row] = store.contributions()
+        assert row.text == "Do hubs gatekeepe"
+
+
 async def test_failed_save_keeps_the_text_and_says_so(store, db_path):
     with sqlite3.connect(db_path) as other:  # the disk, or a colleague's tool, says no
         other.execute(

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from hubworkshop.domain.i18n import N_, _
 from hubworkshop.tui.widgets.capture_bar import CompletingInput, WordSuggester
+from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.text import plain
 
 DIALOG_CSS = """
@@ -53,7 +54,7 @@ class ParticipantPicker(ModalScreen[str | None]):
                 suffix = f"  ({left} left)" if left is not None else ""
                 options.append(Option(plain(f"{name}{suffix}"), id=name))
             yield OptionList(*options, id="people")
-            yield Input(placeholder=_("…or type a new name and press Enter"), id="new-name")
+            yield OrderedInput(placeholder=_("…or type a new name and press Enter"), id="new-name")
 
     def on_mount(self) -> None:
         people = self.query_one("#people", OptionList)

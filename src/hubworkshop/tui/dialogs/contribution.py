@@ -21,6 +21,7 @@ from hubworkshop.storage.history import Edit
 from hubworkshop.tui.dialogs.common import DIALOG_CSS
 from hubworkshop.tui.drafts import Drafts
 from hubworkshop.tui.widgets.capture_bar import CompletingInput, WordSuggester
+from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.text import plain
 
 
@@ -139,7 +140,7 @@ class EditDialog(ModalScreen[EditedFields | None]):
             if "\n" in c.text:
                 yield TextArea(form.text, id="edit-text", soft_wrap=True)
             else:
-                yield Input(form.text, id="edit-text", select_on_focus=False)
+                yield OrderedInput(form.text, id="edit-text", select_on_focus=False)
             yield Static(_("Kind"), classes="field")
             yield Select(
                 [(kind_label(kind.value), kind.value) for kind in Kind],
@@ -148,9 +149,9 @@ class EditDialog(ModalScreen[EditedFields | None]):
                 id="edit-kind",
             )
             yield Static(_("Said by (empty: nobody named)"), classes="field")
-            yield Input(form.author, id="edit-author", select_on_focus=False)
+            yield OrderedInput(form.author, id="edit-author", select_on_focus=False)
             yield Static(_("Tags (words; # is optional)"), classes="field")
-            yield Input(form.tags, id="edit-tags", select_on_focus=False)
+            yield OrderedInput(form.tags, id="edit-tags", select_on_focus=False)
             yield Static(_("Tab: next field · Enter or Ctrl+S saves · Esc cancels"), classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -29,6 +29,7 @@ from hubworkshop.domain.languages import native_name
 from hubworkshop.reports.formats import FORMATS
 from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
 
@@ -96,7 +97,7 @@ class ExportScreen(HubScreen):
                         yield RadioButton(native_name(lang), value=i == 0, id=f"lang-{lang}")
                 yield Checkbox(_("Name those who agreed"), id="attribute")
                 yield Static(_("File"), classes="label")
-                yield Input(id="path")
+                yield OrderedInput(id="path")
                 yield Static(_("Ctrl+S writes the file · Esc goes back"), classes="label")
                 yield Static("", id="export-result")
             with Vertical(id="preview-box"):

@@ -25,6 +25,7 @@ from hubworkshop.tui.screens.room_actions import RoomView
 from hubworkshop.tui.screens.room_capture import RoomCapture
 from hubworkshop.tui.widgets.capture_bar import CaptureBar, for_the_bar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
+from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.pending import PendingPanel
 from hubworkshop.tui.widgets.room_panels import (
@@ -244,7 +245,9 @@ class RoomScreen(RoomCapture):
             yield QuestionPanel((view.question, shown, view.phase, view.position))
             yield CountdownDisplay(clock)
         yield Static("", id="list-header")
-        yield Input(placeholder=_("Search: every word, any script · Esc to close"), id="search")
+        yield OrderedInput(
+            placeholder=_("Search: every word, any script · Esc to close"), id="search"
+        )
         yield ContributionList(
             self.store.contributions_by_seq, typed=self.type_into_bar, id="contributions"
         )

@@ -10,10 +10,10 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.suggester import Suggester
-from textual.widgets import Input
 
 from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.names import name_key, reading_order
+from hubworkshop.tui.widgets.inputs import OrderedInput
 
 CAPTURE_HINT = N_(
     "Type what was said, Enter to save  ·  ? question  ! concern  + proposal  = agree  "
@@ -85,10 +85,17 @@ class WordSuggester(Suggester):
         return None
 
 
-class CompletingInput(Input):
-    """An Input where End, like →, accepts the completion shown in grey."""
+class CompletingInput(OrderedInput):
+    """A field where End, like →, accepts the completion shown in grey."""
 
     BINDINGS = [Binding("end", "accept_or_end", N_("End"), show=False)]
+
+    async def act_on_key(self, event: events.Key) -> bool:
+        """→ and End accept a completion here, in order: as bindings, → and Enter pressed
+        together saved `@jose n` without the completion."""
+        if event.key in ("right", "end") and self.accept_completion():
+            return True
+        return await super().act_on_key(event)
 
     def accept_completion(self) -> bool:
         """Take the completion shown in grey, if the cursor is at its start."""
@@ -134,58 +141,14 @@ class CaptureBar(CompletingInput):
         kwargs.setdefault("select_on_focus", False)
         super().__init__(placeholder=_(CAPTURE_HINT), suggester=self.names, **kwargs)
 
-    async def _on_key(self, event: events.Key) -> None:
-        """Every key the bar acts on takes effect here, in the bar's own queue, in the order
-        typed. As bindings, the bar's keys (Enter, the arrows, Backspace, End…) would act only
-        once the key had bubbled up to the app, and a fast typist's next keys, already in this
-        queue, would reach the bar first: an entry glued to the next one's first words and
-        sent again by the Enters queued meanwhile, a Backspace deleting a character typed
-        after it, → and Enter pressed together saving `@jose n` without its completion.
-        (Input's own handler runs after this one.)"""
-        if event.key in ("right", "end") and self.accept_completion():
-            pass
-        elif event.is_printable and event.character:
-            self._restart_blink()
-            self.replace(event.character + self._typed_meanwhile(), *self.selection)
-        elif event.key == "enter":
+    async def act_on_key(self, event: events.Key) -> bool:
+        """Enter takes the bar's text and empties the bar here, in order with the keys
+        around it (`OrderedInput`): as Input's binding, a fast typist's next keys reached
+        the bar first, glued to this entry, which the Enters queued meanwhile sent again."""
+        if event.key == "enter":
             self.submit_now()
-        elif not await self._run_own_binding(event.key):
-            return  # not the bar's key: on to the screen's and the app's bindings
-        event.stop()
-        event.prevent_default()
-
-    async def _run_own_binding(self, key: str) -> bool:
-        """Run the bar's own binding for `key` (Input's, and the bar's), as the app would."""
-        chain = self.screen._binding_chain
-        if not chain or chain[0][0] is not self:
-            return False
-        for binding in chain[0][1].key_to_bindings.get(key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
-                return True
-        return False
-
-    def _typed_meanwhile(self) -> str:
-        """The characters of the printable keys waiting next in this bar's queue, taken
-        from it, so that a burst is inserted as one edit (as Input inserts a paste).
-
-        A served session gets a fast typist's keys a few frames at a time: sixty keys, each
-        an edit of its own, cost the session a value change, a cursor move, a Changed
-        message and a completion check apiece, in every app process on the machine (most
-        of a note's CPU). The keys were already past the app's priority bindings, as the
-        Input would have inserted each of them; anything else (Enter, an arrow, a paste)
-        ends the run and is handled in order after it."""
-        taken: list[str] = []
-        while True:
-            pending = self._peek_message()
-            if not (isinstance(pending, events.Key) and pending.is_printable and pending.character):
-                return "".join(taken)
-            taken.append(pending.character)
-            self._take_peeked()
-
-    def _take_peeked(self) -> None:
-        """Take the message `_peek_message` returned off the queue (it holds it here)."""
-        self._pending_message = None
-        self._message_queue.task_done()
+            return True
+        return await super().act_on_key(event)
 
     def submit_now(self) -> None:
         """Take the bar's text and empty the bar, as Enter does."""

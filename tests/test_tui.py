@@ -627,6 +627,27 @@ async def test_every_cell_of_a_list_row_has_the_lists_background(store):
         assert {segment.style.bgcolor for segment in first} == {background}
 
 
+async def test_the_list_shows_the_search_typed_last_whichever_read_ends_last(store):
+    """Each change of the search field reads the list in a thread; the reads may end in any
+    order, and the last to end was shown: typing `gate` showed the rows of `gat`."""
+    for text in ("gatekeepers", "a gate", "gathering", "other"):
+        store.add_contribution(Draft(room="lifecycle", text=text))
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        room = app.screen
+        await pilot.press("escape", "slash")
+        search = room.query_one("#search", Input)
+        with room._list_lock:  # every read waits; let go, they run in the order they get it
+            for typed in ("g", "ga", "gat", "gath", "gat", "ga", "gat", "gate"):
+                search.value = typed
+                await pilot.pause()
+        await settle(pilot)
+        shown = room.query_one(ContributionList)
+        assert shown.row_filter.search == "gate"
+        assert "search: “gate” · 2 shown" in screen_text(app)
+
+
 async def test_list_pages_a_big_room_from_the_database(store):
     store.add_contributions([Draft(room="value", text=f"idea {i}") for i in range(5000)])
     app = room_app(store, room="value")

@@ -225,6 +225,7 @@ class RoomScreen(RoomCapture):
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self._list_loaded = False  # until the first read of the list, there is nothing to sync
+        self._list_asked: tuple[int, RowFilter | None] = (0, None)  # the latest list read
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -309,8 +310,18 @@ class RoomScreen(RoomCapture):
             vote=store.vote_round(self.room_id) if everything else None,
         )
 
+    @property
+    def asked_filter(self) -> RowFilter:
+        """The filter the list was last asked to show (it may still be reading)."""
+        return self._list_asked[1] or self.contribution_list.row_filter
+
     def reload_list(self, row_filter: RowFilter | None = None) -> None:
-        row_filter = row_filter or self.contribution_list.row_filter
+        """Read the list again (with `row_filter`, else the one asked for last). Reads run in
+        threads and may finish in any order: only the latest one asked for is shown (typing
+        `gate` in the search field showed the rows of `gat`, read last)."""
+        count, _wanted = self._list_asked
+        row_filter = row_filter or self.asked_filter
+        self._list_asked = asked = (count + 1, row_filter)
         store = self.store
 
         def read() -> tuple[list[int], RowFilter]:
@@ -325,9 +336,11 @@ class RoomScreen(RoomCapture):
             self.last_event_seq = max(self.last_event_seq, last_event)
             return seqs, row_filter
 
-        self.run_store(
-            read, lambda found: self.show_seqs(*found), serial=self._list_lock, group="list-seqs"
-        )
+        def show(found: tuple[list[int], RowFilter]) -> None:
+            if self._list_asked is asked:
+                self.show_seqs(*found)
+
+        self.run_store(read, show, serial=self._list_lock, group="list-seqs")
 
     def sync(self) -> None:
         """Load what changed since the last look: the log says which rows to read again."""
@@ -510,7 +523,7 @@ class RoomScreen(RoomCapture):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        current = self.contribution_list.row_filter
+        current = self.asked_filter
         self.reload_list(RowFilter(current.kind, current.tag, event.value.strip()))
 
     @on(Input.Submitted, "#search")
@@ -524,7 +537,7 @@ class RoomScreen(RoomCapture):
         def chosen(choice: tuple[str, str | None] | None) -> None:
             if choice is None:
                 return
-            current = self.contribution_list.row_filter
+            current = self.asked_filter
             what, value = choice
             if what == "kind" and value is not None:
                 self.reload_list(RowFilter(Kind(value), current.tag, current.search))
@@ -544,7 +557,7 @@ class RoomScreen(RoomCapture):
         search.remove_class("-open")
         with search.prevent(Input.Changed):
             search.value = ""
-        if self.contribution_list.row_filter.active:
+        if self.asked_filter.active:
             self.reload_list(RowFilter())
         self.contribution_list.focus()
 

@@ -371,7 +371,7 @@ class ContributionList(ScrollView, can_focus=True):
         if line is None:
             # The list's own background under every piece: a piece drawn without one shows
             # the terminal's default (black in a browser's xterm.js, on a grey list).
-            line = self.format_row(contribution, width, cursor).apply_style(base)
+            line = self.format_row(contribution, width, cursor).apply_style(base).simplify()
             line = line.crop_extend(0, width, base)
             if len(self._lines) >= 4 * PAGE_SIZE:
                 self._lines.clear()
@@ -418,7 +418,9 @@ class ContributionList(ScrollView, can_focus=True):
         pieces.append((_fit(prefix + one_line(said(c.text)), max(width - used, 8)), None))
         pieces += right
         segments = [
-            Segment(text, style + cursor if style and cursor else style or cursor)
+            # Blank cells need no colour of their own: they then join the pieces around them
+            # (fewer colour changes to send each session at each sync).
+            Segment(text, cursor if text.isspace() or not style else style + (cursor or _PLAIN))
             for text, style in pieces
         ]
         return Strip(segments)
@@ -433,6 +435,7 @@ def _fit(text: str, width: int) -> str:
 
 _STAR = Style(color="yellow", bold=True)
 _BOLD = Style(bold=True)
+_PLAIN = Style()
 
 
 @cache

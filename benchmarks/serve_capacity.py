@@ -481,7 +481,12 @@ The 40-session goal over the runs of the final code (this one and seven of 40 al
 room, where every session sees every note, capture p99 47, 50, 57, 57, 68, 77, 90 and 110 ms
 (p50 15-21 ms), seen elsewhere p99 0.71-0.74 s, 35 MB per session, the apps on 0.69-0.86 of
 the 2 cores: met in eight runs of eight (before the one-edit change: in seven runs of
-fifteen, p99 93-675 ms). In five rooms, the real
+fifteen, p99 93-675 ms). The list's rows then got the list's background under every piece
+(a terminal showed its own under their text: black bands in a browser), which sends about
+1 KiB more per note (29 KiB); with it, the final code met the goal in four runs of five:
+capture p99 78, 84, 88, 127 and 161 ms (p50 17-21 ms, seen elsewhere p99 0.71-0.73 s, the
+apps on 0.79-0.86 cores), against 77, 96, 105 and 112 ms for the code before it in runs
+interleaved with those. In five rooms, the real
 workshop's shape: p99 75 ms here (67-110 ms in three runs before). Past the goal, 60
 sessions in one room keep the cores below saturation (1.20) but their tail is long (p99
 854 ms, seen elsewhere 1.19 s): at 24 notes a second, syncs and notes meet on the cores

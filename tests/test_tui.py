@@ -402,13 +402,18 @@ async def test_markup_and_escapes_are_shown_literally(store):
         assert store.contributions()[-1].text == "[b]typed[/b]"
 
 
+async def open_for_correction(pilot, text: str) -> None:
+    """Type `text` and Enter in the bar, then Up: the entry's edit dialog is open."""
+    await type_and_enter(pilot, text)
+    await pilot.press("up")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, EditDialog)
+
+
 async def test_up_opens_the_last_entry_for_correction(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await type_and_enter(pilot, "! hubs gatekeep #power")
-        await pilot.press("up")
-        await settle(pilot)
-        assert isinstance(app.screen, EditDialog)
+        await open_for_correction(pilot, "! hubs gatekeep #power")
         await pilot.press("end", *" funding", "enter")
         await settle(pilot)
         [row] = store.contributions()
@@ -421,10 +426,7 @@ async def test_a_burst_of_corrections_in_the_edit_dialog_acts_in_order(store):
     Backspace in a burst deletes the character before it, not one typed after it."""
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await type_and_enter(pilot, "hubs gatekeep")
-        await pilot.press("up")
-        await settle(pilot)
-        assert isinstance(app.screen, EditDialog)
+        await open_for_correction(pilot, "hubs gatekeep")
         await _burst(
             app, ["end", *_keys("ers"), "backspace", "backspace", "home", *_keys("Do "), "enter"]
         )

@@ -29,17 +29,31 @@ def for_the_bar(event: events.Key) -> str:
     return (event.character or "") if event.is_printable else ""
 
 
-class NameSuggester(Suggester):
+class KnownSuggester(Suggester):
+    """A suggester that knows its answer at once (from lists in memory): a completion can be
+    accepted before the worker that shows it in grey has run."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    def suggest(self, value: str) -> str | None:
+        raise NotImplementedError
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return self.suggest(value)
+
+
+class NameSuggester(KnownSuggester):
     """Completes `@Na` to `@Name` from the participants, and `#fu` to `#funding` from the
     workshop's tags; a name matches however it is typed (case, accents composed or not, or
     left out)."""
 
     def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
+        super().__init__()
         self.names: list[str] = []
         self.tags: list[str] = []
 
-    async def get_suggestion(self, value: str) -> str | None:
+    def suggest(self, value: str) -> str | None:
         return complete_mention(value, self.names, self.tags)
 
 
@@ -62,15 +76,15 @@ def complete_mention(value: str, names: list[str], tags: list[str]) -> str | Non
     return None
 
 
-class WordSuggester(Suggester):
+class WordSuggester(KnownSuggester):
     """Completes the whole value from a list of known words (cluster names, tags)."""
 
     def __init__(self, words: list[str], *, last_word: bool = False) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
+        super().__init__()
         self.words = words
         self.last_word = last_word
 
-    async def get_suggestion(self, value: str) -> str | None:
+    def suggest(self, value: str) -> str | None:
         head, typed = ("", value)
         if self.last_word:
             cut = value.rfind(" ") + 1
@@ -98,10 +112,19 @@ class CompletingInput(OrderedInput):
         return await super().act_on_key(event)
 
     def accept_completion(self) -> bool:
-        """Take the completion shown in grey, if the cursor is at its start."""
-        if not (self.cursor_at_end and self._suggestion):
+        """Take the completion of what is in the field, if the cursor is at its end: the
+        one shown in grey, or, typed faster than the grey one is worked out (keys arriving
+        together), the one it will show."""
+        if not self.cursor_at_end:
             return False
-        self.value = self._suggestion
+        suggester = self.suggester
+        if isinstance(suggester, KnownSuggester):
+            completion = suggester.suggest(self.value)
+        else:
+            completion = self._suggestion
+        if not completion:
+            return False
+        self.value = completion
         self.cursor_position = len(self.value)
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
 from textual import events
@@ -36,8 +37,9 @@ class KnownSuggester(Suggester):
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
 
+    @abstractmethod
     def suggest(self, value: str) -> str | None:
-        raise NotImplementedError
+        """`value` completed, or None."""
 
     async def get_suggestion(self, value: str) -> str | None:
         return self.suggest(value)
@@ -136,8 +138,7 @@ class CompletingInput(OrderedInput):
 class CaptureBar(CompletingInput):
     """Where note-takers type. Enter saves; Up in an empty bar opens the last entry to edit."""
 
-    BINDINGS = [
-        Binding("end", "accept_or_end", N_("End"), show=False),
+    BINDINGS = [  # and CompletingInput's End
         Binding("up", "recall", N_("Recall last"), show=False),
         Binding("escape", "leave", N_("To the list"), show=False),
     ]

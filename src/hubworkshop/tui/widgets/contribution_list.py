@@ -420,7 +420,7 @@ class ContributionList(ScrollView, can_focus=True):
         segments = [
             # Blank cells need no colour of their own: they then join the pieces around them
             # (fewer colour changes to send each session at each sync).
-            Segment(text, cursor if text.isspace() or not style else style + (cursor or _PLAIN))
+            Segment(text, cursor if text.isspace() or not style else style + cursor)
             for text, style in pieces
         ]
         return Strip(segments)
@@ -435,7 +435,6 @@ def _fit(text: str, width: int) -> str:
 
 _STAR = Style(color="yellow", bold=True)
 _BOLD = Style(bold=True)
-_PLAIN = Style()
 
 
 @cache

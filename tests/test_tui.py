@@ -1155,6 +1155,26 @@ async def test_everything_needed_to_start_is_on_screen_without_scrolling(store, 
         assert screen.query_one("#rooms").region.y > 0
 
 
+async def test_a_name_typed_on_the_list_survives_the_list_getting_the_focus_back(store):
+    """A browser's focus coming back mid-name gives the room list the focus again (Textual
+    restores what was focused): the rest of the name still goes to the name field (one CI
+    run of the browser test saved 'Lidiwe' for 'Lindiwe'). Choosing a room with ↑/↓ ends
+    the name: a letter typed after that is a stray key."""
+    app = HubworkshopApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rooms = app.screen.query_one("#rooms", OptionList)
+        await pilot.press(*"Lin")
+        rooms.focus()
+        await pilot.pause()
+        await pilot.press(*"diwe")
+        name = app.screen.query_one("#name", Input)
+        assert name.value == "Lindiwe"
+        rooms.focus()
+        await pilot.press("down", "x")
+        assert name.value == "Lindiwe"
+
+
 async def test_keys_typed_after_the_name_and_enter_are_not_added_to_the_name(store):
     app = HubworkshopApp(store)
     async with app.run_test(size=SIZE) as pilot:

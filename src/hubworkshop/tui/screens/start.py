@@ -167,10 +167,6 @@ class StartScreen(HubScreen):
     _opening = False
     _naming = False  # keys typed on the room list are going to the name field
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if event.widget is self.query_one("#rooms"):
-            self._naming = False
-
     def on_screen_resume(self) -> None:
         """Back from a room: keys are the start screen's again."""
         self._opening = False
@@ -189,8 +185,13 @@ class StartScreen(HubScreen):
             return
         rooms = self.query_one("#rooms", OptionList)
         name = self.query_one(NameInput)
+        if self.focused is rooms and not event.is_printable:
+            # The person is choosing a room now: a letter typed next is a stray key, no
+            # longer part of the name. (Not on the list's focus: a browser's focus coming
+            # back gives the list the focus again in the middle of a name being typed.)
+            self._naming = False
         if (
-            self.focused is rooms
+            self.focused in (rooms, None)
             and event.is_printable
             and (self._naming or (not name.value and event.character not in (" ", "?")))
         ):

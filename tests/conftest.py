@@ -138,6 +138,9 @@ __all__ = ["REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]
 
 
 SERVE_TOKEN = "a-test-token-of-32-characters-xx"
+"""The facilitators' link's secret in tests."""
+NOTE_TAKER_TOKEN = "a-note-takers-token-of-32-chars-"
+"""The note-takers' link's secret in tests."""
 
 
 @contextlib.contextmanager
@@ -155,7 +158,8 @@ def serving(
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "hubworkshop", "serve"),
-            *("--port", str(port), "--token", SERVE_TOKEN, *options),
+            *("--port", str(port), "--token", SERVE_TOKEN),
+            *("--note-taker-token", NOTE_TAKER_TOKEN, *options),
         ],
         env=env,
         stdout=subprocess.PIPE,

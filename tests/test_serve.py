@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVE_TOKEN, serving
+from conftest import NOTE_TAKER_TOKEN, SERVE_TOKEN, serving
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -91,7 +91,9 @@ async def test_a_session_is_the_app_itself_with_a_steady_cursor_and_the_shared_d
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
             async with http.get(f"{base}/?token={SERVE_TOKEN}") as page:
                 assert page.status == 200
-            ws = await http.ws_connect(base.replace("http", "ws") + "/ws?width=100&height=30")
+            ws = await http.ws_connect(
+                base.replace("http", "ws") + "/ws?width=100&height=30", origin=base
+            )
             output = bytearray()
 
             async def read() -> None:
@@ -149,8 +151,9 @@ def test_on_every_address_the_page_points_each_browser_back_at_the_address_it_us
         assert f'"ws://localhost:{port}/ws"' in html and "0.0.0.0" not in html
         server.terminate()
         printed = server.communicate(timeout=30)[0]
-    assert f"open: http://{socket.gethostname()}:{port}/?token={SERVE_TOKEN}" in printed
-    assert f"open: http://127.0.0.1:{port}/?token={SERVE_TOKEN}" in printed
+    assert f"facilitators: http://{socket.gethostname()}:{port}/?token={SERVE_TOKEN}" in printed
+    assert f"facilitators: http://127.0.0.1:{port}/?token={SERVE_TOKEN}" in printed
+    assert f"note-takers: http://127.0.0.1:{port}/?token={NOTE_TAKER_TOKEN}" in printed
 
 
 @pytest.mark.timeout(180)
@@ -167,7 +170,9 @@ async def test_ctrl_c_tells_every_session_the_server_is_going_away_and_their_app
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
             async with http.get(f"{base}/?token={SERVE_TOKEN}") as page:
                 assert page.status == 200
-            ws = await http.ws_connect(base.replace("http", "ws") + "/ws?width=100&height=30")
+            ws = await http.ws_connect(
+                base.replace("http", "ws") + "/ws?width=100&height=30", origin=base
+            )
             [app] = await eventually(lambda: [p for p in children(server.pid) if is_app(p)])
             await ws.send_str(json.dumps(["stdin", "\r"]))  # the start screen: a room
             await eventually(lambda: room_open(tmp_path / "state"))

@@ -195,6 +195,13 @@ class _Commands(click.Group):
     help="Language of the interface, e.g. fr (default: from the locale, $LANG; the question "
     "language is chosen apart, with F2).",
 )
+@click.option(
+    "--served-as",
+    type=click.Choice([r.value for r in UserRole]),
+    hidden=True,
+    help="Set by `serve` for a browser session: the role its link grants (no host files, "
+    "no identity from the host's environment).",
+)
 @click.version_option(__version__, prog_name="hubworkshop")
 @click.pass_context
 def cli(
@@ -205,6 +212,7 @@ def cli(
     start_screen: bool,
     bidi: bool,
     steady_cursor: bool,
+    served_as: str | None,
 ) -> None:
     """Run a live brainstorming workshop with breakout rooms, and summarise it.
 
@@ -226,6 +234,7 @@ def cli(
                 resume=not start_screen,
                 bidi=bidi,
                 steady_cursor=steady_cursor,
+                served_as=served_as,
             ).run()
 
 

@@ -145,7 +145,7 @@ NOTE_TAKER_TOKEN = "a-note-takers-token-of-32-chars-"
 
 @contextlib.contextmanager
 def serving(
-    tmp_path: Path, plan, *options: str
+    tmp_path: Path, plan, *options: str, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     """`hubworkshop serve [options]` on a new workshop, in a subprocess, once it answers (403
     without the token) on 127.0.0.1: its address there, its database and its process."""
@@ -154,7 +154,12 @@ def serving(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HUBWORKSHOP_DB": str(db)}
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "HUBWORKSHOP_DB": str(db),
+        **(env or {}),
+    }
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "hubworkshop", "serve"),
@@ -162,6 +167,7 @@ def serving(
             *("--note-taker-token", NOTE_TAKER_TOKEN, *options),
         ],
         env=env,
+        cwd=tmp_path,  # where a file written by mistake would land
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -49,6 +49,7 @@ import shlex
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -74,8 +75,10 @@ class Limits:
     them (a token bucket per address: a burst, then a steady rate; past the longest wait,
     refused)."""
 
-    def __init__(self, sessions: int, per_browser: int) -> None:
-        self.sessions, self.per_browser = sessions, per_browser
+    def __init__(
+        self, sessions: int, per_browser: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.sessions, self.per_browser, self.clock = sessions, per_browser, clock
         self.open: dict[object, str] = {}  # each open session -> its browser
         self._buckets: dict[str, tuple[float, float]] = {}  # address -> (tokens, when)
 
@@ -88,7 +91,7 @@ class Limits:
     def wait_for(self, address: str) -> float | None:
         """Seconds this address waits before its next session opens (0: now), or None when
         it would wait too long. Taking the turn is counted at once."""
-        now = time.monotonic()
+        now = self.clock()
         tokens, when = self._buckets.get(address, (float(BURST), now))
         tokens = min(float(BURST), tokens + (now - when) * PER_SECOND) - 1
         wait = max(0.0, -tokens / PER_SECOND)

@@ -89,7 +89,8 @@ class HubworkshopApp(App[None]):
         self.initial_room = room
         # A browser session of `serve` is given a role by its link; it can never take more.
         self.granted = _role(served_as) if served_as else None
-        self.role = self.within_grant(_role(role))
+        # (A browser starts in the role its link grants; it may choose a lesser one.)
+        self.role = self.granted or _role(role)
         self.user_name = None if self.served else user_name
         self.frozen_time = frozen_time
         self.steady_cursor = steady_cursor

@@ -116,3 +116,18 @@ async def test_a_browsers_export_screen_has_no_file_field(store, monkeypatch):
         assert isinstance(app.screen, ExportScreen)
         assert not app.screen.query("#path")
         assert app.screen.check_action("download", ()) and not app.screen.check_action("write", ())
+
+
+async def test_the_header_and_the_palette_draw_icons_a_browsers_font_has(store):
+    """Textual's ⭘ and 🔎 are boxes in Chromium's default monospace font (checked in
+    test_browser.py); ours are ≡ and ›."""
+    from textual.command import SearchIcon
+    from textual.widgets._header import HeaderIcon
+
+    app = HubworkshopApp(store, room="value")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [str(i.render()) for i in app.screen.query(HeaderIcon)] == ["≡"]
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert [i.icon for i in app.screen.query(SearchIcon)] == ["›"]

@@ -709,7 +709,7 @@ async def test_note_taker_cannot_move_the_question(store):
         assert store.countdown("lifecycle").running is False
         keys = footer_keys(app)
         assert "Export" in keys  # the footer is there, without the facilitator's keys
-        assert "Next Q" not in keys and "Timer ▶/⏸" not in keys
+        assert "Next Q" not in keys and "Timer ▶/‖" not in keys
 
 
 async def test_language_toggle_shows_french_then_both(store):

@@ -28,6 +28,7 @@ from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
 from hubworkshop.tui.translation import in_language, translate_bindings
+from hubworkshop.tui.widgets.glyphs import with_drawable_icons
 from hubworkshop.tui.widgets.text import show_in_visual_order
 
 ROOMS_MODE = "rooms"
@@ -190,6 +191,7 @@ class HubworkshopApp(App[None]):
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         in_language(screen)  # a screen's module loads when first shown: its keys translated
+        with_drawable_icons(screen)
         return super().push_screen(screen, *args, **kwargs)
 
     def switch_screen(self, screen: Any) -> Any:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.domain.model import Kind, Phase, Question
@@ -15,6 +15,7 @@ from hubworkshop.domain.records import RoomOverview
 from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import format_remaining
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
 
@@ -52,7 +53,7 @@ class DashboardScreen(HubScreen):
         self.overview: list[DashboardRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield DataTable(id="dashboard", cursor_type="row", zebra_stripes=True)
         yield Static(_("Refreshes by itself · Enter opens a room · Esc back"), id="dash-note")
         yield KeyFooter()

@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Checkbox,
-    Header,
     Input,
     Markdown,
     RadioButton,
@@ -32,6 +31,7 @@ from hubworkshop.domain.languages import native_name
 from hubworkshop.reports.formats import FORMATS
 from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
@@ -77,7 +77,7 @@ class ExportScreen(HubScreen):
             )
             for theme in store.themes()
         ]
-        yield Header()
+        yield AppHeader()
         with Horizontal():
             with VerticalScroll(id="export-options"):
                 yield Static(_("Scope"), classes="label")

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (
-    Header,
     Input,
     OptionList,
     RadioButton,
@@ -22,6 +21,7 @@ from hubworkshop.domain.i18n import N_, _, pgettext, role_label
 from hubworkshop.domain.model import UserRole
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.capture_bar import for_the_bar
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.room_panels import StatusBar
 from hubworkshop.tui.widgets.text import cell, plain
@@ -75,7 +75,7 @@ class StartScreen(HubScreen):
     def compose(self) -> ComposeResult:
         app = self.hub_app
         workshop = app.store.workshop()
-        yield Header()
+        yield AppHeader()
         with Vertical(id="start"):
             yield Static(plain(workshop.title), id="title")
             yield Static(

@@ -25,11 +25,14 @@ class RoomClockStore(CatalogStore):
         state = self.room_state(room_id)
         return Countdown(state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at)
 
-    def take_role(self, room_id: str, role: str, *, actor: str | None, face: str) -> None:
+    def take_role(
+        self, room_id: str, role: str, *, actor: str | None, face: str, wait: bool = True
+    ) -> None:
         """Someone takes a role in a room (a terminal, a browser session, line mode): logged,
-        so the event log says who could run the room's clock and question, and from where."""
+        so the event log says who could run the room's clock and question, and from where.
+        With `wait=False`, refused (StoreError) rather than waiting for a lock."""
         self.room(room_id)
-        with self.write():
+        with self.write(wait=wait):
             self._log(
                 EventName.ROLE_TAKE, room=room_id, actor=actor, data={"role": role, "face": face}
             )

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.i18n import N_, _, pgettext
 from hubworkshop.domain.model import UserRole
 from hubworkshop.storage import Store
@@ -32,6 +33,7 @@ from hubworkshop.tui.widgets.glyphs import with_drawable_icons
 from hubworkshop.tui.widgets.text import show_in_visual_order
 
 ROOMS_MODE = "rooms"
+ROLE_GROUP = "role.take"
 
 
 def collect_cycles_again() -> None:
@@ -142,17 +144,25 @@ class HubworkshopApp(App[None]):
     def remember(self, room: str | None) -> None:
         """Where this terminal (and, in a terminal, this person) is, for the next start;
         and, entering a room, the role taken there, in the event log."""
-        remember_room(self.store.path, room, self.role, None if self.served else self.user_name)
+        remember_room(self.store.path, room, self.role, self.user_name, by_name=not self.served)
         if room is not None and self._role_taken != (room, self.role, self.user_name):
             self._role_taken = (room, self.role, self.user_name)
-            face = "browser" if self.served else "terminal"
-            role, name = self.role.value, self.user_name
-            self.run_worker(
-                lambda: self.store.take_role(room, role, actor=name, face=face),
-                thread=True,
-                exit_on_error=False,
-                group="role",
-            )
+            self._log_role(room, self.role.value, self.user_name)
+
+    def _log_role(self, room: str, role: str, name: str | None) -> None:
+        """Bookkeeping beside the session, never in its way: a write that would wait for
+        a lock (another process writing, this app saving) is tried again 5 s later
+        (`on_worker_state_changed`)."""
+        store, face = self.store, "browser" if self.served else "terminal"
+
+        def log() -> tuple[str, str, str | None] | None:
+            try:
+                store.take_role(room, role, actor=name, face=face, wait=False)
+            except StoreError:
+                return (room, role, name)  # to try again
+            return None
+
+        self.run_worker(log, thread=True, exit_on_error=False, group=ROLE_GROUP)
 
     @property
     def frozen(self) -> bool:
@@ -312,6 +322,9 @@ class HubworkshopApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker becomes a visible message, never a crash."""
+        worker = event.worker
+        if worker.group == ROLE_GROUP and event.state is WorkerState.SUCCESS and worker.result:
+            self.set_timer(5, lambda again=worker.result: self._log_role(*again))
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             self.notify(

@@ -27,7 +27,7 @@ workshop is a locked room:
 - **Bounded.** At most `--max-sessions` sessions (default 40, where the capacity curve still
   meets its goal on two cores) and `--max-per-browser` per browser; a terminal no larger than
   500 x 200; a burst of sessions from one address is slowed (10 at once, then 2 a second) and
-  refused past 15 s of waiting. Past a limit, the page says so.
+  refused past 30 s of waiting. Past a limit, the page says so.
 
 It binds 127.0.0.1 unless `--host` says otherwise; README shows a deployment behind an HTTPS
 reverse proxy (`--public-url`).
@@ -66,7 +66,7 @@ from hubworkshop.storage.peek import workshop_languages
 TOKEN_COOKIE, BROWSER_COOKIE = "hubworkshop_token", "hubworkshop_browser"
 MAX_WIDTH, MAX_HEIGHT = 500, 200
 """The largest terminal a session may ask for (a 12000 x 12000 one grew its app to 1.2 GB)."""
-BURST, PER_SECOND, LONGEST_WAIT = 10, 2.0, 15.0
+BURST, PER_SECOND, LONGEST_WAIT = 10, 2.0, 30.0
 """Sessions one address may open at once, then how many a second, and how long one waits."""
 
 

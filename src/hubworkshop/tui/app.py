@@ -346,6 +346,8 @@ class HubworkshopApp(App[None]):
                     _("Open this breakout room"),
                     lambda r=room.id: self.open_room(r),
                 )
+        if isinstance(screen, RoomScreen):
+            yield from _menu_commands(screen)
         if isinstance(screen, RoomScreen) and self.facilitator:
             language = self.store.workshop().default_language
             for qid in screen.room.questions:
@@ -367,6 +369,21 @@ class HubworkshopApp(App[None]):
                     lambda p=phase.id: screen.open_phase(p),
                     discover=False,
                 )
+
+
+def _menu_commands(room: RoomScreen) -> Iterable[SystemCommand]:
+    """The actions of the room's menu (Enter on the list) that no key of their own runs."""
+    from hubworkshop.tui.dialogs.actions import MENU, action_name
+
+    bound = {b.action for b in room.BINDINGS if isinstance(b, Binding)}
+    for item in MENU:
+        if item.action in bound or not room.palette_allows(action_name(item.action)):
+            continue
+        yield SystemCommand(
+            _(item.label),
+            _("{action} (Enter, then {key})").format(action=_(item.label), key=item.key),
+            lambda action=item.action: room.call_later(room.run_action, action),
+        )
 
 
 def _role(value: str) -> UserRole:

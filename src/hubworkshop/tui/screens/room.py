@@ -39,9 +39,6 @@ from hubworkshop.tui.widgets.room_panels import (
 )
 from hubworkshop.tui.widgets.text import plain, said
 
-KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
-
-
 _PEOPLE_CHANGED = frozenset({EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE})
 
 
@@ -53,17 +50,6 @@ def _may_change_room(event: Event, known_tags: set[str]) -> bool:
     if event.action is EventName.CONTRIBUTION_ADD:
         return not set(event.data.get("tags") or ()) <= known_tags
     return True
-
-
-KIND_KEY_LABELS = {  # the footer's words and the palette's, for the kind keys
-    Kind.IDEA: (N_("Idea"), N_("Kind: idea")),
-    Kind.QUESTION: (N_("Question"), N_("Kind: question")),
-    Kind.CONCERN: (N_("Concern"), N_("Kind: concern")),
-    Kind.PROPOSAL: (N_("Proposal"), N_("Kind: proposal")),
-    Kind.AGREEMENT: (N_("Agreement"), N_("Kind: agreement")),
-    Kind.DISAGREEMENT: (N_("Disagreement"), N_("Kind: disagreement")),
-    Kind.ACTION: (N_("Action"), N_("Kind: action")),
-}
 
 
 class RoomScreen(RoomCapture):
@@ -110,11 +96,10 @@ class RoomScreen(RoomCapture):
         Binding(
             "f9", "move_question(-1)", N_("Prev Q"), show=False, tooltip=N_("Previous question")
         ),
-        Binding(
-            "question_mark", "app.help", N_("Help"), show=False, tooltip=N_("Help: keys and syntax")
-        ),
-        Binding("e", "edit", N_("Edit"), show=False, tooltip=N_("Edit the selected contribution")),
-        # Delete is not a letter: a sentence typed into the list by mistake must not delete.
+        # No printable key is a command in the room: a sentence typed while the list has
+        # the focus is written, never run. The list's actions are in the menu Enter opens
+        # (tui/dialogs/actions.py) and in the palette; these keys nobody types in a sentence.
+        Binding("enter", "actions", N_("Actions"), tooltip=N_("Actions on the selected point")),
         Binding(
             "delete",
             "delete",
@@ -122,98 +107,18 @@ class RoomScreen(RoomCapture):
             show=False,
             tooltip=N_("Delete the selected contribution"),
         ),
-        Binding("u", "undo", N_("Undo"), show=False, tooltip=N_("Undo your last change")),
-        Binding("U", "redo", N_("Redo"), show=False, tooltip=N_("Redo the change you undid")),
+        Binding("ctrl+z", "undo", N_("Undo"), show=False, tooltip=N_("Undo your last change")),
+        Binding("ctrl+y", "redo", N_("Redo"), show=False, tooltip=N_("Redo the change you undid")),
         Binding("ctrl+r", "retry", N_("Retry"), show=False, tooltip=N_("Try saving again")),
-        Binding("t", "tag", N_("Tag"), show=False, tooltip=N_("Tag the selected contribution")),
-        Binding("s", "star", N_("Star"), show=False, tooltip=N_("Star or unstar as a key point")),
-        Binding("slash", "search", N_("Search"), show=False, tooltip=N_("Search contributions")),
-        Binding("f", "filter", N_("Filter"), show=False, tooltip=N_("Filter by kind or tag")),
+        Binding("ctrl+f", "search", N_("Search"), show=False, tooltip=N_("Search contributions")),
         Binding(
             "escape", "clear_filters", N_("Clear filter"), show=False, tooltip=N_("Clear filters")
-        ),
-        Binding(
-            "enter,i", "focus_capture", N_("Type"), show=False, tooltip=N_("To the capture bar")
-        ),
-        Binding(
-            "v", "vote", N_("Vote"), show=False, tooltip=N_("Vote: a dot for the selected point")
-        ),
-        Binding(
-            "V",
-            "toggle_vote",
-            N_("Open/close vote"),
-            show=False,
-            tooltip=N_("Open or close the dot-vote"),
-        ),
-        Binding("m", "merge", N_("Merge"), show=False, tooltip=N_("Merge into another point")),
-        Binding("M", "split", N_("Split"), show=False, tooltip=N_("Split a merged point")),
-        Binding(
-            "c", "cluster", N_("Cluster"), show=False, tooltip=N_("Cluster: group under a name")
-        ),
-        Binding(
-            "p", "park", N_("Park"), show=False, tooltip=N_("Park or unpark (kept in the record)")
-        ),
-        Binding(
-            "o",
-            "action_owner",
-            N_("Owner / due"),
-            show=False,
-            tooltip=N_("Action owner and due date"),
-        ),
-        Binding("W", "takeaways", N_("Wrap-up"), show=False, tooltip=N_("Wrap-up: key takeaways")),
-        Binding("R", "ranking", N_("Task ranking"), show=False, tooltip=N_("Task ranking")),
-        Binding(
-            "P", "purpose", N_("Purpose statement"), show=False, tooltip=N_("Purpose statement")
-        ),
-        Binding(
-            "B", "report_back", N_("Report-back"), show=False, tooltip=N_("Report-back in plenary")
-        ),
-        Binding(
-            "N",
-            "roster",
-            N_("Participants"),
-            show=False,
-            tooltip=N_("Participants: consent, language"),
-        ),
-        *(
-            Binding(
-                key,
-                f"set_kind('{kind.value}')",
-                KIND_KEY_LABELS[kind][0],
-                show=False,
-                tooltip=KIND_KEY_LABELS[kind][1],
-            )
-            for key, kind in KIND_KEYS.items()
         ),
     ]
 
     FACILITATOR_ACTIONS = {"toggle_timer", "extend", "move_question", "toggle_vote", "report_back"}
-    LIST_ACTIONS = {
-        "vote",
-        "toggle_vote",
-        "merge",
-        "split",
-        "cluster",
-        "park",
-        "action_owner",
-        "takeaways",
-        "ranking",
-        "purpose",
-        "report_back",
-        "roster",
-        "edit",
-        "delete",
-        "undo",
-        "redo",
-        "tag",
-        "star",
-        "search",
-        "filter",
-        "clear_filters",
-        "focus_capture",
-        "set_kind",
-        "app.help",
-    }
+    LIST_ACTIONS = {"actions", "delete"}
+    """Keys of the list only: in the bar, Enter saves and Delete deletes a character."""
 
     language_mode: reactive[str] = reactive("first")
     """Which language(s) the question is shown in."""
@@ -563,10 +468,24 @@ class RoomScreen(RoomCapture):
         self.contribution_list.focus()
 
     def action_focus_capture(self) -> None:
-        if self.merging is not None:
-            self.action_merge()  # Enter completes a merge
-            return
         self.query_one(CaptureBar).focus()
+
+    def action_actions(self) -> None:
+        """Enter on the list: a merge under way is completed on this point; otherwise the
+        menu of the point's actions and the room's (`tui/dialogs/actions.py`)."""
+        if self.merging is not None:
+            self.action_merge()
+            return
+        from hubworkshop.tui.dialogs.actions import MENU, ActionMenu
+
+        c = self.contribution_list.highlighted
+        point = f"{c.short_id} · {c.text}" if c is not None else None
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.call_later(self.run_action, action)
+
+        self.app.push_screen(ActionMenu(point, MENU, self.palette_allows), chosen)
 
     def on_key(self, event: events.Key) -> None:
         # Escape in the search box closes it (and clears the search).
@@ -575,10 +494,10 @@ class RoomScreen(RoomCapture):
             self.action_clear_filters()
             return
         # A character that reaches the room itself was typed while the room was opening,
-        # before the bar had the focus (a fast typist, a browser's queued keys): it goes to
-        # the bar, in order, rather than to a key binding or nowhere. (The bar and the search
-        # box take their own characters; the list sends its typing to the bar.)
-        if self.focused in (None, self.query_one(CaptureBar)) and (typed := for_the_bar(event)):
+        # before the bar had the focus (a fast typist, a browser's queued keys), or where
+        # no field takes it: it goes to the bar, in order, rather than nowhere. (The bar and
+        # the search box take their own characters; the list sends its typing to the bar.)
+        if not isinstance(self.focused, Input | ContributionList) and (typed := for_the_bar(event)):
             event.stop()
             event.prevent_default()
             self.type_into_bar(typed)

@@ -85,7 +85,7 @@ class ContributionActions(HubScreen):
                 if self._waiting
                 else _("saving…")
             )
-        where = _("LIST: keys are commands, type to write") if self._in_list else _("typing")
+        where = _("LIST: Enter for actions, type to write") if self._in_list else _("typing")
         # What matters in the live moment first: a narrow terminal cuts the end of the line.
         parts = [where, saved]
         vote = self.snapshot.vote if self.snapshot is not None else None
@@ -329,8 +329,7 @@ class ContributionActions(HubScreen):
             self.merging = c
             self.refresh_status(
                 _(
-                    "Merging {id}: move to the point to merge it into, "
-                    "then m or Enter · Esc cancels"
+                    "Merging {id}: move to the point to merge it into, then Enter · Esc cancels"
                 ).format(id=c.short_id)
             )
             return

@@ -310,16 +310,17 @@ class ContributionList(ScrollView, can_focus=True):
         self.cursor = max(len(self._seqs) - 1, 0)
 
     def on_key(self, event: events.Key) -> None:
-        """A printable key that is no command here was meant for the capture bar: it goes
-        there, and so does everything typed until the list has the focus again. Typing a
-        sentence into the list by mistake can then never run its letters as commands."""
+        """Every printable key was meant for the capture bar: it goes there, in order, and
+        so does everything typed until the list has the focus again. A sentence typed into
+        the list by mistake is written, whole; no letter is a command here (the list's
+        actions are in the menu Enter opens). Alt with a character is one too: a terminal
+        sends Esc and the next key together as Alt+key when they come fast."""
         if self._typed is None or not (event.is_printable and event.character):
             return
-        if self._typing or event.key not in self.screen.active_bindings:
-            event.stop()
-            event.prevent_default()
-            self._typing = True
-            self._typed(event.character)
+        event.stop()
+        event.prevent_default()
+        self._typing = True
+        self._typed(event.character)
 
     def on_focus(self) -> None:
         self._typing = False

@@ -298,7 +298,11 @@ async def test_each_link_grants_its_role_and_the_hosts_name_is_nobodys(tmp_path,
     """The note-takers' link gives a session that cannot run the clock (F5 does nothing),
     the facilitators' link one that can; each role taken is logged; and although `serve`
     runs with HUBWORKSHOP_NOTE_TAKER=Asaf, no browser records its notes as Asaf's."""
-    env = {"HUBWORKSHOP_NOTE_TAKER": "Asaf"}
+    env = {
+        "HUBWORKSHOP_NOTE_TAKER": "Asaf",
+        "HUBWORKSHOP_SERVE_TOKEN": SERVE_TOKEN,  # (also given as options: the same)
+        "HUBWORKSHOP_SERVE_NOTE_TAKER_TOKEN": NOTE_TAKER_TOKEN,
+    }
     with serving(tmp_path, hubs_plan, env=env) as (base, db, server):
         room = first_room(db)
         note_taker = await Browser(base).open(NOTE_TAKER_TOKEN)
@@ -316,8 +320,11 @@ async def test_each_link_grants_its_role_and_the_hosts_name_is_nobodys(tmp_path,
             await facilitator.keys(F5, *"from the facilitator", "\r")
             await eventually(lambda: ("from the facilitator", None) in rows(db))
             assert timer_running(db, room)
-            for app in (p for p in children(server.pid) if is_app(p)):
-                assert "HUBWORKSHOP_NOTE_TAKER" not in environment(app)
+            apps = [p for p in children(server.pid) if is_app(p)]
+            assert len(apps) == 2
+            for app in apps:  # no visitor's app knows the host's name or either secret
+                assert not set(env) & set(environment(app))
+                assert SERVE_TOKEN not in Path(f"/proc/{app}/environ").read_text()
         finally:
             await note_taker.close()
             await facilitator.close()
@@ -378,6 +385,15 @@ async def test_a_websocket_from_another_origin_is_refused_and_starts_nothing(tmp
         with pytest.raises(aiohttp.WSServerHandshakeError):
             await browser.open(None, f"width=80&height=24&token={SERVE_TOKEN}", origin="http://x.y")
         await browser.close()
+        # A cookie and an empty (or wrong) token in the socket's address, no Origin: the
+        # address's token alone decides, and it is wrong.
+        browser = Browser(base)
+        try:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await browser.open(NOTE_TAKER_TOKEN, "width=80&height=24&token=", origin=None)
+            assert refused.value.status == 403
+        finally:
+            await browser.close()
         assert not [p for p in children(server.pid) if is_app(p)]
 
 
@@ -473,6 +489,11 @@ async def test_nothing_serve_prints_holds_a_secret_even_after_malformed_frames(t
             await eventually(lambda: ("still here", None) in rows(db))
             async with browser.http.get(f"{base}/?token=not-the-right-one") as refused:
                 assert refused.status == 403
+            encoded = "%".join(f"{b:02X}" for b in NOTE_TAKER_TOKEN.encode())
+            async with browser.http.get(
+                f"{base}/?tok%65n=%{encoded}", allow_redirects=False
+            ) as link:
+                assert link.status == 303  # percent-encoded, and still never printed
         finally:
             await browser.close()
             await other.close()
@@ -480,7 +501,7 @@ async def test_nothing_serve_prints_holds_a_secret_even_after_malformed_frames(t
         printed = (await asyncio.to_thread(server.communicate, timeout=60))[0]
     links = [line for line in printed.splitlines() if line.startswith(("facilitators:", "note"))]
     assert [line.split(":", 1)[0] for line in links] == ["facilitators", "note-takers"]
-    assert "GET /?token=… " in printed  # the access log is there, redacted
+    assert "GET / 303" in printed  # the access log is there, with the path only
     for secret in (SERVE_TOKEN, NOTE_TAKER_TOKEN):
         assert printed.count(secret) == 1, printed
     for cookie in cookies:
@@ -503,3 +524,60 @@ def test_a_burst_of_sessions_from_one_address_is_slowed_then_refused():
     assert limits.wait_for("203.0.113.9") == 0.0
     now[0] += 60  # a minute later the burst is available again
     assert limits.wait_for("198.51.100.7") == 0.0
+
+
+@pytest.mark.timeout(240)
+async def test_the_note_takers_link_cannot_lock_the_facilitators_out(tmp_path, hubs_plan):
+    """--max-sessions 3: two sessions are kept for the facilitators' link. Note-takers get
+    one; a second note-taker's session is refused (as full) while a facilitator still gets
+    in. A socket with a made-up browser id is nobody: refused, no process."""
+    import aiohttp
+
+    with serving(tmp_path, hubs_plan, "--max-sessions", "3") as (base, _db, server):
+        first, second, facilitator, forger = (Browser(base) for _ in range(4))
+        try:
+            await first.open(NOTE_TAKER_TOKEN)
+            await eventually(lambda: [p for p in children(server.pid) if is_app(p)])
+            async with second.http.get(f"{base}/?token={NOTE_TAKER_TOKEN}") as page:
+                assert page.status == 503  # no session left for this link
+            await facilitator.open(SERVE_TOKEN)
+            await eventually(lambda: len([p for p in children(server.pid) if is_app(p)]) == 2)
+
+            forger.http.cookie_jar.update_cookies(
+                {
+                    "hubworkshop_token": NOTE_TAKER_TOKEN,
+                    "hubworkshop_browser": "forgedforgedforg.0123456789abcdef012345",
+                }
+            )
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await forger.open(None)
+            assert refused.value.status == 403
+            assert len([p for p in children(server.pid) if is_app(p)]) == 2
+        finally:
+            for browser in (first, second, facilitator, forger):
+                await browser.close()
+
+
+def test_a_link_never_sends_a_browser_elsewhere_nor_logs_it_out(tmp_path, hubs_plan):
+    """The link's redirect is always to the workshop's own page (`/\\\\evil.example` was an
+    open redirect), and a link with a wrong or empty token changes no cookie: another site
+    could otherwise log a browser out, or turn its facilitator into a note-taker."""
+    import http.cookiejar
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    with serving(tmp_path, hubs_plan) as (base, _db, _server):
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as sent:
+            browser.open(f"{base}/%5C%5Cevil.example?token={SERVE_TOKEN}", timeout=30)
+        assert sent.value.code == 303 and sent.value.headers["Location"] == "./"
+        assert {c.name: c.value for c in jar}["hubworkshop_token"] == SERVE_TOKEN
+        for wrong in ("", "not-a-token-of-this-workshop"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                browser.open(f"{base}/?token={wrong}", timeout=30)
+            assert refused.value.code == 403 and "Set-Cookie" not in refused.value.headers
+        assert {c.name: c.value for c in jar}["hubworkshop_token"] == SERVE_TOKEN

@@ -116,6 +116,21 @@ async def test_a_browsers_export_screen_has_no_file_field(store, monkeypatch):
         assert isinstance(app.screen, ExportScreen)
         assert not app.screen.query("#path")
         assert app.screen.check_action("download", ()) and not app.screen.check_action("write", ())
+        # Nor in the palette (offered there, "Write file" crashed the session).
+        commands = [str(c.title) for c in app.get_system_commands(app.screen)]
+        assert "Download" in commands and "Write file" not in commands
+        app.screen.action_write()  # called anyway: nothing happens
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+
+
+async def test_a_terminals_export_screen_writes_files_and_never_downloads(store):
+    app = HubworkshopApp(store, room="value")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        commands = [str(c.title) for c in app.get_system_commands(app.screen)]
+        assert "Write file" in commands and "Download" not in commands
 
 
 async def test_the_header_and_the_palette_draw_icons_a_browsers_font_has(store):

@@ -46,6 +46,7 @@ import os
 import re
 import secrets
 import shlex
+import signal
 import socket
 import sys
 import time
@@ -64,6 +65,7 @@ from hubworkshop.domain.model import UserRole
 from hubworkshop.storage.peek import workshop_languages
 
 TOKEN_COOKIE, BROWSER_COOKIE = "hubworkshop_token", "hubworkshop_browser"
+SECRET_ENV = ("HUBWORKSHOP_SERVE_TOKEN", "HUBWORKSHOP_SERVE_NOTE_TAKER_TOKEN")
 MAX_WIDTH, MAX_HEIGHT = 500, 200
 """The largest terminal a session may ask for (a 12000 x 12000 one grew its app to 1.2 GB)."""
 BURST, PER_SECOND, LONGEST_WAIT = 10, 2.0, 30.0
@@ -79,14 +81,26 @@ class Limits:
         self, sessions: int, per_browser: int, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.sessions, self.per_browser, self.clock = sessions, per_browser, clock
-        self.open: dict[object, str] = {}  # each open session -> its browser
+        self.open: dict[object, tuple[str, UserRole]] = {}  # session -> its browser, role
         self._buckets: dict[str, tuple[float, float]] = {}  # address -> (tokens, when)
 
-    def full(self) -> bool:
-        return len(self.open) >= self.sessions
+    @property
+    def kept_for_facilitators(self) -> int:
+        """Sessions only the facilitators' link may take: whoever holds the note-takers'
+        link can never fill the room and lock out the people who run it."""
+        return min(max(2, self.sessions // 10), self.sessions - 1)
+
+    def full(self, role: UserRole = UserRole.FACILITATOR) -> bool:
+        if role is UserRole.FACILITATOR:
+            return len(self.open) >= self.sessions
+        note_takers = sum(1 for _b, r in self.open.values() if r is UserRole.NOTE_TAKER)
+        return (
+            len(self.open) >= self.sessions
+            or note_takers >= self.sessions - self.kept_for_facilitators
+        )
 
     def browser_full(self, browser: str) -> bool:
-        return sum(1 for b in self.open.values() if b == browser) >= self.per_browser
+        return sum(1 for b, _r in self.open.values() if b == browser) >= self.per_browser
 
     def wait_for(self, address: str) -> float | None:
         """Seconds this address waits before its next session opens (0: now), or None when
@@ -105,6 +119,12 @@ class Limits:
         return wait
 
 
+SECRET_VALUES = re.compile(
+    rf"((?:token|{TOKEN_COOKIE}|{BROWSER_COOKIE})=|browser-)[^&;\s\"']+", re.IGNORECASE
+)
+"""A secret's or a browser id's value, after its name: in a query, a cookie, a terminal id."""
+
+
 class Redacting(logging.Formatter):
     """Every line `serve` logs, tracebacks included, with each secret and cookie value
     replaced by `…`: the console may be on a shared screen, and logs get pasted."""
@@ -112,16 +132,28 @@ class Redacting(logging.Formatter):
     def __init__(self, secrets_: list[str]) -> None:
         super().__init__("%(levelname)s %(name)s: %(message)s")
         self.secrets = [s for s in secrets_ if s]
-        self.pattern = re.compile(rf"((?:token|{TOKEN_COOKIE}|{BROWSER_COOKIE})=)[^&;\s\"']+")
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), self.secrets, self.pattern)
+        return redact(super().format(record), self.secrets)
 
 
-def redact(text: str, secrets_: list[str], pattern: re.Pattern[str]) -> str:
+def redact(text: str, secrets_: list[str]) -> str:
     for secret in secrets_:
         text = text.replace(secret, "…").replace(quote(secret, safe=""), "…")
-    return pattern.sub(r"\1…", text)
+    return SECRET_VALUES.sub(r"\1…", text)
+
+
+class Redacted:
+    """A text stream that redacts what is written to it (`redact`)."""
+
+    def __init__(self, stream: Any, secrets_: list[str]) -> None:
+        self.stream, self.secrets = stream, secrets_
+
+    def write(self, text: str) -> int:
+        return int(self.stream.write(redact(text, self.secrets)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def origin_of(url: str) -> str:
@@ -154,7 +186,28 @@ def make_server(
         return found
 
     def granted(request: web.Request) -> UserRole | None:
-        return role_of(request.query.get("token") or request.cookies.get(TOKEN_COOKIE) or "")
+        """The role a request's secret grants: the link's (or a script's socket address's)
+        when it has one, which alone decides (a wrong one is refused, never replaced by the
+        cookie); else its cookie's."""
+        if "token" in request.query:
+            return role_of(request.query["token"])
+        return role_of(request.cookies.get(TOKEN_COOKIE) or "")
+
+    signing_key = secrets.token_bytes(32)
+
+    def browser_id() -> str:
+        """A new browser id, signed: only this server makes them, so a made-up cookie is
+        nobody (it cannot pose as a browser, nor dodge the per-browser cap, nor carry
+        arbitrary bytes into an app's identity)."""
+        ident = secrets.token_urlsafe(12)
+        return f"{ident}.{_sign(signing_key, ident)}"
+
+    def browser_of(request: web.Request) -> str | None:
+        ident, _dot, signature = (request.cookies.get(BROWSER_COOKIE) or "").partition(".")
+        valid = re.fullmatch(r"[A-Za-z0-9_-]{16}", ident) and hmac.compare_digest(
+            signature, _sign(signing_key, ident)
+        )
+        return ident if valid else None
 
     def page(status: int, text: str) -> web.Response:
         return web.Response(status=status, text=text + "\n", headers={"Cache-Control": "no-store"})
@@ -191,37 +244,32 @@ def make_server(
         upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
         if upgrade and not same_origin(request):
             return page(403, "403: this page may not open a session here (another site's)")
-        if request.path == "/" and not upgrade and bounds.full():
+        if upgrade and browser_of(request) is None and "token" not in request.query:
+            return page(403, "403: this browser has no identity here: open the link again")
+        if request.path == "/" and not upgrade and bounds.full(role):
             return page(
                 503,
                 f"503: this workshop is full ({bounds.sessions} sessions are open); "
                 "try again when someone leaves",
             )
+        secure = request.secure or (public_url or "").startswith("https")
         if "token" not in request.query or upgrade:  # a cookie's, or a client's own socket
             answer: web.StreamResponse = await handler(request)
+            if not upgrade and browser_of(request) is None:
+                answer.set_cookie(BROWSER_COOKIE, browser_id(), **_cookie(secure, long=True))
             return answer
         # The link: set the cookies, then send the browser to the same page without the
         # token, so that it is not left in the address bar (a facilitator shares their
-        # screen), the history or a Referer header.
+        # screen), the history or a Referer header. The page is always this folder's own
+        # (relative: it works behind a proxy's prefix; never an address the request names).
         rest = urlencode([(k, v) for k, v in request.query.items() if k != "token"])
-        here = request.path.rsplit("/", 1)[-1] or "."  # relative: works behind a proxy's prefix
         response = web.Response(
             status=303,
-            headers={"Location": here + ("?" + rest if rest else ""), "Cache-Control": "no-store"},
+            headers={"Location": "./" + ("?" + rest if rest else ""), "Cache-Control": "no-store"},
         )
-        secure = request.secure or (public_url or "").startswith("https")
-        response.set_cookie(
-            TOKEN_COOKIE, request.query["token"], httponly=True, samesite="Lax", secure=secure
-        )
-        if BROWSER_COOKIE not in request.cookies:
-            response.set_cookie(
-                BROWSER_COOKIE,
-                secrets.token_urlsafe(12),
-                httponly=True,
-                samesite="Lax",
-                secure=secure,
-                max_age=60 * 60 * 24 * 30,
-            )
+        response.set_cookie(TOKEN_COOKIE, request.query["token"], **_cookie(secure))
+        if browser_of(request) is None:
+            response.set_cookie(BROWSER_COOKIE, browser_id(), **_cookie(secure, long=True))
         return response
 
     sockets: set[web.WebSocketResponse] = set()
@@ -243,6 +291,39 @@ def make_server(
             root = logging.getLogger()
             root.handlers[:] = [handler]
             root.setLevel(logging.INFO)
+
+        def serve(self, debug: bool = False) -> None:
+            """textual-serve's, with an access log that names the path only (never a query,
+            where a link's token is, nor a Referer), and everything printed after this point
+            (the apps' own error output, which textual-serve copies to stdout) redacted."""
+            from aiohttp.abc import AbstractAccessLogger
+
+            class PathOnly(AbstractAccessLogger):
+                def log(self, request: web.BaseRequest, response: Any, time: float) -> None:
+                    self.logger.info(
+                        "%s %s %s %s",
+                        request.remote,
+                        request.method,
+                        request.path,
+                        response.status,
+                    )
+
+            self.debug = debug
+            self.initialize_logging()
+            sys.stdout = Redacted(sys.stdout, list(tokens.values()))
+            loop = asyncio.new_event_loop()
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signal.SIGINT, self.request_exit)
+                loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+            web.run_app(
+                self._make_app(),
+                host=self.host,
+                port=self.port,
+                handle_signals=False,
+                loop=loop,
+                print=lambda *args: None,
+                access_log_class=PathOnly,
+            )
 
         async def on_startup(self, app: web.Application) -> None:
             """Quiet: `serve` has printed the links. (textual-serve's banner showed the inner
@@ -305,10 +386,11 @@ def make_server(
             """textual-serve's handler, with this browser's identity and its link's role in
             the app's command, within the server's bounds."""
             role = granted(request) or UserRole.NOTE_TAKER  # the guard let it in
-            browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(12)
+            # A script with the token in its socket's address is a browser of its own.
+            browser = browser_of(request) or secrets.token_urlsafe(12)
             websocket = web.WebSocketResponse(heartbeat=15)
             await websocket.prepare(request)
-            if bounds.full():
+            if bounds.full(role):
                 return await refuse(
                     websocket,
                     f"This workshop is full: {bounds.sessions} sessions are open. "
@@ -325,7 +407,7 @@ def make_server(
                 return await refuse(
                     websocket, "Too many sessions opened from this address: wait a minute."
                 )
-            bounds.open[websocket] = browser  # counted while it waits its turn
+            bounds.open[websocket] = (browser, role)  # counted while it waits its turn
             try:
                 await asyncio.sleep(wait)
                 return await self._run_session(request, websocket, role, browser)
@@ -343,7 +425,7 @@ def make_server(
             # than waiting beside it (one process and about 2 MB less per session). `env -u`:
             # the host's own name is nobody's in a browser.
             own = (
-                f"exec env -u {NOTE_TAKER_ENV} "
+                f"exec env {' '.join(f'-u {name}' for name in (NOTE_TAKER_ENV, *SECRET_ENV))} "
                 f"HUBWORKSHOP_TERMINAL={shlex.quote('browser-' + browser)} "
                 f"HUBWORKSHOP_UI_LANG={shlex.quote(ui_language())} "
                 f"HUBWORKSHOP_STEADY_CURSOR=1 {command} --served-as {role.value}"
@@ -377,6 +459,19 @@ def make_server(
             return websocket
 
     return GuardedServer(command, host=host, port=port, title="hubworkshop", public_url=public_url)
+
+
+def _sign(key: bytes, ident: str) -> str:
+    return hmac.new(key, ident.encode(), "sha256").hexdigest()[:22]
+
+
+def _cookie(secure: bool, *, long: bool = False) -> dict[str, Any]:
+    """The cookies' attributes: HttpOnly, SameSite=Lax, Secure behind HTTPS; the browser's
+    id is kept 30 days (the token's, for the browser's session)."""
+    attributes: dict[str, Any] = {"httponly": True, "samesite": "Lax", "secure": secure}
+    if long:
+        attributes["max_age"] = 60 * 60 * 24 * 30
+    return attributes
 
 
 def _check_address(host: str, port: int) -> None:
@@ -417,12 +512,12 @@ def _within(value: object, default: int, low: int, high: int) -> int:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--token",
-    envvar="HUBWORKSHOP_SERVE_TOKEN",
+    envvar=SECRET_ENV[0],
     help="The facilitators' secret (default: a new random one, printed in their link).",
 )
 @click.option(
     "--note-taker-token",
-    envvar="HUBWORKSHOP_SERVE_NOTE_TAKER_TOKEN",
+    envvar=SECRET_ENV[1],
     help="The note-takers' secret (default: a new random one, printed in their link).",
 )
 @click.option(
@@ -469,7 +564,8 @@ def serve(
             raise click.UsageError(_("{option}: use at least 16 characters").format(option=option))
     if tokens[UserRole.FACILITATOR] == tokens[UserRole.NOTE_TAKER]:
         raise click.UsageError(_("--note-taker-token: must differ from --token"))
-    os.environ.pop(NOTE_TAKER_ENV, None)  # the host's name is no visitor's
+    for private in (NOTE_TAKER_ENV, *SECRET_ENV):  # no visitor's app inherits these
+        os.environ.pop(private, None)
     db = Path(settings.db_path).resolve()
     command = f"{shlex.quote(sys.executable)} -m hubworkshop --db {shlex.quote(str(db))}"
     close_detector = None

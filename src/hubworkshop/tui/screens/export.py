@@ -201,6 +201,8 @@ class ExportScreen(HubScreen):
     def action_download(self) -> None:
         """Send the export to this browser as a download (textual-serve's single-use link);
         nothing is written on the server."""
+        if not self.hub_app.served:
+            return
         fmt, request = self.choices()
         store = self.hub_app.store
         name = self.default_path()
@@ -227,7 +229,11 @@ class ExportScreen(HubScreen):
         )
 
     def action_write(self) -> None:
-        """Write the file; a file already there is replaced only if the person says so."""
+        """Write the file; a file already there is replaced only if the person says so.
+        Never in a browser session: it has no file field, and the server's files are not a
+        visitor's (`action_download`)."""
+        if self.hub_app.served:
+            return
         from hubworkshop.reports.output import OutputError, OutputExists, check_output
 
         path = Path(self.query_one("#path", Input).value.strip() or self.default_path())

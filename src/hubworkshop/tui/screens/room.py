@@ -497,7 +497,8 @@ class RoomScreen(RoomCapture):
         # before the bar had the focus (a fast typist, a browser's queued keys), or where
         # no field takes it: it goes to the bar, in order, rather than nowhere. (The bar and
         # the search box take their own characters; the list sends its typing to the bar.)
-        if not isinstance(self.focused, Input | ContributionList) and (typed := for_the_bar(event)):
+        search = self.query_one("#search", Input)
+        if self.focused is not search and (typed := for_the_bar(event)):
             event.stop()
             event.prevent_default()
             self.type_into_bar(typed)

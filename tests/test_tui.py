@@ -1251,3 +1251,19 @@ async def test_enter_with_nothing_focused_in_a_room_goes_to_the_bar(store):
         assert isinstance(app.focused, CaptureBar)
         await pilot.press(*"ok", "enter")
         await wait_until(pilot, lambda: store.count_contributions() == 1)
+
+
+async def test_a_line_of_markers_only_is_not_queued_and_holds_nothing_up(store):
+    """`!#onlytag` has no text: it used to wait in the queue as "saving…" for good, and every
+    entry typed after it with it. It goes back in the bar, with a word; the next is saved."""
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"!#onlytag", "enter")
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        assert bar.value == "!#onlytag" and app.screen.queue.items == []
+        assert any("Nothing to save" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+u", *"real words", "enter")
+        await settle(pilot)
+        await wait_until(pilot, lambda: [c.text for c in store.contributions()] == ["real words"])

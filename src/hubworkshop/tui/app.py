@@ -29,6 +29,7 @@ from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
 from hubworkshop.tui.translation import in_language, translate_bindings
+from hubworkshop.tui.upstream import read_esc_and_key_as_typed
 from hubworkshop.tui.widgets.glyphs import with_drawable_icons
 from hubworkshop.tui.widgets.text import show_in_visual_order
 
@@ -86,6 +87,7 @@ class HubworkshopApp(App[None]):
         served_as: str | None = None,
     ) -> None:
         show_in_visual_order(bidi)
+        read_esc_and_key_as_typed()
         translate_bindings()  # the footer's and help's words, in the interface language
         super().__init__()
         self.store = store

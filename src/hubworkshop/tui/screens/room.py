@@ -494,11 +494,10 @@ class RoomScreen(RoomCapture):
             self.action_clear_filters()
             return
         # A character that reaches the room itself was typed while the room was opening,
-        # before the bar had the focus (a fast typist, a browser's queued keys), or where
-        # no field takes it: it goes to the bar, in order, rather than nowhere. (The bar and
-        # the search box take their own characters; the list sends its typing to the bar.)
-        search = self.query_one("#search", Input)
-        if self.focused is not search and (typed := for_the_bar(event)):
+        # before the bar had the focus (a fast typist, a browser's queued keys): it goes to
+        # the bar, in order, rather than to a key binding or nowhere. (The bar and the search
+        # box take their own characters; the list sends its typing to the bar.)
+        if self.focused in (None, self.query_one(CaptureBar)) and (typed := for_the_bar(event)):
             event.stop()
             event.prevent_default()
             self.type_into_bar(typed)

@@ -70,6 +70,22 @@ class RoomCapture(ContributionActions):
         if not raw.strip():
             self.queue.retry()  # Enter in an empty bar tries a failed entry again
             return
+        bar = self.query_one(CaptureBar)
+        if not parse_capture(raw, bar.names.names).text:
+            # Markers and nothing else (`! #funding`): no entry to save, and queued it would
+            # fail for good and hold every entry after it. It goes back in the bar.
+            if not bar.value:
+                bar.value = raw
+                bar.cursor_position = len(raw)
+            self.notify(
+                _("Nothing to save: «{line}» has no text besides its markers.").format(
+                    line=raw.strip()
+                ),
+                severity="warning",
+                timeout=4,
+                markup=False,
+            )
+            return
         self.queue.add(raw, [raw])
 
     @on(Input.Changed, "#capture")

@@ -110,7 +110,7 @@ class Theme(NamedTuple):
 
 
 class Role(NamedTuple):
-    """A role people expect of hubs; the items of the task-ranking activity."""
+    """One item of the task-ranking activity, as the bank names it (`## roles` in bank.md)."""
 
     id: str
     label: LocalText
@@ -122,6 +122,9 @@ class Bank(NamedTuple):
     languages: tuple[str, ...]
     themes: tuple[Theme, ...]
     roles: tuple[Role, ...]
+    ranking_subject: LocalText = LocalText({})
+    """What the ranked items are, in the bank's languages ("What hubs should do"); empty
+    when the bank does not say."""
 
     @property
     def questions(self) -> dict[str, Question]:
@@ -145,6 +148,8 @@ class Room(NamedTuple):
     id: str
     name: str
     questions: tuple[str, ...]
+    language: str = ""
+    """The language the room works in (one of the plan's); empty: the workshop's first."""
 
 
 class Plan(NamedTuple):
@@ -162,6 +167,11 @@ class Plan(NamedTuple):
     bank: Bank
     url: str = ""
     organisers: str = ""
+    source: str = ""
+    """The plan file it was read from (empty when it came from an archive)."""
+    fingerprint: str = ""
+    """The SHA-256 of that file's bytes: what a database records of the plan it was made
+    from, to refuse another plan later."""
 
 
 class Participant(NamedTuple):

@@ -212,7 +212,7 @@ class _Reader:
 
     # -- bank.md -----------------------------------------------------------------------------
 
-    def read_bank_file(self) -> tuple[str, str, tuple[Role, ...]] | None:
+    def read_bank_file(self) -> tuple[str, str, tuple[Role, ...], LocalText] | None:
         path = self.directory / BANK_FILE
         if not path.exists():
             self.error(
@@ -226,6 +226,7 @@ class _Reader:
             return None
         bank_id, title = "", ""
         roles: list[Role] = []
+        subject: LocalText | None = None
         section: str | None = None
         role_ids: dict[str, tuple[Path, int]] = {}
         for node in tree.children:
@@ -252,6 +253,12 @@ class _Reader:
                 if not title:
                     self.error(path, line, _("missing 'title:' line"))
                 self.languages = self._languages(fields, path, line)
+            elif node.type == "paragraph" and section == "roles" and subject is None and not roles:
+                # What the items are, in each language: the ranking's subject in summaries.
+                said = self.fields(node, path, frozenset())
+                if said is not None:
+                    subject = self.local_text(said, path, _("the ranking's subject"))
+                subject = subject or LocalText({})
             elif node.type == "bullet_list" and section == "roles":
                 for item in node.children:
                     role = self._role(item, path, role_ids)
@@ -267,7 +274,7 @@ class _Reader:
                 )
         if not bank_id:
             self.error(path, 1, _("missing '# bank-id' heading"))
-        return bank_id, title, tuple(roles)
+        return bank_id, title, tuple(roles), subject or LocalText({})
 
     def _languages(self, fields: _Fields, path: Path, line: int) -> tuple[str, ...]:
         raw = fields.values.get("languages", "")
@@ -496,13 +503,14 @@ def load_bank(directory: Path) -> tuple[Bank | None, list[Problem]]:
     themes = [reader.read_theme(path) for path in theme_files]
     if header is None or any(p.severity == "error" for p in reader.problems):
         return None, reader.problems
-    bank_id, title, roles = header
+    bank_id, title, roles, subject = header
     bank = Bank(
         id=bank_id,
         title=title,
         languages=reader.languages,
         themes=tuple(t for t in themes if t is not None),
         roles=roles,
+        ranking_subject=subject,
     )
     return bank, reader.problems
 

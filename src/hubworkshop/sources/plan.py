@@ -7,6 +7,7 @@ questions by bank id. See README, "Writing a workshop plan".
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -53,7 +54,7 @@ _PHASE_KEYS = {
     "start": dt.time,
     "activity": str,
 }
-_ROOM_KEYS = {"id": str, "name": str, "questions": list}
+_ROOM_KEYS = {"id": str, "name": str, "questions": list, "language": str}
 _TYPE_NAMES = {
     str: N_('a "string"'),
     int: N_("a whole number"),
@@ -275,7 +276,7 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         check.error(check.lines.of("workshop", 0, "end"), _("the workshop ends before it starts"))
 
     phases = _phases(check, data.get("agenda", []), workshop)
-    rooms = _rooms(check, data.get("room", []), bank)
+    rooms = _rooms(check, data.get("room", []), bank, languages)
 
     if any(p.severity == "error" for p in problems) or bank is None:
         return None, problems
@@ -294,6 +295,8 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         bank=bank,
         url=workshop.get("url", ""),
         organisers=workshop.get("organisers", ""),
+        source=str(path.resolve()),
+        fingerprint=hashlib.sha256(raw).hexdigest(),
     )
     return plan, problems
 
@@ -401,7 +404,9 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
     return phases
 
 
-def _rooms(check: _Checker, rooms: Any, bank: Bank | None) -> list[Room]:
+def _rooms(
+    check: _Checker, rooms: Any, bank: Bank | None, languages: tuple[str, ...]
+) -> list[Room]:
     if not isinstance(rooms, list) or not rooms:
         check.error(1, _("the plan has no [[room]] tables"))
         return []
@@ -435,9 +440,20 @@ def _rooms(check: _Checker, rooms: Any, bank: Bank | None) -> list[Room]:
                 check.lines.of("room", index, "questions"),
                 _("{label} lists a question twice").format(label=label),
             )
+        language = entry.get("language", "")
+        if language and language not in languages:
+            check.error(
+                check.lines.of("room", index, "language"),
+                _("{label}: language '{code}' is not one of the workshop's ({known})").format(
+                    label=label, code=language, known=", ".join(map(str, languages))
+                ),
+            )
         result.append(
             Room(
-                id=room_id, name=entry.get("name") or room_id, questions=tuple(map(str, questions))
+                id=room_id,
+                name=entry.get("name") or room_id,
+                questions=tuple(map(str, questions)),
+                language=language,
             )
         )
     return result

@@ -25,6 +25,9 @@ class CatalogStore(StoreBase):
                 row = next(db.query("SELECT * FROM workshop"))
             row["languages"] = tuple(json.loads(row["languages"]))
             row["bank_languages"] = tuple(json.loads(row["bank_languages"]))
+            row["ranking_subject"] = LocalText(
+                json.loads(row["ranking_subject"]), row["bank_languages"][0]
+            )
             self._workshop = Workshop(**row)
         return self._workshop
 
@@ -53,13 +56,16 @@ class CatalogStore(StoreBase):
         """Rooms by id, in plan order. They never change after creation, so this is cached."""
         if self._rooms is None:
             with self.read() as db:
-                rooms = list(db.query("SELECT id, name FROM rooms ORDER BY position"))
+                rooms = list(db.query("SELECT id, name, language FROM rooms ORDER BY position"))
                 links = list(
                     db.query("SELECT room, question FROM room_questions ORDER BY position")
                 )
             self._rooms = {
                 r["id"]: Room(
-                    r["id"], r["name"], tuple(q["question"] for q in links if q["room"] == r["id"])
+                    r["id"],
+                    r["name"],
+                    tuple(q["question"] for q in links if q["room"] == r["id"]),
+                    r["language"],
                 )
                 for r in rooms
             }
@@ -142,6 +148,9 @@ class CatalogStore(StoreBase):
                 "bank_title": bank.title,
                 "bank_languages": json.dumps(list(bank.languages)),
                 "created_at": now,
+                "plan_source": plan.source,
+                "plan_sha256": plan.fingerprint,
+                "ranking_subject": dumps(bank.ranking_subject),
             },
         )
         db.insert_all(
@@ -192,7 +201,10 @@ class CatalogStore(StoreBase):
         )
         db.insert_all(
             "rooms",
-            [{"id": r.id, "position": i, "name": r.name} for i, r in enumerate(plan.rooms)],
+            [
+                {"id": r.id, "position": i, "name": r.name, "language": r.language}
+                for i, r in enumerate(plan.rooms)
+            ],
         )
         db.insert_all(
             "room_questions",

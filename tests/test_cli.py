@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import run_cli
+from conftest import HUBS, run_cli
 
 
 def test_add_list_and_search(cli, db_path):
@@ -82,7 +82,7 @@ def test_stdin_adds_one_contribution_per_line(cli, db_path):
 def test_stdin_that_is_not_text_is_named_and_adds_nothing(db_path, data, message):
     env = {**os.environ, "HUBWORKSHOP_DB": str(db_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "-"],
+        [sys.executable, "-m", "hubworkshop", "--plan", HUBS, "add", "--room", "value", "-"],
         input=data,
         capture_output=True,
         env=env,

@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from hubworkshop import __version__
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError, StoreError
 from hubworkshop.domain.i18n import _
@@ -50,7 +51,7 @@ def _site(api_url: str) -> Any:
             parts.netloc,
             path=parts.path[: -len("api.php")],
             scheme=parts.scheme,
-            clients_useragent="hubworkshop (https://meta.wikimedia.org/wiki/Hubs)",
+            clients_useragent=f"hubworkshop/{__version__}",
         )
         site.login(user, password)
     except mwclient.errors.LoginError:
@@ -80,7 +81,7 @@ def _site(api_url: str) -> Any:
     "--page",
     "title",
     required=True,
-    help="The page to write, e.g. 'Hubs/Documentation/27 November Workshop'.",
+    help="The page to write, e.g. 'Project:Workshops/2030-09-14 report'.",
 )
 @click.option(
     "--lang", default=None, help="The summary's language (default: the workshop's first)."

@@ -61,7 +61,7 @@ def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
         start = match.start()
         end, author = _mentioned(text, start + 1, names, match[1])
         if author and start == 0 and text[end : end + 1] in (":", ","):
-            end += 1  # "@Kwame: hubs should..." -> "hubs should..."
+            end += 1  # "@Kwame: we should..." -> "we should..."
         if author:
             spans.append((start, end))
             break

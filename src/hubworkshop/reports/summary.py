@@ -1,4 +1,4 @@
-"""The summary for the Movement Charter drafting committee.
+"""The summary of a workshop, for the people who act on what it said.
 
 One summary, two renderers: this module describes the summary once as a document of blocks
 and spans (`document.py`), where what participants wrote is always a text span, never
@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Contribution, Kind, LocalText, Room, Theme
+from hubworkshop.domain.model import Activity, Contribution, Kind, LocalText, Room, Theme
 from hubworkshop.domain.records import Event, Workshop, WorkshopRecord
 from hubworkshop.domain.timer import parse_time
 from hubworkshop.reports.document import (
@@ -293,7 +293,7 @@ class SummaryWriter:
             (self.t("methods"), ", ".join(self.methods())),
         ]
         if workshop.note:
-            facts.append((self.t("decisions"), workshop.note))
+            facts.append((self.t("note"), workshop.note))
         if withheld:
             facts.append((self.t("withheld"), self.t("withheld_text", n=withheld)))
         if self.room_id:
@@ -307,6 +307,10 @@ class SummaryWriter:
             bullets([[strong(label(f"{name}:")), SPACE, text(value)] for name, value in facts]),
             paragraph(label(self.t("sources"))),
         )
+
+    def has_activity(self, activity: Activity) -> bool:
+        """Whether the plan's agenda has a phase for this activity."""
+        return any(p.activity is activity for p in self.record.phases)
 
     def methods(self) -> list[str]:
         seen: list[str] = []

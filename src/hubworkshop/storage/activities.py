@@ -414,21 +414,20 @@ class ActivityStore(ContributionStore):
         participant: str | None = None,
         actor: str | None = None,
     ) -> None:
-        """Store a room's agreed order of hub roles (or one participant's), replacing the last.
-
-        Roles left out are abstentions: they earn nothing from this ranking.
+        """Store a room's agreed order of the bank's items (or one participant's), replacing
+        the last. Items left out are abstentions: they earn nothing from this ranking.
         """
         self.room(room_id)
         known = {role.id for role in self.roles()}
         unknown = [r for r in roles if r not in known]
         if unknown:
             raise InputError(
-                _("unknown role '{unknown}' (roles: {known})").format(
+                _("unknown item '{unknown}' (the items to rank: {known})").format(
                     unknown=unknown[0], known=", ".join(sorted(known))
                 )
             )
         if len(set(roles)) != len(roles):
-            raise InputError(_("a ranking lists each role once"))
+            raise InputError(_("a ranking lists each item once"))
         with self.write() as db:
             pid = self._participant_id(db, participant, room_id, actor) if participant else None
             db.execute("DELETE FROM rankings WHERE room = ? AND participant IS ?", [room_id, pid])

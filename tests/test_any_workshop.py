@@ -4,9 +4,16 @@ left in the code. Each test is named by the issue's numbered point it proves."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from conftest import write_files
+from hubworkshop.domain.records import Draft
+from hubworkshop.reports.formats import FORMATS, render
+from hubworkshop.sources.plan import read_plan
 from hubworkshop.storage import Store
 
 # -- a workshop that has nothing to do with hubs ---------------------------------------------
@@ -153,3 +160,177 @@ def test_6_the_bundled_hubs_plan_is_used_only_when_named(cli, tmp_path):
     assert made.returncode == 0, made.stderr
     with Store.open(db) as store:
         assert store.workshop().id == "hubs-2021-11-27"
+
+
+# -- 4. no event in the code -----------------------------------------------------------------
+
+HUBS_WORDS = re.compile(
+    r"\bhubs?\b|movement (strategy|charter)|27 november|\bnovember\b|\bdecisions?\b|"
+    r"wikimedia|meta-wiki|friendly space|\broles?\b|\brôles?\b|décision",
+    re.IGNORECASE,
+)
+"""Words of the Hubs event (its subject, organiser, date, note, link, and the word the
+bundled bank uses for its items) that no other workshop's export may contain."""
+
+SYLLABLES = ["ka", "lo", "mi", "ne", "pu", "ra", "si", "to", "vu", "ze", "gri", "bal"]
+LANGUAGES = ["en", "es", "ar", "ru", "fr", "sw"]
+ACTIVITIES = ["brainstorm", "discussion", "purpose-statement", "task-ranking", "wrap-up"]
+
+words = st.lists(st.sampled_from(SYLLABLES), min_size=2, max_size=4).map("".join)
+sentences = st.lists(words, min_size=1, max_size=5).map(" ".join)
+
+
+@st.composite
+def workshops(draw):
+    """A plan and bank of made-up words in 2-4 languages, and what its rooms did."""
+    languages = draw(st.lists(st.sampled_from(LANGUAGES), min_size=2, max_size=4, unique=True))
+    n_items = draw(st.integers(2, 6))
+    n_questions = draw(st.integers(1, 4))
+    activities = draw(st.lists(st.sampled_from(ACTIVITIES), min_size=1, max_size=4, unique=True))
+    n_rooms = draw(st.integers(1, 3))
+
+    def local(prefix: str = "") -> str:
+        text = draw(sentences)
+        return "\n".join(f"{lang}: {prefix}{text} {lang}" for lang in languages)
+
+    items = "\n".join(f"- id: item-{i}\n  " + local().replace("\n", "\n  ") for i in range(n_items))
+    bank = {
+        "bank.md": f"# gen\n\ntitle: {draw(sentences)}\nlanguages: {', '.join(languages)}\n\n"
+        f"## roles\n\n{local()}\n\n{items}\n",
+        "01-alpha.md": f"# alpha\n\n{local()}\n\n"
+        + "\n\n".join(f"## alpha.q{i}\n\n{local('¿')}" for i in range(n_questions))
+        + "\n",
+    }
+    questions = ", ".join(f'"alpha.q{i}"' for i in range(n_questions))
+    agenda = "".join(
+        f'\n[[agenda]]\nid = "p{i}"\ntitle = "{draw(sentences)}"\npart = "{draw(sentences)}"\n'
+        f'minutes = 10\nactivity = "{activity}"\n'
+        for i, activity in enumerate(activities)
+    )
+    rooms = "".join(
+        f'\n[[room]]\nid = "r{i}"\nname = "{draw(sentences)}"\n'
+        f'language = "{draw(st.sampled_from(languages))}"\nquestions = [{questions}]\n'
+        for i in range(n_rooms)
+    )
+    plan = (
+        f'[workshop]\nid = "gen-{draw(words)}"\ntitle = "{draw(sentences)}"\n'
+        f"date = 2031-03-0{draw(st.integers(1, 9))}\nstart = 08:00:00\nend = 12:00:00\n"
+        f'languages = {json.dumps(languages)}\nbank = "bank"\nnote = "{draw(sentences)}"\n'
+        f'url = "https://example.org/{draw(words)}"\norganisers = "{draw(sentences)}"\n'
+        f"{agenda}{rooms}"
+    )
+    return bank, plan, activities, n_rooms, n_items, n_questions
+
+
+def strings_in(value):
+    """Every string value of a JSON document (its keys are the format's own words)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(workshops())
+def test_4_no_export_of_another_workshop_has_a_word_of_the_hubs_event(tmp_path_factory, made):
+    bank, plan_text, activities, n_rooms, n_items, n_questions = made
+    root = tmp_path_factory.mktemp("gen")
+    write_files(root / "bank", bank)
+    (root / "plan.toml").write_text(plan_text, encoding="utf-8")
+    plan = read_plan(root / "plan.toml")
+    with Store.open(root / "w.db", plan) as store:
+        for r in range(n_rooms):
+            room = f"r{r}"
+            for q in range(n_questions):
+                for kind in ("idea", "concern", "question", "agreement", "action"):
+                    store.add_contribution(
+                        Draft(room, f"{kind} zuvo {r} {q}", question=f"alpha.q{q}", kind=kind),
+                        note_taker="Tavi",
+                    )
+            if "task-ranking" in activities:
+                store.record_ranking(
+                    room, [f"item-{i}" for i in range(n_items)][:: 1 - 2 * (r % 2)]
+                )
+            if "purpose-statement" in activities:
+                store.add_purpose_statement(room, "zuvo pala", final=True)
+        record = store.snapshot()
+    scopes = [{}, *({"room": f"r{r}"} for r in range(n_rooms)), {"theme": "alpha"}]
+    for fmt in FORMATS:
+        for lang in plan.languages:
+            for scope in scopes:
+                for attribute in (False, True):
+                    out = render(fmt, record, attribute=attribute, lang=lang, **scope)
+                    texts = list(strings_in(json.loads(out))) if fmt == "json" else [out]
+                    for text in texts:
+                        found = HUBS_WORDS.search(text)
+                        assert found is None, (fmt, lang, scope, found, text[:3000])
+                    if fmt == "markdown" and not scope:
+                        # A plan without an activity gets no section for it.
+                        assert ("zuvo pala" in out) == ("purpose-statement" in activities)
+
+
+# -- 2. summaries in any of the plan's languages ---------------------------------------------
+
+
+def test_2_a_summary_in_a_language_without_a_catalog_says_so_and_has_the_bank_s_text(cli, tmp_path):
+    db = tmp_path / "w.db"
+    plan = orchard(tmp_path)
+    cli("--plan", str(plan), "add", "--room", "barn", "--question", "harvest.timing", "x", db=db)
+    english = cli("export", db=db)
+    spanish = cli("export", "--lang", "es", db=db)
+    arabic = cli("export", "--format", "wikitext", "--lang", "ar", db=db)
+    assert english.returncode == spanish.returncode == arabic.returncode == 0
+    assert spanish.stdout != english.stdout
+    assert "¿Cuándo debería empezar la recogida?" in spanish.stdout
+    assert "When should picking start?" not in spanish.stdout
+    assert "متى يجب أن يبدأ القطف؟" in arabic.stdout
+    # Told, once on stderr and once in the file: the headings are English.
+    assert spanish.stderr.count("\n") == 1
+    assert "no Spanish catalog yet" in spanish.stderr and "English" in spanish.stderr
+    assert "no Spanish catalog yet" in spanish.stdout
+    assert english.stderr == "" and "catalog" not in english.stdout
+    french_hubs = cli("export", "--lang", "fr", db=tmp_path / "h.db")
+    assert french_hubs.stderr == ""  # a language with a catalog: nothing to say
+
+
+# -- 5. the ranking's reading scales with the items ------------------------------------------
+
+
+def test_5_with_five_items_and_one_room_nothing_is_split():
+    from hubworkshop.domain.ranking import across_rooms, read_ranking
+
+    items = ["a", "b", "c", "d", "e"]
+    scores, orders = across_rooms({"r1": {None: items}}, items)
+    reading = read_ranking(scores, orders)
+    assert reading.split == []
+    assert reading.strong == ["a", "b"] and reading.low == ["d", "e"]  # c: in the middle
+
+
+def test_5_split_is_one_room_s_top_third_and_another_s_bottom_third():
+    from hubworkshop.domain.ranking import across_rooms, read_ranking
+
+    items = ["a", "b", "c", "d", "e"]
+    rankings = {"r1": {None: ["a", "b", "c", "d", "e"]}, "r2": {None: ["e", "d", "b", "c", "a"]}}
+    scores, orders = across_rooms(rankings, items)
+    reading = read_ranking(scores, orders)
+    # a and e: first in one room, last in the other (4 of 8 points each): split; b and c
+    # are in neither room's top or bottom item, so they are not.
+    assert reading.split == ["a", "e"]
+    assert "b" not in reading.split and "c" not in reading.split
+
+
+def test_5_a_one_room_export_never_says_split_between_rooms(cli, tmp_path):
+    db = tmp_path / "w.db"
+    plan = orchard(tmp_path)
+    cli("--plan", str(plan), "rank", "set", "--room", "barn", "press", "ladders", "crates", db=db)
+    out = cli("export", "--room", "barn", db=db).stdout
+    assert "Split between rooms" not in out
+    assert "Task ranking: What the cooperative should buy first" in out

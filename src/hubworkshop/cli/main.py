@@ -538,9 +538,9 @@ def export(
                 lang=lang, known=", ".join(languages)
             )
         )
-    text = render(
-        fmt, record, attribute=attribute, room=room, theme=theme, lang=lang or languages[0]
-    )
+    lang = lang or languages[0]
+    text = render(fmt, record, attribute=attribute, room=room, theme=theme, lang=lang)
+    _say_fallback(fmt, lang)
     if to_stdout or output is None:
         click.echo(text, nl=False)
         return
@@ -549,6 +549,24 @@ def export(
     private = not FORMATS[fmt].publishable(attribute)
     write_output(output, text, database=settings.db_path, force=force, private=private)
     click.echo(f"wrote {output}" + (" (readable by you only)" if private else ""), err=True)
+
+
+def _say_fallback(fmt: str, lang: str) -> None:
+    """One line on stderr when a summary's headings are not in its language (the file says
+    so too): `export --lang es` is never a silent English copy."""
+    if not FORMATS[fmt].summary:
+        return
+    from hubworkshop.domain.languages import display_name
+    from hubworkshop.reports.labels import labels_fallback
+
+    fallback = labels_fallback(lang)
+    if fallback:
+        click.echo(
+            _(
+                "note: no {language} catalog yet: the summary's headings and labels are in {fallback}, its questions in {language} (from the bank)"
+            ).format(language=display_name(lang), fallback=display_name(fallback)),
+            err=True,
+        )
 
 
 def _choose_ui_language(value: str | None) -> None:

@@ -21,7 +21,14 @@ from typing import Any
 import click
 
 from hubworkshop import __version__
-from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
+from hubworkshop.cli.main import (
+    Settings,
+    _pass_settings,
+    _say_fallback,
+    _store_options,
+    actor_option,
+    cli,
+)
 from hubworkshop.domain.errors import InputError, StoreError
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.text import one_line, printable
@@ -111,6 +118,7 @@ def publish(
     with settings.open_store() as store:
         language = lang or store.workshop().default_language
         text = render("wikitext", store.snapshot(), attribute=attribute, lang=language)
+        _say_fallback("wikitext", language)
         ours = store.last_publication(api_url, title)
         site = _site(api_url)
         page = site.pages[title]

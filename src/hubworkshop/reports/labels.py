@@ -70,6 +70,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "counts": NP_("counts", "Contributions by theme and kind"),
     "theme": NP_("theme", "Theme"),
     "total": NP_("total", "Total"),
+    "fallback_note": NP_(
+        "fallback_note",
+        "hubworkshop has no {language} catalog yet, so this summary's headings and labels are in {fallback}; the bank's questions are in {language} where the bank has them, and what people said stays in the language they said it in.",
+    ),
     "sources": NP_(
         "sources", "Each point ends with the short ids of the contributions it comes from."
     ),
@@ -175,5 +179,13 @@ KIND_ORDER = list(_KIND_HEADINGS)
 
 
 def summary_language(lang: str) -> str:
-    """The language a summary asked for in `lang` is written in."""
+    """The language of the headings and labels of a summary asked for in `lang`."""
     return resolve(lang)
+
+
+def labels_fallback(lang: str) -> str | None:
+    """When hubworkshop has no catalog for `lang`, the language a summary in `lang` takes its
+    headings and labels from (the bank's questions are still in `lang`); None when it has
+    one. A summary says so in a note, and the command line on stderr: never a silent copy."""
+    used = summary_language(lang)
+    return None if used in (lang, lang.replace("_", "-").partition("-")[0]) else used

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -334,3 +335,95 @@ def test_5_a_one_room_export_never_says_split_between_rooms(cli, tmp_path):
     out = cli("export", "--room", "barn", db=db).stdout
     assert "Split between rooms" not in out
     assert "Task ranking: What the cooperative should buy first" in out
+
+
+# -- 1. every language of the plan, everywhere a question shows ------------------------------
+
+SPANISH_Q = "¿Cuándo debería empezar la recogida?"
+ARABIC_Q = "متى يجب أن يبدأ القطف؟"
+ENGLISH_Q = "When should picking start?"
+
+
+def question_texts(app) -> list[str]:
+    from textual.widgets import Static
+
+    return [
+        str(w.render())
+        for w in app.screen.query(".question").results(Static)
+        if w.display and str(w.render())
+    ]
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+
+
+@pytest.fixture
+def orchard_store(tmp_path):
+    with Store.open(tmp_path / "w.db", read_plan(orchard(tmp_path))) as store:
+        store.open_question("cellar", "harvest.timing")
+        store.open_question("barn", "harvest.timing")
+        yield store
+
+
+async def test_1_a_room_opens_in_its_language_and_f2_goes_through_every_one(orchard_store):
+    from hubworkshop.tui.app import HubworkshopApp
+
+    app = HubworkshopApp(orchard_store, room="cellar")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert question_texts(app) == [ARABIC_Q]  # the plan says the cellar works in Arabic
+        seen = []
+        for _ in range(4):
+            await pilot.press("f2")
+            seen.append(question_texts(app))
+        assert seen == [[ENGLISH_Q], [SPANISH_Q], [ARABIC_Q, ENGLISH_Q], [ARABIC_Q]]
+        await pilot.press("f2", "f2", "f3")  # Spanish, then the presenter view
+        await settle(pilot)
+        assert question_texts(app) == [SPANISH_Q]
+        await pilot.press("f2")  # two side by side, stacked, in the presenter view
+        assert question_texts(app) == [ARABIC_Q, ENGLISH_Q]
+
+
+async def test_1_the_dashboard_shows_each_room_s_question_in_its_language(orchard_store):
+    from textual.widgets import DataTable
+
+    from hubworkshop.tui.app import HubworkshopApp
+
+    app = HubworkshopApp(orchard_store, room="barn")
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+
+        def questions() -> list[str]:
+            table = app.screen.query_one(DataTable)
+            return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+
+        assert questions() == [ENGLISH_Q, ARABIC_Q]
+        await pilot.press("f2", "f2")  # every room's own, then English, then Spanish
+        await settle(pilot)
+        assert questions() == [SPANISH_Q, SPANISH_Q]
+
+
+def test_1_line_mode_shows_the_room_s_language_and_lang_chooses(orchard_store):
+    import io
+
+    from hubworkshop.cli.line import LineRoom
+
+    out = io.StringIO()
+    room = LineRoom(orchard_store, "cellar", "Bea", out)
+    room.handle("/question")
+    room.handle("/lang")
+    room.handle("/lang es")
+    room.handle("/lang both")
+    room.handle("/lang de")
+    assert out.getvalue().splitlines() == [
+        f"question (ar): {ARABIC_Q}",
+        f"question (en): {ENGLISH_Q}",
+        f"question (es): {SPANISH_Q}",
+        f"question (ar): {ARABIC_Q}",
+        f"question (en): {ENGLISH_Q}",
+        "/lang takes one of: ar en es both",
+    ]

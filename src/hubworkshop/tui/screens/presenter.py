@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.tui.screens.base import HubScreen
-from hubworkshop.tui.widgets.room_panels import languages_shown
 
 if TYPE_CHECKING:
     from hubworkshop.tui.screens.room import RoomScreen
@@ -95,7 +94,7 @@ class PresenterScreen(HubScreen):
         snapshot = screen.snapshot
         if snapshot is None:
             return
-        shown = languages_shown(screen.store.workshop().languages, screen.language_mode)
+        shown = screen.languages_shown()
         phase = snapshot.phase
         title = f"{screen.room.name}\n{phase.title if phase else ''} · {snapshot.position}"
         self.query_one("#presenter-phase", Static).update(plain(title))

@@ -18,6 +18,7 @@ from textual.widgets import Header, Input, Static
 
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import N_, _, kind_label, ngettext, role_label
+from hubworkshop.domain.languages import languages_shown, next_mode
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
@@ -29,12 +30,10 @@ from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.pending import PendingPanel
 from hubworkshop.tui.widgets.room_panels import (
-    LANGUAGE_MODES,
     CountdownDisplay,
     DetailPane,
     QuestionPanel,
     StatusBar,
-    languages_shown,
 )
 from hubworkshop.tui.widgets.text import plain, said
 
@@ -95,7 +94,7 @@ class RoomScreen(RoomCapture):
             "f2",
             "cycle_language",
             N_("Language"),
-            tooltip=N_("Question language: first, second, both"),
+            tooltip=N_("Question language: each of the plan's, then two side by side"),
         ),
         Binding("f3", "presenter", N_("Present"), tooltip=N_("Presenter view, for screen sharing")),
         Binding("f5", "toggle_timer", N_("Timer ▶/⏸"), tooltip=N_("Start or pause the timer")),
@@ -214,8 +213,9 @@ class RoomScreen(RoomCapture):
         "app.help",
     }
 
-    language_mode: reactive[str] = reactive("first")
-    """Which language(s) the question is shown in."""
+    language_mode: reactive[str] = reactive("", init=False)
+    """Which language(s) the question is shown in: one of the plan's languages, or BOTH
+    (`domain/languages.py`); empty: the room's own language, which it opens in."""
 
     def __init__(self, room_id: str) -> None:
         super().__init__(room_id)
@@ -234,7 +234,7 @@ class RoomScreen(RoomCapture):
         # question and phase come from the plan, cached): people see where they are at once.
         # Names, tags and the list follow from workers.
         view = self.snapshot = self._read_snapshot(everything=False)
-        shown = languages_shown(self.store.workshop().languages, LANGUAGE_MODES[0])
+        shown = self.languages_shown()
         yield Header()
         countdown = view.countdown
         clock = (
@@ -398,9 +398,15 @@ class RoomScreen(RoomCapture):
     def show_question(self) -> None:
         if self.snapshot is None:
             return
-        shown = languages_shown(self.store.workshop().languages, self.language_mode)
+        shown = self.languages_shown()
         self.query_one(QuestionPanel).show(
             self.snapshot.question, shown, self.snapshot.phase, self.snapshot.position
+        )
+
+    def languages_shown(self) -> list[str]:
+        """The languages the question is shown in now (F2 chooses)."""
+        return languages_shown(
+            self.store.workshop().languages, self.language_mode, self.room.language
         )
 
     def watch_language_mode(self) -> None:
@@ -585,8 +591,9 @@ class RoomScreen(RoomCapture):
     # -- facilitator actions ---------------------------------------------------------------
 
     def action_cycle_language(self) -> None:
-        index = LANGUAGE_MODES.index(self.language_mode)
-        self.language_mode = LANGUAGE_MODES[(index + 1) % len(LANGUAGE_MODES)]
+        self.language_mode = next_mode(
+            self.store.workshop().languages, self.language_mode, self.room.language
+        )
 
     def action_presenter(self) -> None:
         from hubworkshop.tui.screens.presenter import PresenterScreen

@@ -427,3 +427,79 @@ def test_1_line_mode_shows_the_room_s_language_and_lang_chooses(orchard_store):
         f"question (en): {ENGLISH_Q}",
         "/lang takes one of: ar en es both",
     ]
+
+
+# -- 3. names resolve within reason ----------------------------------------------------------
+
+PEOPLE = ["María José", "Mariam Al-Sayed", "José Ñandú", "Amina Diallo", "Maria", "Marianne Li"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("@maria jose a point", "María José"),  # accents left out: not Mariam
+        ("@MARÍA JOSÉ a point", "María José"),
+        ("@jose maria a point", "María José"),  # given names in another order
+        ("@maria a point", "Maria"),  # a whole name beats the beginning of others
+        ("@mariam a point", "Mariam Al-Sayed"),
+        ("@ami a point", "Amina Diallo"),  # the one name that begins so
+        ("@mari a point", "mari"),  # begins four names: no one is picked, a new name
+    ],
+)
+def test_3_a_typed_name_takes_the_person_it_fits_best(typed, who):
+    from hubworkshop.domain.capture import parse_capture
+
+    assert parse_capture(typed, PEOPLE).author == who
+
+
+def test_3_the_room_s_own_people_come_first():
+    from hubworkshop.domain.capture import parse_capture
+
+    people = ["Ana Lima", "Ana Souza"]
+    assert parse_capture("@ana x", people).author == "ana"  # two fit as well: no one
+    assert parse_capture("@ana x", people, ["Ana Souza"]).author == "Ana Souza"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([*PEOPLE, "Ana Lima", "Ana Souza", "Li Wei"]), unique=True),
+    st.sampled_from([*PEOPLE, "Ana Lima", "Li Wei"]),
+    st.integers(1, 12),
+    st.booleans(),
+)
+def test_3_the_completion_shown_is_who_enter_saves(people, name, cut, fold):
+    """Whatever is typed after @, the grey completion (→ or End accepts it) names the same
+    person as Enter on what was typed, and as Enter on the completion."""
+    from hubworkshop.domain.capture import parse_capture
+    from hubworkshop.domain.names import reading_order
+    from hubworkshop.tui.widgets.capture_bar import complete_mention
+
+    typed = name[:cut]
+    if fold:
+        typed = reading_order(typed)
+    value = f"! a point @{typed}"
+    shown = complete_mention(value, people, [])
+    if shown is not None:
+        completed = shown[shown.rindex("@") + 1 :]
+        assert parse_capture(value, people).author == completed
+        assert parse_capture(shown, people).author == completed
+
+
+async def test_3_in_the_room_the_grey_name_is_the_saved_name(orchard_store):
+    from hubworkshop.tui.app import HubworkshopApp
+    from hubworkshop.tui.widgets.capture_bar import CaptureBar
+
+    orchard_store.set_participant("María José", "named", room="barn")
+    orchard_store.set_participant("Mariam Al-Sayed", "named", room="cellar")
+    app = HubworkshopApp(orchard_store, room="barn", user_name="Tavi")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        bar.focus()
+        await pilot.press(*"@maria jo")
+        await settle(pilot)
+        assert bar.suggester.suggest(bar.value) == "@María José"
+        await pilot.press(*"se we pick in the morning", "enter")
+        await settle(pilot)
+    [saved] = orchard_store.contributions(room="barn")
+    assert (saved.author, saved.text) == ("María José", "we pick in the morning")

@@ -143,8 +143,9 @@ class LineRoom:
         try:
             if text.startswith("/"):
                 return self.command(text[1:].split())
-            names = [p.name for p in self.store.participants()]
-            capture = parse_capture(text, names)
+            people = self.store.participants()
+            here = [p.name for p in people if p.room == self.room]
+            capture = parse_capture(text, [p.name for p in people], here)
             question = self.store.room_state(self.room).question
             [row] = self.store.add_contributions(
                 [

@@ -290,6 +290,7 @@ class RoomScreen(RoomCapture):
     def _read_snapshot(self, *, everything: bool = True) -> RoomView:
         """What the room shows above the list; without `everything`, no names and tags."""
         store, room = self.store, self.room
+        people = store.participants() if everything else []
         state = store.room_state(self.room_id)
         question = store.questions().get(state.question) if state.question else None
         phase = next((p for p in store.phases() if p.id == state.phase), None)
@@ -305,9 +306,10 @@ class RoomScreen(RoomCapture):
                 state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at
             ),
             position=position,
-            names=[p.name for p in store.participants()] if everything else [],
+            names=[p.name for p in people],
             tags=store.tags() if everything else [],
             vote=store.vote_round(self.room_id) if everything else None,
+            room_names=tuple(p.name for p in people if p.room == self.room_id),
         )
 
     @property
@@ -391,6 +393,7 @@ class RoomScreen(RoomCapture):
         self.snapshot = snapshot
         suggester = self.query_one(CaptureBar).names
         suggester.names, suggester.tags = snapshot.names, snapshot.tags
+        suggester.room_names = list(snapshot.room_names)
         self.show_question()
         self.refresh_status()
         self.tick()

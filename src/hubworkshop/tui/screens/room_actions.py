@@ -42,6 +42,8 @@ class RoomView(NamedTuple):
     tags: list[str]
     vote: VoteRound | None = None
     """The room's open dot-vote round, if one is open."""
+    room_names: tuple[str, ...] = ()
+    """The room's own people: an `@name` that could mean two people means one of them."""
 
 
 class ContributionActions(HubScreen):

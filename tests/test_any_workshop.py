@@ -503,3 +503,24 @@ async def test_3_in_the_room_the_grey_name_is_the_saved_name(orchard_store):
         await settle(pilot)
     [saved] = orchard_store.contributions(room="barn")
     assert (saved.author, saved.text) == ("María José", "we pick in the morning")
+
+
+# -- 7. the text's language first, then the speaker's ----------------------------------------
+
+
+def test_7_a_long_enough_text_is_in_its_own_language_whatever_the_speaker_registered(
+    orchard_store,
+):
+    orchard_store.set_participant("Joana", "named", language="pt-BR", room="barn")
+    said = [
+        ("Deberíamos empezar la recogida la segunda semana de septiembre", None),  # Spanish
+        ("Precisamos de mais escadas para as árvores altas do pomar", None),  # Portuguese
+        ("Sí", None),  # one word: her registration is surer
+        ("We should start picking in the second week", "fr"),  # %fr typed: always wins
+    ]
+    for text, given in said:
+        orchard_store.add_contribution(
+            Draft("barn", text, author="Joana", language=given), note_taker="Tavi"
+        )
+    languages = [c.language for c in orchard_store.contributions(room="barn")]
+    assert languages == ["es", "pt-BR", "pt-BR", "fr"]

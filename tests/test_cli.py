@@ -281,11 +281,12 @@ def test_json_export_holds_the_whole_workshop_and_is_deterministic(cli, db_path,
 
 
 def test_each_contribution_records_the_language_it_was_said_in(cli, db_path):
-    """Explicit --lang, else the speaker's registered language, else detected among the
-    workshop's languages (English and French in the bundled plan)."""
+    """Explicit --lang, else the text's own when it is long enough to tell (issue #33),
+    else the speaker's registered language, else detected among the workshop's languages
+    (English and French in the bundled plan)."""
     assert cli("participant", "Layla", "--lang", "ar", db=db_path).returncode == 0
     cli("add", "--room", "value", "--lang", "es", "Necesitamos un proceso claro", db=db_path)
-    cli("add", "--room", "value", "--by", "Layla", "Hubs must cooperate", db=db_path)
+    cli("add", "--room", "value", "--by", "Layla", "Hubs cooperate", db=db_path)  # two words
     cli("add", "--room", "value", "Les hubs pourraient devenir des guichets", db=db_path)
     cli("add", "--room", "value", "Hubs could become gatekeepers", db=db_path)
     rows = json.loads(cli("list", "--json", db=db_path).stdout)

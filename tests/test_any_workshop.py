@@ -524,3 +524,39 @@ def test_7_a_long_enough_text_is_in_its_own_language_whatever_the_speaker_regist
         )
     languages = [c.language for c in orchard_store.contributions(room="barn")]
     assert languages == ["es", "pt-BR", "pt-BR", "fr"]
+
+
+# -- 8. --bidi shows long right-to-left lines from their beginning ---------------------------
+
+LONG_ARABIC = (
+    "يجب أن نبدأ القطف في الأسبوع الثاني من سبتمبر لأن التفاح في الحقل الشمالي ينضج متأخراً "
+    "كل عام ونحتاج إلى سلالم أطول وصناديق أكثر قبل ذلك بكثير"
+)
+
+
+async def test_8_bidi_cuts_a_long_arabic_line_at_its_end_and_wraps_it_whole(orchard_store):
+    from bidi import get_display
+
+    from hubworkshop.tui.app import HubworkshopApp
+    from hubworkshop.tui.widgets.contribution_list import ContributionList
+    from hubworkshop.tui.widgets.room_panels import DetailPane
+
+    orchard_store.add_contribution(Draft("cellar", LONG_ARABIC), note_taker="Tavi")
+    app = HubworkshopApp(orchard_store, room="cellar", bidi=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        rows = app.screen.query_one(ContributionList)
+        row = next(
+            text
+            for y in range(rows.size.height)
+            if "…" in (text := rows.render_line(y).text)
+        )
+        detail = str(app.screen.query_one(DetailPane).render())
+    first_words = " ".join(LONG_ARABIC.split()[:4])  # "يجب أن نبدأ القطف"
+    last_words = " ".join(LONG_ARABIC.split()[-3:])
+    assert get_display(first_words) in row  # the beginning is on screen, in visual order
+    assert get_display(last_words) not in row  # the end is what the ellipsis cut
+    # In the detail pane the whole sentence reads from its first line down.
+    lines = [line for line in detail.splitlines() if "UTC" not in line]  # under its header
+    assert len(lines) > 1
+    assert get_display(first_words) in lines[0] and get_display(last_words) in lines[-1]

@@ -35,7 +35,7 @@ from hubworkshop.tui.widgets.room_panels import (
     QuestionPanel,
     StatusBar,
 )
-from hubworkshop.tui.widgets.text import plain, said
+from hubworkshop.tui.widgets.text import plain, said_wrapped
 
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 
@@ -459,10 +459,12 @@ class RoomScreen(RoomCapture):
             self._detail_shown = None
             detail.show(plain(_("Nothing here yet: type in the bar below and press Enter.")))
             return
+        width = detail.content_region.width  # 0 before the first layout: not wrapped here
         text = (
-            said(c.text)
+            said_wrapped(c.text, width)
             if len(c.text) <= 2000
-            else said(c.text[:2000]) + _("… ({n} more characters)").format(n=len(c.text) - 2000)
+            else said_wrapped(c.text[:2000], width)
+            + _("… ({n} more characters)").format(n=len(c.text) - 2000)
         )
         author = c.author or _("anonymous")
         tags = " ".join(f"#{t}" for t in c.tags)

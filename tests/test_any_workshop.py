@@ -518,9 +518,9 @@ def test_7_a_long_enough_text_is_in_its_own_language_whatever_the_speaker_regist
         ("Sí", None),  # one word: her registration is surer
         ("We should start picking in the second week", "fr"),  # %fr typed: always wins
     ]
-    for text, given in said:
+    for text, typed in said:
         orchard_store.add_contribution(
-            Draft("barn", text, author="Joana", language=given), note_taker="Tavi"
+            Draft("barn", text, author="Joana", language=typed), note_taker="Tavi"
         )
     languages = [c.language for c in orchard_store.contributions(room="barn")]
     assert languages == ["es", "pt-BR", "pt-BR", "fr"]
@@ -547,9 +547,7 @@ async def test_8_bidi_cuts_a_long_arabic_line_at_its_end_and_wraps_it_whole(orch
         await settle(pilot)
         rows = app.screen.query_one(ContributionList)
         row = next(
-            text
-            for y in range(rows.size.height)
-            if "…" in (text := rows.render_line(y).text)
+            text for y in range(rows.size.height) if "…" in (text := rows.render_line(y).text)
         )
         detail = str(app.screen.query_one(DetailPane).render())
     first_words = " ".join(LONG_ARABIC.split()[:4])  # "يجب أن نبدأ القطف"

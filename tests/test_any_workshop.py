@@ -558,3 +558,72 @@ async def test_8_bidi_cuts_a_long_arabic_line_at_its_end_and_wraps_it_whole(orch
     lines = [line for line in detail.splitlines() if "UTC" not in line]  # under its header
     assert len(lines) > 1
     assert get_display(first_words) in lines[0] and get_display(last_words) in lines[-1]
+
+
+# -- 9. the smaller points -------------------------------------------------------------------
+
+
+def test_9_a_blank_line_between_a_question_s_language_blocks_is_fine(cli, tmp_path):
+    root = tmp_path / "bank"
+    write_files(
+        root,
+        {
+            **BANK,
+            "01-harvest.md": """
+                # harvest
+
+                en: Harvest
+                es: Cosecha
+                ar: الحصاد
+
+                ## harvest.timing
+
+                en: When should picking start?
+
+                es: ¿Cuándo debería empezar la recogida?
+
+                ar: متى يجب أن يبدأ القطف؟
+
+                - en: Who decides?
+                  es: ¿Quién decide?
+                  ar: من يقرر؟
+            """,
+        },
+    )
+    result = cli("bank", "check", str(root))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "" and "ok, 0 warnings" in result.stdout
+    from hubworkshop.sources.bank import read_bank
+
+    [question] = read_bank(root).themes[0].questions
+    assert question.text.get_text("ar") == "متى يجب أن يبدأ القطف؟"
+
+
+def test_9_errors_name_what_is_valid_and_which_room(cli, tmp_path):
+    db = tmp_path / "w.db"
+    plan = orchard(tmp_path)
+    unknown = cli("--plan", str(plan), "add", "--room", "barn", "--question", "nope", "x", db=db)
+    assert unknown.returncode == 2
+    assert "unknown question id 'nope' (questions: harvest.timing, harvest.sharing)" in (
+        unknown.stderr
+    )
+    point = cli("add", "--room", "cellar", "x", db=db).stdout.strip()
+    vote = cli("vote", "cast", point, "--by", "Ana", db=db)
+    assert vote.returncode == 2 and "no vote is open in The cellar" in vote.stderr
+
+
+def test_9_counted_words_agree_with_their_number(cli, tmp_path):
+    one_room = orchard(tmp_path, PLAN.split('[[room]]\nid = "cellar"')[0])
+    checked = cli("plan", "check", str(one_room))
+    assert checked.returncode == 0, checked.stderr
+    assert "1 room," in checked.stdout and "1 rooms" not in checked.stdout
+    from hubworkshop.reports.labels import plural
+
+    assert plural("fr", "of_points", 1, possible=16) == "1 point sur 16"
+    assert plural("fr", "of_points", 5, possible=16) == "5 points sur 16"
+
+
+def test_9_add_help_tells_how_the_language_is_chosen(cli):
+    helped = cli("add", "--help").stdout
+    assert "default: the workshop's first" not in helped.replace("\n", " ").replace("  ", " ")
+    assert "speaker's registered language" in " ".join(helped.split())

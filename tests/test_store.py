@@ -150,7 +150,7 @@ def test_votes_count_dots(store):
 
 def test_a_dot_needs_an_open_vote_and_a_participant(store):
     c = store.add_contribution(Draft(room="value", text="x"))
-    with pytest.raises(InputError, match="no vote is open in this room"):
+    with pytest.raises(InputError, match="no vote is open in Room 1: Value"):
         store.add_vote(c.id, participant="Ana")
     store.open_vote("value", dots=1)
     with pytest.raises(InputError, match="who casts it"):

@@ -20,7 +20,7 @@ MESSAGES = (
     N_('Question id (from the bank).'),
     N_('Participant who said it (added as anonymous if new).'),
     N_('A tag; repeat for several.'),
-    N_("Language of the text (default: the workshop's first)."),
+    N_("Language the text was said in (default: detected from a text of three words or more, else the speaker's registered language, else detected, else the workshop's first)."),
     N_('Who captured it ($HUBWORKSHOP_NOTE_TAKER).'),
     N_('Copy the workshop database to DESTINATION (a new file), consistently, while terminals\nkeep writing. The copy is readable by you only, like the database.'),
     N_('Check a question bank.'),

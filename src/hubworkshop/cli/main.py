@@ -314,7 +314,12 @@ def cli(
 )
 @click.option("--by", "author", help="Participant who said it (added as anonymous if new).")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
-@click.option("--lang", "language", help="Language of the text (default: the workshop's first).")
+@click.option(
+    "--lang",
+    "language",
+    help="Language the text was said in (default: detected from a text of three words or "
+    "more, else the speaker's registered language, else detected, else the workshop's first).",
+)
 @click.option("--note-taker", envvar=NOTE_TAKER_ENV, help=f"Who captured it (${NOTE_TAKER_ENV}).")
 @click.argument("text")
 @_pass_settings

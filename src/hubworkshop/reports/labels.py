@@ -98,7 +98,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "reading_strong_one": NP_("reading_strong_one", "Strong support: {items}."),
     "reading_split": NP_("reading_split", "Split between rooms: {items}."),
     "reading_low": NP_("reading_low", "Little support: {items}."),
-    "of_points": NP_("of_points", "{points} of {possible} points"),
     "key_takeaways": NP_("key_takeaways", "Key takeaways"),
     "no_takeaways": NP_("no_takeaways", "No room chose its key takeaways."),
     "most_voted": NP_("most_voted", "Most-voted points"),
@@ -117,6 +116,8 @@ _PLURALS: dict[str, tuple[str, str, str]] = {
     "participants": NNP_("participants", "{n} participant", "{n} participants"),
     "contributions": NNP_("contributions", "{n} contribution", "{n} contributions"),
     "points": NNP_("points", "{n} point", "{n} points"),
+    # TRANSLATORS: counted by {n}, the points an item earned: "1 point sur 16" in French.
+    "of_points": NNP_("of_points", "{n} of {possible} points", "{n} of {possible} points"),
 }
 
 _KIND_HEADINGS: dict[Kind, tuple[str, str]] = {
@@ -168,11 +169,11 @@ KIND_HEADINGS = _InLanguage(_KIND_HEADINGS)
 KIND_NAMES = _InLanguage(_KIND_NAMES)
 
 
-def plural(lang: str, key: str, n: int) -> str:
+def plural(lang: str, key: str, n: int, **values: object) -> str:
     """`n` with its word in the right form by the language's plural rules (from its
     catalog), e.g. "1 breakout room", and "0 salle" in French, which says one for 0 too."""
     ctx, one, other = _PLURALS[key]
-    return translation(summary_language(lang)).npgettext(ctx, one, other, n).format(n=n)
+    return translation(summary_language(lang)).npgettext(ctx, one, other, n).format(n=n, **values)
 
 
 KIND_ORDER = list(_KIND_HEADINGS)

@@ -110,7 +110,7 @@ def ranking(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
             continue
         parts = []
         for role in group:
-            share = w.t("of_points", points=points[role], possible=reading.possible)
+            share = plural(w.lang, "of_points", points[role], possible=reading.possible)
             parts.append(f"{names[role]} ({share})")
         said += [SPACE] if said else []
         said.append(text(w.t(key, items="; ".join(parts))))

@@ -387,9 +387,16 @@ class _Reader:
                 elif not questions[-1].has_text:
                     draft = questions[-1]
                     draft.has_text = True
-                    draft.text = self.local_text(
-                        fields, path, _("question '{id}'").format(id=draft.id)
-                    )
+                    draft.fields = fields  # read when the question ends (see below)
+                elif (
+                    questions[-1].fields is not None
+                    and not questions[-1].follow_ups
+                    and not set(fields.values) & set(questions[-1].fields.values)
+                ):
+                    # Another language's block after a blank line: the same text.
+                    said = questions[-1].fields
+                    said.values.update(fields.values)
+                    said.lines.update(fields.lines)
                 else:
                     self.error(
                         path,
@@ -399,12 +406,15 @@ class _Reader:
                         ).format(id=questions[-1].id),
                     )
             elif node.type == "bullet_list" and questions and questions[-1].has_text:
+                self._read_text(questions[-1], path)
                 for item in node.children:
                     follow_up = self._follow_up(item, path, questions[-1].id)
                     if follow_up is not None:
                         questions[-1].follow_ups.append(follow_up)
             elif not _is_comment(node):
                 self.error(path, line, _("unexpected {describe}").format(describe=_describe(node)))
+        for draft in questions:
+            self._read_text(draft, path)
         if theme_id is None:
             self.error(path, 1, _("missing the '# theme-id' heading"))
             return None
@@ -440,6 +450,14 @@ class _Reader:
         )
         return Theme(theme_id, title, built)
 
+    def _read_text(self, draft: _Draft, path: Path) -> None:
+        """A question's text from its language lines, once they are all read."""
+        if draft.fields is not None and draft.text is None:
+            draft.text = self.local_text(
+                draft.fields, path, _("question '{id}'").format(id=draft.id)
+            )
+            draft.fields = None
+
     def _follow_up(self, item: SyntaxTreeNode, path: Path, question_id: str) -> LocalText | None:
         line = _line(item)
         if len(item.children) != 1 or item.children[0].type != "paragraph":
@@ -458,6 +476,8 @@ class _Draft:
     text: LocalText | None = None
     follow_ups: list[LocalText] = field(default_factory=list)
     has_text: bool = False
+    fields: _Fields | None = None
+    """The language lines read so far, until the question's text is made of them."""
 
 
 def _line(node: SyntaxTreeNode) -> int:

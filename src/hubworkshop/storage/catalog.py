@@ -102,7 +102,9 @@ class CatalogStore(StoreBase):
             return self.questions()[question_id]
         except KeyError:
             raise NotFoundError(
-                _("unknown question id '{question_id}'").format(question_id=question_id)
+                _("unknown question id '{question_id}' (questions: {known})").format(
+                    question_id=question_id, known=", ".join(self.questions())
+                )
             ) from None
 
     def themes(self) -> list[Theme]:

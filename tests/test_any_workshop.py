@@ -627,3 +627,21 @@ def test_9_add_help_tells_how_the_language_is_chosen(cli):
     helped = cli("add", "--help").stdout
     assert "default: the workshop's first" not in helped.replace("\n", " ").replace("  ", " ")
     assert "speaker's registered language" in " ".join(helped.split())
+
+
+async def test_2_the_export_screen_offers_each_language_and_says_how(orchard_store):
+    from textual.widgets import RadioButton
+
+    from hubworkshop.tui.app import HubworkshopApp
+
+    app = HubworkshopApp(orchard_store, room="barn")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        offered = [str(b.label) for b in app.screen.query(RadioButton) if b.id.startswith("lang-")]
+    assert offered == [
+        "English",
+        "Español (questions; headings in English)",
+        "العربية (questions; headings in English)",
+    ]

@@ -313,7 +313,11 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             "0003_activities",
             "0004_live_points_index",
             "0005_stable_ids",
+            "0006_plan_record",
         ]
+        # A database from before 0006 records no plan, and its rooms work in the first
+        # language.
+        assert (upgraded.workshop().plan_sha256, upgraded.room("r").language) == ("", "")
         # Rows from before 0005 got stable ids, and rows written now get them too.
         upgraded.set_participant("Amina", Consent.NAMED)
         uids = [r[0] for r in upgraded.db.execute("SELECT uid FROM participants")]

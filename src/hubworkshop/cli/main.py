@@ -70,7 +70,9 @@ class Settings:
         store = Store.open(db, plan=self.read_plan)
         try:
             if existed and self.plan is not None:
-                self._check_same_plan(store, self.plan)
+                from hubworkshop.cli.plans import check_same_plan
+
+                check_same_plan(store, self.plan, self.db_path)
         except BaseException:
             store.close()
             raise
@@ -86,39 +88,6 @@ class Settings:
 
             store.connections.on_wait = waiting
         return store
-
-    def _check_same_plan(self, store: Store, path: Path) -> None:
-        """A command that names a plan on an existing workshop must name the one it was made
-        from, unchanged: the database is the record, and another plan is never applied."""
-        import hashlib
-
-        from hubworkshop.sources.files import UnreadableFile, read_source
-
-        workshop = store.workshop()
-        try:
-            digest = hashlib.sha256(read_source(path)).hexdigest()
-        except UnreadableFile as problem:
-            raise InputError(f"--plan {path}: {problem}") from None
-        if digest == workshop.plan_sha256:
-            return
-        from hubworkshop.sources.plan import read_plan
-
-        plan = read_plan(path)
-        made_from = workshop.plan_source or _("a plan not recorded")
-        if plan.id != workshop.id:
-            raise InputError(
-                _(
-                    "{db} holds the workshop '{id}' (made from {source}), and --plan {path} is '{other}': leave out --plan, or give another --db for a new workshop"
-                ).format(
-                    db=self.db_path, id=workshop.id, source=made_from, path=path, other=plan.id
-                )
-            )
-        if workshop.plan_sha256:
-            raise InputError(
-                _(
-                    "{db} was made from {source} as it was then, and --plan {path} differs from it: a changed plan needs a new database (another --db); leave out --plan to use this one"
-                ).format(db=self.db_path, source=made_from, path=path)
-            )
 
     def read_plan(self) -> Plan:
         """Only a new database reads the plan (and its bank): `add` to an existing one and
@@ -545,7 +514,10 @@ def export(
         )
     lang = lang or languages[0]
     text = render(fmt, record, attribute=attribute, room=room, theme=theme, lang=lang)
-    _say_fallback(fmt, lang)
+    from hubworkshop.reports.labels import fallback_notice
+
+    if FORMATS[fmt].summary and (notice := fallback_notice(lang)):
+        click.echo(notice, err=True)  # the file says so too: never a silent English copy
     if to_stdout or output is None:
         click.echo(text, nl=False)
         return
@@ -554,24 +526,6 @@ def export(
     private = not FORMATS[fmt].publishable(attribute)
     write_output(output, text, database=settings.db_path, force=force, private=private)
     click.echo(f"wrote {output}" + (" (readable by you only)" if private else ""), err=True)
-
-
-def _say_fallback(fmt: str, lang: str) -> None:
-    """One line on stderr when a summary's headings are not in its language (the file says
-    so too): `export --lang es` is never a silent English copy."""
-    if not FORMATS[fmt].summary:
-        return
-    from hubworkshop.domain.languages import display_name
-    from hubworkshop.reports.labels import labels_fallback
-
-    fallback = labels_fallback(lang)
-    if fallback:
-        click.echo(
-            _(
-                "note: no {language} catalog yet: the summary's headings and labels are in {fallback}, its questions in {language} (from the bank)"
-            ).format(language=display_name(lang), fallback=display_name(fallback)),
-            err=True,
-        )
 
 
 def _choose_ui_language(value: str | None) -> None:

@@ -24,7 +24,6 @@ from hubworkshop import __version__
 from hubworkshop.cli.main import (
     Settings,
     _pass_settings,
-    _say_fallback,
     _store_options,
     actor_option,
     cli,
@@ -33,6 +32,7 @@ from hubworkshop.domain.errors import InputError, StoreError
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.text import one_line, printable
 from hubworkshop.reports.formats import render
+from hubworkshop.reports.labels import fallback_notice
 
 USER_ENV, PASSWORD_ENV = "HUBWORKSHOP_WIKI_USER", "HUBWORKSHOP_WIKI_PASSWORD"
 
@@ -118,7 +118,8 @@ def publish(
     with settings.open_store() as store:
         language = lang or store.workshop().default_language
         text = render("wikitext", store.snapshot(), attribute=attribute, lang=language)
-        _say_fallback("wikitext", language)
+        if notice := fallback_notice(language):
+            click.echo(notice, err=True)
         ours = store.last_publication(api_url, title)
         site = _site(api_url)
         page = site.pages[title]

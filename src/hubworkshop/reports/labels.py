@@ -190,3 +190,17 @@ def labels_fallback(lang: str) -> str | None:
     one. A summary says so in a note, and the command line on stderr: never a silent copy."""
     used = summary_language(lang)
     return None if used in (lang, lang.replace("_", "-").partition("-")[0]) else used
+
+
+def fallback_notice(lang: str) -> str | None:
+    """The line the command line writes on stderr when a summary in `lang` has its headings
+    in another language (see `labels_fallback`), in the interface language; None if not."""
+    from hubworkshop.domain.i18n import _
+    from hubworkshop.domain.languages import display_name
+
+    fallback = labels_fallback(lang)
+    if fallback is None:
+        return None
+    return _(
+        "note: no {language} catalog yet: the summary's headings and labels are in {fallback}, its questions in {language} (from the bank)"
+    ).format(language=display_name(lang), fallback=display_name(fallback))

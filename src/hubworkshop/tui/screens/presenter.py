@@ -94,7 +94,7 @@ class PresenterScreen(HubScreen):
         snapshot = screen.snapshot
         if snapshot is None:
             return
-        shown = screen.languages_shown()
+        shown = screen.question_languages(screen.language_mode)
         phase = snapshot.phase
         title = f"{screen.room.name}\n{phase.title if phase else ''} · {snapshot.position}"
         self.query_one("#presenter-phase", Static).update(plain(title))

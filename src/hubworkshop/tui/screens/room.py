@@ -18,7 +18,7 @@ from textual.widgets import Header, Input, Static
 
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import N_, _, kind_label, ngettext, role_label
-from hubworkshop.domain.languages import languages_shown, next_mode
+from hubworkshop.domain.languages import next_mode
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
@@ -214,8 +214,7 @@ class RoomScreen(RoomCapture):
     }
 
     language_mode: reactive[str] = reactive("", init=False)
-    """Which language(s) the question is shown in: one of the plan's languages, or BOTH
-    (`domain/languages.py`); empty: the room's own language, which it opens in."""
+    """The question's language(s): one of the plan's, or BOTH; empty: the room's own."""
 
     def __init__(self, room_id: str) -> None:
         super().__init__(room_id)
@@ -234,7 +233,7 @@ class RoomScreen(RoomCapture):
         # question and phase come from the plan, cached): people see where they are at once.
         # Names, tags and the list follow from workers.
         view = self.snapshot = self._read_snapshot(everything=False)
-        shown = self.languages_shown()
+        shown = self.question_languages(self.language_mode)
         yield Header()
         countdown = view.countdown
         clock = (
@@ -401,15 +400,9 @@ class RoomScreen(RoomCapture):
     def show_question(self) -> None:
         if self.snapshot is None:
             return
-        shown = self.languages_shown()
+        shown = self.question_languages(self.language_mode)
         self.query_one(QuestionPanel).show(
             self.snapshot.question, shown, self.snapshot.phase, self.snapshot.position
-        )
-
-    def languages_shown(self) -> list[str]:
-        """The languages the question is shown in now (F2 chooses)."""
-        return languages_shown(
-            self.store.workshop().languages, self.language_mode, self.room.language
         )
 
     def watch_language_mode(self) -> None:

@@ -68,7 +68,7 @@ class Session:
         async with self.http.get(f"{self.base}/?token={TOKEN}") as page:
             assert page.status == 200, page.status
         self.ws = await self.http.ws_connect(
-            f"{self.base.replace('http', 'ws')}/ws?width=100&height=30"
+            f"{self.base.replace('http', 'ws')}/ws?width=100&height=30", origin=self.base
         )
         self.reader = asyncio.create_task(self.read())
 
@@ -157,7 +157,10 @@ async def run(n: int, rooms: int = 1) -> dict[str, float]:
     )
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "hubworkshop", "serve", "--port", str(port), "--token", TOKEN],
+        [
+            *(sys.executable, "-m", "hubworkshop", "serve", "--port", str(port)),
+            *("--token", TOKEN, "--max-sessions", str(n + 1)),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -150,11 +150,14 @@ __all__ = ["HUBS", "REPO", "bundled_bank", "bundled_plan", "run_cli", "write_fil
 
 
 SERVE_TOKEN = "a-test-token-of-32-characters-xx"
+"""The facilitators' link's secret in tests."""
+NOTE_TAKER_TOKEN = "a-note-takers-token-of-32-chars-"
+"""The note-takers' link's secret in tests."""
 
 
 @contextlib.contextmanager
 def serving(
-    tmp_path: Path, plan, *options: str
+    tmp_path: Path, plan, *options: str, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     """`hubworkshop serve [options]` on a new workshop, in a subprocess, once it answers (403
     without the token) on 127.0.0.1: its address there, its database and its process."""
@@ -163,13 +166,20 @@ def serving(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HUBWORKSHOP_DB": str(db)}
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "HUBWORKSHOP_DB": str(db),
+        **(env or {}),
+    }
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "hubworkshop", "serve"),
-            *("--port", str(port), "--token", SERVE_TOKEN, *options),
+            *("--port", str(port), "--token", SERVE_TOKEN),
+            *("--note-taker-token", NOTE_TAKER_TOKEN, *options),
         ],
         env=env,
+        cwd=tmp_path,  # where a file written by mistake would land
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

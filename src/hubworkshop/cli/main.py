@@ -68,14 +68,10 @@ class Settings:
                 ).format(db=db, example=next(iter(BUNDLED_PLANS)))
             )
         store = Store.open(db, plan=self.read_plan)
-        try:
-            if existed and self.plan is not None:
-                from hubworkshop.cli.plans import check_same_plan
+        if existed and self.plan is not None:
+            from hubworkshop.cli.plans import check_same_plan
 
-                check_same_plan(store, self.plan, self.db_path)
-        except BaseException:
-            store.close()
-            raise
+            check_same_plan(store, self.plan, db)  # closes the store when it refuses
         if say_when_waiting:
 
             def waiting() -> None:
@@ -234,6 +230,13 @@ class _Commands(click.Group):
     help="Language of the interface, e.g. fr (default: from the locale, $LANG; the question "
     "language is chosen apart, with F2).",
 )
+@click.option(
+    "--served-as",
+    type=click.Choice([r.value for r in UserRole]),
+    hidden=True,
+    help="Set by `serve` for a browser session: the role its link grants (no host files, "
+    "no identity from the host's environment).",
+)
 @click.version_option(__version__, prog_name="hubworkshop")
 @click.pass_context
 def cli(
@@ -244,6 +247,7 @@ def cli(
     start_screen: bool,
     bidi: bool,
     steady_cursor: bool,
+    served_as: str | None,
 ) -> None:
     """Run a live brainstorming workshop with breakout rooms, and summarise it.
 
@@ -265,6 +269,7 @@ def cli(
                 resume=not start_screen,
                 bidi=bidi,
                 steady_cursor=steady_cursor,
+                served_as=served_as,
             ).run()
 
 

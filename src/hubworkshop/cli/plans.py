@@ -19,7 +19,15 @@ def check_same_plan(store: Store, path: Path, db: Path) -> None:
     """A command that names a plan on an existing workshop must name the one it was made
     from, unchanged (the same bytes): the database is the record, and another plan is never
     applied. A database that recorded no plan (made before this check, or from an archive)
-    accepts a plan of the same workshop id."""
+    accepts a plan of the same workshop id. Refusing, it closes the store."""
+    try:
+        _check(store, path, db)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _check(store: Store, path: Path, db: Path) -> None:
     workshop = store.workshop()
     try:
         digest = hashlib.sha256(read_source(path)).hexdigest()

@@ -39,6 +39,11 @@ class UserRole(StrEnum):
     NOTE_TAKER = "note-taker"
     FACILITATOR = "facilitator"
 
+    def grants(self, role: "UserRole") -> bool:
+        """Whether a session given this role (a `serve` link) may act as `role`: a
+        facilitator may also take notes; a note-taker never runs the room."""
+        return self is UserRole.FACILITATOR or role is UserRole.NOTE_TAKER
+
 
 class Activity(StrEnum):
     """What a phase of the agenda is for; the room screen adapts to it."""

@@ -25,6 +25,18 @@ class RoomClockStore(CatalogStore):
         state = self.room_state(room_id)
         return Countdown(state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at)
 
+    def take_role(
+        self, room_id: str, role: str, *, actor: str | None, face: str, wait: bool = True
+    ) -> None:
+        """Someone takes a role in a room (a terminal, a browser session, line mode): logged,
+        so the event log says who could run the room's clock and question, and from where.
+        With `wait=False`, refused (StoreError) rather than waiting for a lock."""
+        self.room(room_id)
+        with self.write(wait=wait):
+            self._log(
+                EventName.ROLE_TAKE, room=room_id, actor=actor, data={"role": role, "face": face}
+            )
+
     def set_phase(self, room_id: str, phase_id: str, *, actor: str | None = None) -> None:
         """Make `phase_id` the room's phase; its countdown is reset to the phase's length."""
         self.room(room_id)

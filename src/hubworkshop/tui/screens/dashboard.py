@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.domain.languages import room_language
@@ -16,6 +16,7 @@ from hubworkshop.domain.records import RoomOverview
 from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import format_remaining
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
 
@@ -61,7 +62,7 @@ class DashboardScreen(HubScreen):
         """The questions' language: empty, each room's own; else one of the plan's (F2)."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield DataTable(id="dashboard", cursor_type="row", zebra_stripes=True)
         yield Static(
             _("Refreshes by itself · Enter opens a room · F2 question language · Esc back"),

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from hubworkshop.domain.consent import Surface, policy
@@ -17,6 +17,7 @@ from hubworkshop.domain.names import room_first
 from hubworkshop.domain.ranking import Rankings, Score, across_rooms
 from hubworkshop.tui.dialogs.common import ParticipantPicker
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
 
@@ -64,7 +65,7 @@ class RankingScreen(HubScreen):
         self.language = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="ranking"):
             with Vertical(id="order-box"):
                 yield Static(_("This room's order"), id="subject", classes="label")

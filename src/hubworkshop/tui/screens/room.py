@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import N_, _, kind_label, ngettext, role_label
@@ -26,6 +26,7 @@ from hubworkshop.tui.screens.room_actions import RoomView
 from hubworkshop.tui.screens.room_capture import RoomCapture
 from hubworkshop.tui.widgets.capture_bar import CaptureBar, for_the_bar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.pending import PendingPanel
@@ -97,7 +98,7 @@ class RoomScreen(RoomCapture):
             tooltip=N_("Question language: each of the plan's, then two side by side"),
         ),
         Binding("f3", "presenter", N_("Present"), tooltip=N_("Presenter view, for screen sharing")),
-        Binding("f5", "toggle_timer", N_("Timer ▶/⏸"), tooltip=N_("Start or pause the timer")),
+        Binding("f5", "toggle_timer", N_("Timer ▶/‖"), tooltip=N_("Start or pause the timer")),
         Binding(
             "f6", "extend(1)", N_("+1 min"), show=False, tooltip=N_("Extend the timer by 1 minute")
         ),
@@ -234,7 +235,7 @@ class RoomScreen(RoomCapture):
         # Names, tags and the list follow from workers.
         view = self.snapshot = self._read_snapshot(everything=False)
         shown = self.question_languages(self.language_mode)
-        yield Header()
+        yield AppHeader()
         countdown = view.countdown
         clock = (
             countdown.remaining(self.hub_app.now()),

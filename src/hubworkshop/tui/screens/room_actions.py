@@ -114,7 +114,7 @@ class ContributionActions(HubScreen):
             _("{role}: {name}").format(
                 role=role_label(app.role), name=app.user_name or _("unnamed")
             ),
-            f"{app.store.path}",
+            app.place(),
         ]
         if message:
             parts.append(message)

@@ -408,7 +408,7 @@ class ContributionList(ScrollView, can_focus=True):
         used = sum(cell_len(text) for text, _style in pieces + right)
         prefix = ""
         if c.parked:
-            prefix += "⏸ "
+            prefix += "‖ "
         if c.merged_count:
             prefix += f"⊕{c.merged_count} "
         if c.cluster:

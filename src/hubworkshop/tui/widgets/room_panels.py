@@ -97,7 +97,7 @@ class CountdownDisplay(Vertical):
             return _("no timer")
         if running:
             return _("▶ running")
-        return _("⏸ paused") if remaining < total_seconds else _("ready")
+        return _("‖ paused") if remaining < total_seconds else _("ready")
 
     def _set_state_classes(self, remaining: float, _running: bool, total_seconds: int) -> None:
         self.set_class(0 <= remaining < 60 and total_seconds > 0, "-warning")

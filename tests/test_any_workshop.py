@@ -645,3 +645,21 @@ async def test_2_the_export_screen_offers_each_language_and_says_how(orchard_sto
         "Español (questions; headings in English)",
         "العربية (questions; headings in English)",
     ]
+
+
+async def test_1_the_palette_offers_every_language_of_the_plan(orchard_store):
+    from hubworkshop.tui.app import HubworkshopApp
+
+    app = HubworkshopApp(orchard_store, room="cellar")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Question language: Espa")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert question_texts(app) == [SPANISH_Q]
+        await pilot.press("ctrl+p", *"two side by side")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert question_texts(app) == [ARABIC_Q, ENGLISH_Q]

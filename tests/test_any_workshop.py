@@ -663,3 +663,19 @@ async def test_1_the_palette_offers_every_language_of_the_plan(orchard_store):
         await pilot.press("enter")
         await settle(pilot)
         assert question_texts(app) == [ARABIC_Q, ENGLISH_Q]
+
+
+def test_1_the_archive_keeps_each_room_s_language_and_the_ranking_s_subject(cli, tmp_path):
+    db, restored = tmp_path / "w.db", tmp_path / "restored.db"
+    orchard_plan = orchard(tmp_path)
+    cli("--plan", str(orchard_plan), "add", "--room", "cellar", "x", db=db, plan=None)
+    archive = tmp_path / "archive.json"
+    exported = cli("export", "--format", "json", "--attribute", "-o", str(archive), db=db)
+    assert exported.returncode == 0, exported.stderr
+    imported = cli("import", str(archive), "--db", str(restored), plan=None)
+    assert imported.returncode == 0, imported.stderr
+    with Store.open(restored) as store:
+        assert store.room("cellar").language == "ar"
+        assert store.workshop().ranking_subject.get_text("es") == (
+            "Lo que la cooperativa debería comprar primero"
+        )

@@ -172,6 +172,11 @@ HUBS_WORDS = re.compile(
 )
 """Words of the Hubs event (its subject, organiser, date, note, link, and the word the
 bundled bank uses for its items) that no other workshop's export may contain."""
+EVENT_WORDS = re.compile(
+    r"\bhubs?\b|movement (strategy|charter)|\bnovember\b|\bdecisions?\b|\broles?\b",
+    re.IGNORECASE,
+)
+"""The same, for help texts, which may name the wiki they publish to (Meta-Wiki)."""
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "pu", "ra", "si", "to", "vu", "ze", "gri", "bal"]
 LANGUAGES = ["en", "es", "ar", "ru", "fr", "sw"]
@@ -679,3 +684,26 @@ def test_1_the_archive_keeps_each_room_s_language_and_the_ranking_s_subject(cli,
         assert store.workshop().ranking_subject.get_text("es") == (
             "Lo que la cooperativa debería comprar primero"
         )
+
+
+def test_4_no_help_text_speaks_of_the_hubs_event():
+    """Every command's --help: the Hubs example is named only as a bundled plan, and the
+    ranked items are items (a person's role, note-taker or facilitator, is another word)."""
+    import click
+
+    from hubworkshop.cli.main import cli
+
+    found = []
+
+    def walk(command: click.Command, ctx: click.Context) -> None:
+        text = command.get_help(ctx).replace("hubs-2021-11-27", "")
+        text = re.sub(r"--role\b|\brole\b(?= \(|: note| at a terminal)", "", text)
+        found.extend((ctx.command_path, m[0]) for m in EVENT_WORDS.finditer(text))
+        if isinstance(command, click.Group):
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                assert sub is not None
+                walk(sub, click.Context(sub, info_name=name, parent=ctx))
+
+    walk(cli, click.Context(cli, info_name="hubworkshop"))
+    assert found == []

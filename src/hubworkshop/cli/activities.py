@@ -169,7 +169,7 @@ def rank() -> None:
 @_store_options
 @_room
 @click.option("--by", "participant", help="A participant's own order (default: the room's).")
-@click.argument("roles", nargs=-1, required=True)
+@click.argument("roles", nargs=-1, required=True, metavar="ITEMS...")
 @actor_option
 @_pass_settings
 def rank_set(

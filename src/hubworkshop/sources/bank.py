@@ -300,21 +300,25 @@ class _Reader:
         paragraphs = [child for child in item.children if child.type == "paragraph"]
         line = _line(item)
         if len(paragraphs) != 1 or len(item.children) != 1:
-            self.error(path, line, _("a role is one list item of 'id:' and 'lang:' lines"))
+            self.error(
+                path,
+                line,
+                _("an item to rank (## roles) is one list item of 'id:' and 'lang:' lines"),
+            )
             return None
         fields = self.fields(paragraphs[0], path, frozenset({"id"}))
         if fields is None:
             return None
         role_id = fields.values.get("id", "")
         if not role_id:
-            self.error(path, line, _("role without an 'id:' line"))
+            self.error(path, line, _("item to rank without an 'id:' line"))
             return None
         id_line = fields.lines["id"]
-        if not self.check_id(path, id_line, "role", role_id):
+        if not self.check_id(path, id_line, "item", role_id):
             return None
-        if not self.claim(seen, "role", role_id, path, id_line):
+        if not self.claim(seen, "item", role_id, path, id_line):
             return None
-        label = self.local_text(fields, path, _("role '{id}'").format(id=role_id))
+        label = self.local_text(fields, path, _("item to rank '{id}'").format(id=role_id))
         return Role(role_id, label) if label is not None else None
 
     # -- theme files -------------------------------------------------------------------------

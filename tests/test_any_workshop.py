@@ -707,3 +707,41 @@ def test_4_no_help_text_speaks_of_the_hubs_event():
 
     walk(cli, click.Context(cli, info_name="hubworkshop"))
     assert found == []
+
+
+def test_9_phases_that_name_their_questions_move_with_them(tmp_path, cli):
+    """A plan's phase may name its questions: opening the phase opens its first question,
+    and moving to a question another phase names moves the room to that phase."""
+    sessions = PLAN.replace(
+        """activity = "brainstorm"
+""",
+        """activity = "brainstorm"
+questions = ["harvest.timing"]
+
+[[agenda]]
+id = "share"
+title = "Sharing"
+minutes = 30
+activity = "discussion"
+questions = ["harvest.sharing"]
+""",
+    )
+    db = tmp_path / "w.db"
+    plan = orchard(tmp_path, sessions)
+    assert cli("plan", "check", str(plan)).returncode == 0
+    assert (
+        cli("--plan", str(plan), "room", "question", "--room", "barn", "--next", db=db).returncode
+        == 0
+    )
+    with Store.open(db) as store:
+        state = store.room_state("barn")
+        assert (state.question, state.phase) == ("harvest.sharing", "share")
+        assert store.countdown("barn").total_seconds == 30 * 60
+        store.set_phase("barn", "talk")
+        state = store.room_state("barn")
+        assert (state.question, state.phase) == ("harvest.timing", "talk")
+    bad = orchard(tmp_path, sessions.replace('["harvest.sharing"]\n', '["harvest.nope"]\n', 1))
+    checked = cli("plan", "check", str(bad))
+    assert checked.returncode == 1 and "phase 'share': unknown question id 'harvest.nope'" in (
+        checked.stderr
+    )

@@ -143,6 +143,9 @@ class Phase(NamedTuple):
     start: dt.time
     minutes: int
     part: str = ""
+    questions: tuple[str, ...] = ()
+    """The questions this phase discusses (the plan's optional `questions`): opening the
+    phase opens the first of them a room has, and opening one of them opens the phase."""
 
     @property
     def end(self) -> dt.time:

@@ -236,8 +236,14 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
                 ),
                 minutes=int(r.field(p, where, "minutes", int)),
                 part=r.text(p, where, "part"),
+                # Archives written before issue #33 name no questions for a phase.
+                questions=r.strings(p, where, "questions") if "questions" in p else (),
             )
         )
+    for i, phase in enumerate(phases):
+        for q_id in phase.questions:
+            if q_id not in questions:
+                raise r.fail(f"agenda[{i}].questions", f"no question '{q_id}'")
     rooms = tuple(
         Room(
             r.text(x, f"rooms[{i}]", "id"),

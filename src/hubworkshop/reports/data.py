@@ -80,6 +80,7 @@ def workshop_document(
                 "activity": p.activity.value,
                 "start": f"{p.start:%H:%M}",
                 "minutes": p.minutes,
+                "questions": list(p.questions),
             }
             for p in record.phases
         ],

@@ -53,6 +53,7 @@ _PHASE_KEYS = {
     "minutes": int,
     "start": dt.time,
     "activity": str,
+    "questions": list,
 }
 _ROOM_KEYS = {"id": str, "name": str, "questions": list, "language": str}
 _TYPE_NAMES = {
@@ -275,7 +276,7 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     if "start" in workshop and "end" in workshop and workshop["end"] <= workshop["start"]:
         check.error(check.lines.of("workshop", 0, "end"), _("the workshop ends before it starts"))
 
-    phases = _phases(check, data.get("agenda", []), workshop)
+    phases = _phases(check, data.get("agenda", []), workshop, bank)
     rooms = _rooms(check, data.get("room", []), bank, languages)
 
     if any(p.severity == "error" for p in problems) or bank is None:
@@ -326,7 +327,9 @@ def _claim_id(
     return value
 
 
-def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phase]:
+def _phases(
+    check: _Checker, agenda: Any, workshop: dict[str, Any], bank: Bank | None = None
+) -> list[Phase]:
     if not isinstance(agenda, list) or not agenda:
         check.error(1, _("the plan has no [[agenda]] phases"))
         return []
@@ -382,6 +385,13 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
                     label=label, start=start, workshop=workshop["start"]
                 ),
             )
+        questions = [str(q) for q in entry.get("questions", [])]
+        for qid in questions:
+            if bank is not None and qid not in bank.questions:
+                check.error(
+                    check.lines.of("agenda", index, "questions", qid),
+                    _("{label}: unknown question id '{qid}'").format(label=label, qid=qid),
+                )
         phase = Phase(
             id=phase_id,
             title=entry.get("title", ""),
@@ -389,6 +399,7 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
             start=start,
             minutes=max(minutes, 0),
             part=entry.get("part", ""),
+            questions=tuple(questions),
         )
         end = workshop.get("end")
         if end is not None and minutes > 0 and minutes_between(start, end) < minutes:

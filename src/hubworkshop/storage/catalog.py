@@ -48,6 +48,7 @@ class CatalogStore(StoreBase):
                 start=dt.time.fromisoformat(r["start"]),
                 minutes=r["minutes"],
                 part=r["part"],
+                questions=tuple(json.loads(r["questions"])),
             )
             for r in rows
         ]
@@ -166,6 +167,7 @@ class CatalogStore(StoreBase):
                     "activity": p.activity.value,
                     "start": f"{p.start:%H:%M}",
                     "minutes": p.minutes,
+                    "questions": json.dumps(list(p.questions)),
                 }
                 for i, p in enumerate(plan.phases)
             ],

@@ -140,6 +140,8 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 ROOMS = 5  # the bundled plan's breakout rooms
+SEED = [sys.executable, "-m", "hubworkshop", "--plan", "hubs-2021-11-27"]
+"""The command that makes the workshop: from the bundled Hubs plan, named."""
 DOWN = "\x1b[B"  # the arrow key, as xterm.js sends it
 
 
@@ -150,7 +152,7 @@ async def run(n: int, rooms: int = 1) -> dict[str, float]:
     db = folder / "workshop.db"
     env = {**os.environ, "HUBWORKSHOP_DB": str(db), "XDG_STATE_HOME": str(folder / "state")}
     subprocess.run(
-        [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "--lang", "en", "seed"],
+        [*SEED, "add", "--room", "value", "--lang", "en", "seed"],
         env=env,
         check=True,
         capture_output=True,
@@ -374,7 +376,7 @@ def per_key_cost() -> list[str]:
         "XDG_STATE_HOME": str(folder / "state"),
     }
     subprocess.run(
-        [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "--lang", "en", "seed"],
+        [*SEED, "add", "--room", "value", "--lang", "en", "seed"],
         env=env,
         check=True,
         capture_output=True,

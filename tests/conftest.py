@@ -104,17 +104,29 @@ def make_bank(tmp_path: Path):
     return make
 
 
+HUBS = "hubs-2021-11-27"
+"""The bundled Hubs example, as `--plan` names it."""
+
+
 def run_cli(
     *args: str,
     db: Path | None = None,
+    plan: str | None = HUBS,
     stdin: str | None = None,
     env=None,
     cwd: Path = REPO,
     entry: tuple[str, ...] = ("-m", "hubworkshop"),
 ):
-    """Run the real `hubworkshop` command in a subprocess (`entry`: how Python starts it)."""
+    """Run the real `hubworkshop` command in a subprocess (`entry`: how Python starts it).
+
+    A workshop is made only from a plan asked for: `plan` (the Hubs example unless the test
+    says otherwise) is what a new database is made from, through $HUBWORKSHOP_NEW_PLAN as
+    `./dev run` does; a database that exists ignores it."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     full_env.pop("HUBWORKSHOP_DB", None)
+    full_env.pop("HUBWORKSHOP_NEW_PLAN", None)
+    if plan is not None:
+        full_env["HUBWORKSHOP_NEW_PLAN"] = plan
     if db is not None:
         full_env["HUBWORKSHOP_DB"] = str(db)
     return subprocess.run(
@@ -134,7 +146,7 @@ def cli():
     return run_cli
 
 
-__all__ = ["REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]
+__all__ = ["HUBS", "REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]
 
 
 SERVE_TOKEN = "a-test-token-of-32-characters-xx"

@@ -74,7 +74,7 @@ def test_line_mode_reads_and_writes_the_live_room(db_path, hubs_plan, tmp_path):
             store.open_question("lifecycle", store.room("lifecycle").questions[1])
             store.open_vote("lifecycle", dots=3)
         term.wait_for("Kwame, idea: \\x1b[31mfrom elsewhere")
-        term.wait_for("question: How does a hub become a hub?")
+        term.wait_for("question (en): How does a hub become a hub?")
         term.wait_for("a vote is open: 3 dots each")
         term.type(f"/vote {row.short_id}")
         term.wait_for(f"a dot on {row.short_id}")
@@ -158,7 +158,7 @@ def test_a_note_taker_in_line_mode_cannot_run_the_clock_or_move_the_question(
         term.type("/timer")
         term.wait_for("timer paused")
         term.type("/next")
-        term.wait_for(f"question: {second}")
+        term.wait_for(f"question (en): {second}")
     finally:
         term.close()
     with Store.open(db_path) as store:

@@ -162,14 +162,14 @@ def vote_close(settings: Settings, room: str, as_json: bool, actor: str | None) 
 
 @cli.group()
 def rank() -> None:
-    """Task ranking of hub roles: a room's agreed order, or a participant's own."""
+    """Task ranking of the bank's items: a room's agreed order, or a participant's own."""
 
 
 @rank.command("set")
 @_store_options
 @_room
 @click.option("--by", "participant", help="A participant's own order (default: the room's).")
-@click.argument("roles", nargs=-1, required=True)
+@click.argument("roles", nargs=-1, required=True, metavar="ITEMS...")
 @actor_option
 @_pass_settings
 def rank_set(
@@ -179,10 +179,11 @@ def rank_set(
     roles: tuple[str, ...],
     actor: str | None,
 ) -> None:
-    """Record an order of role ids, best first; roles left out are abstentions."""
+    """Record an order of item ids (the bank's), best first; items left out are
+    abstentions."""
     with settings.open_store() as store:
         store.record_ranking(room, list(roles), participant=participant, actor=actor)
-    ranked = nformat(len(roles), "{n} role", "{n} roles")
+    ranked = nformat(len(roles), "{n} item", "{n} items")
     if participant:
         said = _("{name}'s order in {room}: {ranked} ranked").format(
             name=one_line(participant), room=room, ranked=ranked

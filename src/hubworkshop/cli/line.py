@@ -23,13 +23,14 @@ from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.errors import HubworkshopError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import N_, _, kind_label, nformat, role_label
+from hubworkshop.domain.languages import language_modes, languages_shown, next_mode
 from hubworkshop.domain.model import Contribution, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import printable
 from hubworkshop.storage import Store
 
 HELP = N_("""commands: /vote ID (a dot) · /list N (the last N points) · /search WORDS ·
-/question · /help · /quit
+/question · /lang [CODE|both] (the question's language: the next, or this one) · /help · /quit
 anything else is a contribution: ? question ! concern + proposal = agree ~ disagree
 > action, @name for who said it, #tag, %fr for its language""")
 FACILITATOR_HELP = N_("as facilitator: /next /previous (question) · /timer (start or pause)")
@@ -69,6 +70,7 @@ class LineRoom:
         self.last_seq = store.last_event_seq()
         self.alerted: set[int] = set()
         self.stop = threading.Event()
+        self.language_mode = ""  # the room's own language (`domain/languages.py`)
 
     def say(self, line: str) -> None:
         with self.lock:
@@ -76,13 +78,21 @@ class LineRoom:
             self.out.flush()
 
     def question_line(self) -> str:
+        """The question, in the language(s) /lang chose: the room's own at first."""
         state = self.store.room_state(self.room)
         question = self.store.questions().get(state.question or "")
-        language = self.store.workshop().default_language
-        return plain(
-            _("question: {text}").format(
-                text=question.text.get_text(language) if question else _("none")
+        if question is None:
+            return plain(_("question: {text}").format(text=_("none")))
+        shown = languages_shown(
+            self.store.workshop().languages,
+            self.language_mode,
+            self.store.room(self.room).language,
+        )
+        return "\n".join(
+            plain(
+                _("question ({lang}): {text}").format(lang=lang, text=question.text.get_text(lang))
             )
+            for lang in shown
         )
 
     # -- what others do ------------------------------------------------------------------------
@@ -143,8 +153,9 @@ class LineRoom:
         try:
             if text.startswith("/"):
                 return self.command(text[1:].split())
-            names = [p.name for p in self.store.participants()]
-            capture = parse_capture(text, names)
+            people = self.store.participants()
+            here = [p.name for p in people if p.room == self.room]
+            capture = parse_capture(text, [p.name for p in people], here)
             question = self.store.room_state(self.room).question
             [row] = self.store.add_contributions(
                 [
@@ -183,6 +194,18 @@ class LineRoom:
             if self.role is UserRole.FACILITATOR:
                 self.say(_(FACILITATOR_HELP))
         elif verb == "question":
+            self.say(self.question_line())
+        elif verb == "lang":
+            languages = store.workshop().languages
+            own = store.room(room).language
+            if not rest:
+                self.language_mode = next_mode(languages, self.language_mode, own)
+            elif rest[0] in language_modes(languages, own):
+                self.language_mode = rest[0]
+            else:
+                choices = " ".join(language_modes(languages, own))
+                self.say(_("/lang takes one of: {choices}").format(choices=choices))
+                return True
             self.say(self.question_line())
         elif verb in ("next", "previous"):
             questions = store.room(room).questions

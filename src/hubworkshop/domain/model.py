@@ -115,7 +115,7 @@ class Theme(NamedTuple):
 
 
 class Role(NamedTuple):
-    """A role people expect of hubs; the items of the task-ranking activity."""
+    """One item of the task-ranking activity, as the bank names it (`## roles` in bank.md)."""
 
     id: str
     label: LocalText
@@ -127,6 +127,9 @@ class Bank(NamedTuple):
     languages: tuple[str, ...]
     themes: tuple[Theme, ...]
     roles: tuple[Role, ...]
+    ranking_subject: LocalText = LocalText({})
+    """What the ranked items are, in the bank's languages ("What hubs should do"); empty
+    when the bank does not say."""
 
     @property
     def questions(self) -> dict[str, Question]:
@@ -140,6 +143,9 @@ class Phase(NamedTuple):
     start: dt.time
     minutes: int
     part: str = ""
+    questions: tuple[str, ...] = ()
+    """The questions this phase discusses (the plan's optional `questions`): opening the
+    phase opens the first of them a room has, and opening one of them opens the phase."""
 
     @property
     def end(self) -> dt.time:
@@ -150,6 +156,8 @@ class Room(NamedTuple):
     id: str
     name: str
     questions: tuple[str, ...]
+    language: str = ""
+    """The language the room works in (one of the plan's); empty: the workshop's first."""
 
 
 class Plan(NamedTuple):
@@ -167,6 +175,11 @@ class Plan(NamedTuple):
     bank: Bank
     url: str = ""
     organisers: str = ""
+    source: str = ""
+    """The plan file it was read from (empty when it came from an archive)."""
+    fingerprint: str = ""
+    """The SHA-256 of that file's bytes: what a database records of the plan it was made
+    from, to refuse another plan later."""
 
 
 class Participant(NamedTuple):

@@ -350,8 +350,18 @@ class HubworkshopApp(App[None]):
                 )
         if isinstance(screen, RoomScreen):
             yield from _menu_commands(screen)
+            from hubworkshop.domain.languages import BOTH, language_modes, native_name
+
+            for mode in language_modes(self.store.workshop().languages, screen.room.language):
+                name = _("two side by side") if mode == BOTH else native_name(mode)
+                yield SystemCommand(
+                    _("Question language: {name}").format(name=name),
+                    _("Show the room's question in it (F2 goes through them all)"),
+                    lambda m=mode: setattr(screen, "language_mode", m),
+                    discover=False,
+                )
         if isinstance(screen, RoomScreen) and self.facilitator:
-            language = self.store.workshop().default_language
+            language = screen.question_languages(screen.language_mode)[0]
             for qid in screen.room.questions:
                 question = self.store.question(qid)
                 yield SystemCommand(

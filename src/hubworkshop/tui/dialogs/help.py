@@ -21,7 +21,7 @@ SECTIONS: list[tuple[str, tuple[str, str], list[tuple[str, str]]]] = [
         (N_("Key"), N_("Action")),
         [
             ("F1", N_("this help (outside a room, also `?`)")),
-            ("F2", N_("question language: English · French · both")),
+            ("F2", N_("question language: the room's, each other, two side by side")),
             ("F3", N_("presenter view (for screen sharing)")),
             ("F4", N_("export: summaries (Markdown, wikitext) and data, with preview")),
             ("F5", N_("start / pause the timer (facilitator)")),

@@ -27,8 +27,9 @@ from textual.widgets import (
 )
 
 from hubworkshop.domain.i18n import N_, _
-from hubworkshop.domain.languages import native_name
+from hubworkshop.domain.languages import display_name, native_name
 from hubworkshop.reports.formats import FORMATS
+from hubworkshop.reports.labels import labels_fallback
 from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.glyphs import AppHeader
@@ -61,6 +62,17 @@ class ExportScreen(HubScreen):
         super().__init__()
         self.initial_room = room
         self._preview_lock = threading.Lock()
+
+    @staticmethod
+    def language_choice(lang: str) -> str:
+        """A summary language as offered: what it can deliver, and how. Without a catalog,
+        the headings are in the fallback language and the questions in this one."""
+        fallback = labels_fallback(lang)
+        if fallback is None:
+            return native_name(lang)
+        return _("{language} (questions; headings in {fallback})").format(
+            language=native_name(lang), fallback=display_name(fallback)
+        )
 
     def compose(self) -> ComposeResult:
         store = self.hub_app.store
@@ -98,7 +110,9 @@ class ExportScreen(HubScreen):
                 yield Static(_("Language of headings and questions"), classes="label")
                 with RadioSet(id="lang"):
                     for i, lang in enumerate(languages):
-                        yield RadioButton(native_name(lang), value=i == 0, id=f"lang-{lang}")
+                        yield RadioButton(
+                            self.language_choice(lang), value=i == 0, id=f"lang-{lang}"
+                        )
                 yield Checkbox(_("Name those who agreed"), id="attribute")
                 if self.hub_app.served:
                     yield Static(

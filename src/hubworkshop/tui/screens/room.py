@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import N_, _, kind_label, ngettext, role_label
+from hubworkshop.domain.languages import next_mode
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
@@ -30,14 +31,12 @@ from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.pending import PendingPanel
 from hubworkshop.tui.widgets.room_panels import (
-    LANGUAGE_MODES,
     CountdownDisplay,
     DetailPane,
     QuestionPanel,
     StatusBar,
-    languages_shown,
 )
-from hubworkshop.tui.widgets.text import plain, said
+from hubworkshop.tui.widgets.text import plain, said_wrapped
 
 _PEOPLE_CHANGED = frozenset({EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE})
 
@@ -82,7 +81,7 @@ class RoomScreen(RoomCapture):
             "f2",
             "cycle_language",
             N_("Language"),
-            tooltip=N_("Question language: first, second, both"),
+            tooltip=N_("Question language: each of the plan's, then two side by side"),
         ),
         Binding("f3", "presenter", N_("Present"), tooltip=N_("Presenter view, for screen sharing")),
         Binding("f5", "toggle_timer", N_("Timer ▶/‖"), tooltip=N_("Start or pause the timer")),
@@ -120,8 +119,8 @@ class RoomScreen(RoomCapture):
     LIST_ACTIONS = {"actions", "delete"}
     """Keys of the list only: in the bar, Enter saves and Delete deletes a character."""
 
-    language_mode: reactive[str] = reactive("first")
-    """Which language(s) the question is shown in."""
+    language_mode: reactive[str] = reactive("", init=False)
+    """The question's language(s): one of the plan's, or BOTH; empty: the room's own."""
 
     def __init__(self, room_id: str) -> None:
         super().__init__(room_id)
@@ -140,7 +139,7 @@ class RoomScreen(RoomCapture):
         # question and phase come from the plan, cached): people see where they are at once.
         # Names, tags and the list follow from workers.
         view = self.snapshot = self._read_snapshot(everything=False)
-        shown = languages_shown(self.store.workshop().languages, LANGUAGE_MODES[0])
+        shown = self.question_languages(self.language_mode)
         yield AppHeader()
         countdown = view.countdown
         clock = (
@@ -196,6 +195,7 @@ class RoomScreen(RoomCapture):
     def _read_snapshot(self, *, everything: bool = True) -> RoomView:
         """What the room shows above the list; without `everything`, no names and tags."""
         store, room = self.store, self.room
+        people = store.participants() if everything else []
         state = store.room_state(self.room_id)
         question = store.questions().get(state.question) if state.question else None
         phase = next((p for p in store.phases() if p.id == state.phase), None)
@@ -211,9 +211,10 @@ class RoomScreen(RoomCapture):
                 state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at
             ),
             position=position,
-            names=[p.name for p in store.participants()] if everything else [],
+            names=[p.name for p in people],
             tags=store.tags() if everything else [],
             vote=store.vote_round(self.room_id) if everything else None,
+            room_names=tuple(p.name for p in people if p.room == self.room_id),
         )
 
     @property
@@ -297,6 +298,7 @@ class RoomScreen(RoomCapture):
         self.snapshot = snapshot
         suggester = self.query_one(CaptureBar).names
         suggester.names, suggester.tags = snapshot.names, snapshot.tags
+        suggester.room_names = list(snapshot.room_names)
         self.show_question()
         self.refresh_status()
         self.tick()
@@ -304,7 +306,7 @@ class RoomScreen(RoomCapture):
     def show_question(self) -> None:
         if self.snapshot is None:
             return
-        shown = languages_shown(self.store.workshop().languages, self.language_mode)
+        shown = self.question_languages(self.language_mode)
         self.query_one(QuestionPanel).show(
             self.snapshot.question, shown, self.snapshot.phase, self.snapshot.position
         )
@@ -356,10 +358,12 @@ class RoomScreen(RoomCapture):
             self._detail_shown = None
             detail.show(plain(_("Nothing here yet: type in the bar below and press Enter.")))
             return
+        width = detail.content_region.width  # 0 before the first layout: not wrapped here
         text = (
-            said(c.text)
+            said_wrapped(c.text, width)
             if len(c.text) <= 2000
-            else said(c.text[:2000]) + _("… ({n} more characters)").format(n=len(c.text) - 2000)
+            else said_wrapped(c.text[:2000], width)
+            + _("… ({n} more characters)").format(n=len(c.text) - 2000)
         )
         author = c.author or _("anonymous")
         tags = " ".join(f"#{t}" for t in c.tags)
@@ -505,8 +509,9 @@ class RoomScreen(RoomCapture):
     # -- facilitator actions ---------------------------------------------------------------
 
     def action_cycle_language(self) -> None:
-        index = LANGUAGE_MODES.index(self.language_mode)
-        self.language_mode = LANGUAGE_MODES[(index + 1) % len(LANGUAGE_MODES)]
+        self.language_mode = next_mode(
+            self.store.workshop().languages, self.language_mode, self.room.language
+        )
 
     def action_presenter(self) -> None:
         from hubworkshop.tui.screens.presenter import PresenterScreen

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from hubworkshop.domain.i18n import _, ngettext, role_label
+from hubworkshop.domain.languages import languages_shown
 from hubworkshop.domain.model import Contribution, Phase, Question, Room
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.records import VoteRound
@@ -42,6 +43,8 @@ class RoomView(NamedTuple):
     tags: list[str]
     vote: VoteRound | None = None
     """The room's open dot-vote round, if one is open."""
+    room_names: tuple[str, ...] = ()
+    """The room's own people: an `@name` that could mean two people means one of them."""
 
 
 class ContributionActions(HubScreen):
@@ -58,6 +61,10 @@ class ContributionActions(HubScreen):
     @property
     def room(self) -> Room:
         return self.store.room(self.room_id)
+
+    def question_languages(self, mode: str) -> list[str]:
+        """The languages the question is shown in for an F2 mode: the room's own first."""
+        return languages_shown(self.store.workshop().languages, mode, self.room.language)
 
     @property
     def contribution_list(self) -> ContributionList:

@@ -213,9 +213,11 @@ class RoomCapture(ContributionActions):
         lines = [line for item in items for line in item.lines]
 
         def save() -> tuple[list[Contribution], list[str]]:
-            names = [p.name for p in store.participants()]
+            people = store.participants()
+            names = [p.name for p in people]
+            here = [p.name for p in people if p.room == self.room_id]
             known = {name_key(n) for n in names}
-            captures = [parse_capture(line, names) for line in lines]
+            captures = [parse_capture(line, names, here) for line in lines]
             # The room's open question as the database has it now: another terminal may
             # have moved on a moment ago.
             question = store.room_state(self.room_id).question

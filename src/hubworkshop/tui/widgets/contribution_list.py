@@ -28,7 +28,7 @@ from textual.strip import Strip
 from hubworkshop.domain.i18n import N_, _, kind_label, ui_language
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
-from hubworkshop.tui.widgets.text import said
+from hubworkshop.tui.widgets.text import said_in
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 24
@@ -416,7 +416,10 @@ class ContributionList(ScrollView, can_focus=True):
             prefix += f"[{one_line(c.cluster, 20)}] "
         if c.owner or c.due:
             prefix += f"→{one_line(c.owner or '?', 16)}{' ' + c.due[5:] if c.due else ''} "
-        pieces.append((_fit(prefix + one_line(said(c.text)), max(width - used, 8)), None))
+        room = max(width - used, 8)
+        # Cut in reading order, then shown (`said_in`): with --bidi a long right-to-left
+        # sentence keeps its beginning.
+        pieces.append((_fit(prefix + said_in(c.text, room - cell_len(prefix)), room), None))
         pieces += right
         segments = [
             # Blank cells need no colour of their own: they then join the pieces around them

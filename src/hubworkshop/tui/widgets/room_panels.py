@@ -15,18 +15,6 @@ from hubworkshop.domain.model import Phase, Question
 from hubworkshop.domain.timer import format_remaining
 from hubworkshop.tui.widgets.text import plain
 
-LANGUAGE_MODES = ("first", "second", "both")
-"""F2 cycles the question through the workshop's first language, its second, and both."""
-
-
-def languages_shown(languages: tuple[str, ...], mode: str) -> list[str]:
-    """The languages a question is shown in, for a language mode (first, second, both)."""
-    if mode == "second" and len(languages) > 1:
-        return [languages[1]]
-    if mode == "both" and len(languages) > 1:
-        return list(languages[:2])
-    return [languages[0]]
-
 
 class BigDigits(Widget):
     """A clock in big digits: Textual's own 3x3 font (as its Digits widget draws it), shown

@@ -16,7 +16,7 @@ import click
 from hubworkshop import __version__
 from hubworkshop.domain.errors import HubworkshopError, InputError, SourceError, StoreError
 from hubworkshop.domain.i18n import _, available, set_ui_language
-from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
+from hubworkshop.domain.model import Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line, printable
 from hubworkshop.reports.formats import FORMATS, render
@@ -162,6 +162,7 @@ class _Commands(click.Group):
         "hubworkshop.cli.serve",
         "hubworkshop.cli.line",
         "hubworkshop.cli.records",
+        "hubworkshop.cli.people",
     )
 
     def _load(self) -> None:
@@ -366,26 +367,6 @@ def _stdin_lines() -> list[str]:
     if not lines:
         raise InputError(_("standard input is empty: nothing to add (one contribution per line)"))
     return lines
-
-
-@cli.command()
-@_store_options
-@click.argument("name")
-@click.option(
-    "--consent",
-    type=click.Choice([c.value for c in Consent]),
-    help="named: may be credited; anonymous: quoted without a name; off-record: left out.",
-)
-@click.option("--room", help="Breakout room the participant is in.")
-@click.option("--lang", "language", help="Language the participant speaks in the workshop.")
-@_pass_settings
-def participant(
-    settings: Settings, name: str, consent: str | None, room: str | None, language: str | None
-) -> None:
-    """Add a participant or change their consent, room or language."""
-    with settings.open_store() as store:
-        person = store.set_participant(name, consent, room=room, language=language, actor="cli")
-    click.echo(f"{one_line(person.name)}: {person.consent.value}")
 
 
 @cli.command("list")

@@ -80,6 +80,8 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
             await wait_until(two, lambda: "VOTE OPEN" not in screen_text(watcher))
             closed = [e for e in store.events() if e.action == "vote.close"]
             assert closed[-1].data["ranking"] == [[a, 1]]
+            said = [str(n.message) for n in facilitator._notifications]
+            assert any("Vote closed" in m and "1 · first point" in m for m in said)  # the result
 
 
 async def test_a_dot_with_no_open_vote_is_refused_with_a_message(store):

@@ -14,6 +14,7 @@ MESSAGES = (
     N_('Show right-to-left contributions in visual order, for terminals that do not reorder them (off by default: some terminals do).'),
     N_('A cursor that does not blink (each blink redraws the bar: `serve` sets this for its browser sessions).'),
     N_('Language of the interface, e.g. fr (default: from the locale, $LANG; the question language is chosen apart, with F2).'),
+    N_("Who does it, for every command's event log (as $HUBWORKSHOP_NOTE_TAKER; a command's own --as wins)."),
     N_("Set by `serve` for a browser session: the role its link grants (no host files, no identity from the host's environment)."),
     N_('Show the version and exit.'),
     N_("Store a contribution and print its id. TEXT '-' reads one contribution per line\nfrom standard input, all stored in one transaction."),

@@ -142,6 +142,12 @@ def actor_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def _acting_as(name: str | None) -> None:
+    """`hubworkshop --as Ines vote open`: the group's --as is every command's default."""
+    if name:
+        os.environ[NOTE_TAKER_ENV] = name
+
+
 def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -230,6 +236,15 @@ class _Commands(click.Group):
     callback=lambda _ctx, _param, value: _choose_ui_language(value),
     help="Language of the interface, e.g. fr (default: from the locale, $LANG; the question "
     "language is chosen apart, with F2).",
+)
+@click.option(
+    "--as",
+    "as_name",
+    metavar="NAME",
+    expose_value=False,
+    callback=lambda _ctx, _param, value: _acting_as(value),
+    help=f"Who does it, for every command's event log (as ${NOTE_TAKER_ENV}; a command's "
+    "own --as wins).",
 )
 @click.option(
     "--served-as",

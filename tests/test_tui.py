@@ -579,7 +579,7 @@ async def test_search_and_filters(store):
         assert [r.text for r in lst.visible_rows()] == ["枢纽应该支持社区"]
         await pilot.press("escape", "enter", "f")
         await settle(pilot)
-        await pilot.press("down", "down", "down", "down", "enter")  # all, question, idea, …, concern
+        await pilot.press(*["down"] * 4, "enter")  # all, this question, idea, ..., concern
         await settle(pilot)
         assert [r.text for r in lst.visible_rows()] == ["mentors"]
         assert "kind: concern" in screen_text(app)

@@ -120,7 +120,8 @@ def vote_cast(
     """Put a participant's dots on a contribution, inside the room's open round."""
     with settings.open_store() as store:
         target = store.contribution(contribution)
-        participant = _person(store, participant, new=new_person)
+        if store.vote_round(target.room) is not None:  # else: no vote is open, said first
+            participant = _person(store, participant, new=new_person)
         store.add_vote(target.id, participant=participant, dots=dots, note_taker=actor)
         current = store.vote_round(target.room)
     left = current.dots - current.used.get(participant, 0) if current else 0

@@ -92,7 +92,7 @@ class ActionMenu(ModalScreen[str | None]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ActionMenu")
         + "ActionMenu > Vertical { max-width: 64; } ActionMenu OptionList { height: auto; "
-        "max-height: 70vh; }"
+        "max-height: 55vh; }"
     )
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 

@@ -313,6 +313,7 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             "0003_activities",
             "0004_live_points_index",
             "0005_stable_ids",
+            "0006_erasure_tombstones",
         ]
         # Rows from before 0005 got stable ids, and rows written now get them too.
         upgraded.set_participant("Amina", Consent.NAMED)

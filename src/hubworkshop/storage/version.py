@@ -15,6 +15,7 @@ MIGRATION_NAMES = (
     "0003_activities",
     "0004_live_points_index",
     "0005_stable_ids",
+    "0006_erasure_tombstones",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

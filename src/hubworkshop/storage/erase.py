@@ -47,7 +47,7 @@ NAME_FIELDS = (
     ("purpose_statements", "author"),
     ("events", "actor"),
 )
-_PERSON_EVENTS = tuple(
+PERSON_EVENTS = tuple(
     e.value
     for e in (
         EventName.PARTICIPANT_ADD,
@@ -108,36 +108,42 @@ def identity(db: Db, person: dict[str, Any]) -> tuple[set[int], set[str]]:
     """Every participant id and every spelling one person has had, read from the log: the
     names they were added, renamed and merged under, and the entries merged into theirs."""
     live = {row[0] for row in db.conn.execute("SELECT id FROM participants")}
-    pids, names = {int(person["id"])}, {str(person["name"])}
-    events = [
-        (subject, data)
-        for subject, data in db.conn.execute(
-            f"SELECT subject, data FROM events WHERE action IN ({','.join('?' * 4)})",
-            _PERSON_EVENTS,
-        )
-        if isinstance(subject, str) and subject.isdigit()
-    ]
+    events = db.conn.execute(
+        f"SELECT subject, data FROM events WHERE action IN ({','.join('?' * 4)})",
+        PERSON_EVENTS,
+    ).fetchall()
+    return lineage(int(person["id"]), str(person["name"]), live, events)
+
+
+def lineage(
+    pid: int, name: str, live: set[int], events: list[tuple[Any, Any]]
+) -> tuple[set[int], set[str]]:
+    """`identity` over rows already read: `events` are the (subject, data) of the log's
+    participant entries, `live` the ids on the roster now."""
+    pids, names = {pid}, {name}
     decoded = []
     for subject, data in events:
+        if not (isinstance(subject, str) and subject.isdigit() and isinstance(data, str)):
+            continue
         try:
             payload = json.loads(data or "{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(payload, dict):
             decoded.append((int(subject), payload))
     while True:
         keys = {name_key(n) for n in names}
         before = (len(pids), len(names))
-        for pid, payload in decoded:
+        for subject, payload in decoded:
             spelled = [
                 v
                 for k in ("name", "before", "after", "merged", "into")
-                if isinstance(v := payload.get(k), str)
+                if isinstance(v := payload.get(k), str) and v
             ]
-            if pid in pids:
+            if subject in pids:
                 names.update(spelled)
-            elif pid not in live and any(name_key(v) in keys for v in spelled):
-                pids.add(pid)  # an entry merged into theirs (or theirs before a rename)
+            elif subject not in live and any(name_key(v) in keys for v in spelled):
+                pids.add(subject)  # an entry merged into theirs (or theirs before a rename)
                 names.update(spelled)
         if (len(pids), len(names)) == before:
             return pids, names
@@ -186,8 +192,8 @@ def erase_in_transaction(
     uid = person.get("uid") if person is not None else None
     conn.execute(  # the log's entries about them point at their random uid, not a row number
         f"UPDATE events SET subject = ? WHERE subject IN ({marks}) "
-        f"AND action IN ({','.join('?' * len(_PERSON_EVENTS))})",
-        [uid, *(str(p) for p in pids), *_PERSON_EVENTS],
+        f"AND action IN ({','.join('?' * len(PERSON_EVENTS))})",
+        [uid, *(str(p) for p in pids), *PERSON_EVENTS],
     )
     events = _scrub_events(conn, spellings)
     conn.execute(f"DELETE FROM participants WHERE id IN ({marks})", [*pids])

@@ -98,7 +98,11 @@ def import_(archive: Path, db: Path) -> None:
     from hubworkshop.storage.restore import restore
 
     if str(archive) == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(ARCHIVE_LIMIT + 1)
+        if len(data) > ARCHIVE_LIMIT:
+            raise InputError(
+                _("-: larger than {mib} MiB: not an archive").format(mib=ARCHIVE_LIMIT >> 20)
+            )
     else:
         try:  # never blocks on a FIFO, never reads a device
             data = read_source(archive, limit=ARCHIVE_LIMIT)

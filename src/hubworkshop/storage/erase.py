@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 from typing import Any
 
+from hubworkshop.domain.consent import erased_with_their_words
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
@@ -170,7 +171,7 @@ def erase_in_transaction(
     if person is not None:
         pids, names = identity(db, person)
         spellings |= names
-        with_contributions |= person["consent"] == Consent.OFF_RECORD.value
+        with_contributions |= erased_with_their_words(Consent(person["consent"]))
     spellings |= _owners_meaning(conn, spellings, person)
     marks = ",".join("?" * len(pids))
     theirs = [

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from hubworkshop.domain import fields
-from hubworkshop.domain.consent import strictest
+from hubworkshop.domain.consent import erased_with_their_words, strictest
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import NN_, _, nformat
@@ -494,7 +494,7 @@ class _Merge:
                 self.erased_keys.update(name_key(n) for n in names)
                 record_erasure(self.conn, None, names, [], hit)
                 self.erased_tokens.update({self.token(n): hit for n in names})
-                if hit or theirs["consent"] == Consent.OFF_RECORD.value:
+                if hit or erased_with_their_words(Consent(theirs["consent"])):
                     self.dropped_authors.add(theirs["id"])  # erased with their contributions
                 continue
             mine = by_uid.get(theirs["uid"]) or by_name.get(name_key(theirs["name"]))

@@ -60,8 +60,8 @@ class LineRoom:
         self.stop = threading.Event()
 
     def say(self, line: str) -> None:
-        with self.lock:
-            self.out.write(line + "\n")
+        with self.lock:  # escaped again here: no line reaches the terminal raw
+            self.out.write(printable(line) + "\n")
             self.out.flush()
 
     def question_line(self) -> str:

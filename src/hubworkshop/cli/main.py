@@ -381,9 +381,10 @@ def list_(
         tags = " ".join(f"#{t}" for t in c.tags)
         name = room_record.author(c)
         author = one_line(name) if name else "anonymous"
-        click.echo(
-            f"{c.short_id}  {c.room:<12} {c.question or '-':<30} {c.kind.value:<12} "
-            f"{author:<16} {one_line(c.text)}{'  ' + one_line(tags) if tags else ''}"
+        click.echo(  # every field from the file shown inert: control characters escaped
+            f"{one_line(c.short_id)}  {one_line(c.room):<12} {one_line(c.question or '-'):<30} "
+            f"{c.kind.value:<12} {author:<16} {one_line(c.text)}"
+            f"{'  ' + one_line(tags) if tags else ''}"
         )
 
 

@@ -49,9 +49,14 @@ def forget(settings: Settings, name: str, with_contributions: bool, actor: str |
     """Erase a person's name from the workshop, on their request: roster, authorship, dots,
     rankings, owners and every event; then the file is compacted so the name is gone."""
     from hubworkshop.storage.erase import forget as erase
+    from hubworkshop.tui.forget_here import forget_here
 
+    spellings: set[str] = set()
     with settings.open_store() as store:
-        done = erase(store, name, with_contributions=with_contributions, actor=actor)
+        done = erase(
+            store, name, with_contributions=with_contributions, actor=actor, spellings=spellings
+        )
+    remembered = forget_here(settings.db_path, spellings)
     n = done["contributions"]
     theirs = (
         nformat(n, "{n} contribution removed", "{n} contributions removed")
@@ -67,6 +72,11 @@ def forget(settings: Settings, name: str, with_contributions: bool, actor: str |
             owned=nformat(done["owned actions"], "{n} owned action", "{n} owned actions"),
             events=nformat(done["events rewritten"], "{n} event", "{n} events"),
         )
+    )
+    click.echo(
+        _(
+            "this machine's state folder: {n} remembered rooms and drafts removed; other machines, backups and exports made earlier still hold what they held"
+        ).format(n=remembered)
     )
     if not done["wal cleared"]:
         click.echo(

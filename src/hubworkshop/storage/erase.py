@@ -60,9 +60,15 @@ PERSON_EVENTS = tuple(
 
 
 def forget(
-    store: Store, name: str, *, with_contributions: bool = False, actor: str | None = None
+    store: Store,
+    name: str,
+    *,
+    with_contributions: bool = False,
+    actor: str | None = None,
+    spellings: set[str] | None = None,
 ) -> dict[str, int]:
-    """Erase `name` from the workshop; returns what was changed, as counts."""
+    """Erase `name` from the workshop; returns what was changed, as counts, and adds every
+    spelling erased to `spellings` (for what this machine keeps outside the database)."""
     name = clean_name(name)
     room_to_compact(store)
     # Freed pages are overwritten with zeros from here on, not left holding the name.
@@ -71,9 +77,12 @@ def forget(
         person = _same_person(db, name)
         if person is None and not _named_anywhere(db, name):
             raise no_such_person(db, name)
+        erased = {name}
         done = erase_in_transaction(
-            store, db, person, {name}, with_contributions=with_contributions, actor=actor
+            store, db, person, erased, with_contributions=with_contributions, actor=actor
         )
+    if spellings is not None:
+        spellings |= erased
     done["wal cleared"] = int(compact(store))
     return done
 
@@ -167,7 +176,6 @@ def erase_in_transaction(
     never the name (a merge that carries out another copy's erasure passes `log=False`)."""
     conn = db.conn
     pids: set[int] = set()
-    spellings = set(spellings)
     if person is not None:
         pids, names = identity(db, person)
         spellings |= names

@@ -78,6 +78,13 @@ def forget(settings: Settings, name: str, with_contributions: bool, actor: str |
             "this machine's state folder: {n} remembered rooms and drafts removed; other machines, backups and exports made earlier still hold what they held"
         ).format(n=remembered)
     )
+    if done["not compacted"]:
+        click.echo(
+            _(
+                "the disk is full: the file could not be compacted and keeps its size; what the erasure freed was overwritten with zeros"
+            ),
+            err=True,
+        )
     if not done["wal cleared"]:
         click.echo(
             _(

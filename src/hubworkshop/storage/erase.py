@@ -83,7 +83,9 @@ def forget(
         )
     if spellings is not None:
         spellings |= erased
-    done["wal cleared"] = int(compact(store))
+    cleared, failed = compact_file(store)
+    done["wal cleared"] = int(cleared)
+    done["not compacted"] = int(failed is not None)
     return done
 
 
@@ -359,19 +361,31 @@ def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
 
 
 def compact(store: Store) -> bool:
-    """Rewrite the file without the freed pages and empty the write-ahead log; False when
-    another process still reads an old version, so the log could not be emptied yet.
+    """`compact_file`, for a merge: whether the log could be emptied."""
+    return compact_file(store)[0]
 
-    The erasure has committed by now, and `secure_delete` has already zeroed what it freed;
-    a vacuum that fails (a disk filled meanwhile) is reported as one line, not a crash."""
+
+def compact_file(store: Store) -> tuple[bool, str | None]:
+    """Rewrite the file without the freed pages and empty the write-ahead log; False when
+    another process still reads an old version, so the log could not be emptied yet; and why
+    the vacuum failed, if it did.
+
+    The erasure has committed by now, and `secure_delete` has zeroed what it freed. A vacuum
+    that fails (the disk filled meanwhile) still lets the log be folded into the file, which
+    needs no new space: the erased bytes are gone, only the file keeps its size (said on
+    stderr by the command). Only if that fails too is it an error, as one line."""
     conn = store.connections.writer.conn
+    failed = None
     try:
         conn.execute("VACUUM")
+    except sqlite3.Error as error:
+        failed = str(error)
+    try:
         busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.Error as error:
         raise StoreError(
             _(
-                "{path}: the erasure is saved (what it freed was overwritten with zeros), but the file could not be compacted: {error}"
+                "{path}: the erasure is saved, but its log could not be folded into the file ({error}); free some space and run forget again"
             ).format(path=store.path, error=error)
         ) from None
-    return not busy
+    return not busy, failed

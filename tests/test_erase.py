@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from hubworkshop.domain.records import Draft
 from hubworkshop.reports.formats import render
 from hubworkshop.storage import Store

@@ -74,8 +74,10 @@ class _Reader:
 
     def local(self, data: Any, where: str, key: str, default: str) -> LocalText:
         value = self.field(data, where, key, dict)
+        if key.isdigit():  # an item of a list: follow_ups[2]
+            where, key = f"{where}[{key}]", ""
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            raise self.fail(f"{where}.{key}".lstrip("."), "must map languages to text")
+            raise self.fail(f"{where}.{key}".strip("."), "must map languages to text")
         return LocalText(value, default)
 
     def parse(self, where: str, value: str, parse: Callable[[str], T], what: str) -> T:
@@ -217,7 +219,7 @@ def read_archive(text: str, source: str) -> Archive:
     takeaways: dict[str, tuple[str, ...]] = {}
     for room, chosen in _rooms_map(r, data, "", "takeaways", rooms).items():
         where = f"takeaways.{room}"
-        if not isinstance(chosen, list) or not all(c in ids for c in chosen):
+        if not isinstance(chosen, list) or not all(isinstance(c, str) and c in ids for c in chosen):
             raise r.fail(where, "must list ids of contributions in the archive")
         takeaways[room] = tuple(chosen)
     return Archive(
@@ -263,7 +265,8 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
                     theme=theme_id,
                     text=r.local(q, f"questions[{i}]", "text", default),
                     follow_ups=tuple(
-                        LocalText(f, default) for f in r.items(q, f"questions[{i}]", "follow_ups")
+                        r.local({str(n): f}, f"questions[{i}].follow_ups", str(n), default)
+                        for n, f in enumerate(r.items(q, f"questions[{i}]", "follow_ups"))
                     ),
                     headline=bool(r.field(q, f"questions[{i}]", "headline", bool)),
                 )

@@ -27,35 +27,26 @@ copy, migrated there if it was written by an older hubworkshop.
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hubworkshop.domain import fields
 from hubworkshop.domain.consent import erased_with_their_words, strictest
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import NN_, _, nformat
 from hubworkshop.domain.model import Consent
-from hubworkshop.domain.names import name_key, name_token
+from hubworkshop.domain.names import name_key
 from hubworkshop.storage.erase import (
-    ERASED,
-    NAME_FIELDS,
-    PERSON_EVENTS,
     compact,
-    erase_in_transaction,
     lineage,
-    rebuild_search_index,
     record_erasure,
-    remove_contributions,
     scrub_names,
-    workshop_salt,
 )
-from hubworkshop.storage.files import explain, refuse_foreign_file
+from hubworkshop.storage.merge_copy import read_copy
+from hubworkshop.storage.merge_erasures import ErasureMerge
 from hubworkshop.storage.sql import Db
 from hubworkshop.storage.store import Store
 
@@ -127,7 +118,7 @@ class MergeResult:
 def merge(store: Store, sources: Sequence[Path], *, actor: str | None = None) -> list[MergeResult]:
     """Merge every file of `sources` into `store`, in one write transaction."""
     with tempfile.TemporaryDirectory(prefix="hubworkshop-merge-") as scratch:
-        copies = [_read_copy(Path(path), store, Path(scratch)) for path in sources]
+        copies = [read_copy(Path(path), store, Path(scratch)) for path in sources]
     results = []
     erased_any = False
     store.connections.writer.conn.execute("PRAGMA secure_delete = ON")
@@ -149,197 +140,6 @@ def merge(store: Store, sources: Sequence[Path], *, actor: str | None = None) ->
     return results
 
 
-# -- reading the other copy ------------------------------------------------------------------
-
-
-def _read_copy(path: Path, store: Store, scratch: Path) -> tuple[Path, dict[str, list[Row]]]:
-    """Every table of the workshop file at `path`, read from a migrated private copy."""
-    refuse_foreign_file(path)
-    if not path.exists():
-        raise StoreError(_("{path}: no such file").format(path=path))
-    if os.path.samefile(path, store.path):
-        raise StoreError(_("{path}: that is the database itself").format(path=path))
-    copy = scratch / f"{len(list(scratch.iterdir()))}.db"
-    try:
-        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            target = sqlite3.connect(copy)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-        finally:
-            source.close()
-    except sqlite3.Error as error:
-        raise StoreError(
-            _("{path}: cannot read it: {explain}").format(path=path, explain=explain(error))
-        ) from None
-    _disarm(path, copy)
-    try:
-        Store.open(copy).close()  # checks it is a hubworkshop workshop, and migrates the copy
-    except StoreError as error:
-        raise StoreError(str(error).replace(str(copy), str(path))) from None
-    _disarm(path, copy)  # and what the migration made
-    conn = sqlite3.connect(copy)
-    conn.row_factory = sqlite3.Row
-    try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        tables = {
-            name: [dict(row) for row in conn.execute(f"SELECT * FROM {name}")] for name in _TABLES
-        }
-    except sqlite3.Error as error:
-        raise StoreError(
-            _("{path}: cannot read it: {explain}").format(path=path, explain=explain(error))
-        ) from None
-    finally:
-        conn.close()
-    _check_rows(path, tables)
-    return path, tables
-
-
-_TABLES = (
-    "workshop", "rooms", "questions", "roles", "participants", "contributions",
-    "contribution_tags", "vote_rounds", "votes", "rankings", "purpose_statements",
-    "takeaways", "events", "room_state", "erasures",
-)  # fmt: skip
-
-
-def _disarm(path: Path, copy: Path) -> None:
-    """Schema objects of the other file are never run here: its triggers are dropped from
-    the private copy, and a view (hubworkshop makes none), or a view or virtual table
-    standing where one of the workshop's tables should be, refuses the file."""
-    conn = sqlite3.connect(copy)
-    try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        objects = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-        for kind, name, sql in objects:
-            if kind == "view" or (
-                name in _TABLES and (kind != "table" or "VIRTUAL" in str(sql).upper()[:40])
-            ):
-                raise StoreError(
-                    _(
-                        "{path}: schema object {name!r} ({kind}) is not hubworkshop's; nothing was merged"
-                    ).format(path=path, name=str(name), kind=kind)
-                )
-        with conn:
-            for kind, name, _sql in objects:
-                if kind == "trigger":
-                    conn.execute(
-                        f'DROP TRIGGER IF EXISTS "{str(name).replace(chr(34), chr(34) * 2)}"'
-                    )
-    except sqlite3.Error as error:
-        raise StoreError(
-            _("{path}: cannot read it: {explain}").format(path=path, explain=explain(error))
-        ) from None
-    finally:
-        conn.close()
-
-
-def _known(ids: set[str]) -> Any:
-    return lambda v: None if v in ids else f"is not one of this workshop's ({v!r})"
-
-
-def _maybe(check: Any) -> Any:
-    return lambda v: None if v is None else check(v)
-
-
-_FLAG = lambda v: fields.bad_count(v, 0, 1)  # noqa: E731
-_NUMBER = lambda v: fields.bad_count(v, 0, 2**31)  # noqa: E731
-_ROWID = lambda v: fields.bad_count(v, 1, 2**62)  # noqa: E731
-_ACTIONS = frozenset(e.value for e in EventName)
-
-
-def _json_payload(value: Any) -> str | None:
-    if not isinstance(value, str) or len(value) > 1024 * 1024:
-        return "is not a log entry's data (JSON text)"
-    if fields.json_too_deep(value):
-        return f"nests deeper than {fields.MAX_JSON_DEPTH} levels"
-    try:
-        json.loads(value)
-    except ValueError:
-        return "is not JSON"
-    return None
-
-
-def _row_rules(tables: dict[str, list[Row]]) -> dict[str, dict[str, Any]]:
-    """What each field the merge reads must be: the rules of typed input (`domain/fields`)."""
-    return {
-        "participants": {
-            "id": _ROWID, "name": fields.bad_name, "consent": fields.bad_consent,
-            "language": _maybe(fields.bad_language), "uid": fields.bad_uid,
-            "created_at": fields.bad_time, "updated_at": fields.bad_time,
-        },
-        "contributions": {
-            "id": fields.bad_id, "room": fields.bad_id, "question": _maybe(fields.bad_id),
-            "kind": fields.bad_kind, "text": fields.bad_text,
-            "language": fields.bad_language, "author": _maybe(_ROWID),
-            "note_taker": _maybe(fields.bad_name), "created_at": fields.bad_time,
-            "updated_at": fields.bad_time, "deleted_at": _maybe(fields.bad_time),
-            "parked": _FLAG, "starred": _FLAG, "merged_into": _maybe(fields.bad_id),
-            "cluster": _maybe(lambda v: fields.bad_text(v, empty=True)),
-            "owner": _maybe(fields.bad_name), "due": _maybe(fields.bad_date),
-        },
-        "contribution_tags": {"contribution": fields.bad_id, "tag": fields.bad_text},
-        "vote_rounds": {
-            "id": _ROWID, "uid": fields.bad_uid, "room": fields.bad_id, "dots": _NUMBER, "opened_at": fields.bad_time,
-            "closed_at": _maybe(fields.bad_time), "result": _maybe(_json_payload),
-        },
-        "votes": {
-            "uid": fields.bad_uid, "contribution": fields.bad_id, "participant": _maybe(_ROWID),
-            "dots": lambda v: fields.bad_count(v, 1, 1000), "note_taker": _maybe(fields.bad_name),
-            "created_at": fields.bad_time, "round": _maybe(_ROWID),
-        },
-        "rankings": {
-            "room": fields.bad_id, "participant": _maybe(_ROWID), "role": fields.bad_id, "position": _NUMBER,
-            "created_at": fields.bad_time,
-        },
-        "purpose_statements": {
-            "id": _ROWID, "uid": fields.bad_uid, "room": fields.bad_id, "text": fields.bad_text,
-            "author": _maybe(fields.bad_name), "final": _FLAG, "created_at": fields.bad_time,
-        },
-        "takeaways": {"room": fields.bad_id, "position": _NUMBER, "contribution": fields.bad_id},
-        "events": {
-            "uid": fields.bad_uid, "at": fields.bad_time, "actor": _maybe(fields.bad_name),
-            "action": lambda v: None if v in _ACTIONS else f"is not a kind of log entry ({v!r})",
-            "subject": _maybe(lambda v: fields.bad_text(v, empty=True)),
-            "room": _maybe(fields.bad_id), "data": _json_payload,
-        },
-        "room_state": {
-            "room": fields.bad_id, "question": _maybe(fields.bad_id), "question_opened_at": _maybe(fields.bad_time),
-            "phase": _maybe(fields.bad_id), "timer_seconds": _NUMBER,
-            "timer_elapsed_ms": lambda v: fields.bad_count(v, 0, 2**62),
-            "timer_started_at": _maybe(fields.bad_time), "updated_at": fields.bad_time,
-        },
-        "erasures": {
-            "kind": lambda v: None if v in ("person", "name", "contribution") else "unknown",
-            "value": lambda v: None if isinstance(v, str) and 0 < len(v) <= 100 else "not an id",
-            "with_contributions": _FLAG,
-        },
-    }  # fmt: skip
-
-
-def _check_rows(path: Path, tables: dict[str, list[Row]]) -> None:
-    """Every field the merge reads, checked as typed input is; the first bad one refuses the
-    file, naming the table, the row and the field."""
-    for table, rules in _row_rules(tables).items():
-        for index, row in enumerate(tables[table]):
-            for column, rule in rules.items():
-                why = rule(row.get(column))
-                if why is not None:
-                    raise StoreError(
-                        _("{path}: {table}[{index}].{column} {why}; nothing was merged").format(
-                            path=path, table=table, index=index, column=column, why=why
-                        )
-                    )
-    cycle = fields.merge_cycle({r["id"]: r["merged_into"] for r in tables["contributions"]})
-    if cycle:
-        raise StoreError(
-            _(
-                "{path}: contributions.merged_into: {ids} are merged into each other in a ring; nothing was merged"
-            ).format(path=path, ids=" → ".join([*cycle, cycle[0]]))
-        )
-
-
 # -- one merge ---------------------------------------------------------------------------------
 
 
@@ -349,7 +149,7 @@ def _version(row: Row, keys: Iterable[str]) -> tuple[str, str]:
     return (str(row.get("updated_at") or ""), json.dumps(values, sort_keys=True, default=str))
 
 
-class _Merge:
+class _Merge(ErasureMerge):
     def __init__(self, store: Store, db: Db, other: dict[str, list[Row]], result: MergeResult):
         self.store, self.db, self.other, self.result = store, db, other, result
         self.conn = db.conn
@@ -407,78 +207,6 @@ class _Merge:
                     )
 
     # -- people
-
-    def erasures(self) -> None:
-        """What either copy erased (`erasures`: uids, keyed hashes of names, contribution
-        ids) is erased in the result: the other copy's records join ours, and the people,
-        names and words they name leave this side too."""
-        salt = workshop_salt(self.conn)
-        self.salt = salt
-        for row in self.other["erasures"]:
-            self.conn.execute(
-                "INSERT INTO erasures (kind, value, with_contributions) VALUES (?, ?, ?) "
-                "ON CONFLICT (kind, value) DO UPDATE SET "
-                "with_contributions = max(with_contributions, excluded.with_contributions)",
-                [row["kind"], row["value"], row["with_contributions"]],
-            )
-        self.load_erasures()
-        self.their_events = [
-            (e["subject"], e["data"]) for e in self.other["events"] if e["action"] in PERSON_EVENTS
-        ]
-        # Someone erased over there (or here) and still here: erased here too, the same way.
-        for row in self.rows("SELECT * FROM participants ORDER BY id"):
-            if not list(self.db.query("SELECT 1 FROM participants WHERE id = ?", [row["id"]])):
-                continue  # erased with an entry merged into it
-            hit = self.erased_person(row["uid"], [row["name"]])
-            if hit is not None:
-                erase_in_transaction(
-                    self.store, self.db, row, set(), with_contributions=hit, log=False
-                )
-                self.result.add("erased")
-        self.load_erasures()
-        for table, column in NAME_FIELDS:
-            hits = [
-                (rowid,)
-                for rowid, value in self.conn.execute(
-                    f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL"
-                )
-                if self.erased_name(value)
-            ]
-            self.conn.executemany(f"UPDATE {table} SET {column} = NULL WHERE rowid = ?", hits)
-        gone = [
-            r["id"] for r in self.rows("SELECT id FROM contributions") if r["id"] in self.removed
-        ]
-        if gone:
-            remove_contributions(self.conn, gone)
-            rebuild_search_index(self.conn)
-
-    def load_erasures(self) -> None:
-        self.erased_uids: dict[str, bool] = {}
-        self.erased_tokens: dict[str, bool] = {}
-        for kind, value, flag in self.conn.execute(
-            "SELECT kind, value, with_contributions FROM erasures"
-        ):
-            if kind == "person":
-                self.erased_uids[value] = bool(flag)
-            elif kind == "name":
-                self.erased_tokens[value] = bool(flag)
-            else:
-                self.removed.add(value)
-        self._tokens: dict[str, str] = {}
-
-    def token(self, name: str) -> str:
-        if name not in self._tokens:
-            self._tokens[name] = name_token(name, self.salt)
-        return self._tokens[name]
-
-    def erased_name(self, name: Any) -> bool:
-        return isinstance(name, str) and self.token(name) in self.erased_tokens
-
-    def erased_person(self, uid: Any, names: Iterable[str]) -> bool | None:
-        """None if the person was never erased; else whether with their contributions."""
-        flags = [self.erased_uids[uid]] if uid in self.erased_uids else []
-        flags += [self.erased_tokens[t] for t in map(self.token, names) if t in self.erased_tokens]
-        return max(flags) if flags else None
 
     def participants(self) -> None:
         ours = self.rows("SELECT * FROM participants")
@@ -710,40 +438,6 @@ class _Merge:
             added,
         )
         self.result.add("events", len(added))
-
-    def scrub_values(self, value: Any) -> Any:
-        """A payload's strings that are an erased name, however spelled, as `(erased)`."""
-        if isinstance(value, str):
-            return ERASED if len(value) <= 200 and self.erased_name(value) else value
-        if isinstance(value, list):
-            return [self.scrub_values(v) for v in value]
-        if isinstance(value, dict):
-            return {k: self.scrub_values(v) for k, v in value.items()}
-        return value
-
-    def check(self) -> None:
-        """In the write transaction, before it commits: no point merged into itself through
-        others, and nothing erased on either side back."""
-        links = dict(self.conn.execute("SELECT id, merged_into FROM contributions").fetchall())
-        cycle = fields.merge_cycle(links)
-        if cycle:
-            raise StoreError(
-                _(
-                    "{source}: contributions.merged_into: {ids} would be merged into each other in a ring; nothing was merged"
-                ).format(source=self.result.source, ids=" → ".join([*cycle, cycle[0]]))
-            )
-        self.load_erasures()
-        back = [
-            name
-            for uid, name in self.conn.execute("SELECT uid, name FROM participants")
-            if self.erased_person(uid, [name]) is not None
-        ] + [cid for cid in links if cid in self.removed]
-        if back:
-            raise StoreError(  # a bug, not the file: refuse rather than bring them back
-                _(
-                    "{source}: the merge would bring back what was erased; nothing was merged"
-                ).format(source=self.result.source)
-            )
 
     def takeaways(self) -> None:
         """A room's takeaways: the list set last according to the (merged) log."""

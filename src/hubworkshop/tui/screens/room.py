@@ -41,15 +41,9 @@ from hubworkshop.tui.widgets.text import plain, said
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 
 
-# Names on rows already drawn may have changed: the list is read again. An erasure or a
-# merged copy changes rows without naming each of them in the log.
-_PEOPLE_CHANGED = frozenset(
-    {
-        EventName.PARTICIPANT_RENAME,
-        EventName.PARTICIPANT_MERGE,
-        EventName.PARTICIPANT_FORGET,
-        EventName.WORKSHOP_MERGE,
-    }
+_PEOPLE_CHANGED = frozenset(  # also an erasure or a merged copy: names on rows drawn
+    {EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE, EventName.PARTICIPANT_FORGET}
+    | {EventName.WORKSHOP_MERGE}
 )
 
 

@@ -385,7 +385,7 @@ def compact_file(store: Store) -> tuple[bool, str | None]:
     except sqlite3.Error as error:
         raise StoreError(
             _(
-                "{path}: the erasure is saved, but its log could not be folded into the file ({error}); free some space and run forget again"
+                "{path}: the erasure is saved, but its log could not be folded into the file yet ({error}); SQLite does so when the last program closes it with space free"
             ).format(path=store.path, error=error)
         ) from None
     return not busy, failed

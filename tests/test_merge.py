@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hubworkshop.domain.consent import strictest
@@ -495,6 +495,11 @@ MERGE_EXAMPLES = int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or 300)
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@example(  # her words, off the record on the copy, anonymous here: they go with her
+    steps=[("merge", 0, 2), ("merge", 1, 0), ("work", 2, [("forget", "Zanele", False)]),
+           ("merge", 0, 2)],
+    independent=[Consent.NAMED, Consent.OFF_RECORD, Consent.NAMED],
+)  # fmt: skip
 @given(
     steps=st.lists(step, min_size=2, max_size=8),
     independent=st.lists(st.sampled_from(list(Consent)), min_size=3, max_size=3),

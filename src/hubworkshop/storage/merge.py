@@ -42,7 +42,9 @@ from hubworkshop.domain.names import name_key
 from hubworkshop.storage.erase import (
     compact,
     lineage,
+    rebuild_search_index,
     record_erasure,
+    remove_contributions,
     scrub_names,
 )
 from hubworkshop.storage.merge_copy import read_copy
@@ -298,9 +300,12 @@ class _Merge(ErasureMerge):
             our_tags.setdefault(row["contribution"], []).append(row["tag"])
         incoming = sorted(self.other["contributions"], key=lambda r: (r["created_at"], r["id"]))
         merged_into: list[tuple[str | None, str]] = []
+        gone_here: list[str] = []  # words of someone erased there, still here: erased too
         for theirs in incoming:
             if theirs["id"] in self.removed or theirs["author"] in self.dropped_authors:
                 self.removed.add(theirs["id"])
+                if theirs["id"] in ours:
+                    gone_here.append(theirs["id"])
                 continue
             theirs = {
                 **theirs,
@@ -330,6 +335,10 @@ class _Merge(ErasureMerge):
                 self._set_tags(theirs["id"], theirs_tags)
                 merged_into.append((theirs["merged_into"], theirs["id"]))
                 self.result.add("contributions changed")
+        if gone_here:
+            remove_contributions(self.conn, gone_here)
+            record_erasure(self.conn, None, set(), gone_here, True)
+            rebuild_search_index(self.conn)
         self.conn.executemany(
             "UPDATE contributions SET merged_into = ? WHERE id = ?",
             [(target, cid) for target, cid in merged_into if target not in self.removed],

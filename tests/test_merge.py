@@ -448,8 +448,11 @@ def work(path: Path, side: Side, operations: list[tuple]) -> None:
                             for c in store.contributions(include_deleted=True)
                             if person and c.author == person.name
                         ]
+                        others = {name_key(p.name) for p in store.participants()} - {name_key(name)}
                         forget(store, name, with_contributions=words)
-                        side.erased |= side.aliases.pop(name_key(name), {name_key(name)})
+                        # (An earlier name someone else goes by now is theirs, not erased.)
+                        names = side.aliases.pop(name_key(name), {name_key(name)})
+                        side.erased |= names - others
                         if person and (words or person.consent is Consent.OFF_RECORD):
                             side.removed |= set(said)
                     case ("rename", name, new):

@@ -180,7 +180,12 @@ def erase_in_transaction(
     pids: set[int] = set()
     if person is not None:
         pids, names = identity(db, person)
-        spellings |= names
+        # An earlier name that is someone else's on the roster now is theirs: left alone.
+        others = {
+            name_key(row[0])
+            for row in conn.execute("SELECT name FROM participants WHERE id != ?", [person["id"]])
+        }
+        spellings |= {n for n in names if name_key(n) not in others}
         with_contributions |= erased_with_their_words(Consent(person["consent"]))
     spellings |= _owners_meaning(conn, spellings, person)
     marks = ",".join("?" * len(pids))

@@ -19,6 +19,7 @@ from hubworkshop.storage.erase import (
     NAME_FIELDS,
     PERSON_EVENTS,
     erase_in_transaction,
+    identity,
     rebuild_search_index,
     remove_contributions,
     workshop_salt,
@@ -69,7 +70,8 @@ class ErasureMerge:
         for row in self.rows("SELECT * FROM participants ORDER BY id"):
             if not list(self.db.query("SELECT 1 FROM participants WHERE id = ?", [row["id"]])):
                 continue  # erased with an entry merged into it
-            hit = self.erased_person(row["uid"], [row["name"]])
+            _pids, names = identity(self.db, row)  # every name they had here too
+            hit = self.erased_person(row["uid"], names)
             if hit is not None:
                 erase_in_transaction(
                     self.store, self.db, row, set(), with_contributions=hit, log=False

@@ -434,3 +434,11 @@ def test_fuzz_merge_ends_in_success_or_one_line(workshop, tmp_path, statements):
         assert len(err.strip().splitlines()) == 1, err
         assert "internal error" not in err
         assert state(target) == before
+
+
+def test_a_room_without_questions_is_refused_not_an_internal_error(cli, archive, tmp_path):
+    """Found by the fuzz test: the plan inside an archive keeps a plan's rules."""
+    crafted = json.loads(json.dumps(archive))
+    crafted["rooms"][2]["questions"] = []
+    path = write(tmp_path / "room.json", crafted)
+    refused(cli("import", str(path), "--db", str(tmp_path / "new.db")), "rooms[2].questions")

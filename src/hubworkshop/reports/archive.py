@@ -312,7 +312,11 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
         for i, value in enumerate(found):
             if (why := fields.bad_id(value)) is not None:
                 raise r.fail(f"{where}[{i}].id", why)
+            if value in found[:i]:
+                raise r.fail(f"{where}[{i}].id", f"'{value}' appears twice")
     for i, room in enumerate(rooms):
+        if not room.questions:  # as a plan: a room discusses at least one question
+            raise r.fail(f"rooms[{i}].questions", "lists no question")
         for q_id in room.questions:
             if q_id not in questions:
                 raise r.fail(f"rooms[{i}].questions", f"no question '{q_id}'")

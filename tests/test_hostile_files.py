@@ -442,3 +442,52 @@ def test_a_room_without_questions_is_refused_not_an_internal_error(cli, archive,
     crafted["rooms"][2]["questions"] = []
     path = write(tmp_path / "room.json", crafted)
     refused(cli("import", str(path), "--db", str(tmp_path / "new.db")), "rooms[2].questions")
+
+
+def test_every_command_prints_inert_on_a_terminal(workshop, tmp_path):
+    """Not only `list`: on a terminal, whatever a command prints from the file shows its
+    control characters escaped (here the room's question, from an older version's file)."""
+    import pty
+
+    db = tampered(
+        workshop,
+        tmp_path,
+        "PRAGMA foreign_keys = OFF",
+        "UPDATE room_state SET question = char(27) || '[2J' || char(27) || ']0;x' || char(7) "
+        "WHERE room = 'value'",
+    )
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hubworkshop",
+                "room",
+                "show",
+                "--room",
+                "value",
+                "--db",
+                str(db),
+            ],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            cwd=REPO,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert process.returncode == 0, process.stderr
+    assert b"question:" in shown
+    assert b"\x1b" not in shown and b"\x07" not in shown and b"\\x1b[2J" in shown

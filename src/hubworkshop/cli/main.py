@@ -212,6 +212,8 @@ def cli(
     open, unless --start).
     """
     settings = ctx.ensure_object(Settings)
+    if ctx.invoked_subcommand not in (None, "serve", "line") and sys.stdout.isatty():
+        sys.stdout = _InertTerminal(sys.stdout)  # the app and line mode draw their own
     if ctx.invoked_subcommand is None:
         with settings.open_store(say_when_waiting=False) as store:
             if room is not None:
@@ -227,6 +229,38 @@ def cli(
                 bidi=bidi,
                 steady_cursor=steady_cursor,
             ).run()
+
+
+class _InertTerminal(io.TextIOBase):
+    """Standard output when it is a terminal: control characters in what a command prints
+    (user text, ids and names from files) are shown escaped (`\\x1b`), never obeyed. A pipe
+    or a file gets the text exactly."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(self._stream.encoding)
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self._stream.errors  # type: ignore[no-any-return]
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # (how click tells a text stream from a binary one)
+            raise TypeError("a terminal's standard output takes text")
+        self._stream.write(printable(text, keep_newlines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
 
 
 # -- capture ------------------------------------------------------------------------------------

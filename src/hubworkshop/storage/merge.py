@@ -207,6 +207,27 @@ class _Merge(ErasureMerge):
                             "{source}: has a {what} this workshop does not have ({row!r}); nothing was merged"
                         ).format(source=source, what=what, row=row["id"])
                     )
+        known_ids = {
+            what: {r["id"] for r in self.rows(f"SELECT id FROM {table}")}
+            for what, table in (("room", "rooms"), ("question", "questions"), ("role", "roles"),
+                                ("phase", "phases"))
+        }  # fmt: skip
+        for table, column, what in _REFERENCES:
+            for index, row in enumerate(self.other[table]):
+                value = row.get(column)
+                if value is not None and value not in known_ids[what]:
+                    raise StoreError(
+                        _(
+                            "{source}: {table}[{index}].{column}: no {what} {value!r} in this workshop; nothing was merged"
+                        ).format(
+                            source=source,
+                            table=table,
+                            index=index,
+                            column=column,
+                            what=what,
+                            value=value,
+                        )
+                    )
 
     # -- people
 
@@ -503,6 +524,14 @@ class _Merge(ErasureMerge):
                 )
 
 
+_REFERENCES = (  # (table, column, what it names) of the copy, checked against this workshop
+    ("participants", "room", "room"), ("contributions", "room", "room"),
+    ("contributions", "question", "question"), ("vote_rounds", "room", "room"),
+    ("rankings", "room", "room"), ("rankings", "role", "role"),
+    ("purpose_statements", "room", "room"), ("takeaways", "room", "room"),
+    ("room_state", "room", "room"), ("room_state", "question", "question"),
+    ("room_state", "phase", "phase"),
+)  # fmt: skip
 _PERSON = ("id", "name", "consent", "language", "room", "created_at", "updated_at", "uid")
 
 

@@ -140,7 +140,7 @@ class ErasureMerge:
         if cycle:
             raise StoreError(
                 _(
-                    "{source}: contributions.merged_into: {ids} would be merged into each other in a ring; nothing was merged"
+                    "{source}: contributions.merged_into: {ids} would be merged into each other in a ring (each copy merged one into the other); split one of them on either side, then merge again; nothing was merged"
                 ).format(source=self.result.source, ids=" → ".join([*cycle, cycle[0]]))
             )
         self.load_erasures()

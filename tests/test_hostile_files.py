@@ -491,3 +491,23 @@ def test_every_command_prints_inert_on_a_terminal(workshop, tmp_path):
     assert process.returncode == 0, process.stderr
     assert b"question:" in shown
     assert b"\x1b" not in shown and b"\x07" not in shown and b"\\x1b[2J" in shown
+
+
+async def test_the_app_reaches_its_room_with_fifos_in_the_state_folder(db_path, hubs_plan):
+    """The app reads last-room.json and the person's drafts before its first screen: FIFOs
+    there (nothing ever writes to them) must not hold it back."""
+    from hubworkshop.tui.app import HubworkshopApp
+    from hubworkshop.tui.drafts import Drafts
+    from hubworkshop.tui.resume import state_file
+    from hubworkshop.tui.screens.room import RoomScreen
+
+    with Store.open(db_path, hubs_plan) as store:
+        drafts = Drafts(db_path, "Amina")
+        drafts.path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(drafts.path)
+        os.mkfifo(state_file())
+        app = HubworkshopApp(store, room="lifecycle", user_name="Amina")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            assert isinstance(app.screen, RoomScreen)

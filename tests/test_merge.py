@@ -131,41 +131,43 @@ operation = st.one_of(
 def apply(path: Path, operations: list[tuple]) -> None:
     with Store.open(path) as store:
         for op in operations:
-            points = store.contributions(include_deleted=True)
-            picks = isinstance(op[1:2] and op[1], int)
-            if picks and not points:
-                continue  # every point was erased with its speaker
-            pick = points[op[1] % len(points)].id if picks else None
-            try:
-                match op:
-                    case ("add", room, text, author):
-                        store.add_contribution(Draft(room, text, author=author))
-                    case ("edit", _, text):
-                        store.update_contribution(pick, text=text)
-                    case ("delete", _):
-                        store.delete_contribution(pick)
-                    case ("tag", _, tags):
-                        store.set_tags(pick, tags)
-                    case ("consent", name, consent):
-                        store.set_participant(name, consent)
-                    case ("vote", _, name):
-                        store.add_vote(pick, participant=name)
-                    case ("rank", room, name, order):
-                        store.record_ranking(room, list(order), participant=name)
-                    case ("purpose", room, text, final):
-                        store.add_purpose_statement(room, text, final=final)
-                    case ("takeaways", room, picks):
-                        live = [c.id for c in store.contributions(room=room)]
-                        ids = (
-                            list(dict.fromkeys(live[i % len(live)] for i in picks)) if live else []
-                        )
-                        store.set_takeaways(room, ids)
-                    case ("close",):
-                        store.close_vote("value")
-                    case ("merge points", _, other):
-                        store.merge(pick, points[other % len(points)].id)
-            except HubworkshopError:
-                pass  # refused as it would be in the room: the copies stay valid
+            apply_one(store, op)
+
+
+def apply_one(store: Store, op: tuple) -> None:
+    points = store.contributions(include_deleted=True)
+    picks = isinstance(op[1:2] and op[1], int)
+    if picks and not points:
+        return  # every point was erased with its speaker
+    pick = points[op[1] % len(points)].id if picks else None
+    try:
+        match op:
+            case ("add", room, text, author):
+                store.add_contribution(Draft(room, text, author=author))
+            case ("edit", _, text):
+                store.update_contribution(pick, text=text)
+            case ("delete", _):
+                store.delete_contribution(pick)
+            case ("tag", _, tags):
+                store.set_tags(pick, tags)
+            case ("consent", name, consent):
+                store.set_participant(name, consent)
+            case ("vote", _, name):
+                store.add_vote(pick, participant=name)
+            case ("rank", room, name, order):
+                store.record_ranking(room, list(order), participant=name)
+            case ("purpose", room, text, final):
+                store.add_purpose_statement(room, text, final=final)
+            case ("takeaways", room, picks):
+                live = [c.id for c in store.contributions(room=room)]
+                ids = list(dict.fromkeys(live[i % len(live)] for i in picks)) if live else []
+                store.set_takeaways(room, ids)
+            case ("close",):
+                store.close_vote("value")
+            case ("merge points", _, other):
+                store.merge(pick, points[other % len(points)].id)
+    except HubworkshopError:
+        pass  # refused as it would be in the room: the copies stay valid
 
 
 @settings(
@@ -440,11 +442,11 @@ class Side:
 
 
 def work(path: Path, side: Side, operations: list[tuple]) -> None:
-    for op in operations:
-        if op[0] not in {"forget", "rename", "merge people", "note"}:
-            apply(path, [op])
-            continue
-        with Store.open(path) as store:
+    with Store.open(path) as store:
+        for op in operations:
+            if op[0] not in {"forget", "rename", "merge people", "note"}:
+                apply_one(store, op)
+                continue
             for p in store.participants():
                 side.aliases.setdefault(name_key(p.name), {name_key(p.name)})
             try:

@@ -41,10 +41,7 @@ from hubworkshop.tui.widgets.text import plain, said
 KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
 
 
-_PEOPLE_CHANGED = frozenset(  # also an erasure or a merged copy: names on rows drawn
-    {EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE, EventName.PARTICIPANT_FORGET}
-    | {EventName.WORKSHOP_MERGE}
-)
+_PEOPLE_CHANGED = frozenset({EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE})
 
 
 def _may_change_room(event: Event, known_tags: set[str]) -> bool:
@@ -365,7 +362,9 @@ class RoomScreen(RoomCapture):
             )
             rows = self._changed(changed_ids)
             self.last_event_seq = events[-1].seq
-            renamed = any(e.action in _PEOPLE_CHANGED for e in events)
+            renamed = any(
+                e.action in _PEOPLE_CHANGED or e.action.changes_drawn_names for e in events
+            )
             return rows, any(_may_change_room(e, known_tags) for e in events), renamed
 
         def show(changes: tuple[list[Contribution], bool, bool] | None) -> None:

@@ -14,6 +14,7 @@ from conftest import REPO
 from hubworkshop.domain.records import Draft
 from hubworkshop.reports.formats import render
 from hubworkshop.storage import Store
+from test_tui import SIZE, room_app, screen_text, settle, wait_until
 
 NAME = "Zanele Mthembu-Ørsted"
 
@@ -258,3 +259,23 @@ def test_forget_on_a_full_disk_finishes_or_changes_nothing(cli, db_path, hubs_pl
         assert b"Zanele Mokoena" not in raw_files(db_path)
     else:
         assert len(left) == 300 and "Zanele Mokoena" in people  # as it was
+
+
+async def test_a_forgotten_name_leaves_every_open_terminal_at_once(store, db_path, cli):
+    """Rows already drawn (author column, `→Zanele 12-01`) are drawn again when another
+    process erases the person: the log names no row, so the whole list is read again."""
+    store.set_participant("Zanele Mokoena", "named", room="lifecycle")
+    said = store.add_contribution(Draft("lifecycle", "hubs need funding", author="Zanele Mokoena"))
+    other = store.add_contribution(Draft("lifecycle", "write the charter", author="Kwame"))
+    store.set_action(other.id, owner="Zanele Mokoena", due="2021-12-01")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Zanele" in screen_text(app)
+        result = cli("forget", "Zanele Mokoena", db=db_path)
+        assert result.returncode == 0, result.stderr
+        await wait_until(
+            pilot,
+            lambda: "Zanele" not in screen_text(app) and "hubs need funding" in screen_text(app),
+        )
+        assert store.contribution(said.id).author is None

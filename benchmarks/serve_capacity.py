@@ -68,7 +68,7 @@ class Session:
         async with self.http.get(f"{self.base}/?token={TOKEN}") as page:
             assert page.status == 200, page.status
         self.ws = await self.http.ws_connect(
-            f"{self.base.replace('http', 'ws')}/ws?width=100&height=30"
+            f"{self.base.replace('http', 'ws')}/ws?width=100&height=30", origin=self.base
         )
         self.reader = asyncio.create_task(self.read())
 
@@ -140,6 +140,8 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 ROOMS = 5  # the bundled plan's breakout rooms
+SEED = [sys.executable, "-m", "hubworkshop", "--plan", "hubs-2021-11-27"]
+"""The command that makes the workshop: from the bundled Hubs plan, named."""
 DOWN = "\x1b[B"  # the arrow key, as xterm.js sends it
 
 
@@ -150,14 +152,17 @@ async def run(n: int, rooms: int = 1) -> dict[str, float]:
     db = folder / "workshop.db"
     env = {**os.environ, "HUBWORKSHOP_DB": str(db), "XDG_STATE_HOME": str(folder / "state")}
     subprocess.run(
-        [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "--lang", "en", "seed"],
+        [*SEED, "add", "--room", "value", "--lang", "en", "seed"],
         env=env,
         check=True,
         capture_output=True,
     )
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "hubworkshop", "serve", "--port", str(port), "--token", TOKEN],
+        [
+            *(sys.executable, "-m", "hubworkshop", "serve", "--port", str(port)),
+            *("--token", TOKEN, "--max-sessions", str(n + 1)),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -371,7 +376,7 @@ def per_key_cost() -> list[str]:
         "XDG_STATE_HOME": str(folder / "state"),
     }
     subprocess.run(
-        [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "--lang", "en", "seed"],
+        [*SEED, "add", "--room", "value", "--lang", "en", "seed"],
         env=env,
         check=True,
         capture_output=True,

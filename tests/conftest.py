@@ -104,17 +104,29 @@ def make_bank(tmp_path: Path):
     return make
 
 
+HUBS = "hubs-2021-11-27"
+"""The bundled Hubs example, as `--plan` names it."""
+
+
 def run_cli(
     *args: str,
     db: Path | None = None,
+    plan: str | None = HUBS,
     stdin: str | None = None,
     env=None,
     cwd: Path = REPO,
     entry: tuple[str, ...] = ("-m", "hubworkshop"),
 ):
-    """Run the real `hubworkshop` command in a subprocess (`entry`: how Python starts it)."""
+    """Run the real `hubworkshop` command in a subprocess (`entry`: how Python starts it).
+
+    A workshop is made only from a plan asked for: `plan` (the Hubs example unless the test
+    says otherwise) is what a new database is made from, through $HUBWORKSHOP_NEW_PLAN as
+    `./dev run` does; a database that exists ignores it."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     full_env.pop("HUBWORKSHOP_DB", None)
+    full_env.pop("HUBWORKSHOP_NEW_PLAN", None)
+    if plan is not None:
+        full_env["HUBWORKSHOP_NEW_PLAN"] = plan
     if db is not None:
         full_env["HUBWORKSHOP_DB"] = str(db)
     return subprocess.run(
@@ -134,15 +146,18 @@ def cli():
     return run_cli
 
 
-__all__ = ["REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]
+__all__ = ["HUBS", "REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]
 
 
 SERVE_TOKEN = "a-test-token-of-32-characters-xx"
+"""The facilitators' link's secret in tests."""
+NOTE_TAKER_TOKEN = "a-note-takers-token-of-32-chars-"
+"""The note-takers' link's secret in tests."""
 
 
 @contextlib.contextmanager
 def serving(
-    tmp_path: Path, plan, *options: str
+    tmp_path: Path, plan, *options: str, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     """`hubworkshop serve [options]` on a new workshop, in a subprocess, once it answers (403
     without the token) on 127.0.0.1: its address there, its database and its process."""
@@ -151,13 +166,20 @@ def serving(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "HUBWORKSHOP_DB": str(db)}
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "HUBWORKSHOP_DB": str(db),
+        **(env or {}),
+    }
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "hubworkshop", "serve"),
-            *("--port", str(port), "--token", SERVE_TOKEN, *options),
+            *("--port", str(port), "--token", SERVE_TOKEN),
+            *("--note-taker-token", NOTE_TAKER_TOKEN, *options),
         ],
         env=env,
+        cwd=tmp_path,  # where a file written by mistake would land
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

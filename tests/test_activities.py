@@ -61,12 +61,12 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
         async with facilitator.run_test(size=SIZE) as pilot, watcher.run_test(size=SIZE) as two:
             await settle(two)
             await to_list(pilot)
-            await pilot.press("V")  # open the vote
+            await pilot.press("enter", "V")  # open the vote
             await settle(pilot)
             assert store.vote_round("lifecycle") is not None
             # every terminal in the room says a vote is open, and counts the dots
             await wait_until(two, lambda: "VOTE OPEN: 3 dots each" in screen_text(watcher))
-            await pilot.press("up", "v")  # on "first point"
+            await pilot.press("up", "enter", "v")  # on "first point"
             await settle(pilot)
             assert isinstance(facilitator.screen, ParticipantPicker)
             await pilot.press("enter")  # Ana
@@ -74,7 +74,7 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
             assert store.contribution(a).votes == 1
             await wait_until(two, lambda: "●1" in screen_text(watcher))
             await wait_until(two, lambda: "1 cast" in screen_text(watcher))
-            await pilot.press("V")  # close it
+            await pilot.press("enter", "V")  # close it
             await settle(pilot)
             assert store.vote_round("lifecycle") is None
             await wait_until(two, lambda: "VOTE OPEN" not in screen_text(watcher))
@@ -88,7 +88,7 @@ async def test_a_dot_with_no_open_vote_is_refused_with_a_message(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("up", "v")
+        await pilot.press("up", "enter", "v")
         await settle(pilot)
         assert not isinstance(app.screen, ParticipantPicker)
         assert any("No vote is open" in str(n.message) for n in app._notifications)
@@ -102,7 +102,7 @@ async def test_task_ranking_moves_roles_and_shows_the_chart(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("R")
+        await pilot.press("enter", "R")
         await settle(pilot)
         assert isinstance(app.screen, RankingScreen)
         await pilot.press("down", "down", "shift+up", "shift+up")  # funding to the top
@@ -120,7 +120,7 @@ async def test_task_ranking_per_participant_is_combined_by_borda(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("R")
+        await pilot.press("enter", "R")
         await settle(pilot)
         await pilot.press("down", "down", "shift+up", "shift+up", "ctrl+n")  # funding first
         await settle(pilot)
@@ -148,7 +148,7 @@ async def test_purpose_statement_revisions_are_kept(store):
     app = room_app(store, user_name="Asaf")
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("P")
+        await pilot.press("enter", "P")
         await settle(pilot)
         assert isinstance(app.screen, PurposeScreen)
         await pilot.press(*"Hubs share power.", "ctrl+s")
@@ -175,19 +175,19 @@ async def test_merge_and_split_lose_no_text(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)  # cursor on b
-        await pilot.press("m", "up", "m")  # merge b into a
+        await pilot.press("enter", "m", "up", "enter")  # merge b into a
         await settle(pilot)
         assert store.contribution(b).merged_into == a
         lst = app.screen.query_one(ContributionList)
         assert lst.count == 1 and "⊕1" in screen_text(app)
         texts = {c.text for c in [store.contribution(a), *store.merged_into(a)]}
         assert texts == {"hubs need a clear exit", "a way to close hubs"}
-        await pilot.press("M")  # split again
+        await pilot.press("enter", "M")  # split again
         await settle(pilot)
         assert store.contribution(b).merged_into is None
         assert lst.count == 2
         assert {c.author for c in store.contributions()} == {"Ana", "Kwame"}
-        await pilot.press("c", *"exit", "enter")
+        await pilot.press("enter", "c", *"exit", "enter")
         await settle(pilot)
         assert store.contribution(lst.highlighted.id).cluster == "exit"
 
@@ -219,14 +219,14 @@ async def test_park_and_action_owner(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("p")
+        await pilot.press("enter", "p")
         await settle(pilot)
         assert store.contribution(b).parked
-        await pilot.press("o", *"Amina; 2021-12-15", "enter")
+        await pilot.press("enter", "o", *"Amina; 2021-12-15", "enter")
         await settle(pilot)
         action = store.contribution(b)
         assert (action.kind.value, action.owner, action.due) == ("action", "Amina", "2021-12-15")
-        await pilot.press("o", "ctrl+u", *"Amina; next week", "enter")
+        await pilot.press("enter", "o", "ctrl+u", *"Amina; next week", "enter")
         await settle(pilot)
         assert "not a date" in screen_text(app) or store.contribution(b).due == "2021-12-15"
 
@@ -242,13 +242,13 @@ async def test_wrap_up_takeaways_and_report_back(store):
     app = room_app(store, role="facilitator")
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("W")
+        await pilot.press("enter", "W")
         await settle(pilot)
         assert isinstance(app.screen, TakeawaysDialog)
         await pilot.press("down", "space", "shift+up", "down", "space", "ctrl+s")
         await settle(pilot)
         assert [c.text for c in store.takeaways("lifecycle")] == ["pilot first", "exit rules"]
-        await pilot.press("B")
+        await pilot.press("enter", "B")
         await settle(pilot)
         assert isinstance(app.screen, ReportBackScreen)
         text = screen_text(app)
@@ -293,7 +293,7 @@ async def test_roster_adds_people_and_logs_consent(store):
     app = room_app(store, user_name="fac")
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("N")
+        await pilot.press("enter", "N")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         await pilot.press("a", *"Amina Diallo", "enter")
@@ -338,9 +338,9 @@ async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(st
             assert f"«{name}»" in notices  # the new-person notice, literally
         assert {p.name for p in store.participants()} >= set(HOSTILE_NAMES)
         await to_list(pilot)
-        await pilot.press("V")  # open a vote
+        await pilot.press("enter", "V")  # open a vote
         await settle(pilot)
-        await pilot.press("v")
+        await pilot.press("enter", "v")
         await settle(pilot)
         assert isinstance(app.screen, ParticipantPicker)
         shown = " ".join(
@@ -351,16 +351,16 @@ async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(st
             assert name in shown
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("e")
+        await pilot.press("enter", "e")
         await settle(pilot)
         assert "[i]said[/i]" in screen_text(app) or app.screen.query_one("#edit-text").value
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press("enter", "c")
         await settle(pilot)
         await pilot.press(*"[red]cluster[/]", "enter")
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("enter", "o")
         await settle(pilot)
         await pilot.press(*"[/]Mallory; 2021-12-15", "enter")
         await settle(pilot)
@@ -380,7 +380,7 @@ async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(st
         await pilot.press("escape")
         await settle(pilot)
         await to_list(pilot)
-        await pilot.press("B")
+        await pilot.press("enter", "B")
         await settle(pilot)
         assert app.is_running
     last = store.contributions()[-1]
@@ -396,7 +396,7 @@ async def test_the_vote_picker_lists_this_rooms_people_first(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("up", "v")
+        await pilot.press("up", "enter", "v")
         await settle(pilot)
         options = app.screen.query_one("OptionList")
         names = [str(options.get_option_at_index(i).id) for i in range(options.option_count)]
@@ -408,7 +408,7 @@ async def test_the_owner_dialog_keeps_the_input_and_says_what_is_wrong(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
-        await pilot.press("up", "o")
+        await pilot.press("up", "enter", "o")
         await settle(pilot)
         await pilot.press(*"Amina; next week", "enter")
         await settle(pilot)
@@ -437,7 +437,7 @@ async def test_roster_rename_and_merge_reach_every_terminal(store, db_path):
             await settle(two)
             assert "Ami " in screen_text(watcher)
             await to_list(pilot)
-            await pilot.press("N")  # the roster
+            await pilot.press("enter", "N")  # the roster
             await settle(pilot)
             assert isinstance(fac.screen, RosterScreen)
             table = fac.screen.query_one("DataTable")

@@ -335,7 +335,7 @@ def test_read_bank_raises_with_every_error(make_bank):
 
 
 def test_bank_check_command(cli, make_bank):
-    good = cli("bank", "check")
+    good = cli("bank", "check", str(bundled_bank()))
     assert good.returncode == 0, good.stderr
     assert "10 themes" in good.stdout and "languages: en, fr" in good.stdout
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVE_TOKEN, serving
+from conftest import NOTE_TAKER_TOKEN, SERVE_TOKEN, serving
 from hubworkshop.storage import Store
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -42,12 +42,17 @@ def served(tmp_path, hubs_plan):
         yield base, db
 
 
-def browser():
+def browser(downloads: Path | None = None):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    if downloads is not None:
+        options.add_experimental_option(
+            "prefs",
+            {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+        )
     for flag in (
         "--headless=new",
         "--no-sandbox",
@@ -92,13 +97,25 @@ def texts(db: Path) -> list[str]:
         return [c.text for c in store.contributions()]
 
 
-def test_a_wrong_or_missing_token_gets_403_and_starts_nothing(served):
-    base, _db = served
-    for url in (base + "/", base + "/?token=wrong-token-wrong-token-wrong-tok", base + "/ws"):
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(url, timeout=10)
-        assert refused.value.code == 403
-    assert subprocess.run(["pgrep", "-f", "hubworkshop --db"], capture_output=True).stdout == b""
+def test_a_wrong_or_missing_token_gets_403_and_starts_nothing(tmp_path, hubs_plan):
+    need_browser()
+    with serving(tmp_path, hubs_plan) as (base, _db, server):
+        for url in (base + "/", base + "/?token=wrong-token-wrong-token-wrong-tok", base + "/ws"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(url, timeout=10)
+            assert refused.value.code == 403
+        assert not children(server.pid)  # no app process (only this server's are looked at)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 @pytest.mark.timeout(300)
@@ -244,3 +261,82 @@ def test_a_fast_typists_corrections_act_where_they_were_typed(served, tmp_path):
         assert texts(db) == ["huXYbs ok fast", "2nd second"]
     finally:
         driver.quit()
+
+
+def timer_running(db: Path) -> bool:
+    with Store.open(db) as store:
+        return any(store.countdown(room).running for room in store.rooms())
+
+
+@pytest.mark.timeout(300)
+def test_a_note_takers_link_cannot_run_the_room_and_an_export_lands_in_downloads(served, tmp_path):
+    """Two browsers, the facilitators' link and the note-takers' link, as a new user would:
+    the note-taker's F5 does nothing to the clock (and no facilitator's role is offered), the
+    facilitator's starts it; the facilitator's export (F4, Ctrl+S) lands in the browser's
+    download folder and nowhere on the server."""
+    from selenium.webdriver.common.keys import Keys
+
+    base, db = served
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    note_taker, facilitator = browser(), browser(downloads)
+    try:
+        note_taker.get(f"{base}/?token={NOTE_TAKER_TOKEN}")
+        type_keys(note_taker, Keys.ENTER)  # the first room
+        wait_for(lambda: rooms_open(tmp_path / "state"))
+        type_keys(note_taker, Keys.F5, *"noted", Keys.ENTER)
+        wait_for(lambda: "noted" in texts(db))
+        assert not timer_running(db)
+        with Store.open(db) as store:
+            [(role, face)] = [
+                (e.data["role"], e.data["face"]) for e in store.events() if e.action == "role.take"
+            ]
+        assert (role, face) == ("note-taker", "browser")
+
+        facilitator.get(f"{base}/?token={SERVE_TOKEN}")
+        type_keys(facilitator, Keys.ENTER)
+        wait_for(lambda: len(rooms_open(tmp_path / "state")) == 2)
+        type_keys(facilitator, Keys.F5, *"started", Keys.ENTER)
+        wait_for(lambda: "started" in texts(db))
+        assert timer_running(db)
+        facilitator.save_screenshot(str(tmp_path / "facilitator.png"))
+        type_keys(facilitator, Keys.F4)
+        time.sleep(1)  # a person reads the screen; the download is waited for below
+        type_keys(facilitator, Keys.CONTROL + "s")
+        [summary] = wait_for(lambda: [p for p in downloads.glob("*.md")])
+        assert "noted" in summary.read_text() and "started" in summary.read_text()
+        assert not [p for p in tmp_path.glob("*.md")]  # nothing written where serve runs
+    finally:
+        note_taker.quit()
+        facilitator.quit()
+
+
+def test_every_symbol_the_app_draws_has_a_glyph_in_chromiums_monospace_font():
+    """xterm.js draws with the system's monospace font (DejaVu Sans Mono on Debian): a
+    symbol it lacks is a box in every browser session (the parked and paused icon was)."""
+    import re
+    import unicodedata
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        need_browser()
+        pytest.skip("fontconfig is not installed")
+    root = Path(__file__).parent.parent / "src" / "hubworkshop"
+    sources = [*(root / "tui").rglob("*.py"), *(root / "locale").rglob("*.po")]
+    drawn = {
+        ch
+        for path in sources
+        for literal in re.findall(r'"(?:[^"\\\n]|\\.)*"', path.read_text(encoding="utf-8"))
+        for ch in literal
+        if ord(ch) > 0x7F and unicodedata.category(ch)[0] in "SP"
+    }
+    assert {"→", "‖", "≡", "›"} <= drawn  # the scan sees what it should
+    missing = [
+        f"{ch} U+{ord(ch):04X}"
+        for ch in sorted(drawn)
+        if "DejaVu Sans Mono"
+        not in subprocess.run(
+            [fc_list, f":charset={ord(ch):x}", "family"], capture_output=True, text=True
+        ).stdout
+    ]
+    assert not missing

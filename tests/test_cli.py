@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import run_cli
+from conftest import HUBS, run_cli
 
 
 def test_add_list_and_search(cli, db_path):
@@ -82,7 +82,7 @@ def test_stdin_adds_one_contribution_per_line(cli, db_path):
 def test_stdin_that_is_not_text_is_named_and_adds_nothing(db_path, data, message):
     env = {**os.environ, "HUBWORKSHOP_DB": str(db_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "hubworkshop", "add", "--room", "value", "-"],
+        [sys.executable, "-m", "hubworkshop", "--plan", HUBS, "add", "--room", "value", "-"],
         input=data,
         capture_output=True,
         env=env,
@@ -281,11 +281,12 @@ def test_json_export_holds_the_whole_workshop_and_is_deterministic(cli, db_path,
 
 
 def test_each_contribution_records_the_language_it_was_said_in(cli, db_path):
-    """Explicit --lang, else the speaker's registered language, else detected among the
-    workshop's languages (English and French in the bundled plan)."""
+    """Explicit --lang, else the text's own when it is long enough to tell (issue #33),
+    else the speaker's registered language, else detected among the workshop's languages
+    (English and French in the bundled plan)."""
     assert cli("participant", "Layla", "--lang", "ar", db=db_path).returncode == 0
     cli("add", "--room", "value", "--lang", "es", "Necesitamos un proceso claro", db=db_path)
-    cli("add", "--room", "value", "--by", "Layla", "Hubs must cooperate", db=db_path)
+    cli("add", "--room", "value", "--by", "Layla", "Hubs cooperate", db=db_path)  # two words
     cli("add", "--room", "value", "Les hubs pourraient devenir des guichets", db=db_path)
     cli("add", "--room", "value", "Hubs could become gatekeepers", db=db_path)
     rows = json.loads(cli("list", "--json", db=db_path).stdout)

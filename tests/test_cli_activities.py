@@ -63,9 +63,9 @@ def test_ranking_and_purpose(cli, db_path, two):
     ok(cli("rank", "set", "--room", "value", "funding", "legal-support", db=db_path))
     ok(cli("rank", "set", "--room", "value", "--by", "Ana", "governance", db=db_path))
     refused(
-        cli("rank", "set", "--room", "value", "funding", "funding", db=db_path), "each role once"
+        cli("rank", "set", "--room", "value", "funding", "funding", db=db_path), "each item once"
     )
-    refused(cli("rank", "set", "--room", "value", "nope", db=db_path), "unknown role 'nope'")
+    refused(cli("rank", "set", "--room", "value", "nope", db=db_path), "unknown item 'nope'")
     assert store.rankings()["value"] == {None: ["funding", "legal-support"], "Ana": ["governance"]}
     shown = json.loads(ok(cli("rank", "show", "--room", "value", "--json", db=db_path)))
     assert shown == {

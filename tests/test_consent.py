@@ -110,7 +110,7 @@ async def test_report_back_shows_only_what_may_be_published(consent_walk):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("ContributionList").focus()
-        await pilot.press("B")
+        await pilot.press("enter", "B")
         await settle(pilot)
         assert isinstance(app.screen, ReportBackScreen)
         shown = screen_text(app)

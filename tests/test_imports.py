@@ -163,7 +163,16 @@ def test_opening_a_room_imports_nothing_heavy(store, db_path, tmp_path):
 def test_creating_a_database_still_reads_the_plan(tmp_path):
     """The check above would pass vacuously if the heavy modules never loaded at all."""
     modules, done = imported(
-        "-m", "hubworkshop", "--db", str(tmp_path / "new.db"), "add", "--room", "value", "x"
+        "-m",
+        "hubworkshop",
+        "--db",
+        str(tmp_path / "new.db"),
+        "--plan",
+        "hubs-2021-11-27",
+        "add",
+        "--room",
+        "value",
+        "x",
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert {"hubworkshop.sources.plan", "hubworkshop.storage.schema", "markdown_it"} <= modules

@@ -49,7 +49,11 @@ def test_line_mode_reads_and_writes_the_live_room(db_path, hubs_plan, tmp_path):
     Store.open(db_path, hubs_plan).close()
     env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "XDG_STATE_HOME": str(tmp_path / "st")}
     term = Terminal(
-        [sys.executable, "-m", "hubworkshop", "line", "--room", "lifecycle", "--name", "Bea"], env
+        [
+            *(sys.executable, "-m", "hubworkshop", "line", "--room", "lifecycle"),
+            *("--name", "Bea", "--role", "facilitator"),
+        ],
+        env,
     )
     try:
         term.wait_for("/help for commands")
@@ -70,7 +74,7 @@ def test_line_mode_reads_and_writes_the_live_room(db_path, hubs_plan, tmp_path):
             store.open_question("lifecycle", store.room("lifecycle").questions[1])
             store.open_vote("lifecycle", dots=3)
         term.wait_for("Kwame, idea: \\x1b[31mfrom elsewhere")
-        term.wait_for("question: How does a hub become a hub?")
+        term.wait_for("question (en): How does a hub become a hub?")
         term.wait_for("a vote is open: 3 dots each")
         term.type(f"/vote {row.short_id}")
         term.wait_for(f"a dot on {row.short_id}")
@@ -109,3 +113,54 @@ def test_line_mode_announces_the_timer(db_path, hubs_plan, tmp_path):
         assert b"1 minute left" not in term.seen  # a jump past zero says only that
     finally:
         term.close()
+
+
+@pytest.mark.timeout(180)
+def test_a_note_taker_in_line_mode_cannot_run_the_clock_or_move_the_question(
+    db_path, hubs_plan, tmp_path
+):
+    """Line mode follows the role it was started with: a note-taker's /timer, /next and
+    /previous are refused with one line and change nothing; a facilitator's work. Taking
+    the role is logged."""
+    Store.open(db_path, hubs_plan).close()
+    env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "XDG_STATE_HOME": str(tmp_path / "st")}
+    line = [sys.executable, "-m", "hubworkshop", "line", "--room", "lifecycle", "--name"]
+    with Store.open(db_path) as store:
+        store.start_timer("lifecycle", actor="Asaf")  # the facilitator's clock is running
+        first = store.room_state("lifecycle").question
+        second = store.question(store.room("lifecycle").questions[1]).text.get_text("en")
+    term = Terminal([*line, "Bea"], env)
+    try:
+        term.wait_for("/help for commands")
+        for verb in ("timer", "next", "previous"):
+            term.type(f"/{verb}")
+            term.wait_for(
+                f"/{verb}: only a facilitator does that (line mode started as note-taker)"
+            )
+        term.type("/help")
+        term.wait_for("/quit")
+        assert b"/timer (start" not in term.seen  # not offered
+        term.type("still typing")
+        term.wait_for("saved: someone, idea: still typing")
+    finally:
+        term.close()
+    with Store.open(db_path) as store:
+        state = store.room_state("lifecycle")
+        assert store.countdown("lifecycle").running and state.question == first
+        taken = [e for e in store.events() if e.action.value == "role.take"]
+        assert [(e.actor, e.data) for e in taken] == [
+            ("Bea", {"role": "note-taker", "face": "line"})
+        ]
+
+    term = Terminal([*line, "Asaf", "--role", "facilitator"], env)
+    try:
+        term.wait_for("/help for commands")
+        term.type("/timer")
+        term.wait_for("timer paused")
+        term.type("/next")
+        term.wait_for(f"question (en): {second}")
+    finally:
+        term.close()
+    with Store.open(db_path) as store:
+        assert not store.countdown("lifecycle").running
+        assert store.room_state("lifecycle").question != first

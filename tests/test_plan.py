@@ -171,9 +171,11 @@ def test_plan_with_a_broken_bank_reports_the_bank_files(tmp_path, make_bank):
 
 
 def test_plan_check_command(cli, tmp_path):
-    good = cli("plan", "check")
+    good = cli("plan", "check", "hubs-2021-11-27")  # a bundled example, by name
     assert good.returncode == 0, good.stderr
     assert "hubs-2021-11-27" in good.stdout and "5 rooms" in good.stdout
+    nothing = cli("plan", "check")
+    assert nothing.returncode == 2 and "name the plan to check" in nothing.stderr
 
     path = write_plan(tmp_path, PLAN.replace('"value.benefit"', '"value.nope"'))
     bad = cli("plan", "check", str(path))

@@ -123,7 +123,7 @@ def test_vote_picker_with_forty_people(snap_compare, frozen_store, size):
         store.set_participant(f"Participant {i + 1:02d}", room="lifecycle")
     store.open_vote("lifecycle")
     app = app_for(store, room="lifecycle", role="facilitator")
-    assert snap_compare(app, terminal_size=size, run_before=_pressing("escape", "v"))
+    assert snap_compare(app, terminal_size=size, run_before=_pressing("escape", "enter", "v"))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
@@ -173,12 +173,12 @@ def test_dashboard(snap_compare, fixture_store, size):
 
 def test_ranking_chart(snap_compare, fixture_store):
     app = app_for(fixture_store, room="value", role="facilitator")
-    assert snap_compare(app, terminal_size=(140, 30), run_before=_pressing("escape", "R"))
+    assert snap_compare(app, terminal_size=(140, 30), run_before=_pressing("escape", "enter", "R"))
 
 
 def test_report_back(snap_compare, fixture_store):
     app = app_for(fixture_store, room="value", role="facilitator")
-    assert snap_compare(app, terminal_size=(100, 30), run_before=_pressing("escape", "B"))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_pressing("escape", "enter", "B"))
 
 
 @pytest.fixture

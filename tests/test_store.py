@@ -150,7 +150,7 @@ def test_votes_count_dots(store):
 
 def test_a_dot_needs_an_open_vote_and_a_participant(store):
     c = store.add_contribution(Draft(room="value", text="x"))
-    with pytest.raises(InputError, match="no vote is open in this room"):
+    with pytest.raises(InputError, match="no vote is open in Room 1: Value"):
         store.add_vote(c.id, participant="Ana")
     store.open_vote("value", dots=1)
     with pytest.raises(InputError, match="who casts it"):
@@ -313,8 +313,12 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             "0003_activities",
             "0004_live_points_index",
             "0005_stable_ids",
-            "0006_erasure_tombstones",
+            "0006_plan_record",
+            "0007_erasure_tombstones",
         ]
+        # A database from before 0006 records no plan, and its rooms work in the first
+        # language.
+        assert (upgraded.workshop().plan_sha256, upgraded.room("r").language) == ("", "")
         # Rows from before 0005 got stable ids, and rows written now get them too.
         upgraded.set_participant("Amina", Consent.NAMED)
         uids = [r[0] for r in upgraded.db.execute("SELECT uid FROM participants")]

@@ -71,7 +71,7 @@ def _detect_ahead(args: list[str]) -> None:
 _STAYING = frozenset({"serve", "line"})
 
 # The group's options that take a value (cli/main.py): what follows them is not the command.
-_GROUP_VALUES = ("--db", "--plan", "--room", "--role", "--name", "--ui-lang")
+_GROUP_VALUES = ("--db", "--plan", "--room", "--role", "--name", "--ui-lang", "--served-as")
 
 
 def _command(args: list[str]) -> str | None:

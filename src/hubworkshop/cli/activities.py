@@ -2,7 +2,10 @@
 
 Each command calls the same store method as the terminal app, so it validates the same way,
 writes the same events and shows up live in every open terminal (they watch the database).
-`--as NAME` (or $HUBWORKSHOP_NOTE_TAKER) is who did it, for the event log. Commands that
+`--as NAME` (or $HUBWORKSHOP_NOTE_TAKER) is who did it, for the event log. The command
+line runs with the rights of whoever can write the database file, so it acts as a
+facilitator: the commands that only a facilitator has in a room (the question, the phase,
+the clock, opening and closing a vote) say so in what they print. Commands that
 read print a table, or JSON with `--json`. Contributions are named by their id or its short
 prefix (the 8 characters `list` shows).
 """
@@ -31,6 +34,11 @@ def _json_flag(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
 
 
+def _as_facilitator(line: str) -> None:
+    """A facilitator's command done: its line, saying the role it acted as."""
+    click.echo(_("{done} (as facilitator)").format(done=line))
+
+
 def _print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
@@ -54,7 +62,7 @@ def vote_open(settings: Settings, room: str, dots: int | None, actor: str | None
     with settings.open_store() as store:
         number = store.open_vote(room, dots=dots, actor=actor)
         current = store.vote_round(room)
-    click.echo(
+    _as_facilitator(
         _("vote {number} open in {room}: {value} dots each").format(
             number=number, room=room, value=current.dots if current else dots
         )
@@ -144,6 +152,7 @@ def vote_close(settings: Settings, room: str, as_json: bool, actor: str | None) 
     if as_json:
         _print_json([{"id": cid, "dots": dots, "text": texts.get(cid)} for cid, dots in ranking])
         return
+    _as_facilitator(_("vote closed in {room}").format(room=room))
     for cid, dots in ranking:
         click.echo(f"{dots:>3}  {cid[:8]}  {one_line(texts.get(cid, ''), 70)}")
 
@@ -153,14 +162,14 @@ def vote_close(settings: Settings, room: str, as_json: bool, actor: str | None) 
 
 @cli.group()
 def rank() -> None:
-    """Task ranking of hub roles: a room's agreed order, or a participant's own."""
+    """Task ranking of the bank's items: a room's agreed order, or a participant's own."""
 
 
 @rank.command("set")
 @_store_options
 @_room
 @click.option("--by", "participant", help="A participant's own order (default: the room's).")
-@click.argument("roles", nargs=-1, required=True)
+@click.argument("roles", nargs=-1, required=True, metavar="ITEMS...")
 @actor_option
 @_pass_settings
 def rank_set(
@@ -170,10 +179,11 @@ def rank_set(
     roles: tuple[str, ...],
     actor: str | None,
 ) -> None:
-    """Record an order of role ids, best first; roles left out are abstentions."""
+    """Record an order of item ids (the bank's), best first; items left out are
+    abstentions."""
     with settings.open_store() as store:
         store.record_ranking(room, list(roles), participant=participant, actor=actor)
-    ranked = nformat(len(roles), "{n} role", "{n} roles")
+    ranked = nformat(len(roles), "{n} item", "{n} items")
     if participant:
         said = _("{name}'s order in {room}: {ranked} ranked").format(
             name=one_line(participant), room=room, ranked=ranked
@@ -479,7 +489,7 @@ def room_question(
             question = questions[index + step]
         assert question is not None
         store.open_question(room, question, actor=actor)
-    click.echo(f"{room}: {question}")
+    _as_facilitator(f"{room}: {question}")
 
 
 @room_group.command("phase")
@@ -492,7 +502,7 @@ def room_phase(settings: Settings, room: str, phase: str, actor: str | None) -> 
     """Move the room to an agenda PHASE (its clock is reset to the phase's length)."""
     with settings.open_store() as store:
         store.set_phase(room, phase, actor=actor)
-    click.echo(_("{room}: phase {phase}").format(room=room, phase=phase))
+    _as_facilitator(_("{room}: phase {phase}").format(room=room, phase=phase))
 
 
 @room_group.command("timer")
@@ -516,7 +526,7 @@ def room_timer(
         else:
             assert minutes is not None
             store.extend_timer(room, minutes, actor=actor)
-    click.echo(
+    _as_facilitator(
         {
             "start": _("{room}: timer started"),
             "pause": _("{room}: timer paused"),

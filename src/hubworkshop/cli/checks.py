@@ -12,7 +12,7 @@ from hubworkshop.cli.main import Settings, _pass_settings, _store_options, cli
 from hubworkshop.domain.errors import Problem
 from hubworkshop.domain.i18n import _, nformat
 from hubworkshop.domain.text import printable
-from hubworkshop.sources.bundled import bundled_bank
+from hubworkshop.sources.bundled import plan_file
 
 
 def _report(problems: list[Problem], summary: list[str]) -> None:
@@ -41,19 +41,24 @@ def bank() -> None:
 
 
 @bank.command("check")
-@click.argument("directory", required=False, type=click.Path(path_type=Path))
-def bank_check(directory: Path | None) -> None:
-    """Validate a question bank folder (default: the bundled Hubs bank)."""
+@click.argument("directory", type=click.Path(path_type=Path))
+def bank_check(directory: Path) -> None:
+    """Validate a question bank folder."""
     from hubworkshop.sources.bank import load_bank
 
-    directory = directory or bundled_bank()
     result, problems = load_bank(directory)
     summary = []
     if result is not None:
         summary = [
             f"{result.id}: {result.title}",
-            f"{len(result.themes)} themes, {len(result.questions)} questions, "
-            f"{len(result.roles)} roles; languages: {', '.join(result.languages)}",
+            ", ".join(
+                (
+                    nformat(len(result.themes), "{n} theme", "{n} themes"),
+                    nformat(len(result.questions), "{n} question", "{n} questions"),
+                    nformat(len(result.roles), "{n} item to rank", "{n} items to rank"),
+                )
+            )
+            + _("; languages: {languages}").format(languages=", ".join(result.languages)),
         ]
     _report(problems, summary)
 
@@ -64,21 +69,35 @@ def plan() -> None:
 
 
 @plan.command("check")
-@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.argument("file", required=False, metavar="[PLAN]")
 @_store_options
 @_pass_settings
-def plan_check(settings: Settings, file: Path | None) -> None:
-    """Validate a workshop plan and its question bank (default: the bundled Hubs plan)."""
+def plan_check(settings: Settings, file: str | None) -> None:
+    """Validate a workshop plan (a file, or a bundled example by name) and its question
+    bank."""
     from hubworkshop.sources.plan import load_plan
 
-    result, problems = load_plan(file or settings.plan_path)
+    path = plan_file(file) if file is not None else settings.plan
+    if path is None:
+        raise click.UsageError(_("name the plan to check: plan check PLAN.toml"))
+    result, problems = load_plan(path)
     summary = []
     if result is not None:
         minutes = sum(p.minutes for p in result.phases)
         summary = [
             f"{result.id}: {result.title}",
             f"{result.date:%d %B %Y}, {result.start:%H:%M}-{result.end:%H:%M} {result.timezone}; "
-            f"{len(result.phases)} phases ({minutes} min), {len(result.rooms)} rooms, "
-            f"{sum(len(r.questions) for r in result.rooms)} room questions",
+            + ", ".join(
+                (
+                    nformat(len(result.phases), "{n} phase", "{n} phases")
+                    + _(" ({minutes} min)").format(minutes=minutes),
+                    nformat(len(result.rooms), "{n} room", "{n} rooms"),
+                    nformat(
+                        sum(len(r.questions) for r in result.rooms),
+                        "{n} room question",
+                        "{n} room questions",
+                    ),
+                )
+            ),
         ]
     _report(problems, summary)

@@ -22,16 +22,20 @@ from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _stor
 from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.errors import HubworkshopError
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.i18n import N_, _, kind_label, nformat
-from hubworkshop.domain.model import Contribution
+from hubworkshop.domain.i18n import N_, _, kind_label, nformat, role_label
+from hubworkshop.domain.languages import language_modes, languages_shown, next_mode
+from hubworkshop.domain.model import Contribution, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import printable
 from hubworkshop.storage import Store
 
-HELP = N_("""commands: /next /previous (question) · /timer (start or pause) · /vote ID (a dot) ·
-/list N (the last N points) · /search WORDS · /question · /help · /quit
+HELP = N_("""commands: /vote ID (a dot) · /list N (the last N points) · /search WORDS ·
+/question · /lang [CODE|both] (the question's language: the next, or this one) · /help · /quit
 anything else is a contribution: ? question ! concern + proposal = agree ~ disagree
 > action, @name for who said it, #tag, %fr for its language""")
+FACILITATOR_HELP = N_("as facilitator: /next /previous (question) · /timer (start or pause)")
+FACILITATOR_VERBS = frozenset({"next", "previous", "timer"})
+"""What only a facilitator does in a room: move its question, run its clock."""
 
 ALERTS = (300, 60, 0)  # seconds left at which the timer is announced
 
@@ -52,12 +56,21 @@ def plain(text: str) -> str:
 
 
 class LineRoom:
-    def __init__(self, store: Store, room: str, name: str | None, out: TextIO) -> None:
+    def __init__(
+        self,
+        store: Store,
+        room: str,
+        name: str | None,
+        out: TextIO,
+        role: UserRole = UserRole.NOTE_TAKER,
+    ) -> None:
         self.store, self.room, self.name, self.out = store, room, name, out
+        self.role = role
         self.lock = threading.Lock()
         self.last_seq = store.last_event_seq()
         self.alerted: set[int] = set()
         self.stop = threading.Event()
+        self.language_mode = ""  # the room's own language (`domain/languages.py`)
 
     def say(self, line: str) -> None:
         with self.lock:  # escaped again here: no line reaches the terminal raw
@@ -65,13 +78,21 @@ class LineRoom:
             self.out.flush()
 
     def question_line(self) -> str:
+        """The question, in the language(s) /lang chose: the room's own at first."""
         state = self.store.room_state(self.room)
         question = self.store.questions().get(state.question or "")
-        language = self.store.workshop().default_language
-        return plain(
-            _("question: {text}").format(
-                text=question.text.get_text(language) if question else _("none")
+        if question is None:
+            return plain(_("question: {text}").format(text=_("none")))
+        shown = languages_shown(
+            self.store.workshop().languages,
+            self.language_mode,
+            self.store.room(self.room).language,
+        )
+        return "\n".join(
+            plain(
+                _("question ({lang}): {text}").format(lang=lang, text=question.text.get_text(lang))
             )
+            for lang in shown
         )
 
     # -- what others do ------------------------------------------------------------------------
@@ -132,8 +153,9 @@ class LineRoom:
         try:
             if text.startswith("/"):
                 return self.command(text[1:].split())
-            names = [p.name for p in self.store.participants()]
-            capture = parse_capture(text, names)
+            people = self.store.participants()
+            here = [p.name for p in people if p.room == self.room]
+            capture = parse_capture(text, [p.name for p in people], here)
             question = self.store.room_state(self.room).question
             [row] = self.store.add_contributions(
                 [
@@ -159,10 +181,31 @@ class LineRoom:
         store, room = self.store, self.room
         if verb in ("quit", "exit"):
             return False
+        if verb in FACILITATOR_VERBS and self.role is not UserRole.FACILITATOR:
+            self.say(
+                _("/{verb}: only a facilitator does that (line mode started as {role})").format(
+                    verb=verb, role=role_label(self.role.value)
+                )
+            )
+            return True
         if verb == "help":
             for line in _(HELP).splitlines():
                 self.say(line)
+            if self.role is UserRole.FACILITATOR:
+                self.say(_(FACILITATOR_HELP))
         elif verb == "question":
+            self.say(self.question_line())
+        elif verb == "lang":
+            languages = store.workshop().languages
+            own = store.room(room).language
+            if not rest:
+                self.language_mode = next_mode(languages, self.language_mode, own)
+            elif rest[0] in language_modes(languages, own):
+                self.language_mode = rest[0]
+            else:
+                choices = " ".join(language_modes(languages, own))
+                self.say(_("/lang takes one of: {choices}").format(choices=choices))
+                return True
             self.say(self.question_line())
         elif verb in ("next", "previous"):
             questions = store.room(room).questions
@@ -219,13 +262,21 @@ class LineRoom:
     envvar=NOTE_TAKER_ENV,
     help=f"Your name, recorded with what you type (${NOTE_TAKER_ENV}).",
 )
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in UserRole]),
+    default=UserRole.NOTE_TAKER.value,
+    show_default=True,
+    help="Facilitators also run the timer and move through questions.",
+)
 @_pass_settings
-def line(settings: Settings, room: str, name: str | None) -> None:
+def line(settings: Settings, room: str, name: str | None, role: str) -> None:
     """The room as plain lines, for screen readers and braille displays: type a line to add
     a contribution, /help for commands; new contributions from every terminal are printed."""
     with settings.open_store() as store:
         store.room(room)
-        session = LineRoom(store, room, name, sys.stdout)
+        store.take_role(room, role, actor=name, face="line")
+        session = LineRoom(store, room, name, sys.stdout, UserRole(role))
         session.say(plain(f"{store.room(room).name}. {session.question_line()}"))
         session.say(_("type a contribution and press Enter; /help for commands"))
         watcher = threading.Thread(target=session.watch, daemon=True)

@@ -14,13 +14,20 @@ from typing import Any
 import click
 
 from hubworkshop import __version__
-from hubworkshop.domain.errors import HubworkshopError, InputError, SourceError
+from hubworkshop.cli.terminal import inert_stdout
+from hubworkshop.domain.errors import HubworkshopError, InputError, SourceError, StoreError
 from hubworkshop.domain.i18n import _, available, set_ui_language
 from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line, printable
 from hubworkshop.reports.formats import FORMATS, render
-from hubworkshop.sources.bundled import DB_ENV, bundled_plan, default_db
+from hubworkshop.sources.bundled import (
+    BUNDLED_PLANS,
+    DB_ENV,
+    NEW_PLAN_ENV,
+    default_db,
+    plan_file,
+)
 from hubworkshop.storage import Store
 
 NOTE_TAKER_ENV = "HUBWORKSHOP_NOTE_TAKER"
@@ -28,26 +35,45 @@ DEBUG_ENV = "HUBWORKSHOP_DEBUG"
 
 
 class Settings:
-    """The --db and --plan in force: given on the group, on the command, or by default."""
+    """The --db and --plan in force: given on the group, on the command, or by default.
+
+    No plan is ever used unless asked for: `--plan` (a file, or a bundled example by name),
+    or `$HUBWORKSHOP_NEW_PLAN` for a new database only (`./dev run` sets it)."""
 
     def __init__(self) -> None:
         self.db: Path | None = None
         self.plan: Path | None = None
+        """The plan --plan named, checked to exist when it was given."""
 
     @property
     def db_path(self) -> Path:
         return self.db or default_db()
 
     @property
-    def plan_path(self) -> Path:
-        return self.plan or bundled_plan()
+    def plan_path(self) -> Path | None:
+        """The plan a new database would be made from, if any was asked for."""
+        if self.plan is not None:
+            return self.plan
+        new = os.environ.get(NEW_PLAN_ENV)
+        return plan_file(new) if new else None
 
     def open_store(self, *, say_when_waiting: bool = True) -> Store:
         """The workshop's store. A command says so on stderr when its write waits for
         another program's (the room shows "saving…" instead)."""
-        store = Store.open(self.db_path, plan=self.read_plan)
+        db = self.db_path
+        existed = os.path.lexists(db)
+        if not existed and self.plan_path is None:
+            raise StoreError(
+                _(
+                    "{db}: no workshop here yet; make one from its plan with --plan PLAN.toml (or --plan {example}, the bundled example)"
+                ).format(db=db, example=next(iter(BUNDLED_PLANS)))
+            )
+        store = Store.open(db, plan=self.read_plan)
+        if existed and self.plan is not None:
+            from hubworkshop.cli.plans import check_same_plan
+
+            check_same_plan(store, self.plan, db)  # closes the store when it refuses
         if say_when_waiting:
-            db = self.db_path
 
             def waiting() -> None:
                 click.echo(
@@ -65,7 +91,10 @@ class Settings:
         opening a room never load the Markdown and TOML readers."""
         from hubworkshop.sources.plan import read_plan
 
-        return read_plan(self.plan_path)
+        path = self.plan_path
+        if path is None:  # open_store refused this already; kept for other callers
+            raise StoreError(_("no plan to make a new workshop from (--plan PLAN.toml)"))
+        return read_plan(path)
 
 
 def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,13 +108,20 @@ def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
         return callback
 
+    def remember_plan(ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+        if value is not None:
+            ctx.ensure_object(Settings).plan = plan_file(value)  # a missing one: an error
+        return value
+
     command = click.option(
         "--plan",
-        type=click.Path(path_type=Path, dir_okay=False),
-        callback=remember("plan"),
+        metavar="PLAN",
+        callback=remember_plan,
         expose_value=False,
         is_eager=True,
-        help="Workshop plan used to create a new database (default: the bundled Hubs plan).",
+        help="The plan a new workshop database is made from: a TOML file, or a bundled "
+        "example by name (hubs-2021-11-27, community-conversation-2026). On an existing "
+        "database it must be the plan the database was made from.",
     )(command)
     return click.option(
         "--db",
@@ -195,6 +231,13 @@ class _Commands(click.Group):
     help="Language of the interface, e.g. fr (default: from the locale, $LANG; the question "
     "language is chosen apart, with F2).",
 )
+@click.option(
+    "--served-as",
+    type=click.Choice([r.value for r in UserRole]),
+    hidden=True,
+    help="Set by `serve` for a browser session: the role its link grants (no host files, "
+    "no identity from the host's environment).",
+)
 @click.version_option(__version__, prog_name="hubworkshop")
 @click.pass_context
 def cli(
@@ -205,6 +248,7 @@ def cli(
     start_screen: bool,
     bidi: bool,
     steady_cursor: bool,
+    served_as: str | None,
 ) -> None:
     """Run a live brainstorming workshop with breakout rooms, and summarise it.
 
@@ -212,8 +256,7 @@ def cli(
     open, unless --start).
     """
     settings = ctx.ensure_object(Settings)
-    if ctx.invoked_subcommand not in (None, "serve", "line") and sys.stdout.isatty():
-        sys.stdout = _InertTerminal(sys.stdout)  # the app and line mode draw their own
+    inert_stdout(ctx.invoked_subcommand)  # what commands print to a terminal: escaped
     if ctx.invoked_subcommand is None:
         with settings.open_store(say_when_waiting=False) as store:
             if room is not None:
@@ -228,39 +271,8 @@ def cli(
                 resume=not start_screen,
                 bidi=bidi,
                 steady_cursor=steady_cursor,
+                served_as=served_as,
             ).run()
-
-
-class _InertTerminal(io.TextIOBase):
-    """Standard output when it is a terminal: control characters in what a command prints
-    (user text, ids and names from files) are shown escaped (`\\x1b`), never obeyed. A pipe
-    or a file gets the text exactly."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return str(self._stream.encoding)
-
-    @property
-    def errors(self) -> str | None:  # type: ignore[override]
-        return self._stream.errors  # type: ignore[no-any-return]
-
-    def write(self, text: str) -> int:
-        if not isinstance(text, str):  # (how click tells a text stream from a binary one)
-            raise TypeError("a terminal's standard output takes text")
-        self._stream.write(printable(text, keep_newlines=True))
-        return len(text)
-
-    def flush(self) -> None:
-        self._stream.flush()
-
-    def isatty(self) -> bool:
-        return True
-
-    def writable(self) -> bool:
-        return True
 
 
 # -- capture ------------------------------------------------------------------------------------
@@ -278,7 +290,12 @@ class _InertTerminal(io.TextIOBase):
 )
 @click.option("--by", "author", help="Participant who said it (added as anonymous if new).")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
-@click.option("--lang", "language", help="Language of the text (default: the workshop's first).")
+@click.option(
+    "--lang",
+    "language",
+    help="Language the text was said in (default: detected from a text of three words or "
+    "more, else the speaker's registered language, else detected, else the workshop's first).",
+)
 @click.option("--note-taker", envvar=NOTE_TAKER_ENV, help=f"Who captured it (${NOTE_TAKER_ENV}).")
 @click.argument("text")
 @_pass_settings
@@ -415,11 +432,8 @@ def list_(
         tags = " ".join(f"#{t}" for t in c.tags)
         name = room_record.author(c)
         author = one_line(name) if name else "anonymous"
-        click.echo(  # every field from the file shown inert: control characters escaped
-            f"{one_line(c.short_id)}  {one_line(c.room):<12} {one_line(c.question or '-'):<30} "
-            f"{c.kind.value:<12} {author:<16} {one_line(c.text)}"
-            f"{'  ' + one_line(tags) if tags else ''}"
-        )
+        row = f"{c.short_id}  {c.room:<12} {c.question or '-':<30} {c.kind.value:<12} "
+        click.echo(one_line(f"{row}{author:<16} {c.text}{'  ' + tags if tags else ''}"))
 
 
 def _as_dict(c: Contribution, author: str | None) -> dict[str, Any]:
@@ -503,9 +517,12 @@ def export(
                 lang=lang, known=", ".join(languages)
             )
         )
-    text = render(
-        fmt, record, attribute=attribute, room=room, theme=theme, lang=lang or languages[0]
-    )
+    lang = lang or languages[0]
+    text = render(fmt, record, attribute=attribute, room=room, theme=theme, lang=lang)
+    from hubworkshop.reports.labels import fallback_notice
+
+    if FORMATS[fmt].summary and (notice := fallback_notice(lang)):
+        click.echo(notice, err=True)  # the file says so too: never a silent English copy
     if to_stdout or output is None:
         click.echo(text, nl=False)
         return

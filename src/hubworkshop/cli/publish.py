@@ -20,11 +20,19 @@ from typing import Any
 
 import click
 
-from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
+from hubworkshop import __version__
+from hubworkshop.cli.main import (
+    Settings,
+    _pass_settings,
+    _store_options,
+    actor_option,
+    cli,
+)
 from hubworkshop.domain.errors import InputError, StoreError
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.text import one_line, printable
 from hubworkshop.reports.formats import render
+from hubworkshop.reports.labels import fallback_notice
 
 USER_ENV, PASSWORD_ENV = "HUBWORKSHOP_WIKI_USER", "HUBWORKSHOP_WIKI_PASSWORD"
 
@@ -50,7 +58,7 @@ def _site(api_url: str) -> Any:
             parts.netloc,
             path=parts.path[: -len("api.php")],
             scheme=parts.scheme,
-            clients_useragent="hubworkshop (https://meta.wikimedia.org/wiki/Hubs)",
+            clients_useragent=f"hubworkshop/{__version__}",
         )
         site.login(user, password)
     except mwclient.errors.LoginError:
@@ -80,7 +88,7 @@ def _site(api_url: str) -> Any:
     "--page",
     "title",
     required=True,
-    help="The page to write, e.g. 'Hubs/Documentation/27 November Workshop'.",
+    help="The page to write, e.g. 'Project:Workshops/2030-09-14 report'.",
 )
 @click.option(
     "--lang", default=None, help="The summary's language (default: the workshop's first)."
@@ -110,6 +118,8 @@ def publish(
     with settings.open_store() as store:
         language = lang or store.workshop().default_language
         text = render("wikitext", store.snapshot(), attribute=attribute, lang=language)
+        if notice := fallback_notice(language):
+            click.echo(notice, err=True)
         ours = store.last_publication(api_url, title)
         site = _site(api_url)
         page = site.pages[title]

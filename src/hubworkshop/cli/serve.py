@@ -1,19 +1,33 @@
 """`hubworkshop serve`: the app in the browser, through textual-serve, for remote staff.
 
 textual-serve runs one app process per browser session (about 40 MB each) on the shared
-database; it has no authentication of its own. This wraps its server so that nobody gets in
-without the workshop's secret: a random token, created and printed by `serve` (or given with
-`--token`), compared in constant time; a request without it gets 403 before any app process
-starts. The link carries the token once: the server answers it with a cookie (HttpOnly,
-SameSite=Lax), which the page, its assets and its websocket then carry, and a redirect to
-the same page without the token, so the address bar a facilitator shares does not show it.
-Lax, not Strict: a link clicked in a chat or a mail page is a navigation from another site,
-and a Strict cookie set on its way would not come with the redirect that follows. Lax still
-keeps the cookie off every request another site's page makes itself, the websocket
-included. Each browser also gets an
-id of its own (a second cookie), which becomes the app's terminal identity
-(HUBWORKSHOP_TERMINAL): the start screen asks name and role the first time, and that browser
-comes back to its room and role after that (`tui/resume.py`).
+database; it has no authentication of its own. This wraps its server so that a served
+workshop is a locked room:
+
+- **Two links, two roles.** `serve` prints a facilitator's link and a note-taker's link, each
+  with a random secret of its own (or `--token` / `--note-taker-token`), compared in constant
+  time; a request with neither gets 403 before any app process starts. A session's app is
+  started with the role its link grants (`--served-as`): a note-taker's link offers no
+  facilitator's choice, and its keys to the clock and the question are not there.
+- **The link carries the secret once**: the server answers it with a cookie (HttpOnly,
+  SameSite=Lax) that the page, its assets and its websocket then carry, and a redirect to the
+  same page without it, so the address bar a facilitator shares does not show it. Lax, not
+  Strict: a link clicked in a chat or a mail page is a navigation from another site, and a
+  Strict cookie set on its way would not come with the redirect that follows. Lax keeps the
+  cookie off every request another site's page makes itself; and a websocket is refused
+  unless its `Origin` is the page's own (or `--public-url`'s), since a sibling port or
+  subdomain would send the cookie.
+- **Each browser is itself.** A second cookie gives each browser an id, which becomes its
+  app's terminal identity (HUBWORKSHOP_TERMINAL): its resumed room and its drafts are the
+  browser's own. Nothing of the host's environment names a visitor (HUBWORKSHOP_NOTE_TAKER
+  is dropped), and a served app writes no file a visitor names: exports are downloads.
+- **No secret in the output.** Apart from the two links printed at the start, nothing `serve`
+  prints holds a secret or a cookie value: the access log and every log line are redacted,
+  malformed frames are ignored without a traceback.
+- **Bounded.** At most `--max-sessions` sessions (default 40, where the capacity curve still
+  meets its goal on two cores) and `--max-per-browser` per browser; a terminal no larger than
+  500 x 200; a burst of sessions from one address is slowed (10 at once, then 2 a second) and
+  refused past 30 s of waiting. Past a limit, the page says so.
 
 It binds 127.0.0.1 unless `--host` says otherwise; README shows a deployment behind an HTTPS
 reverse proxy (`--public-url`).
@@ -25,74 +39,211 @@ import asyncio
 import contextlib
 import errno
 import hmac
+import ipaddress
+import json
+import logging
+import os
 import re
 import secrets
 import shlex
+import signal
 import socket
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import click
 
 from hubworkshop.cli.ahead import SHARED_ENV, share
-from hubworkshop.cli.main import Settings, _pass_settings, _store_options, cli
+from hubworkshop.cli.gate import (
+    BROWSER_COOKIE,
+    TOKEN_COOKIE,
+    Limits,
+    Redacted,
+    Redacting,
+    _size,
+)
+from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _, ui_language
+from hubworkshop.domain.model import UserRole
 from hubworkshop.storage.peek import workshop_languages
 
-TOKEN_COOKIE, BROWSER_COOKIE = "hubworkshop_token", "hubworkshop_browser"
+SECRET_ENV = ("HUBWORKSHOP_SERVE_TOKEN", "HUBWORKSHOP_SERVE_NOTE_TAKER_TOKEN")
 
 
-def make_server(command: str, token: str, *, host: str, port: int, public_url: str | None) -> Any:
-    """A textual-serve Server that admits only requests carrying `token`."""
-    from aiohttp import WSCloseCode, web
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def make_server(
+    command: str,
+    tokens: dict[UserRole, str],
+    *,
+    host: str,
+    port: int,
+    public_url: str | None,
+    limits: Limits | None = None,
+) -> Any:
+    """A textual-serve Server that admits only requests carrying one of `tokens`, and
+    starts each session's app with the role of the token it came with."""
+    from aiohttp import WSCloseCode, WSMsgType, web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
 
-    def admitted(request: web.Request) -> bool:
-        given = request.query.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
-        return hmac.compare_digest(given.encode(), token.encode())
+    bounds = limits or Limits(40, 4)
+
+    def role_of(given: str) -> UserRole | None:
+        found = None
+        for role, token in tokens.items():  # every one compared: the time says nothing
+            if hmac.compare_digest(given.encode(), token.encode()):
+                found = role
+        return found
+
+    def granted(request: web.Request) -> UserRole | None:
+        """The role a request's secret grants: the link's (or a script's socket address's)
+        when it has one, which alone decides (a wrong one is refused, never replaced by the
+        cookie); else its cookie's."""
+        if "token" in request.query:
+            return role_of(request.query["token"])
+        return role_of(request.cookies.get(TOKEN_COOKIE) or "")
+
+    signing_key = secrets.token_bytes(32)
+
+    def browser_id() -> str:
+        """A new browser id, signed: only this server makes them, so a made-up cookie is
+        nobody (it cannot pose as a browser, nor dodge the per-browser cap, nor carry
+        arbitrary bytes into an app's identity)."""
+        ident = secrets.token_urlsafe(12)
+        return f"{ident}.{_sign(signing_key, ident)}"
+
+    def browser_of(request: web.Request) -> str | None:
+        ident, _dot, signature = (request.cookies.get(BROWSER_COOKIE) or "").partition(".")
+        valid = re.fullmatch(r"[A-Za-z0-9_-]{16}", ident) and hmac.compare_digest(
+            signature, _sign(signing_key, ident)
+        )
+        return ident if valid else None
+
+    def page(status: int, text: str) -> web.Response:
+        return web.Response(status=status, text=text + "\n", headers={"Cache-Control": "no-store"})
+
+    def address(request: web.Request) -> str:
+        """Who opens sessions: the peer, or behind a proxy on this machine (`--public-url`)
+        the client address the proxy saw (the last X-Forwarded-For entry)."""
+        peer = request.remote or ""
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        with contextlib.suppress(ValueError):
+            if public_url and forwarded and ipaddress.ip_address(peer).is_loopback:
+                return forwarded
+        return peer
+
+    def same_origin(request: web.Request) -> bool:
+        """A websocket from the page's own origin: `--public-url`'s, or the address this
+        browser used. A missing Origin is a client of its own (no browser omits it): it
+        must then bring the token itself, not a cookie."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return "token" in request.query
+        allowed = {origin_of(public_url)} if public_url else set()
+        if _PLAIN_HOST.fullmatch(request.host):
+            allowed.add(f"{request.scheme}://{request.host}".lower())
+        return origin.lower() in allowed
 
     @web.middleware
     async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
-        if not admitted(request):
-            return web.Response(
-                status=403,
-                text="403: this workshop needs its link (with the token), and cookies allowed\n",
+        role = granted(request)
+        if role is None:
+            return page(
+                403, "403: this workshop needs its link (with the token), and cookies allowed"
             )
         upgrade = request.headers.get("Upgrade", "").lower() == "websocket"
+        if upgrade and not same_origin(request):
+            return page(403, "403: this page may not open a session here (another site's)")
+        if upgrade and browser_of(request) is None and "token" not in request.query:
+            return page(403, "403: this browser has no identity here: open the link again")
+        if request.path == "/" and not upgrade and bounds.full(role):
+            return page(
+                503,
+                f"503: this workshop is full ({bounds.sessions} sessions are open); "
+                "try again when someone leaves",
+            )
+        secure = request.secure or (public_url or "").startswith("https")
         if "token" not in request.query or upgrade:  # a cookie's, or a client's own socket
             answer: web.StreamResponse = await handler(request)
+            if not upgrade and browser_of(request) is None:
+                answer.set_cookie(BROWSER_COOKIE, browser_id(), **_cookie(secure, long=True))
             return answer
         # The link: set the cookies, then send the browser to the same page without the
         # token, so that it is not left in the address bar (a facilitator shares their
-        # screen), the history or a Referer header.
+        # screen), the history or a Referer header. The page is always this folder's own
+        # (relative: it works behind a proxy's prefix; never an address the request names).
         rest = urlencode([(k, v) for k, v in request.query.items() if k != "token"])
-        here = request.path.rsplit("/", 1)[-1] or "."  # relative: works behind a proxy's prefix
         response = web.Response(
             status=303,
-            headers={"Location": here + ("?" + rest if rest else ""), "Cache-Control": "no-store"},
+            headers={"Location": "./" + ("?" + rest if rest else ""), "Cache-Control": "no-store"},
         )
-        secure = request.secure or (public_url or "").startswith("https")
-        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Lax", secure=secure)
-        if BROWSER_COOKIE not in request.cookies:
-            response.set_cookie(
-                BROWSER_COOKIE,
-                secrets.token_urlsafe(12),
-                httponly=True,
-                samesite="Lax",
-                secure=secure,
-                max_age=60 * 60 * 24 * 30,
-            )
+        response.set_cookie(TOKEN_COOKIE, request.query["token"], **_cookie(secure))
+        if browser_of(request) is None:
+            response.set_cookie(BROWSER_COOKIE, browser_id(), **_cookie(secure, long=True))
         return response
 
     sockets: set[web.WebSocketResponse] = set()
 
+    async def refuse(websocket: web.WebSocketResponse, why: str) -> web.WebSocketResponse:
+        """Past a limit: the session's terminal says why, and the socket closes."""
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await websocket.send_bytes(f"\r\n  {why}\r\n".encode())
+            await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"limit")
+        return websocket
+
     class GuardedServer(Server):
+        def initialize_logging(self) -> None:
+            """Plain lines on stderr, every secret and cookie value redacted, and no frame's
+            local variables in a traceback (textual-serve's own handler showed them, with
+            other browsers' cookies among them)."""
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(Redacting(list(tokens.values())))
+            root = logging.getLogger()
+            root.handlers[:] = [handler]
+            root.setLevel(logging.INFO)
+
+        def serve(self, debug: bool = False) -> None:
+            """textual-serve's, with an access log that names the path only (never a query,
+            where a link's token is, nor a Referer), and everything printed after this point
+            (the apps' own error output, which textual-serve copies to stdout) redacted."""
+            from aiohttp.abc import AbstractAccessLogger
+
+            class PathOnly(AbstractAccessLogger):
+                def log(self, request: web.BaseRequest, response: Any, time: float) -> None:
+                    self.logger.info(
+                        "%s %s %s %s",
+                        request.remote,
+                        request.method,
+                        request.path,
+                        response.status,
+                    )
+
+            self.debug = debug
+            self.initialize_logging()
+            sys.stdout = Redacted(sys.stdout, list(tokens.values()))
+            loop = asyncio.new_event_loop()
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signal.SIGINT, self.request_exit)
+                loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+            web.run_app(
+                self._make_app(),
+                host=self.host,
+                port=self.port,
+                handle_signals=False,
+                loop=loop,
+                print=lambda *args: None,
+                access_log_class=PathOnly,
+            )
+
         async def on_startup(self, app: web.Application) -> None:
-            """Quiet: `serve` has printed the link. (textual-serve's banner showed the inner
+            """Quiet: `serve` has printed the links. (textual-serve's banner showed the inner
             command line and, with --host 0.0.0.0, an address no browser can use.)"""
 
         async def on_shutdown(self, app: web.Application) -> None:
@@ -122,22 +273,83 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
             app.middlewares.append(guard)
             return app
 
+        async def _process_messages(
+            self, websocket: web.WebSocketResponse, service: AppService
+        ) -> None:
+            """textual-serve's loop, for untrusted frames: a malformed one is ignored (its
+            own raised, and logged a traceback), a resize is clamped to MAX_WIDTH x
+            MAX_HEIGHT."""
+            async for message in websocket:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    envelope = json.loads(message.data)
+                    kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+                except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+                    continue
+                if kind == "stdin" and isinstance(data, str):
+                    await service.send_bytes(data.encode("utf-8", "replace"))
+                elif kind == "resize" and isinstance(data, dict):
+                    width, height = _size(data.get("width"), data.get("height"))
+                    await service.set_terminal_size(width, height)
+                elif kind == "ping" and isinstance(data, str | int) and len(str(data)) < 100:
+                    await websocket.send_json(["pong", data])
+                elif kind == "blur":
+                    await service.blur()
+                elif kind == "focus":
+                    await service.focus()
+
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            """textual-serve's handler, with this browser's identity in the app's command."""
-            browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(12)
-            # `exec`: the shell textual-serve starts the command with becomes the app, rather
-            # than waiting beside it (one process and about 2 MB less per session).
-            own = (
-                f"exec env HUBWORKSHOP_TERMINAL={shlex.quote('browser-' + browser)} "
-                f"HUBWORKSHOP_UI_LANG={shlex.quote(ui_language())} "
-                f"HUBWORKSHOP_STEADY_CURSOR=1 {command}"
-            )
+            """textual-serve's handler, with this browser's identity and its link's role in
+            the app's command, within the server's bounds."""
+            role = granted(request) or UserRole.NOTE_TAKER  # the guard let it in
+            # A script with the token in its socket's address is a browser of its own.
+            browser = browser_of(request) or secrets.token_urlsafe(12)
             websocket = web.WebSocketResponse(heartbeat=15)
-            width = _int(request.query.get("width"), 80)
-            height = _int(request.query.get("height"), 24)
+            await websocket.prepare(request)
+            if bounds.full(role):
+                return await refuse(
+                    websocket,
+                    f"This workshop is full: {bounds.sessions} sessions are open. "
+                    "Try again when someone leaves.",
+                )
+            if bounds.browser_full(browser):
+                return await refuse(
+                    websocket,
+                    f"This browser has {bounds.per_browser} sessions open here already: "
+                    "close one, then reload.",
+                )
+            wait = bounds.wait_for(address(request))
+            if wait is None:
+                return await refuse(
+                    websocket, "Too many sessions opened from this address: wait a minute."
+                )
+            bounds.open[websocket] = (browser, role)  # counted while it waits its turn
+            try:
+                await asyncio.sleep(wait)
+                return await self._run_session(request, websocket, role, browser)
+            finally:
+                bounds.open.pop(websocket, None)
+
+        async def _run_session(
+            self,
+            request: web.Request,
+            websocket: web.WebSocketResponse,
+            role: UserRole,
+            browser: str,
+        ) -> web.WebSocketResponse:
+            # `exec`: the shell textual-serve starts the command with becomes the app, rather
+            # than waiting beside it (one process and about 2 MB less per session). `env -u`:
+            # the host's own name is nobody's in a browser.
+            own = (
+                f"exec env {' '.join(f'-u {name}' for name in (NOTE_TAKER_ENV, *SECRET_ENV))} "
+                f"HUBWORKSHOP_TERMINAL={shlex.quote('browser-' + browser)} "
+                f"HUBWORKSHOP_UI_LANG={shlex.quote(ui_language())} "
+                f"HUBWORKSHOP_STEADY_CURSOR=1 {command} --served-as {role.value}"
+            )
+            width, height = _size(request.query.get("width"), request.query.get("height"))
             service: AppService | None = None
             try:
-                await websocket.prepare(request)
                 sockets.add(websocket)
                 service = AppService(
                     own,
@@ -149,6 +361,8 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
                 )
                 await service.start(width, height)
                 await self._process_messages(websocket, service)
+            except (ConnectionError, asyncio.CancelledError):
+                pass  # the browser went away
             finally:
                 sockets.discard(websocket)
                 if service is not None:
@@ -162,6 +376,19 @@ def make_server(command: str, token: str, *, host: str, port: int, public_url: s
             return websocket
 
     return GuardedServer(command, host=host, port=port, title="hubworkshop", public_url=public_url)
+
+
+def _sign(key: bytes, ident: str) -> str:
+    return hmac.new(key, ident.encode(), "sha256").hexdigest()[:22]
+
+
+def _cookie(secure: bool, *, long: bool = False) -> dict[str, Any]:
+    """The cookies' attributes: HttpOnly, SameSite=Lax, Secure behind HTTPS; the browser's
+    id is kept 30 days (the token's, for the browser's session)."""
+    attributes: dict[str, Any] = {"httponly": True, "samesite": "Lax", "secure": secure}
+    if long:
+        attributes["max_age"] = 60 * 60 * 24 * 30
+    return attributes
 
 
 def _check_address(host: str, port: int) -> None:
@@ -183,37 +410,66 @@ _PLAIN_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9
 """A Host header that is a name or an address and a port, nothing else."""
 
 
-def _int(value: str | None, default: int) -> int:
-    try:
-        return max(10, min(int(value or default), 1000))
-    except ValueError:
-        return default
-
-
 @cli.command()
 @_store_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--token",
-    envvar="HUBWORKSHOP_SERVE_TOKEN",
-    help="The workshop's secret (default: a new random one, printed).",
+    envvar=SECRET_ENV[0],
+    help="The facilitators' secret (default: a new random one, printed in their link).",
+)
+@click.option(
+    "--note-taker-token",
+    envvar=SECRET_ENV[1],
+    help="The note-takers' secret (default: a new random one, printed in their link).",
 )
 @click.option(
     "--public-url",
     help="The address people open, when behind a proxy (e.g. https://workshop.example.org).",
 )
+@click.option(
+    "--max-sessions",
+    default=40,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Browser sessions open at once (40 meet the capacity goal on two cores).",
+)
+@click.option(
+    "--max-per-browser",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Sessions one browser may have open at once.",
+)
 @_pass_settings
 def serve(
-    settings: Settings, host: str, port: int, token: str | None, public_url: str | None
+    settings: Settings,
+    host: str,
+    port: int,
+    token: str | None,
+    note_taker_token: str | None,
+    public_url: str | None,
+    max_sessions: int,
+    max_per_browser: int,
 ) -> None:
     """Serve the app to browsers (one app process per browser session) on this workshop's
-    database. Nobody gets in without the printed link's token."""
-    with settings.open_store():
-        pass  # create the database now, from the plan, and refuse a bad one before serving
-    token = token or secrets.token_urlsafe(24)
-    if len(token) < 16:
-        raise click.UsageError(_("--token: use at least 16 characters"))
+    database. Nobody gets in without one of the two printed links: the facilitators' link
+    runs rooms, the note-takers' link takes notes only."""
+    with settings.open_store() as store:
+        # create the database now, from the plan, and refuse a bad one before serving
+        title = store.workshop().title
+    tokens = {
+        UserRole.FACILITATOR: token or secrets.token_urlsafe(24),
+        UserRole.NOTE_TAKER: note_taker_token or secrets.token_urlsafe(24),
+    }
+    for option, given in (("--token", token), ("--note-taker-token", note_taker_token)):
+        if given is not None and len(given) < 16:
+            raise click.UsageError(_("{option}: use at least 16 characters").format(option=option))
+    if tokens[UserRole.FACILITATOR] == tokens[UserRole.NOTE_TAKER]:
+        raise click.UsageError(_("--note-taker-token: must differ from --token"))
+    for private in (NOTE_TAKER_ENV, *SECRET_ENV):  # no visitor's app inherits these
+        os.environ.pop(private, None)
     db = Path(settings.db_path).resolve()
     command = f"{shlex.quote(sys.executable)} -m hubworkshop --db {shlex.quote(str(db))}"
     close_detector = None
@@ -230,16 +486,27 @@ def serve(
             )
         public_url = public_url.rstrip("/")
     _check_address(host, port)
-    server = make_server(command, token, host=host, port=port, public_url=public_url)
-    secret = "/?token=" + quote(token, safe="")
+    server = make_server(
+        command,
+        tokens,
+        host=host,
+        port=port,
+        public_url=public_url,
+        limits=Limits(max_sessions, max_per_browser),
+    )
     if public_url is None and host in ("0.0.0.0", "::", ""):  # every address of this machine
-        links = [f"http://{socket.gethostname()}:{port}", f"http://127.0.0.1:{port}"]
+        bases = [f"http://{socket.gethostname()}:{port}", f"http://127.0.0.1:{port}"]
     else:
-        links = [server.public_url]
-    click.echo(_("hubworkshop: serving {db}").format(db=db))
-    for link in links:
-        click.echo(_("open: {link}").format(link=link + secret))
-    click.echo(_("(keep the link secret: it is the key)"))
+        bases = [server.public_url]
+    click.echo(_("hubworkshop: serving {title} ({db})").format(title=title, db=db))
+    for role, label in (
+        (UserRole.FACILITATOR, _("facilitators")),
+        (UserRole.NOTE_TAKER, _("note-takers")),
+    ):
+        for base in bases:
+            link = f"{base}/?token={quote(tokens[role], safe='')}"
+            click.echo(_("{who}: {link}").format(who=label, link=link))
+    click.echo(_("(keep the links secret: each is a key; a note-taker's runs no room)"))
     click.echo(_("Ctrl+C stops serving."))
     try:
         server.serve()

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Kind
-from hubworkshop.domain.names import name_key
+from hubworkshop.domain.names import meant, name_key
 
 PREFIX_KINDS: dict[str, Kind] = {
     "?": Kind.QUESTION,
@@ -44,8 +44,11 @@ class Capture(NamedTuple):
     language: str | None = None
 
 
-def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
-    """Split what was typed into kind, author, tags and the text to store."""
+def parse_capture(
+    raw: str, known_names: Iterable[str] = (), room_names: Iterable[str] = ()
+) -> Capture:
+    """Split what was typed into kind, author, tags and the text to store. `room_names`:
+    the room's own people, whom an `@name` that could mean two people prefers."""
     text = raw.strip()
     kind = Kind.IDEA
     if text.startswith("\\"):
@@ -57,11 +60,12 @@ def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
     spans: list[tuple[int, int]] = []
     author: str | None = None
     names = sorted({n for n in known_names if n}, key=len, reverse=True)
+    room = frozenset(room_names)
     for match in _MENTION.finditer(text):
         start = match.start()
-        end, author = _mentioned(text, start + 1, names, match[1])
+        end, author = _mentioned(text, start + 1, names, match[1], room)
         if author and start == 0 and text[end : end + 1] in (":", ","):
-            end += 1  # "@Kwame: hubs should..." -> "hubs should..."
+            end += 1  # "@Kwame: we should..." -> "we should..."
         if author:
             spans.append((start, end))
             break
@@ -89,23 +93,45 @@ def parse_capture(raw: str, known_names: Iterable[str] = ()) -> Capture:
     return Capture(_remove(text, spans), kind, author, tuple(tags), language)
 
 
-def _mentioned(text: str, at: int, names: list[str], token: str) -> tuple[int, str | None]:
-    """The end of a mention starting at `at` and the name it stands for: a known name however
-    it is spelled (case, accents composed or not), else the one known name the typed word
-    begins (`@Ami` for Amina Diallo), else the typed word, a new name."""
-    for name in names:
+def _mentioned(
+    text: str, at: int, names: list[str], token: str, room: frozenset[str] = frozenset()
+) -> tuple[int, str | None]:
+    """The end of a mention starting at `at` and the name it stands for: a known name as
+    it is spelled (case, accents composed or not), else the person the words typed fit best
+    (accents left out, given names in another order, the beginning of a name: `@Ami` for
+    Amina Diallo; `names.meant`), else the typed word, a new name."""
+    exact: tuple[int, str] | None = None
+    for name in names:  # the longest first
         key = name_key(name)
         # Slices of the original text, which stays as typed: a decomposed accent makes the
         # typed name longer than the known one.
         for end in range(at + len(name), min(len(text), at + 2 * len(name)) + 1):
             if name_key(text[at:end]) == key and (end == len(text) or not _is_name_char(text[end])):
-                return end, name
+                exact = (end, name)
+                break
+        if exact:
+            break
+    words = list(_WORD.finditer(text, at))[:_MAX_NAME_WORDS]
+    # Only the words right after the @, one space apart.
+    for i in range(1, len(words)):
+        if words[i].start() != words[i - 1].end() + 1:
+            del words[i:]
+            break
+    found = meant([w[0] for w in words], names, room)
+    if found is not None:
+        name, used = found
+        last = words[used - 1]
+        end = last.start() + len(last[0].rstrip(_TRAILING_PUNCTUATION))
+        if exact is None or end > exact[0]:  # `@maria jose` is María José, not Maria
+            return end, name
+    if exact is not None:
+        return exact
     typed = token.rstrip(_TRAILING_PUNCTUATION)
-    if typed:
-        begun = [n for n in names if name_key(n).startswith(name_key(typed))]
-        if len(begun) == 1:
-            return at + len(typed), begun[0]
     return at + len(typed), typed or None
+
+
+_WORD = re.compile(r"\S+")
+_MAX_NAME_WORDS = 6
 
 
 def _is_name_char(ch: str) -> bool:

@@ -12,6 +12,7 @@ class EventName(StrEnum):
     WORKSHOP_IMPORT = "workshop.import"
     WORKSHOP_PUBLISH = "workshop.publish"
     WORKSHOP_MERGE = "workshop.merge"
+    ROLE_TAKE = "role.take"
     PHASE_OPEN = "phase.open"
     TIMER_START = "timer.start"
     TIMER_PAUSE = "timer.pause"

@@ -74,3 +74,38 @@ ENDONYMS = {
 def native_name(code: str) -> str:
     """The language's name in itself where known (Français), else its English name or code."""
     return ENDONYMS.get(code) or display_name(code)
+
+
+BOTH = "both"
+"""The language mode that shows a question in two languages side by side."""
+
+
+def room_language(languages: tuple[str, ...], room_language: str = "") -> str:
+    """The language a room works in: its own (the plan's `language`), else the workshop's
+    first."""
+    return room_language if room_language in languages else languages[0]
+
+
+def language_modes(languages: tuple[str, ...], own: str = "") -> list[str]:
+    """What F2 (and line mode's /lang) cycles through: the room's language, every other
+    language of the plan in its order, then two side by side."""
+    first = room_language(languages, own)
+    return [first, *(code for code in languages if code != first)] + (
+        [BOTH] if len(languages) > 1 else []
+    )
+
+
+def languages_shown(languages: tuple[str, ...], mode: str, own: str = "") -> list[str]:
+    """The languages a question is shown in for a mode (a language of the plan, or BOTH):
+    side by side are the room's language and the workshop's first, or, in a room that works
+    in the workshop's first, that and the plan's second. An unknown mode is the room's."""
+    first = room_language(languages, own)
+    if mode == BOTH and len(languages) > 1:
+        return [first, languages[0]] if first != languages[0] else list(languages[:2])
+    return [mode] if mode in languages else [first]
+
+
+def next_mode(languages: tuple[str, ...], mode: str, own: str = "") -> str:
+    modes = language_modes(languages, own)
+    current = mode if mode in modes else modes[0]
+    return modes[(modes.index(current) + 1) % len(modes)]

@@ -39,6 +39,11 @@ class UserRole(StrEnum):
     NOTE_TAKER = "note-taker"
     FACILITATOR = "facilitator"
 
+    def grants(self, role: "UserRole") -> bool:
+        """Whether a session given this role (a `serve` link) may act as `role`: a
+        facilitator may also take notes; a note-taker never runs the room."""
+        return self is UserRole.FACILITATOR or role is UserRole.NOTE_TAKER
+
 
 class Activity(StrEnum):
     """What a phase of the agenda is for; the room screen adapts to it."""
@@ -110,7 +115,7 @@ class Theme(NamedTuple):
 
 
 class Role(NamedTuple):
-    """A role people expect of hubs; the items of the task-ranking activity."""
+    """One item of the task-ranking activity, as the bank names it (`## roles` in bank.md)."""
 
     id: str
     label: LocalText
@@ -122,6 +127,9 @@ class Bank(NamedTuple):
     languages: tuple[str, ...]
     themes: tuple[Theme, ...]
     roles: tuple[Role, ...]
+    ranking_subject: LocalText = LocalText({})
+    """What the ranked items are, in the bank's languages ("What hubs should do"); empty
+    when the bank does not say."""
 
     @property
     def questions(self) -> dict[str, Question]:
@@ -135,6 +143,9 @@ class Phase(NamedTuple):
     start: dt.time
     minutes: int
     part: str = ""
+    questions: tuple[str, ...] = ()
+    """The questions this phase discusses (the plan's optional `questions`): opening the
+    phase opens the first of them a room has, and opening one of them opens the phase."""
 
     @property
     def end(self) -> dt.time:
@@ -145,6 +156,8 @@ class Room(NamedTuple):
     id: str
     name: str
     questions: tuple[str, ...]
+    language: str = ""
+    """The language the room works in (one of the plan's); empty: the workshop's first."""
 
 
 class Plan(NamedTuple):
@@ -162,6 +175,11 @@ class Plan(NamedTuple):
     bank: Bank
     url: str = ""
     organisers: str = ""
+    source: str = ""
+    """The plan file it was read from (empty when it came from an archive)."""
+    fingerprint: str = ""
+    """The SHA-256 of that file's bytes: what a database records of the plan it was made
+    from, to refuse another plan later."""
 
 
 class Participant(NamedTuple):

@@ -63,6 +63,62 @@ def either(names: Iterable[str]) -> str:
     return _(" or ").join(f"'{name}'" for name in names)
 
 
+_PUNCTUATION = ".,;:!?\"'"
+
+
+def _folded(word: str) -> str:
+    """A word as names are compared when typed: case and accents folded, no trailing
+    punctuation (`@Kwame:`)."""
+    return reading_order(reading_order(word.rstrip(_PUNCTUATION)))
+
+
+def _fit(typed: list[str], name: str) -> tuple[int, int]:
+    """How well the typed words fit a name: (whole words that match, words used). All of a
+    name's words typed in another order (given names: "José María" for "María José") fit
+    as well as in order; otherwise the words are read in order, each a whole word of the
+    name, the last perhaps only its beginning. (0, 0): no fit."""
+    words = [_folded(w) for w in name.split()]
+    size = len(words)
+    if size > 1 and len(typed) >= size and sorted(typed[:size]) == sorted(words):
+        return size, size
+    whole = used = 0
+    for mine, theirs in zip(typed, words, strict=False):
+        if mine == theirs:
+            whole, used = whole + 1, used + 1
+        elif mine and theirs.startswith(mine):
+            used += 1
+            break
+        else:
+            break
+    return whole, used
+
+
+def meant(
+    typed: list[str], names: Iterable[str], room: Iterable[str] = ()
+) -> tuple[str, int] | None:
+    """Who the words typed after `@` name, and how many of those words the name takes: the
+    person whose name the words fit best (whole words over a beginning, more words over
+    fewer), the room's own people first; None when no one fits, or when two people fit
+    equally well, so a beginning alone never picks one person when another fits the words
+    as well or better. The capture bar's completion and its Enter both ask this."""
+    wanted = [_folded(w) for w in typed]
+    if not wanted or not wanted[0]:
+        return None
+    here = set(room)
+    best: list[tuple[tuple[int, int, bool], str]] = []
+    for name in {n for n in names if n}:
+        whole, used = _fit(wanted, name)
+        if used:
+            best.append(((whole, used, name in here), name))
+    if not best:
+        return None
+    best.sort(key=lambda fit: fit[0], reverse=True)
+    top = [name for score, name in best if score == best[0][0]]
+    if len(top) > 1:
+        return None
+    return top[0], best[0][0][1]
+
+
 def loose_key(name: str) -> str:
     """What two spellings have in common once accents are left out too (`jose nandu` and
     `José Ñandú`): how a free-text name, such as an action's owner, may point at a person."""

@@ -1,9 +1,10 @@
-"""Task ranking: combine rooms' orders of hub roles with a Borda count.
+"""Task ranking: combine rooms' orders of the bank's items with a Borda count.
 
-In a ranking of N roles, the first earns N-1 points, the next N-2, ... the last 0. A role a
+In a ranking of N items, the first earns N-1 points, the next N-2, ... the last 0. An item a
 ballot leaves out is an abstention and earns nothing from it. A room that recorded only
 individual participants' orders is first combined into one room order (Borda again), so
-every room weighs the same across the workshop. Roles with equal points share a rank.
+every room weighs the same across the workshop. Items with equal points share a rank. (The
+code calls the items "roles", the word of the bank format's `## roles` section.)
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ class Reading(NamedTuple):
     strong: list[str]
     """At least three quarters of the points a role could have earned across the rooms."""
     split: list[str]
-    """Neither strong nor low, but among the top three of one room and among the bottom
-    three of another, or left out by it."""
+    """Neither strong nor low, but in the top third of one room's order and in the bottom
+    third of another room's, or left out by it (a third of the items ranked, rounded down,
+    at least one; so never of one room alone)."""
     low: list[str]
     """At most a quarter of the points a role could have earned."""
     possible: int
@@ -92,12 +94,13 @@ def read_ranking(scores: Sequence[Score], orders: Mapping[str, Sequence[str]]) -
         elif score.points * 4 <= possible:
             low.append(score.role)
         else:
+            third = max(1, size // 3)
             places = [
                 order.index(score.role) if score.role in order else None
                 for order in orders.values()
             ]
-            top = any(p is not None and p < 3 for p in places)
-            bottom = any(p is None or p >= size - 3 for p in places)
-            if top and bottom:
+            top = {i for i, p in enumerate(places) if p is not None and p < third}
+            bottom = {i for i, p in enumerate(places) if p is None or p >= size - third}
+            if any(i != j for i in top for j in bottom):  # two rooms, never one
                 split.append(score.role)
     return Reading(strong, split, low, possible)

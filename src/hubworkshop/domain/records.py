@@ -14,6 +14,7 @@ from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import (
     Contribution,
     Kind,
+    LocalText,
     Participant,
     Phase,
     Plan,
@@ -43,6 +44,11 @@ class Workshop(NamedTuple):
     bank_title: str
     bank_languages: tuple[str, ...]
     created_at: str
+    plan_source: str = ""
+    """The plan file the database was made from (empty: not recorded)."""
+    plan_sha256: str = ""
+    ranking_subject: LocalText = LocalText({})
+    """What the bank says its ranked items are ("What hubs should do"); may be empty."""
 
     @property
     def default_language(self) -> str:

@@ -292,13 +292,21 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
                 ),
                 minutes=int(r.field(p, where, "minutes", int)),
                 part=r.text(p, where, "part"),
+                # Archives written before issue #33 name no questions for a phase.
+                questions=r.strings(p, where, "questions") if "questions" in p else (),
             )
         )
+    for i, phase in enumerate(phases):
+        for q_id in phase.questions:
+            if q_id not in questions:
+                raise r.fail(f"agenda[{i}].questions", f"no question '{q_id}'")
     rooms = tuple(
         Room(
             r.text(x, f"rooms[{i}]", "id"),
             r.text(x, f"rooms[{i}]", "name"),
             r.strings(x, f"rooms[{i}]", "questions"),
+            # Archives written before issue #33 have no room language: the first.
+            r.text(x, f"rooms[{i}]", "language") if "language" in x else "",
         )
         for i, x in enumerate(r.items(data, "", "rooms"))
     )
@@ -317,11 +325,21 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
     for i, room in enumerate(rooms):
         if not room.questions:  # as a plan: a room discusses at least one question
             raise r.fail(f"rooms[{i}].questions", "lists no question")
+        if room.language and room.language not in languages:
+            raise r.fail(f"rooms[{i}].language", f"'{room.language}' is not a workshop language")
         for q_id in room.questions:
             if q_id not in questions:
                 raise r.fail(f"rooms[{i}].questions", f"no question '{q_id}'")
+    subject = (
+        r.local(b, "bank", "ranking_subject", default) if "ranking_subject" in b else LocalText({})
+    )
     bank = Bank(
-        r.text(b, "bank", "id"), r.text(b, "bank", "title"), bank_languages, tuple(themes), roles
+        r.text(b, "bank", "id"),
+        r.text(b, "bank", "title"),
+        bank_languages,
+        tuple(themes),
+        roles,
+        ranking_subject=subject,
     )
     return Plan(
         id=r.text(w, "workshop", "id"),

@@ -70,6 +70,7 @@ def workshop_document(
             "id": workshop.bank_id,
             "title": workshop.bank_title,
             "languages": list(workshop.bank_languages),
+            "ranking_subject": workshop.ranking_subject.as_dict(),
         },
         "agenda": [
             {
@@ -79,6 +80,7 @@ def workshop_document(
                 "activity": p.activity.value,
                 "start": f"{p.start:%H:%M}",
                 "minutes": p.minutes,
+                "questions": list(p.questions),
             }
             for p in record.phases
         ],
@@ -98,7 +100,8 @@ def workshop_document(
         ],
         "roles": [{"id": r.id, "label": r.label.as_dict()} for r in record.roles],
         "rooms": [
-            {"id": r.id, "name": r.name, "questions": list(r.questions)} for r in rooms.values()
+            {"id": r.id, "name": r.name, "language": r.language, "questions": list(r.questions)}
+            for r in rooms.values()
         ],
         "participants": {
             "count": len(participants),

@@ -31,6 +31,8 @@ class Format(NamedTuple):
     """A summary for people to read (Markdown, wikitext), rather than data for tools."""
     surface: str = "summary"
     """The consent surface its content follows (`domain/consent.Surface`)."""
+    mime_type: str = "text/plain"
+    """What a browser is told the file is, when a served session downloads it."""
 
     def publishable(self, attribute: bool) -> bool:
         """Whether this export, so attributed, holds only what may be published."""
@@ -53,6 +55,7 @@ FORMATS: dict[str, Format] = {
             N_("Markdown summary"),
             "hubworkshop.reports.summary:summary_markdown",
             summary=True,
+            mime_type="text/markdown",
         ),
         Format(
             "wikitext",
@@ -68,6 +71,7 @@ FORMATS: dict[str, Format] = {
             "hubworkshop.reports.data:to_json",
             summary=False,
             surface="archive",
+            mime_type="application/json",
         ),
         Format(
             "csv",
@@ -75,6 +79,7 @@ FORMATS: dict[str, Format] = {
             N_("CSV (one row per contribution)"),
             "hubworkshop.reports.data:to_csv",
             summary=False,
+            mime_type="text/csv",
         ),
     )
 }

@@ -29,7 +29,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "participants": NP_("participants", "Participants"),
     "contributions": NP_("contributions", "Contributions"),
     "methods": NP_("methods", "Methods"),
-    "decisions": NP_("decisions", "Decisions"),
+    "note": NP_("note", "Note"),
     "withheld": NP_("withheld", "Withheld contributions"),
     "withheld_text": NP_(
         "withheld_text", "{n} (from participants who asked to stay off the record)"
@@ -43,17 +43,19 @@ _LABELS: dict[str, tuple[str, str]] = {
     "key_points": NP_("key_points", "Key points"),
     "parking": NP_("parking", "Parking lot"),
     "no_question": NP_("no_question", "Not tied to a question"),
-    "ranking": NP_("ranking", "What hubs should do: task ranking"),
+    "ranking": NP_("ranking", "Task ranking"),
+    "ranking_of": NP_("ranking_of", "Task ranking: {subject}"),
     "ranking_method": NP_(
         "ranking_method",
-        "Borda count across rooms: in a ranking of {n} roles the first earns {top} points and the last 0; a role a room left out earns nothing from it (an abstention). Roles with equal points share a rank. A room that recorded no agreed order counts as its participants' own orders combined the same way; the orders of people who spoke off the record are not counted.",
+        "Borda count across rooms: in a ranking of {n} items the first earns {top} points and the last 0; an item a room left out earns nothing from it (an abstention). Items with equal points share a rank. A room that recorded no agreed order counts as its participants' own orders combined the same way; the orders of people who spoke off the record are not counted.",
     ),
     "no_ranking": NP_("no_ranking", "No task ranking was recorded."),
     "points": NP_("points", "points"),
     "tie": NP_("tie", "tie"),
     "room_orders": NP_("room_orders", "Each room's ranking"),
     "own_orders": NP_("own_orders", "Participants' own rankings"),
-    "purpose": NP_("purpose", "Why hubs exist: purpose statements"),
+    "purpose": NP_("purpose", "Purpose statements"),
+    "purpose_of": NP_("purpose_of", "Purpose statements ({part})"),
     "no_purpose": NP_("no_purpose", "No purpose statement was recorded."),
     "draft": NP_("draft", "draft"),
     "coverage": NP_("coverage", "Coverage"),
@@ -68,6 +70,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "counts": NP_("counts", "Contributions by theme and kind"),
     "theme": NP_("theme", "Theme"),
     "total": NP_("total", "Total"),
+    "fallback_note": NP_(
+        "fallback_note",
+        "hubworkshop has no {language} catalog yet, so this summary's headings and labels are in {fallback}; the bank's questions are in {language} where the bank has them, and what people said stays in the language they said it in.",
+    ),
     "sources": NP_(
         "sources", "Each point ends with the short ids of the contributions it comes from."
     ),
@@ -88,10 +94,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "outcomes": NP_("outcomes", "Outcomes"),
     "organised": NP_("organised", "Organised by {organisers}"),
     "event_page": NP_("event_page", "Event page"),
-    "reading_strong": NP_("reading_strong", "Strong support across rooms: {roles}."),
-    "reading_split": NP_("reading_split", "Split between rooms: {roles}."),
-    "reading_low": NP_("reading_low", "Little support: {roles}."),
-    "of_points": NP_("of_points", "{points} of {possible} points"),
+    "reading_strong": NP_("reading_strong", "Strong support across rooms: {items}."),
+    "reading_strong_one": NP_("reading_strong_one", "Strong support: {items}."),
+    "reading_split": NP_("reading_split", "Split between rooms: {items}."),
+    "reading_low": NP_("reading_low", "Little support: {items}."),
     "key_takeaways": NP_("key_takeaways", "Key takeaways"),
     "no_takeaways": NP_("no_takeaways", "No room chose its key takeaways."),
     "most_voted": NP_("most_voted", "Most-voted points"),
@@ -110,6 +116,8 @@ _PLURALS: dict[str, tuple[str, str, str]] = {
     "participants": NNP_("participants", "{n} participant", "{n} participants"),
     "contributions": NNP_("contributions", "{n} contribution", "{n} contributions"),
     "points": NNP_("points", "{n} point", "{n} points"),
+    # TRANSLATORS: counted by {n}, the points an item earned: "1 point sur 16" in French.
+    "of_points": NNP_("of_points", "{n} of {possible} points", "{n} of {possible} points"),
 }
 
 _KIND_HEADINGS: dict[Kind, tuple[str, str]] = {
@@ -161,16 +169,38 @@ KIND_HEADINGS = _InLanguage(_KIND_HEADINGS)
 KIND_NAMES = _InLanguage(_KIND_NAMES)
 
 
-def plural(lang: str, key: str, n: int) -> str:
+def plural(lang: str, key: str, n: int, **values: object) -> str:
     """`n` with its word in the right form by the language's plural rules (from its
     catalog), e.g. "1 breakout room", and "0 salle" in French, which says one for 0 too."""
     ctx, one, other = _PLURALS[key]
-    return translation(summary_language(lang)).npgettext(ctx, one, other, n).format(n=n)
+    return translation(summary_language(lang)).npgettext(ctx, one, other, n).format(n=n, **values)
 
 
 KIND_ORDER = list(_KIND_HEADINGS)
 
 
 def summary_language(lang: str) -> str:
-    """The language a summary asked for in `lang` is written in."""
+    """The language of the headings and labels of a summary asked for in `lang`."""
     return resolve(lang)
+
+
+def labels_fallback(lang: str) -> str | None:
+    """When hubworkshop has no catalog for `lang`, the language a summary in `lang` takes its
+    headings and labels from (the bank's questions are still in `lang`); None when it has
+    one. A summary says so in a note, and the command line on stderr: never a silent copy."""
+    used = summary_language(lang)
+    return None if used in (lang, lang.replace("_", "-").partition("-")[0]) else used
+
+
+def fallback_notice(lang: str) -> str | None:
+    """The line the command line writes on stderr when a summary in `lang` has its headings
+    in another language (see `labels_fallback`), in the interface language; None if not."""
+    from hubworkshop.domain.i18n import _
+    from hubworkshop.domain.languages import display_name
+
+    fallback = labels_fallback(lang)
+    if fallback is None:
+        return None
+    return _(
+        "note: no {language} catalog yet: the summary's headings and labels are in {fallback}, its questions in {language} (from the bank)"
+    ).format(language=display_name(lang), fallback=display_name(fallback))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from hubworkshop.domain.model import Contribution, Kind, Room, Theme
+from hubworkshop.domain.model import Activity, Contribution, Kind, Room, Theme
 from hubworkshop.domain.ranking import across_rooms, read_ranking
 from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.reports.document import (
@@ -46,8 +46,11 @@ def write_outcomes(
     w.out(heading(2, label(w.t("outcomes"))))
     live = [c for c in points if not c.parked]
     if not w.theme_id:
-        purpose(w, rooms)
-        ranking(w, rooms)
+        # A plan without the activity gets no section for it (unless a room did it anyway).
+        if w.has_activity(Activity.PURPOSE_STATEMENT) or w.record.purpose_statements:
+            purpose(w, rooms)
+        if w.record.roles and (w.has_activity(Activity.TASK_RANKING) or w.record.rankings):
+            ranking(w, rooms)
     takeaways(w, rooms, live)
     convergence(w, themes, rooms, live)
     actions(w, rooms, points)
@@ -55,7 +58,12 @@ def write_outcomes(
 
 
 def purpose(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
-    w.out(heading(3, label(w.t("purpose"))))
+    part = next(
+        (p.part for p in w.record.phases if p.activity is Activity.PURPOSE_STATEMENT and p.part),
+        "",
+    )
+    # The plan's own words for what the statements answer ("Part I: Why do … exist?").
+    w.out(heading(3, label(w.t("purpose_of", part=part) if part else w.t("purpose"))))
     latest: dict[str, PurposeStatement] = {}
     for statement in w.record.purpose_statements:  # in order: the final one wins, else newest
         if w.room_id not in (None, statement.room):
@@ -79,7 +87,8 @@ def purpose(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
 
 
 def ranking(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
-    w.out(heading(3, label(w.t("ranking"))))
+    subject = w.record.workshop.ranking_subject.get_text(w.lang)
+    w.out(heading(3, label(w.t("ranking_of", subject=subject) if subject else w.t("ranking"))))
     roles = w.record.roles
     rankings = w.consent.ballots(w.record.rankings)
     if w.room_id:
@@ -93,7 +102,7 @@ def ranking(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
     points = {s.role: s.points for s in scores}
     said: list[Span] = []
     for key, group in (
-        ("reading_strong", reading.strong),
+        ("reading_strong" if len(orders) > 1 else "reading_strong_one", reading.strong),
         ("reading_split", reading.split),
         ("reading_low", reading.low),
     ):
@@ -101,10 +110,10 @@ def ranking(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
             continue
         parts = []
         for role in group:
-            share = w.t("of_points", points=points[role], possible=reading.possible)
+            share = plural(w.lang, "of_points", points[role], possible=reading.possible)
             parts.append(f"{names[role]} ({share})")
         said += [SPACE] if said else []
-        said.append(text(w.t(key, roles="; ".join(parts))))
+        said.append(text(w.t(key, items="; ".join(parts))))
     tie = f" ({w.t('tie')})"
     w.out(
         paragraph(label(w.t("ranking_method", n=len(roles), top=len(roles) - 1))),

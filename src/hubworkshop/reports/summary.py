@@ -1,4 +1,4 @@
-"""The summary for the Movement Charter drafting committee.
+"""The summary of a workshop, for the people who act on what it said.
 
 One summary, two renderers: this module describes the summary once as a document of blocks
 and spans (`document.py`), where what participants wrote is always a text span, never
@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Contribution, Kind, LocalText, Room, Theme
+from hubworkshop.domain.languages import display_name
+from hubworkshop.domain.model import Activity, Contribution, Kind, LocalText, Room, Theme
 from hubworkshop.domain.records import Event, Workshop, WorkshopRecord
 from hubworkshop.domain.timer import parse_time
 from hubworkshop.reports.document import (
@@ -41,8 +42,8 @@ from hubworkshop.reports.labels import (
     KIND_NAMES,
     KIND_ORDER,
     LABELS,
+    labels_fallback,
     plural,
-    summary_language,
 )
 from hubworkshop.reports.outcomes import write_outcomes
 from hubworkshop.reports.scope import ExportRequest
@@ -111,7 +112,10 @@ class SummaryWriter:
         self.scope.check(record)
         self.room_id = request.room
         self.theme_id = request.theme
-        self.lang = summary_language(request.lang)
+        self.lang = request.lang
+        """The summary's language: the bank's questions are in it (where the bank has them);
+        headings and labels are in `summary_language(lang)`, English when no catalog."""
+        self.fallback = labels_fallback(request.lang)
         self.labels = LABELS[self.lang]
         self._sink: Callable[[Block], None] = _nowhere
         self.consent = policy(
@@ -141,7 +145,7 @@ class SummaryWriter:
 
     def said(self, c: Contribution) -> list[Span]:
         """What was said, marked with its language when that is not the summary's: `(fr)`."""
-        if c.language.partition("-")[0] == self.lang:
+        if c.language.partition("-")[0] == self.lang.partition("-")[0]:
             return [text(c.text)]
         return [text(c.text), SPACE, em(text(f"({c.language})"))]  # from a file: data
 
@@ -282,6 +286,20 @@ class SummaryWriter:
             heading(1, text(workshop.title), label(f" — {self.t('summary')}")),
             paragraph(*spans),
         )
+        if self.fallback:  # said in the file, never a silent copy in another language
+            self.out(
+                paragraph(
+                    em(
+                        label(
+                            self.t(
+                                "fallback_note",
+                                language=display_name(self.lang),
+                                fallback=display_name(self.fallback),
+                            )
+                        )
+                    )
+                )
+            )
         facts = [
             (
                 self.t("date"),
@@ -293,7 +311,7 @@ class SummaryWriter:
             (self.t("methods"), ", ".join(self.methods())),
         ]
         if workshop.note:
-            facts.append((self.t("decisions"), workshop.note))
+            facts.append((self.t("note"), workshop.note))
         if withheld:
             facts.append((self.t("withheld"), self.t("withheld_text", n=withheld)))
         if self.room_id:
@@ -307,6 +325,10 @@ class SummaryWriter:
             bullets([[strong(label(f"{name}:")), SPACE, text(value)] for name, value in facts]),
             paragraph(label(self.t("sources"))),
         )
+
+    def has_activity(self, activity: Activity) -> bool:
+        """Whether the plan's agenda has a phase for this activity."""
+        return any(p.activity is activity for p in self.record.phases)
 
     def methods(self) -> list[str]:
         seen: list[str] = []

@@ -212,7 +212,7 @@ class _Reader:
 
     # -- bank.md -----------------------------------------------------------------------------
 
-    def read_bank_file(self) -> tuple[str, str, tuple[Role, ...]] | None:
+    def read_bank_file(self) -> tuple[str, str, tuple[Role, ...], LocalText] | None:
         path = self.directory / BANK_FILE
         if not path.exists():
             self.error(
@@ -226,6 +226,7 @@ class _Reader:
             return None
         bank_id, title = "", ""
         roles: list[Role] = []
+        subject: LocalText | None = None
         section: str | None = None
         role_ids: dict[str, tuple[Path, int]] = {}
         for node in tree.children:
@@ -252,6 +253,12 @@ class _Reader:
                 if not title:
                     self.error(path, line, _("missing 'title:' line"))
                 self.languages = self._languages(fields, path, line)
+            elif node.type == "paragraph" and section == "roles" and subject is None and not roles:
+                # What the items are, in each language: the ranking's subject in summaries.
+                said = self.fields(node, path, frozenset())
+                if said is not None:
+                    subject = self.local_text(said, path, _("the ranking's subject"))
+                subject = subject or LocalText({})
             elif node.type == "bullet_list" and section == "roles":
                 for item in node.children:
                     role = self._role(item, path, role_ids)
@@ -267,7 +274,7 @@ class _Reader:
                 )
         if not bank_id:
             self.error(path, 1, _("missing '# bank-id' heading"))
-        return bank_id, title, tuple(roles)
+        return bank_id, title, tuple(roles), subject or LocalText({})
 
     def _languages(self, fields: _Fields, path: Path, line: int) -> tuple[str, ...]:
         raw = fields.values.get("languages", "")
@@ -293,21 +300,25 @@ class _Reader:
         paragraphs = [child for child in item.children if child.type == "paragraph"]
         line = _line(item)
         if len(paragraphs) != 1 or len(item.children) != 1:
-            self.error(path, line, _("a role is one list item of 'id:' and 'lang:' lines"))
+            self.error(
+                path,
+                line,
+                _("an item to rank (## roles) is one list item of 'id:' and 'lang:' lines"),
+            )
             return None
         fields = self.fields(paragraphs[0], path, frozenset({"id"}))
         if fields is None:
             return None
         role_id = fields.values.get("id", "")
         if not role_id:
-            self.error(path, line, _("role without an 'id:' line"))
+            self.error(path, line, _("item to rank without an 'id:' line"))
             return None
         id_line = fields.lines["id"]
-        if not self.check_id(path, id_line, "role", role_id):
+        if not self.check_id(path, id_line, "item", role_id):
             return None
-        if not self.claim(seen, "role", role_id, path, id_line):
+        if not self.claim(seen, "item", role_id, path, id_line):
             return None
-        label = self.local_text(fields, path, _("role '{id}'").format(id=role_id))
+        label = self.local_text(fields, path, _("item to rank '{id}'").format(id=role_id))
         return Role(role_id, label) if label is not None else None
 
     # -- theme files -------------------------------------------------------------------------
@@ -380,9 +391,16 @@ class _Reader:
                 elif not questions[-1].has_text:
                     draft = questions[-1]
                     draft.has_text = True
-                    draft.text = self.local_text(
-                        fields, path, _("question '{id}'").format(id=draft.id)
-                    )
+                    draft.fields = fields  # read when the question ends (see below)
+                elif (
+                    questions[-1].fields is not None
+                    and not questions[-1].follow_ups
+                    and not set(fields.values) & set(questions[-1].fields.values)
+                ):
+                    # Another language's block after a blank line: the same text.
+                    said = questions[-1].fields
+                    said.values.update(fields.values)
+                    said.lines.update(fields.lines)
                 else:
                     self.error(
                         path,
@@ -392,12 +410,15 @@ class _Reader:
                         ).format(id=questions[-1].id),
                     )
             elif node.type == "bullet_list" and questions and questions[-1].has_text:
+                self._read_text(questions[-1], path)
                 for item in node.children:
                     follow_up = self._follow_up(item, path, questions[-1].id)
                     if follow_up is not None:
                         questions[-1].follow_ups.append(follow_up)
             elif not _is_comment(node):
                 self.error(path, line, _("unexpected {describe}").format(describe=_describe(node)))
+        for draft in questions:
+            self._read_text(draft, path)
         if theme_id is None:
             self.error(path, 1, _("missing the '# theme-id' heading"))
             return None
@@ -433,6 +454,14 @@ class _Reader:
         )
         return Theme(theme_id, title, built)
 
+    def _read_text(self, draft: _Draft, path: Path) -> None:
+        """A question's text from its language lines, once they are all read."""
+        if draft.fields is not None and draft.text is None:
+            draft.text = self.local_text(
+                draft.fields, path, _("question '{id}'").format(id=draft.id)
+            )
+            draft.fields = None
+
     def _follow_up(self, item: SyntaxTreeNode, path: Path, question_id: str) -> LocalText | None:
         line = _line(item)
         if len(item.children) != 1 or item.children[0].type != "paragraph":
@@ -451,6 +480,8 @@ class _Draft:
     text: LocalText | None = None
     follow_ups: list[LocalText] = field(default_factory=list)
     has_text: bool = False
+    fields: _Fields | None = None
+    """The language lines read so far, until the question's text is made of them."""
 
 
 def _line(node: SyntaxTreeNode) -> int:
@@ -496,13 +527,14 @@ def load_bank(directory: Path) -> tuple[Bank | None, list[Problem]]:
     themes = [reader.read_theme(path) for path in theme_files]
     if header is None or any(p.severity == "error" for p in reader.problems):
         return None, reader.problems
-    bank_id, title, roles = header
+    bank_id, title, roles, subject = header
     bank = Bank(
         id=bank_id,
         title=title,
         languages=reader.languages,
         themes=tuple(t for t in themes if t is not None),
         roles=roles,
+        ranking_subject=subject,
     )
     return bank, reader.problems
 

@@ -1,4 +1,8 @@
-"""Where the bundled Hubs workshop and the default database live."""
+"""Where the bundled example workshops and the default database live.
+
+No plan is ever used unless asked for: `--plan FILE`, or `--plan NAME` for one of the
+bundled examples below (`./dev run` asks for the Hubs one through `NEW_PLAN_ENV`).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,16 @@ if TYPE_CHECKING:  # pathlib is imported when a path is asked for: `cli/__init__
     from pathlib import Path  # the two names below before anything else is imported
 
 DB_ENV = "HUBWORKSHOP_DB"
+NEW_PLAN_ENV = "HUBWORKSHOP_NEW_PLAN"
+"""The plan (a file or a bundled name) a *new* database is made from when no --plan is given;
+an existing database ignores it. `./dev run` sets it to the Hubs example."""
 DEFAULT_DB_NAME = "hubworkshop.db"
-BUNDLED_PLAN_NAME = "sessions/hubs-2021-11-27.toml"
+BUNDLED_PLANS = {
+    "hubs-2021-11-27": "sessions/hubs-2021-11-27.toml",
+    "community-conversation-2026": "sessions/community-conversation-2026.toml",
+}
+"""The bundled example workshops, by the name `--plan` accepts."""
+BUNDLED_PLAN_NAME = BUNDLED_PLANS["hubs-2021-11-27"]
 BUNDLED_BANK_NAME = "question_bank/hubs-2021"
 
 
@@ -33,12 +45,33 @@ def _bundled(relative: str) -> Path:
     return _candidates()[-1] / relative
 
 
-def bundled_plan() -> Path:
-    return _bundled(BUNDLED_PLAN_NAME)
+def bundled_plan(name: str = "hubs-2021-11-27") -> Path:
+    """The file of a bundled example plan, by name."""
+    return _bundled(BUNDLED_PLANS[name])
 
 
 def bundled_bank() -> Path:
     return _bundled(BUNDLED_BANK_NAME)
+
+
+def plan_file(given: str) -> Path:
+    """The plan file `--plan GIVEN` means: a file, or the name of a bundled example. A path
+    that leads nowhere is an InputError naming it (and the bundled names)."""
+    from pathlib import Path
+
+    from hubworkshop.domain.errors import InputError
+    from hubworkshop.domain.i18n import _
+
+    path = Path(given)
+    if os.path.lexists(path):  # what kind of file it is, the plan's reader says
+        return path
+    if given in BUNDLED_PLANS:
+        return bundled_plan(given)
+    raise InputError(
+        _("--plan {path}: no such file (the bundled examples: {names})").format(
+            path=given, names=", ".join(BUNDLED_PLANS)
+        )
+    )
 
 
 def default_db() -> Path:

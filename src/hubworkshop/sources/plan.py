@@ -7,6 +7,7 @@ questions by bank id. See README, "Writing a workshop plan".
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -52,8 +53,9 @@ _PHASE_KEYS = {
     "minutes": int,
     "start": dt.time,
     "activity": str,
+    "questions": list,
 }
-_ROOM_KEYS = {"id": str, "name": str, "questions": list}
+_ROOM_KEYS = {"id": str, "name": str, "questions": list, "language": str}
 _TYPE_NAMES = {
     str: N_('a "string"'),
     int: N_("a whole number"),
@@ -274,8 +276,8 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     if "start" in workshop and "end" in workshop and workshop["end"] <= workshop["start"]:
         check.error(check.lines.of("workshop", 0, "end"), _("the workshop ends before it starts"))
 
-    phases = _phases(check, data.get("agenda", []), workshop)
-    rooms = _rooms(check, data.get("room", []), bank)
+    phases = _phases(check, data.get("agenda", []), workshop, bank)
+    rooms = _rooms(check, data.get("room", []), bank, languages)
 
     if any(p.severity == "error" for p in problems) or bank is None:
         return None, problems
@@ -294,6 +296,8 @@ def load_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         bank=bank,
         url=workshop.get("url", ""),
         organisers=workshop.get("organisers", ""),
+        source=str(path.resolve()),
+        fingerprint=hashlib.sha256(raw).hexdigest(),
     )
     return plan, problems
 
@@ -323,7 +327,9 @@ def _claim_id(
     return value
 
 
-def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phase]:
+def _phases(
+    check: _Checker, agenda: Any, workshop: dict[str, Any], bank: Bank | None = None
+) -> list[Phase]:
     if not isinstance(agenda, list) or not agenda:
         check.error(1, _("the plan has no [[agenda]] phases"))
         return []
@@ -379,6 +385,13 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
                     label=label, start=start, workshop=workshop["start"]
                 ),
             )
+        questions = [str(q) for q in entry.get("questions", [])]
+        for qid in questions:
+            if bank is not None and qid not in bank.questions:
+                check.error(
+                    check.lines.of("agenda", index, "questions", qid),
+                    _("{label}: unknown question id '{qid}'").format(label=label, qid=qid),
+                )
         phase = Phase(
             id=phase_id,
             title=entry.get("title", ""),
@@ -386,6 +399,7 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
             start=start,
             minutes=max(minutes, 0),
             part=entry.get("part", ""),
+            questions=tuple(questions),
         )
         end = workshop.get("end")
         if end is not None and minutes > 0 and minutes_between(start, end) < minutes:
@@ -401,7 +415,9 @@ def _phases(check: _Checker, agenda: Any, workshop: dict[str, Any]) -> list[Phas
     return phases
 
 
-def _rooms(check: _Checker, rooms: Any, bank: Bank | None) -> list[Room]:
+def _rooms(
+    check: _Checker, rooms: Any, bank: Bank | None, languages: tuple[str, ...]
+) -> list[Room]:
     if not isinstance(rooms, list) or not rooms:
         check.error(1, _("the plan has no [[room]] tables"))
         return []
@@ -435,9 +451,20 @@ def _rooms(check: _Checker, rooms: Any, bank: Bank | None) -> list[Room]:
                 check.lines.of("room", index, "questions"),
                 _("{label} lists a question twice").format(label=label),
             )
+        language = entry.get("language", "")
+        if language and language not in languages:
+            check.error(
+                check.lines.of("room", index, "language"),
+                _("{label}: language '{code}' is not one of the workshop's ({known})").format(
+                    label=label, code=language, known=", ".join(map(str, languages))
+                ),
+            )
         result.append(
             Room(
-                id=room_id, name=entry.get("name") or room_id, questions=tuple(map(str, questions))
+                id=room_id,
+                name=entry.get("name") or room_id,
+                questions=tuple(map(str, questions)),
+                language=language,
             )
         )
     return result

@@ -29,7 +29,11 @@ class ActivityStore(ContributionStore):
             raise InputError(_("each participant needs at least one dot"))
         with self.write() as db:
             if self._open_round(db, room_id) is not None:
-                raise InputError(_("a vote is already open in this room; close it first"))
+                raise InputError(
+                    _("a vote is already open in {room}; close it first").format(
+                        room=self.room(room_id).name
+                    )
+                )
             cursor = db.execute(
                 "INSERT INTO vote_rounds (room, dots, opened_at) VALUES (?, ?, ?)",
                 [room_id, dots, self.clock()],
@@ -89,8 +93,8 @@ class ActivityStore(ContributionStore):
             if round_ is None:
                 raise InputError(
                     _(
-                        "no vote is open in this room: a facilitator opens one first (V in the room, or `hubworkshop vote open`)"
-                    )
+                        "no vote is open in {room}: a facilitator opens one first (V in the room, or `hubworkshop vote open --room {id}`)"
+                    ).format(room=self.room(current.room).name, id=current.room)
                 )
             pid = self._participant_id(db, participant, current.room, note_taker)
             used = db.execute(
@@ -127,7 +131,9 @@ class ActivityStore(ContributionStore):
         with self.write() as db:
             round_ = self._open_round(db, room_id)
             if round_ is None:
-                raise InputError(_("no vote is open in this room"))
+                raise InputError(
+                    _("no vote is open in {room}").format(room=self.room(room_id).name)
+                )
             ranking = [
                 (r["contribution"], r["dots"])
                 for r in db.query(
@@ -414,21 +420,20 @@ class ActivityStore(ContributionStore):
         participant: str | None = None,
         actor: str | None = None,
     ) -> None:
-        """Store a room's agreed order of hub roles (or one participant's), replacing the last.
-
-        Roles left out are abstentions: they earn nothing from this ranking.
+        """Store a room's agreed order of the bank's items (or one participant's), replacing
+        the last. Items left out are abstentions: they earn nothing from this ranking.
         """
         self.room(room_id)
         known = {role.id for role in self.roles()}
         unknown = [r for r in roles if r not in known]
         if unknown:
             raise InputError(
-                _("unknown role '{unknown}' (roles: {known})").format(
+                _("unknown item '{unknown}' (the items to rank: {known})").format(
                     unknown=unknown[0], known=", ".join(sorted(known))
                 )
             )
         if len(set(roles)) != len(roles):
-            raise InputError(_("a ranking lists each role once"))
+            raise InputError(_("a ranking lists each item once"))
         with self.write() as db:
             pid = self._participant_id(db, participant, room_id, actor) if participant else None
             db.execute("DELETE FROM rankings WHERE room = ? AND participant IS ?", [room_id, pid])

@@ -56,9 +56,10 @@ class StoreBase:
         return self.connections.writer
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Db]:
-        """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit."""
-        with self.connections.write() as db:
+    def write(self, *, wait: bool = True) -> Iterator[Db]:
+        """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit
+        (with `wait=False`, refused at once if it would wait for a lock)."""
+        with self.connections.write(wait=wait) as db:
             yield db
 
     @contextlib.contextmanager

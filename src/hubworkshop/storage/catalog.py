@@ -25,6 +25,9 @@ class CatalogStore(StoreBase):
                 row = next(db.query("SELECT * FROM workshop"))
             row["languages"] = tuple(json.loads(row["languages"]))
             row["bank_languages"] = tuple(json.loads(row["bank_languages"]))
+            row["ranking_subject"] = LocalText(
+                json.loads(row["ranking_subject"]), row["bank_languages"][0]
+            )
             self._workshop = Workshop(**row)
         return self._workshop
 
@@ -45,6 +48,7 @@ class CatalogStore(StoreBase):
                 start=dt.time.fromisoformat(r["start"]),
                 minutes=r["minutes"],
                 part=r["part"],
+                questions=tuple(json.loads(r["questions"])),
             )
             for r in rows
         ]
@@ -53,13 +57,16 @@ class CatalogStore(StoreBase):
         """Rooms by id, in plan order. They never change after creation, so this is cached."""
         if self._rooms is None:
             with self.read() as db:
-                rooms = list(db.query("SELECT id, name FROM rooms ORDER BY position"))
+                rooms = list(db.query("SELECT id, name, language FROM rooms ORDER BY position"))
                 links = list(
                     db.query("SELECT room, question FROM room_questions ORDER BY position")
                 )
             self._rooms = {
                 r["id"]: Room(
-                    r["id"], r["name"], tuple(q["question"] for q in links if q["room"] == r["id"])
+                    r["id"],
+                    r["name"],
+                    tuple(q["question"] for q in links if q["room"] == r["id"]),
+                    r["language"],
                 )
                 for r in rooms
             }
@@ -96,7 +103,9 @@ class CatalogStore(StoreBase):
             return self.questions()[question_id]
         except KeyError:
             raise NotFoundError(
-                _("unknown question id '{question_id}'").format(question_id=question_id)
+                _("unknown question id '{question_id}' (questions: {known})").format(
+                    question_id=question_id, known=", ".join(self.questions())
+                )
             ) from None
 
     def themes(self) -> list[Theme]:
@@ -142,6 +151,9 @@ class CatalogStore(StoreBase):
                 "bank_title": bank.title,
                 "bank_languages": json.dumps(list(bank.languages)),
                 "created_at": now,
+                "plan_source": plan.source,
+                "plan_sha256": plan.fingerprint,
+                "ranking_subject": dumps(bank.ranking_subject),
             },
         )
         db.insert_all(
@@ -155,6 +167,7 @@ class CatalogStore(StoreBase):
                     "activity": p.activity.value,
                     "start": f"{p.start:%H:%M}",
                     "minutes": p.minutes,
+                    "questions": json.dumps(list(p.questions)),
                 }
                 for i, p in enumerate(plan.phases)
             ],
@@ -192,7 +205,10 @@ class CatalogStore(StoreBase):
         )
         db.insert_all(
             "rooms",
-            [{"id": r.id, "position": i, "name": r.name} for i, r in enumerate(plan.rooms)],
+            [
+                {"id": r.id, "position": i, "name": r.name, "language": r.language}
+                for i, r in enumerate(plan.rooms)
+            ],
         )
         db.insert_all(
             "room_questions",

@@ -27,6 +27,8 @@ from hubworkshop.storage.sql import Db
 
 NOTICE_AFTER_SECONDS = 1.0
 """How long a write waits for another process's lock before `on_wait` is told."""
+QUICK_SECONDS = 0.1
+"""How long a write that must not wait (`write(wait=False)`) tries for the locks."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -64,12 +66,19 @@ class Connections:
     # -- writing ---------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Db]:
-        """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit."""
+    def write(self, *, wait: bool = True) -> Iterator[Db]:
+        """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit.
+        With `wait=False`, a write that would wait for another (this process's or another
+        one's) is refused at once with StoreError: for bookkeeping that can come later."""
         db = self.writer
-        with self._write_lock:
+        if not self._write_lock.acquire(timeout=-1 if wait else QUICK_SECONDS):
+            raise StoreError(f"{self.path}: {_('busy: another write is under way')}")
+        try:
             try:
-                self._begin(db)
+                if wait:
+                    self._begin(db)
+                else:
+                    self._begin_quickly(db)
             except sqlite3.OperationalError as error:
                 raise StoreError(f"{self.path}: {explain(error)}") from None
             self._writing = threading.get_ident()
@@ -84,6 +93,16 @@ class Connections:
                 raise
             finally:
                 self._writing = None
+        finally:
+            self._write_lock.release()
+
+    def _begin_quickly(self, db: Db) -> None:
+        conn = db.conn
+        conn.execute(f"PRAGMA busy_timeout={int(QUICK_SECONDS * 1000)}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
 
     def _begin(self, db: Db) -> None:
         """`BEGIN IMMEDIATE`, waiting up to BUSY_TIMEOUT_SECONDS for another process's

@@ -122,16 +122,19 @@ class ContributionStore(ParticipantStore):
         return [row[0] for row in rows]
 
     def _languages_of(self, drafts: Sequence[tuple[Draft, str]]) -> list[str]:
-        """Each contribution's language: as given (checked: ISO 639-1), else the speaker's
-        registered language, else detected among the workshop's (`domain/detect.py`), else
-        the workshop's first. Worked out before the write lock is taken."""
+        """Each contribution's language: as given (checked: ISO 639-1; `%xx` always wins),
+        else the text's own, detected among the workshop's languages and the speaker's
+        registered one when the text is long enough to be sure (`detect.long_enough`), else
+        the speaker's registered language, else detected anyway, else the workshop's first.
+        Worked out before the write lock is taken."""
         workshop = self.workshop()
         speakers: dict[str, str] = {}
         if any(d.author and not d.language for d, _text in drafts):
             speakers = {name_key(p.name): p.language for p in self.participants() if p.language}
         found: list[str | None] = []
+        own: dict[int, str] = {}  # the speaker's registered language, where detection may win
         codes: dict[str, str] = {}  # each language given, checked once
-        for draft, _text in drafts:
+        for i, (draft, _text) in enumerate(drafts):
             if draft.language:
                 if draft.language not in codes:
                     try:
@@ -139,20 +142,46 @@ class ContributionStore(ParticipantStore):
                     except ValueError as error:
                         raise InputError(str(error)) from None
                 found.append(codes[draft.language])
-            else:
-                found.append(speakers.get(name_key(draft.author)) if draft.author else None)
-        unknown = [i for i, language in enumerate(found) if language is None]
-        if unknown and len(workshop.languages) > 1:
+                continue
+            speaker = speakers.get(name_key(draft.author)) if draft.author else None
+            found.append(None)
+            if speaker:
+                own[i] = speaker
+        if own:
+            from hubworkshop.domain.detect import long_enough
+
+            for i, speaker in own.items():
+                if not long_enough(drafts[i][1]):
+                    found[i] = speaker  # a few words: the registration is surer
+        # What is left is detected, in groups asking the same languages.
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, language in enumerate(found):
+            if language is None:
+                candidates = workshop.languages
+                speaker = own.get(i)
+                if speaker and speaker.partition("-")[0] not in {
+                    code.partition("-")[0] for code in candidates
+                }:
+                    candidates = (*candidates, speaker)
+                groups.setdefault(candidates, []).append(i)
+        for candidates, indexes in groups.items():
+            if len(candidates) < 2:
+                continue
             from hubworkshop.domain.detect import detect_language, detect_languages
 
-            texts = [drafts[i][1] for i in unknown]
+            texts = [drafts[i][1] for i in indexes]
             if len(texts) == 1:
-                found[unknown[0]] = detect_language(texts[0], workshop.languages)
+                detected = [detect_language(texts[0], candidates)]
             else:
-                detected = detect_languages(texts, workshop.languages)
-                for i, language in zip(unknown, detected, strict=True):
-                    found[i] = language
-        return [language or workshop.default_language for language in found]
+                detected = detect_languages(texts, candidates)
+            for i, language in zip(indexes, detected, strict=True):
+                speaker = own.get(i)
+                if language and speaker and language.partition("-")[0] == speaker.partition("-")[0]:
+                    language = speaker  # the speaker's region kept: pt-BR, not pt
+                found[i] = language or speaker
+        return [
+            language or own.get(i) or workshop.default_language for i, language in enumerate(found)
+        ]
 
     def _insert_bulk(self, db: Db, rows: list[tuple[Any, ...]]) -> None:
         """Inside a write: insert many rows, then index them for search in one statement.

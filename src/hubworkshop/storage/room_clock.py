@@ -8,6 +8,7 @@ from typing import Any
 from hubworkshop.domain.errors import NotFoundError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
+from hubworkshop.domain.model import Phase
 from hubworkshop.domain.records import RoomState
 from hubworkshop.domain.timer import Countdown, parse_time
 from hubworkshop.storage.catalog import CatalogStore
@@ -25,26 +26,48 @@ class RoomClockStore(CatalogStore):
         state = self.room_state(room_id)
         return Countdown(state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at)
 
-    def set_phase(self, room_id: str, phase_id: str, *, actor: str | None = None) -> None:
-        """Make `phase_id` the room's phase; its countdown is reset to the phase's length."""
+    def take_role(
+        self, room_id: str, role: str, *, actor: str | None, face: str, wait: bool = True
+    ) -> None:
+        """Someone takes a role in a room (a terminal, a browser session, line mode): logged,
+        so the event log says who could run the room's clock and question, and from where.
+        With `wait=False`, refused (StoreError) rather than waiting for a lock."""
         self.room(room_id)
+        with self.write(wait=wait):
+            self._log(
+                EventName.ROLE_TAKE, room=room_id, actor=actor, data={"role": role, "face": face}
+            )
+
+    def set_phase(self, room_id: str, phase_id: str, *, actor: str | None = None) -> None:
+        """Make `phase_id` the room's phase; its countdown is reset to the phase's length. A
+        phase that names its questions opens the first of them the room has, unless the
+        room's question is one of them already: phases and questions move together."""
+        room = self.room(room_id)
         phase = next((p for p in self.phases() if p.id == phase_id), None)
         if phase is None:
             raise NotFoundError(_("unknown phase '{phase_id}'").format(phase_id=phase_id))
         with self.write() as db:
-            db.update(
-                "room_state",
-                "room",
-                room_id,
-                {
-                    "phase": phase.id,
-                    "timer_seconds": phase.minutes * 60,
-                    "timer_elapsed_ms": 0,
-                    "timer_started_at": None,
-                    "updated_at": self.clock(),
-                },
-            )
-            self._log(EventName.PHASE_OPEN, subject=phase.id, room=room_id, actor=actor)
+            self._open_phase_in(db, room_id, phase, actor)
+            current = self._state_in_write(db, room_id)["question"]
+            if phase.questions and current not in phase.questions:
+                first = next((q for q in phase.questions if q in room.questions), None)
+                if first is not None:
+                    self._open_question_in(db, room_id, current, first, actor)
+
+    def _open_phase_in(self, db: Db, room_id: str, phase: Phase, actor: str | None) -> None:
+        db.update(
+            "room_state",
+            "room",
+            room_id,
+            {
+                "phase": phase.id,
+                "timer_seconds": phase.minutes * 60,
+                "timer_elapsed_ms": 0,
+                "timer_started_at": None,
+                "updated_at": self.clock(),
+            },
+        )
+        self._log(EventName.PHASE_OPEN, subject=phase.id, room=room_id, actor=actor)
 
     def start_timer(self, room_id: str, *, actor: str | None = None) -> None:
         self.room(room_id)
@@ -97,22 +120,35 @@ class RoomClockStore(CatalogStore):
         return next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
 
     def open_question(self, room_id: str, question_id: str, *, actor: str | None = None) -> None:
-        """Make `question_id` the room's current question; the log records close and open."""
+        """Make `question_id` the room's current question; the log records close and open.
+        When the plan's phases name their questions and the room's phase does not name this
+        one, the room moves to the phase that does (the next such one, else the first)."""
         self.room(room_id)
         self.question(question_id)
+        phases = self.phases()
         with self.write() as db:
             row = next(db.query("SELECT * FROM room_state WHERE room = ?", [room_id]))
             if row["question"] == question_id:
                 return
-            now = self.clock()
-            if row["question"] is not None:
-                self._log(
-                    EventName.QUESTION_CLOSE, subject=row["question"], room=room_id, actor=actor
-                )
-            db.update(
-                "room_state",
-                "room",
-                room_id,
-                {"question": question_id, "question_opened_at": now, "updated_at": now},
-            )
-            self._log(EventName.QUESTION_OPEN, subject=question_id, room=room_id, actor=actor)
+            self._open_question_in(db, room_id, row["question"], question_id, actor)
+            current = next((i for i, p in enumerate(phases) if p.id == row["phase"]), 0)
+            here = phases[current].questions if phases else ()
+            if question_id not in here:
+                later = [*phases[current:], *phases[:current]]
+                target = next((p for p in later if question_id in p.questions), None)
+                if target is not None:
+                    self._open_phase_in(db, room_id, target, actor)
+
+    def _open_question_in(
+        self, db: Db, room_id: str, current: str | None, question_id: str, actor: str | None
+    ) -> None:
+        now = self.clock()
+        if current is not None:
+            self._log(EventName.QUESTION_CLOSE, subject=current, room=room_id, actor=actor)
+        db.update(
+            "room_state",
+            "room",
+            room_id,
+            {"question": question_id, "question_opened_at": now, "updated_at": now},
+        )
+        self._log(EventName.QUESTION_OPEN, subject=question_id, room=room_id, actor=actor)

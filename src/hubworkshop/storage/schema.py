@@ -127,7 +127,23 @@ def _stable_ids(db: Database) -> None:
             )
 
 
-@MIGRATIONS(name="0006_erasure_tombstones")
+@MIGRATIONS(name="0006_plan_record")
+def _plan_record(db: Database) -> None:
+    """Which plan file a workshop was made from (its path and the SHA-256 of its bytes), so a
+    command naming another plan is refused; what the bank says its ranked items are; the
+    language each room works in; and the questions each phase discusses. Older databases keep empty values: no plan recorded, no
+    subject, every room in the workshop's first language."""
+    for statement in (
+        "ALTER TABLE workshop ADD COLUMN plan_source TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE workshop ADD COLUMN plan_sha256 TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE workshop ADD COLUMN ranking_subject TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE rooms ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE phases ADD COLUMN questions TEXT NOT NULL DEFAULT '[]'",
+    ):
+        db.execute(statement)
+
+
+@MIGRATIONS(name="0007_erasure_tombstones")
 def _erasure_tombstones(db: Database) -> None:
     """What `hubworkshop forget` erased, kept so that no merged copy brings it back: the
     person's random uid, a keyed hash of every spelling of their name (never the name), and

@@ -15,7 +15,8 @@ MIGRATION_NAMES = (
     "0003_activities",
     "0004_live_points_index",
     "0005_stable_ids",
-    "0006_erasure_tombstones",
+    "0006_plan_record",
+    "0007_erasure_tombstones",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.i18n import N_, _, pgettext
 from hubworkshop.domain.model import UserRole
 from hubworkshop.storage import Store
@@ -28,9 +29,12 @@ from hubworkshop.tui.resume import last_room, remember_room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
 from hubworkshop.tui.translation import in_language, translate_bindings
+from hubworkshop.tui.upstream import read_esc_and_key_as_typed
+from hubworkshop.tui.widgets.glyphs import with_drawable_icons
 from hubworkshop.tui.widgets.text import show_in_visual_order
 
 ROOMS_MODE = "rooms"
+ROLE_GROUP = "role.take"
 
 
 def collect_cycles_again() -> None:
@@ -80,14 +84,19 @@ class HubworkshopApp(App[None]):
         frozen_time: dt.datetime | None = None,
         bidi: bool = False,
         steady_cursor: bool = False,
+        served_as: str | None = None,
     ) -> None:
         show_in_visual_order(bidi)
+        read_esc_and_key_as_typed()
         translate_bindings()  # the footer's and help's words, in the interface language
         super().__init__()
         self.store = store
         self.initial_room = room
-        self.role = _role(role)
-        self.user_name = user_name
+        # A browser session of `serve` is given a role by its link; it can never take more.
+        self.granted = _role(served_as) if served_as else None
+        # (A browser starts in the role its link grants; it may choose a lesser one.)
+        self.role = self.granted or _role(role)
+        self.user_name = None if self.served else user_name
         self.frozen_time = frozen_time
         self.steady_cursor = steady_cursor
         self.last_saved: str | None = None
@@ -96,18 +105,66 @@ class HubworkshopApp(App[None]):
         self._typed_ahead = ""  # typed after Enter on the start screen, for the room it opens
         self._drafts_of: str | None = None
         self.add_mode(ROOMS_MODE, _start_screen)
+        self._role_taken: tuple[str, str, str | None] | None = None
         if room is None and resume:
-            remembered = last_room(store.path, user_name)
+            # A browser resumes only as itself (its terminal id), never by a name.
+            remembered = last_room(store.path, self.user_name)
             if remembered and remembered.get("room") in store.rooms():
                 self.initial_room = remembered["room"]
-                self.role = _role(remembered.get("role") or self.role)
+                self.role = self.within_grant(_role(remembered.get("role") or self.role))
                 self.user_name = self.user_name or remembered.get("name")
 
+    @property
+    def served(self) -> bool:
+        """A browser session of `serve`: it never reaches the host's files, its role is its
+        link's, and who it is comes from the browser, never from the host's environment."""
+        return self.granted is not None
+
+    def within_grant(self, role: UserRole) -> UserRole:
+        """`role`, or the note-taker's if this session's link does not grant it."""
+        if self.granted is None or self.granted.grants(role):
+            return role
+        return UserRole.NOTE_TAKER
+
+    def roles(self) -> list[UserRole]:
+        """The roles this session may take (a note-taker's link: only that one)."""
+        return [r for r in UserRole if self.granted is None or self.granted.grants(r)]
+
+    def place(self) -> str:
+        """What the status line says this is: the database's path in a terminal; in a
+        browser, the workshop's title (the host's folders are none of a visitor's business)."""
+        return self.store.workshop().title if self.served else str(self.store.path)
+
     def drafts(self) -> Drafts:
-        """The drafts of whoever is at this terminal now (the name may change at the start)."""
+        """The drafts of whoever is at this terminal now (the name may change at the start).
+        A browser's are its own, by its id: never found by a name another browser types."""
         if self._drafts is None or self._drafts_of != self.user_name:
-            self._drafts, self._drafts_of = Drafts(self.store.path, self.user_name), self.user_name
+            person = None if self.served else self.user_name
+            self._drafts, self._drafts_of = Drafts(self.store.path, person), self.user_name
         return self._drafts
+
+    def remember(self, room: str | None) -> None:
+        """Where this terminal (and, in a terminal, this person) is, for the next start;
+        and, entering a room, the role taken there, in the event log."""
+        remember_room(self.store.path, room, self.role, self.user_name, by_name=not self.served)
+        if room is not None and self._role_taken != (room, self.role, self.user_name):
+            self._role_taken = (room, self.role, self.user_name)
+            self._log_role(room, self.role.value, self.user_name)
+
+    def _log_role(self, room: str, role: str, name: str | None) -> None:
+        """Bookkeeping beside the session, never in its way: a write that would wait for
+        a lock (another process writing, this app saving) is tried again 5 s later
+        (`on_worker_state_changed`)."""
+        store, face = self.store, "browser" if self.served else "terminal"
+
+        def log() -> tuple[str, str, str | None] | None:
+            try:
+                store.take_role(room, role, actor=name, face=face, wait=False)
+            except StoreError:
+                return (room, role, name)  # to try again
+            return None
+
+        self.run_worker(log, thread=True, exit_on_error=False, group=ROLE_GROUP)
 
     @property
     def frozen(self) -> bool:
@@ -146,6 +203,7 @@ class HubworkshopApp(App[None]):
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         in_language(screen)  # a screen's module loads when first shown: its keys translated
+        with_drawable_icons(screen)
         return super().push_screen(screen, *args, **kwargs)
 
     def switch_screen(self, screen: Any) -> Any:
@@ -157,9 +215,7 @@ class HubworkshopApp(App[None]):
         self.call_after_refresh(collect_cycles_again)
         if self.initial_room is not None:
             # After the first frame: the question first, the bookkeeping after.
-            self.call_after_refresh(
-                remember_room, self.store.path, self.initial_room, self.role, self.user_name
-            )
+            self.call_after_refresh(self.remember, self.initial_room)
         if not self.frozen:
             self.set_interval(1.0, self.tick)
             # post_message is thread-safe and does not wait: a burst of commits while the app
@@ -169,7 +225,7 @@ class HubworkshopApp(App[None]):
 
     def open_room(self, room_id: str) -> None:
         self.push_screen(RoomScreen(room_id))
-        remember_room(self.store.path, room_id, self.role, self.user_name)
+        self.remember(room_id)
 
     def type_ahead(self, text: str) -> None:
         """Text typed after the Enter that opens a room: into that room's bar, or kept until
@@ -195,7 +251,7 @@ class HubworkshopApp(App[None]):
             # stack (a mode) of its own, and rooms opened from it go on that one. The first
             # room rests, unseen and unsynced, in the stack it started on.
             self.switch_mode(ROOMS_MODE)
-        remember_room(self.store.path, None, self.role, self.user_name)
+        self.remember(None)
 
     def action_export(self) -> None:
         # The export and help screens are imported when first opened: they bring the Markdown
@@ -268,6 +324,9 @@ class HubworkshopApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed worker becomes a visible message, never a crash."""
+        worker = event.worker
+        if worker.group == ROLE_GROUP and event.state is WorkerState.SUCCESS and worker.result:
+            self.set_timer(5, lambda again=worker.result: self._log_role(*again))
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             self.notify(
@@ -289,8 +348,20 @@ class HubworkshopApp(App[None]):
                     _("Open this breakout room"),
                     lambda r=room.id: self.open_room(r),
                 )
+        if isinstance(screen, RoomScreen):
+            yield from _menu_commands(screen)
+            from hubworkshop.domain.languages import BOTH, language_modes, native_name
+
+            for mode in language_modes(self.store.workshop().languages, screen.room.language):
+                name = _("two side by side") if mode == BOTH else native_name(mode)
+                yield SystemCommand(
+                    _("Question language: {name}").format(name=name),
+                    _("Show the room's question in it (F2 goes through them all)"),
+                    lambda m=mode: setattr(screen, "language_mode", m),
+                    discover=False,
+                )
         if isinstance(screen, RoomScreen) and self.facilitator:
-            language = self.store.workshop().default_language
+            language = screen.question_languages(screen.language_mode)[0]
             for qid in screen.room.questions:
                 question = self.store.question(qid)
                 yield SystemCommand(
@@ -310,6 +381,21 @@ class HubworkshopApp(App[None]):
                     lambda p=phase.id: screen.open_phase(p),
                     discover=False,
                 )
+
+
+def _menu_commands(room: RoomScreen) -> Iterable[SystemCommand]:
+    """The actions of the room's menu (Enter on the list) that no key of their own runs."""
+    from hubworkshop.tui.dialogs.actions import MENU, action_name
+
+    bound = {b.action for b in room.BINDINGS if isinstance(b, Binding)}
+    for item in MENU:
+        if item.action in bound or not room.palette_allows(action_name(item.action)):
+            continue
+        yield SystemCommand(
+            _(item.label),
+            _("{action} (Enter, then {key})").format(action=_(item.label), key=item.key),
+            lambda action=item.action: room.call_later(room.run_action, action),
+        )
 
 
 def _role(value: str) -> UserRole:

@@ -32,8 +32,8 @@ def binding_commands(
             namespace, name, params = _parse(binding.action)
             target = app if namespace == "app" or node is app else screen
             method = getattr(target, f"action_{name}", None)
-            if method is None or not allows(name):
-                continue
+            if method is None or not allows(name) or target.check_action(name, params) is False:
+                continue  # (a disabled key is no command either: a browser's "Write file")
             seen.add(binding.action)
             key = app.get_key_display(binding)
             yield SystemCommand(

@@ -79,8 +79,11 @@ def remember_room(
     name: str | None,
     *,
     terminal: str | None = None,
+    by_name: bool = True,
 ) -> None:
-    """Keep (or, with `room` None, forget) where this person and this terminal are.
+    """Keep (or, with `room` None, forget) where this person and this terminal are. A
+    browser session (`by_name=False`) is kept by its terminal only: nobody finds its room
+    by typing its name.
 
     Many app processes share the file (every browser session of `serve` is one): the read,
     change and write happen under an exclusive lock, and the new file replaces the old in one
@@ -95,7 +98,7 @@ def remember_room(
             state = _load_state()
             entry = _entry(state, db)
             for table, key in (
-                ("people", name_key(name) if name else None),
+                ("people", name_key(name) if name and by_name else None),
                 ("terminals", terminal),
             ):
                 if key is None:

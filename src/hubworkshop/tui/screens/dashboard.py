@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from hubworkshop.domain.i18n import N_, _, kind_label
+from hubworkshop.domain.languages import room_language
 from hubworkshop.domain.model import Kind, Phase, Question
 from hubworkshop.domain.records import RoomOverview
 from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import format_remaining
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
 
@@ -35,6 +37,12 @@ class DashboardScreen(HubScreen):
     """
     BINDINGS = [
         Binding("enter", "open_room", N_("Open room")),
+        Binding(
+            "f2",
+            "cycle_language",
+            N_("Language"),
+            tooltip=N_("Questions in each room's language, or all in one of the plan's"),
+        ),
         Binding("escape", "app.pop_screen", N_("Back")),
     ]
     KINDS = [
@@ -50,12 +58,22 @@ class DashboardScreen(HubScreen):
     def __init__(self) -> None:
         super().__init__()
         self.overview: list[DashboardRow] = []
+        self.language = ""
+        """The questions' language: empty, each room's own; else one of the plan's (F2)."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield DataTable(id="dashboard", cursor_type="row", zebra_stripes=True)
-        yield Static(_("Refreshes by itself · Enter opens a room · Esc back"), id="dash-note")
+        yield Static(
+            _("Refreshes by itself · Enter opens a room · F2 question language · Esc back"),
+            id="dash-note",
+        )
         yield KeyFooter()
+
+    def action_cycle_language(self) -> None:
+        modes = ["", *self.store.workshop().languages]
+        self.language = modes[(modes.index(self.language) + 1) % len(modes)]
+        self.show(self.overview)
 
     def on_mount(self) -> None:
         self.title = _("Dashboard — all rooms")
@@ -112,9 +130,10 @@ class DashboardScreen(HubScreen):
         self._columns(narrow)
         table.clear()
         now = self.hub_app.now()
-        language = self.store.workshop().default_language
+        languages = self.store.workshop().languages
         for row in overview:
             room, question, phase = row.room, row.question, row.phase
+            language = self.language or room_language(languages, room.room.language)
             countdown = room.state.countdown if room.state else None
             left = "—"
             if countdown is not None and countdown.total_seconds:

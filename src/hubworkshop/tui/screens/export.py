@@ -1,10 +1,13 @@
 """Export screen: choose scope, format, language and attribution; preview; write the file.
 
-Exporting only reads the database, so it is safe in the middle of a session.
+Exporting only reads the database, so it is safe in the middle of a session. In a browser
+session of `serve` there is no file field: the export is delivered to that browser as a
+download (Textual's `deliver_text`), never written to a path on the server.
 """
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 
@@ -14,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Checkbox,
-    Header,
     Input,
     Markdown,
     RadioButton,
@@ -25,10 +27,12 @@ from textual.widgets import (
 )
 
 from hubworkshop.domain.i18n import N_, _
-from hubworkshop.domain.languages import native_name
+from hubworkshop.domain.languages import display_name, native_name
 from hubworkshop.reports.formats import FORMATS
+from hubworkshop.reports.labels import labels_fallback
 from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
@@ -50,6 +54,7 @@ class ExportScreen(HubScreen):
     """
     BINDINGS = [
         Binding("ctrl+s", "write", N_("Write file"), priority=True),
+        Binding("ctrl+s", "download", N_("Download"), priority=True),
         Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
@@ -57,6 +62,17 @@ class ExportScreen(HubScreen):
         super().__init__()
         self.initial_room = room
         self._preview_lock = threading.Lock()
+
+    @staticmethod
+    def language_choice(lang: str) -> str:
+        """A summary language as offered: what it can deliver, and how. Without a catalog,
+        the headings are in the fallback language and the questions in this one."""
+        fallback = labels_fallback(lang)
+        if fallback is None:
+            return native_name(lang)
+        return _("{language} (questions; headings in {fallback})").format(
+            language=native_name(lang), fallback=display_name(fallback)
+        )
 
     def compose(self) -> ComposeResult:
         store = self.hub_app.store
@@ -73,7 +89,7 @@ class ExportScreen(HubScreen):
             )
             for theme in store.themes()
         ]
-        yield Header()
+        yield AppHeader()
         with Horizontal():
             with VerticalScroll(id="export-options"):
                 yield Static(_("Scope"), classes="label")
@@ -94,11 +110,19 @@ class ExportScreen(HubScreen):
                 yield Static(_("Language of headings and questions"), classes="label")
                 with RadioSet(id="lang"):
                     for i, lang in enumerate(languages):
-                        yield RadioButton(native_name(lang), value=i == 0, id=f"lang-{lang}")
+                        yield RadioButton(
+                            self.language_choice(lang), value=i == 0, id=f"lang-{lang}"
+                        )
                 yield Checkbox(_("Name those who agreed"), id="attribute")
-                yield Static(_("File"), classes="label")
-                yield OrderedInput(id="path")
-                yield Static(_("Ctrl+S writes the file · Esc goes back"), classes="label")
+                if self.hub_app.served:
+                    yield Static(
+                        _("Ctrl+S downloads the file in your browser · Esc goes back"),
+                        classes="label",
+                    )
+                else:
+                    yield Static(_("File"), classes="label")
+                    yield OrderedInput(id="path")
+                    yield Static(_("Ctrl+S writes the file · Esc goes back"), classes="label")
                 yield Static("", id="export-result")
             with Vertical(id="preview-box"):
                 yield Markdown(id="preview-markdown")
@@ -107,8 +131,9 @@ class ExportScreen(HubScreen):
 
     def on_mount(self) -> None:
         self.title = _("Export")
-        self.query_one("#path", Input).cursor_blink = self.hub_app.cursor_blinks
-        self.query_one("#path", Input).value = self.default_path()
+        if not self.hub_app.served:
+            self.query_one("#path", Input).cursor_blink = self.hub_app.cursor_blinks
+            self.query_one("#path", Input).value = self.default_path()
         self.query_one("#scope", Select).focus()
         self.refresh_preview()
 
@@ -142,6 +167,9 @@ class ExportScreen(HubScreen):
     @on(Checkbox.Changed)
     def choice_changed(self) -> None:
         """The file name follows the choices; a folder typed before it is kept."""
+        if self.hub_app.served:
+            self.refresh_preview()
+            return
         path = self.query_one("#path", Input)
         folder = Path(path.value).parent if path.value else Path()
         path.value = str(folder / self.default_path())
@@ -178,8 +206,48 @@ class ExportScreen(HubScreen):
         else:
             area.load_text(text)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A browser session downloads; a terminal writes a file."""
+        if action in ("write", "download"):
+            return (action == "download") == self.hub_app.served
+        return True
+
+    def action_download(self) -> None:
+        """Send the export to this browser as a download (textual-serve's single-use link);
+        nothing is written on the server."""
+        if not self.hub_app.served:
+            return
+        fmt, request = self.choices()
+        store = self.hub_app.store
+        name = self.default_path()
+
+        def delivered(text: str) -> None:
+            self.app.deliver_text(
+                io.StringIO(text),
+                save_filename=name,
+                mime_type=FORMATS[fmt].mime_type,
+                encoding="utf-8",
+            )
+            self.show_result(
+                _("Sent {name} to your browser's downloads ({size:,} bytes)").format(
+                    name=name, size=len(text.encode())
+                ),
+                False,
+            )
+
+        self.run_store(
+            lambda: FORMATS[fmt].render(store.snapshot(), request),
+            delivered,
+            failed=lambda message: self.show_result(message, True),
+            group="export-write",
+        )
+
     def action_write(self) -> None:
-        """Write the file; a file already there is replaced only if the person says so."""
+        """Write the file; a file already there is replaced only if the person says so.
+        Never in a browser session: it has no file field, and the server's files are not a
+        visitor's (`action_download`)."""
+        if self.hub_app.served:
+            return
         from hubworkshop.reports.output import OutputError, OutputExists, check_output
 
         path = Path(self.query_one("#path", Input).value.strip() or self.default_path())

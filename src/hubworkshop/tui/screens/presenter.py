@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.tui.screens.base import HubScreen
-from hubworkshop.tui.widgets.room_panels import languages_shown
 
 if TYPE_CHECKING:
     from hubworkshop.tui.screens.room import RoomScreen
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,13 +24,12 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from hubworkshop.domain.model import Contribution
-from hubworkshop.domain.text import one_line
 from hubworkshop.tui.widgets.contribution_list import KIND_STYLES
 from hubworkshop.tui.widgets.room_panels import (
     CountdownDisplay,
     QuestionPanel,
 )
-from hubworkshop.tui.widgets.text import plain, said
+from hubworkshop.tui.widgets.text import plain, said_in
 
 PRESENTER = policy(Surface.PRESENTER)
 LATEST_READ = 200  # the newest points read, of which those that may be shown fill the screen
@@ -95,7 +94,7 @@ class PresenterScreen(HubScreen):
         snapshot = screen.snapshot
         if snapshot is None:
             return
-        shown = languages_shown(screen.store.workshop().languages, screen.language_mode)
+        shown = screen.question_languages(screen.language_mode)
         phase = snapshot.phase
         title = f"{screen.room.name}\n{phase.title if phase else ''} · {snapshot.position}"
         self.query_one("#presenter-phase", Static).update(plain(title))
@@ -125,12 +124,15 @@ class PresenterScreen(HubScreen):
 
     def show_latest(self, latest: list[Contribution]) -> None:
         """The newest contributions that fit, one line each, cut with an ellipsis."""
-        height = max(self.query_one("#latest").size.height, 3)
+        latest_box = self.query_one("#latest")
+        height, width = max(latest_box.size.height, 3), max(latest_box.size.width, 20)
         text = Text(no_wrap=True, overflow="ellipsis")
         for c in latest[-height:]:
             if text:
                 text.append("\n")
             text.append("★ " if c.starred else "• ", "bold yellow" if c.starred else "")
-            text.append(f"{kind_label(c.kind.value)}: ", KIND_STYLES[c.kind])
-            text.append(one_line(said(c.text)))
+            kind = f"{kind_label(c.kind.value)}: "
+            text.append(kind, KIND_STYLES[c.kind])
+            # Cut in reading order before --bidi reorders: a sentence keeps its beginning.
+            text.append(said_in(c.text, width - 2 - cell_len(kind)))
         self.query_one("#latest", Static).update(text or Text(_("No contributions yet.")))

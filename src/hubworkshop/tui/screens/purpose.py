@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
 
@@ -34,7 +35,7 @@ class PurposeScreen(HubScreen):
         self.room_id = room_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="purpose"):
             yield TextArea(id="statement", soft_wrap=True)
             yield VerticalScroll(Static("", id="revision-list"), id="revisions")

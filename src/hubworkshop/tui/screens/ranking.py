@@ -1,4 +1,5 @@
-"""Task ranking: a room's (or a participant's) order of hub roles, and the Borda chart."""
+"""Task ranking: a room's (or a participant's) order of the bank's items, and the Borda
+chart."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from hubworkshop.domain.consent import Surface, policy
@@ -16,6 +17,7 @@ from hubworkshop.domain.names import room_first
 from hubworkshop.domain.ranking import Rankings, Score, across_rooms
 from hubworkshop.tui.dialogs.common import ParticipantPicker
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
 
@@ -39,7 +41,7 @@ def bar_chart(scores: list[Score], labels: dict[str, str], width: int) -> Text:
 
 
 class RankingScreen(HubScreen):
-    """Task ranking: order the hub roles for this room; see the workshop's Borda chart."""
+    """Task ranking: order the bank's items for this room; see the workshop's Borda chart."""
 
     DEFAULT_CSS = """
     RankingScreen #ranking { height: 1fr; }
@@ -60,16 +62,17 @@ class RankingScreen(HubScreen):
         super().__init__()
         self.room_id = room_id
         self.order: list[Role] = []
+        self.language = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="ranking"):
             with Vertical(id="order-box"):
-                yield Static(_("This room's order of what hubs should do"), classes="label")
+                yield Static(_("This room's order"), id="subject", classes="label")
                 yield OptionList(id="roles")
                 yield Static(
                     _(
-                        "Shift+↑/↓ (or - and +) move a role · Ctrl+S saves the room's agreed "
+                        "Shift+↑/↓ (or - and +) move an item · Ctrl+S saves the room's agreed "
                         "order · Ctrl+N saves it as one participant's order"
                     ),
                     classes="label",
@@ -81,7 +84,14 @@ class RankingScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = _("Task ranking — {room}").format(room=self.store.room(self.room_id).name)
+        room = self.store.room(self.room_id)
+        self.title = _("Task ranking — {room}").format(room=room.name)
+        self.language = room.language or self.store.workshop().default_language
+        subject = self.store.workshop().ranking_subject.get_text(self.language)
+        if subject:  # the bank's words for what is ranked, in the room's language
+            self.query_one("#subject", Static).update(
+                plain(_("This room's order: {subject}").format(subject=subject))
+            )
         self.load()
 
     def load(self) -> None:
@@ -110,28 +120,27 @@ class RankingScreen(HubScreen):
             self.redraw(0)
             self.query_one("#roles", OptionList).focus()
         scores, _orders = across_rooms(rankings, [r.id for r in roles])
-        language = self.store.workshop().default_language
-        labels = {r.id: r.label.get_text(language) for r in roles}
+        labels = {r.id: r.label.get_text(self.language) for r in roles}
         width = max(self.query_one("#chart-box").size.width - 2, 40)
         self.query_one("#chart", Static).update(
             bar_chart(scores if rankings else [], labels, width)
         )
         self.query_one("#chart-note", Static).update(
             ngettext(
-                "{n} room ranked. First of {roles} earns {top} points, last 0; unranked roles "
+                "{n} room ranked. First of {items} earns {top} points, last 0; unranked items "
                 "earn nothing (abstention); = marks a tie.",
-                "{n} rooms ranked. First of {roles} earns {top} points, last 0; unranked roles "
+                "{n} rooms ranked. First of {items} earns {top} points, last 0; unranked items "
                 "earn nothing (abstention); = marks a tie.",
                 len(rankings),
-            ).format(n=len(rankings), roles=len(roles), top=len(roles) - 1)
+            ).format(n=len(rankings), items=len(roles), top=len(roles) - 1)
         )
 
     def redraw(self, highlight: int) -> None:
         roles = self.query_one("#roles", OptionList)
         roles.clear_options()
-        language = self.store.workshop().default_language
         for i, role in enumerate(self.order):
-            roles.add_option(Option(plain(f"{i + 1}. {role.label.get_text(language)}"), id=role.id))
+            label = role.label.get_text(self.language)
+            roles.add_option(Option(plain(f"{i + 1}. {label}"), id=role.id))
         roles.highlighted = highlight
 
     def action_move(self, step: int) -> None:

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import N_, _, kind_label, ngettext, role_label
+from hubworkshop.domain.languages import next_mode
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
@@ -25,21 +26,17 @@ from hubworkshop.tui.screens.room_actions import RoomView
 from hubworkshop.tui.screens.room_capture import RoomCapture
 from hubworkshop.tui.widgets.capture_bar import CaptureBar, for_the_bar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.pending import PendingPanel
 from hubworkshop.tui.widgets.room_panels import (
-    LANGUAGE_MODES,
     CountdownDisplay,
     DetailPane,
     QuestionPanel,
     StatusBar,
-    languages_shown,
 )
-from hubworkshop.tui.widgets.text import plain, said
-
-KIND_KEYS = {str(i + 1): kind for i, kind in enumerate(Kind)}
-
+from hubworkshop.tui.widgets.text import plain, said_wrapped
 
 _PEOPLE_CHANGED = frozenset({EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE})
 
@@ -52,17 +49,6 @@ def _may_change_room(event: Event, known_tags: set[str]) -> bool:
     if event.action is EventName.CONTRIBUTION_ADD:
         return not set(event.data.get("tags") or ()) <= known_tags
     return True
-
-
-KIND_KEY_LABELS = {  # the footer's words and the palette's, for the kind keys
-    Kind.IDEA: (N_("Idea"), N_("Kind: idea")),
-    Kind.QUESTION: (N_("Question"), N_("Kind: question")),
-    Kind.CONCERN: (N_("Concern"), N_("Kind: concern")),
-    Kind.PROPOSAL: (N_("Proposal"), N_("Kind: proposal")),
-    Kind.AGREEMENT: (N_("Agreement"), N_("Kind: agreement")),
-    Kind.DISAGREEMENT: (N_("Disagreement"), N_("Kind: disagreement")),
-    Kind.ACTION: (N_("Action"), N_("Kind: action")),
-}
 
 
 class RoomScreen(RoomCapture):
@@ -95,10 +81,10 @@ class RoomScreen(RoomCapture):
             "f2",
             "cycle_language",
             N_("Language"),
-            tooltip=N_("Question language: first, second, both"),
+            tooltip=N_("Question language: each of the plan's, then two side by side"),
         ),
         Binding("f3", "presenter", N_("Present"), tooltip=N_("Presenter view, for screen sharing")),
-        Binding("f5", "toggle_timer", N_("Timer ▶/⏸"), tooltip=N_("Start or pause the timer")),
+        Binding("f5", "toggle_timer", N_("Timer ▶/‖"), tooltip=N_("Start or pause the timer")),
         Binding(
             "f6", "extend(1)", N_("+1 min"), show=False, tooltip=N_("Extend the timer by 1 minute")
         ),
@@ -109,11 +95,10 @@ class RoomScreen(RoomCapture):
         Binding(
             "f9", "move_question(-1)", N_("Prev Q"), show=False, tooltip=N_("Previous question")
         ),
-        Binding(
-            "question_mark", "app.help", N_("Help"), show=False, tooltip=N_("Help: keys and syntax")
-        ),
-        Binding("e", "edit", N_("Edit"), show=False, tooltip=N_("Edit the selected contribution")),
-        # Delete is not a letter: a sentence typed into the list by mistake must not delete.
+        # No printable key is a command in the room: a sentence typed while the list has
+        # the focus is written, never run. The list's actions are in the menu Enter opens
+        # (tui/dialogs/actions.py) and in the palette; these keys nobody types in a sentence.
+        Binding("enter", "actions", N_("Actions"), tooltip=N_("Actions on the selected point")),
         Binding(
             "delete",
             "delete",
@@ -121,101 +106,21 @@ class RoomScreen(RoomCapture):
             show=False,
             tooltip=N_("Delete the selected contribution"),
         ),
-        Binding("u", "undo", N_("Undo"), show=False, tooltip=N_("Undo your last change")),
-        Binding("U", "redo", N_("Redo"), show=False, tooltip=N_("Redo the change you undid")),
+        Binding("ctrl+z", "undo", N_("Undo"), show=False, tooltip=N_("Undo your last change")),
+        Binding("ctrl+y", "redo", N_("Redo"), show=False, tooltip=N_("Redo the change you undid")),
         Binding("ctrl+r", "retry", N_("Retry"), show=False, tooltip=N_("Try saving again")),
-        Binding("t", "tag", N_("Tag"), show=False, tooltip=N_("Tag the selected contribution")),
-        Binding("s", "star", N_("Star"), show=False, tooltip=N_("Star or unstar as a key point")),
-        Binding("slash", "search", N_("Search"), show=False, tooltip=N_("Search contributions")),
-        Binding("f", "filter", N_("Filter"), show=False, tooltip=N_("Filter by kind or tag")),
+        Binding("ctrl+f", "search", N_("Search"), show=False, tooltip=N_("Search contributions")),
         Binding(
             "escape", "clear_filters", N_("Clear filter"), show=False, tooltip=N_("Clear filters")
-        ),
-        Binding(
-            "enter,i", "focus_capture", N_("Type"), show=False, tooltip=N_("To the capture bar")
-        ),
-        Binding(
-            "v", "vote", N_("Vote"), show=False, tooltip=N_("Vote: a dot for the selected point")
-        ),
-        Binding(
-            "V",
-            "toggle_vote",
-            N_("Open/close vote"),
-            show=False,
-            tooltip=N_("Open or close the dot-vote"),
-        ),
-        Binding("m", "merge", N_("Merge"), show=False, tooltip=N_("Merge into another point")),
-        Binding("M", "split", N_("Split"), show=False, tooltip=N_("Split a merged point")),
-        Binding(
-            "c", "cluster", N_("Cluster"), show=False, tooltip=N_("Cluster: group under a name")
-        ),
-        Binding(
-            "p", "park", N_("Park"), show=False, tooltip=N_("Park or unpark (kept in the record)")
-        ),
-        Binding(
-            "o",
-            "action_owner",
-            N_("Owner / due"),
-            show=False,
-            tooltip=N_("Action owner and due date"),
-        ),
-        Binding("W", "takeaways", N_("Wrap-up"), show=False, tooltip=N_("Wrap-up: key takeaways")),
-        Binding("R", "ranking", N_("Task ranking"), show=False, tooltip=N_("Task ranking")),
-        Binding(
-            "P", "purpose", N_("Purpose statement"), show=False, tooltip=N_("Purpose statement")
-        ),
-        Binding(
-            "B", "report_back", N_("Report-back"), show=False, tooltip=N_("Report-back in plenary")
-        ),
-        Binding(
-            "N",
-            "roster",
-            N_("Participants"),
-            show=False,
-            tooltip=N_("Participants: consent, language"),
-        ),
-        *(
-            Binding(
-                key,
-                f"set_kind('{kind.value}')",
-                KIND_KEY_LABELS[kind][0],
-                show=False,
-                tooltip=KIND_KEY_LABELS[kind][1],
-            )
-            for key, kind in KIND_KEYS.items()
         ),
     ]
 
     FACILITATOR_ACTIONS = {"toggle_timer", "extend", "move_question", "toggle_vote", "report_back"}
-    LIST_ACTIONS = {
-        "vote",
-        "toggle_vote",
-        "merge",
-        "split",
-        "cluster",
-        "park",
-        "action_owner",
-        "takeaways",
-        "ranking",
-        "purpose",
-        "report_back",
-        "roster",
-        "edit",
-        "delete",
-        "undo",
-        "redo",
-        "tag",
-        "star",
-        "search",
-        "filter",
-        "clear_filters",
-        "focus_capture",
-        "set_kind",
-        "app.help",
-    }
+    LIST_ACTIONS = {"actions", "delete"}
+    """Keys of the list only: in the bar, Enter saves and Delete deletes a character."""
 
-    language_mode: reactive[str] = reactive("first")
-    """Which language(s) the question is shown in."""
+    language_mode: reactive[str] = reactive("", init=False)
+    """The question's language(s): one of the plan's, or BOTH; empty: the room's own."""
 
     def __init__(self, room_id: str) -> None:
         super().__init__(room_id)
@@ -234,8 +139,8 @@ class RoomScreen(RoomCapture):
         # question and phase come from the plan, cached): people see where they are at once.
         # Names, tags and the list follow from workers.
         view = self.snapshot = self._read_snapshot(everything=False)
-        shown = languages_shown(self.store.workshop().languages, LANGUAGE_MODES[0])
-        yield Header()
+        shown = self.question_languages(self.language_mode)
+        yield AppHeader()
         countdown = view.countdown
         clock = (
             countdown.remaining(self.hub_app.now()),
@@ -290,6 +195,7 @@ class RoomScreen(RoomCapture):
     def _read_snapshot(self, *, everything: bool = True) -> RoomView:
         """What the room shows above the list; without `everything`, no names and tags."""
         store, room = self.store, self.room
+        people = store.participants() if everything else []
         state = store.room_state(self.room_id)
         question = store.questions().get(state.question) if state.question else None
         phase = next((p for p in store.phases() if p.id == state.phase), None)
@@ -305,9 +211,10 @@ class RoomScreen(RoomCapture):
                 state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at
             ),
             position=position,
-            names=[p.name for p in store.participants()] if everything else [],
+            names=[p.name for p in people],
             tags=store.tags() if everything else [],
             vote=store.vote_round(self.room_id) if everything else None,
+            room_names=tuple(p.name for p in people if p.room == self.room_id),
         )
 
     @property
@@ -393,6 +300,7 @@ class RoomScreen(RoomCapture):
         self.snapshot = snapshot
         suggester = self.query_one(CaptureBar).names
         suggester.names, suggester.tags = snapshot.names, snapshot.tags
+        suggester.room_names = list(snapshot.room_names)
         self.show_question()
         self.refresh_status()
         self.tick()
@@ -400,7 +308,7 @@ class RoomScreen(RoomCapture):
     def show_question(self) -> None:
         if self.snapshot is None:
             return
-        shown = languages_shown(self.store.workshop().languages, self.language_mode)
+        shown = self.question_languages(self.language_mode)
         self.query_one(QuestionPanel).show(
             self.snapshot.question, shown, self.snapshot.phase, self.snapshot.position
         )
@@ -452,10 +360,12 @@ class RoomScreen(RoomCapture):
             self._detail_shown = None
             detail.show(plain(_("Nothing here yet: type in the bar below and press Enter.")))
             return
+        width = detail.content_region.width  # 0 before the first layout: not wrapped here
         text = (
-            said(c.text)
+            said_wrapped(c.text, width)
             if len(c.text) <= 2000
-            else said(c.text[:2000]) + _("… ({n} more characters)").format(n=len(c.text) - 2000)
+            else said_wrapped(c.text[:2000], width)
+            + _("… ({n} more characters)").format(n=len(c.text) - 2000)
         )
         author = c.author or _("anonymous")
         tags = " ".join(f"#{t}" for t in c.tags)
@@ -564,10 +474,24 @@ class RoomScreen(RoomCapture):
         self.contribution_list.focus()
 
     def action_focus_capture(self) -> None:
-        if self.merging is not None:
-            self.action_merge()  # Enter completes a merge
-            return
         self.query_one(CaptureBar).focus()
+
+    def action_actions(self) -> None:
+        """Enter on the list: a merge under way is completed on this point; otherwise the
+        menu of the point's actions and the room's (`tui/dialogs/actions.py`)."""
+        if self.merging is not None:
+            self.action_merge()
+            return
+        from hubworkshop.tui.dialogs.actions import MENU, ActionMenu
+
+        c = self.contribution_list.highlighted
+        point = f"{c.short_id} · {c.text}" if c is not None else None
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.call_later(self.run_action, action)
+
+        self.app.push_screen(ActionMenu(point, MENU, self.palette_allows), chosen)
 
     def on_key(self, event: events.Key) -> None:
         # Escape in the search box closes it (and clears the search).
@@ -587,8 +511,9 @@ class RoomScreen(RoomCapture):
     # -- facilitator actions ---------------------------------------------------------------
 
     def action_cycle_language(self) -> None:
-        index = LANGUAGE_MODES.index(self.language_mode)
-        self.language_mode = LANGUAGE_MODES[(index + 1) % len(LANGUAGE_MODES)]
+        self.language_mode = next_mode(
+            self.store.workshop().languages, self.language_mode, self.room.language
+        )
 
     def action_presenter(self) -> None:
         from hubworkshop.tui.screens.presenter import PresenterScreen

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from hubworkshop.domain.i18n import _, ngettext, role_label
+from hubworkshop.domain.languages import languages_shown
 from hubworkshop.domain.model import Contribution, Phase, Question, Room
 from hubworkshop.domain.names import room_first
 from hubworkshop.domain.records import VoteRound
@@ -42,6 +43,8 @@ class RoomView(NamedTuple):
     tags: list[str]
     vote: VoteRound | None = None
     """The room's open dot-vote round, if one is open."""
+    room_names: tuple[str, ...] = ()
+    """The room's own people: an `@name` that could mean two people means one of them."""
 
 
 class ContributionActions(HubScreen):
@@ -58,6 +61,10 @@ class ContributionActions(HubScreen):
     @property
     def room(self) -> Room:
         return self.store.room(self.room_id)
+
+    def question_languages(self, mode: str) -> list[str]:
+        """The languages the question is shown in for an F2 mode: the room's own first."""
+        return languages_shown(self.store.workshop().languages, mode, self.room.language)
 
     @property
     def contribution_list(self) -> ContributionList:
@@ -85,7 +92,7 @@ class ContributionActions(HubScreen):
                 if self._waiting
                 else _("saving…")
             )
-        where = _("LIST: keys are commands, type to write") if self._in_list else _("typing")
+        where = _("LIST: Enter for actions, type to write") if self._in_list else _("typing")
         # What matters in the live moment first: a narrow terminal cuts the end of the line.
         parts = [where, saved]
         vote = self.snapshot.vote if self.snapshot is not None else None
@@ -107,7 +114,7 @@ class ContributionActions(HubScreen):
             _("{role}: {name}").format(
                 role=role_label(app.role), name=app.user_name or _("unnamed")
             ),
-            f"{app.store.path}",
+            app.place(),
         ]
         if message:
             parts.append(message)
@@ -329,8 +336,7 @@ class ContributionActions(HubScreen):
             self.merging = c
             self.refresh_status(
                 _(
-                    "Merging {id}: move to the point to merge it into, "
-                    "then m or Enter · Esc cancels"
+                    "Merging {id}: move to the point to merge it into, then Enter · Esc cancels"
                 ).format(id=c.short_id)
             )
             return

@@ -70,6 +70,22 @@ class RoomCapture(ContributionActions):
         if not raw.strip():
             self.queue.retry()  # Enter in an empty bar tries a failed entry again
             return
+        bar = self.query_one(CaptureBar)
+        if not parse_capture(raw, bar.names.names).text:
+            # Markers and nothing else (`! #funding`): no entry to save, and queued it would
+            # fail for good and hold every entry after it. It goes back in the bar.
+            if not bar.value:
+                bar.value = raw
+                bar.cursor_position = len(raw)
+            self.notify(
+                _("Nothing to save: «{line}» has no text besides its markers.").format(
+                    line=raw.strip()
+                ),
+                severity="warning",
+                timeout=4,
+                markup=False,
+            )
+            return
         self.queue.add(raw, [raw])
 
     @on(Input.Changed, "#capture")
@@ -197,9 +213,11 @@ class RoomCapture(ContributionActions):
         lines = [line for item in items for line in item.lines]
 
         def save() -> tuple[list[Contribution], list[str]]:
-            names = [p.name for p in store.participants()]
+            people = store.participants()
+            names = [p.name for p in people]
+            here = [p.name for p in people if p.room == self.room_id]
             known = {name_key(n) for n in names}
-            captures = [parse_capture(line, names) for line in lines]
+            captures = [parse_capture(line, names, here) for line in lines]
             # The room's open question as the database has it now: another terminal may
             # have moved on a moment ago.
             question = store.room_state(self.room_id).question

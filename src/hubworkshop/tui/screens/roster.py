@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from hubworkshop.domain.i18n import N_, _, pgettext
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.tui.dialogs.common import TextDialog
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
 
@@ -40,7 +41,7 @@ class RosterScreen(HubScreen):
         self.everyone: list[Participant] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
         yield Static(
             _(

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import (
-    Header,
     Input,
     OptionList,
     RadioButton,
@@ -22,6 +21,7 @@ from hubworkshop.domain.i18n import N_, _, pgettext, role_label
 from hubworkshop.domain.model import UserRole
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.capture_bar import for_the_bar
+from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.room_panels import StatusBar
 from hubworkshop.tui.widgets.text import cell, plain
@@ -75,7 +75,7 @@ class StartScreen(HubScreen):
     def compose(self) -> ComposeResult:
         app = self.hub_app
         workshop = app.store.workshop()
-        yield Header()
+        yield AppHeader()
         with Vertical(id="start"):
             yield Static(plain(workshop.title), id="title")
             yield Static(
@@ -100,12 +100,14 @@ class StartScreen(HubScreen):
                     )
                     yield Static(_("You are"), classes="label")
                     with RadioSet(id="role"):
-                        yield RadioButton(
-                            _("Note-taker"), value=app.role == "note-taker", id="note-taker"
-                        )
-                        yield RadioButton(
-                            _("Facilitator"), value=app.role == "facilitator", id="facilitator"
-                        )
+                        # Only the roles this session may take: a `serve` note-taker's link
+                        # shows no facilitator's choice.
+                        labels = {
+                            UserRole.NOTE_TAKER: _("Note-taker"),
+                            UserRole.FACILITATOR: _("Facilitator"),
+                        }
+                        for role in app.roles():
+                            yield RadioButton(labels[role], value=app.role is role, id=role.value)
                     yield Static(self.name_label(), id="name-label", classes="label")
                     yield NameInput(
                         app.user_name or "",
@@ -113,7 +115,8 @@ class StartScreen(HubScreen):
                         id="name",
                         select_on_focus=False,  # the keys typed on the list are already in
                     )
-        yield StatusBar(plain(_("database: {path}").format(path=app.store.path)))
+        place = _("workshop: {title}") if app.served else _("database: {path}")
+        yield StatusBar(plain(place.format(title=app.place(), path=app.place())))
         yield KeyFooter()
 
     def agenda(self) -> Table:
@@ -141,7 +144,9 @@ class StartScreen(HubScreen):
 
     @on(RadioSet.Changed, "#role")
     def role_changed(self, event: RadioSet.Changed) -> None:
-        self.hub_app.role = UserRole(event.pressed.id or UserRole.NOTE_TAKER)
+        self.hub_app.role = self.hub_app.within_grant(
+            UserRole(event.pressed.id or UserRole.NOTE_TAKER)
+        )
         self.query_one("#name-label", Static).update(self.name_label())
 
     @on(Input.Changed, "#name")

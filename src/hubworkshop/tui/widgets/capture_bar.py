@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Sequence
 from typing import Any
 
 from textual import events
@@ -13,7 +14,7 @@ from textual.reactive import Reactive
 from textual.suggester import Suggester
 
 from hubworkshop.domain.i18n import N_, _
-from hubworkshop.domain.names import name_key, reading_order
+from hubworkshop.domain.names import meant, name_key, reading_order
 from hubworkshop.tui.widgets.inputs import OrderedInput
 
 CAPTURE_HINT = N_(
@@ -54,22 +55,33 @@ class NameSuggester(KnownSuggester):
         super().__init__()
         self.names: list[str] = []
         self.tags: list[str] = []
+        self.room_names: list[str] = []
+        """The room's own people, whom a name that could mean two people prefers."""
 
     def suggest(self, value: str) -> str | None:
-        return complete_mention(value, self.names, self.tags)
+        return complete_mention(value, self.names, self.tags, self.room_names)
 
 
-def complete_mention(value: str, names: list[str], tags: list[str]) -> str | None:
-    """`value` with its last `@name` or `#tag` completed, or None."""
+def complete_mention(
+    value: str, names: Sequence[str], tags: Sequence[str], room_names: Sequence[str] = ()
+) -> str | None:
+    """`value` with its last `@name` or `#tag` completed, or None. A name is completed to
+    the person Enter would save (`names.meant`), and only when the words typed are all
+    that person's: what is shown in grey is exactly who is saved."""
     marker = max(value.rfind("@"), value.rfind("#"))
     if marker < 0 or (marker > 0 and not value[marker - 1].isspace()):
         return None
     typed = value[marker + 1 :]
     if not typed or "  " in typed or (value[marker] == "#" and " " in typed):
         return None
-    choices = names if value[marker] == "@" else tags
-    # As typed (case, composed or decomposed accents), else with the accents left out, as
-    # a note-taker on a keyboard without them types `@jose` for José.
+    if value[marker] == "@":
+        words = typed.split()
+        found = meant(words, names, room_names)
+        if found is None or found[1] != len(words) or len(found[0]) <= len(typed.strip()):
+            return None
+        return value[: marker + 1] + found[0]
+    choices = tags
+    # As typed (case, composed or decomposed accents), else with the accents left out.
     for fold in (name_key, reading_order):
         key = fold(typed)
         for known in choices:

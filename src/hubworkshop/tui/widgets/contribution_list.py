@@ -28,7 +28,7 @@ from textual.strip import Strip
 from hubworkshop.domain.i18n import N_, _, kind_label, ui_language
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
-from hubworkshop.tui.widgets.text import said
+from hubworkshop.tui.widgets.text import said_in
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 24
@@ -310,16 +310,17 @@ class ContributionList(ScrollView, can_focus=True):
         self.cursor = max(len(self._seqs) - 1, 0)
 
     def on_key(self, event: events.Key) -> None:
-        """A printable key that is no command here was meant for the capture bar: it goes
-        there, and so does everything typed until the list has the focus again. Typing a
-        sentence into the list by mistake can then never run its letters as commands."""
+        """Every printable key was meant for the capture bar: it goes there, in order, and
+        so does everything typed until the list has the focus again. A sentence typed into
+        the list by mistake is written, whole; no letter is a command here (the list's
+        actions are in the menu Enter opens). Alt with a character is one too: a terminal
+        sends Esc and the next key together as Alt+key when they come fast."""
         if self._typed is None or not (event.is_printable and event.character):
             return
-        if self._typing or event.key not in self.screen.active_bindings:
-            event.stop()
-            event.prevent_default()
-            self._typing = True
-            self._typed(event.character)
+        event.stop()
+        event.prevent_default()
+        self._typing = True
+        self._typed(event.character)
 
     def on_focus(self) -> None:
         self._typing = False
@@ -408,14 +409,17 @@ class ContributionList(ScrollView, can_focus=True):
         used = sum(cell_len(text) for text, _style in pieces + right)
         prefix = ""
         if c.parked:
-            prefix += "⏸ "
+            prefix += "‖ "
         if c.merged_count:
             prefix += f"⊕{c.merged_count} "
         if c.cluster:
             prefix += f"[{one_line(c.cluster, 20)}] "
         if c.owner or c.due:
             prefix += f"→{one_line(c.owner or '?', 16)}{' ' + c.due[5:] if c.due else ''} "
-        pieces.append((_fit(prefix + one_line(said(c.text)), max(width - used, 8)), None))
+        room = max(width - used, 8)
+        # Cut in reading order, then shown (`said_in`): with --bidi a long right-to-left
+        # sentence keeps its beginning.
+        pieces.append((_fit(prefix + said_in(c.text, room - cell_len(prefix)), room), None))
         pieces += right
         segments = [
             # Blank cells need no colour of their own: they then join the pieces around them

@@ -15,18 +15,6 @@ from hubworkshop.domain.model import Phase, Question
 from hubworkshop.domain.timer import format_remaining
 from hubworkshop.tui.widgets.text import plain
 
-LANGUAGE_MODES = ("first", "second", "both")
-"""F2 cycles the question through the workshop's first language, its second, and both."""
-
-
-def languages_shown(languages: tuple[str, ...], mode: str) -> list[str]:
-    """The languages a question is shown in, for a language mode (first, second, both)."""
-    if mode == "second" and len(languages) > 1:
-        return [languages[1]]
-    if mode == "both" and len(languages) > 1:
-        return list(languages[:2])
-    return [languages[0]]
-
 
 class BigDigits(Widget):
     """A clock in big digits: Textual's own 3x3 font (as its Digits widget draws it), shown
@@ -109,7 +97,7 @@ class CountdownDisplay(Vertical):
             return _("no timer")
         if running:
             return _("▶ running")
-        return _("⏸ paused") if remaining < total_seconds else _("ready")
+        return _("‖ paused") if remaining < total_seconds else _("ready")
 
     def _set_state_classes(self, remaining: float, _running: bool, total_seconds: int) -> None:
         self.set_class(0 <= remaining < 60 and total_seconds > 0, "-warning")

@@ -1,0 +1,178 @@
+"""Typing into the room's list by mistake, in a real terminal: every printable key is text.
+
+The app runs in a pseudo-terminal, as a note-taker's does; keys are written to it as bytes, at
+a person's pace or in one burst (a fast typist, a browser's queued keys: a terminal then sends
+Esc and the next key together, which Textual reads as Alt+key). After Esc (the focus on the
+list), a generated sentence and Enter must be stored exactly as the same line typed in the
+capture bar would be, and no other point may change.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+
+from hubworkshop.domain.capture import parse_capture
+from hubworkshop.domain.records import Draft
+from hubworkshop.storage import Store
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux pty")
+
+ESC = b"\x1b"
+WORDS = st.text(
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éèàçñüöÉÑ"
+    ),
+    min_size=1,
+    max_size=8,
+)
+MARKERS = st.sampled_from(["?", "!", "+", "=", "~", ">", ""])
+WORD_MARKS = st.sampled_from(["", "", "", "#", "@", "%fr ", "?", "!"])
+
+
+@st.composite
+def sentences(draw) -> str:
+    """A line as a note-taker types it: an optional kind marker, then words, some tagged,
+    some naming someone, with the quick syntax's signs inside."""
+    words = draw(st.lists(st.tuples(WORD_MARKS, WORDS), min_size=1, max_size=6))
+    body = " ".join(mark + word if mark in "#@" else word + mark for mark, word in words)
+    return draw(MARKERS) + body
+
+
+class Room:
+    """The app in a pty at 80 x 24, straight into a room, as a note-taker."""
+
+    def __init__(self, db: Path, state: Path) -> None:
+        import fcntl
+        import termios
+
+        self.db = db
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        env = {
+            **os.environ,
+            "XDG_STATE_HOME": str(state),
+            "TERM": "xterm-256color",
+            "HUBWORKSHOP_STEADY_CURSOR": "1",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "hubworkshop", "--db", str(db), "--room", "lifecycle"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+        )
+        os.close(slave)
+        self.drain_until(lambda: self.count() >= 0 and self.seen_frame(), 60)
+
+    _output = b""
+
+    def seen_frame(self) -> bool:
+        return b"capture" in self._output or len(self._output) > 2000
+
+    def drain(self) -> None:
+        while select.select([self.master], [], [], 0.02)[0]:
+            try:
+                self._output = (self._output + os.read(self.master, 65536))[-100_000:]
+            except OSError:
+                return
+
+    def drain_until(self, condition, timeout: float = 30.0, message: str = "") -> None:
+        """Read the terminal's output until `condition()`; the deadline is a safety net."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            shown = self._output[-3000:].decode(errors="replace")
+            assert time.monotonic() < deadline, f"timed out: {message}\n{shown}"
+            self.drain()
+
+    def write(self, data: bytes, pace: float = 0.0) -> None:
+        if not pace:
+            os.write(self.master, data)
+            return
+        for byte in data:
+            os.write(self.master, bytes([byte]))
+            self.drain()
+            time.sleep(pace)  # a person's pace: what is checked never depends on it
+
+    def rows(self) -> list[tuple]:
+        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as conn:
+            return list(
+                conn.execute(
+                    "SELECT id, text, kind, starred, parked, owner, due, cluster, merged_into, "
+                    "deleted_at FROM contributions ORDER BY rowid"
+                )
+            )
+
+    def count(self) -> int:
+        return len(self.rows())
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        os.close(self.master)
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory, hubs_plan):
+    folder = tmp_path_factory.mktemp("typing")
+    db = folder / "workshop.db"
+    with Store.open(db, hubs_plan) as store:
+        for text in ("someone else's point", "another point", "the newest point"):
+            store.add_contribution(Draft("lifecycle", text, question="lifecycle.overview"))
+    opened = Room(db, folder / "state")
+    yield opened
+    opened.close()
+
+
+@pytest.mark.timeout(600)
+@settings(
+    max_examples=int(os.environ.get("HUBWORKSHOP_TYPING_EXAMPLES", "16")),
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: each example is a real app's
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(typed=sentences(), burst=st.booleans())
+@example(typed="most people agreed", burst=False)
+@example(typed="some slow typing", burst=False)
+@example(typed="in my view", burst=True)
+@example(typed="1 more thing", burst=True)
+@example(typed="? who trains the trainers #support", burst=True)
+def test_a_sentence_typed_into_the_list_is_written_never_run(room, typed, burst):
+    """Esc (to the list), then the sentence and Enter: at a person's pace (the first keys a
+    tenth of a second apart, where `most` used to run m, o, s, t as commands) or in one burst
+    with the Esc (read as Alt+first key, where leading command letters moved to the end)."""
+    before = room.rows()
+    with Store.open(room.db) as store:
+        known = [p.name for p in store.participants()]
+    expected = parse_capture(typed, known)
+    line = typed.encode()
+    if burst:
+        room.write(ESC + line + b"\r")
+    else:
+        room.write(ESC, pace=0.15)
+        room.write(line[:4], pace=0.12)
+        room.write(line[4:] + b"\r")
+    if not expected.text:
+        # Markers only: nothing to save; the line goes back in the bar, and says so.
+        room.drain_until(lambda: b"Nothing to save" in room._output, message=repr(typed))
+        room._output = b""
+        room.write(b"\x15")  # Ctrl+U empties the bar for the next sentence
+        time.sleep(0.3)
+        assert room.rows() == before
+        return
+    room.drain_until(lambda: len(room.rows()) == len(before) + 1, message=repr(typed))
+    after = room.rows()
+    assert after[: len(before)] == before  # no other point changed
+    new = after[-1]
+    assert (new[1], new[2]) == (expected.text, expected.kind.value)

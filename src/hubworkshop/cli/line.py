@@ -74,7 +74,7 @@ class LineRoom:
 
     def say(self, line: str) -> None:
         with self.lock:  # escaped again here: no line reaches the terminal raw
-            self.out.write(printable(line) + "\n")
+            self.out.write(printable(line, keep_newlines=True) + "\n")
             self.out.flush()
 
     def question_line(self) -> str:

@@ -38,6 +38,7 @@ def actions(store, since=0):
 
 def test_dot_voting(cli, db_path, two):
     store, a, b = two
+    store.set_participant("Ana", "named", room="value")
     refused(cli("vote", "cast", a.id, "--by", "Ana", db=db_path), "no vote is open")
     ok(cli("vote", "open", "--room", "value", "--dots", "2", "--as", "Asaf", db=db_path))
     refused(cli("vote", "open", "--room", "value", db=db_path), "already open")
@@ -61,7 +62,7 @@ def test_dot_voting(cli, db_path, two):
 def test_ranking_and_purpose(cli, db_path, two):
     store, _a, _b = two
     ok(cli("rank", "set", "--room", "value", "funding", "legal-support", db=db_path))
-    ok(cli("rank", "set", "--room", "value", "--by", "Ana", "governance", db=db_path))
+    ok(cli("rank", "set", "--room", "value", "--by", "Ana", "--new", "governance", db=db_path))
     refused(
         cli("rank", "set", "--room", "value", "funding", "funding", db=db_path), "each item once"
     )
@@ -158,3 +159,32 @@ def test_cluster_and_owner_names_are_shown_not_obeyed(cli, db_path, two):
         assert not {"\x1b", "\x07", "\u202e"} & set(said)
         assert "Eve\\x1b]0;owned\\x07\\u202e" in said
     assert (store.contribution(a.id).cluster, store.contribution(a.id).owner) == (hostile, hostile)
+
+
+def test_every_command_that_names_a_person_finds_them_as_add_does(cli, db_path, two):
+    """A typo in `vote cast --by` created a voter ("Nobody", "jose nandu"), counted among
+    the summary's participants. Now a name is found however it is typed, spelled as the
+    roster spells it; a name on no one is refused with who may have been meant, and is a
+    new person only with --new. An owner may be no participant: a name close to none is
+    taken as given, a name close to someone is asked about."""
+    store, a, b = two
+    store.set_participant("José Ñandú", "off-record", room="value")
+    ok(cli("vote", "open", "--room", "value", "--dots", "3", db=db_path))
+    refused(
+        cli("vote", "cast", a.id, "--by", "Jose Nandoo", db=db_path),
+        "no participant called 'Jose Nandoo': did you mean 'José Ñandú'?",
+    )
+    refused(cli("vote", "cast", a.id, "--by", "Nobody", db=db_path), "--new adds 'Nobody'")
+    ok(cli("vote", "cast", a.id, "--by", "JOSÉ ÑANDÚ", db=db_path))
+    ok(cli("vote", "cast", b.id, "--by", "Nobody", "--new", db=db_path))
+    assert store.vote_round("value").used == {"José Ñandú": 1, "Nobody": 1}
+    assert sorted(p.name for p in store.participants()) == ["José Ñandú", "Nobody"]
+    refused(
+        cli("rank", "set", "--room", "value", "--by", "jose nandu", "governance", db=db_path),
+        "did you mean 'José Ñandú'?",
+    )
+    ok(cli("owner", a.id, "josé ñandú", "--due", "2021-12-15", db=db_path))
+    assert store.contribution(a.id).owner == "José Ñandú"  # the roster's spelling
+    refused(cli("owner", b.id, "Jose Nandoo", db=db_path), "did you mean 'José Ñandú'?")
+    ok(cli("owner", b.id, "The Movement Strategy team", db=db_path))
+    assert store.contribution(b.id).owner == "The Movement Strategy team"

@@ -412,6 +412,9 @@ async def test_what_was_typed_survives_a_crash_and_is_offered_back(
         assert app.screen.query_one(CaptureBar).value == "half a tho"
         assert [item.raw for item in app.screen.queue.items] == ["waiting one", "waiting two"]
         assert store.contributions() == []  # offered, not saved behind her back
+        status = str(app.screen.query_one("#status").render())
+        assert status.startswith("2 entries from before the app stopped: Ctrl+R saves them")
+        assert "saving…" not in status  # nothing is being saved: it never says so
         await pilot.press("ctrl+r")
         while app.screen.queue.items:
             await pilot.pause(0.05)

@@ -1267,3 +1267,19 @@ async def test_a_line_of_markers_only_is_not_queued_and_holds_nothing_up(store):
         await pilot.press("ctrl+u", *"real words", "enter")
         await settle(pilot)
         await wait_until(pilot, lambda: [c.text for c in store.contributions()] == ["real words"])
+
+
+async def test_the_merge_prompt_comes_first_on_the_status_line_whole(store):
+    """At 120 columns the merge's prompt was cut off behind the save state, the vote, the
+    name and the path: nothing seemed to happen after choosing merge."""
+    for text in ("one", "two"):
+        store.add_contribution(Draft("lifecycle", text))
+    store.open_vote("lifecycle", dots=3)
+    app = room_app(store, user_name="A note-taker with a long name")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "enter", "m")
+        await settle(pilot)
+        status = app.screen.query_one("#status")
+        shown = status.render_line(0).text.strip()
+        assert shown.startswith("Merging ") and "then Enter · Esc cancels" in shown

@@ -23,11 +23,43 @@ import click
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _, nformat
-from hubworkshop.domain.text import one_line
+from hubworkshop.domain.text import one_line, printable
 
 
 def _room(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--room", required=True, help="Breakout room id.")(command)
+
+
+def _new_flag(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--new",
+        "new_person",
+        is_flag=True,
+        help="The name is a new participant (anonymous until their consent is recorded).",
+    )(command)
+
+
+def _person(store: Any, name: str, *, new: bool, anyone: bool = False) -> str:
+    """The participant `name` means, found as `add` finds a speaker (case, accents, however
+    typed), spelled as the roster spells them. A name on no one is a new person only when
+    asked (`--new`): a typo must not create a voter, and the roster says who may have been
+    meant. With `anyone` (an action's owner, who may be no participant), a name close to
+    no one is taken as given."""
+    from hubworkshop.domain.names import either, name_key, similar_names
+
+    names = [p.name for p in store.participants()]
+    found = next((n for n in names if name_key(n) == name_key(name)), None)
+    if found is not None or new:
+        return found or name
+    meant = similar_names(name, names)
+    if anyone and not meant:
+        return name
+    hint = (_("did you mean {names}? ").format(names=either(meant)) if meant else "") + _(
+        "--new adds '{name}' as a new participant"
+    ).format(name=name)
+    raise InputError(
+        printable(_("no participant called '{name}': {hint}").format(name=name, hint=hint))
+    )
 
 
 def _json_flag(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,14 +106,21 @@ def vote_open(settings: Settings, room: str, dots: int | None, actor: str | None
 @click.argument("contribution")
 @click.option("--by", "participant", required=True, help="The participant who casts the dots.")
 @click.option("--dots", type=click.IntRange(1, 100), default=1, show_default=True)
+@_new_flag
 @actor_option
 @_pass_settings
 def vote_cast(
-    settings: Settings, contribution: str, participant: str, dots: int, actor: str | None
+    settings: Settings,
+    contribution: str,
+    participant: str,
+    dots: int,
+    new_person: bool,
+    actor: str | None,
 ) -> None:
     """Put a participant's dots on a contribution, inside the room's open round."""
     with settings.open_store() as store:
         target = store.contribution(contribution)
+        participant = _person(store, participant, new=new_person)
         store.add_vote(target.id, participant=participant, dots=dots, note_taker=actor)
         current = store.vote_round(target.room)
     left = current.dots - current.used.get(participant, 0) if current else 0
@@ -170,6 +209,7 @@ def rank() -> None:
 @_room
 @click.option("--by", "participant", help="A participant's own order (default: the room's).")
 @click.argument("roles", nargs=-1, required=True, metavar="ITEMS...")
+@_new_flag
 @actor_option
 @_pass_settings
 def rank_set(
@@ -177,11 +217,14 @@ def rank_set(
     room: str,
     participant: str | None,
     roles: tuple[str, ...],
+    new_person: bool,
     actor: str | None,
 ) -> None:
     """Record an order of item ids (the bank's), best first; items left out are
     abstentions."""
     with settings.open_store() as store:
+        if participant is not None:
+            participant = _person(store, participant, new=new_person)
         store.record_ranking(room, list(roles), participant=participant, actor=actor)
     ranked = nformat(len(roles), "{n} item", "{n} items")
     if participant:
@@ -358,6 +401,7 @@ def park(settings: Settings, contribution: str, undo: bool, actor: str | None) -
 @click.argument("name", required=False)
 @click.option("--due", help="Due date, YYYY-MM-DD.")
 @click.option("--clear", is_flag=True, help="Remove owner and due date.")
+@_new_flag
 @actor_option
 @_pass_settings
 def owner(
@@ -366,14 +410,18 @@ def owner(
     name: str | None,
     due: str | None,
     clear: bool,
+    new_person: bool,
     actor: str | None,
 ) -> None:
-    """Make a contribution an action item with an owner NAME and a --due date."""
+    """Make a contribution an action item with an owner NAME and a --due date. A NAME that
+    is a participant's, however typed, is spelled as the roster spells it."""
     if clear and (name or due):
         raise click.UsageError(_("--clear takes no NAME or --due"))
     if not (clear or name or due):
         raise click.UsageError(_("give an owner NAME, a --due date, or --clear"))
     with settings.open_store() as store:
+        if name:
+            name = _person(store, name, new=new_person, anyone=True)
         store.set_action(store.contribution(contribution).id, owner=name, due=due, actor=actor)
     click.echo(
         f"{contribution}: action"

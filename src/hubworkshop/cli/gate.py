@@ -115,3 +115,29 @@ def _within(value: object, default: int, low: int, high: int) -> int:
     except ValueError:
         number = default
     return max(low, min(number, high))
+
+
+def browser_signing_key() -> bytes:
+    """The key that signs browser ids, kept in the state folder (readable by this account
+    only) so that a restarted `serve` (a leaked link, a new token) still knows each browser:
+    it comes back to its room as itself. A key that cannot be read or kept is a new one for
+    this run (the browsers then start as new)."""
+    import os
+    import secrets
+
+    from hubworkshop.tui.resume import state_file
+
+    path = state_file().parent / "serve-browser.key"
+    try:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size == 32:
+            return path.read_bytes()
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = secrets.token_bytes(32)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(key)
+        os.replace(temporary, path)
+        return key
+    except OSError:
+        return secrets.token_bytes(32)

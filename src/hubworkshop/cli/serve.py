@@ -63,6 +63,7 @@ from hubworkshop.cli.gate import (
     Redacted,
     Redacting,
     _size,
+    browser_signing_key,
 )
 from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
 from hubworkshop.domain.errors import InputError
@@ -110,7 +111,7 @@ def make_server(
             return role_of(request.query["token"])
         return role_of(request.cookies.get(TOKEN_COOKIE) or "")
 
-    signing_key = secrets.token_bytes(32)
+    signing_key = browser_signing_key()
 
     def browser_id() -> str:
         """A new browser id, signed: only this server makes them, so a made-up cookie is

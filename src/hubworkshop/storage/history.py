@@ -60,8 +60,12 @@ class Delete(NamedTuple):
 
 
 def restore(store: Store, before: Contribution, actor: str | None) -> None:
-    """Put back every field a person can edit, as it was in `before`."""
+    """Put back every field a person can edit, as it was in `before`: the owner and due
+    date too (an undone owner left them behind, on a point no longer an action)."""
     c = before
+    now = store.contribution(c.id)
+    if (now.owner, now.due) != (c.owner, c.due):
+        store.set_action(c.id, owner=c.owner, due=c.due, actor=actor)  # (makes it an action)
     store.update_contribution(
         c.id,
         text=c.text,
@@ -72,9 +76,6 @@ def restore(store: Store, before: Contribution, actor: str | None) -> None:
         actor=actor,
     )
     store.set_tags(c.id, c.tags, actor=actor)
-    if c.kind is Kind.ACTION or c.owner or c.due:
-        store.set_action(c.id, owner=c.owner, due=c.due, actor=actor)
-        store.update_contribution(c.id, kind=c.kind, actor=actor)
 
 
 class Edit(NamedTuple):

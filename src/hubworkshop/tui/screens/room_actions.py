@@ -76,6 +76,12 @@ class ContributionActions(HubScreen):
         return 0
 
     @property
+    def _held(self) -> bool:
+        """Whether the entries waiting are held until the person says (a save failed, or
+        they were left by a crash): nothing is being saved."""
+        return False
+
+    @property
     def _in_list(self) -> bool:
         return isinstance(self.focused, ContributionList)
 
@@ -86,7 +92,12 @@ class ContributionActions(HubScreen):
             if app.last_saved
             else _("nothing saved yet")
         )
-        if self.saving or self._waiting:
+        if self._held and self._waiting:
+            # Nothing is being saved: entries wait for the person (Ctrl+R), never "saving…".
+            saved = ngettext(
+                "{n} entry not saved (Ctrl+R)", "{n} entries not saved (Ctrl+R)", self._waiting
+            ).format(n=self._waiting)
+        elif self.saving or self._waiting:
             saved = (
                 _("saving… ({waiting})").format(waiting=self._waiting)
                 if self._waiting
@@ -117,7 +128,9 @@ class ContributionActions(HubScreen):
             app.place(),
         ]
         if message:
-            parts.append(message)
+            # A prompt or an error first, whole: what comes after it may be cut, never it
+            # (a merge's prompt was cut off at 120 columns, and nothing seemed to happen).
+            parts = [message] + [p for p in parts if p != saved or not self._held]
         status = self.query_one("#status", StatusBar)
         status.update(plain("  ·  ".join(parts)), layout=False)  # always one line
         status.set_class(error, "-error")

@@ -159,23 +159,24 @@ class RoomCapture(ContributionActions):
             if not raws:
                 drafts.forget(f"{self.room_id}/pending")
                 return
-            self.queue.hold(
-                [(raw, [raw]) for raw in raws],
-                _("not saved before the app stopped: Enter in the empty bar (Ctrl+R) saves them"),
-            )
-            self.capture_failed(
-                ngettext(
-                    "{n} entry not saved before the app stopped",
-                    "{n} entries not saved before the app stopped",
-                    len(raws),
-                ).format(n=len(raws))
-            )
+            said = ngettext(
+                "{n} entry from before the app stopped: Ctrl+R saves it",
+                "{n} entries from before the app stopped: Ctrl+R saves them",
+                len(raws),
+            ).format(n=len(raws))
+            self.queue.hold([(raw, [raw]) for raw in raws], said)
+            self.refresh_status(said, error=True)  # said once, not "saving…" besides
+            self.notify(said, severity="warning", markup=False)
 
         self.run_store(unsaved, offer)
 
     @property
     def _waiting(self) -> int:
         return len(self.queue.items)
+
+    @property
+    def _held(self) -> bool:
+        return self.queue.failure is not None
 
     def action_retry(self) -> None:
         if not self.queue.retry():

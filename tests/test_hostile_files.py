@@ -278,7 +278,7 @@ def test_a_fifo_in_the_state_folder_never_hangs_the_app(tmp_path):
 
 # -- fuzz: generated hostile archives and copies --------------------------------------------------
 
-FUZZ_EXAMPLES = int(os.environ.get("HUBWORKSHOP_FUZZ_EXAMPLES") or 100)
+FUZZ_EXAMPLES = int(os.environ.get("HUBWORKSHOP_FUZZ_EXAMPLES") or 60)
 
 hostile_text = st.one_of(
     st.text(max_size=30),

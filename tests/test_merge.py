@@ -515,7 +515,7 @@ MERGE_EXAMPLES = int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or 300)
     independent=[Consent.NAMED, Consent.OFF_RECORD, Consent.NAMED],
 )  # fmt: skip
 @given(
-    steps=st.lists(step, min_size=2, max_size=8),
+    steps=st.lists(step, min_size=2, max_size=6),
     independent=st.lists(st.sampled_from(list(Consent)), min_size=3, max_size=3),
 )
 def test_nothing_erased_on_either_side_exists_after_any_sequence_of_merges(

@@ -80,6 +80,8 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
             await wait_until(two, lambda: "VOTE OPEN" not in screen_text(watcher))
             closed = [e for e in store.events() if e.action == "vote.close"]
             assert closed[-1].data["ranking"] == [[a, 1]]
+            said = [str(n.message) for n in facilitator._notifications]
+            assert any("Vote closed" in m and "1 · first point" in m for m in said)  # the result
 
 
 async def test_a_dot_with_no_open_vote_is_refused_with_a_message(store):
@@ -304,7 +306,9 @@ async def test_roster_adds_people_and_logs_consent(store):
             Consent.ANONYMOUS,
             "lifecycle",
         )
-        await pilot.press("c")
+        await pilot.press("c")  # the consent picker, on her consent now: anonymous
+        await settle(pilot)
+        await pilot.press("up", "enter")  # named
         await settle(pilot)
         await pilot.press("l", *"fr", "enter")
         await settle(pilot)
@@ -424,7 +428,8 @@ async def test_the_owner_dialog_keeps_the_input_and_says_what_is_wrong(store):
 
 async def test_roster_rename_and_merge_reach_every_terminal(store, db_path):
     """One person entered twice is merged in the roster of one terminal: the other terminal's
-    list and @name completion follow within a second, and the stricter consent wins."""
+    list and @name completion follow within a second; asked which consent the person gave,
+    the stricter is offered first."""
     from hubworkshop.tui.screens.roster import RosterScreen
 
     store.set_participant("Ami", "named", room="lifecycle")
@@ -447,6 +452,8 @@ async def test_roster_rename_and_merge_reach_every_terminal(store, db_path):
             assert isinstance(fac.screen, ParticipantPicker)
             await pilot.press("home", "enter")  # Amina Diallo, the only other person
             await settle(pilot)
+            await pilot.press("enter")  # which consent: the stricter, preselected
+            await settle(pilot)
             [person] = store.participants()
             assert (person.name, person.consent.value) == ("Amina Diallo", "anonymous")
             await wait_until(two, lambda: "Amina Diallo" in screen_text(watcher))
@@ -458,3 +465,64 @@ async def test_roster_rename_and_merge_reach_every_terminal(store, db_path):
             await settle(pilot)
             await wait_until(two, lambda: "Amina D." in screen_text(watcher))
             assert store.contributions()[0].author == "Amina D."
+
+
+async def test_consent_is_chosen_never_stepped_through_and_a_merge_asks(store):
+    """Making someone off the record went through named (a cycle), logged and synced to
+    every terminal; merging "Amina Dialo" (anonymous) into "Amina Diallo" (named) made
+    her anonymous without a word. Consent is now picked from the three, and a merge of two
+    entries that disagree asks which the person gave, the stricter preselected."""
+    store.set_participant("Amina Diallo", "named", room="lifecycle")
+    store.set_participant("Amina Dialo", "anonymous", room="lifecycle")
+    store.set_participant("Kwame", "anonymous", room="lifecycle")
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("enter", "N")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        table = app.screen.query_one("DataTable")
+        names = [p.name for p in app.screen.people]
+        table.move_cursor(row=names.index("Kwame"))
+        before = len(store.events())
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # anonymous -> off the record, in one choice
+        await settle(pilot)
+        assert {p.name: p.consent for p in store.participants()}["Kwame"] == Consent.OFF_RECORD
+        updates = [e for e in store.events()[before:] if e.action == "participant.update"]
+        assert len(updates) == 1  # never named on the way
+
+        names = [p.name for p in app.screen.people]
+        table.move_cursor(row=names.index("Amina Dialo"))
+        await pilot.press("m")
+        await settle(pilot)
+        picker = app.screen.query_one("OptionList")
+        target = [picker.get_option_at_index(i).id for i in range(picker.option_count)]
+        picker.highlighted = target.index("Amina Diallo")
+        await pilot.press("enter")
+        await settle(pilot)
+        choices = app.screen.query_one("#choices")
+        assert choices.get_option_at_index(choices.highlighted).id == "anonymous"  # stricter
+        await pilot.press("down", "enter")  # she said: named
+        await settle(pilot)
+    people = {p.name: p.consent for p in store.participants()}
+    assert "Amina Dialo" not in people and people["Amina Diallo"] == Consent.NAMED
+
+
+def test_merging_two_entries_of_one_person_from_the_command_line_asks_for_consent(
+    cli, store, db_path
+):
+    store.set_participant("Amina Diallo", "named")
+    store.set_participant("Amina Dialo", "anonymous")
+    result = cli("participant", "Amina Dialo", "--merge-into", "Amina Diallo", db=db_path)
+    assert result.returncode == 2 and "say which consent the person gave with --consent" in (
+        result.stderr
+    )
+    assert len(store.participants()) == 2  # nothing merged
+    result = cli(
+        "participant", "Amina Dialo", "--merge-into", "Amina Diallo", "--consent", "named",
+        db=db_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [(p.name, p.consent) for p in store.participants()] == [("Amina Diallo", Consent.NAMED)]

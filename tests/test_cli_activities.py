@@ -188,3 +188,19 @@ def test_every_command_that_names_a_person_finds_them_as_add_does(cli, db_path, 
     refused(cli("owner", b.id, "Jose Nandoo", db=db_path), "did you mean 'José Ñandú'?")
     ok(cli("owner", b.id, "The Movement Strategy team", db=db_path))
     assert store.contribution(b.id).owner == "The Movement Strategy team"
+
+
+def test_purpose_revisions_are_numbered_within_their_room(cli, db_path, two):
+    """The first revision in a room said "revision 3" after two in another room."""
+    for text in ("one", "two"):
+        ok(cli("purpose", "add", "--room", "value", text, db=db_path))
+    said = ok(cli("purpose", "add", "--room", "lifecycle", "Hubs exist to help", db=db_path))
+    assert said.startswith("revision 1 of lifecycle's purpose statement")
+
+
+def test_as_before_the_command_is_who_does_it(cli, db_path, two):
+    """`hubworkshop --as Ines vote open` was refused: --as worked only after the command."""
+    store, _a, _b = two
+    ok(cli("--as", "Ines", "vote", "open", "--room", "value", db=db_path))
+    opened = next(e for e in store.events() if e.action == "vote.open")
+    assert opened.actor == "Ines"

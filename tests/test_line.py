@@ -159,8 +159,34 @@ def test_a_note_taker_in_line_mode_cannot_run_the_clock_or_move_the_question(
         term.wait_for("timer paused")
         term.type("/next")
         term.wait_for(f"question (en): {second}")
+        with Store.open(db_path) as store:  # what others add is printed after the question
+            for marker in ("marker one", "marker two"):
+                store.add_contribution(Draft("lifecycle", marker), note_taker="Kwame")
+                term.wait_for(marker)
+        assert term.seen.count(second.encode()) == 1  # said once, not by /next and again
     finally:
         term.close()
     with Store.open(db_path) as store:
         assert not store.countdown("lifecycle").running
         assert store.room_state("lifecycle").question != first
+
+
+@pytest.mark.timeout(180)
+def test_a_line_typed_after_the_database_was_removed_is_not_said_saved(
+    db_path, hubs_plan, tmp_path
+):
+    """`rm` of the database while line mode was open: the line went to the file SQLite
+    still held, which nobody will read, and line mode said `saved:`."""
+    Store.open(db_path, hubs_plan).close()
+    env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "XDG_STATE_HOME": str(tmp_path / "st")}
+    term = Terminal([sys.executable, "-m", "hubworkshop", "line", "--room", "lifecycle"], env)
+    try:
+        term.wait_for("/help for commands")
+        for path in (db_path, *db_path.parent.glob(f"{db_path.name}-*")):
+            path.unlink()
+        term.type("words worth keeping")
+        term.wait_for("was removed or replaced since line mode opened it")
+        term.wait_for("(your line: words worth keeping)")
+        assert b"saved: " not in term.seen.replace(b"not saved: ", b"")
+    finally:
+        term.close()

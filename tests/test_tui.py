@@ -579,7 +579,7 @@ async def test_search_and_filters(store):
         assert [r.text for r in lst.visible_rows()] == ["枢纽应该支持社区"]
         await pilot.press("escape", "enter", "f")
         await settle(pilot)
-        await pilot.press("down", "down", "down", "enter")  # Everything, idea, question, concern
+        await pilot.press("down", "down", "down", "down", "enter")  # all, question, idea, …, concern
         await settle(pilot)
         assert [r.text for r in lst.visible_rows()] == ["mentors"]
         assert "kind: concern" in screen_text(app)
@@ -1283,3 +1283,22 @@ async def test_the_merge_prompt_comes_first_on_the_status_line_whole(store):
         status = app.screen.query_one("#status")
         shown = status.render_line(0).text.strip()
         assert shown.startswith("Merging ") and "then Enter · Esc cancels" in shown
+
+
+async def test_the_list_can_show_this_question_only(store):
+    """The list had no "this question only" filter; its header always said "all
+    contributions"."""
+    first, second = store.room("lifecycle").questions[:2]
+    store.add_contribution(Draft("lifecycle", "on the first question", question=first))
+    store.add_contribution(Draft("lifecycle", "on the second question", question=second))
+    store.open_question("lifecycle", second)
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "enter", "f")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # This question only
+        await settle(pilot)
+        text = screen_text(app)
+        assert "this question only · 1 shown" in text
+        assert "on the second question" in text and "on the first question" not in text

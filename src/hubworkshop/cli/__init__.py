@@ -71,7 +71,9 @@ def _detect_ahead(args: list[str]) -> None:
 _STAYING = frozenset({"serve", "line"})
 
 # The group's options that take a value (cli/main.py): what follows them is not the command.
-_GROUP_VALUES = ("--db", "--plan", "--room", "--role", "--name", "--ui-lang", "--served-as")
+_GROUP_VALUES = (
+    *("--db", "--plan", "--room", "--role", "--name", "--ui-lang", "--served-as", "--as"),
+)
 
 
 def _command(args: list[str]) -> str | None:

@@ -279,7 +279,9 @@ def purpose() -> None:
 def purpose_add(settings: Settings, room: str, final: bool, text: str, actor: str | None) -> None:
     """Keep a revision of the room's purpose statement."""
     with settings.open_store() as store:
-        number = store.add_purpose_statement(room, text, author=actor, final=final)
+        row = store.add_purpose_statement(room, text, author=actor, final=final)
+        # Numbered within the room (the first in a room is revision 1, whatever others did).
+        number = [p.id for p in store.purpose_statements(room)].index(row) + 1
     click.echo(
         (
             _("revision {number} of {room}'s purpose statement (final)")

@@ -77,6 +77,18 @@ class LineRoom:
             self.out.write(printable(line, keep_newlines=True) + "\n")
             self.out.flush()
 
+    announced: str | None = None
+    """The question last said: a new one is said once, whoever moved the room to it (a
+    /next of one's own was said twice, by the command and by the watcher)."""
+
+    def announce_question(self) -> None:
+        with self.lock:
+            current = self.store.room_state(self.room).question
+            if current == self.announced:
+                return
+            self.announced = current
+        self.say(self.question_line())
+
     def question_line(self) -> str:
         """The question, in the language(s) /lang chose: the room's own at first."""
         state = self.store.room_state(self.room)
@@ -114,10 +126,10 @@ class LineRoom:
         for c in self.store.contributions_by_id(added):
             if c.note_taker != self.name or self.name is None:
                 self.say(said(c))
+        if any(e.action is EventName.QUESTION_OPEN for e in events):
+            self.announce_question()
         for e in events:
-            if e.action is EventName.QUESTION_OPEN:
-                self.say(self.question_line())
-            elif e.action is EventName.VOTE_OPEN:
+            if e.action is EventName.VOTE_OPEN:
                 self.say(
                     _("a vote is open: {dots} dots each (/vote ID)").format(
                         dots=e.data.get("dots", "")
@@ -153,6 +165,15 @@ class LineRoom:
         try:
             if text.startswith("/"):
                 return self.command(text[1:].split())
+            if self.store.file_is_gone():
+                # SQLite would write to the file it holds, which nobody will ever read.
+                self.say(
+                    _(
+                        "not saved: {path} was removed or replaced since line mode opened it; "
+                        "start line mode again (your line: {line})"
+                    ).format(path=self.store.path, line=plain(text))
+                )
+                return True
             people = self.store.participants()
             here = [p.name for p in people if p.room == self.room]
             capture = parse_capture(text, [p.name for p in people], here)
@@ -214,7 +235,7 @@ class LineRoom:
             step = 1 if verb == "next" else -1
             if 0 <= index + step < len(questions):
                 store.open_question(room, questions[index + step], actor=self.name)
-                self.say(self.question_line())
+                self.announce_question()
             else:
                 self.say(
                     _("this is the room's last question")
@@ -277,6 +298,7 @@ def line(settings: Settings, room: str, name: str | None, role: str) -> None:
         store.room(room)
         store.take_role(room, role, actor=name, face="line")
         session = LineRoom(store, room, name, sys.stdout, UserRole(role))
+        session.announced = store.room_state(room).question
         session.say(plain(f"{store.room(room).name}. {session.question_line()}"))
         session.say(_("type a contribution and press Enter; /help for commands"))
         watcher = threading.Thread(target=session.watch, daemon=True)

@@ -17,7 +17,7 @@ from hubworkshop import __version__
 from hubworkshop.cli.terminal import inert_stdout
 from hubworkshop.domain.errors import HubworkshopError, InputError, SourceError, StoreError
 from hubworkshop.domain.i18n import _, available, set_ui_language
-from hubworkshop.domain.model import Consent, Contribution, Kind, Plan, UserRole
+from hubworkshop.domain.model import Contribution, Kind, Plan, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import one_line, printable
 from hubworkshop.reports.formats import FORMATS, render
@@ -143,6 +143,12 @@ def actor_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def _acting_as(name: str | None) -> None:
+    """`hubworkshop --as Ines vote open`: the group's --as is every command's default."""
+    if name:
+        os.environ[NOTE_TAKER_ENV] = name
+
+
 def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -163,6 +169,7 @@ class _Commands(click.Group):
         "hubworkshop.cli.serve",
         "hubworkshop.cli.line",
         "hubworkshop.cli.records",
+        "hubworkshop.cli.people",
     )
 
     def _load(self) -> None:
@@ -230,6 +237,15 @@ class _Commands(click.Group):
     callback=lambda _ctx, _param, value: _choose_ui_language(value),
     help="Language of the interface, e.g. fr (default: from the locale, $LANG; the question "
     "language is chosen apart, with F2).",
+)
+@click.option(
+    "--as",
+    "as_name",
+    metavar="NAME",
+    expose_value=False,
+    callback=lambda _ctx, _param, value: _acting_as(value),
+    help=f"Who does it, for every command's event log (as ${NOTE_TAKER_ENV}; a command's "
+    "own --as wins).",
 )
 @click.option(
     "--served-as",
@@ -368,26 +384,6 @@ def _stdin_lines() -> list[str]:
     if not lines:
         raise InputError(_("standard input is empty: nothing to add (one contribution per line)"))
     return lines
-
-
-@cli.command()
-@_store_options
-@click.argument("name")
-@click.option(
-    "--consent",
-    type=click.Choice([c.value for c in Consent]),
-    help="named: may be credited; anonymous: quoted without a name; off-record: left out.",
-)
-@click.option("--room", help="Breakout room the participant is in.")
-@click.option("--lang", "language", help="Language the participant speaks in the workshop.")
-@_pass_settings
-def participant(
-    settings: Settings, name: str, consent: str | None, room: str | None, language: str | None
-) -> None:
-    """Add a participant or change their consent, room or language."""
-    with settings.open_store() as store:
-        person = store.set_participant(name, consent, room=room, language=language, actor="cli")
-    click.echo(f"{one_line(person.name)}: {person.consent.value}")
 
 
 @cli.command("list")

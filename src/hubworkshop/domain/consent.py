@@ -173,6 +173,12 @@ def strictest(*levels: Consent) -> Consent:
     return max(levels, key=_RESTRICTIVENESS.index)
 
 
+def merge_needs_asking(*levels: Consent) -> bool:
+    """Whether two entries of one person disagree on consent: merging them then asks which
+    the person gave (never lowered, nor raised, without asking)."""
+    return len(set(levels)) > 1
+
+
 def consent_counts(participants: Iterable[Participant]) -> dict[str, int]:
     """How many participants chose each level, every level listed (for the archive)."""
     counts = dict.fromkeys((c.value for c in Consent), 0)

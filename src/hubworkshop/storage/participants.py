@@ -115,11 +115,19 @@ class ParticipantStore(RoomClockStore):
                 data={"before": row["name"], "after": new_name},
             )
 
-    def merge_participants(self, source: str, target: str, *, actor: str | None = None) -> None:
+    def merge_participants(
+        self,
+        source: str,
+        target: str,
+        *,
+        consent: Consent | str | None = None,
+        actor: str | None = None,
+    ) -> None:
         """One person entered twice: everything `source` said, voted and ranked becomes
-        `target`'s, and `source` leaves the roster. The more restrictive consent of the two
-        wins (off the record over anonymous over named), so no one is published more than
-        they agreed to."""
+        `target`'s, and `source` leaves the roster. Their consent is `consent`, the one the
+        person gave (the app and the command line ask when the two entries differ); else
+        the more restrictive of the two (off the record over anonymous over named), so no
+        one is published more than they agreed to."""
         with self.write() as db:
             gone, kept = _same_person(db, clean_name(source)), _same_person(db, clean_name(target))
             if gone is None or kept is None:
@@ -128,7 +136,11 @@ class ParticipantStore(RoomClockStore):
                 raise InputError(_("a person cannot be merged with themselves"))
             from hubworkshop.domain.consent import strictest  # not on the hot paths
 
-            consent = strictest(Consent(gone["consent"]), Consent(kept["consent"]))
+            consent = (
+                Consent(consent)
+                if consent is not None
+                else strictest(Consent(gone["consent"]), Consent(kept["consent"]))
+            )
             ids = [kept["id"], gone["id"]]
             db.execute("UPDATE contributions SET author = ? WHERE author = ?", ids)
             db.execute("UPDATE votes SET participant = ? WHERE participant = ?", ids)

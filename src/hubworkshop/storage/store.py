@@ -21,6 +21,7 @@ bank never rewrites what a workshop discussed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import uuid
@@ -83,10 +84,24 @@ class Store(SnapshotStore):
             cls._create(path, plan, clock)
         return cls._connect(path, plan, clock)
 
+    def file_is_gone(self) -> bool:
+        """Whether the file this store opened is no longer at its path (removed, or replaced
+        by another): SQLite goes on writing to the file it holds, which nobody will read."""
+        try:
+            now = os.stat(self.path)
+        except OSError:
+            return True
+        return self._identity is not None and (now.st_dev, now.st_ino) != self._identity
+
+    _identity: tuple[int, int] | None = None
+
     @classmethod
     def _connect(cls, path: Path, plan: PlanSource | None, clock: Callable[[], str]) -> Store:
         conn = connect(path)
         store = cls(Connections(path, conn), path, clock)
+        with contextlib.suppress(OSError):
+            opened = os.stat(path)
+            store._identity = (opened.st_dev, opened.st_ino)
         try:
             store._check_version()
             store._configure()

@@ -137,3 +137,42 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """One of a few choices, each shown whole (a consent level): ↑ ↓ and Enter, or Esc.
+    The one preselected is the safe one; nothing is stepped through on the way."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ChoiceDialog") + "ChoiceDialog OptionList { height: auto; }"
+    )
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+
+    def __init__(
+        self, title: str, choices: list[tuple[str, str]], selected: str, hint: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text, self.choices, self.selected, self.hint = title, choices, selected, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.title_text), classes="title")
+            yield OptionList(
+                *(Option(plain(label), id=value) for value, label in self.choices), id="choices"
+            )
+            yield Static(
+                plain(self.hint or _("↑ ↓ and Enter chooses · Esc cancels")), classes="hint"
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = [value for value, _label in self.choices].index(self.selected)
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

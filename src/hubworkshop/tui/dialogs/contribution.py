@@ -323,6 +323,7 @@ class FilterDialog(ModalScreen[tuple[str, str | None] | None]):
 
     def compose(self) -> ComposeResult:
         options = [Option(_("Everything (clear filters)"), id="all:")]
+        options += [Option(_("This question only (the one open now)"), id="question:")]
         options += [Option(f"Kind: {k.value}", id=f"kind:{k.value}") for k in Kind]
         options += [Option(plain(f"Tag: #{t}"), id=f"tag:{t}") for t in self.tags]
         with Vertical():

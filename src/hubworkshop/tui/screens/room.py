@@ -236,6 +236,7 @@ class RoomScreen(RoomCapture):
             last_event = store.last_event_seq()
             seqs = store.contribution_seqs(
                 room=self.room_id,
+                question=row_filter.question,
                 kind=row_filter.kind,
                 tag=row_filter.tag,
                 search=row_filter.search or None,
@@ -367,7 +368,7 @@ class RoomScreen(RoomCapture):
             else said_wrapped(c.text[:2000], width)
             + _("… ({n} more characters)").format(n=len(c.text) - 2000)
         )
-        author = c.author or _("anonymous")
+        author = c.author or _("no speaker recorded")
         tags = " ".join(f"#{t}" for t in c.tags)
         dots = " · " + ngettext("{n} dot", "{n} dots", c.votes).format(n=c.votes) if c.votes else ""
         action = ""
@@ -436,7 +437,7 @@ class RoomScreen(RoomCapture):
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
         current = self.asked_filter
-        self.reload_list(RowFilter(current.kind, current.tag, event.value.strip()))
+        self.reload_list(current._replace(search=event.value.strip()))
 
     @on(Input.Submitted, "#search")
     def search_done(self, event: Input.Submitted) -> None:
@@ -452,9 +453,13 @@ class RoomScreen(RoomCapture):
             current = self.asked_filter
             what, value = choice
             if what == "kind" and value is not None:
-                self.reload_list(RowFilter(Kind(value), current.tag, current.search))
+                self.reload_list(current._replace(kind=Kind(value)))
             elif what == "tag":
-                self.reload_list(RowFilter(current.kind, value, current.search))
+                self.reload_list(current._replace(tag=value))
+            elif what == "question":
+                open_now = self.snapshot.question if self.snapshot else None
+                question = open_now.id if open_now is not None else None
+                self.reload_list(current._replace(question=question))
             else:
                 self.action_clear_filters()
 

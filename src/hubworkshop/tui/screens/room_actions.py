@@ -329,10 +329,14 @@ class ContributionActions(HubScreen):
                 ).format(n=dots)
             ranking = self.store.close_vote(self.room_id, actor=actor)
             dots = sum(d for _point, d in ranking)
-            return _("Vote closed: {dots} on {points}.").format(
+            texts = {c.id: c.text for c in self.store.contributions_by_id(i for i, _ in ranking)}
+            closed = _("Vote closed: {dots} on {points}.").format(
                 dots=ngettext("{n} dot", "{n} dots", dots).format(n=dots),
                 points=ngettext("{n} point", "{n} points", len(ranking)).format(n=len(ranking)),
             )
+            # The result, most dots first: what the room voted for, not only how much.
+            top = [f"{d} · {one_line(texts.get(i, ''), 60)}" for i, d in ranking[:3]]
+            return "\n".join([closed, *top])
 
         def toggled(message: str) -> None:
             self.notify(message, markup=False)

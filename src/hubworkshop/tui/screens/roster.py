@@ -15,7 +15,14 @@ from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
 
-CONSENT_CYCLE = [Consent.ANONYMOUS, Consent.NAMED, Consent.OFF_RECORD]
+
+def consent_choices() -> list[tuple[str, str]]:
+    """The three consent levels as a person chooses them: what each means for their words."""
+    return [
+        (Consent.NAMED.value, _("named: may be credited by name")),
+        (Consent.ANONYMOUS.value, _("anonymous: quoted without a name")),
+        (Consent.OFF_RECORD.value, _("off the record: left out of every summary")),
+    ]
 
 
 class RosterScreen(HubScreen):
@@ -45,8 +52,8 @@ class RosterScreen(HubScreen):
         yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
         yield Static(
             _(
-                "a: add · c: consent (anonymous → named → off the record) · l: language · "
-                "r: rename · m: merge one person entered twice (the stricter consent wins) · "
+                "a: add · c: consent (named, anonymous or off the record) · l: language · "
+                "r: rename · m: merge one person entered twice (asked which consent they gave) · "
                 "named: may be credited · anonymous: quoted without a name · off the record: "
                 "left out of summaries"
             ),
@@ -103,15 +110,30 @@ class RosterScreen(HubScreen):
         )
 
     def action_consent(self) -> None:
+        """The consent the person gave, chosen from the three: never stepped through (a
+        cycle made someone going off the record pass through named)."""
+        from hubworkshop.tui.dialogs.common import ChoiceDialog
+
         person = self.selected()
         if person is None:
             return
-        following = CONSENT_CYCLE[(CONSENT_CYCLE.index(person.consent) + 1) % len(CONSENT_CYCLE)]
-        self.run_store(
-            lambda: self.store.set_participant(
-                person.name, following, actor=self.hub_app.user_name
+
+        def chosen(consent: str | None) -> None:
+            if consent and consent != person.consent.value:
+                self.run_store(
+                    lambda: self.store.set_participant(
+                        person.name, consent, actor=self.hub_app.user_name
+                    ),
+                    lambda _: self.load(),
+                )
+
+        self.app.push_screen(
+            ChoiceDialog(
+                _("Consent of {name}").format(name=person.name),
+                consent_choices(),
+                person.consent.value,
             ),
-            lambda _: self.load(),
+            chosen,
         )
 
     def action_language(self) -> None:
@@ -174,6 +196,7 @@ class RosterScreen(HubScreen):
         )
 
     def action_merge(self) -> None:
+        from hubworkshop.domain.consent import merge_needs_asking, strictest
         from hubworkshop.tui.dialogs.common import ParticipantPicker
 
         person = self.selected()
@@ -182,15 +205,43 @@ class RosterScreen(HubScreen):
         actor = self.hub_app.user_name
         others = [p.name for p in self.everyone if p.id != person.id]
 
+        def merge(target: str, consent: str | None) -> None:
+            self.run_store(
+                lambda: self.store.merge_participants(
+                    person.name, target, consent=consent, actor=actor
+                ),
+                self.saying(
+                    _("{name} merged into {target}.").format(name=person.name, target=target),
+                    self.load,
+                ),
+            )
+
         def chosen(target: str | None) -> None:
-            if target:
-                self.run_store(
-                    lambda: self.store.merge_participants(person.name, target, actor=actor),
-                    self.saying(
-                        _("{name} merged into {target}.").format(name=person.name, target=target),
-                        self.load,
+            if not target:
+                return
+            other = next((p for p in self.everyone if p.name == target), None)
+            if other is None or not merge_needs_asking(person.consent, other.consent):
+                merge(target, None)
+                return
+            # Two consents for one person: ask which the person gave, showing both, the
+            # stricter preselected (a merge never lowers consent without asking).
+            from hubworkshop.tui.dialogs.common import ChoiceDialog
+
+            labels = dict(consent_choices())
+            both = [
+                (c.value, f"{labels[c.value]}  ({name})")
+                for c, name in ((person.consent, person.name), (other.consent, other.name))
+            ]
+            self.app.push_screen(
+                ChoiceDialog(
+                    _("{name} and {target} are one person: which consent did they give?").format(
+                        name=person.name, target=target
                     ),
-                )
+                    both,
+                    strictest(person.consent, other.consent).value,
+                ),
+                lambda consent: merge(target, consent) if consent else None,
+            )
 
         self.app.push_screen(
             ParticipantPicker(_("{name} is the same person as…").format(name=person.name), others),

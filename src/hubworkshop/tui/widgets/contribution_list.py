@@ -52,20 +52,31 @@ class RowFilter(NamedTuple):
     kind: Kind | None = None
     tag: str | None = None
     search: str = ""
+    question: str | None = None
+    """Only what was said on this question (the one open when the filter was chosen)."""
 
     def matches(self, contribution: Contribution) -> bool:
         if contribution.deleted_at is not None or contribution.merged_into is not None:
             return False
         if self.kind is not None and contribution.kind is not self.kind:
             return False
+        if self.question is not None and contribution.question != self.question:
+            return False
         return self.tag is None or self.tag in contribution.tags
 
     @property
     def active(self) -> bool:
-        return self.kind is not None or self.tag is not None or bool(self.search)
+        return (
+            self.kind is not None
+            or self.tag is not None
+            or bool(self.search)
+            or self.question is not None
+        )
 
     def describe(self) -> str:
         parts = []
+        if self.question is not None:
+            parts.append(_("this question only"))
         if self.kind is not None:
             parts.append(_("kind: {kind}").format(kind=kind_label(self.kind.value)))
         if self.tag is not None:
@@ -399,7 +410,7 @@ class ContributionList(ScrollView, can_focus=True):
             wide = width >= 100
             tag_style = self.get_component_rich_style("contribution-list--tag")
             right = [
-                (_fit(f"  {one_line(c.author or _('anonymous'))}", 18 if wide else 13), muted),
+                (_fit(f"  {one_line(c.author or '—')}", 18 if wide else 13), muted),
                 (
                     _fit(" " + one_line(" ".join(f"#{t}" for t in c.tags)), 18 if wide else 10),
                     tag_style,

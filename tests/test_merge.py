@@ -7,12 +7,13 @@ independent of the order, lose nothing either side holds, and keep the stricter 
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hubworkshop.domain.consent import strictest
@@ -21,6 +22,7 @@ from hubworkshop.domain.model import Consent
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage import Store
+from hubworkshop.storage.backup import backup
 from hubworkshop.storage.erase import forget
 from hubworkshop.storage.merge import merge
 
@@ -129,38 +131,43 @@ operation = st.one_of(
 def apply(path: Path, operations: list[tuple]) -> None:
     with Store.open(path) as store:
         for op in operations:
-            points = store.contributions(include_deleted=True)
-            pick = points[op[1] % len(points)].id if isinstance(op[1:2] and op[1], int) else None
-            try:
-                match op:
-                    case ("add", room, text, author):
-                        store.add_contribution(Draft(room, text, author=author))
-                    case ("edit", _, text):
-                        store.update_contribution(pick, text=text)
-                    case ("delete", _):
-                        store.delete_contribution(pick)
-                    case ("tag", _, tags):
-                        store.set_tags(pick, tags)
-                    case ("consent", name, consent):
-                        store.set_participant(name, consent)
-                    case ("vote", _, name):
-                        store.add_vote(pick, participant=name)
-                    case ("rank", room, name, order):
-                        store.record_ranking(room, list(order), participant=name)
-                    case ("purpose", room, text, final):
-                        store.add_purpose_statement(room, text, final=final)
-                    case ("takeaways", room, picks):
-                        live = [c.id for c in store.contributions(room=room)]
-                        ids = (
-                            list(dict.fromkeys(live[i % len(live)] for i in picks)) if live else []
-                        )
-                        store.set_takeaways(room, ids)
-                    case ("close",):
-                        store.close_vote("value")
-                    case ("merge points", _, other):
-                        store.merge(pick, points[other % len(points)].id)
-            except HubworkshopError:
-                pass  # refused as it would be in the room: the copies stay valid
+            apply_one(store, op)
+
+
+def apply_one(store: Store, op: tuple) -> None:
+    points = store.contributions(include_deleted=True)
+    picks = isinstance(op[1:2] and op[1], int)
+    if picks and not points:
+        return  # every point was erased with its speaker
+    pick = points[op[1] % len(points)].id if picks else None
+    try:
+        match op:
+            case ("add", room, text, author):
+                store.add_contribution(Draft(room, text, author=author))
+            case ("edit", _, text):
+                store.update_contribution(pick, text=text)
+            case ("delete", _):
+                store.delete_contribution(pick)
+            case ("tag", _, tags):
+                store.set_tags(pick, tags)
+            case ("consent", name, consent):
+                store.set_participant(name, consent)
+            case ("vote", _, name):
+                store.add_vote(pick, participant=name)
+            case ("rank", room, name, order):
+                store.record_ranking(room, list(order), participant=name)
+            case ("purpose", room, text, final):
+                store.add_purpose_statement(room, text, final=final)
+            case ("takeaways", room, picks):
+                live = [c.id for c in store.contributions(room=room)]
+                ids = list(dict.fromkeys(live[i % len(live)] for i in picks)) if live else []
+                store.set_takeaways(room, ids)
+            case ("close",):
+                store.close_vote("value")
+            case ("merge points", _, other):
+                store.merge(pick, points[other % len(points)].id)
+    except HubworkshopError:
+        pass  # refused as it would be in the room: the copies stay valid
 
 
 @settings(
@@ -181,8 +188,17 @@ def test_merging_is_idempotent_order_independent_and_loses_nothing(
     b_bytes = b.read_bytes()
 
     ab, ba = shutil.copyfile(a, folder / "ab.db"), shutil.copyfile(b, folder / "ba.db")
+    try:
+        with Store.open(ab) as store:
+            merge(store, [b])
+    except StoreError as refused:
+        # Each copy merged a point into the other: a ring, refused both ways, unchanged.
+        assert "ring" in str(refused)
+        with Store.open(ba) as store, pytest.raises(StoreError, match="ring"):
+            merge(store, [a])
+        assert canonical(ab) == before_a and canonical(ba) == before_b
+        return
     with Store.open(ab) as store:
-        merge(store, [b])
         again = merge(store, [b])
     assert again[0].counts == {}  # merging twice adds nothing
     with Store.open(ba) as store:
@@ -339,3 +355,197 @@ def test_the_same_file_or_a_missing_one_is_refused(tmp_path, template):
             merge(store, [main])
         with pytest.raises(StoreError, match="no such file"):
             merge(store, [tmp_path / "missing.db"])
+
+
+# -- issue #28: erasure is a fact that travels --------------------------------------------------
+
+
+def test_a_merged_copy_never_brings_back_an_erased_person(tmp_path, template, cli):
+    """The red team's path: backup, the person added on both sides (so two random ids),
+    made off the record, forgotten with her words, then the copy merged back (twice)."""
+    main = copy_of(template, tmp_path / "main.db")
+    laptop = tmp_path / "laptop.db"
+    assert cli("backup", str(laptop), db=main).returncode == 0
+    for path, words in ((main, "said in the room zqxv"), (laptop, "said offline kjwq")):
+        assert cli("participant", "Zanele Mokoena", "--consent", "named", db=path).returncode == 0
+        added = cli("add", "--room", "value", "--by", "zanele mokoena", words, db=path)
+        assert added.returncode == 0, added.stderr
+    assert cli("participant", "Zanele Mokoena", "--consent", "off-record", db=main).returncode == 0
+    forgot = cli("forget", "Zanele Mokoena", "--with-contributions", db=main)
+    assert forgot.returncode == 0, forgot.stderr
+    for _trial in range(3):
+        merged = cli("merge", str(laptop), db=main)
+        assert merged.returncode == 0, merged.stderr
+        with Store.open(main) as store:
+            assert "Zanele Mokoena" not in {p.name for p in store.participants()}
+            assert not {"said in the room zqxv", "said offline kjwq"} & {
+                c.text for c in store.contributions(include_deleted=True)
+            }
+        for fmt in ("markdown", "json"):
+            out = cli("export", "--format", fmt, "--attribute", db=main)
+            assert "kjwq" not in out.stdout and "Zanele" not in out.stdout
+        data = b"".join(p.read_bytes() for p in tmp_path.glob("main.db*"))
+        assert b"Zanele Mokoena" not in data and b"kjwq" not in data
+    # And the other way: the laptop merging the workshop erases her there too.
+    back = cli("merge", str(main), db=laptop)
+    assert back.returncode == 0, back.stderr
+    with Store.open(laptop) as store:
+        assert "Zanele Mokoena" not in {p.name for p in store.participants()}
+        assert "said offline kjwq" not in {c.text for c in store.contributions()}
+
+
+PEOPLE_28 = ["Amina", "Kwame", "Zanele", "ZANELE", "Zoé"]
+NEW_NAMES = ["Amina D.", "Zanele M."]
+SOMEONE = st.sampled_from(PEOPLE_28 + NEW_NAMES)
+
+# Erasures, renames and merges of people come often: they are what this property is about.
+forget_op = st.tuples(st.just("forget"), SOMEONE, st.booleans())
+person_operation = st.one_of(
+    forget_op,
+    forget_op,
+    st.tuples(st.just("rename"), SOMEONE, st.sampled_from(NEW_NAMES)),
+    st.tuples(st.just("merge people"), SOMEONE, SOMEONE),
+    st.tuples(st.just("note"), st.sampled_from(ROOMS), SOMEONE),
+    st.tuples(st.just("consent"), SOMEONE, st.sampled_from(list(Consent))),
+    st.tuples(st.just("add"), st.sampled_from(ROOMS), st.text(min_size=1, max_size=8), SOMEONE),
+    operation,
+)  # fmt: skip
+COPY = st.integers(0, 2)
+step = st.one_of(
+    st.tuples(st.just("work"), COPY, st.lists(person_operation, min_size=1, max_size=3)),
+    st.tuples(st.just("merge"), COPY, COPY),
+    st.tuples(st.just("merge"), COPY, COPY),
+    st.tuples(st.just("backup"), COPY, COPY),
+)
+
+
+class Side:
+    """What the test knows a copy erased, independently of the code under test: every
+    spelling each person had (followed through renames and merges) and removed words."""
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, set[str]] = {}
+        self.erased: set[str] = set()
+        self.removed: set[str] = set()
+
+    def copy(self) -> Side:
+        other = Side()
+        other.aliases = {k: set(v) for k, v in self.aliases.items()}
+        other.erased, other.removed = set(self.erased), set(self.removed)
+        return other
+
+    def absorb(self, other: Side) -> None:
+        for key, names in other.aliases.items():
+            self.aliases.setdefault(key, set()).update(names)
+        self.erased |= other.erased
+        self.removed |= other.removed
+
+
+def work(path: Path, side: Side, operations: list[tuple]) -> None:
+    with Store.open(path) as store:
+        for op in operations:
+            if op[0] not in {"forget", "rename", "merge people", "note"}:
+                apply_one(store, op)
+                continue
+            for p in store.participants():
+                side.aliases.setdefault(name_key(p.name), {name_key(p.name)})
+            try:
+                match op:
+                    case ("forget", name, words):
+                        people = {name_key(p.name): p for p in store.participants()}
+                        person = people.get(name_key(name))
+                        said = [
+                            c.id
+                            for c in store.contributions(include_deleted=True)
+                            if person and c.author == person.name
+                        ]
+                        others = {name_key(p.name) for p in store.participants()} - {name_key(name)}
+                        forget(store, name, with_contributions=words)
+                        # (An earlier name someone else goes by now is theirs, not erased.)
+                        names = side.aliases.pop(name_key(name), {name_key(name)})
+                        side.erased |= names - others
+                        if person and (words or person.consent is Consent.OFF_RECORD):
+                            side.removed |= set(said)
+                    case ("rename", name, new):
+                        store.rename_participant(name, new)
+                        names = side.aliases.pop(name_key(name), {name_key(name)})
+                        side.aliases[name_key(new)] = names | {name_key(new)}
+                    case ("merge people", gone, kept):
+                        store.merge_participants(gone, kept)
+                        names = side.aliases.pop(name_key(gone), {name_key(gone)})
+                        side.aliases.setdefault(name_key(kept), {name_key(kept)}).update(names)
+                    case ("note", room, name) if name_key(name) not in side.erased:
+                        # (A note-taker typing under an erased name afterwards writes new
+                        # data, which the next merge blanks; the model leaves that out.)
+                        store.add_contribution(Draft(room, "noted"), note_taker=name)
+            except HubworkshopError:
+                pass
+
+
+def nothing_erased_is_there(path: Path, side: Side) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        q = conn.execute
+        names = [r[0] for r in q("SELECT name FROM participants")]
+        assert not {name_key(n) for n in names} & side.erased, names
+        ids = {r[0] for r in q("SELECT id FROM contributions")}
+        assert not ids & side.removed
+        for table, column in (("contributions", "owner"), ("contributions", "note_taker"),
+                              ("votes", "note_taker"), ("purpose_statements", "author"),
+                              ("events", "actor")):  # fmt: skip
+            values = {name_key(r[0]) for r in q(f"SELECT {column} FROM {table}") if r[0]}
+            assert not values & side.erased, (table, column)
+        for (data,) in q("SELECT data FROM events"):
+            assert not {n for n in side.erased if f'"{n}"' in data.casefold()}, data
+    finally:
+        conn.close()
+
+
+MERGE_EXAMPLES = int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or 300)
+
+
+@settings(
+    max_examples=MERGE_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@example(  # her words, off the record on the copy, anonymous here: they go with her
+    steps=[("merge", 0, 2), ("merge", 1, 0), ("work", 2, [("forget", "Zanele", False)]),
+           ("merge", 0, 2)],
+    independent=[Consent.NAMED, Consent.OFF_RECORD, Consent.NAMED],
+)  # fmt: skip
+@given(
+    steps=st.lists(step, min_size=2, max_size=6),
+    independent=st.lists(st.sampled_from(list(Consent)), min_size=3, max_size=3),
+)
+def test_nothing_erased_on_either_side_exists_after_any_sequence_of_merges(
+    tmp_path, template, steps, independent
+):
+    folder = Path(tmp_path) / f"ex{len(list(Path(tmp_path).iterdir()))}"
+    folder.mkdir()
+    paths = [copy_of(template, folder / f"{i}.db") for i in range(3)]
+    sides = [Side(), Side(), Side()]
+    for path, consent in zip(paths, independent, strict=True):
+        with Store.open(path) as store:  # the same person added on each copy: three uids
+            store.set_participant("Zanele", consent, room="value")
+            store.add_contribution(Draft("value", f"Zanele on {path.stem}", author="Zanele"))
+    for n, (kind, x, y) in enumerate(steps):
+        match kind:
+            case "work":
+                work(paths[x], sides[x], y)
+            case "backup" if x != y:
+                with Store.open(paths[x]) as store:
+                    fresh = folder / f"{y}-{n}.db"
+                    backup(store, fresh)
+                paths[y], sides[y] = fresh, sides[x].copy()
+            case "merge" if x != y:
+                try:
+                    with Store.open(paths[y]) as store:
+                        merge(store, [paths[x]])
+                except StoreError as refused:
+                    assert "ring" in str(refused)  # points merged into each other: refused
+                    continue
+                sides[y].absorb(sides[x])
+                nothing_erased_is_there(paths[y], sides[y])
+    for path, side in zip(paths, sides, strict=True):
+        nothing_erased_is_there(path, side)

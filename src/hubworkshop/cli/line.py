@@ -73,8 +73,8 @@ class LineRoom:
         self.language_mode = ""  # the room's own language (`domain/languages.py`)
 
     def say(self, line: str) -> None:
-        with self.lock:
-            self.out.write(line + "\n")
+        with self.lock:  # escaped again here: no line reaches the terminal raw
+            self.out.write(printable(line, keep_newlines=True) + "\n")
             self.out.flush()
 
     announced: str | None = None

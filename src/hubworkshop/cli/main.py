@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from hubworkshop import __version__
+from hubworkshop.cli.terminal import inert_stdout
 from hubworkshop.domain.errors import HubworkshopError, InputError, SourceError, StoreError
 from hubworkshop.domain.i18n import _, available, set_ui_language
 from hubworkshop.domain.model import Contribution, Kind, Plan, UserRole
@@ -271,6 +272,7 @@ def cli(
     open, unless --start).
     """
     settings = ctx.ensure_object(Settings)
+    inert_stdout(ctx.invoked_subcommand)  # what commands print to a terminal: escaped
     if ctx.invoked_subcommand is None:
         with settings.open_store(say_when_waiting=False) as store:
             if room is not None:
@@ -426,10 +428,8 @@ def list_(
         tags = " ".join(f"#{t}" for t in c.tags)
         name = room_record.author(c)
         author = one_line(name) if name else "anonymous"
-        click.echo(
-            f"{c.short_id}  {c.room:<12} {c.question or '-':<30} {c.kind.value:<12} "
-            f"{author:<16} {one_line(c.text)}{'  ' + one_line(tags) if tags else ''}"
-        )
+        row = f"{c.short_id}  {c.room:<12} {c.question or '-':<30} {c.kind.value:<12} "
+        click.echo(one_line(f"{row}{author:<16} {c.text}{'  ' + tags if tags else ''}"))
 
 
 def _as_dict(c: Contribution, author: str | None) -> dict[str, Any]:

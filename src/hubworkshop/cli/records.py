@@ -49,9 +49,14 @@ def forget(settings: Settings, name: str, with_contributions: bool, actor: str |
     """Erase a person's name from the workshop, on their request: roster, authorship, dots,
     rankings, owners and every event; then the file is compacted so the name is gone."""
     from hubworkshop.storage.erase import forget as erase
+    from hubworkshop.tui.forget_here import forget_here
 
+    spellings: set[str] = set()
     with settings.open_store() as store:
-        done = erase(store, name, with_contributions=with_contributions, actor=actor)
+        done = erase(
+            store, name, with_contributions=with_contributions, actor=actor, spellings=spellings
+        )
+    remembered = forget_here(settings.db_path, spellings)
     n = done["contributions"]
     theirs = (
         nformat(n, "{n} contribution removed", "{n} contributions removed")
@@ -68,6 +73,18 @@ def forget(settings: Settings, name: str, with_contributions: bool, actor: str |
             events=nformat(done["events rewritten"], "{n} event", "{n} events"),
         )
     )
+    click.echo(
+        _(
+            "this machine's state folder: {n} remembered rooms and drafts removed; other machines, backups and exports made earlier still hold what they held"
+        ).format(n=remembered)
+    )
+    if done["not compacted"]:
+        click.echo(
+            _(
+                "the disk is full: the file could not be compacted and keeps its size; what the erasure freed was overwritten with zeros"
+            ),
+            err=True,
+        )
     if not done["wal cleared"]:
         click.echo(
             _(
@@ -98,7 +115,11 @@ def import_(archive: Path, db: Path) -> None:
     from hubworkshop.storage.restore import restore
 
     if str(archive) == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(ARCHIVE_LIMIT + 1)
+        if len(data) > ARCHIVE_LIMIT:
+            raise InputError(
+                _("-: larger than {mib} MiB: not an archive").format(mib=ARCHIVE_LIMIT >> 20)
+            )
     else:
         try:  # never blocks on a FIFO, never reads a device
             data = read_source(archive, limit=ARCHIVE_LIMIT)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from hubworkshop.domain.model import Consent, Contribution, Participant
-from hubworkshop.domain.names import name_key
+from hubworkshop.domain.names import loose_key, name_key
 
 Rankings = Mapping[str, Mapping[str | None, Sequence[str]]]
 """room -> participant name (None: the room's agreed order) -> role ids, best first."""
@@ -56,6 +56,9 @@ class ConsentPolicy:
     attribute: bool = False
     consents: Mapping[str, Consent] = field(default_factory=dict)
     """Participants' consent by folded name: an action owner is a name too."""
+    loose: Mapping[str, Consent] = field(default_factory=dict)
+    """The strictest consent of the participants each accent-less spelling may mean: an
+    owner written `jose nandu` points at `José Ñandú` when no one is called that exactly."""
 
     def shows(self, contribution: Contribution) -> bool:
         """Whether the contribution may appear at all on this surface."""
@@ -94,7 +97,7 @@ class ConsentPolicy:
             return True
         if not self._names:
             return False
-        consent = self.consents.get(fold(name))
+        consent = self.consents.get(fold(name)) or self.loose.get(loose_key(name))
         return consent is None or consent is Consent.NAMED
 
     @property
@@ -153,7 +156,12 @@ def policy(
     surface: Surface, *, attribute: bool = False, participants: Iterable[Participant] = ()
 ) -> ConsentPolicy:
     """The consent policy of a surface; `participants` lets it judge owners' names."""
-    return ConsentPolicy(surface, attribute, {fold(p.name): p.consent for p in participants})
+    people = list(participants)
+    loose: dict[str, Consent] = {}
+    for p in people:
+        key = loose_key(p.name)
+        loose[key] = strictest(loose[key], p.consent) if key in loose else p.consent
+    return ConsentPolicy(surface, attribute, {fold(p.name): p.consent for p in people}, loose)
 
 
 _RESTRICTIVENESS = (Consent.NAMED, Consent.ANONYMOUS, Consent.OFF_RECORD)
@@ -182,3 +190,9 @@ def consent_counts(participants: Iterable[Participant]) -> dict[str, int]:
 def fold(name: str) -> str:
     """Names compare as people write them (`domain/names.py`)."""
     return name_key(name)
+
+
+def erased_with_their_words(consent: Consent) -> bool:
+    """Whether erasing a person must remove what they said too: an off-the-record person's
+    words, left without a speaker, would read as anonymous and be published."""
+    return consent is Consent.OFF_RECORD

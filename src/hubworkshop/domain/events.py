@@ -45,7 +45,14 @@ class EventName(StrEnum):
         """Whether the event's subject is a contribution id whose row may have changed."""
         return self in _ABOUT_A_CONTRIBUTION
 
+    @property
+    def changes_drawn_names(self) -> bool:
+        """Whether names on rows already drawn may have changed though the log names none of
+        the rows (an erasure, a merged copy): screens read their lists again."""
+        return self in _CHANGES_DRAWN_NAMES
+
 
 _ABOUT_A_CONTRIBUTION = frozenset(
     name for name in EventName if name.value.startswith(("contribution.", "vote."))
 ) - {EventName.VOTE_OPEN, EventName.VOTE_CLOSE}
+_CHANGES_DRAWN_NAMES = frozenset({EventName.PARTICIPANT_FORGET, EventName.WORKSHOP_MERGE})

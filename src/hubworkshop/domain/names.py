@@ -43,9 +43,7 @@ def similar_names(name: str, names: Iterable[str], limit: int = 3) -> list[str]:
     """Names a person may have meant when `name` matches none: the same letters without
     their accents (`Jose Nandu` for `José Ñandú`), else names close in spelling."""
 
-    def letters(text: str) -> str:  # folded twice: casefold can bring a mark back (İ → i̇)
-        return reading_order(reading_order(" ".join(text.split())))
-
+    letters = loose_key  # folded twice: casefold can bring a mark back (İ → i̇)
     wanted = letters(name)
     by_letters: dict[str, list[str]] = {}
     for known in names:
@@ -119,3 +117,18 @@ def meant(
     if len(top) > 1:
         return None
     return top[0], best[0][0][1]
+
+
+def loose_key(name: str) -> str:
+    """What two spellings have in common once accents are left out too (`jose nandu` and
+    `José Ñandú`): how a free-text name, such as an action's owner, may point at a person."""
+    return reading_order(reading_order(" ".join(str(name).split())))
+
+
+def name_token(name: str, salt: str) -> str:
+    """A keyed hash of a name as people write it (`name_key`), salted with the workshop's id:
+    what the record of an erasure keeps instead of the name."""
+    import hashlib
+    import hmac
+
+    return hmac.new(salt.encode(), name_key(name).encode(), hashlib.sha256).hexdigest()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from hubworkshop.domain import fields
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import (
@@ -27,6 +29,7 @@ from hubworkshop.domain.model import (
     Room,
     Theme,
 )
+from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Archive, ArchivedContribution, PurposeStatement
 from hubworkshop.reports.data import JSON_SCHEMA_VERSION
 
@@ -71,8 +74,10 @@ class _Reader:
 
     def local(self, data: Any, where: str, key: str, default: str) -> LocalText:
         value = self.field(data, where, key, dict)
+        if key.isdigit():  # an item of a list: follow_ups[2]
+            where, key = f"{where}[{key}]", ""
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            raise self.fail(f"{where}.{key}".lstrip("."), "must map languages to text")
+            raise self.fail(f"{where}.{key}".strip("."), "must map languages to text")
         return LocalText(value, default)
 
     def parse(self, where: str, value: str, parse: Callable[[str], T], what: str) -> T:
@@ -91,6 +96,10 @@ def _name(kind: type | tuple[type, ...]) -> str:
 def read_archive(text: str, source: str) -> Archive:
     """The archive in `text` (from the file named `source`), or InputError saying what is wrong."""
     r = _Reader(source)
+    if fields.json_too_deep(text):
+        raise r.fail(
+            "(document)", f"nests deeper than {fields.MAX_JSON_DEPTH} levels: not an archive"
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -121,8 +130,30 @@ def read_archive(text: str, source: str) -> Archive:
         value = r.field(counts, "participants.by_consent", consent.value, int)
         if value < 0:
             raise r.fail(f"participants.by_consent.{consent.value}", "must not be negative")
+        if value > len(text):  # one placeholder per counted person: never more than the file
+            raise r.fail(
+                f"participants.by_consent.{consent.value}",
+                f"{value} people is more than this file of {len(text)} characters can hold",
+            )
         participants[consent.value] = value
     named = r.strings(people, "participants", "named")
+    named_keys: set[str] = set()
+    for i, name in enumerate(named):
+        where = f"participants.named[{i}]"
+        why = fields.bad_name(name)
+        if why is not None:
+            raise r.fail(where, why)
+        if _PLACEHOLDER.fullmatch(name_key(name)):
+            raise r.fail(where, f"{name!r} is how an import writes an unnamed person, not a name")
+        if name_key(name) in named_keys:
+            raise r.fail(where, f"{name!r} is listed twice")
+        named_keys.add(name_key(name))
+    if participants[Consent.NAMED.value] != len(named):
+        raise r.fail(
+            "participants.named",
+            f"lists {len(named)} people, but by_consent.named counts "
+            f"{participants[Consent.NAMED.value]}",
+        )
     rooms = {room.id for room in plan.rooms}
     questions = {q.id for t in plan.bank.themes for q in t.questions}
     contributions = tuple(
@@ -135,6 +166,21 @@ def read_archive(text: str, source: str) -> Archive:
     for i, c in enumerate(contributions):
         if c.merged_into is not None and c.merged_into not in ids:
             raise r.fail(f"contributions[{i}].merged_into", f"no contribution '{c.merged_into}'")
+        # Consent must agree with the people the archive names: only a named person is
+        # credited, and an off-the-record point is credited to no one.
+        if c.author is not None and (c.off_record or name_key(c.author) not in named_keys):
+            raise r.fail(
+                f"contributions[{i}].author",
+                f"{c.author!r} is not in participants.named"
+                if not c.off_record
+                else "an off-the-record contribution names no one",
+            )
+    cycle = fields.merge_cycle({c.id: c.merged_into for c in contributions})
+    if cycle:
+        raise r.fail(
+            "contributions.merged_into",
+            f"{' → '.join([*cycle, cycle[0]])} are merged into each other in a ring",
+        )
     ranking = r.field(data, "", "task_ranking", dict)
     roles = {role.id for role in plan.bank.roles}
     room_orders = {
@@ -145,6 +191,11 @@ def read_archive(text: str, source: str) -> Archive:
     for room, own in _rooms_map(r, ranking, "task_ranking", "participants", rooms).items():
         if not isinstance(own, dict):
             raise r.fail(f"task_ranking.participants.{room}", "must be an object")
+        for who in own:
+            if name_key(str(who)) not in named_keys:
+                raise r.fail(
+                    f"task_ranking.participants.{room}", f"{who!r} is not in participants.named"
+                )
         own_orders[room] = {
             str(who): _order(r, order, f"task_ranking.participants.{room}.{who}", roles)
             for who, order in own.items()
@@ -168,7 +219,7 @@ def read_archive(text: str, source: str) -> Archive:
     takeaways: dict[str, tuple[str, ...]] = {}
     for room, chosen in _rooms_map(r, data, "", "takeaways", rooms).items():
         where = f"takeaways.{room}"
-        if not isinstance(chosen, list) or not all(c in ids for c in chosen):
+        if not isinstance(chosen, list) or not all(isinstance(c, str) and c in ids for c in chosen):
             raise r.fail(where, "must list ids of contributions in the archive")
         takeaways[room] = tuple(chosen)
     return Archive(
@@ -190,6 +241,10 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
     bank_languages = r.strings(b, "bank", "languages")
     if not languages or not bank_languages:
         raise r.fail("workshop.languages", "lists no language")
+    for where, codes in (("workshop.languages", languages), ("bank.languages", bank_languages)):
+        for i, code in enumerate(codes):
+            if (why := fields.bad_language(code)) is not None:
+                raise r.fail(f"{where}[{i}]", why)
     default = bank_languages[0]
     themes = []
     questions = {
@@ -210,7 +265,8 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
                     theme=theme_id,
                     text=r.local(q, f"questions[{i}]", "text", default),
                     follow_ups=tuple(
-                        LocalText(f, default) for f in r.items(q, f"questions[{i}]", "follow_ups")
+                        r.local({str(n): f}, f"questions[{i}].follow_ups", str(n), default)
+                        for n, f in enumerate(r.items(q, f"questions[{i}]", "follow_ups"))
                     ),
                     headline=bool(r.field(q, f"questions[{i}]", "headline", bool)),
                 )
@@ -254,7 +310,21 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
         )
         for i, x in enumerate(r.items(data, "", "rooms"))
     )
+    for where, found in (
+        ("rooms", [x.id for x in rooms]),
+        ("themes", [t.id for t in themes]),
+        ("questions", list(questions)),
+        ("roles", [x.id for x in roles]),
+        ("agenda", [p.id for p in phases]),
+    ):
+        for i, value in enumerate(found):
+            if (why := fields.bad_id(value)) is not None:
+                raise r.fail(f"{where}[{i}].id", why)
+            if value in found[:i]:
+                raise r.fail(f"{where}[{i}].id", f"'{value}' appears twice")
     for i, room in enumerate(rooms):
+        if not room.questions:  # as a plan: a room discusses at least one question
+            raise r.fail(f"rooms[{i}].questions", "lists no question")
         if room.language and room.language not in languages:
             raise r.fail(f"rooms[{i}].language", f"'{room.language}' is not a workshop language")
         for q_id in room.questions:
@@ -304,6 +374,14 @@ def _contribution(
     votes = int(r.field(item, where, "votes", int))
     if votes < 0:
         raise r.fail(f"{where}.votes", "must not be negative")
+    for key, check in _CHECKS.items():
+        value = item.get(key)
+        why = check(value) if value is not None or key in _REQUIRED else None
+        if why is not None:
+            raise r.fail(f"{where}.{key}", why)
+    for t, tag in enumerate(item.get("tags") or ()):
+        if (why := fields.bad_text(tag)) is not None:
+            raise r.fail(f"{where}.tags[{t}]", why)
     return ArchivedContribution(
         id=r.text(item, where, "id"),
         room=_known(r, r.text(item, where, "room"), rooms, f"{where}.room"),
@@ -324,6 +402,23 @@ def _contribution(
         created_at=r.text(item, where, "created_at"),
         updated_at=r.text(item, where, "updated_at"),
     )
+
+
+_CHECKS = {
+    "id": fields.bad_id,
+    "text": fields.bad_text,
+    "language": fields.bad_language,
+    "votes": lambda v: fields.bad_count(v, 0, 1_000_000),
+    "merged_into": fields.bad_id,
+    "cluster": lambda v: fields.bad_text(v, empty=True),
+    "owner": fields.bad_name,
+    "author": fields.bad_name,
+    "due": fields.bad_date,
+    "created_at": fields.bad_time,
+    "updated_at": fields.bad_time,
+}
+_REQUIRED = frozenset({"id", "text", "language", "votes", "created_at", "updated_at"})
+_PLACEHOLDER = re.compile(r"\((anonymous|off the record) [0-9]+\)")
 
 
 def _known(r: _Reader, value: str, known: set[str], where: str) -> str:

@@ -147,7 +147,7 @@ class SummaryWriter:
         """What was said, marked with its language when that is not the summary's: `(fr)`."""
         if c.language.partition("-")[0] == self.lang.partition("-")[0]:
             return [text(c.text)]
-        return [text(c.text), SPACE, em(label(f"({c.language})"))]
+        return [text(c.text), SPACE, em(text(f"({c.language})"))]  # from a file: data
 
     def point(
         self,

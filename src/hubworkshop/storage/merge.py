@@ -27,22 +27,28 @@ copy, migrated there if it was written by an older hubworkshop.
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hubworkshop.domain.consent import strictest
+from hubworkshop.domain.consent import erased_with_their_words, strictest
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import NN_, _, nformat
 from hubworkshop.domain.model import Consent
 from hubworkshop.domain.names import name_key
-from hubworkshop.storage.erase import compact, erase_in_transaction, scrub_names
-from hubworkshop.storage.files import explain, refuse_foreign_file
+from hubworkshop.storage.erase import (
+    compact,
+    lineage,
+    rebuild_search_index,
+    record_erasure,
+    remove_contributions,
+    scrub_names,
+)
+from hubworkshop.storage.merge_copy import read_copy
+from hubworkshop.storage.merge_erasures import ErasureMerge
 from hubworkshop.storage.sql import Db
 from hubworkshop.storage.store import Store
 
@@ -114,7 +120,7 @@ class MergeResult:
 def merge(store: Store, sources: Sequence[Path], *, actor: str | None = None) -> list[MergeResult]:
     """Merge every file of `sources` into `store`, in one write transaction."""
     with tempfile.TemporaryDirectory(prefix="hubworkshop-merge-") as scratch:
-        copies = [_read_copy(Path(path), store, Path(scratch)) for path in sources]
+        copies = [read_copy(Path(path), store, Path(scratch)) for path in sources]
     results = []
     erased_any = False
     store.connections.writer.conn.execute("PRAGMA secure_delete = ON")
@@ -136,51 +142,6 @@ def merge(store: Store, sources: Sequence[Path], *, actor: str | None = None) ->
     return results
 
 
-# -- reading the other copy ------------------------------------------------------------------
-
-
-def _read_copy(path: Path, store: Store, scratch: Path) -> tuple[Path, dict[str, list[Row]]]:
-    """Every table of the workshop file at `path`, read from a migrated private copy."""
-    refuse_foreign_file(path)
-    if not path.exists():
-        raise StoreError(_("{path}: no such file").format(path=path))
-    if os.path.samefile(path, store.path):
-        raise StoreError(_("{path}: that is the database itself").format(path=path))
-    copy = scratch / f"{len(list(scratch.iterdir()))}.db"
-    try:
-        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            target = sqlite3.connect(copy)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-        finally:
-            source.close()
-    except sqlite3.Error as error:
-        raise StoreError(
-            _("{path}: cannot read it: {explain}").format(path=path, explain=explain(error))
-        ) from None
-    try:
-        Store.open(copy).close()  # checks it is a hubworkshop workshop, and migrates the copy
-    except StoreError as error:
-        raise StoreError(str(error).replace(str(copy), str(path))) from None
-    conn = sqlite3.connect(copy)
-    conn.row_factory = sqlite3.Row
-    try:
-        tables = {
-            name: [dict(row) for row in conn.execute(f"SELECT * FROM {name}")]
-            for name in (
-                "workshop", "rooms", "questions", "roles", "participants", "contributions",
-                "contribution_tags", "vote_rounds", "votes", "rankings", "purpose_statements",
-                "takeaways", "events", "room_state",
-            )
-        }  # fmt: skip
-    finally:
-        conn.close()
-    return path, tables
-
-
 # -- one merge ---------------------------------------------------------------------------------
 
 
@@ -190,7 +151,7 @@ def _version(row: Row, keys: Iterable[str]) -> tuple[str, str]:
     return (str(row.get("updated_at") or ""), json.dumps(values, sort_keys=True, default=str))
 
 
-class _Merge:
+class _Merge(ErasureMerge):
     def __init__(self, store: Store, db: Db, other: dict[str, list[Row]], result: MergeResult):
         self.store, self.db, self.other, self.result = store, db, other, result
         self.conn = db.conn
@@ -217,6 +178,7 @@ class _Merge:
         self.events()
         self.takeaways()
         self.room_state()
+        self.check()
 
     # -- what may be merged at all
 
@@ -245,39 +207,46 @@ class _Merge:
                             "{source}: has a {what} this workshop does not have ({row!r}); nothing was merged"
                         ).format(source=source, what=what, row=row["id"])
                     )
+        known_ids = {
+            what: {r["id"] for r in self.rows(f"SELECT id FROM {table}")}
+            for what, table in (("room", "rooms"), ("question", "questions"), ("role", "roles"),
+                                ("phase", "phases"))
+        }  # fmt: skip
+        for table, column, what in _REFERENCES:
+            for index, row in enumerate(self.other[table]):
+                value = row.get(column)
+                if value is not None and value not in known_ids[what]:
+                    raise StoreError(
+                        _(
+                            "{source}: {table}[{index}].{column}: no {what} {value!r} in this workshop; nothing was merged"
+                        ).format(
+                            source=source,
+                            table=table,
+                            index=index,
+                            column=column,
+                            what=what,
+                            value=value,
+                        )
+                    )
 
     # -- people
-
-    def erasures(self) -> None:
-        """The people either copy erased, by uid, and the contributions erasure removed."""
-        forget = EventName.PARTICIPANT_FORGET.value
-        ours = self.rows("SELECT subject, data FROM events WHERE action = ?", [forget])
-        theirs = [e for e in self.other["events"] if e["action"] == forget]
-        self.erased: dict[str, bool] = {}
-        for event in [*ours, *theirs]:
-            data = json.loads(event["data"] or "{}")
-            self.removed.update(data.get("removed") or [])
-            if event["subject"]:
-                self.erased[event["subject"]] = bool(data.get("contributions_removed"))
-        # Someone erased over there and still here: erased here too, the same way.
-        for uid in {e["subject"] for e in theirs if e["subject"]}:
-            for row in self.rows("SELECT * FROM participants WHERE uid = ?", [uid]):
-                erase_in_transaction(
-                    self.store, self.db, row, set(), with_contributions=self.erased[uid], log=False
-                )
-                self.result.add("erased")
 
     def participants(self) -> None:
         ours = self.rows("SELECT * FROM participants")
         by_uid = {r["uid"]: r for r in ours}
         by_name = {name_key(r["name"]): r for r in ours}
+        live = {r["id"] for r in self.other["participants"]}
         for theirs in sorted(self.other["participants"], key=lambda r: r["id"]):
-            if theirs["uid"] in self.erased:
+            _pids, names = lineage(theirs["id"], theirs["name"], live, self.their_events)
+            hit = self.erased_person(theirs["uid"], names)
+            if hit is not None:
                 self.person[theirs["id"]] = None
-                self.erased_names.add(theirs["name"])
-                self.erased_keys.add(name_key(theirs["name"]))
-                if self.erased[theirs["uid"]]:  # erased with their contributions
-                    self.dropped_authors.add(theirs["id"])
+                self.erased_names.update(names)
+                self.erased_keys.update(name_key(n) for n in names)
+                record_erasure(self.conn, None, names, [], hit)
+                self.erased_tokens.update({self.token(n): hit for n in names})
+                if hit or erased_with_their_words(Consent(theirs["consent"])):
+                    self.dropped_authors.add(theirs["id"])  # erased with their contributions
                 continue
             mine = by_uid.get(theirs["uid"]) or by_name.get(name_key(theirs["name"]))
             if mine is None:
@@ -309,9 +278,11 @@ class _Merge:
 
     def scrub(self, value: str | None) -> str | None:
         """A name field of the other copy, emptied if it names someone erased."""
-        if value is None or not self.erased_keys:
+        if value is None:
             return value
-        return None if name_key(value) in self.erased_keys else value
+        if name_key(value) in self.erased_keys or self.erased_name(value):
+            return None
+        return value
 
     # -- contributions and what hangs on them
 
@@ -350,9 +321,12 @@ class _Merge:
             our_tags.setdefault(row["contribution"], []).append(row["tag"])
         incoming = sorted(self.other["contributions"], key=lambda r: (r["created_at"], r["id"]))
         merged_into: list[tuple[str | None, str]] = []
+        gone_here: list[str] = []  # words of someone erased there, still here: erased too
         for theirs in incoming:
             if theirs["id"] in self.removed or theirs["author"] in self.dropped_authors:
                 self.removed.add(theirs["id"])
+                if theirs["id"] in ours:
+                    gone_here.append(theirs["id"])
                 continue
             theirs = {
                 **theirs,
@@ -382,6 +356,10 @@ class _Merge:
                 self._set_tags(theirs["id"], theirs_tags)
                 merged_into.append((theirs["merged_into"], theirs["id"]))
                 self.result.add("contributions changed")
+        if gone_here:
+            remove_contributions(self.conn, gone_here)
+            record_erasure(self.conn, None, set(), gone_here, True)
+            rebuild_search_index(self.conn)
         self.conn.executemany(
             "UPDATE contributions SET merged_into = ? WHERE id = ?",
             [(target, cid) for target, cid in merged_into if target not in self.removed],
@@ -479,6 +457,7 @@ class _Merge:
                 subject = None if mapped_row is None else str(mapped_row)
             if self.erased_names:
                 data = scrub_names(data, self.erased_names)
+            data = self.scrub_values(data)
             added.append(
                 (theirs["at"], self.scrub(theirs["actor"]), theirs["room"], theirs["action"],
                  subject, json.dumps(data, ensure_ascii=False), theirs["uid"])
@@ -545,6 +524,14 @@ class _Merge:
                 )
 
 
+_REFERENCES = (  # (table, column, what it names) of the copy, checked against this workshop
+    ("participants", "room", "room"), ("contributions", "room", "room"),
+    ("contributions", "question", "question"), ("vote_rounds", "room", "room"),
+    ("rankings", "room", "room"), ("rankings", "role", "role"),
+    ("purpose_statements", "room", "room"), ("takeaways", "room", "room"),
+    ("room_state", "room", "room"), ("room_state", "question", "question"),
+    ("room_state", "phase", "phase"),
+)  # fmt: skip
 _PERSON = ("id", "name", "consent", "language", "room", "created_at", "updated_at", "uid")
 
 

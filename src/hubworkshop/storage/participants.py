@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from hubworkshop.domain.errors import InputError, NotFoundError
@@ -49,6 +50,7 @@ class ParticipantStore(RoomClockStore):
             row = _same_person(db, name)
             now = self.clock()
             if row is None:
+                refuse_erased(db, name)
                 values = {
                     "name": name,
                     "consent": (consent or Consent.ANONYMOUS).value,
@@ -101,6 +103,8 @@ class ParticipantStore(RoomClockStore):
                 )
             if row["name"] == new_name:
                 return
+            if other is None:
+                refuse_erased(db, new_name)
             db.update(
                 "participants", "id", row["id"], {"name": new_name, "updated_at": self.clock()}
             )
@@ -179,6 +183,7 @@ class ParticipantStore(RoomClockStore):
         row = _same_person(db, name)
         if row is not None:
             return int(row["id"])
+        refuse_erased(db, name)
         now = self.clock()
         values = {
             "name": name,
@@ -202,6 +207,27 @@ def _same_person(db: Db, name: str) -> dict[str, Any] | None:
         if name_key(row["name"]) == key:
             return row
     return None
+
+
+def refuse_erased(db: Db, name: str) -> None:
+    """Inside a write: refuse a new participant under a name erased on request here (a
+    merged copy would erase them again, and no one should come back under it by accident)."""
+    from hubworkshop.domain.names import name_token  # only when a person is new
+
+    try:
+        salt = db.execute("SELECT id FROM workshop LIMIT 1").fetchone()
+        token = name_token(name, str(salt[0]) if salt else "")
+        erased = db.execute(
+            "SELECT 1 FROM erasures WHERE kind = 'name' AND value = ?", [token]
+        ).fetchone()
+    except sqlite3.OperationalError:  # an older file, still being migrated: nothing erased
+        return
+    if erased:
+        raise InputError(
+            _(
+                "'{name}' was erased from this workshop on request; add the person under another name"
+            ).format(name=name)
+        )
 
 
 def no_such_person(db: Db, name: str) -> NotFoundError:

@@ -143,6 +143,35 @@ def _plan_record(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="0007_erasure_tombstones")
+def _erasure_tombstones(db: Database) -> None:
+    """What `hubworkshop forget` erased, kept so that no merged copy brings it back: the
+    person's random uid, a keyed hash of every spelling of their name (never the name), and
+    the ids of the contributions removed with them. Filled from the log's earlier erasures."""
+    db.execute(
+        """
+        CREATE TABLE erasures (
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'name', 'contribution')),
+            value TEXT NOT NULL,
+            with_contributions INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (kind, value)
+        ) STRICT
+        """
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO erasures (kind, value, with_contributions) "
+        "SELECT 'person', subject, coalesce(json_extract(data, '$.contributions_removed'), 0) "
+        "FROM events WHERE action = 'participant.forget' AND subject IS NOT NULL "
+        "AND json_valid(data)"
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO erasures (kind, value) "
+        "SELECT 'contribution', r.value FROM events e, json_each(e.data, '$.removed') r "
+        "WHERE e.action = 'participant.forget' AND json_valid(e.data) "
+        "AND json_type(e.data, '$.removed') = 'array' AND r.type = 'text'"
+    )
+
+
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _CONSENTS = ", ".join(f"'{c.value}'" for c in Consent)
 _INITIAL_SCHEMA = f"""

@@ -16,6 +16,7 @@ MIGRATION_NAMES = (
     "0004_live_points_index",
     "0005_stable_ids",
     "0006_plan_record",
+    "0007_erasure_tombstones",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

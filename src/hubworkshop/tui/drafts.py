@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hubworkshop.domain.names import name_key
-from hubworkshop.tui.resume import state_file, terminal_id
+from hubworkshop.tui.resume import read_state_json, state_file, terminal_id
 
 
 class Drafts:
@@ -31,10 +31,7 @@ class Drafts:
     @property
     def slots(self) -> dict[str, Any]:
         if self._slots is None:
-            try:
-                loaded = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                loaded = {}
+            loaded = read_state_json(self.path)  # a regular file of bounded size, or nothing
             self._slots = loaded if isinstance(loaded, dict) else {}
         return self._slots
 

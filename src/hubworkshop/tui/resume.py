@@ -43,11 +43,23 @@ def terminal_id() -> str | None:
     return None
 
 
-def _load_state() -> dict[str, Any]:
+STATE_LIMIT = 4 * 1024 * 1024
+"""The state folder's files are a few KiB; beyond this they are not ours."""
+
+
+def read_state_json(path: Path) -> Any:
+    """A state file's JSON, or None: only a regular file of bounded size is read (a FIFO
+    there would hang the app before its first screen, a device would never end)."""
+    from hubworkshop.sources.files import UnreadableFile, read_source
+
     try:
-        state = json.loads(state_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        return json.loads(read_source(path, limit=STATE_LIMIT).decode("utf-8"))
+    except (UnreadableFile, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+
+
+def _load_state() -> dict[str, Any]:
+    state = read_state_json(state_file())
     return state if isinstance(state, dict) else {}
 
 

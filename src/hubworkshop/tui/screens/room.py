@@ -270,7 +270,9 @@ class RoomScreen(RoomCapture):
             )
             rows = self._changed(changed_ids)
             self.last_event_seq = events[-1].seq
-            renamed = any(e.action in _PEOPLE_CHANGED for e in events)
+            renamed = any(
+                e.action in _PEOPLE_CHANGED or e.action.changes_drawn_names for e in events
+            )
             return rows, any(_may_change_room(e, known_tags) for e in events), renamed
 
         def show(changes: tuple[list[Contribution], bool, bool] | None) -> None:

@@ -18,7 +18,14 @@ from typing import TextIO
 
 import click
 
-from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
+from hubworkshop.cli.main import (
+    NOTE_TAKER_ENV,
+    Settings,
+    _pass_settings,
+    _store_options,
+    cli,
+    role_option,
+)
 from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.errors import HubworkshopError
 from hubworkshop.domain.events import EventName
@@ -283,13 +290,7 @@ class LineRoom:
     envvar=NOTE_TAKER_ENV,
     help=f"Your name, recorded with what you type (${NOTE_TAKER_ENV}).",
 )
-@click.option(
-    "--role",
-    type=click.Choice([r.value for r in UserRole]),
-    default=UserRole.NOTE_TAKER.value,
-    show_default=True,
-    help="Facilitators also run the timer and move through questions.",
-)
+@role_option
 @_pass_settings
 def line(settings: Settings, room: str, name: str | None, role: str) -> None:
     """The room as plain lines, for screen readers and braille displays: type a line to add

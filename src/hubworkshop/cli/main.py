@@ -149,6 +149,17 @@ def _acting_as(name: str | None) -> None:
         os.environ[NOTE_TAKER_ENV] = name
 
 
+def role_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--role, for the app and line mode alike (a browser's is its link's: `serve`)."""
+    return click.option(
+        "--role",
+        type=click.Choice([r.value for r in UserRole]),
+        default=UserRole.NOTE_TAKER.value,
+        show_default=True,
+        help="Facilitators also run the timer and move through questions.",
+    )(command)
+
+
 def _pass_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -197,13 +208,7 @@ class _Commands(click.Group):
 )
 @_store_options
 @click.option("--room", help="Open straight into this breakout room.")
-@click.option(
-    "--role",
-    type=click.Choice([r.value for r in UserRole]),
-    default=UserRole.NOTE_TAKER.value,
-    show_default=True,
-    help="Facilitators also run the timer and move through questions.",
-)
+@role_option
 @click.option(
     "--name",
     envvar=NOTE_TAKER_ENV,

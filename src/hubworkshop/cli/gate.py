@@ -104,7 +104,7 @@ class Redacted:
         return getattr(self.stream, name)
 
 
-def _size(width: object, height: object) -> tuple[int, int]:
+def terminal_size(width: object, height: object) -> tuple[int, int]:
     """The terminal a session asked for, within 20 x 10 and MAX_WIDTH x MAX_HEIGHT."""
     return _within(width, 80, 20, MAX_WIDTH), _within(height, 24, 10, MAX_HEIGHT)
 

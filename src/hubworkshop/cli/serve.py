@@ -62,8 +62,8 @@ from hubworkshop.cli.gate import (
     Limits,
     Redacted,
     Redacting,
-    _size,
     browser_signing_key,
+    terminal_size,
 )
 from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
 from hubworkshop.domain.errors import InputError
@@ -291,7 +291,7 @@ def make_server(
                 if kind == "stdin" and isinstance(data, str):
                     await service.send_bytes(data.encode("utf-8", "replace"))
                 elif kind == "resize" and isinstance(data, dict):
-                    width, height = _size(data.get("width"), data.get("height"))
+                    width, height = terminal_size(data.get("width"), data.get("height"))
                     await service.set_terminal_size(width, height)
                 elif kind == "ping" and isinstance(data, str | int) and len(str(data)) < 100:
                     await websocket.send_json(["pong", data])
@@ -348,7 +348,7 @@ def make_server(
                 f"HUBWORKSHOP_UI_LANG={shlex.quote(ui_language())} "
                 f"HUBWORKSHOP_STEADY_CURSOR=1 {command} --served-as {role.value}"
             )
-            width, height = _size(request.query.get("width"), request.query.get("height"))
+            width, height = terminal_size(request.query.get("width"), request.query.get("height"))
             service: AppService | None = None
             try:
                 sockets.add(websocket)

@@ -128,7 +128,7 @@ class HubworkshopApp(App[None]):
 
     def roles(self) -> list[UserRole]:
         """The roles this session may take (a note-taker's link: only that one)."""
-        return [r for r in UserRole if self.granted is None or self.granted.grants(r)]
+        return [r for r in UserRole if self.within_grant(r) is r]
 
     def place(self) -> str:
         """What the status line says this is: the database's path in a terminal; in a

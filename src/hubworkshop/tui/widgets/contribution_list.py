@@ -149,7 +149,6 @@ class ContributionList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._load_page = load_page
         self._typed = typed
-        self._typing = False
         self._seqs: list[int] = []
         self._rows: dict[int, Contribution] = {}
         self._pages_pending: set[int] = set()
@@ -321,8 +320,8 @@ class ContributionList(ScrollView, can_focus=True):
         self.cursor = max(len(self._seqs) - 1, 0)
 
     def on_key(self, event: events.Key) -> None:
-        """Every printable key was meant for the capture bar: it goes there, in order, and
-        so does everything typed until the list has the focus again. A sentence typed into
+        """Every printable key was meant for the capture bar: it goes there, in order (the
+        bar takes the focus, so the keys after it go there too). A sentence typed into
         the list by mistake is written, whole; no letter is a command here (the list's
         actions are in the menu Enter opens). Alt with a character is one too: a terminal
         sends Esc and the next key together as Alt+key when they come fast."""
@@ -330,11 +329,7 @@ class ContributionList(ScrollView, can_focus=True):
             return
         event.stop()
         event.prevent_default()
-        self._typing = True
         self._typed(event.character)
-
-    def on_focus(self) -> None:
-        self._typing = False
 
     def on_resize(self, _event: events.Resize) -> None:
         self._sync_size()

@@ -1,0 +1,1 @@
+"""The participants' web page, served beside the staff sessions (see docs)."""

@@ -37,7 +37,9 @@ event log, and every open terminal shows the change within a second.
   (`value: timer started (as facilitator)`). A browser session never reaches the command line
   ([online](online.md)).
 - **Which point.** A contribution is named by its id or the 8-character prefix `list` shows.
-  Commands that read take `--json`.
+  Commands that read take `--json`. The commands refuse what the room refuses: a dot outside
+  an open round, `room question --next` on the last question (it says so instead of
+  wrapping).
 - **Which person.** `add --by` finds a speaker however the name is typed (case, spaces,
   accents composed or not); a new name close to someone's (`jose nandu` beside `José Ñandú`)
   is still added, as a new anonymous person, with a note on stderr naming who may have been

@@ -4,6 +4,7 @@ README stays a front page."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import click
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "command-line.md"
@@ -81,9 +83,9 @@ def anchor(heading: str) -> str:
     return kept.replace(" ", "-")
 
 
-def _anchors(tokens: list) -> set[str]:  # type: ignore[type-arg]
+def _anchors(tokens: list[Token]) -> set[str]:
     found: set[str] = set()
-    for opening, inline in zip(tokens, tokens[1:], strict=False):
+    for opening, inline in itertools.pairwise(tokens):
         if opening.type == "heading_open":
             text = "".join(child.content for child in inline.children or [])
             base, n = anchor(text), 0
@@ -93,7 +95,7 @@ def _anchors(tokens: list) -> set[str]:  # type: ignore[type-arg]
     return found
 
 
-def _links(tokens: list) -> list[str]:  # type: ignore[type-arg]
+def _links(tokens: list[Token]) -> list[str]:
     found = []
     for token in tokens:
         for child in token.children or []:
@@ -134,6 +136,40 @@ def _documents() -> list[Path]:
 
 def test_every_relative_link_between_the_documents_resolves() -> None:
     assert broken_links(_documents()) == []
+
+
+GUIDES = [
+    "running-the-day",
+    "keys",
+    "command-line",
+    "online",
+    "summaries",
+    "privacy",
+    "translating",
+    "banks-and-plans",
+    "storage",
+    "performance",
+    "development",
+]
+
+
+def test_every_guide_is_reachable_from_the_readme() -> None:
+    """The guides people read exist, and each document in docs/ can be found by following
+    links from README.md: none is left where no reader will come across it."""
+    md = MarkdownIt("commonmark")
+    seen, todo = set(), [(ROOT / "README.md").resolve()]
+    while todo:
+        path = todo.pop()
+        if path in seen or path.suffix != ".md" or not path.is_file():
+            continue
+        seen.add(path)
+        for link in _links(md.parse(path.read_text(encoding="utf-8"))):
+            target = link.partition("#")[0]
+            if target and not re.match(r"[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
+                todo.append((path.parent / target).resolve())
+    docs = ROOT / "docs"
+    assert [g for g in GUIDES if not (docs / f"{g}.md").is_file()] == []
+    assert sorted(p.name for p in docs.glob("*.md") if p.resolve() not in seen) == []
 
 
 def test_a_broken_link_or_anchor_is_named(tmp_path: Path) -> None:

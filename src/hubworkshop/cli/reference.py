@@ -64,9 +64,8 @@ event log, and every open terminal shows the change within a second.
   show control characters as visible escapes (`\\x1b`, `\\u202e`), so a contribution can never
   clear or recolour your terminal; a pipe or a file, `--json` and exports get the text
   exactly.
-- **Language.** `--help` and messages follow the interface language (`--ui-lang fr` before
-  the command, or [the locale](translating.md)); Click's own framing ("Usage:", "Options:")
-  stays English. This reference is English.
+- **Language.** `--help` and messages speak [the interface language](translating.md); this
+  reference is English.
 
 | The room | The command |
 | --- | --- |

@@ -15,6 +15,7 @@ from hubworkshop.domain import fields
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
+from hubworkshop.storage.changes import bad_changes
 from hubworkshop.storage.files import explain, refuse_foreign_file
 from hubworkshop.storage.store import Store
 
@@ -147,6 +148,7 @@ def _row_rules(tables: dict[str, list[Row]]) -> dict[str, dict[str, Any]]:
             "parked": _FLAG, "starred": _FLAG, "merged_into": _maybe(fields.bad_id),
             "cluster": _maybe(lambda v: fields.bad_text(v, empty=True)),
             "owner": _maybe(fields.bad_name), "due": _maybe(fields.bad_date),
+            "changed": bad_changes,
         },
         "contribution_tags": {"contribution": fields.bad_id, "tag": fields.bad_text},
         "vote_rounds": {

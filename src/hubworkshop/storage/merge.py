@@ -80,6 +80,10 @@ _LABELS = {  # what a merge counts: singular, plural
     "vote rounds": NN_("{n} vote round added", "{n} vote rounds added"),
     "vote rounds closed": NN_("{n} vote round closed", "{n} vote rounds closed"),
     "dots": NN_("{n} dot added", "{n} dots added"),
+    "dots withdrawn": NN_(
+        "{n} dot withdrawn, as the other copy undid it",
+        "{n} dots withdrawn, as the other copy undid them",
+    ),
     "rankings": NN_("{n} ranking added", "{n} rankings added"),
     "rankings replaced": NN_(
         "{n} ranking replaced by a later one", "{n} rankings replaced by later ones"
@@ -415,10 +419,22 @@ class _Merge(ErasureMerge):
         )
 
     def votes(self) -> None:
+        """Every vote either side holds, but those withdrawn (undone) on either side."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO withdrawn_votes (uid, at) VALUES (?, ?)",
+            [(r["uid"], r["at"]) for r in self.other["withdrawn_votes"]],
+        )
+        withdrawn = {r["uid"] for r in self.rows("SELECT uid FROM withdrawn_votes")}
+        gone = self.rows(
+            "SELECT uid, dots FROM votes WHERE uid IN (SELECT uid FROM withdrawn_votes)"
+        )
+        if gone:
+            self.db.execute("DELETE FROM votes WHERE uid IN (SELECT uid FROM withdrawn_votes)")
+            self.result.add("dots withdrawn", sum(r["dots"] for r in gone))
         ours = {r["uid"] for r in self.rows("SELECT uid FROM votes")}
         known = {r["id"] for r in self.rows("SELECT id FROM contributions")}
         for theirs in sorted(self.other["votes"], key=lambda r: (r["created_at"], r["uid"])):
-            if theirs["uid"] in ours or theirs["contribution"] not in known:
+            if theirs["uid"] in ours | withdrawn or theirs["contribution"] not in known:
                 continue
             self.db.insert(
                 "votes",

@@ -70,7 +70,7 @@ def read_copy(path: Path, store: Store, scratch: Path) -> tuple[Path, dict[str, 
 _TABLES = (
     "workshop", "rooms", "questions", "roles", "participants", "contributions",
     "contribution_tags", "vote_rounds", "votes", "rankings", "purpose_statements",
-    "takeaways", "events", "room_state", "erasures",
+    "takeaways", "events", "room_state", "erasures", "withdrawn_votes",
 )  # fmt: skip
 
 
@@ -181,6 +181,7 @@ def _row_rules(tables: dict[str, list[Row]]) -> dict[str, dict[str, Any]]:
             "timer_elapsed_ms": lambda v: fields.bad_count(v, 0, 2**62),
             "timer_started_at": _maybe(fields.bad_time), "updated_at": fields.bad_time,
         },
+        "withdrawn_votes": {"uid": fields.bad_uid, "at": fields.bad_time},
         "erasures": {
             "kind": lambda v: None if v in ("person", "name", "contribution") else "unknown",
             "value": lambda v: None if isinstance(v, str) and 0 < len(v) <= 100 else "not an id",

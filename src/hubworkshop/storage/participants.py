@@ -12,7 +12,7 @@ from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.domain.names import either, name_key, similar_names
 from hubworkshop.storage.room_clock import RoomClockStore
-from hubworkshop.storage.rows import clean_name, enum, participant
+from hubworkshop.storage.rows import clean_name, enum, first, participant
 from hubworkshop.storage.sql import Db
 
 
@@ -176,6 +176,23 @@ class ParticipantStore(RoomClockStore):
                     },
                 },
             )
+
+    def remove_participant(self, pid: int, *, actor: str | None = None) -> bool:
+        """Take back a person added by mistake (an undone edit or vote added them): only if
+        nothing refers to them, so no word, dot or ballot is left without its person."""
+        with self.write() as db:
+            used = db.execute(
+                "SELECT EXISTS (SELECT 1 FROM contributions WHERE author = ?) "
+                "OR EXISTS (SELECT 1 FROM votes WHERE participant = ?) "
+                "OR EXISTS (SELECT 1 FROM rankings WHERE participant = ?)",
+                [pid, pid, pid],
+            ).fetchone()[0]
+            row = first(db.query("SELECT room FROM participants WHERE id = ?", [pid]))
+            if used or row is None:
+                return False
+            db.execute("DELETE FROM participants WHERE id = ?", [pid])
+            self._log(EventName.PARTICIPANT_REMOVE, subject=str(pid), room=row["room"], actor=actor)
+            return True
 
     def _participant_id(self, db: Db, name: str, room: str | None, actor: str | None) -> int:
         """Inside a write: the id of a participant, added as anonymous if new."""

@@ -1,7 +1,7 @@
 """The breakout room: question, timer, capture bar, contribution list.
 
 Every database call runs in a thread worker and comes back as a message (`tui/workers.py`).
-The screen keeps the undo history of this terminal's own changes (`storage/history.py`).
+The screen keeps the undo history of this terminal's own changes (`workshop/history.py`).
 """
 
 from __future__ import annotations

@@ -13,11 +13,11 @@ from hubworkshop.domain.i18n import _, ngettext
 from hubworkshop.domain.model import Contribution
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
-from hubworkshop.storage.history import Added
 from hubworkshop.tui.screens.room_actions import ContributionActions
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.pending import CaptureQueue, Pending, PendingPanel
 from hubworkshop.tui.widgets.text import plain
+from hubworkshop.workshop.history import Added
 
 PENDING_SHOWN_AFTER = 0.3  # seconds an entry waits before it is listed under the list
 DRAFTS_FLUSHED_EVERY = 0.5  # seconds: at most this much typing is lost to a crash

@@ -466,6 +466,49 @@ def test_an_erasure_on_either_side_wins(tmp_path, template):
     assert canonical(erased)["contributions"] == canonical(there)["contributions"]
 
 
+def test_an_undone_vote_stays_undone_whichever_copy_still_holds_it(tmp_path, template):
+    """A dot undone here after the laptop copied the file does not come back from the
+    laptop, nor go back to it; a dot cast again after the undo is a new one, and stays."""
+    from hubworkshop.workshop.history import History, Vote
+
+    base = copy_of(template, tmp_path / "base.db")
+    with Store.open(base) as store:
+        point = store.contributions(room="value")[0]
+        history = History()
+        history.run(store, Vote(point, "Amina", "nt"), "nt")
+    laptop = copy_of(base, tmp_path / "laptop.db")  # holds the dot
+    with Store.open(base) as store:
+        history.undo(store, "nt")
+        assert store.contribution(point.id).votes == 0
+        (result,) = merge(store, [laptop])
+        assert store.contribution(point.id).votes == 0
+        assert "dots" not in result.counts
+    with Store.open(laptop) as store:
+        (result,) = merge(store, [base])
+        assert result.counts["dots withdrawn"] == 1
+        assert store.contribution(point.id).votes == 0
+    with Store.open(base) as store:
+        history.redo(store, "nt")
+    with Store.open(laptop) as store:
+        merge(store, [base])
+        assert store.contribution(point.id).votes == 1
+
+
+def test_a_copy_with_a_bad_change_time_is_refused_naming_the_field(tmp_path, template):
+    bad = copy_of(template, tmp_path / "bad.db")
+    conn = sqlite3.connect(bad)
+    with conn:
+        conn.execute("""UPDATE contributions SET changed = '{"parked": "yesterday"}'""")
+    conn.close()
+    with (
+        Store.open(copy_of(template, tmp_path / "main.db")) as store,
+        pytest.raises(
+            StoreError, match=r"bad\.db: contributions\[0\]\.changed \['parked'\] is not a time"
+        ),
+    ):
+        merge(store, [bad])
+
+
 def test_the_same_file_or_a_missing_one_is_refused(tmp_path, template):
     main = copy_of(template, tmp_path / "main.db")
     with Store.open(main) as store:

@@ -193,10 +193,9 @@ def test_undoing_an_owner_takes_the_owner_and_due_date_away(store):
 
 async def test_ctrl_z_in_the_room_undoes_a_split_a_vote_and_a_consent(store, tmp_path, monkeypatch):
     """Split, vote and consent were not undoable: Ctrl+Z undid whatever came before them."""
-    from test_tui import room_app, screen_text, settle
-
     from hubworkshop.tui.dialogs.common import ChoiceDialog, ParticipantPicker
     from hubworkshop.tui.screens.roster import RosterScreen
+    from test_tui import room_app, screen_text, settle
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     store.set_participant("Ana", Consent.NAMED, room="lifecycle")

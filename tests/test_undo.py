@@ -27,6 +27,7 @@ from hubworkshop.workshop.history import (
     Edit,
     History,
     Merge,
+    Rename,
     SetAction,
     SetCluster,
     SetConsent,
@@ -92,6 +93,7 @@ ACTIONS = st.lists(
                 "split",
                 "vote",
                 "consent",
+                "rename",
                 "takeaways",
                 "delete",
             ]
@@ -133,10 +135,14 @@ def command_for(store: Store, action: str, i: int, j: int):
         return Split(grouped[i % len(grouped)]) if grouped else None
     if action == "vote":
         return Vote(c, PEOPLE[j % len(PEOPLE)], "nt")
-    if action == "consent":
-        person = {p.name: p for p in store.participants()}[PEOPLE[i % len(PEOPLE)]]
+    people = store.participants()
+    if action == "consent" and people:
+        person = people[i % len(people)]
         level = list(Consent)[j % len(Consent)]
         return SetConsent(person.id, person.name, person.consent, level)
+    if action == "rename" and people:
+        person = people[i % len(people)]
+        return Rename(person.id, person.name, f"{person.name} {j}")
     if action == "takeaways":
         before = tuple(t.id for t in store.takeaways("lifecycle"))
         return SetTakeaways("lifecycle", before, tuple(p.id for p in points[: j + 1]))

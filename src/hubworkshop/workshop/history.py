@@ -280,6 +280,30 @@ class SetConsent(NamedTuple):
         self._set(store, self.before, actor)
 
 
+class Rename(NamedTuple):
+    """A person's name as written on the roster: undo gives back the old one."""
+
+    person: int
+    before: str
+    after: str
+
+    @property
+    def label(self) -> str:
+        return _("rename of {name}").format(name=self.before)
+
+    def _rename(self, store: Store, name: str, actor: str | None) -> None:
+        person = next((p for p in store.participants() if p.id == self.person), None)
+        if person is None:
+            raise InputError(_("{name} is no longer in the workshop").format(name=self.before))
+        store.rename_participant(person.name, name, actor=actor)
+
+    def apply(self, store: Store, actor: str | None) -> None:
+        self._rename(store, self.after, actor)
+
+    def revert(self, store: Store, actor: str | None) -> None:
+        self._rename(store, self.before, actor)
+
+
 class SetTakeaways(NamedTuple):
     """A room's key takeaways, in order."""
 
@@ -319,6 +343,13 @@ class History:
         """A change already applied (a capture): it can now be undone."""
         with self._lock:
             self._done.append(command)
+            self._undone.clear()
+
+    def clear(self) -> None:
+        """A change that cannot be undone was made: nothing before it can be either (undo
+        would otherwise pass over it to revert something older, out of order)."""
+        with self._lock:
+            self._done.clear()
             self._undone.clear()
 
     def run(self, store: Store, command: Command, actor: str | None) -> Command:

@@ -15,7 +15,7 @@ from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
 from hubworkshop.workshop import history as steps
-from hubworkshop.workshop.history import Command, History, SetConsent
+from hubworkshop.workshop.history import Command, History, Rename, SetConsent
 
 
 def consent_choices() -> list[tuple[str, str]]:
@@ -201,8 +201,10 @@ class RosterScreen(HubScreen):
 
         def renamed(name: str | None) -> None:
             if name and name.strip() and name.strip() != person.name:
+                change = Rename(person.id, person.name, name.strip())
+                store, history = self.store, self.history
                 self.run_store(
-                    lambda: self.store.rename_participant(person.name, name, actor=actor),
+                    lambda: history.run(store, change, actor),
                     self.saying(
                         _("Renamed {old} to {new}.").format(old=person.name, new=name.strip()),
                         self.load,
@@ -232,12 +234,19 @@ class RosterScreen(HubScreen):
         others = [p.name for p in self.everyone if p.id != person.id]
 
         def merge(target: str, consent: str | None) -> None:
+            history = self.history
+
+            def merged() -> None:
+                self.store.merge_participants(person.name, target, consent=consent, actor=actor)
+                # Not undoable: undo must not skip it to revert something older instead.
+                history.clear()
+
             self.run_store(
-                lambda: self.store.merge_participants(
-                    person.name, target, consent=consent, actor=actor
-                ),
+                merged,
                 self.saying(
-                    _("{name} merged into {target}.").format(name=person.name, target=target),
+                    _("{name} merged into {target}. This cannot be undone.").format(
+                        name=person.name, target=target
+                    ),
                     self.load,
                 ),
             )

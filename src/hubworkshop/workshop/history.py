@@ -313,7 +313,7 @@ class SetTakeaways(NamedTuple):
 
     @property
     def label(self) -> str:
-        return _("takeaways of {room}").format(room=self.room)
+        return _("the key takeaways")
 
     def apply(self, store: Store, actor: str | None) -> None:
         store.set_takeaways(self.room, self.after, actor=actor)

@@ -115,13 +115,13 @@ class ContributionActions(HubScreen):
             mine = vote.used.get(app.user_name or "", 0)
             if app.user_name in vote.used:
                 parts.append(
-                    _("VOTE OPEN: {dots} dots each, {left} left for you, {cast} cast (v)").format(
-                        dots=vote.dots, left=vote.dots - mine, cast=vote.cast
-                    )
+                    _(
+                        "VOTE OPEN: {dots} dots each, {left} left for you, {cast} cast (Enter v)"
+                    ).format(dots=vote.dots, left=vote.dots - mine, cast=vote.cast)
                 )
             else:
                 parts.append(
-                    _("VOTE OPEN: {dots} dots each, {cast} cast (v)").format(
+                    _("VOTE OPEN: {dots} dots each, {cast} cast (Enter v)").format(
                         dots=vote.dots, cast=vote.cast
                     )
                 )
@@ -172,7 +172,7 @@ class ContributionActions(HubScreen):
         *,
         said: str | None = None,
     ) -> None:
-        """Apply a change that can be undone (u) and redone (U): a command, or a function that
+        """Apply a change that can be undone (Ctrl+Z) and redone (Ctrl+Y): a command, or a function that
         builds it in the worker (for a command that must read the database first)."""
         store, actor, history = self.store, self.hub_app.user_name, self.history
 
@@ -216,7 +216,7 @@ class ContributionActions(HubScreen):
     def action_delete(self) -> None:
         c = self._target()
         if c is not None:
-            said = _("Deleted «{text}» · u undoes it").format(text=one_line(c.text, 50))
+            said = _("Deleted «{text}» · Ctrl+Z undoes it").format(text=one_line(c.text, 50))
             self._change(_("Delete"), Delete(c), said=said)
 
     def action_undo(self) -> None:
@@ -367,7 +367,7 @@ class ContributionActions(HubScreen):
         self._change(
             _("Merge"),
             lambda: Merge.of(store, source, c),
-            said=_("Merged {source} into {target} · u undoes it").format(
+            said=_("Merged {source} into {target} · Ctrl+Z undoes it").format(
                 source=source.short_id, target=c.short_id
             ),
         )

@@ -69,3 +69,41 @@ def bad_changes(value: Any) -> str | None:
 
 def encode(times: Mapping[str, str]) -> str:
     return json.dumps(dict(sorted(times.items())), separators=(",", ":"))
+
+
+Row = dict[str, Any]
+
+
+def merged_parts(
+    whole: Row,
+    mine: tuple[Row, list[str]],
+    theirs: tuple[Row, list[str]],
+    names: Mapping[int | None, str],
+) -> tuple[Row, list[str]]:
+    """One contribution from two versions of it (each a row and its tags): each group of
+    fields from the side that changed it last, on a tie a fixed order of the values (the
+    author by name, not by row id, which differs between files); the fields of no group
+    from `whole`; the later update time. Returns the row, with its `changed`, and its tags."""
+    sides = []
+    for row, tags in (mine, theirs):
+        values = {**row, "tags": tags, "author": names.get(row["author"], "")}
+        sides.append((row, tags, values, change_times(row)))
+    merged: Row = {
+        **whole,
+        "id": mine[0]["id"],
+        "updated_at": max(mine[0]["updated_at"], theirs[0]["updated_at"]),
+    }
+    merged_tags, times = mine[1], {}
+    for group, columns in GROUPS.items():
+        keys = columns or ("tags",)
+        row, tags, _values, at = max(
+            sides, key=lambda side: (side[3][group], json.dumps([side[2][k] for k in keys]))
+        )
+        times[group] = at[group]
+        if group == "tags":
+            merged_tags = tags
+        merged.update({k: row[k] for k in columns})
+    merged["changed"] = encode(times)
+    if encode(change_times(mine[0])) == merged["changed"]:
+        merged["changed"] = mine[0]["changed"]  # the same times, however they were written
+    return merged, merged_tags

@@ -39,7 +39,7 @@ from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import NN_, _, nformat
 from hubworkshop.domain.model import Consent
 from hubworkshop.domain.names import name_key
-from hubworkshop.storage.changes import GROUPS, change_times, encode
+from hubworkshop.storage.changes import change_times, encode, merged_parts
 from hubworkshop.storage.erase import (
     compact,
     lineage,
@@ -355,7 +355,8 @@ class _Merge(ErasureMerge):
                 self.result.add("contributions")
                 continue
             mine_tags = sorted(our_tags.get(mine["id"], []))
-            row, row_tags = self._merged_row(mine, mine_tags, theirs, theirs_tags, names)
+            whole = max(mine, theirs, key=lambda r: _version(r, _FIELDS))  # fields of no part
+            row, row_tags = merged_parts(whole, (mine, mine_tags), (theirs, theirs_tags), names)
             if row_tags == mine_tags and all(row[k] == mine[k] for k in (*_FIELDS, "changed")):
                 continue
             sets = ", ".join(f"{k} = ?" for k in (*_FIELDS, "changed") if k != "merged_into")
@@ -376,40 +377,6 @@ class _Merge(ErasureMerge):
             "UPDATE contributions SET merged_into = ? WHERE id = ?",
             [(target, cid) for target, cid in merged_into if target not in self.removed],
         )
-
-    def _merged_row(
-        self,
-        mine: Row,
-        mine_tags: list[str],
-        theirs: Row,
-        theirs_tags: list[str],
-        names: dict[int | None, str],
-    ) -> tuple[Row, list[str]]:
-        """One contribution from two versions: each group of fields (`storage/changes.py`)
-        from the side that changed it last (on a tie, a fixed order of the values), so an
-        edit on one copy and another edit of the same point on the other both stay."""
-        sides = []
-        for row, row_tags in ((mine, mine_tags), (theirs, theirs_tags)):
-            values = {**row, "tags": row_tags, "author": names.get(row["author"], "")}
-            sides.append((row, row_tags, values, change_times(row)))
-        whole = max(mine, theirs, key=lambda r: _version(r, _FIELDS))  # the fields of no group
-        merged: Row = {**whole, "updated_at": max(mine["updated_at"], theirs["updated_at"])}
-        merged_tags, times = mine_tags, {}
-        merged["id"] = mine["id"]
-        for group, columns in GROUPS.items():
-            keys = columns or ("tags",)
-            row, row_tags, _values, at = max(
-                sides,
-                key=lambda side: (side[3][group], json.dumps([side[2][k] for k in keys])),
-            )
-            times[group] = at[group]
-            if group == "tags":
-                merged_tags = row_tags
-            merged.update({k: row[k] for k in columns})
-        merged["changed"] = encode(times)
-        if encode(change_times(mine)) == merged["changed"]:
-            merged["changed"] = mine["changed"]  # the same times, however they were written
-        return merged, merged_tags
 
     def _set_tags(self, contribution: str, tags: list[str]) -> None:
         self.db.execute("DELETE FROM contribution_tags WHERE contribution = ?", [contribution])

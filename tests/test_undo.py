@@ -13,7 +13,8 @@ import contextlib
 import os
 import sqlite3
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hubworkshop.domain.errors import InputError
@@ -27,6 +28,7 @@ from hubworkshop.workshop.history import (
     Edit,
     History,
     Merge,
+    MergePeople,
     Rename,
     SetAction,
     SetCluster,
@@ -94,6 +96,7 @@ ACTIONS = st.lists(
                 "vote",
                 "consent",
                 "rename",
+                "merge people",
                 "takeaways",
                 "delete",
             ]
@@ -140,6 +143,9 @@ def command_for(store: Store, action: str, i: int, j: int):
         person = people[i % len(people)]
         level = list(Consent)[j % len(Consent)]
         return SetConsent(person.id, person.name, person.consent, level)
+    if action == "merge people" and len(people) > 1:
+        gone, kept = people[i % len(people)], people[j % len(people)]
+        return MergePeople(gone.name, kept.name) if gone.id != kept.id else None
     if action == "rename" and people:
         person = people[i % len(people)]
         return Rename(person.id, person.name, f"{person.name} {j}")
@@ -154,6 +160,8 @@ def command_for(store: Store, action: str, i: int, j: int):
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+@example(actions=[("merge people", 2, 1)])  # Zoé into Kwame: both ranked, both said, she voted
+@example(actions=[("vote", 0, 0), ("split", 0, 0), ("consent", 1, 0), ("merge people", 0, 1)])
 @given(actions=ACTIONS)
 def test_undoing_every_action_restores_the_workshop_and_redo_restores_the_changes(
     tmp_path_factory, actions
@@ -167,6 +175,10 @@ def test_undoing_every_action_restores_the_workshop_and_redo_restores_the_change
         for name, consent in zip(PEOPLE, Consent, strict=True):
             store.set_participant(name, consent, room="lifecycle")
         store.open_vote("lifecycle", dots=3)
+        store.update_contribution(c.id, author="Kwame")
+        store.add_vote(c.id, participant="Zoé")
+        store.record_ranking("lifecycle", ["funding", "mentorship"], participant="Zoé")
+        store.record_ranking("lifecycle", ["mentorship", "funding"], participant="Kwame")
         before = snapshot(store)
         history = History()
         for action, i, j in actions:
@@ -256,3 +268,29 @@ async def test_ctrl_z_in_the_room_undoes_a_split_a_vote_and_a_consent(store, tmp
         assert {p.name: p.consent for p in store.participants()}["Kwame"] is Consent.NAMED
         said = [str(n.message) for n in app._notifications]
         assert any("Undone: consent of Kwame" in m for m in said)
+
+        await pilot.press("enter", "N", "down", "m")  # Kwame is Ana entered twice
+        await settle(pilot)
+        await pilot.press("enter")  # into Ana (both named: nothing to ask)
+        await settle(pilot)
+        assert {p.name for p in store.participants()} == {"Ana"}
+        await pilot.press("ctrl+z")  # undone from the roster itself
+        await settle(pilot)
+        people = {p.name: p.consent for p in store.participants()}
+        assert people == {"Ana": Consent.NAMED, "Kwame": Consent.NAMED}
+
+
+def test_undoing_a_merge_of_two_people_is_refused_once_one_was_erased(store):
+    """Undo never brings back what an erasure took."""
+    from hubworkshop.storage.erase import forget
+
+    store.set_participant("Zanele", Consent.NAMED, room="lifecycle")
+    store.set_participant("Zanele M.", Consent.ANONYMOUS, room="lifecycle")
+    store.add_contribution(Draft("lifecycle", "her words", author="Zanele M."))
+    history = History()
+    history.run(store, MergePeople("Zanele M.", "Zanele"), "nt")
+    forget(store, "Zanele", with_contributions=True)
+    with pytest.raises(InputError, match="erased"):
+        history.undo(store, "nt")
+    assert not {p.name for p in store.participants()} & {"Zanele", "Zanele M."}
+    assert "her words" not in {c.text for c in store.contributions(include_deleted=True)}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _
@@ -304,6 +304,29 @@ class Rename(NamedTuple):
         self._rename(store, self.before, actor)
 
 
+class MergePeople(NamedTuple):
+    """One person entered twice, made one: undo brings the other entry back, with what they
+    said, their dots and ballots, and the consent each entry had."""
+
+    source: str
+    target: str
+    consent: Consent | None = None
+    undo: dict[str, Any] | None = None
+    """What the merge changed (known once applied)."""
+
+    @property
+    def label(self) -> str:
+        return _("merge of {name} into {target}").format(name=self.source, target=self.target)
+
+    def apply(self, store: Store, actor: str | None) -> MergePeople:
+        undo = store.merge_participants(self.source, self.target, consent=self.consent, actor=actor)
+        return self._replace(undo=undo)
+
+    def revert(self, store: Store, actor: str | None) -> None:
+        if self.undo is not None:
+            store.unmerge_participants(self.undo, actor=actor)
+
+
 class SetTakeaways(NamedTuple):
     """A room's key takeaways, in order."""
 
@@ -343,13 +366,6 @@ class History:
         """A change already applied (a capture): it can now be undone."""
         with self._lock:
             self._done.append(command)
-            self._undone.clear()
-
-    def clear(self) -> None:
-        """A change that cannot be undone was made: nothing before it can be either (undo
-        would otherwise pass over it to revert something older, out of order)."""
-        with self._lock:
-            self._done.clear()
             self._undone.clear()
 
     def run(self, store: Store, command: Command, actor: str | None) -> Command:

@@ -15,7 +15,7 @@ from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
 from hubworkshop.workshop import history as steps
-from hubworkshop.workshop.history import Command, History, Rename, SetConsent
+from hubworkshop.workshop.history import Command, History, MergePeople, Rename, SetConsent
 
 
 def consent_choices() -> list[tuple[str, str]]:
@@ -234,17 +234,12 @@ class RosterScreen(HubScreen):
         others = [p.name for p in self.everyone if p.id != person.id]
 
         def merge(target: str, consent: str | None) -> None:
-            history = self.history
-
-            def merged() -> None:
-                self.store.merge_participants(person.name, target, consent=consent, actor=actor)
-                # Not undoable: undo must not skip it to revert something older instead.
-                history.clear()
-
+            change = MergePeople(person.name, target, Consent(consent) if consent else None)
+            store, history = self.store, self.history
             self.run_store(
-                merged,
+                lambda: history.run(store, change, actor),
                 self.saying(
-                    _("{name} merged into {target}. This cannot be undone.").format(
+                    _("{name} merged into {target} · Ctrl+Z undoes it").format(
                         name=person.name, target=target
                     ),
                     self.load,

@@ -18,6 +18,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from hubworkshop.domain.fields import bad_time
+
 GROUPS: Mapping[str, tuple[str, ...]] = {
     "text": ("text", "language"),
     "kind": ("kind",),
@@ -48,8 +50,6 @@ def change_times(row: Mapping[str, Any]) -> dict[str, str]:
 
 def bad_changes(value: Any) -> str | None:
     """A `changed` column read from another copy: a JSON object of known groups to times."""
-    from hubworkshop.domain.fields import bad_time
-
     if not isinstance(value, str) or len(value) > 4096:
         return "is not a map of change times (JSON text)"
     try:

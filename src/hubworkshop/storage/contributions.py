@@ -396,8 +396,11 @@ class ContributionStore(ParticipantStore):
                 "contribution_tags",
                 [{"contribution": current.id, "tag": t} for t in tags],
             )
+            now = self.clock()
             db.execute(
-                "UPDATE contributions SET updated_at = ? WHERE id = ?", [self.clock(), current.id]
+                "UPDATE contributions SET updated_at = ?, changed = json_set(changed, '$.tags', ?) "
+                "WHERE id = ?",
+                [now, now, current.id],
             )
             self._log(
                 EventName.CONTRIBUTION_TAG,

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.storage.changes import GROUPS as CHANGE_GROUPS
 from hubworkshop.storage.version import MIGRATION_SET
 
 MIGRATIONS = Migrations(MIGRATION_SET)
@@ -169,6 +170,54 @@ def _erasure_tombstones(db: Database) -> None:
         "SELECT 'contribution', r.value FROM events e, json_each(e.data, '$.removed') r "
         "WHERE e.action = 'participant.forget' AND json_valid(e.data) "
         "AND json_type(e.data, '$.removed') = 'array' AND r.type = 'text'"
+    )
+
+
+@MIGRATIONS(name="0008_change_times")
+def _change_times(db: Database) -> None:
+    """When each group of a contribution's fields last changed (`storage/changes.py`), so a
+    merge keeps independent edits of one point made on two copies (the search index's update
+    trigger now follows the text only); and votes withdrawn by an
+    undo, kept so that no merged copy brings them back. Rows changed before this migration
+    get their last update time for every group (as merges treated them until now)."""
+    db.execute("ALTER TABLE contributions ADD COLUMN changed TEXT NOT NULL DEFAULT '{}'")
+    # The search index follows the text only: recording a change time must not re-index a
+    # row from inside another update (and parking or starring never needed re-indexing).
+    db.execute('DROP TRIGGER IF EXISTS "contributions_au"')
+    db.execute(
+        """
+        CREATE TRIGGER "contributions_au" AFTER UPDATE OF "text" ON "contributions" BEGIN
+          INSERT INTO "contributions_fts" ("contributions_fts", rowid, "text")
+          VALUES ('delete', old.rowid, old."text");
+          INSERT INTO "contributions_fts" (rowid, "text") VALUES (new.rowid, new."text");
+        END
+        """
+    )
+    groups = ", ".join(f"'{g}', updated_at" for g in CHANGE_GROUPS)
+    db.execute(
+        f"UPDATE contributions SET changed = json_object({groups}) WHERE updated_at > created_at"
+    )
+    for group, columns in CHANGE_GROUPS.items():
+        if not columns:
+            continue  # tags: set_tags records their time
+        differs = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+        db.execute(
+            f"""
+            CREATE TRIGGER contributions_changed_{group}
+            AFTER UPDATE OF {", ".join(columns)} ON contributions
+            WHEN NEW.changed IS OLD.changed AND ({differs}) BEGIN
+                UPDATE contributions SET changed = json_set(changed, '$.{group}', NEW.updated_at)
+                WHERE seq = NEW.seq;
+            END
+            """
+        )
+    db.execute(
+        """
+        CREATE TABLE withdrawn_votes (
+            uid TEXT PRIMARY KEY,
+            at TEXT NOT NULL
+        ) STRICT
+        """
     )
 
 

@@ -1,7 +1,7 @@
 """The breakout room: question, timer, capture bar, contribution list.
 
 Every database call runs in a thread worker and comes back as a message (`tui/workers.py`).
-The screen keeps the undo history of this terminal's own changes (`storage/history.py`).
+The screen keeps the undo history of this terminal's own changes (`workshop/history.py`).
 """
 
 from __future__ import annotations
@@ -155,7 +155,10 @@ class RoomScreen(RoomCapture):
             placeholder=_("Search: every word, any script · Esc to close"), id="search"
         )
         yield ContributionList(
-            self.store.contributions_by_seq, typed=self.type_into_bar, id="contributions"
+            self.store.contributions_by_seq,
+            typed=self.type_into_bar,
+            enter=self.action_actions,
+            id="contributions",
         )
         yield DetailPane("", id="detail")
         yield PendingPanel("", id="pending")

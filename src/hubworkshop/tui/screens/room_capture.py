@@ -11,12 +11,12 @@ from textual.widgets import Input, Static
 from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.i18n import _, ngettext
 from hubworkshop.domain.model import Contribution
-from hubworkshop.storage.history import Added
 from hubworkshop.tui.screens.room_actions import ContributionActions
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.pending import CaptureQueue, Pending, PendingPanel
 from hubworkshop.tui.widgets.text import plain
 from hubworkshop.workshop.capture import Captured, capture_lines, has_text
+from hubworkshop.workshop.history import Added
 
 PENDING_SHOWN_AFTER = 0.3  # seconds an entry waits before it is listed under the list
 DRAFTS_FLUSHED_EVERY = 0.5  # seconds: at most this much typing is lost to a crash

@@ -16,7 +16,7 @@ from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.model import Consent, Kind
 from hubworkshop.domain.records import Draft
 from hubworkshop.reports.archive import read_archive
-from hubworkshop.reports.formats import render
+from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.sources.bundled import bundled_plan
 from hubworkshop.sources.plan import read_plan
 from hubworkshop.storage import Store
@@ -145,6 +145,21 @@ def test_the_fixture_workshop_round_trips(tmp_path, hubs_plan):
     assert second == first
     document = json.loads(first)
     assert document["contributions"] and document["task_ranking"]["scores"]
+
+
+@pytest.mark.parametrize("attribute", [False, True])
+def test_every_format_is_the_same_after_an_import(tmp_path, hubs_plan, attribute):
+    """export -> import -> export: every format, summaries with their minutes included."""
+    store = build(tmp_path / "fixture.db", hubs_plan)
+    archive = render("json", store.snapshot(), attribute=True)
+    before = {fmt: render(fmt, store.snapshot(), attribute=attribute) for fmt in FORMATS}
+    store.close()
+    restore(tmp_path / "again.db", read_archive(archive, "archive.json"))
+    with Store.open(tmp_path / "again.db") as again:
+        after = {fmt: render(fmt, again.snapshot(), attribute=attribute) for fmt in FORMATS}
+    for fmt in FORMATS:
+        assert after[fmt] == before[fmt], fmt
+    assert " min)" in before["markdown"]  # the fixture's rooms kept time
 
 
 def test_import_command(cli, tmp_path, hubs_plan):

@@ -66,10 +66,12 @@ class ContributionStore(ParticipantStore):
                 kind = kinds[draft.kind] = (
                     KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
                 ).value
+            if draft.responds_to is not None:  # an unambiguous short id names the point too
+                draft = draft._replace(responds_to=self.contribution(draft.responds_to).id)
             checked.append((new_id(), draft, kind, clean_text(draft.text)))
         languages = self._languages_of([(d, text) for _cid, d, _kind, text in checked])
         no_tags: tuple[str, ...] = ()
-        tags = [tuple(clean_tags(d.tags)) if d.tags else no_tags for d in drafts]
+        tags = [tuple(clean_tags(d.tags)) if d.tags else no_tags for _c, d, _k, _t in checked]
         bulk = len(checked) >= BULK_ROWS
         with self.write() as db:
             now = self.clock()
@@ -91,7 +93,7 @@ class ContributionStore(ParticipantStore):
                     author = authors[name]
                 add_row(
                     (cid, room, question, kind, text, language, author, int(draft.parked),
-                     note_taker, now, now)
+                     note_taker, now, now, draft.responds_to)
                 )  # fmt: skip
                 key = (kind, question, row_tags)
                 payload = payloads.get(key)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from hubworkshop.domain import fields
 from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import (
     Activity,
@@ -30,7 +31,6 @@ from hubworkshop.domain.model import (
     Theme,
 )
 from hubworkshop.domain.names import name_key
-from hubworkshop.domain.events import EventName
 from hubworkshop.domain.records import (
     Archive,
     ArchivedContribution,

@@ -43,6 +43,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "key_points": NP_("key_points", "Key points"),
     "parking": NP_("parking", "Parking lot"),
     "no_question": NP_("no_question", "Not tied to a question"),
+    "no_phase": NP_("no_phase", "Outside the agenda's phases"),
+    "agreement_with": NP_("agreement_with", "Agreement with"),
+    "disagreement_with": NP_("disagreement_with", "Disagreement with"),
+    "a_participant": NP_("a_participant", "A participant"),
     "ranking": NP_("ranking", "Task ranking"),
     "ranking_of": NP_("ranking_of", "Task ranking: {subject}"),
     "ranking_method": NP_(

@@ -99,8 +99,7 @@ def _load(store: Store, archive: Archive) -> list[str]:
         )  # fmt: skip
         # The workshop's time, as the summary reads it: the same minutes after the import.
         db.conn.executemany(
-            "INSERT INTO events (at, room, action, subject, uid) "
-            f"VALUES (?, ?, ?, ?, {EVENT_UID})",
+            f"INSERT INTO events (at, room, action, subject, uid) VALUES (?, ?, ?, ?, {EVENT_UID})",
             [(e.at, e.room, e.action.value, e.subject) for e in archive.timeline],
         )
         db.conn.executemany(

@@ -198,3 +198,16 @@ def test_the_csv_has_owner_due_cluster_merged_into_and_phase(store, attribute):
     assert rows[b.id]["cluster"] == "'=funding"  # a formula stays text
     assert rows[c.id]["merged_into"] == b.id
     assert {r["phase"] for r in rows.values()} == {store.phases()[1].id}
+
+
+# -- Markdown escapes only what a renderer reads ----------------------------------------------
+
+
+def test_markdown_escapes_an_address_once_per_part_and_leaves_plain_punctuation():
+    from hubworkshop.reports.document import md_escape
+
+    said = "See https://meta.wikimedia.org/wiki/Hubs: the draft, v2.1 (R&D, snake_case)!"
+    assert md_escape(said) == (
+        "See https:\\//meta\\.wikimedia\\.org/wiki/Hubs: the draft, v2.1 (R&D, snake_case)!"
+    )
+    assert md_escape("&amp; _em_ a_") == "\\&amp; \\_em\\_ a\\_"

@@ -134,23 +134,35 @@ def plain_text(value: str) -> str:
 
 # -- Markdown --------------------------------------------------------------------------------
 
-# Characters that mean something inline, anywhere in a line, under the renderers a summary
-# is pasted into (CommonMark; GFM on GitHub; markdown-it with linkify and dollar math, as on
-# Discourse): escaped with a backslash, which CommonMark allows before any ASCII punctuation.
-_INLINE = re.compile(r"([\\`*_\[\]<>!&|~$@])")
-# What a linkifier reads as an address: a scheme's colon, `//`, and a dot between a word and
-# a letter (`example.org`, `www.`). An escape splits the text there, so no link is found.
-# (Each alternative starts with its character, so the engine skips ahead to it.)
-_ADDRESS_PARTS = re.compile(r"\.(?<=\w\.)(?=[^\W\d_])|:(?<=[^\W\d_]:)(?=\S)|/(?=/)")
+# What a renderer a summary is pasted into reads as markup in a line (CommonMark; GFM on
+# GitHub; markdown-it with linkify and dollar math, as on Discourse), and only that, is
+# escaped with a backslash, which CommonMark allows before any ASCII punctuation:
+# - always: `*` (emphasis, even inside a word), `` ` `` (code), `[` `]` (links, footnotes),
+#   `|` (table cells), `~` (strikethrough), `$` (math), `@` (mentions, e-mail addresses);
+# - `\` before punctuation or at the end (an escape of its own, or of our next character);
+# - `_` unless between two letters or digits (CommonMark reads no emphasis there: snake_case);
+# - `<` before a letter, `/`, `!` or `?` (HTML, autolinks); `&` that spells an entity;
+# - the `//` of an address and a dot between a word and a letter (`example.org`, `www.`),
+#   which splits the text there, so no linkifier finds a link (GitHub, linkify-it).
+# `!`, `:`, `>` and `#` inside a line read as text everywhere and are left alone.
+_INLINE = re.compile(
+    r"[*`\[\]|~$@]"
+    r"|\\(?=[!-/:-@\[-`{-~]|$)"
+    r"|(?<![^\W_])_|_(?![^\W_])"
+    r"|<(?=[A-Za-z/!?])"
+    r"|&(?=#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)"
+)
+_ADDRESS_PARTS = re.compile(r"\.(?<=\w\.)(?=[^\W\d_])|/(?=/)")
 # What opens a block at the start of a line: headings, quotes, lists, setext lines, fences.
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=:]|\d+(?=[.)]))")
 
 
 def md_escape(value: str) -> str:
     """User text as Markdown that can only ever render as `plain_text(value)`, on one line:
-    no markup, no link found by a linkifier, no math."""
-    value = _INLINE.sub(r"\\\1", plain_text(value))
-    if "." in value or ":" in value or "/" in value:
+    no markup, no link found by a linkifier, no math; with no more backslashes than that
+    needs."""
+    value = _INLINE.sub(r"\\\g<0>", plain_text(value))
+    if "." in value or "/" in value:
         value = _ADDRESS_PARTS.sub(r"\\\g<0>", value)
     match = _BLOCK_START.match(value)
     if match:

@@ -211,3 +211,79 @@ def test_markdown_escapes_an_address_once_per_part_and_leaves_plain_punctuation(
         "See https:\\//meta\\.wikimedia\\.org/wiki/Hubs: the draft, v2.1 (R&D, snake_case)!"
     )
     assert md_escape("&amp; _em_ a_") == "\\&amp; \\_em\\_ a\\_"
+
+
+# -- a response typed in the room answers the selected point ----------------------------------
+
+
+async def test_equals_typed_on_a_selected_point_answers_it_in_the_summary(store):
+    from hubworkshop.tui.widgets.capture_bar import CaptureBar
+    from hubworkshop.tui.widgets.contribution_list import ContributionList
+    from test_tui import SIZE, room_app, settle
+
+    store.set_participant("Kwame", "named")
+    question = store.room_state("lifecycle").question
+    first = store.add_contribution(Draft("lifecycle", "Hubs need an exit plan", question=question))
+    store.add_contribution(Draft("lifecycle", "Another point", question=question))
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = app.screen.query_one(ContributionList)
+        listing.focus()
+        await pilot.press("up")  # from the last point to the first
+        await settle(pilot)
+        assert listing.highlighted.id == first.id
+        await pilot.press("equals_sign")
+        await pilot.pause()
+        bar = app.screen.query_one(CaptureBar)
+        assert bar.value == f"= ^{first.short_id} "  # seen, and can be deleted
+        for key in ("@", "K", "w", "a", "m", "e", "space", "a", "g", "r", "e", "e", "s"):
+            await pilot.press(key)
+        await pilot.press("enter")
+        await settle(pilot)
+        # typed straight into the bar, `~` answers nothing
+        await pilot.press("~", "space", "n", "o", "p", "e", "enter")
+        await settle(pilot)
+    rows = {c.text: c for c in store.contributions()}
+    assert rows["agrees"].responds_to == first.id and rows["agrees"].author == "Kwame"
+    assert rows["nope"].responds_to is None and rows["nope"].kind.value == "disagreement"
+    text = render("markdown", store.snapshot(), attribute=True)
+    assert (
+        f"*Agreement with:* Hubs need an exit plan *({first.short_id})* — **Kwame** agrees" in text
+    )
+
+
+# -- `add` takes the room's open question ------------------------------------------------------
+
+
+def test_add_takes_the_room_s_open_question_unless_told(cli, store, db_path):
+    store.set_phase("value", store.phases()[2].id)
+    question = store.room_state("value").question
+    store.close()
+    plain = cli("add", "--room", "value", "added from a script", db=db_path)
+    assert plain.returncode == 0, plain.stderr
+    told = cli("add", "--room", "value", "--question", "-", "tied to nothing", db=db_path)
+    assert told.returncode == 0, told.stderr
+    many = cli("add", "--room", "value", "-", db=db_path, stdin="one\ntwo\n")
+    assert many.returncode == 0, many.stderr
+    from hubworkshop.storage import Store
+
+    with Store.open(db_path) as again:
+        rows = {c.text: c for c in again.contributions()}
+        point = rows["one"]
+        answer = cli(
+            "add", "--room", "value", "--kind", "agreement", "--answers", point.short_id,
+            "agrees", db=db_path,
+        )  # fmt: skip
+        assert answer.returncode == 0, answer.stderr
+        rows = {c.text: c for c in again.contributions()}
+        text = render("markdown", again.snapshot())
+    assert rows["added from a script"].question == question
+    assert rows["one"].question == rows["two"].question == question
+    assert rows["tied to nothing"].question is None
+    assert {c.phase for c in rows.values()} == {again.phases()[2].id}
+    assert rows["agrees"].responds_to == point.id
+    reached = text[text.index("Questions no room reached") : text.index("Questions participants")]
+    assert f"({question})" not in reached
+    unknown = cli("add", "--room", "value", "--answers", "ffffffff", "x", db=db_path)
+    assert unknown.returncode != 0 and "Traceback" not in unknown.stderr

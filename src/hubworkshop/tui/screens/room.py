@@ -155,7 +155,7 @@ class RoomScreen(RoomCapture):
             placeholder=_("Search: every word, any script · Esc to close"), id="search"
         )
         yield ContributionList(
-            self.store.contributions_by_seq, typed=self.type_into_bar, id="contributions"
+            self.store.contributions_by_seq, typed=self.type_from_list, id="contributions"
         )
         yield DetailPane("", id="detail")
         yield PendingPanel("", id="pending")

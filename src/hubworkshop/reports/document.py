@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple, TypeAlias, cast
 
+from hubworkshop.domain.ranking import ChartRow
+
 TextSpan: TypeAlias = tuple[Literal["text"], str]
 LabelSpan: TypeAlias = tuple[Literal["label"], str]
 StrongSpan: TypeAlias = tuple[Literal["strong"], "Spans"]
@@ -61,7 +63,19 @@ class Fold(NamedTuple):
     opens: bool
 
 
-Block: TypeAlias = Heading | Paragraph | ListBlock | Table | Fold
+class Chart(NamedTuple):
+    """A bar chart of what the list just before it says in words: drawn in HTML (inline SVG,
+    each bar's number written beside it); Markdown and wikitext have the list alone."""
+
+    caption: str
+    """Our words: what the bars count."""
+    rows: Sequence[ChartRow]
+    """Each bar: its rank, its label (plan or participants' text: data), its number."""
+    numbers: Sequence[str]
+    """Each bar's number as written beside it, in the summary's language ("22 points")."""
+
+
+Block: TypeAlias = Heading | Paragraph | ListBlock | Table | Fold | Chart
 
 # Dropped from summaries (the database, JSON and CSV keep them): control characters, which
 # HTML cannot carry (MediaWiki strips them too), and the invisible bidi controls that
@@ -196,7 +210,7 @@ def markdown_block(block: Block) -> str:
         return f"{'#' * block.level} {_inline(block.spans)}"
     if isinstance(block, Paragraph):
         return _inline(block.spans)
-    if isinstance(block, Fold):
+    if isinstance(block, Fold | Chart):
         return ""
     if isinstance(block, ListBlock):
         if block.ordered:

@@ -287,3 +287,32 @@ def test_add_takes_the_room_s_open_question_unless_told(cli, store, db_path):
     assert f"({question})" not in reached
     unknown = cli("add", "--room", "value", "--answers", "ffffffff", "x", db=db_path)
     assert unknown.returncode != 0 and "Traceback" not in unknown.stderr
+
+
+# -- the export screen opens on the Outcomes ---------------------------------------------------
+
+
+async def test_the_export_screen_opens_on_the_outcomes(tmp_path, hubs_plan):
+    from textual.widgets import TextArea
+
+    from hubworkshop.tui.screens.export import ExportScreen
+    from test_tui import room_app, settle
+    from workshop_fixture import build
+
+    store = build(tmp_path / "fixture.db", hubs_plan)
+    app = room_app(store, room="value")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        scroll = app.screen.query_one("#preview-scroll")
+        heading = next(h for h in app.screen.query("MarkdownH2") if "Outcomes" in h.source)
+        assert scroll.scroll_y > 0
+        assert 0 <= heading.region.y - scroll.region.y <= 3  # the Outcomes at the top
+        await pilot.press("tab", "down", "enter")  # wikitext
+        await settle(pilot)
+        area = app.screen.query_one("#preview-text", TextArea)
+        assert area.document.get_line(area.cursor_location[0]) == "== Outcomes =="
+        assert area.scroll_y > 0
+    store.close()

@@ -67,7 +67,7 @@ FORMATS: dict[str, Format] = {
         Format(
             "html",
             "html",
-            N_("HTML page with charts (for the plenary and print)"),
+            N_("HTML page with charts"),
             "hubworkshop.reports.html:summary_html",
             summary=True,
             mime_type="text/html",

@@ -72,15 +72,29 @@ workshops = st.fixed_dictionaries(
         "takeaways": st.dictionaries(
             st.sampled_from(ROOMS), st.lists(st.integers(0, 7), unique=True, max_size=3)
         ),
+        # The workshop's time: phases and questions opened between the contributions.
+        "moves": st.lists(
+            st.tuples(st.integers(0, 7), st.sampled_from(ROOMS), st.integers(0, 9), st.booleans()),
+            max_size=4,
+        ),
+        "responses": st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=2),
     }
 )
+PHASES = [p.id for p in PLAN.phases]
+QUESTIONS = {r.id: r.questions for r in PLAN.rooms}
 
 
 def make(store: Store, w: dict) -> None:
     for name, consent in PEOPLE:
         store.set_participant(name, consent)
     ids = []
-    for c in w["contributions"]:
+    answers = {i: j for i, j in w["responses"] if j < i}
+    for n, c in enumerate(w["contributions"]):
+        for at, room, which, phase in w["moves"]:
+            if at == n and phase:
+                store.set_phase(room, PHASES[which % len(PHASES)])
+            elif at == n:
+                store.open_question(room, QUESTIONS[room][which % len(QUESTIONS[room])])
         row = store.add_contribution(
             Draft(
                 c["room"],
@@ -89,6 +103,8 @@ def make(store: Store, w: dict) -> None:
                 author=c["author"],
                 tags=c["tags"],
                 language=c["language"],
+                question=store.room_state(c["room"]).question,
+                responds_to=ids[answers[n]] if n in answers else None,
             )
         )
         ids.append(row.id)
@@ -118,23 +134,24 @@ def make(store: Store, w: dict) -> None:
         store.set_takeaways(room, chosen)
 
 
-def round_trip(store: Store, folder: Path) -> tuple[str, str]:
-    first = render("json", store.snapshot(), attribute=True)
-    restore(folder / "again.db", read_archive(first, "archive.json"))
+def round_trip(store: Store, folder: Path, fmt: str = "json") -> tuple[str, str]:
+    archive = render("json", store.snapshot(), attribute=True)
+    first = render(fmt, store.snapshot(), attribute=True)
+    restore(folder / "again.db", read_archive(archive, "archive.json"))
     with Store.open(folder / "again.db") as again:
-        second = render("json", again.snapshot(), attribute=True)
+        second = render(fmt, again.snapshot(), attribute=True)
     return first, second
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(workshops)
-def test_export_import_export_gives_the_same_bytes(w):
+@given(workshops, st.sampled_from(["json", "markdown", "wikitext", "html", "csv"]))
+def test_export_import_export_gives_the_same_bytes(w, fmt):
     with (
         tempfile.TemporaryDirectory() as folder,
         Store.open(Path(folder) / "one.db", PLAN) as store,
     ):
         make(store, w)
-        first, second = round_trip(store, Path(folder))
+        first, second = round_trip(store, Path(folder), fmt)
     assert second == first
 
 

@@ -316,3 +316,45 @@ async def test_the_export_screen_opens_on_the_outcomes(tmp_path, hubs_plan):
         assert area.document.get_line(area.cursor_location[0]) == "== Outcomes =="
         assert area.scroll_y > 0
     store.close()
+
+
+# -- line mode and merged copies keep what a point answers and its phase ------------------------
+
+
+def test_line_mode_answers_a_point_by_its_id_and_takes_the_room_s_question_and_phase(store):
+    from hubworkshop.cli.line import LineRoom
+
+    store.set_phase("lifecycle", store.phases()[1].id)
+    question = store.room_state("lifecycle").question
+    point = store.add_contribution(Draft("lifecycle", "Hubs need an exit plan", question=question))
+    out = io.StringIO()
+    room = LineRoom(store, "lifecycle", "Bea", out)
+    assert room.handle(f"= ^{point.short_id} @Kwame agrees")
+    assert room.handle("= ^ffffffff agrees")
+    assert out.getvalue().splitlines()[-1].startswith("not saved: ")
+    answer = next(c for c in store.contributions() if c.text == "agrees")
+    assert (answer.responds_to, answer.question, answer.phase) == (
+        point.id,
+        question,
+        store.phases()[1].id,
+    )
+
+
+def test_a_merged_copy_keeps_what_a_point_answers_and_its_phase(tmp_path, hubs_plan):
+    import shutil
+
+    from hubworkshop.storage import Store
+    from hubworkshop.storage.merge import merge
+
+    with Store.open(tmp_path / "main.db", hubs_plan) as main:
+        point = main.add_contribution(Draft("value", "Hubs need steady funding"))
+    shutil.copyfile(tmp_path / "main.db", tmp_path / "offline.db")
+    with Store.open(tmp_path / "offline.db") as offline:
+        offline.set_phase("value", offline.phases()[2].id)
+        answer = offline.add_contribution(
+            Draft("value", "agrees", kind="agreement", responds_to=point.id)
+        )
+    with Store.open(tmp_path / "main.db") as main:
+        merge(main, [tmp_path / "offline.db"])
+        merged = main.contribution(answer.id)
+        assert (merged.responds_to, merged.phase) == (point.id, main.phases()[2].id)

@@ -219,7 +219,7 @@ def test_markdown_escapes_an_address_once_per_part_and_leaves_plain_punctuation(
 async def test_equals_typed_on_a_selected_point_answers_it_in_the_summary(store):
     from hubworkshop.tui.widgets.capture_bar import CaptureBar
     from hubworkshop.tui.widgets.contribution_list import ContributionList
-    from test_tui import SIZE, room_app, settle
+    from test_tui import SIZE, room_app, screen_text, settle
 
     store.set_participant("Kwame", "named")
     question = store.room_state("lifecycle").question
@@ -241,6 +241,7 @@ async def test_equals_typed_on_a_selected_point_answers_it_in_the_summary(store)
             await pilot.press(key)
         await pilot.press("enter")
         await settle(pilot)
+        assert f"^{first.short_id} agrees" in screen_text(app)  # the list says what it answers
         # typed straight into the bar, `~` answers nothing
         await pilot.press("~", "space", "n", "o", "p", "e", "enter")
         await settle(pilot)

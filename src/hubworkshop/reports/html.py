@@ -168,7 +168,7 @@ def chart_svg(chart: Chart) -> str:
             "</g>"
         )
     parts.append("</svg></figure>")
-    return "".join(parts)
+    return "\n".join(parts)  # a bar a line: a diff of two exports reads bar by bar
 
 
 def page(title: str, lang: str, body: Sequence[str]) -> str:

@@ -209,3 +209,19 @@ async def test_the_room_s_ranking_chart_and_the_html_one_say_the_same(workshop):
     for (rank, label, points), (h_rank, h_label, h_points) in zip(shown, drawn, strict=True):
         assert (rank, points) == (h_rank, h_points)
         assert h_label.startswith(label)
+
+
+def test_the_page_s_language_is_its_headings(workshop):
+    assert '<html lang="fr">' in render("html", workshop.snapshot(), lang="fr")
+    assert '<html lang="en">' in render("html", workshop.snapshot())
+
+
+def test_a_page_in_a_language_without_a_catalog_says_its_headings_are_english(tmp_path):
+    from hubworkshop.sources.bundled import bundled_plan
+    from hubworkshop.sources.plan import read_plan
+    from hubworkshop.storage import Store
+
+    plan = read_plan(bundled_plan("community-conversation-2026"))
+    with Store.open(tmp_path / "c.db", plan) as store:
+        page = render("html", store.snapshot(), lang="es")
+    assert '<html lang="en">' in page and "Spanish" in page

@@ -32,6 +32,7 @@ from hubworkshop.reports.document import (
     Spans,
     plain_text,
 )
+from hubworkshop.reports.labels import summary_language
 from hubworkshop.reports.scope import ExportRequest
 
 STYLE = """
@@ -205,4 +206,6 @@ def summary_html(record: WorkshopRecord, request: ExportRequest) -> str:
     parts: list[str] = []
     writer.write(lambda block: parts.append(html_block(block, outcomes)))
     title = f"{record.workshop.title} — {writer.t('summary')}"
-    return page(title, writer.lang, parts)
+    # The page's language is its headings' (English where hubworkshop has no catalog for
+    # the language asked: the page says so under its lead, as the other summaries do).
+    return page(title, summary_language(writer.lang), parts)

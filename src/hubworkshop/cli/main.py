@@ -307,7 +307,9 @@ def cli(
     "question",
     help="Question id (from the bank; default: the room's open question; '-' for none).",
 )
-@click.option("--kind", type=click.Choice([k.value for k in Kind]), default=Kind.IDEA.value)
+@click.option(
+    "--kind", type=click.Choice([k.value for k in Kind]), default=Kind.IDEA.value, show_default=True
+)
 @click.option("--answers", help="The point (its id) an agreement or disagreement answers.")
 @click.option("--by", "author", help="Participant who said it (added as anonymous if new).")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")

@@ -55,6 +55,7 @@ class ContributionStore(ParticipantStore):
         questions = self.questions() if any(d.question is not None for d in drafts) else {}
         checked = []
         kinds: dict[object, str] = {}  # each kind's stored value, looked up once
+        answered: dict[str, str] = {}  # each point answered, by the id or short id given
         new_id = self.new_id
         for draft in drafts:
             if draft.room not in rooms:
@@ -67,7 +68,9 @@ class ContributionStore(ParticipantStore):
                     KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
                 ).value
             if draft.responds_to is not None:  # an unambiguous short id names the point too
-                draft = draft._replace(responds_to=self.contribution(draft.responds_to).id)
+                if draft.responds_to not in answered:
+                    answered[draft.responds_to] = self.contribution(draft.responds_to).id
+                draft = draft._replace(responds_to=answered[draft.responds_to])
             checked.append((new_id(), draft, kind, clean_text(draft.text)))
         languages = self._languages_of([(d, text) for _cid, d, _kind, text in checked])
         no_tags: tuple[str, ...] = ()

@@ -59,6 +59,7 @@ Row = dict[str, Any]
 _FIELDS = (
     "room", "question", "kind", "text", "language", "author", "note_taker", "created_at",
     "updated_at", "deleted_at", "parked", "starred", "merged_into", "cluster", "owner", "due",
+    "phase", "responds_to",
 )  # fmt: skip
 _NAMED_EVENTS = {  # events whose subject is a local row id, and of which table
     EventName.VOTE_OPEN.value: "vote_rounds",
@@ -376,6 +377,11 @@ class _Merge(ErasureMerge):
         self.conn.executemany(
             "UPDATE contributions SET merged_into = ? WHERE id = ?",
             [(target, cid) for target, cid in merged_into if target not in self.removed],
+        )
+        # A response to a point neither copy keeps (erased) answers nothing.
+        self.conn.execute(
+            "UPDATE contributions SET responds_to = NULL WHERE responds_to IS NOT NULL "
+            "AND responds_to NOT IN (SELECT id FROM contributions)"
         )
 
     def _set_tags(self, contribution: str, tags: list[str]) -> None:

@@ -149,6 +149,7 @@ def _row_rules(tables: dict[str, list[Row]]) -> dict[str, dict[str, Any]]:
             "cluster": _maybe(lambda v: fields.bad_text(v, empty=True)),
             "owner": _maybe(fields.bad_name), "due": _maybe(fields.bad_date),
             "changed": bad_changes,
+            "phase": _maybe(fields.bad_id), "responds_to": _maybe(fields.bad_id),
         },
         "contribution_tags": {"contribution": fields.bad_id, "tag": fields.bad_text},
         "vote_rounds": {

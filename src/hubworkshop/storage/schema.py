@@ -221,6 +221,18 @@ def _change_times(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0009_contribution_context")
+def _contribution_context(db: Database) -> None:
+    """Where and when a contribution was made, and what it answers: the agenda phase its room
+    was in when it was saved, and the point an agreement or disagreement responds to. Older
+    contributions keep neither (NULL): the summary shows them as it always did."""
+    for statement in (
+        "ALTER TABLE contributions ADD COLUMN phase TEXT",
+        "ALTER TABLE contributions ADD COLUMN responds_to TEXT",
+    ):
+        db.execute(statement)
+
+
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _CONSENTS = ", ".join(f"'{c.value}'" for c in Consent)
 _INITIAL_SCHEMA = f"""

@@ -18,6 +18,7 @@ MIGRATION_NAMES = (
     "0006_plan_record",
     "0007_erasure_tombstones",
     "0008_change_times",
+    "0009_contribution_context",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

@@ -4,7 +4,8 @@ The room's capture bar (`tui/screens/room_capture.py`), line mode (`cli/line.py`
 the participants' page call `capture_lines`. Each line is read with the quick syntax
 (`domain/capture.py`) against the people the database knows at the moment of saving (another
 terminal may have added someone a moment ago), goes under the room's open question as the
-database has it then, and all lines are stored in one transaction: every line or none.
+database has it then, and all lines are stored in one transaction: every line or none. A
+line's `^id` names the point it answers (`= ^3f2a9c1e agrees`); an unknown id saves nothing.
 Storage detects the language of a line that gives none (`storage/contributions.py`).
 """
 
@@ -54,6 +55,7 @@ def capture_lines(
                 author=c.author,
                 tags=c.tags,
                 language=c.language,
+                responds_to=c.responds_to,
             )
             for c in captures
         ],

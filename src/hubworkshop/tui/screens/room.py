@@ -156,7 +156,7 @@ class RoomScreen(RoomCapture):
         )
         yield ContributionList(
             self.store.contributions_by_seq,
-            typed=self.type_into_bar,
+            typed=self.type_from_list,
             enter=self.action_actions,
             id="contributions",
         )
@@ -378,6 +378,8 @@ class RoomScreen(RoomCapture):
         if c.owner or c.due:
             action = " · " + kind_label("action") + (f": {c.owner}" if c.owner else "")
             action += _(", due {date}").format(date=c.due) if c.due else ""
+        if c.responds_to:
+            action += " · " + _("answers {id}").format(id=c.responds_to[:8])
         shown = (
             f"{c.short_id} · {kind_label(c.kind.value)} · {author} · {c.created_at[11:19]} UTC"
             f"{' · ' + tags if tags else ''}{' · ★ ' + _('key point') if c.starred else ''}"

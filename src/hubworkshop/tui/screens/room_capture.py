@@ -48,6 +48,16 @@ class RoomCapture(ContributionActions):
             if line:
                 bar.insert_text_at_cursor(line)
 
+    def type_from_list(self, text: str) -> None:
+        """Keys typed while the list has the focus: `=` or `~` first, with a point
+        highlighted, answers that point (`= ^3f2a9c1e `, its short id in the bar, where
+        it can be seen and deleted); anything else goes to the bar as typed."""
+        bar = self.query_one(CaptureBar)
+        point = self.contribution_list.highlighted
+        if text[:1] and text[0] in "=~" and not bar.value and point is not None:
+            text = f"{text[0]} ^{point.short_id} {text[1:].lstrip()}"
+        self.type_into_bar(text)
+
     def update_list_header(self) -> None:
         cl = self.contribution_list
         if cl.row_filter.active and not cl.count:

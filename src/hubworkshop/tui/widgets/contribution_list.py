@@ -449,6 +449,8 @@ class ContributionList(ScrollView, can_focus=True):
             prefix += "‖ "
         if c.merged_count:
             prefix += f"⊕{c.merged_count} "
+        if c.responds_to:  # the point it answers, as the bar's syntax writes it
+            prefix += f"^{c.responds_to[:8]} "
         if c.cluster:
             prefix += f"[{one_line(c.cluster, 20)}] "
         if c.owner or c.due:

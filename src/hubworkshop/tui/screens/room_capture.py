@@ -82,7 +82,8 @@ class RoomCapture(ContributionActions):
         bar = self.query_one(CaptureBar)
         if not has_text(raw, bar.names.names):
             # Markers and nothing else (`! #funding`): no entry to save, and queued it would
-            # fail for good and hold every entry after it. It goes back in the bar.
+            # fail for good and hold every entry after it. The bar kept it (`submit_now`);
+            # from elsewhere (keys typed on the list), it goes back in the bar.
             if not bar.value:
                 bar.value = raw
                 bar.cursor_position = len(raw)

@@ -16,6 +16,7 @@ from textual.suggester import Suggester
 from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.names import meant, name_key, reading_order
 from hubworkshop.tui.widgets.inputs import OrderedInput
+from hubworkshop.workshop.capture import has_text
 
 CAPTURE_HINT = N_(
     "Type what was said, Enter to save  ·  ? question  ! concern  + proposal  = agree  "
@@ -187,8 +188,14 @@ class CaptureBar(CompletingInput):
         return await super().act_on_key(event)
 
     def submit_now(self) -> None:
-        """Take the bar's text and empty the bar, as Enter does."""
-        value, self.value = self.value, ""
+        """Take the bar's text and empty the bar, as Enter does. A line of markers and
+        nothing else (`! #funding`) has nothing to save: it stays in the bar, in order with
+        the keys around it (the room says why), so a Ctrl+U typed next always empties it."""
+        value = self.value
+        if value.strip() and not has_text(value, self.names.names):
+            self.post_message(self.Submitted(self, value))
+            return
+        self.value = ""
         self.post_message(self.Submitted(self, value))
 
     def _watch_value(self, value: str) -> None:

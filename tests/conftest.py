@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import traceback
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -115,30 +116,76 @@ def run_cli(
     stdin: str | None = None,
     env=None,
     cwd: Path = REPO,
-    entry: tuple[str, ...] = ("-m", "hubworkshop"),
-):
-    """Run the real `hubworkshop` command in a subprocess (`entry`: how Python starts it).
+    entry: tuple[str, ...] | None = None,
+    process: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run the `hubworkshop` command: in this process through click's `CliRunner` (fast), or
+    in a real subprocess when the process itself matters: `process=True`, a given `entry`
+    (how Python starts it), `--help` (it translates click's command tree in place) and the
+    commands that run until stopped (`serve`, `line`). Either way the answer is a
+    `CompletedProcess` with the exit code, stdout and stderr the user would see.
 
     A workshop is made only from a plan asked for: `plan` (the Hubs example unless the test
     says otherwise) is what a new database is made from, through $HUBWORKSHOP_NEW_PLAN as
     `./dev run` does; a database that exists ignores it."""
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-    full_env.pop("HUBWORKSHOP_DB", None)
-    full_env.pop("HUBWORKSHOP_NEW_PLAN", None)
-    if plan is not None:
-        full_env["HUBWORKSHOP_NEW_PLAN"] = plan
-    if db is not None:
-        full_env["HUBWORKSHOP_DB"] = str(db)
-    return subprocess.run(
-        [sys.executable, *entry, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        timeout=60,
-        cwd=cwd,
-    )
+    overrides: dict[str, str | None] = {
+        "PYTHONIOENCODING": "utf-8",
+        **(env or {}),
+        "HUBWORKSHOP_DB": str(db) if db is not None else None,
+        "HUBWORKSHOP_NEW_PLAN": plan,
+    }
+    if process or entry is not None or not set(args).isdisjoint(_IN_A_PROCESS):
+        full_env = {**os.environ, **overrides}
+        return subprocess.run(
+            [sys.executable, *(entry or ("-m", "hubworkshop")), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={name: value for name, value in full_env.items() if value is not None},
+            timeout=60,
+            cwd=cwd,
+        )
+    return _run_in_process(list(args), stdin, overrides, cwd)
+
+
+_IN_A_PROCESS = frozenset({"--help", "-h", "serve", "line"})
+"""Arguments that make `run_cli` start a real process (see there)."""
+
+
+def _run_in_process(
+    args: list[str], stdin: str | None, env: dict[str, str | None], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`hubworkshop ARGS` through click's `CliRunner`: the same entry point as the real
+    command (every failure becomes one line there), its own stdin, stdout, stderr and
+    environment; an exception that escapes it is shown as Python would show it."""
+    from click.testing import CliRunner
+
+    from hubworkshop.cli.main import main
+
+    code: int = 0
+    escaped = ""
+    here = os.getcwd()
+    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+        os.chdir(cwd)
+        try:
+            main(args)
+        except SystemExit as done:
+            if isinstance(done.code, int) or done.code is None:
+                code = done.code or 0
+            else:
+                sys.stderr.write(f"{done.code}\n")
+                code = 1
+        except Exception:
+            escaped = traceback.format_exc()
+            code = 1
+        finally:
+            os.chdir(here)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "replace") + escaped
+    return subprocess.CompletedProcess(["hubworkshop", *args], code, stdout, stderr)
 
 
 @pytest.fixture

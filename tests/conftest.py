@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import socket
 import subprocess
@@ -8,18 +9,101 @@ import sys
 import textwrap
 import time
 import traceback
+import types
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from hubworkshop.sources.bundled import bundled_bank, bundled_plan
 from hubworkshop.sources.plan import read_plan
 from hubworkshop.storage import Store
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+# Hypothesis: a developer's run tries fewer examples than CI does. HYPOTHESIS_PROFILE=ci
+# (set by .ci/run) runs every property test at its full count; `dev` (the default) at a fifth.
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=20, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "dev")
+
+
+def examples(full: int) -> int:
+    """How many examples a property test with `full` examples in CI tries in this run."""
+    if settings.get_current_profile_name() == "ci":
+        return full
+    return max(10, full // 5)
+
+
+SLOW_KINDS = ("process", "pty", "browser", "mediawiki", "slow")
+"""The markers `./dev test --fast` leaves out (pyproject.toml describes each)."""
+
+_SIGNS = {
+    "pty": ("openpty(", "pty.fork("),
+    "process": ("subprocess.", "Popen(", "serving(", "process=True", "entry=", "os.fork("),
+}
+"""What in a test's code (or the code of its module's helpers and fixtures it uses) makes it
+of a kind, so that a test added anywhere is marked without anyone marking it."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with the slow kinds its code shows (`_SIGNS`); explicit marks
+    (`pytestmark` of test_browser.py, test_mediawiki.py; `@pytest.mark.serial`) add to these."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        code = _code_of(item)
+        for kind, signs in _SIGNS.items():
+            if any(sign in code for sign in signs):
+                item.add_marker(kind)
+
+
+_sources: dict[object, str] = {}
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """The global names `code` (and the functions and lambdas inside it) refers to."""
+    names = set(code.co_names)
+    for inner in code.co_consts:
+        if isinstance(inner, types.CodeType):
+            names |= _names(inner)
+    return names
+
+
+def _code_of(item: pytest.Function) -> str:
+    """The source of a test, of the fixtures it asks for that its module defines, and of the
+    functions of its own module that these call (transitively)."""
+    module = item.module
+    todo: list[object] = [item.function, *(vars(module).get(n) for n in item.fixturenames)]
+    seen: set[object] = set()
+    parts: list[str] = []
+    while todo:
+        function = todo.pop()
+        for inner in ("hypothesis_inner_test", "__wrapped__"):  # @given; a fixture's function
+            function = getattr(function, inner, function)
+        if getattr(function, "__module__", None) != module.__name__:
+            continue
+        if isinstance(function, type):  # a helper class: its methods
+            todo.extend(vars(function).values())
+            continue
+        code = getattr(function, "__code__", None)
+        if code is None:
+            continue
+        if code in seen:
+            continue
+        seen.add(code)
+        if code not in _sources:
+            try:
+                _sources[code] = inspect.getsource(function)  # type: ignore[arg-type]
+            except (OSError, TypeError):
+                _sources[code] = ""
+        parts.append(_sources[code])
+        todo.extend(vars(module).get(name) for name in _names(code))
+    return "\n".join(parts)
 
 
 @pytest.fixture(autouse=True)
@@ -193,7 +277,7 @@ def cli():
     return run_cli
 
 
-__all__ = ["HUBS", "REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]
+__all__ = ["HUBS", "REPO", "bundled_bank", "bundled_plan", "examples", "run_cli", "write_files"]
 
 
 SERVE_TOKEN = "a-test-token-of-32-characters-xx"

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from hubworkshop.domain.consent import strictest
 from hubworkshop.domain.errors import HubworkshopError, StoreError
 from hubworkshop.domain.model import Consent
@@ -171,7 +172,7 @@ def apply_one(store: Store, op: tuple) -> None:
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -501,7 +502,7 @@ def nothing_erased_is_there(path: Path, side: Side) -> None:
         conn.close()
 
 
-MERGE_EXAMPLES = int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or 300)
+MERGE_EXAMPLES = int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or examples(300))
 
 
 @settings(

@@ -171,6 +171,7 @@ def apply_one(store: Store, op: tuple) -> None:
         pass  # refused as it would be in the room: the copies stay valid
 
 
+@pytest.mark.slow
 @settings(
     max_examples=examples(60),
     deadline=None,
@@ -505,6 +506,8 @@ def nothing_erased_is_there(path: Path, side: Side) -> None:
 MERGE_EXAMPLES = int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or examples(300))
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # 300 examples in CI: 20 s alone, 70 s on a busy machine
 @settings(
     max_examples=MERGE_EXAMPLES,
     deadline=None,

@@ -15,6 +15,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.model import Kind
 from hubworkshop.domain.records import Draft
@@ -91,7 +92,7 @@ def command_for(store: Store, action: str, i: int, j: int):
 
 
 @settings(
-    max_examples=int(os.environ.get("HUBWORKSHOP_UNDO_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("HUBWORKSHOP_UNDO_EXAMPLES") or examples(60)),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

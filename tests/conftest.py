@@ -1,24 +1,109 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import socket
 import subprocess
 import sys
 import textwrap
 import time
+import traceback
+import types
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from hubworkshop.sources.bundled import bundled_bank, bundled_plan
 from hubworkshop.sources.plan import read_plan
 from hubworkshop.storage import Store
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+# Hypothesis: a developer's run tries fewer examples than CI does. HYPOTHESIS_PROFILE=ci
+# (set by .ci/run) runs every property test at its full count; `dev` (the default) at a fifth.
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=20, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "dev")
+
+
+def examples(full: int) -> int:
+    """How many examples a property test with `full` examples in CI tries in this run."""
+    if settings.get_current_profile_name() == "ci":
+        return full
+    return max(10, full // 5)
+
+
+SLOW_KINDS = ("process", "pty", "browser", "mediawiki", "slow")
+"""The markers `./dev test --fast` leaves out (pyproject.toml describes each)."""
+
+_SIGNS = {
+    "pty": ("openpty(", "pty.fork("),
+    "process": ("subprocess.", "Popen(", "serving(", "process=True", "entry=", "os.fork("),
+}
+"""What in a test's code (or the code of its module's helpers and fixtures it uses) makes it
+of a kind, so that a test added anywhere is marked without anyone marking it."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with the slow kinds its code shows (`_SIGNS`); explicit marks
+    (`pytestmark` of test_browser.py, test_mediawiki.py; `@pytest.mark.serial`) add to these."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        code = _code_of(item)
+        for kind, signs in _SIGNS.items():
+            if any(sign in code for sign in signs):
+                item.add_marker(kind)
+
+
+_sources: dict[object, str] = {}
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """The global names `code` (and the functions and lambdas inside it) refers to."""
+    names = set(code.co_names)
+    for inner in code.co_consts:
+        if isinstance(inner, types.CodeType):
+            names |= _names(inner)
+    return names
+
+
+def _code_of(item: pytest.Function) -> str:
+    """The source of a test, of the fixtures it asks for that its module defines, and of the
+    functions of its own module that these call (transitively)."""
+    module = item.module
+    todo: list[object] = [item.function, *(vars(module).get(n) for n in item.fixturenames)]
+    seen: set[object] = set()
+    parts: list[str] = []
+    while todo:
+        function = todo.pop()
+        for inner in ("hypothesis_inner_test", "__wrapped__"):  # @given; a fixture's function
+            function = getattr(function, inner, function)
+        if getattr(function, "__module__", None) != module.__name__:
+            continue
+        if isinstance(function, type):  # a helper class: its methods
+            todo.extend(vars(function).values())
+            continue
+        code = getattr(function, "__code__", None)
+        if code is None:
+            continue
+        if code in seen:
+            continue
+        seen.add(code)
+        if code not in _sources:
+            try:
+                _sources[code] = inspect.getsource(function)  # type: ignore[arg-type]
+            except (OSError, TypeError):
+                _sources[code] = ""
+        parts.append(_sources[code])
+        todo.extend(vars(module).get(name) for name in _names(code))
+    return "\n".join(parts)
 
 
 @pytest.fixture(autouse=True)
@@ -115,30 +200,76 @@ def run_cli(
     stdin: str | None = None,
     env=None,
     cwd: Path = REPO,
-    entry: tuple[str, ...] = ("-m", "hubworkshop"),
-):
-    """Run the real `hubworkshop` command in a subprocess (`entry`: how Python starts it).
+    entry: tuple[str, ...] | None = None,
+    process: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run the `hubworkshop` command: in this process through click's `CliRunner` (fast), or
+    in a real subprocess when the process itself matters: `process=True`, a given `entry`
+    (how Python starts it), `--help` (it translates click's command tree in place) and the
+    commands that run until stopped (`serve`, `line`). Either way the answer is a
+    `CompletedProcess` with the exit code, stdout and stderr the user would see.
 
     A workshop is made only from a plan asked for: `plan` (the Hubs example unless the test
     says otherwise) is what a new database is made from, through $HUBWORKSHOP_NEW_PLAN as
     `./dev run` does; a database that exists ignores it."""
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-    full_env.pop("HUBWORKSHOP_DB", None)
-    full_env.pop("HUBWORKSHOP_NEW_PLAN", None)
-    if plan is not None:
-        full_env["HUBWORKSHOP_NEW_PLAN"] = plan
-    if db is not None:
-        full_env["HUBWORKSHOP_DB"] = str(db)
-    return subprocess.run(
-        [sys.executable, *entry, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        timeout=60,
-        cwd=cwd,
-    )
+    overrides: dict[str, str | None] = {
+        "PYTHONIOENCODING": "utf-8",
+        **(env or {}),
+        "HUBWORKSHOP_DB": str(db) if db is not None else None,
+        "HUBWORKSHOP_NEW_PLAN": plan,
+    }
+    if process or entry is not None or not set(args).isdisjoint(_IN_A_PROCESS):
+        full_env = {**os.environ, **overrides}
+        return subprocess.run(
+            [sys.executable, *(entry or ("-m", "hubworkshop")), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={name: value for name, value in full_env.items() if value is not None},
+            timeout=60,
+            cwd=cwd,
+        )
+    return _run_in_process(list(args), stdin, overrides, cwd)
+
+
+_IN_A_PROCESS = frozenset({"--help", "-h", "serve", "line"})
+"""Arguments that make `run_cli` start a real process (see there)."""
+
+
+def _run_in_process(
+    args: list[str], stdin: str | None, env: dict[str, str | None], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`hubworkshop ARGS` through click's `CliRunner`: the same entry point as the real
+    command (every failure becomes one line there), its own stdin, stdout, stderr and
+    environment; an exception that escapes it is shown as Python would show it."""
+    from click.testing import CliRunner
+
+    from hubworkshop.cli.main import main
+
+    code: int = 0
+    escaped = ""
+    here = os.getcwd()
+    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+        os.chdir(cwd)
+        try:
+            main(args)
+        except SystemExit as done:
+            if isinstance(done.code, int) or done.code is None:
+                code = done.code or 0
+            else:
+                sys.stderr.write(f"{done.code}\n")
+                code = 1
+        except Exception:
+            escaped = traceback.format_exc()
+            code = 1
+        finally:
+            os.chdir(here)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "replace") + escaped
+    return subprocess.CompletedProcess(["hubworkshop", *args], code, stdout, stderr)
 
 
 @pytest.fixture
@@ -146,7 +277,7 @@ def cli():
     return run_cli
 
 
-__all__ = ["HUBS", "REPO", "bundled_bank", "bundled_plan", "run_cli", "write_files"]
+__all__ = ["HUBS", "REPO", "bundled_bank", "bundled_plan", "examples", "run_cli", "write_files"]
 
 
 SERVE_TOKEN = "a-test-token-of-32-characters-xx"

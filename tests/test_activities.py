@@ -325,6 +325,7 @@ async def test_roster_adds_people_and_logs_consent(store):
 HOSTILE_NAMES = ["[/]Mallory", "[@click=app.quit]Eve[/]", "[link=http://e.x]Trudy"]
 
 
+@pytest.mark.slow
 async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(store):
     """Names and words that look like Textual markup pass through every surface that shows
     them — the new-person notice, the vote picker, the roster, the edit form, cluster and

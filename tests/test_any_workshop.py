@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import write_files
+from conftest import examples, write_files
 from hubworkshop.domain.records import Draft
 from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.sources.plan import read_plan
@@ -242,7 +242,7 @@ def strings_in(value):
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -468,7 +468,7 @@ def test_3_the_room_s_own_people_come_first():
     assert parse_capture("@ana x", people, ["Ana Souza"]).author == "Ana Souza"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(st.sampled_from([*PEOPLE, "Ana Lima", "Ana Souza", "Li Wei"]), unique=True),
     st.sampled_from([*PEOPLE, "Ana Lima", "Li Wei"]),

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.model import Consent, Kind
 from hubworkshop.domain.records import Draft
@@ -143,7 +144,7 @@ def round_trip(store: Store, folder: Path, fmt: str = "json") -> tuple[str, str]
     return first, second
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workshops, st.sampled_from(["json", "markdown", "wikitext", "html", "csv"]))
 def test_export_import_export_gives_the_same_bytes(w, fmt):
     with (

@@ -21,6 +21,8 @@ import pytest
 from conftest import NOTE_TAKER_TOKEN, SERVE_TOKEN, serving
 from hubworkshop.storage import Store
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 REFUSED = "403: this workshop needs its link"
 """The page a refused browser gets (not just "403": a port number may hold those digits)."""

@@ -1,4 +1,5 @@
-"""The real `hubworkshop` command, run in a subprocess as a user would."""
+"""The `hubworkshop` command as a user runs it (in this process through `run_cli`, or in a real
+one where the process matters)."""
 
 from __future__ import annotations
 

@@ -109,6 +109,7 @@ def _questions(app) -> list[str]:
     return [str(w.render()) for w in app.screen.query(".question").results(Static) if w.display]
 
 
+@pytest.mark.slow
 async def test_every_question_in_every_language_in_the_room_and_the_presenter(tmp_path, plan):
     """In the Arabic room (every room has the same questions; each opens in its own
     language, as the snapshots below show): every question in each of the five languages

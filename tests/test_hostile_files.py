@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, examples
 from hubworkshop.cli.main import main
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage import Store
@@ -278,7 +278,7 @@ def test_a_fifo_in_the_state_folder_never_hangs_the_app(tmp_path):
 
 # -- fuzz: generated hostile archives and copies --------------------------------------------------
 
-FUZZ_EXAMPLES = int(os.environ.get("HUBWORKSHOP_FUZZ_EXAMPLES") or 60)
+FUZZ_EXAMPLES = int(os.environ.get("HUBWORKSHOP_FUZZ_EXAMPLES") or examples(60))
 
 hostile_text = st.one_of(
     st.text(max_size=30),

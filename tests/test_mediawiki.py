@@ -31,6 +31,8 @@ from hubworkshop.storage import Store
 from test_export import INJECTIONS
 from workshop_fixture import build
 
+pytestmark = pytest.mark.mediawiki
+
 MEDIAWIKI = Path("/usr/share/mediawiki")
 
 

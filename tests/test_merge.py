@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from hubworkshop.domain.consent import strictest
 from hubworkshop.domain.errors import HubworkshopError, StoreError
 from hubworkshop.domain.model import Consent, Kind
@@ -171,8 +172,9 @@ def apply_one(store: Store, op: tuple) -> None:
         pass  # refused as it would be in the room: the copies stay valid
 
 
+@pytest.mark.slow
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -662,9 +664,11 @@ def nothing_erased_is_there(path: Path, side: Side) -> None:
         conn.close()
 
 
-MERGE_EXAMPLES = int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or 300)
+MERGE_EXAMPLES = int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or examples(300))
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # 300 examples in CI: 20 s alone, 70 s on a busy machine
 @settings(
     max_examples=MERGE_EXAMPLES,
     deadline=None,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from conftest import examples
 from hubworkshop.domain.capture import Capture, compose_capture, parse_capture
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.reports.document import (
@@ -35,7 +36,9 @@ from hubworkshop.tui.dialogs.contribution import edit_of, form_of, read_form
 from markdown_to_wikitext import to_wikitext as markdown_to_wikitext
 from markdown_to_wikitext import without_folds
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # Text with the characters markup is made of, plus anything Unicode has.
 MARKUP = st.sampled_from(
@@ -212,7 +215,7 @@ def test_mentions_find_people_as_they_write_names():
     assert parse_capture("@A too short to choose", ["Amina", "Asaf"]).author == "A"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(
         st.text(alphabet=st.characters(categories=["L", "Zs"]), min_size=1, max_size=20).filter(

@@ -240,6 +240,7 @@ def lock_held(db_path: Path) -> Iterator[Callable[[], None]]:
         holder.wait()
 
 
+@pytest.mark.serial  # 18 s alone; over 300 s beside two busy workers and two busy loops
 @pytest.mark.timeout(300)
 async def test_entries_typed_while_the_database_is_locked_are_saved_once_each_in_order(
     store, db_path

@@ -765,6 +765,7 @@ def test_the_watcher_says_at_once_then_lets_the_next_commits_settle(db_path, hub
             watcher.stop()
 
 
+@pytest.mark.serial  # its reports' lateness is bounded: it needs the machine to itself
 def test_a_watcher_in_a_busy_room_reports_at_moments_of_its_own(db_path, hubs_plan):
     """While commits keep coming, each report after the first falls on the watcher's own
     grid: at `phase` plus a whole number of periods, never before (a report can be late on

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage import Store
@@ -137,7 +138,7 @@ def room(tmp_path_factory, hubs_plan):
 
 @pytest.mark.timeout(600)
 @settings(
-    max_examples=int(os.environ.get("HUBWORKSHOP_TYPING_EXAMPLES", "16")),
+    max_examples=int(os.environ.get("HUBWORKSHOP_TYPING_EXAMPLES") or examples(16)),
     deadline=None,
     phases=[Phase.explicit, Phase.generate],  # no shrinking: each example is a real app's
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

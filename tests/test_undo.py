@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.model import Consent, Kind
 from hubworkshop.domain.records import Draft
@@ -156,7 +157,7 @@ def command_for(store: Store, action: str, i: int, j: int):
 
 
 @settings(
-    max_examples=int(os.environ.get("HUBWORKSHOP_UNDO_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("HUBWORKSHOP_UNDO_EXAMPLES") or examples(60)),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

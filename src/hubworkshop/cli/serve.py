@@ -55,6 +55,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import click
 
+from hubworkshop.cli import upstream_serve
 from hubworkshop.cli.ahead import SHARED_ENV, share
 from hubworkshop.cli.gate import (
     BROWSER_COOKIE,
@@ -234,7 +235,7 @@ def make_server(
                 loop.add_signal_handler(signal.SIGINT, self.request_exit)
                 loop.add_signal_handler(signal.SIGTERM, self.request_exit)
             web.run_app(
-                self._make_app(),
+                upstream_serve.server_app(self),
                 host=self.host,
                 port=self.port,
                 handle_signals=False,
@@ -270,7 +271,7 @@ def make_server(
             return await super().handle_index(request)
 
         async def _make_app(self) -> web.Application:
-            app: web.Application = await super()._make_app()
+            app = await upstream_serve.textual_serve_app(self)
             app.middlewares.append(guard)
             return app
 
@@ -361,7 +362,7 @@ def make_server(
                     debug=self.debug,
                 )
                 await service.start(width, height)
-                await self._process_messages(websocket, service)
+                await upstream_serve.process_messages(self, websocket, service)
             except (ConnectionError, asyncio.CancelledError):
                 pass  # the browser went away
             finally:

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 from hubworkshop.domain.i18n import _, ui_language
+from hubworkshop.tui import upstream
 
 _SOURCE = "_hubworkshop_source_bindings"
 _translated_once = False
@@ -55,14 +56,14 @@ def translate_bindings() -> bool:
             setattr(cls, _SOURCE, list(cls.__dict__["BINDINGS"]))
         cls.BINDINGS = [_translated(b) for b in cls.__dict__[_SOURCE]]  # type: ignore[attr-defined]
     for cls in classes:  # a subclass merges its parents' bindings: recompute them all
-        cls._merged_bindings = cls._merge_bindings()  # type: ignore[attr-defined]
+        upstream.merge_bindings_again(cls)
     return True
 
 
 def in_language(screen: object) -> None:
     """A screen made before its class's bindings were translated takes the translated ones."""
     if translate_bindings() and isinstance(screen, DOMNode):
-        screen._bindings = type(screen)._merged_bindings.copy()  # type: ignore[union-attr]
+        upstream.take_class_bindings(screen)
 
 
 def _translated(binding: Binding | tuple[str, ...]) -> Binding | tuple[str, ...]:

@@ -15,6 +15,7 @@ from textual.suggester import Suggester
 
 from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.names import meant, name_key, reading_order
+from hubworkshop.tui import upstream
 from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.workshop.capture import has_text
 
@@ -136,7 +137,7 @@ class CompletingInput(OrderedInput):
         if isinstance(suggester, KnownSuggester):
             completion = suggester.suggest(self.value)
         else:
-            completion = self._suggestion
+            completion = upstream.shown_suggestion(self)
         if not completion:
             return False
         self.value = completion
@@ -202,11 +203,11 @@ class CaptureBar(CompletingInput):
         """Input starts a completion worker on every key; most notes hold no `@` or `#`, and
         a worker per key is a measurable share of what each key costs a served session."""
         if self.suggester is None or "@" in value or "#" in value:
-            super()._watch_value(value)
+            upstream.input_watch_value(self, value)
             return
         suggester, self.suggester = self.suggester, None
         try:
-            super()._watch_value(value)
+            upstream.input_watch_value(self, value)
         finally:
             self.suggester = suggester
 
@@ -224,4 +225,4 @@ class CaptureBar(CompletingInput):
             event.prevent_default()
             self.post_message(self.MultiLinePaste(event.text))
             return
-        super()._on_paste(event)
+        upstream.input_on_paste(self, event)

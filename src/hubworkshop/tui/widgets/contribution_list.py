@@ -28,6 +28,7 @@ from textual.strip import Strip
 from hubworkshop.domain.i18n import N_, _, kind_label, ui_language
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
+from hubworkshop.tui import upstream
 from hubworkshop.tui.widgets.text import said_in
 
 PAGE_SIZE = 200
@@ -241,7 +242,7 @@ class ContributionList(ScrollView, can_focus=True):
         # limits and the scrollbar, without the layout of the whole screen that setting
         # `virtual_size` asks for (each new row in a busy room would cost one).
         self.set_reactive(ContributionList.virtual_size, new)
-        self._scroll_update(new)
+        upstream.scroll_update(self, new)
         self.refresh()
 
     def _ensure_page(self, page: int) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
+from hubworkshop.tui import upstream
+
 
 class OrderedInput(Input):
     """An Input that acts on every key of its own in its own message queue, in the order typed.
@@ -27,7 +29,7 @@ class OrderedInput(Input):
         """Act on `event` here; False if it is not this field's key (it bubbles on to the
         screen's and the app's bindings)."""
         if event.is_printable and event.character:
-            self._restart_blink()
+            upstream.restart_blink(self)
             self.replace(event.character + self._typed_meanwhile(), *self.selection)
             return True
         return await self._run_own_binding(event.key)
@@ -35,7 +37,7 @@ class OrderedInput(Input):
     async def _run_own_binding(self, key: str) -> bool:
         """Run this field's own binding for `key` (Input's, and its class's), as the app
         would when the key reached it."""
-        chain = self.screen._binding_chain
+        chain = upstream.binding_chain(self.screen)
         if not chain or chain[0][0] is not self:
             return False
         for binding in chain[0][1].key_to_bindings.get(key, ()):
@@ -50,13 +52,8 @@ class OrderedInput(Input):
         handled in order after it."""
         taken: list[str] = []
         while True:
-            pending = self._peek_message()
+            pending = upstream.peek_message(self)
             if not (isinstance(pending, events.Key) and pending.is_printable and pending.character):
                 return "".join(taken)
             taken.append(pending.character)
-            self._take_peeked()
-
-    def _take_peeked(self) -> None:
-        """Take the message `_peek_message` returned off the queue (it holds it here)."""
-        self._pending_message = None
-        self._message_queue.task_done()
+            upstream.take_peeked(self)

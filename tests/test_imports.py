@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from conftest import REPO
+from hubworkshop.cli import ahead
 from hubworkshop.domain import detect
 from hubworkshop.storage import Store
 
@@ -128,7 +129,7 @@ def test_a_helper_that_is_gone_changes_nothing(monkeypatch):
     os.close(ask_read)
     os.close(answer_write)  # the helper died before it answered
     monkeypatch.setattr(detect, "_ahead", None)
-    detect.use_helper(ask, answer)
+    ahead.use_helper(ask, answer)
     assert detect.detect_language("Nous devons construire des hubs régionaux", ("en", "fr")) == "fr"
     os.close(ask)
     os.close(answer)

@@ -103,3 +103,32 @@ def test_every_notification_with_user_text_is_plain():
                 if not (isinstance(markup, ast.Constant) and markup.value is False):
                     offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert offenders == []
+
+
+IO_MODULES = frozenset(
+    {"socket", "socketserver", "select", "subprocess", "sqlite3", "sqlite_utils", "asyncio",
+     "urllib", "http", "shutil", "tempfile", "threading", "aiohttp", "mwclient"}
+)  # fmt: skip
+"""What the domain never imports: it does no I/O of its own (sockets, processes, databases,
+files it writes, threads). A detector in another process is asked through a function the
+face gives it (`domain.detect.ask_elsewhere`, `cli/ahead.py`)."""
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_domain_does_no_io():
+    doing_io = {
+        str(path.relative_to(PACKAGE)): sorted(_imported(ast.parse(path.read_text())) & IO_MODULES)
+        for path in sorted((PACKAGE / "domain").glob("*.py"))
+    }
+    assert {k: v for k, v in doing_io.items() if v} == {}
+    # ...and the scanner sees such an import where there is one.
+    assert _imported(ast.parse("import socket\nfrom select import select")) >= {"socket", "select"}

@@ -36,7 +36,7 @@ def _detect_with_the_server() -> None:
     from hubworkshop.cli.ahead import SHARED_ENV
 
     if shared := os.environ.get(SHARED_ENV):
-        from hubworkshop.domain.detect import use_shared_helper
+        from hubworkshop.cli.ahead import use_shared_helper
 
         use_shared_helper(shared)
 

@@ -10,7 +10,6 @@ about 20 ms and 8 MB the first time (the high-accuracy mode: 0.3 s and 90 MB).
 
 from __future__ import annotations
 
-import os
 from _thread import allocate_lock
 
 TYPE_CHECKING = False
@@ -36,7 +35,7 @@ def detect_language(text: str, candidates: Sequence[str]) -> str | None:
         return None
     global _ahead
     if _ahead is not None:
-        answered, code = _ahead.ask(text, tuple(candidates))
+        answered, code = _ahead(text, tuple(candidates))
         if answered:
             return code
         _ahead = None  # gone or stuck: not asked again
@@ -113,105 +112,26 @@ def warm_now(candidates: Sequence[str]) -> None:
         _detector(tuple(candidates))
 
 
-# -- detecting ahead, in another process ---------------------------------------------------
+# -- detecting elsewhere ------------------------------------------------------------------
 #
-# Loading Lingua's models takes about 20 ms and holds the GIL, so a thread cannot hide it. A
-# short-lived command (`hubworkshop add`) starts a helper process before it imports anything
-# heavy (`cli/ahead.py`): the helper loads the models for the workshop's languages on another
-# core while the command imports itself, then answers its questions over a pipe. Any failure
-# of the helper only means the command detects by itself, as it would have without it.
+# A detector in another process may answer first (`cli/ahead.py`: a helper a short command
+# starts ahead, or the one `serve` shares between its sessions). This module does no I/O of
+# its own: the face that starts such a detector gives `ask_elsewhere` the function that asks
+# it. Any failure there only means the text is detected here.
 
-_PATIENCE = 5.0
-"""Seconds to wait for the helper's answer before detecting here instead."""
+_ahead: Callable[[str, tuple[str, ...]], tuple[bool, str | None]] | None = None
 
 
-class _Ahead:
-    """This process's end of a helper detector. A request is two lines: the candidates
-    separated by commas, then the text (its line breaks as spaces); the answer is a line with
-    the code, or an empty line when the detector cannot tell. (No json: the helper starts
-    sooner without it.)"""
-
-    def __init__(self, ask: int, answer: int) -> None:
-        self._ask, self._answer = ask, answer
-        self._one_at_a_time = allocate_lock()  # an app detects in its worker threads
-
-    def ask(self, text: str, candidates: tuple[str, ...]) -> tuple[bool, str | None]:
-        """Whether the helper answered, and its answer."""
-        with self._one_at_a_time:
-            return self._ask_now(text, candidates)
-
-    def _ask_now(self, text: str, candidates: tuple[str, ...]) -> tuple[bool, str | None]:
-        import select
-
-        request = ",".join(candidates) + "\n" + " ".join(text.splitlines()) + "\n"
-        try:
-            os.write(self._ask, request.encode(errors="replace"))
-            received = b""
-            while not received.endswith(b"\n"):
-                ready, _, _ = select.select([self._answer], [], [], _PATIENCE)
-                chunk = os.read(self._answer, 4096) if ready else b""
-                if not chunk:
-                    return False, None
-                received += chunk
-        except OSError:
-            return False, None
-        answer = received.decode(errors="replace").strip()
-        if not answer:
-            return True, None
-        return (True, answer) if answer in candidates else (False, None)
-
-
-class _Shared(_Ahead):
-    """A detector shared by the sessions of `hubworkshop serve`: the same requests, over a
-    Unix socket that is connected at the first question."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(-1, -1)
-        self._path = path
-        self._socket: Any = None
-
-    def _ask_now(self, text: str, candidates: tuple[str, ...]) -> tuple[bool, str | None]:
-        if self._socket is None:
-            import socket
-
-            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                connection.connect(self._path)
-            except OSError:
-                connection.close()
-                return False, None
-            self._socket = connection
-            self._ask = self._answer = connection.fileno()
-        return super()._ask_now(text, candidates)
-
-
-_ahead: _Ahead | None = None
-
-
-def use_helper(ask: int, answer: int) -> None:
-    """From now on, `detect_language` first asks the helper process that reads requests from
-    the pipe `ask` and answers on the pipe `answer` (see `serve`)."""
+def ask_elsewhere(asker: Callable[[str, tuple[str, ...]], tuple[bool, str | None]]) -> None:
+    """From now on, `detect_language` first asks `asker` (and, once it fails, never again)."""
     global _ahead
-    _ahead = _Ahead(ask, answer)
-
-
-def use_shared_helper(path: str) -> None:
-    """From now on, `detect_language` first asks the detector listening on the Unix socket
-    `path` (`hubworkshop serve` shares one between its sessions: see `answer`)."""
-    global _ahead
-    _ahead = _Shared(path)
-
-
-def serve(requests: int, answers: int, candidates: Sequence[str]) -> None:
-    """The helper's side: load the detector for `candidates`, then answer every request until
-    the asking process closes its end (see `_Ahead`)."""
-    warm_now(candidates)
-    with os.fdopen(requests, "rb") as lines:
-        answer(lines.readline, lambda line: os.write(answers, line))
+    _ahead = asker
 
 
 def answer(read_line: Callable[[], bytes], write: Callable[[bytes], object]) -> None:
-    """Answer requests (see `_Ahead`) read with `read_line` until there are no more."""
+    """A detector's side of the requests `cli/ahead.py` sends: each is two lines, the
+    candidates separated by commas, then the text; each answer a line with the code, or an
+    empty line when the detector cannot tell. Answers until `read_line` gives no more."""
     while (asked := read_line()) and (text := read_line()):
         found = detect_language(
             text.decode(errors="replace").rstrip("\n"), asked.decode().strip().split(",")

@@ -102,6 +102,18 @@ def test_list_shows_control_characters_instead_of_obeying_them(cli, db_path):
     assert "\\x1b[2J\\x1b[31mred\\u202eevil" in table
 
 
+def test_list_tells_nobody_recorded_from_someone_who_asked_to_stay_anonymous(cli, db_path):
+    """No `--by`: nobody was recorded, "—" (the room's list says the same); it used to say
+    "anonymous", as if someone had asked not to be named."""
+    cli("add", "--room", "value", "said by nobody in particular", db=db_path)
+    cli("add", "--room", "value", "--by", "Quiet Person", "said by someone", db=db_path)
+    lines = cli("list", db=db_path).stdout.splitlines()
+    nobody = next(line for line in lines if "nobody in particular" in line)
+    someone = next(line for line in lines if "said by someone" in line)
+    assert " — " in nobody and "anonymous" not in nobody
+    assert "Quiet Person" in someone  # the room's surface: names as recorded
+
+
 HOSTILE = "Eve\x1b]0;owned\x07\x1b[2J\u202eevil"
 """A name that, printed raw, retitles the terminal, clears it and reverses what follows."""
 

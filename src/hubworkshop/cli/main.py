@@ -430,7 +430,8 @@ def list_(
     for c in rows:
         tags = " ".join(f"#{t}" for t in c.tags)
         name = room_record.author(c)
-        author = one_line(name) if name else "anonymous"
+        # "—": nobody was recorded; "anonymous": someone was, who asked not to be named.
+        author = one_line(name) if name else ("anonymous" if c.author else "—")
         row = f"{c.short_id}  {c.room:<12} {c.question or '-':<30} {c.kind.value:<12} "
         click.echo(one_line(f"{row}{author:<16} {c.text}{'  ' + tags if tags else ''}"))
 

@@ -158,6 +158,17 @@ def test_csv_is_one_row_per_contribution_and_safe_in_spreadsheets(workshop):
     assert all(r["author"] == "" for r in rows)
 
 
+def test_csv_cells_show_control_characters_rather_than_carry_them(workshop):
+    """`cat workshop.csv` in a terminal must not clear it, retitle it or reverse what
+    follows: ESC, BEL, NUL and bidi overrides are written as visible escapes; a line break
+    stays (the cell is quoted)."""
+    workshop.add_contribution(Draft("value", "red\x1b[2J\x07bell\x00\u202eevil\nnext line"))
+    text = to_csv(workshop.snapshot(), ExportRequest())
+    assert not any(ch in text for ch in "\x1b\x07\x00\u202e")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["text"].startswith("red"))
+    assert row["text"] == "red\\x1b[2J\\x07bell\\x00\\u202eevil\nnext line"
+
+
 @pytest.mark.parametrize("lead", [" ", "\n", "\u00a0", "\u200b", "\ufeff", " \u200b\u00a0", ""])
 @pytest.mark.parametrize("formula", ["=1+1", "+1", "-1", "@SUM(A1)"])
 def test_csv_guard_sees_formulas_behind_spaces_and_invisible_characters(workshop, lead, formula):

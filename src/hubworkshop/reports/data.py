@@ -19,6 +19,7 @@ from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Participant
 from hubworkshop.domain.ranking import across_rooms
 from hubworkshop.domain.records import WorkshopRecord
+from hubworkshop.domain.text import printable
 from hubworkshop.reports.scope import ExportRequest, Scope
 
 JSON_SCHEMA_VERSION = 1
@@ -225,9 +226,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, str) and _lead(value).startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A cell a spreadsheet reads as text, and a terminal `cat`s without obeying: control
+    and bidi override characters (ESC, BEL, NUL, U+202E…) shown as visible escapes, line
+    breaks kept (the cell is quoted), a formula's first character guarded."""
+    if not isinstance(value, str):
+        return value
+    if _lead(value).startswith(_FORMULA_START):
+        value = "'" + value
+    return printable(value.replace("\r\n", "\n"), keep_newlines=True)
 
 
 def _lead(value: str) -> str:

@@ -315,6 +315,7 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             "0005_stable_ids",
             "0006_plan_record",
             "0007_erasure_tombstones",
+            "0010_participant_pages",
         ]
         # A database from before 0006 records no plan, and its rooms work in the first
         # language.

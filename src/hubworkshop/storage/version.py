@@ -17,6 +17,7 @@ MIGRATION_NAMES = (
     "0005_stable_ids",
     "0006_plan_record",
     "0007_erasure_tombstones",
+    "0010_participant_pages",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

@@ -254,3 +254,26 @@ def results_revealed(store: Store, room: str) -> bool:
             "SELECT closed_at FROM vote_rounds WHERE room = ? ORDER BY id DESC LIMIT 1", [room]
         ).fetchone()
     return row is not None and row[0] is not None
+
+
+def last_event(store: Store) -> int:
+    """The log's last entry: when it has not moved, no page has anything new to show."""
+    with store.read() as db:
+        return int(db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
+
+
+def room_versions(store: Store, rooms: list[str]) -> dict[str, int]:
+    """Each room's last logged change (with the workshop's own, which every room shows)."""
+    with store.read() as db:
+        common = db.execute(
+            "SELECT coalesce(max(seq), 0) FROM events WHERE room IS NULL"
+        ).fetchone()[0]
+        return {
+            room: max(
+                common,
+                db.execute(
+                    "SELECT coalesce(max(seq), 0) FROM events WHERE room = ?", [room]
+                ).fetchone()[0],
+            )
+            for room in rooms
+        }

@@ -230,12 +230,11 @@ def ballot(store: Store, person: Participant) -> list[str]:
     return [*mine, *(r for r in bank if r not in mine)]
 
 
-def view(store: Store, person: Participant, language: str) -> RoomView:
-    """What the participant's page shows of their room: the open question in their
-    language when the bank has it, the points as the page surface may show them (no
-    names; their own marked), dots hidden until the round is closed (the facilitator's
-    reveal), their budget, the items to rank and their order."""
-    room = _room_of(person)
+def room_view(store: Store, room: str, language: str) -> RoomView:
+    """What every participant of a room sees alike: the open question in `language` when
+    the bank has it, the points as the page surface may show them (no names), dots hidden
+    until the round is closed (the facilitator's reveal), how many points wait for
+    approval, and the items to rank (in the bank's order)."""
     info = store.room(room)
     state = store.room_state(room)
     text = ""
@@ -253,10 +252,10 @@ def view(store: Store, person: Participant, language: str) -> RoomView:
             c.id,
             c.kind,
             c.text,
-            c.author_id == person.id,
+            False,
             c.note_taker == SELF_TYPED,
             c.votes if revealed else None,
-            c.author_id == person.id and _still_open(store, c),
+            False,
         )
         for c in shown
         if c.merged_into is None
@@ -270,13 +269,46 @@ def view(store: Store, person: Participant, language: str) -> RoomView:
         points=points,
         vote_open=round_ is not None,
         dots=round_.dots if round_ else 0,
-        used=round_.used.get(person.name, 0) if round_ else 0,
+        used=0,
         revealed=revealed,
         waiting=pages.count_waiting(store, room),
         roles=roles,
-        ballot=ballot(store, person) if roles else [],
+        ballot=[r.id for r in roles],
         moderation=pages.moderation(store, room),
     )
+
+
+def view(store: Store, person: Participant, language: str) -> RoomView:
+    """The room as this participant sees it: `room_view`, their own points marked, their
+    dots used, their order of the items."""
+    room = _room_of(person)
+    shared = room_view(store, room, language)
+    own = {c.id for c in store.contributions(room=room) if c.author_id == person.id}
+    used = 0
+    if shared.vote_open:
+        round_ = store.vote_round(room)
+        used = round_.used.get(person.name, 0) if round_ else 0
+    return shared._replace(
+        points=[p._replace(own=p.id in own) for p in shared.points],
+        used=used,
+        ballot=ballot(store, person) if shared.roles else [],
+    )
+
+
+def mine(store: Store, person: Participant) -> list[Point]:
+    """The participant's own points in their room (waiting ones too), newest last; those
+    whose question is still open may be edited or withdrawn."""
+    room = _room_of(person)
+    own = [
+        c
+        for c in store.contributions(room=room)
+        if c.author_id == person.id and c.note_taker == SELF_TYPED
+    ]
+    waiting = [c for c in pages.held(store, room, "waiting") if c.author_id == person.id]
+    return [
+        Point(c.id, c.kind, c.text, True, True, None, _still_open(store, c))
+        for c in sorted([*own, *waiting], key=lambda c: c.seq)
+    ]
 
 
 # -- moderation, from the staff's faces -----------------------------------------------------

@@ -268,3 +268,26 @@ def test_the_links_end_with_the_session(tmp_path, hubs_plan):
                 break
         assert time.monotonic() < deadline
         time.sleep(0.1)
+
+
+def test_french_from_accept_language_or_the_switch_question_in_french_when_the_bank_has_it(
+    served,
+):
+    base, db, rooms, links = served
+    path = room_path(links, rooms[0])
+    with Store.open(db) as store:
+        question = store.question(store.room_state(rooms[0]).question).text
+    assert question.has("fr")  # the Hubs bank has the question in French
+    french = Visitor(base, language="fr-CA,fr;q=0.9,en;q=0.5")
+    status, page = french.get(path)
+    assert status == 200 and '<html lang="fr"' in page
+    assert "Aller au contenu" in page and "Rejoindre le groupe" in page
+    french.post(path + "join", consent="anonymous")
+    page = text_of(french.get(path)[1])
+    assert question.get_text("fr") in page and question.get_text("en") not in page
+    # An English browser that chooses Français on the page keeps it.
+    switcher = Visitor(base, language="en")
+    assert "Skip to content" in switcher.get(path)[1]
+    status, page = switcher.get(path + "?lang=fr")
+    assert status == 200 and "Aller au contenu" in page
+    assert "Aller au contenu" in switcher.get(path)[1]

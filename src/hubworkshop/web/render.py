@@ -59,7 +59,7 @@ def shell(t: Tr, lang: str, title: str, body: str, *, switch: str = "") -> str:
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f'<title>{escape(title)}</title><link rel="stylesheet" href="/p/style.css">'
         '<script src="/p/app.js" defer></script></head><body>'
-        f'<a class="skip" href="#main">{escape(_("Skip to content"))}</a>'
+        f'<a class="skip" href="#main">' + escape(_("Skip to content")) + f"</a>"
         f"<header>{switch}</header>"
         f'<main id="main" tabindex="-1">{body}</main></body></html>'
     )
@@ -76,7 +76,13 @@ def language_switch(t: Tr, lang: str, here: str) -> str:
             links.append(
                 f'<a href="{escape(here)}?lang={code}" lang="{code}" hreflang="{code}">{name}</a>'
             )
-    return f'<nav aria-label="{escape(_("Language"))}" class="row">' + " · ".join(links) + "</nav>"
+    return (
+        '<nav aria-label="'
+        + escape(_("Language"))
+        + '" class="row">'
+        + " · ".join(links)
+        + "</nav>"
+    )
 
 
 def message(text: str, *, ok: bool = False) -> str:
@@ -96,7 +102,11 @@ def consent_choices(t: Tr, chosen: Consent) -> str:
         f'{" checked" if c is chosen else ""}> <label for="c-{c.value}">{escape(text)}</label></div>'
         for c, text in options
     )
-    return f"<fieldset><legend>{escape(_('How may your words be used?'))}</legend>{rows}</fieldset>"
+    return (
+        "<fieldset><legend>"
+        + escape(_("How may your words be used?"))
+        + f"</legend>{rows}</fieldset>"
+    )
 
 
 def where_words_go(t: Tr) -> str:
@@ -121,9 +131,11 @@ def join_page(t: Tr, lang: str, room_name: str, action: str, error: str = "") ->
         + where_words_go(t)
         + f'<form method="post" action="{escape(action)}">'
         + consent_choices(t, Consent.ANONYMOUS)
-        + f'<p><label for="name">{escape(_("Your name (only if you chose named)"))}</label><br>'
+        + '<p><label for="name">'
+        + escape(_("Your name (only if you chose named)"))
+        + "</label><br>"
         '<input id="name" name="name" autocomplete="name" maxlength="80"></p>'
-        f"<p><button>{escape(_('Join the room'))}</button></p></form>"
+        "<p><button>" + escape(_("Join the room")) + "</button></p></form>"
     )
     return shell(t, lang, room_name, body, switch=language_switch(t, lang, "./"))
 
@@ -131,13 +143,15 @@ def join_page(t: Tr, lang: str, room_name: str, action: str, error: str = "") ->
 def code_page(t: Tr, lang: str, error: str = "") -> str:
     _ = t.gettext
     body = (
-        f"<h1>{escape(_('Join a breakout room'))}</h1>"
+        "<h1>"
+        + escape(_("Join a breakout room"))
+        + "</h1>"
         + (message(error) if error else "")
         + '<form method="post" action="/join">'
-        f'<p><label for="code">{escape(_("Room code"))}</label><br>'
+        '<p><label for="code">' + escape(_("Room code")) + "</label><br>"
         '<input id="code" name="code" autocomplete="off" autocapitalize="characters" '
         'spellcheck="false" maxlength="20" required></p>'
-        f"<p><button>{escape(_('Open the room'))}</button></p></form>"
+        "<p><button>" + escape(_("Open the room")) + "</button></p></form>"
     )
     return shell(t, lang, _("Join a breakout room"), body, switch=language_switch(t, lang, "/join"))
 
@@ -145,11 +159,11 @@ def code_page(t: Tr, lang: str, error: str = "") -> str:
 def live_section(t: Tr, view: RoomView) -> str:
     """What every participant of the room sees alike, sent again as it changes."""
     _ = t.gettext
-    parts = [f"<h2>{escape(_('The question'))}</h2>"]
+    parts = ["<h2>" + escape(_("The question")) + "</h2>"]
     parts.append(
         f"<p>{escape(view.question_text)}</p>"
         if view.question_text
-        else f"<p>{escape(_('No question is open yet.'))}</p>"
+        else "<p>" + escape(_("No question is open yet.")) + "</p>"
     )
     if view.waiting:
         parts.append(
@@ -163,13 +177,13 @@ def live_section(t: Tr, view: RoomView) -> str:
             )
             + "</p>"
         )
-    parts.append(f"<h2>{escape(_('Points in this room'))}</h2>")
+    parts.append("<h2>" + escape(_("Points in this room")) + "</h2>")
     if view.vote_open:
-        parts.append(f"<p>{escape(_('Dot vote open: results are shown when it closes.'))}</p>")
+        parts.append("<p>" + escape(_("Dot vote open: results are shown when it closes.")) + "</p>")
     elif view.revealed:
-        parts.append(f"<p>{escape(_('The vote is closed: its results are shown.'))}</p>")
+        parts.append("<p>" + escape(_("The vote is closed: its results are shown.")) + "</p>")
     if not view.points:
-        parts.append(f"<p>{escape(_('No points yet.'))}</p>")
+        parts.append("<p>" + escape(_("No points yet.")) + "</p>")
     else:
         parts.append('<ul class="points">')
         for n, point in enumerate(view.points, 1):
@@ -181,7 +195,7 @@ def live_section(t: Tr, view: RoomView) -> str:
 def point_item(t: Tr, point: Point, n: int, view: RoomView) -> str:
     _ = t.gettext
     badge = (
-        f' <span class="badge">({escape(_("typed by a participant"))})</span>'
+        ' <span class="badge">(' + escape(_("typed by a participant")) + ")</span>"
         if point.self_typed
         else ""
     )
@@ -197,8 +211,8 @@ def point_item(t: Tr, point: Point, n: int, view: RoomView) -> str:
         vote = (
             '<form class="inline" method="post" action="vote">'
             f'<input type="hidden" name="id" value="{escape(point.id)}">'
-            f'<button class="quiet">{escape(_("Add a dot"))}'
-            f'<span class="sr"> {escape(_("to point {n}").format(n=n))}</span></button></form>'
+            f'<button class="quiet">' + escape(_("Add a dot")) + ""
+            '<span class="sr"> ' + escape(_("to point {n}").format(n=n)) + "</span></button></form>"
         )
     return (
         f'<li><span class="kind">{escape(kind_name(t, point.kind.value))}:</span> '
@@ -236,7 +250,9 @@ def room_page(
         + where_words_go(t)
         + '<form method="post" action="consent">'
         + consent_choices(t, person.consent)
-        + f"<p><button>{escape(_('Save my choice'))}</button></p></form></details>"
+        + "<p><button>"
+        + escape(_("Save my choice"))
+        + "</button></p></form></details>"
     )
     parts.append(add_form(t))
     if view.vote_open:
@@ -262,13 +278,13 @@ def add_form(t: Tr) -> str:
         f'<option value="{k.value}">{escape(kind_name(t, k.value))}</option>' for k in KINDS
     )
     return (
-        f"<h2>{escape(_('Add a point'))}</h2>"
+        "<h2>" + escape(_("Add a point")) + "</h2>"
         '<form method="post" action="add">'
-        f'<p><label for="kind">{escape(_("Kind"))}</label> '
+        '<p><label for="kind">' + escape(_("Kind")) + f"</label> "
         f'<select id="kind" name="kind">{options}</select></p>'
-        f'<p><label for="text">{escape(_("Your point"))}</label>'
+        f'<p><label for="text">' + escape(_("Your point")) + "</label>"
         '<textarea id="text" name="text" rows="3" maxlength="2000" required dir="auto"></textarea></p>'
-        f"<p><button>{escape(_('Add'))}</button></p></form>"
+        "<p><button>" + escape(_("Add")) + "</button></p></form>"
     )
 
 
@@ -276,7 +292,7 @@ def own_points(t: Tr, mine: list[Point]) -> str:
     _ = t.gettext
     if not mine:
         return ""
-    parts = [f'<h2>{escape(_("Your points"))}</h2><ul class="points">']
+    parts = ["<h2>" + escape(_("Your points")) + '</h2><ul class="points">']
     for n, point in enumerate(mine, 1):
         if not point.editable:
             parts.append(f'<li><span dir="auto">{escape(point.text)}</span></li>')
@@ -290,16 +306,18 @@ def own_points(t: Tr, mine: list[Point]) -> str:
         parts.append(
             '<li><form method="post" action="edit">'
             f'<input type="hidden" name="id" value="{pid}">'
-            f'<label for="k-{n}">{escape(_("Kind"))}</label> '
+            f'<label for="k-{n}">' + escape(_("Kind")) + f"</label> "
             f'<select id="k-{n}" name="kind">{options}</select>'
-            f'<br><label for="t-{n}">{escape(_("Your point {n}").format(n=n))}</label>'
+            f'<br><label for="t-{n}">' + escape(_("Your point {n}").format(n=n)) + f"</label>"
             f'<textarea id="t-{n}" name="text" rows="2" maxlength="2000" dir="auto">'
             f"{escape(point.text)}</textarea>"
-            f'<button class="quiet">{escape(_("Save"))}</button></form> '
+            f'<button class="quiet">' + escape(_("Save")) + f"</button></form> "
             '<form class="inline" method="post" action="withdraw">'
             f'<input type="hidden" name="id" value="{pid}">'
-            f'<button class="quiet">{escape(_("Withdraw"))}'
-            f'<span class="sr"> {escape(_("your point {n}").format(n=n))}</span></button></form></li>'
+            f'<button class="quiet">' + escape(_("Withdraw")) + ""
+            '<span class="sr"> '
+            + escape(_("your point {n}").format(n=n))
+            + "</span></button></form></li>"
         )
     parts.append("</ul>")
     return "".join(parts)
@@ -309,8 +327,8 @@ def ranking(t: Tr, view: RoomView, lang: str) -> str:
     _ = t.gettext
     labels = {r.id: r.label.get_text(lang) for r in view.roles}
     parts = [
-        f"<h2>{escape(_('Rank what hubs should do'))}</h2>",
-        f"<p>{escape(_('Most important first. Move an item with its buttons.'))}</p><ol>",
+        "<h2>" + escape(_("Rank what hubs should do")) + "</h2>",
+        "<p>" + escape(_("Most important first. Move an item with its buttons.")) + "</p><ol>",
     ]
     last = len(view.ballot) - 1
     for i, role in enumerate(view.ballot):

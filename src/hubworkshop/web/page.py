@@ -49,7 +49,9 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 BATCH_SECONDS = 0.25
 HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",  # the room's secret is in the address
+    # The room's secret is in the address: no other site sees it in a Referer. (Not
+    # no-referrer: browsers then send `Origin: null` with the page's own forms.)
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "

@@ -110,6 +110,25 @@ def text_of(driver, selector: str) -> str:
         return ""
 
 
+def click(driver, selector: str, index: int = 0) -> None:
+    """Click the element, again if the live stream replaced it meanwhile."""
+    from selenium.common.exceptions import WebDriverException
+
+    def attempt() -> bool:
+        try:
+            css(driver, selector)[index].click()
+        except (WebDriverException, IndexError):
+            return False
+        return True
+
+    wait_for(attempt)
+
+
+def ballots(db, room: str) -> dict:
+    with Store.open(db) as store:
+        return store.rankings().get(room, {})
+
+
 def fits(driver) -> bool:
     """No horizontal scrolling: the page reflows to the viewport."""
     return driver.execute_script(
@@ -134,17 +153,17 @@ def test_join_add_vote_rank_and_see_the_room_live(served, drivers, size):
         store.open_vote(room, dots=3)
     amina.refresh()
     for used in (1, 2, 3):
-        css(amina, "#live form[action=vote] button")[0].click()
+        click(amina, "#live form[action=vote] button")
         wait_for(lambda used=used: f"Your dots: {used} of 3 used" in page_text(amina))
         assert "3 dots" not in page_text(amina)  # results hidden while the vote is open
-    css(amina, "#live form[action=vote] button")[0].click()
+    click(amina, "#live form[action=vote] button")
     wait_for(lambda: "you have used all your dots" in page_text(amina))
     with Store.open(db) as store:
         assert store.vote_round(room).cast == 3
         roles = [r.id for r in store.roles()]
     # Rank with buttons: the second item up.
-    css(amina, "form[action=rank] button")[1].click()
-    wait_for(lambda: css(amina, "form[action=rank]"))
+    click(amina, "form[action=rank] button", 1)
+    wait_for(lambda: ballots(db, room))
     with Store.open(db) as store:
         [(who, order)] = store.rankings()[room].items()
         assert order[:2] == [roles[1], roles[0]] and who.startswith("Guest ")
@@ -168,7 +187,7 @@ def test_without_javascript_forms_work_and_a_reload_shows_changes(served, driver
     with Store.open(db) as store:
         store.open_vote(room, dots=3)
     plain.refresh()
-    css(plain, "#live form[action=vote] button")[0].click()
+    click(plain, "#live form[action=vote] button")
     wait_for(lambda: "Your dots: 1 of 3 used" in page_text(plain))
     with Store.open(db) as store:
         assert {c.text for c in store.contributions()} == {

@@ -43,7 +43,9 @@ form.inline{display:inline}
 
 SCRIPT = """(function(){var l=document.getElementById('live');
 if(!l||!window.EventSource)return;var s=new EventSource(l.getAttribute('data-events'));
-s.onmessage=function(e){if(l.innerHTML!==e.data)l.innerHTML=e.data;};})();
+function q(n){var e=n.querySelector('[data-question]');return e?e.getAttribute('data-question'):'';}
+s.onmessage=function(e){if(l.innerHTML===e.data)return;var d=document.createElement('div');
+d.innerHTML=e.data;if(q(d)!==q(l)){s.close();location.reload();return;}l.innerHTML=e.data;};})();
 """
 
 
@@ -159,12 +161,8 @@ def code_page(t: Tr, lang: str, error: str = "") -> str:
 def live_section(t: Tr, view: RoomView) -> str:
     """What every participant of the room sees alike, sent again as it changes."""
     _ = t.gettext
-    parts = ["<h2>" + escape(_("The question")) + "</h2>"]
-    parts.append(
-        f"<p>{escape(view.question_text)}</p>"
-        if view.question_text
-        else "<p>" + escape(_("No question is open yet.")) + "</p>"
-    )
+    # The page reloads when the room moves to another question (the script compares this).
+    parts = [f'<span data-question="{escape(view.question or "")}" hidden></span>']
     if view.waiting:
         parts.append(
             "<p>"
@@ -233,8 +231,8 @@ def room_page(
 ) -> str:
     _ = t.gettext
     consent_words = {
-        Consent.NAMED: _("named, as {name}").format(name=person.name),
-        Consent.ANONYMOUS: _("anonymous"),
+        Consent.NAMED: _("under your name, {name}").format(name=person.name),
+        Consent.ANONYMOUS: _("anonymously"),
         Consent.OFF_RECORD: _("off the record"),
     }[person.consent]
     parts = [f"<h1>{escape(view.room_name)}</h1>"]
@@ -242,6 +240,12 @@ def room_page(
         parts.append(message(error))
     if done:
         parts.append(message(done, ok=True))
+    parts.append("<h2>" + escape(_("The question")) + "</h2>")
+    parts.append(
+        f'<p dir="auto">{escape(view.question_text)}</p>'
+        if view.question_text
+        else "<p>" + escape(_("No question is open yet.")) + "</p>"
+    )
     parts.append(
         "<p>" + escape(_("You take part {how}.").format(how=consent_words)) + "</p>"
         "<details><summary>"

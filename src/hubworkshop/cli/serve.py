@@ -542,7 +542,7 @@ def serve(
         click.echo(f"  {rooms[room]}: {bases[0]}/p/{secret}/  ({shown_code(code)})")
     click.echo(_("Ctrl+C stops serving."))
     with settings.open_store() as store:
-        publish_links(store, links)  # for the staff's terminals to show
+        publish_links(store, links, bases[0])  # for the staff's terminals to show
     try:
         server.serve()
     except OSError as error:  # the address was taken between the check and now

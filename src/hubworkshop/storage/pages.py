@@ -103,24 +103,37 @@ def set_moderation(store: Store, room: str, mode: str, *, actor: str | None = No
         )
 
 
-def publish_links(store: Store, links: Mapping[str, tuple[str, str]]) -> None:
+def publish_links(store: Store, links: Mapping[str, tuple[str, str]], base: str = "") -> None:
     """Each room's link secret and typed code while `serve` runs (room -> (secret, code)),
-    so that the staff's terminals can show them; `clear_links` when it stops."""
+    and the page's address at `base`, so that the staff's terminals can show them and
+    draw the QR code; `clear_links` when it stops."""
     with store.write() as db:
         now = store.clock()
-        db.execute("UPDATE room_pages SET secret = NULL, code = NULL")
+        db.execute("UPDATE room_pages SET secret = NULL, code = NULL, link = NULL")
         for room, (secret, code) in links.items():
+            link = f"{base}/p/{secret}/" if base else None
             db.execute(
-                "INSERT INTO room_pages (room, secret, code, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (room) DO UPDATE SET secret = excluded.secret, "
-                "code = excluded.code, updated_at = excluded.updated_at",
-                [room, secret, code, now],
+                "INSERT INTO room_pages (room, secret, code, link, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (room) DO UPDATE SET "
+                "secret = excluded.secret, code = excluded.code, link = excluded.link, "
+                "updated_at = excluded.updated_at",
+                [room, secret, code, link, now],
             )
 
 
 def clear_links(store: Store) -> None:
     with store.write() as db:
-        db.execute("UPDATE room_pages SET secret = NULL, code = NULL")
+        db.execute("UPDATE room_pages SET secret = NULL, code = NULL, link = NULL")
+
+
+def room_address(store: Store, room: str) -> tuple[str, str] | None:
+    """The room's page address (with its secret: the QR code's) and typed code while
+    `serve` runs, else None."""
+    with store.read() as db:
+        row = db.execute(
+            "SELECT link, code FROM room_pages WHERE room = ? AND link IS NOT NULL", [room]
+        ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None
 
 
 def room_link(store: Store, room: str) -> tuple[str, str] | None:

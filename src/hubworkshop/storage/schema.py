@@ -176,8 +176,8 @@ def _erasure_tombstones(db: Database) -> None:
 def _participant_pages(db: Database) -> None:
     """Participants on their own devices (issue #32). `room_pages`: each room's moderation
     (post: a point shows at once; pre: once approved) and, while `serve` runs, the room's
-    link secret and typed code (written when it starts, cleared when it stops: they expire
-    with the session). `held`: a point waiting for approval, or hidden by a facilitator;
+    link secret, its typed code and the page's address for the QR code (written when it
+    starts, cleared when it stops: they expire with the session). `held`: a point waiting for approval, or hidden by a facilitator;
     the contribution itself is soft-deleted meanwhile, so every list and export skips it
     as it skips any deleted point, and the log says why."""
     db.execute(
@@ -187,6 +187,7 @@ def _participant_pages(db: Database) -> None:
             moderation TEXT NOT NULL DEFAULT 'post' CHECK (moderation IN ('post', 'pre')),
             secret TEXT UNIQUE,
             code TEXT UNIQUE,
+            link TEXT,
             updated_at TEXT NOT NULL
         ) STRICT
         """

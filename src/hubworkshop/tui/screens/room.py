@@ -115,7 +115,14 @@ class RoomScreen(RoomCapture):
         ),
     ]
 
-    FACILITATOR_ACTIONS = {"toggle_timer", "extend", "move_question", "toggle_vote", "report_back"}
+    FACILITATOR_ACTIONS = {
+        "toggle_timer",
+        "extend",
+        "move_question",
+        "toggle_vote",
+        "report_back",
+        "hide",
+    }
     LIST_ACTIONS = {"actions", "delete"}
     """Keys of the list only: in the bar, Enter saves and Delete deletes a character."""
 

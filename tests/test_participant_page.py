@@ -291,3 +291,60 @@ def test_french_from_accept_language_or_the_switch_question_in_french_when_the_b
     status, page = switcher.get(path + "?lang=fr")
     assert status == 200 and "Aller au contenu" in page
     assert "Aller au contenu" in switcher.get(path)[1]
+
+
+async def test_live_streams_are_bounded_per_address_and_in_all(tmp_path, hubs_plan):
+    """The page's own server in this process (aiohttp's test server): two streams in all,
+    one per address; past a limit 503, and a closed stream frees its place."""
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from hubworkshop.web.page import ParticipantPages
+
+    db = tmp_path / "workshop.db"
+    with Store.open(db, hubs_plan) as store:
+        room = next(iter(store.rooms()))
+    links = {room: ("a-room-secret-of-32-characters-xx", "ABCD2345")}
+    served = ParticipantPages(
+        db,
+        links,
+        b"k" * 32,
+        address=lambda request: request.headers.get("X-Test-Address", ""),
+        max_streams=2,
+        per_address=1,
+    )
+    app = web.Application()
+    app.add_routes(served.routes())
+    app.on_startup.append(served.start)
+    app.on_shutdown.append(served.stop)
+    async with TestClient(TestServer(app)) as client:
+        path = f"/p/{links[room][0]}/"
+        joined = await client.post(path + "join", data={"consent": "anonymous"})
+        assert joined.status == 200  # after the redirect
+        first = await client.get(path + "events", headers=at("10.0.0.1"))
+        assert first.status == 200
+        same_address = await client.get(path + "events", headers=at("10.0.0.1"))
+        assert same_address.status == 503
+        second = await client.get(path + "events", headers=at("10.0.0.2"))
+        assert second.status == 200
+        third = await client.get(path + "events", headers=at("10.0.0.3"))  # two open in all
+        assert third.status == 503
+        first.close()
+        await wait_for_free(served)
+        again = await client.get(path + "events", headers=at("10.0.0.3"))  # one closed
+        assert again.status == 200
+        second.close()
+        again.close()
+
+
+def at(address: str) -> dict[str, str]:
+    return {"X-Test-Address": address}
+
+
+async def wait_for_free(served, timeout: float = 30.0) -> None:
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while sum(len(q) for q in served.streams.values()) >= served.max_streams:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)

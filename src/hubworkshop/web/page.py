@@ -76,6 +76,11 @@ def new_links(rooms: list[str]) -> dict[str, tuple[str, str]]:
     }
 
 
+def see_other(to: str) -> web.Response:
+    """After a post, the page again (a reload does not post twice)."""
+    return web.Response(status=303, headers={**HEADERS, "Location": to})
+
+
 def shown_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
@@ -287,7 +292,7 @@ class ParticipantPages:
         raise web.HTTPSeeOther(f"/p/{self.links[room][0]}/", headers=HEADERS)
 
     def switched(self, request: web.Request, lang: str, to: str) -> web.StreamResponse:
-        response = web.HTTPSeeOther(to, headers=HEADERS)
+        response = see_other(to)
         self.cookie(response, LANG_COOKIE, lang)
         return response
 
@@ -353,7 +358,7 @@ class ParticipantPages:
                 )
             except InputError as error:
                 return await self.draw(request, room, lang, error=str(error), status=400)
-            response = web.HTTPSeeOther("./", headers=HEADERS)
+            response = see_other("./")
             self.cookie(response, PERSON_COOKIE, self.sign(new_uid))
             return response
         person = await self.person(request, room)
@@ -390,7 +395,7 @@ class ParticipantPages:
             await actions[step]()
         except HubworkshopError as error:
             return await self.draw(request, room, lang, error=str(error), status=400)
-        return web.HTTPSeeOther("./", headers=HEADERS)
+        return see_other("./")
 
     # -- live --------------------------------------------------------------------------
 

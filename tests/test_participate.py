@@ -226,3 +226,17 @@ def test_any_text_is_stored_as_typed_apart_from_its_outer_spaces(store, text):
         assert type(error).__name__ in ("InputError", "Refused")
         return
     assert store.contribution(point.id).text == text.strip()
+
+
+def test_becoming_named_needs_a_name_of_ones_own(store):
+    room = rooms(store)[0]
+    me, uid = p.join(store, room, "anonymous")
+    with pytest.raises(p.Refused, match="give the name"):
+        p.set_consent(store, me, "named")
+    store.set_participant("Amina", Consent.ANONYMOUS)
+    with pytest.raises(p.Refused, match="already someone's"):
+        p.set_consent(store, me, "named", name="AMINA")
+    p.set_consent(store, me, "off-record")
+    assert p.who(store, uid).consent is Consent.OFF_RECORD
+    p.set_consent(store, p.who(store, uid), "named", name="Mira Named")
+    assert (p.who(store, uid).name, p.who(store, uid).consent) == ("Mira Named", Consent.NAMED)

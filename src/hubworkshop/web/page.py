@@ -388,7 +388,11 @@ class ParticipantPages:
                 -1 if field.get("step") == "-1" else 1,
             ),
             "consent": lambda: self.run(
-                participate.set_consent, store, person, field.get("consent", "")
+                participate.set_consent,
+                store,
+                person,
+                field.get("consent", ""),
+                name=field.get("name") or None,
             ),
         }
         try:

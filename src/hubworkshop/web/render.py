@@ -254,6 +254,10 @@ def room_page(
         + where_words_go(t)
         + '<form method="post" action="consent">'
         + consent_choices(t, person.consent)
+        + '<p><label for="consent-name">'
+        + escape(_("Your name (only if you chose named)"))
+        + "</label><br>"
+        + '<input id="consent-name" name="name" autocomplete="name" maxlength="80"></p>'
         + "<p><button>"
         + escape(_("Save my choice"))
         + "</button></p></form></details>"

@@ -114,11 +114,23 @@ def who(store: Store, uid: str) -> Participant | None:
     return pages.participant_by_uid(store, uid)
 
 
-def set_consent(store: Store, person: Participant, consent: Consent | str) -> Participant:
+def set_consent(
+    store: Store, person: Participant, consent: Consent | str, *, name: str | None = None
+) -> Participant:
+    """The participant changes how their words may be used. To be named they give the name
+    to credit (a guest name is nobody's to credit); it must be nobody else's."""
     try:
         level = Consent(consent)
     except ValueError:
         raise Refused(N_("choose how your words may be used")) from None
+    given = clean_name(name or "")
+    if credited(level) and given and given != person.name:
+        if pages.name_taken(store, given):
+            raise Refused(N_("that name is already someone's here: add an initial or a surname"))
+        store.rename_participant(person.name, given, actor=SELF_TYPED)
+        person = person._replace(name=given)
+    elif credited(level) and person.name.startswith("Guest "):
+        raise Refused(N_("to be named, give the name to credit"))
     return store.set_participant(person.name, level, actor=SELF_TYPED)
 
 

@@ -108,7 +108,7 @@ def test_another_participants_point_arrives_on_the_live_stream(served):
     watcher.post(path + "join", consent="anonymous")
     writer.post(path + "join", consent="anonymous")
     received: list[str] = []
-    opened = threading.Event()
+    opened, first_seen = threading.Event(), threading.Event()
 
     def listen() -> None:
         request = urllib.request.Request(base + path + "events")
@@ -117,14 +117,23 @@ def test_another_participants_point_arrives_on_the_live_stream(served):
             for line in stream:
                 received.append(line.decode())
                 if "live and new" in received[-1]:
+                    first_seen.set()
+                if "and then another" in received[-1]:
                     return
 
     reader = threading.Thread(target=listen, daemon=True)
     reader.start()
     assert opened.wait(30)
     writer.post(path + "add", kind="idea", text="live and new")
-    reader.join(30)  # a safety net, not a measurement
+    assert first_seen.wait(30)  # a safety net, not a measurement
     assert any(line.startswith("data: ") and "live and new" in line for line in received)
+    # Once the page has the list, a new point comes alone, to be appended to it.
+    writer.post(path + "add", kind="idea", text="and then another <i>one</i>")
+    reader.join(30)
+    last = [line for line in received if line.strip()][-2:]
+    assert last[0] == "event: append\n"
+    assert "and then another &lt;i&gt;one&lt;/i&gt;" in last[1]
+    assert "live and new" not in last[1]
 
 
 def test_dots_within_the_budget_results_hidden_until_the_vote_closes(served):

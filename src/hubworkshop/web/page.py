@@ -130,6 +130,8 @@ class ParticipantPages:
         self.joins = Bucket(5, 0.2)  # a wrong code: 5 tries, then one every 5 s
         self.posts = Bucket(60, 10)
         self.streams: dict[tuple[str, str], set[asyncio.Queue[str]]] = {}
+        self.shown: dict[tuple[str, str], tuple[participate.RoomView, str]] = {}
+        """Per room and language: what the open pages show now, and its whole message."""
         self.open_by_address: dict[str, int] = {}
         self.pool = ThreadPoolExecutor(4, thread_name_prefix="page")
         self.store: Store | None = None
@@ -423,6 +425,8 @@ class ParticipantPages:
         key = (room, lang)
         self.streams.setdefault(key, set()).add(queue)
         self.open_by_address[address] = self.open_by_address.get(address, 0) + 1
+        if key in self.shown:  # what the others see now, whatever was drawn on this page
+            queue.put_nowait(self.shown[key][1])
         try:
             await response.write(b"retry: 3000\n\n")
             while True:
@@ -439,6 +443,7 @@ class ParticipantPages:
             self.streams.get(key, set()).discard(queue)
             if not self.streams.get(key):
                 self.streams.pop(key, None)
+                self.shown.pop(key, None)
             left = self.open_by_address.get(address, 1) - 1
             if left:
                 self.open_by_address[address] = left
@@ -448,11 +453,13 @@ class ParticipantPages:
 
     async def batches(self) -> None:
         """Every BATCH_SECONDS: rooms whose log moved are drawn once per language and sent to
-        each of their open pages (a page too slow to take it gets the next one)."""
+        each of their open pages: only the new points when that is all that changed (the
+        list grows, nothing else moved), else the room's whole part. A page too slow to take
+        a message gets the whole part instead, so it never misses a point."""
         assert self.store is not None
         store = self.store
         last = -1
-        versions: dict[str, int] = {}
+        versions: dict[tuple[str, str], int] = {}
         while True:
             await asyncio.sleep(BATCH_SECONDS)
             if not self.streams:
@@ -464,15 +471,48 @@ class ParticipantPages:
                 last = now
                 rooms = sorted({room for room, _lang in self.streams})
                 moved = await self.run(pages.room_versions, store, rooms)
-                for (room, lang), queues in list(self.streams.items()):
-                    if moved.get(room) == versions.get(f"{room}\0{lang}"):
+                for key, queues in list(self.streams.items()):
+                    room, lang = key
+                    if key in self.shown and moved.get(room) == versions.get(key):
                         continue
-                    versions[f"{room}\0{lang}"] = moved.get(room, 0)
+                    versions[key] = moved.get(room, 0)
                     view = await self.run(participate.room_view, store, room, lang)
-                    html = render.live_section(translation(lang), view)
-                    chunk = "".join(f"data: {line}\n" for line in html.splitlines() or [""]) + "\n"
+                    t = translation(lang)
+                    whole = message(render.live_section(t, view))
+                    before = self.shown.get(key)
+                    self.shown[key] = (view, whole)
+                    chunk = whole
+                    if before is not None and grew(before[0], view):
+                        known = len(before[0].points)
+                        chunk = message(
+                            "".join(
+                                render.point_item(t, point, n, view)
+                                for n, point in enumerate(view.points[known:], known + 1)
+                            ),
+                            "append",
+                        )
                     for queue in list(queues):
-                        with contextlib.suppress(asyncio.QueueFull):
+                        try:
                             queue.put_nowait(chunk)
+                        except asyncio.QueueFull:
+                            while not queue.empty():
+                                queue.get_nowait()
+                            queue.put_nowait(whole)
             except HubworkshopError:
                 continue  # the file is busy or gone: the next batch tries again
+
+
+def message(html: str, event: str = "") -> str:
+    """One server-sent event holding `html` (each of its lines a `data:` line)."""
+    head = f"event: {event}\n" if event else ""
+    return head + "".join(f"data: {line}\n" for line in html.splitlines() or [""]) + "\n"
+
+
+def grew(before: participate.RoomView, now: participate.RoomView) -> bool:
+    """Whether the only change is new points at the end of the list."""
+    known = len(before.points)
+    return (
+        0 < known < len(now.points)
+        and now.points[:known] == before.points
+        and now._replace(points=[]) == before._replace(points=[])
+    )

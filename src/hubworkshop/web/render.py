@@ -45,7 +45,10 @@ SCRIPT = """(function(){var l=document.getElementById('live');
 if(!l||!window.EventSource)return;var s=new EventSource(l.getAttribute('data-events'));
 function q(n){var e=n.querySelector('[data-question]');return e?e.getAttribute('data-question'):'';}
 s.onmessage=function(e){if(l.innerHTML===e.data)return;var d=document.createElement('div');
-d.innerHTML=e.data;if(q(d)!==q(l)){s.close();location.reload();return;}l.innerHTML=e.data;};})();
+d.innerHTML=e.data;if(q(d)!==q(l)){s.close();location.reload();return;}l.innerHTML=e.data;};
+s.addEventListener('append',function(e){var u=l.querySelector('ul.points');if(!u)return;
+var d=document.createElement('ul');d.innerHTML=e.data;while(d.firstElementChild){
+var i=d.firstElementChild;d.removeChild(i);if(!document.getElementById(i.id))u.appendChild(i);}});})();
 """
 
 
@@ -213,7 +216,8 @@ def point_item(t: Tr, point: Point, n: int, view: RoomView) -> str:
             '<span class="sr"> ' + escape(_("to point {n}").format(n=n)) + "</span></button></form>"
         )
     return (
-        f'<li><span class="kind">{escape(kind_name(t, point.kind.value))}:</span> '
+        f'<li id="pt-{escape(point.id)}"><span class="kind">'
+        f"{escape(kind_name(t, point.kind.value))}:</span> "
         f'<span dir="auto">{escape(point.text)}</span>{badge}{votes} {vote}</li>'
     )
 

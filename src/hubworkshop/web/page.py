@@ -477,9 +477,11 @@ class ParticipantPages:
                         continue
                     versions[key] = moved.get(room, 0)
                     view = await self.run(participate.room_view, store, room, lang)
+                    before = self.shown.get(key)
+                    if before is not None and before[0] == view:
+                        continue  # a change the pages do not show (a dot while hidden)
                     t = translation(lang)
                     whole = message(render.live_section(t, view))
-                    before = self.shown.get(key)
                     self.shown[key] = (view, whole)
                     chunk = whole
                     if before is not None and grew(before[0], view):

@@ -130,6 +130,9 @@ async def test_a_participants_point_arrives_in_the_room_and_a_facilitator_hides_
         room.contribution_list.focus()
         await settle(pilot)
         assert room.contribution_list.highlighted.id == point.id
+        # Marked in the detail as typed by the participant, not by a note-taker.
+        await wait_until(pilot, lambda: "Guest " in screen_text(app))
+        assert "typed by a participant" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("h")

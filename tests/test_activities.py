@@ -196,7 +196,7 @@ async def test_merge_and_split_lose_no_text(store):
 
 async def test_undoing_a_merge_elsewhere_leaves_no_stale_count_on_screen(store, db_path):
     """Another terminal merges and undoes: this screen's ⊕1 comes and goes with it."""
-    from hubworkshop.storage.history import History, Merge
+    from hubworkshop.workshop.history import History, Merge
 
     store.set_participant("Ana", "named")
     [a, b] = seed(store)

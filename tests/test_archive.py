@@ -16,7 +16,7 @@ from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.model import Consent, Kind
 from hubworkshop.domain.records import Draft
 from hubworkshop.reports.archive import read_archive
-from hubworkshop.reports.formats import render
+from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.sources.bundled import bundled_plan
 from hubworkshop.sources.plan import read_plan
 from hubworkshop.storage import Store
@@ -72,15 +72,29 @@ workshops = st.fixed_dictionaries(
         "takeaways": st.dictionaries(
             st.sampled_from(ROOMS), st.lists(st.integers(0, 7), unique=True, max_size=3)
         ),
+        # The workshop's time: phases and questions opened between the contributions.
+        "moves": st.lists(
+            st.tuples(st.integers(0, 7), st.sampled_from(ROOMS), st.integers(0, 9), st.booleans()),
+            max_size=4,
+        ),
+        "responses": st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=2),
     }
 )
+PHASES = [p.id for p in PLAN.phases]
+QUESTIONS = {r.id: r.questions for r in PLAN.rooms}
 
 
 def make(store: Store, w: dict) -> None:
     for name, consent in PEOPLE:
         store.set_participant(name, consent)
     ids = []
-    for c in w["contributions"]:
+    answers = {i: j for i, j in w["responses"] if j < i}
+    for n, c in enumerate(w["contributions"]):
+        for at, room, which, phase in w["moves"]:
+            if at == n and phase:
+                store.set_phase(room, PHASES[which % len(PHASES)])
+            elif at == n:
+                store.open_question(room, QUESTIONS[room][which % len(QUESTIONS[room])])
         row = store.add_contribution(
             Draft(
                 c["room"],
@@ -89,6 +103,8 @@ def make(store: Store, w: dict) -> None:
                 author=c["author"],
                 tags=c["tags"],
                 language=c["language"],
+                question=store.room_state(c["room"]).question,
+                responds_to=ids[answers[n]] if n in answers else None,
             )
         )
         ids.append(row.id)
@@ -118,23 +134,24 @@ def make(store: Store, w: dict) -> None:
         store.set_takeaways(room, chosen)
 
 
-def round_trip(store: Store, folder: Path) -> tuple[str, str]:
-    first = render("json", store.snapshot(), attribute=True)
-    restore(folder / "again.db", read_archive(first, "archive.json"))
+def round_trip(store: Store, folder: Path, fmt: str = "json") -> tuple[str, str]:
+    archive = render("json", store.snapshot(), attribute=True)
+    first = render(fmt, store.snapshot(), attribute=True)
+    restore(folder / "again.db", read_archive(archive, "archive.json"))
     with Store.open(folder / "again.db") as again:
-        second = render("json", again.snapshot(), attribute=True)
+        second = render(fmt, again.snapshot(), attribute=True)
     return first, second
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(workshops)
-def test_export_import_export_gives_the_same_bytes(w):
+@given(workshops, st.sampled_from(["json", "markdown", "wikitext", "html", "csv"]))
+def test_export_import_export_gives_the_same_bytes(w, fmt):
     with (
         tempfile.TemporaryDirectory() as folder,
         Store.open(Path(folder) / "one.db", PLAN) as store,
     ):
         make(store, w)
-        first, second = round_trip(store, Path(folder))
+        first, second = round_trip(store, Path(folder), fmt)
     assert second == first
 
 
@@ -145,6 +162,21 @@ def test_the_fixture_workshop_round_trips(tmp_path, hubs_plan):
     assert second == first
     document = json.loads(first)
     assert document["contributions"] and document["task_ranking"]["scores"]
+
+
+@pytest.mark.parametrize("attribute", [False, True])
+def test_every_format_is_the_same_after_an_import(tmp_path, hubs_plan, attribute):
+    """export -> import -> export: every format, summaries with their minutes included."""
+    store = build(tmp_path / "fixture.db", hubs_plan)
+    archive = render("json", store.snapshot(), attribute=True)
+    before = {fmt: render(fmt, store.snapshot(), attribute=attribute) for fmt in FORMATS}
+    store.close()
+    restore(tmp_path / "again.db", read_archive(archive, "archive.json"))
+    with Store.open(tmp_path / "again.db") as again:
+        after = {fmt: render(fmt, again.snapshot(), attribute=attribute) for fmt in FORMATS}
+    for fmt in FORMATS:
+        assert after[fmt] == before[fmt], fmt
+    assert " min)" in before["markdown"]  # the fixture's rooms kept time
 
 
 def test_import_command(cli, tmp_path, hubs_plan):

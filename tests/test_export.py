@@ -63,6 +63,7 @@ def check_golden(name: str, text: str) -> None:
         ("theme-value-fr.md", "markdown", {"theme": "value", "lang": "fr"}),
         ("workshop.csv", "csv", {}),
         ("workshop.json", "json", {"attribute": True}),
+        ("workshop.html", "html", {}),
     ],
 )
 def test_golden_exports(workshop, name, fmt, scope):

@@ -7,6 +7,7 @@ independent of the order, lose nothing either side holds, and keep the stricter 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from hubworkshop.domain.consent import strictest
 from hubworkshop.domain.errors import HubworkshopError, StoreError
-from hubworkshop.domain.model import Consent
+from hubworkshop.domain.model import Consent, Kind
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage import Store
@@ -235,6 +236,123 @@ def test_merging_is_idempotent_order_independent_and_loses_nothing(
         assert store.integrity_check() == "ok"
 
 
+# -- each part of a point from the side that changed it last --------------------------------
+
+PARTS = {  # the groups of storage/changes.py, as the test reads them
+    "text": "c.text, c.language", "kind": "c.kind", "question": "c.question",
+    "author": "p.name", "starred": "c.starred", "parked": "c.parked", "cluster": "c.cluster",
+    "merged_into": "c.merged_into", "action": "c.owner, c.due", "deleted": "c.deleted_at",
+    "tags": "(SELECT group_concat(tag, ' ') FROM (SELECT tag FROM contribution_tags t "
+            "WHERE t.contribution = c.id ORDER BY tag))",
+}  # fmt: skip
+
+
+def parts(path: Path) -> dict[tuple[str, str], tuple]:
+    """(contribution id, part) -> its value, read straight from the file."""
+    conn = sqlite3.connect(path)
+    try:
+        found = {}
+        for part, columns in PARTS.items():
+            for cid, *values in conn.execute(
+                f"SELECT c.id, {columns} FROM contributions c "
+                "LEFT JOIN participants p ON p.id = c.author"
+            ):
+                if part == "author" and values[0] is not None:
+                    values = [name_key(values[0])]
+                found[cid, part] = tuple(values)
+        return found
+    finally:
+        conn.close()
+
+
+def later_clock():
+    """One clock for both copies, a millisecond a tick, after anything the template holds:
+    which copy changed a part last is then known to the test."""
+    ticks = iter(range(10**9))
+    start = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+    return lambda: (
+        (start + dt.timedelta(milliseconds=next(ticks))).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    )
+
+
+point = st.integers(0, 2)  # mostly the template's own points, which both copies hold
+field_edit = st.one_of(
+    st.tuples(st.just("edit"), point, st.sampled_from(["reworded", "said again"])),
+    st.tuples(st.just("tag"), point, st.lists(st.sampled_from(["a", "b"]), max_size=2, unique=True)),
+    st.tuples(st.just("park"), point), st.tuples(st.just("star"), point),
+    st.tuples(st.just("kind"), point, st.sampled_from(list(Kind))),
+    st.tuples(st.just("cluster"), point, st.sampled_from([None, "money", "people"])),
+    st.tuples(st.just("owner"), point, st.sampled_from([None, "Amina", "Kwame"])),
+    st.tuples(st.just("author"), point, st.sampled_from(["", "Amina", "Kwame"])),
+    st.tuples(st.just("delete"), point),
+    st.tuples(st.just("merge points"), point, point),
+)  # fmt: skip
+
+
+def edit_one(store: Store, op: tuple) -> None:
+    points = store.contributions(include_deleted=True)
+    c = points[op[1] % len(points)]
+    try:
+        match op:
+            case ("park", _):
+                store.update_contribution(c.id, parked=not c.parked)
+            case ("star", _):
+                store.update_contribution(c.id, starred=not c.starred)
+            case ("kind", _, kind):
+                store.update_contribution(c.id, kind=kind)
+            case ("cluster", _, name):
+                store.set_cluster(c.id, name)
+            case ("owner", _, who):
+                store.set_action(c.id, owner=who, due="2021-12-15" if who else None)
+            case ("author", _, who):
+                store.update_contribution(c.id, author=who)
+            case _:
+                apply_one(store, op)
+    except HubworkshopError:
+        pass
+
+
+@settings(
+    max_examples=int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or 100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@example(steps=[(True, ("park", 0)), (False, ("cluster", 0, "money"))])  # issue #29
+@example(steps=[(False, ("park", 0)), (True, ("park", 0)), (True, ("tag", 0, ["a"]))])
+@given(steps=st.lists(st.tuples(st.booleans(), field_edit), min_size=1, max_size=10))
+def test_two_copies_editing_one_point_keep_each_part_from_the_copy_that_changed_it_last(
+    tmp_path, template, steps
+):
+    """A point parked on one copy and clustered on the other comes back parked and
+    clustered; when both changed the same part, the later change wins."""
+    folder = Path(tmp_path) / f"ex{len(list(Path(tmp_path).iterdir()))}"
+    folder.mkdir()
+    paths = (copy_of(template, folder / "a.db"), copy_of(template, folder / "b.db"))
+    start = parts(paths[0])
+    last: dict[tuple[str, str], int] = {}  # (point, part) -> the copy that changed it last
+    clock = later_clock()
+    with Store.open(paths[0], clock=clock) as a, Store.open(paths[1], clock=clock) as b:
+        for on_b, op in steps:
+            path, store = paths[on_b], (a, b)[on_b]
+            before = parts(path)
+            edit_one(store, op)
+            last.update({key: int(on_b) for key, value in parts(path).items()
+                         if key in start and before.get(key) != value})  # fmt: skip
+    finals = (parts(paths[0]), parts(paths[1]))
+    merged = folder / "ab.db"
+    shutil.copyfile(paths[0], merged)
+    try:
+        with Store.open(merged) as store:
+            merge(store, [paths[1]])
+    except StoreError as refused:
+        assert "ring" in str(refused)  # each copy merged one point into the other
+        return
+    result = parts(merged)
+    for key, value in start.items():
+        expected = finals[last[key]][key] if key in last else value
+        assert result[key] == expected, (key, "changed last on", "ab"[last.get(key, 0)])
+
+
 def test_an_offline_copy_comes_back(tmp_path, template, cli):
     """The whole path through the command line: a laptop copy, work on both sides, merge."""
     main, laptop = (
@@ -346,6 +464,49 @@ def test_an_erasure_on_either_side_wins(tmp_path, template):
             assert not {"words she said", "more from her"} & texts
             assert name not in {p.name for p in store.participants()}
     assert canonical(erased)["contributions"] == canonical(there)["contributions"]
+
+
+def test_an_undone_vote_stays_undone_whichever_copy_still_holds_it(tmp_path, template):
+    """A dot undone here after the laptop copied the file does not come back from the
+    laptop, nor go back to it; a dot cast again after the undo is a new one, and stays."""
+    from hubworkshop.workshop.history import History, Vote
+
+    base = copy_of(template, tmp_path / "base.db")
+    with Store.open(base) as store:
+        point = store.contributions(room="value")[0]
+        history = History()
+        history.run(store, Vote(point, "Amina", "nt"), "nt")
+    laptop = copy_of(base, tmp_path / "laptop.db")  # holds the dot
+    with Store.open(base) as store:
+        history.undo(store, "nt")
+        assert store.contribution(point.id).votes == 0
+        (result,) = merge(store, [laptop])
+        assert store.contribution(point.id).votes == 0
+        assert "dots" not in result.counts
+    with Store.open(laptop) as store:
+        (result,) = merge(store, [base])
+        assert result.counts["dots withdrawn"] == 1
+        assert store.contribution(point.id).votes == 0
+    with Store.open(base) as store:
+        history.redo(store, "nt")
+    with Store.open(laptop) as store:
+        merge(store, [base])
+        assert store.contribution(point.id).votes == 1
+
+
+def test_a_copy_with_a_bad_change_time_is_refused_naming_the_field(tmp_path, template):
+    bad = copy_of(template, tmp_path / "bad.db")
+    conn = sqlite3.connect(bad)
+    with conn:
+        conn.execute("""UPDATE contributions SET changed = '{"parked": "yesterday"}'""")
+    conn.close()
+    with (
+        Store.open(copy_of(template, tmp_path / "main.db")) as store,
+        pytest.raises(
+            StoreError, match=r"bad\.db: contributions\[0\]\.changed \['parked'\] is not a time"
+        ),
+    ):
+        merge(store, [bad])
 
 
 def test_the_same_file_or_a_missing_one_is_refused(tmp_path, template):

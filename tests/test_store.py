@@ -315,6 +315,8 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             "0005_stable_ids",
             "0006_plan_record",
             "0007_erasure_tombstones",
+            "0008_change_times",
+            "0009_contribution_context",
             "0010_participant_pages",
         ]
         # A database from before 0006 records no plan, and its rooms work in the first
@@ -500,7 +502,7 @@ def test_a_snapshot_is_one_moment_while_others_write(store, db_path):
 
 def test_history_undoes_and_redoes_edits_deletes_merges_and_clusters(store):
     from hubworkshop.domain.records import Draft
-    from hubworkshop.storage.history import Delete, Edit, History, Merge, SetCluster
+    from hubworkshop.workshop.history import Delete, Edit, History, Merge, SetCluster
 
     a = store.add_contribution(Draft("value", "first point", tags=("x",)))
     b = store.add_contribution(Draft("value", "second point"))
@@ -616,7 +618,7 @@ def test_two_terminals_merging_a_into_b_and_b_into_a_at_once_lose_nothing(store,
 
 def test_undoing_a_merge_of_a_group_restores_every_row(store):
     """Merging A (with A1 inside) into B moves both; undo puts A back alone and A1 back in A."""
-    from hubworkshop.storage.history import History, Merge
+    from hubworkshop.workshop.history import History, Merge
 
     a, a1, b = (store.add_contribution(Draft("value", t)) for t in ("A", "A1", "B"))
     store.merge(a1.id, a.id)

@@ -665,11 +665,11 @@ async def test_list_pages_a_big_room_from_the_database(store):
         await settle(pilot)
         lst = app.screen.query_one(ContributionList)
         assert lst.count == 5000
-        assert [r.text for r in lst.visible_rows()][-1] == "idea 4999"
+        # The newest page is read, then drawn at the end: both may take a few frames.
+        await wait_until(pilot, lambda: [r.text for r in lst.visible_rows()][-1:] == ["idea 4999"])
         assert len(lst._rows) <= 400  # only the pages near the view are held
         await pilot.press("escape", "home")
-        await settle(pilot)
-        assert lst.visible_rows()[0].text == "idea 0"
+        await wait_until(pilot, lambda: [r.text for r in lst.visible_rows()][:1] == ["idea 0"])
 
 
 # -- facilitation ------------------------------------------------------------------------------

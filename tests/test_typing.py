@@ -176,3 +176,31 @@ def test_a_sentence_typed_into_the_list_is_written_never_run(room, typed, burst)
     assert after[: len(before)] == before  # no other point changed
     new = after[-1]
     assert (new[1], new[2]) == (expected.text, expected.kind.value)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    ("keys", "column", "value"),
+    [(b"\rs", 3, 1), (b"\rp", 4, 1), (b"\x1b[A\rs", 3, 1)],  # star, park; up then star
+    ids=["star", "park", "up-star"],
+)
+def test_keys_typed_in_one_burst_after_enter_reach_the_menu(room, keys, column, value):
+    """Enter on the list opens the actions menu; a letter typed in the same burst chose
+    nothing there: it landed in the capture bar. Now it chooses the menu's action, on the
+    point Enter was pressed on, and the bar stays empty."""
+    room.write(ESC, pace=0.3)  # the list, on the newest point (alone: not read as Alt+key)
+    before = room.rows()
+    target = len(before) - (2 if keys.startswith(b"\x1b[A") else 1)
+    room.write(keys)
+    room.drain_until(
+        lambda: room.rows()[target][column] == value, message=f"{keys!r} on row {target}"
+    )
+    after = room.rows()
+    assert len(after) == len(before)
+    assert [r for i, r in enumerate(after) if i != target] == [
+        r for i, r in enumerate(before) if i != target
+    ]  # no other point changed
+    room.write(b"\x1b", pace=0.3)  # the room again
+    room.write(b"ok\r")  # the bar holds only what is typed now
+    room.drain_until(lambda: len(room.rows()) == len(before) + 1, message="ok")
+    assert room.rows()[-1][1] == "ok"

@@ -26,15 +26,14 @@ from hubworkshop.cli.main import (
     cli,
     role_option,
 )
-from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.errors import HubworkshopError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import N_, _, kind_label, nformat, role_label
 from hubworkshop.domain.languages import language_modes, languages_shown, next_mode
 from hubworkshop.domain.model import Contribution, UserRole
-from hubworkshop.domain.records import Draft
 from hubworkshop.domain.text import printable
 from hubworkshop.storage import Store
+from hubworkshop.workshop.capture import capture_lines
 
 HELP = N_("""commands: /vote ID (a dot) · /list N (the last N points) · /search WORDS ·
 /question · /lang [CODE|both] (the question's language: the next, or this one) · /help · /quit
@@ -181,24 +180,7 @@ class LineRoom:
                     ).format(path=self.store.path, line=plain(text))
                 )
                 return True
-            people = self.store.participants()
-            here = [p.name for p in people if p.room == self.room]
-            capture = parse_capture(text, [p.name for p in people], here)
-            question = self.store.room_state(self.room).question
-            [row] = self.store.add_contributions(
-                [
-                    Draft(
-                        self.room,
-                        capture.text,
-                        question=question,
-                        kind=capture.kind,
-                        author=capture.author,
-                        tags=capture.tags,
-                        language=capture.language,
-                    )
-                ],
-                note_taker=self.name,
-            )
+            [row] = capture_lines(self.store, self.room, [text], note_taker=self.name).rows
             self.say(_("saved: {line}").format(line=said(row)))
         except HubworkshopError as error:
             self.say(_("not saved: {reason}").format(reason=plain(str(error))))

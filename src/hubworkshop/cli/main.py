@@ -302,19 +302,21 @@ def cli(
 @cli.command()
 @_store_options
 @click.option("--room", required=True, help="Breakout room id.")
-@click.option("--question", "question", help="Question id (from the bank).")
 @click.option(
-    "--kind",
-    type=click.Choice([k.value for k in Kind]),
-    default=Kind.IDEA.value,
-    show_default=True,
+    "--question",
+    "question",
+    help="Question id (from the bank; default: the room's open question; '-' for none).",
 )
+@click.option(
+    "--kind", type=click.Choice([k.value for k in Kind]), default=Kind.IDEA.value, show_default=True
+)
+@click.option("--answers", help="The point (its id) an agreement or disagreement answers.")
 @click.option("--by", "author", help="Participant who said it (added as anonymous if new).")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
 @click.option(
     "--lang",
     "language",
-    help="Language the text was said in (default: detected from a text of three words or "
+    help="Language the text was said in (default: detected from a text of four words or "
     "more, else the speaker's registered language, else detected, else the workshop's first).",
 )
 @click.option("--note-taker", envvar=NOTE_TAKER_ENV, help=f"Who captured it (${NOTE_TAKER_ENV}).")
@@ -325,6 +327,7 @@ def add(
     room: str,
     question: str | None,
     kind: str,
+    answers: str | None,
     author: str | None,
     tags: tuple[str, ...],
     language: str | None,
@@ -334,19 +337,14 @@ def add(
     """Store a contribution and print its id. TEXT '-' reads one contribution per line
     from standard input, all stored in one transaction."""
     lines = [text] if text != "-" else _stdin_lines()
-    drafts = [
-        Draft(
-            room=room,
-            text=line,
-            question=question,
-            kind=kind,
-            author=author,
-            tags=tags,
-            language=language,
-        )
-        for line in lines
-    ]
     with settings.open_store() as store:
+        if question is None:  # the room's open question, as its capture bar takes it
+            question = store.room_state(room).question
+        drafts = [
+            Draft(room, line, question if question != "-" else None, kind, author, tags,
+                  language, responds_to=answers)
+            for line in lines
+        ]  # fmt: skip
         meant = _someone_else(store, author) if author is not None else []
         click.echo("\n".join(store.import_contributions(drafts, note_taker=note_taker)))
     if meant:

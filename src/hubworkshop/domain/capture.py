@@ -7,7 +7,9 @@ character as text). `@Name` anywhere (at the start of a word) names who said it,
 longest known participant name, so `@Amina Diallo` works when that participant exists.
 `#tag` tags it. `%fr` (an ISO 639-1 code, at the start of a word) says which language it
 was said in, when that is neither the speaker's registered language nor what detection would
-find. The markers are removed from the stored text.
+find. `^3f2a9c1e` (a point's id or short id) names the point an agreement or disagreement
+answers; the room types it for you when `=` or `~` is typed with a point selected in the list.
+The markers are removed from the stored text.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ KIND_PREFIXES: dict[Kind, str] = {kind: prefix for prefix, kind in PREFIX_KINDS.
 _TAG = re.compile(r"(?<!\S)#([^\W\d_][\w-]*)")
 _MENTION = re.compile(r"(?<!\S)@(\S+)")
 _LANGUAGE = re.compile(r"(?<!\S)%([A-Za-z]{2}(?:[-_][A-Za-z]{2})?)(?!\S)")
+_ANSWERS = re.compile(r"(?<!\S)\^([0-9a-fA-F][0-9a-fA-F-]{3,35})(?=[.,;:!?]?(?!\S))")
 _TRAILING_PUNCTUATION = ".,;:!?\"'"
 
 
@@ -42,6 +45,8 @@ class Capture(NamedTuple):
     author: str | None = None
     tags: tuple[str, ...] = ()
     language: str | None = None
+    responds_to: str | None = None
+    """The id (or short id) of the point this line answers (`^id`)."""
 
 
 def parse_capture(
@@ -90,7 +95,14 @@ def parse_capture(
         spans.append(match.span())
         break
 
-    return Capture(_remove(text, spans), kind, author, tuple(tags), language)
+    responds_to: str | None = None
+    for match in _ANSWERS.finditer(text):
+        if not any(s <= match.start() < e for s, e in spans):
+            responds_to = match[1]
+            spans.append((match.start(), match.end()))
+            break
+
+    return Capture(_remove(text, spans), kind, author, tuple(tags), language, responds_to)
 
 
 def _mentioned(
@@ -163,4 +175,6 @@ def compose_capture(capture: Capture) -> str:
     parts.extend(f" #{tag}" for tag in capture.tags)
     if capture.language:
         parts.append(f" %{capture.language}")
+    if capture.responds_to:
+        parts.append(f" ^{capture.responds_to}")
     return "".join(parts)

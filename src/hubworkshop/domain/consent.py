@@ -73,15 +73,18 @@ class ConsentPolicy:
     def visible(self, contributions: Iterable[Contribution]) -> list[Contribution]:
         """The contributions this surface may show. One merged into a point that is not
         shown here stands as a point of its own (`merged_into` cleared), so what may be
-        shown never disappears with what may not, and no hidden point's id leaks."""
+        shown never disappears with what may not, and no hidden point's id leaks; a response
+        to a point not shown here answers nothing (`responds_to` cleared)."""
         shown = [c for c in contributions if self.shows(c)]
         ids: set[str] | None = None
         for index, c in enumerate(shown):
-            if c.merged_into is not None:
+            if c.merged_into is not None or c.responds_to is not None:
                 if ids is None:
                     ids = {x.id for x in shown}
-                if c.merged_into not in ids:
-                    shown[index] = c._replace(merged_into=None)
+                if c.merged_into is not None and c.merged_into not in ids:
+                    c = shown[index] = c._replace(merged_into=None)
+                if c.responds_to is not None and c.responds_to not in ids:
+                    shown[index] = c._replace(responds_to=None)
         return shown
 
     def author(self, contribution: Contribution) -> str | None:

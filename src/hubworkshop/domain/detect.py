@@ -25,11 +25,15 @@ SAMPLE = 400
 
 def detect_language(text: str, candidates: Sequence[str]) -> str | None:
     """The one of `candidates` (ISO 639-1 codes, `pt-BR` counts as `pt`) `text` is most
-    likely in, or None when there is no choice to make or the detector cannot tell."""
+    likely in, or None when there is no choice to make or the detector is not sure: fewer
+    than `SURE_WORDS` words once addresses, math, mentions, tags and ids are left out
+    (`words_to_read`), or a confidence below `SURE_CONFIDENCE`."""
     if len(candidates) < 2:
         return candidates[0] if candidates else None
     # The first words tell as well as a whole paste, at a bounded cost.
-    text = text[:SAMPLE]
+    text = words_to_read(text[:SAMPLE])
+    if not text:
+        return None
     global _ahead
     if _ahead is not None:
         answered, code = _ahead.ask(text, tuple(candidates))
@@ -39,20 +43,50 @@ def detect_language(text: str, candidates: Sequence[str]) -> str | None:
     detector, codes = _detector(tuple(candidates))
     if detector is None:
         return None
-    found = detector.detect_language_of(text)
-    return codes.get(found) if found is not None else None
+    return _sure(detector, codes, text)
 
 
-CONFIDENT_WORDS = 3
-"""A text of at least this many words is long enough for its detected language to beat the
-speaker's registered one: Lingua's low-accuracy mode was right on all 40 short notes, and
-wrong on 2 of 20 notes of one to four words (README, "Languages"). A script written without
-spaces counts as one word: there the speaker's language stays."""
+SURE_WORDS = 4
+"""Words (of letters, addresses and ids left out) a text needs before its detected language
+counts: on the bundled banks and 60 short English notes, every false mark left was in a note
+of fewer words (docs/summaries.md, "Language marks")."""
+SURE_CONFIDENCE = 0.6
+"""Lingua's confidence in its first choice below which the text's language is not decided."""
+
+
+def words_to_read(text: str) -> str:
+    """The words of `text` that tell its language, or "" when too few do (`SURE_WORDS`):
+    web addresses, `$math$`, @mentions, #tags, ^ids, e-mail addresses and anything holding
+    a digit (ids, dates, versions) are left out."""
+    if text.count("$") >= 2:  # the parts outside $…$ pairs
+        text = " ".join(text.split("$")[::2])
+    kept = []
+    for word in text.split():
+        if (
+            word[0] in "@#^"
+            or "://" in word
+            or word.startswith("www.")
+            or "@" in word
+            or any(ch.isdigit() for ch in word)
+            or not any(ch.isalpha() for ch in word)
+        ):
+            continue
+        kept.append(word)
+    return " ".join(kept) if len(kept) >= SURE_WORDS else ""
+
+
+def _sure(detector: Any, codes: dict[Any, str], text: str) -> str | None:
+    values = detector.compute_language_confidence_values(text)
+    if not values or values[0].value < SURE_CONFIDENCE:
+        return None
+    return codes.get(values[0].language)
 
 
 def long_enough(text: str) -> bool:
-    """Whether detection on `text` is confident enough to overrule the speaker's language."""
-    return len(text.split()) >= CONFIDENT_WORDS
+    """Whether detection on `text` could be sure enough to overrule the speaker's registered
+    language: `SURE_WORDS` words of letters. A script written without spaces counts as one
+    word: there the speaker's language stays."""
+    return bool(words_to_read(text[:SAMPLE]))
 
 
 def detect_languages(texts: Sequence[str], candidates: Sequence[str]) -> list[str | None]:
@@ -62,8 +96,15 @@ def detect_languages(texts: Sequence[str], candidates: Sequence[str]) -> list[st
     detector, codes = _detector(tuple(candidates))
     if detector is None:
         return [None] * len(texts)
-    found = detector.detect_languages_in_parallel_of([t[:SAMPLE] for t in texts])
-    return [codes.get(f) if f is not None else None for f in found]
+    readable = [words_to_read(t[:SAMPLE]) for t in texts]
+    found = detector.compute_language_confidence_values_in_parallel([r for r in readable if r])
+    answers = iter(found)
+    decided: list[str | None] = []
+    for r in readable:
+        values = next(answers) if r else None
+        sure = values and values[0].value >= SURE_CONFIDENCE
+        decided.append(codes.get(values[0].language) if values and sure else None)
+    return decided
 
 
 def warm_now(candidates: Sequence[str]) -> None:

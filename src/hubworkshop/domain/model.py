@@ -214,6 +214,10 @@ class Contribution(NamedTuple):
     cluster: str | None = None
     owner: str | None = None
     due: str | None = None
+    phase: str | None = None
+    """The agenda phase the room was in when the contribution was saved (None: not known)."""
+    responds_to: str | None = None
+    """The point an agreement or disagreement answers (its id), if the note-taker said."""
 
     @property
     def short_id(self) -> str:

@@ -104,3 +104,23 @@ def read_ranking(scores: Sequence[Score], orders: Mapping[str, Sequence[str]]) -
             if any(i != j for i in top for j in bottom):  # two rooms, never one
                 split.append(score.role)
     return Reading(strong, split, low, possible)
+
+
+class ChartRow(NamedTuple):
+    """One bar of a chart: its rank, what it is, its number, and whether others share it."""
+
+    rank: int
+    label: str
+    value: int
+    tied: bool = False
+
+
+def ranking_chart(scores: Sequence[Score], labels: Mapping[str, str]) -> list[ChartRow]:
+    """The task ranking as a bar chart's rows, best first: what the room's chart (the
+    terminal) and the HTML summary both draw, so the two always say the same."""
+    return [ChartRow(s.rank, labels[s.role], s.points, s.tied) for s in scores]
+
+
+def bar_length(value: int, top: int, room: float) -> float:
+    """The length of a bar of `value` where the longest, `top`, has `room`."""
+    return room * value / top if top > 0 else 0.0

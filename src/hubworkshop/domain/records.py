@@ -71,6 +71,8 @@ class Draft(NamedTuple):
     tags: tuple[str, ...] = ()
     language: str | None = None
     parked: bool = False
+    responds_to: str | None = None
+    """The point (its id, or a short id) an agreement or disagreement answers."""
 
 
 class RoomState(NamedTuple):
@@ -185,6 +187,17 @@ class ArchivedContribution(NamedTuple):
     due: str | None
     created_at: str
     updated_at: str
+    phase: str | None = None
+    responds_to: str | None = None
+
+
+class TimelineEntry(NamedTuple):
+    """One event of the archive's timeline: what the summary reads of the event log."""
+
+    at: str
+    room: str
+    action: EventName
+    subject: str | None
 
 
 class Archive(NamedTuple):
@@ -199,3 +212,7 @@ class Archive(NamedTuple):
     own_orders: Mapping[str, Mapping[str, tuple[str, ...]]]
     purpose_statements: tuple[PurposeStatement, ...]
     takeaways: Mapping[str, tuple[str, ...]]
+    timeline: tuple[TimelineEntry, ...] = ()
+    """Archives from before issue #30 have none: the workshop's minutes are then unknown."""
+    room_states: Mapping[str, tuple[str | None, str | None]] = {}
+    """room -> (its open question, its phase)."""

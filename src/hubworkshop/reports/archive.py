@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from hubworkshop.domain import fields
 from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import (
     Activity,
@@ -30,7 +31,12 @@ from hubworkshop.domain.model import (
     Theme,
 )
 from hubworkshop.domain.names import name_key
-from hubworkshop.domain.records import Archive, ArchivedContribution, PurposeStatement
+from hubworkshop.domain.records import (
+    Archive,
+    ArchivedContribution,
+    PurposeStatement,
+    TimelineEntry,
+)
 from hubworkshop.reports.data import JSON_SCHEMA_VERSION
 
 T = TypeVar("T")
@@ -156,16 +162,19 @@ def read_archive(text: str, source: str) -> Archive:
         )
     rooms = {room.id for room in plan.rooms}
     questions = {q.id for t in plan.bank.themes for q in t.questions}
+    phases = {p.id for p in plan.phases}
     contributions = tuple(
-        _contribution(r, item, f"contributions[{i}]", rooms, questions)
+        _contribution(r, item, f"contributions[{i}]", rooms, questions, phases)
         for i, item in enumerate(r.items(data, "", "contributions"))
     )
     ids = {c.id for c in contributions}
     if len(ids) != len(contributions):
         raise r.fail("contributions", "an id appears twice")
     for i, c in enumerate(contributions):
-        if c.merged_into is not None and c.merged_into not in ids:
-            raise r.fail(f"contributions[{i}].merged_into", f"no contribution '{c.merged_into}'")
+        for key in ("merged_into", "responds_to"):
+            target = getattr(c, key)
+            if target is not None and target not in ids:
+                raise r.fail(f"contributions[{i}].{key}", f"no contribution '{target}'")
         # Consent must agree with the people the archive names: only a named person is
         # credited, and an off-the-record point is credited to no one.
         if c.author is not None and (c.off_record or name_key(c.author) not in named_keys):
@@ -231,7 +240,44 @@ def read_archive(text: str, source: str) -> Archive:
         own_orders=own_orders,
         purpose_statements=statements,
         takeaways=takeaways,
+        timeline=_timeline(r, data, rooms, questions),
+        room_states=_room_states(r, data, rooms, questions, phases),
     )
+
+
+def _timeline(
+    r: _Reader, data: Mapping[str, Any], rooms: set[str], questions: set[str]
+) -> tuple[TimelineEntry, ...]:
+    """The archive's timeline (none in archives from before issue #30)."""
+    entries = []
+    for i, item in enumerate(r.items(data, "", "timeline") if "timeline" in data else ()):
+        where = f"timeline[{i}]"
+        at = r.text(item, where, "at")
+        if (why := fields.bad_time(at)) is not None:
+            raise r.fail(f"{where}.at", why)
+        room = _known(r, r.text(item, where, "room"), rooms, f"{where}.room")
+        action = r.parse(f"{where}.action", r.text(item, where, "action"), EventName, "an event")
+        subject = r.maybe(item, where, "subject")
+        if subject is not None and subject not in questions:
+            raise r.fail(f"{where}.subject", f"no question '{subject}'")
+        entries.append(TimelineEntry(at, room, action, subject))
+    return tuple(entries)
+
+
+def _room_states(
+    r: _Reader, data: Mapping[str, Any], rooms: set[str], questions: set[str], phases: set[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    states: dict[str, tuple[str | None, str | None]] = {}
+    found = _rooms_map(r, data, "", "room_states", rooms) if "room_states" in data else {}
+    for room, state in found.items():
+        where = f"room_states.{room}"
+        question, phase = r.maybe(state, where, "question"), r.maybe(state, where, "phase")
+        if question is not None and question not in questions:
+            raise r.fail(f"{where}.question", f"no question '{question}'")
+        if phase is not None and phase not in phases:
+            raise r.fail(f"{where}.phase", f"no phase '{phase}'")
+        states[room] = (question, phase)
+    return states
 
 
 def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
@@ -364,13 +410,17 @@ def _plan(r: _Reader, data: Mapping[str, Any]) -> Plan:
 
 
 def _contribution(
-    r: _Reader, item: Any, where: str, rooms: set[str], questions: set[str]
+    r: _Reader, item: Any, where: str, rooms: set[str], questions: set[str], phases: set[str]
 ) -> ArchivedContribution:
     kind = r.text(item, where, "kind")
     r.parse(f"{where}.kind", kind, Kind, "a kind")
     question = r.maybe(item, where, "question")
     if question is not None and question not in questions:
         raise r.fail(f"{where}.question", f"no question '{question}'")
+    # Archives from before issue #30 record neither a phase nor what a point answers.
+    phase = r.maybe(item, where, "phase") if "phase" in item else None
+    if phase is not None and phase not in phases:
+        raise r.fail(f"{where}.phase", f"no phase '{phase}'")
     votes = int(r.field(item, where, "votes", int))
     if votes < 0:
         raise r.fail(f"{where}.votes", "must not be negative")
@@ -401,6 +451,8 @@ def _contribution(
         due=r.maybe(item, where, "due"),
         created_at=r.text(item, where, "created_at"),
         updated_at=r.text(item, where, "updated_at"),
+        phase=phase,
+        responds_to=r.maybe(item, where, "responds_to") if "responds_to" in item else None,
     )
 
 
@@ -410,6 +462,7 @@ _CHECKS = {
     "language": fields.bad_language,
     "votes": lambda v: fields.bad_count(v, 0, 1_000_000),
     "merged_into": fields.bad_id,
+    "responds_to": fields.bad_id,
     "cluster": lambda v: fields.bad_text(v, empty=True),
     "owner": fields.bad_name,
     "author": fields.bad_name,

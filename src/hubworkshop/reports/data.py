@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from hubworkshop.domain.consent import ConsentPolicy, Surface, consent_counts, policy
+from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import Participant
 from hubworkshop.domain.ranking import across_rooms
 from hubworkshop.domain.records import WorkshopRecord
 from hubworkshop.reports.scope import ExportRequest, Scope
 
 JSON_SCHEMA_VERSION = 1
+_QUESTION_EVENTS = (EventName.QUESTION_OPEN, EventName.QUESTION_CLOSE)
 
 
 def workshop_document(
@@ -129,9 +131,31 @@ def workshop_document(
                 "due": c.due,
                 "created_at": c.created_at,
                 "updated_at": c.updated_at,
+                "phase": c.phase,
+                "responds_to": c.responds_to,
             }
             for c in kept
         ],
+        # The workshop's time: what the summary reads from the event log (when each room
+        # opened which question, started its clock, first and last did something), and
+        # where each room stands, so an imported archive tells the same minutes.
+        "timeline": [
+            {
+                "at": e.at,
+                "room": e.room,
+                "action": e.action.value,
+                # The question opened or closed; other subjects (a contribution's id, a
+                # person's name) are not the summary's business.
+                "subject": e.subject if e.action in _QUESTION_EVENTS else None,
+            }
+            for e in record.timeline
+            if e.room in scoped_rooms
+        ],
+        "room_states": {
+            r: {"question": record.room_states[r].question, "phase": record.room_states[r].phase}
+            for r in scoped_rooms
+            if r in record.room_states
+        },
         # Ranking, purpose statements and takeaways are rooms' outcomes: a theme has none.
         "task_ranking": _ranking(record, scoped_rooms, consent),
         "purpose_statements": [
@@ -188,6 +212,11 @@ CSV_COLUMNS = [
     "parked",
     "created_at",
     "updated_at",
+    "owner",
+    "due",
+    "cluster",
+    "merged_into",
+    "phase",
 ]
 # A cell starting with one of these is a formula to a spreadsheet: prefix it with ' (OWASP).
 # Spreadsheets skip leading spaces, line breaks and invisible characters (no-break space,
@@ -237,6 +266,11 @@ def to_csv(record: WorkshopRecord, request: ExportRequest) -> str:
             int(c.parked),
             c.created_at,
             c.updated_at,
+            c.owner if c.owner and consent.may_name(c.owner) else "",
+            c.due or "",
+            c.cluster or "",
+            c.merged_into or "",
+            c.phase or "",
         ]
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple, TypeAlias, cast
 
+from hubworkshop.domain.ranking import ChartRow
+
 TextSpan: TypeAlias = tuple[Literal["text"], str]
 LabelSpan: TypeAlias = tuple[Literal["label"], str]
 StrongSpan: TypeAlias = tuple[Literal["strong"], "Spans"]
@@ -61,7 +63,19 @@ class Fold(NamedTuple):
     opens: bool
 
 
-Block: TypeAlias = Heading | Paragraph | ListBlock | Table | Fold
+class Chart(NamedTuple):
+    """A bar chart of what the list just before it says in words: drawn in HTML (inline SVG,
+    each bar's number written beside it); Markdown and wikitext have the list alone."""
+
+    caption: str
+    """Our words: what the bars count."""
+    rows: Sequence[ChartRow]
+    """Each bar: its rank, its label (plan or participants' text: data), its number."""
+    numbers: Sequence[str]
+    """Each bar's number as written beside it, in the summary's language ("22 points")."""
+
+
+Block: TypeAlias = Heading | Paragraph | ListBlock | Table | Fold | Chart
 
 # Dropped from summaries (the database, JSON and CSV keep them): control characters, which
 # HTML cannot carry (MediaWiki strips them too), and the invisible bidi controls that
@@ -134,23 +148,35 @@ def plain_text(value: str) -> str:
 
 # -- Markdown --------------------------------------------------------------------------------
 
-# Characters that mean something inline, anywhere in a line, under the renderers a summary
-# is pasted into (CommonMark; GFM on GitHub; markdown-it with linkify and dollar math, as on
-# Discourse): escaped with a backslash, which CommonMark allows before any ASCII punctuation.
-_INLINE = re.compile(r"([\\`*_\[\]<>!&|~$@])")
-# What a linkifier reads as an address: a scheme's colon, `//`, and a dot between a word and
-# a letter (`example.org`, `www.`). An escape splits the text there, so no link is found.
-# (Each alternative starts with its character, so the engine skips ahead to it.)
-_ADDRESS_PARTS = re.compile(r"\.(?<=\w\.)(?=[^\W\d_])|:(?<=[^\W\d_]:)(?=\S)|/(?=/)")
+# What a renderer a summary is pasted into reads as markup in a line (CommonMark; GFM on
+# GitHub; markdown-it with linkify and dollar math, as on Discourse), and only that, is
+# escaped with a backslash, which CommonMark allows before any ASCII punctuation:
+# - always: `*` (emphasis, even inside a word), `` ` `` (code), `[` `]` (links, footnotes),
+#   `|` (table cells), `~` (strikethrough), `$` (math), `@` (mentions, e-mail addresses);
+# - `\` before punctuation or at the end (an escape of its own, or of our next character);
+# - `_` unless between two letters or digits (CommonMark reads no emphasis there: snake_case);
+# - `<` before a letter, `/`, `!` or `?` (HTML, autolinks); `&` that spells an entity;
+# - the `//` of an address and a dot between a word and a letter (`example.org`, `www.`),
+#   which splits the text there, so no linkifier finds a link (GitHub, linkify-it).
+# `!`, `:`, `>` and `#` inside a line read as text everywhere and are left alone.
+_INLINE = re.compile(
+    r"[*`\[\]|~$@]"
+    r"|\\(?=[!-/:-@\[-`{-~]|$)"
+    r"|(?<![^\W_])_|_(?![^\W_])"
+    r"|<(?=[A-Za-z/!?])"
+    r"|&(?=#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)"
+)
+_ADDRESS_PARTS = re.compile(r"\.(?<=\w\.)(?=[^\W\d_])|/(?=/)")
 # What opens a block at the start of a line: headings, quotes, lists, setext lines, fences.
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=:]|\d+(?=[.)]))")
 
 
 def md_escape(value: str) -> str:
     """User text as Markdown that can only ever render as `plain_text(value)`, on one line:
-    no markup, no link found by a linkifier, no math."""
-    value = _INLINE.sub(r"\\\1", plain_text(value))
-    if "." in value or ":" in value or "/" in value:
+    no markup, no link found by a linkifier, no math; with no more backslashes than that
+    needs."""
+    value = _INLINE.sub(r"\\\g<0>", plain_text(value))
+    if "." in value or "/" in value:
         value = _ADDRESS_PARTS.sub(r"\\\g<0>", value)
     match = _BLOCK_START.match(value)
     if match:
@@ -184,7 +210,7 @@ def markdown_block(block: Block) -> str:
         return f"{'#' * block.level} {_inline(block.spans)}"
     if isinstance(block, Paragraph):
         return _inline(block.spans)
-    if isinstance(block, Fold):
+    if isinstance(block, Fold | Chart):
         return ""
     if isinstance(block, ListBlock):
         if block.ordered:

@@ -65,6 +65,14 @@ FORMATS: dict[str, Format] = {
             summary=True,
         ),
         Format(
+            "html",
+            "html",
+            N_("HTML page with charts"),
+            "hubworkshop.reports.html:summary_html",
+            summary=True,
+            mime_type="text/html",
+        ),
+        Format(
             "json",
             "json",
             N_("JSON (all data)"),

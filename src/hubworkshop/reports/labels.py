@@ -43,6 +43,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "key_points": NP_("key_points", "Key points"),
     "parking": NP_("parking", "Parking lot"),
     "no_question": NP_("no_question", "Not tied to a question"),
+    "no_phase": NP_("no_phase", "Outside the agenda's phases"),
+    "agreement_with": NP_("agreement_with", "Agreement with"),
+    "disagreement_with": NP_("disagreement_with", "Disagreement with"),
+    "a_participant": NP_("a_participant", "A participant"),
     "ranking": NP_("ranking", "Task ranking"),
     "ranking_of": NP_("ranking_of", "Task ranking: {subject}"),
     "ranking_method": NP_(
@@ -101,6 +105,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "key_takeaways": NP_("key_takeaways", "Key takeaways"),
     "no_takeaways": NP_("no_takeaways", "No room chose its key takeaways."),
     "most_voted": NP_("most_voted", "Most-voted points"),
+    "chart_ranking": NP_("chart_ranking", "Points each item earned across rooms"),
+    "chart_votes": NP_("chart_votes", "Dots each point received"),
     "convergence": NP_("convergence", "Where people agreed, and where they did not"),
     "no_convergence": NP_("no_convergence", "No agreement or disagreement was recorded."),
     "actions_parking": NP_("actions_parking", "Action items and parking lot"),
@@ -116,6 +122,7 @@ _PLURALS: dict[str, tuple[str, str, str]] = {
     "participants": NNP_("participants", "{n} participant", "{n} participants"),
     "contributions": NNP_("contributions", "{n} contribution", "{n} contributions"),
     "points": NNP_("points", "{n} point", "{n} points"),
+    "dots": NNP_("dots", "{n} dot", "{n} dots"),
     # TRANSLATORS: counted by {n}, the points an item earned: "1 point sur 16" in French.
     "of_points": NNP_("of_points", "{n} of {possible} points", "{n} of {possible} points"),
 }

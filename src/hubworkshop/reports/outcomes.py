@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from hubworkshop.domain.model import Activity, Contribution, Kind, Room, Theme
-from hubworkshop.domain.ranking import across_rooms, read_ranking
+from hubworkshop.domain.ranking import ChartRow, across_rooms, ranking_chart, read_ranking
 from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.reports.document import (
+    Chart,
     Span,
     bullets,
     em,
@@ -132,6 +133,11 @@ def ranking(w: SummaryWriter, rooms: Mapping[str, Room]) -> None:
                 for score in scores
             ]
         ),
+        Chart(
+            w.t("chart_ranking"),
+            ranking_chart(scores, names),
+            [f"{plural(w.lang, 'points', s.points)}{tie if s.tied else ''}" for s in scores],
+        ),
         paragraph(strong(label(w.t("room_orders")))),
     )
     items: list[list[Span]] = []
@@ -177,11 +183,19 @@ def takeaways(w: SummaryWriter, rooms: Mapping[str, Room], live: list[Contributi
                 paragraph(strong(text(rooms[room_id].name))),
                 numbered(w.point(c, rooms, room=False) for c in chosen_points),
             )
-    voted = sorted((c for c in live if c.votes), key=lambda c: (-c.votes, c.seq))
+    voted = sorted((c for c in live if c.votes), key=lambda c: (-c.votes, c.seq))[:MOST_VOTED]
     if voted:
         w.out(
             paragraph(strong(label(w.t("most_voted")))),
-            bullets(w.point(c, rooms, key=True) for c in voted[:MOST_VOTED]),
+            bullets(w.point(c, rooms, key=True) for c in voted),
+            Chart(
+                w.t("chart_votes"),
+                [
+                    ChartRow(1 + sum(o.votes > c.votes for o in voted), c.text, c.votes)
+                    for c in voted
+                ],
+                [plural(w.lang, "dots", c.votes) for c in voted],
+            ),
         )
 
 

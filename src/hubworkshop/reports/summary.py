@@ -92,11 +92,28 @@ def minutes_per_question(record: WorkshopRecord) -> Minutes:
     return {key: round(seconds / 60) for key, seconds in spent.items()}
 
 
+def opened_questions(record: WorkshopRecord) -> set[tuple[str, str]]:
+    """(room, question) pairs a room had open: opened by an event, or the question a room
+    stood on while it did anything at all (a room starts on its first question)."""
+    opened = {
+        (e.room, e.subject)
+        for e in record.timeline
+        if e.room and e.subject and e.action in _QUESTION_EVENTS  # a closed one was open
+    }
+    active = {e.room for e in record.timeline if e.room}
+    for room, state in record.room_states.items():
+        if state.question and room in active:
+            opened.add((room, state.question))
+    return opened
+
+
 def _seconds(start: str, end: str) -> float:
     return max((parse_time(end) - parse_time(start)).total_seconds(), 0.0)
 
 
 _ACTIVITY = (EventName.TIMER_START, EventName.CONTRIBUTION_ADD)
+_RESPONSES = (Kind.AGREEMENT, Kind.DISAGREEMENT)
+_QUESTION_EVENTS = (EventName.QUESTION_OPEN, EventName.QUESTION_CLOSE)
 
 
 def _key(c: Contribution) -> tuple[int, int, int]:
@@ -123,6 +140,8 @@ class SummaryWriter:
         )
         self.merged: dict[str, list[Contribution]] = defaultdict(list)
         self.kept: list[Contribution] = []
+        self.by_id: dict[str, Contribution] = {}
+        """The contributions shown, by id: the points responses answer."""
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -142,6 +161,20 @@ class SummaryWriter:
         if name:
             return [strong(text(name), COLON), SPACE]
         return []
+
+    def response(self, c: Contribution, answered: Contribution) -> list[Span]:
+        """An agreement or disagreement with the point it answers. A response whose text
+        goes on from its speaker's name (`= @Kwame agrees` keeps "agrees") is one sentence:
+        "Kwame agrees" where the name may be shown, "A participant agrees" where not."""
+        with_ = "agreement_with" if c.kind is Kind.AGREEMENT else "disagreement_with"
+        spans: list[Span] = [em(label(f"{self.t(with_)}:")), SPACE, *self.said(answered)]
+        spans += [SPACE, em(label(f"({answered.short_id})")), label(" — ")]
+        if c.text[:1].islower():
+            name = self.consent.author(c)
+            spans += [strong(text(name)) if name else label(self.t("a_participant")), SPACE]
+        else:
+            spans += self.author(c)
+        return spans + self.said(c)
 
     def said(self, c: Contribution) -> list[Span]:
         """What was said, marked with its language when that is not the summary's: `(fr)`."""
@@ -168,10 +201,14 @@ class SummaryWriter:
             marks.append(f"{c.votes} {self.t('dot' if c.votes == 1 else 'dots')}")
         if marks:
             spans += [strong(label(" · ".join(marks))), SPACE]
-        if key:
-            spans += [em(label(f"{KIND_NAMES[self.lang][c.kind]}:")), SPACE]
-        spans += self.author(c)
-        spans += self.said(c)
+        answered = self.by_id.get(c.responds_to or "") if c.kind in _RESPONSES else None
+        if answered is not None:  # "Agreement with: … — Kwame agrees"
+            spans += self.response(c, answered)
+        else:
+            if key:
+                spans += [em(label(f"{KIND_NAMES[self.lang][c.kind]}:")), SPACE]
+            spans += self.author(c)
+            spans += self.said(c)
         ids = [c.short_id]
         for merged in self.merged.get(c.id, []):  # a merged point keeps every text and author
             ids.append(merged.short_id)
@@ -222,6 +259,7 @@ class SummaryWriter:
         everything = self.scope.contributions(record)
         kept = self.consent.visible(everything)
         self.kept = kept
+        self.by_id = {c.id: c for c in kept if c.id in _answered(kept)}
         withheld = len(everything) - len(kept)
         minutes = minutes_per_question(record)
         self.merged = defaultdict(list)
@@ -352,6 +390,7 @@ class SummaryWriter:
         by_question: dict[str | None, list[Contribution]] = defaultdict(list)
         for c in points:
             by_question[c.question].append(c)
+        opened = opened_questions(self.record)
         found: Discussed = {}
         for theme in themes:
             for question in theme.questions:
@@ -360,7 +399,9 @@ class SummaryWriter:
                 rooms_here = [
                     (rooms[r], minutes.get((r, question.id), 0))
                     for r in rooms
-                    if minutes.get((r, question.id)) or r in rooms_with_points
+                    if minutes.get((r, question.id))
+                    or r in rooms_with_points
+                    or (r, question.id) in opened
                 ]
                 if self.room_id:
                     rooms_here = [(room, m) for room, m in rooms_here if room.id == self.room_id]
@@ -399,8 +440,26 @@ class SummaryWriter:
             self.out(Fold(False))
         if None in discussed:
             self.out(heading(3, label(self.t("no_question"))), Fold(True))
-            self.points(discussed[None][0], rooms)
+            self.loose(discussed[None][0], rooms)
             self.out(Fold(False))
+
+    def loose(self, points: list[Contribution], rooms: Mapping[str, Room]) -> None:
+        """The points tied to no question, by room, then by the agenda phase they were made
+        in ("Purpose statements — Room 1"): the room is named once, on its group."""
+        phases = {p.id: i for i, p in enumerate(self.record.phases)}
+        titles = {p.id: p.title for p in self.record.phases}
+        order = {r: i for i, r in enumerate(rooms)}
+        groups: dict[tuple[str, str | None], list[Contribution]] = defaultdict(list)
+        for c in points:
+            groups[(c.room, c.phase if c.phase in phases else None)].append(c)
+        for room_id, phase in sorted(
+            groups, key=lambda k: (order[k[0]], phases.get(k[1] or "", len(phases)))
+        ):
+            title: list[Span] = [text(titles[phase]) if phase else label(self.t("no_phase"))]
+            if not self.room_id:  # a room's own summary names no room
+                title += [label(" — "), text(rooms[room_id].name)]
+            self.out(paragraph(strong(*title)))
+            self.points(groups[(room_id, phase)], rooms, room=False)
 
     def points(
         self, points: list[Contribution], rooms: Mapping[str, Room], *, room: bool = True
@@ -497,6 +556,10 @@ def _kept(block: Block) -> Block:
     if isinstance(block, ListBlock) and not isinstance(block.items, list):
         return ListBlock(block.ordered, list(block.items))
     return block
+
+
+def _answered(kept: list[Contribution]) -> set[str]:
+    return {c.responds_to for c in kept if c.responds_to}
 
 
 def _nowhere(block: Block) -> None:

@@ -16,6 +16,7 @@ from typing import cast
 
 from hubworkshop.reports.document import (
     Block,
+    Chart,
     Fold,
     Heading,
     ListBlock,
@@ -154,6 +155,8 @@ def wikitext_block(block: Block) -> str:
         return _inline(block.spans)
     if isinstance(block, Fold):
         return FOLD_OPEN if block.opens else FOLD_CLOSE
+    if isinstance(block, Chart):  # the list before it says it in words
+        return ""
     if isinstance(block, ListBlock):
         bullet = "#" if block.ordered else "*"
         return "\n".join(f"{bullet} {_inline(item)}" for item in block.items)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,10 +80,11 @@ class ActivityStore(ContributionStore):
         participant: str | None = None,
         dots: int = 1,
         note_taker: str | None = None,
-    ) -> None:
+    ) -> str:
         """A participant puts dots on a contribution. Dots count only inside the room's open
         round and within each person's budget, both checked inside the write transaction, so
-        many terminals voting at once cannot overspend."""
+        many terminals voting at once cannot overspend. Returns the vote's stable id (what
+        `withdraw_vote` takes)."""
         current = self.contribution(contribution_id)
         if dots < 1:
             raise InputError(_("a vote has at least one dot"))
@@ -107,9 +109,11 @@ class ActivityStore(ContributionStore):
                         participant=participant, used=used, dots=round_["dots"]
                     )
                 )
+            uid = secrets.token_hex(16)
             db.insert(
                 "votes",
                 {
+                    "uid": uid,
                     "contribution": current.id,
                     "participant": pid,
                     "dots": dots,
@@ -124,6 +128,36 @@ class ActivityStore(ContributionStore):
                 room=current.room,
                 actor=note_taker,
                 data={"participant": pid, "dots": dots},
+            )
+        return uid
+
+    def withdraw_vote(self, uid: str, *, actor: str | None = None) -> None:
+        """Take a vote back (its undo): the row goes, and its stable id is kept among the
+        withdrawn votes, so no copy merged later brings it back. Refused once its round is
+        closed: the result the room was told stands."""
+        with self.write() as db:
+            row = first(
+                db.query(
+                    "SELECT v.id, v.contribution, v.participant, v.dots, r.closed_at, c.room "
+                    "FROM votes v JOIN contributions c ON c.id = v.contribution "
+                    "LEFT JOIN vote_rounds r ON r.id = v.round WHERE v.uid = ?",
+                    [uid],
+                )
+            )
+            if row is not None and row["closed_at"]:
+                raise InputError(_("the vote is closed: its dots stay as they were counted"))
+            db.execute(
+                "INSERT OR IGNORE INTO withdrawn_votes (uid, at) VALUES (?, ?)", [uid, self.clock()]
+            )
+            if row is None:
+                return
+            db.execute("DELETE FROM votes WHERE id = ?", [row["id"]])
+            self._log(
+                EventName.VOTE_WITHDRAW,
+                subject=row["contribution"],
+                room=row["room"],
+                actor=actor,
+                data={"participant": row["participant"], "dots": row["dots"]},
             )
 
     def close_vote(self, room_id: str, *, actor: str | None = None) -> list[tuple[str, int]]:
@@ -307,6 +341,44 @@ class ActivityStore(ContributionStore):
                     data={"split": ids},
                 )
         return ids
+
+    def regroup(
+        self, places: Sequence[tuple[str, str | None]], *, actor: str | None = None
+    ) -> None:
+        """Put points back where they were merged (a split undone): each (point, the point it
+        was merged into). A point whose old place is gone (deleted, or merged itself) stays
+        standing alone rather than vanish."""
+        with self.write() as db:
+            now, moved = self.clock(), []
+            for point_id, into in places:
+                point = self.contribution(point_id)
+                if into is not None:
+                    home = self.contribution(into)
+                    if home.deleted_at or home.merged_into or point.merged_count:
+                        continue
+                if point.merged_into == into:
+                    continue
+                db.execute(
+                    "UPDATE contributions SET merged_into = ?, updated_at = ? WHERE id = ?",
+                    [into, now, point.id],
+                )
+                moved.append((point, into))
+            for point, into in moved:
+                self._log(
+                    EventName.CONTRIBUTION_MERGE,
+                    subject=point.id,
+                    room=point.room,
+                    actor=actor,
+                    data={"into": into},
+                )
+            for changed in dict.fromkeys(i for _p, i in moved if i):
+                self._log(
+                    EventName.CONTRIBUTION_EDIT,
+                    subject=changed,
+                    room=moved[0][0].room,
+                    actor=actor,
+                    data={"regrouped": [p.id for p, i in moved if i == changed]},
+                )
 
     def merged_into(self, target_id: str) -> list[Contribution]:
         """The contributions merged into a point, oldest first."""

@@ -55,6 +55,7 @@ class ContributionStore(ParticipantStore):
         questions = self.questions() if any(d.question is not None for d in drafts) else {}
         checked = []
         kinds: dict[object, str] = {}  # each kind's stored value, looked up once
+        answered: dict[str, str] = {}  # each point answered, by the id or short id given
         new_id = self.new_id
         for draft in drafts:
             if draft.room not in rooms:
@@ -66,10 +67,14 @@ class ContributionStore(ParticipantStore):
                 kind = kinds[draft.kind] = (
                     KIND_OF.get(draft.kind) or enum(Kind, draft.kind, "kind")
                 ).value
+            if draft.responds_to is not None:  # an unambiguous short id names the point too
+                if draft.responds_to not in answered:
+                    answered[draft.responds_to] = self.contribution(draft.responds_to).id
+                draft = draft._replace(responds_to=answered[draft.responds_to])
             checked.append((new_id(), draft, kind, clean_text(draft.text)))
         languages = self._languages_of([(d, text) for _cid, d, _kind, text in checked])
         no_tags: tuple[str, ...] = ()
-        tags = [tuple(clean_tags(d.tags)) if d.tags else no_tags for d in drafts]
+        tags = [tuple(clean_tags(d.tags)) if d.tags else no_tags for _c, d, _k, _t in checked]
         bulk = len(checked) >= BULK_ROWS
         with self.write() as db:
             now = self.clock()
@@ -91,7 +96,7 @@ class ContributionStore(ParticipantStore):
                     author = authors[name]
                 add_row(
                     (cid, room, question, kind, text, language, author, int(draft.parked),
-                     note_taker, now, now)
+                     note_taker, now, now, draft.responds_to)
                 )  # fmt: skip
                 key = (kind, question, row_tags)
                 payload = payloads.get(key)
@@ -396,8 +401,11 @@ class ContributionStore(ParticipantStore):
                 "contribution_tags",
                 [{"contribution": current.id, "tag": t} for t in tags],
             )
+            now = self.clock()
             db.execute(
-                "UPDATE contributions SET updated_at = ? WHERE id = ?", [self.clock(), current.id]
+                "UPDATE contributions SET updated_at = ?, changed = json_set(changed, '$.tags', ?) "
+                "WHERE id = ?",
+                [now, now, current.id],
             )
             self._log(
                 EventName.CONTRIBUTION_TAG,

@@ -39,6 +39,7 @@ from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import NN_, _, nformat
 from hubworkshop.domain.model import Consent
 from hubworkshop.domain.names import name_key
+from hubworkshop.storage.changes import change_times, encode, merged_parts
 from hubworkshop.storage.erase import (
     compact,
     lineage,
@@ -58,6 +59,7 @@ Row = dict[str, Any]
 _FIELDS = (
     "room", "question", "kind", "text", "language", "author", "note_taker", "created_at",
     "updated_at", "deleted_at", "parked", "starred", "merged_into", "cluster", "owner", "due",
+    "phase", "responds_to",
 )  # fmt: skip
 _NAMED_EVENTS = {  # events whose subject is a local row id, and of which table
     EventName.VOTE_OPEN.value: "vote_rounds",
@@ -79,6 +81,10 @@ _LABELS = {  # what a merge counts: singular, plural
     "vote rounds": NN_("{n} vote round added", "{n} vote rounds added"),
     "vote rounds closed": NN_("{n} vote round closed", "{n} vote rounds closed"),
     "dots": NN_("{n} dot added", "{n} dots added"),
+    "dots withdrawn": NN_(
+        "{n} dot withdrawn, as the other copy undid it",
+        "{n} dots withdrawn, as the other copy undid them",
+    ),
     "rankings": NN_("{n} ranking added", "{n} rankings added"),
     "rankings replaced": NN_(
         "{n} ranking replaced by a later one", "{n} rankings replaced by later ones"
@@ -320,6 +326,9 @@ class _Merge(ErasureMerge):
         for row in self.rows("SELECT contribution, tag FROM contribution_tags"):
             our_tags.setdefault(row["contribution"], []).append(row["tag"])
         incoming = sorted(self.other["contributions"], key=lambda r: (r["created_at"], r["id"]))
+        names = {
+            r["id"]: name_key(r["name"]) for r in self.rows("SELECT id, name FROM participants")
+        }
         merged_into: list[tuple[str | None, str]] = []
         gone_here: list[str] = []  # words of someone erased there, still here: erased too
         for theirs in incoming:
@@ -338,24 +347,29 @@ class _Merge(ErasureMerge):
             mine = ours.get(theirs["id"])
             if mine is None:
                 values = {k: theirs[k] for k in _FIELDS if k != "merged_into"}
-                self.db.insert("contributions", {"id": theirs["id"], **values})
+                self.db.insert(
+                    "contributions",
+                    {"id": theirs["id"], **values, "changed": encode(change_times(theirs))},
+                )
                 self._set_tags(theirs["id"], theirs_tags)
                 merged_into.append((theirs["merged_into"], theirs["id"]))
                 self.result.add("contributions")
                 continue
-            mine_version = _version(
-                {**mine, "tags": sorted(our_tags.get(mine["id"], []))}, (*_FIELDS, "tags")
+            mine_tags = sorted(our_tags.get(mine["id"], []))
+            whole = max(mine, theirs, key=lambda r: _version(r, _FIELDS))  # fields of no part
+            row, row_tags = merged_parts(whole, (mine, mine_tags), (theirs, theirs_tags), names)
+            if row_tags == mine_tags and all(row[k] == mine[k] for k in (*_FIELDS, "changed")):
+                continue
+            sets = ", ".join(f"{k} = ?" for k in (*_FIELDS, "changed") if k != "merged_into")
+            self.db.execute(
+                f"UPDATE contributions SET {sets} WHERE id = ?",
+                [*(row[k] for k in (*_FIELDS, "changed") if k != "merged_into"), row["id"]],
             )
-            theirs_version = _version({**theirs, "tags": theirs_tags}, (*_FIELDS, "tags"))
-            if theirs_version > mine_version:
-                sets = ", ".join(f"{k} = ?" for k in _FIELDS if k != "merged_into")
-                self.db.execute(
-                    f"UPDATE contributions SET {sets} WHERE id = ?",
-                    [*(theirs[k] for k in _FIELDS if k != "merged_into"), theirs["id"]],
-                )
-                self._set_tags(theirs["id"], theirs_tags)
-                merged_into.append((theirs["merged_into"], theirs["id"]))
-                self.result.add("contributions changed")
+            if row_tags != mine_tags:
+                self._set_tags(row["id"], row_tags)
+            if row["merged_into"] != mine["merged_into"]:
+                merged_into.append((row["merged_into"], row["id"]))
+            self.result.add("contributions changed")
         if gone_here:
             remove_contributions(self.conn, gone_here)
             record_erasure(self.conn, None, set(), gone_here, True)
@@ -363,6 +377,11 @@ class _Merge(ErasureMerge):
         self.conn.executemany(
             "UPDATE contributions SET merged_into = ? WHERE id = ?",
             [(target, cid) for target, cid in merged_into if target not in self.removed],
+        )
+        # A response to a point neither copy keeps (erased) answers nothing.
+        self.conn.execute(
+            "UPDATE contributions SET responds_to = NULL WHERE responds_to IS NOT NULL "
+            "AND responds_to NOT IN (SELECT id FROM contributions)"
         )
 
     def _set_tags(self, contribution: str, tags: list[str]) -> None:
@@ -373,10 +392,22 @@ class _Merge(ErasureMerge):
         )
 
     def votes(self) -> None:
+        """Every vote either side holds, but those withdrawn (undone) on either side."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO withdrawn_votes (uid, at) VALUES (?, ?)",
+            [(r["uid"], r["at"]) for r in self.other["withdrawn_votes"]],
+        )
+        withdrawn = {r["uid"] for r in self.rows("SELECT uid FROM withdrawn_votes")}
+        gone = self.rows(
+            "SELECT uid, dots FROM votes WHERE uid IN (SELECT uid FROM withdrawn_votes)"
+        )
+        if gone:
+            self.db.execute("DELETE FROM votes WHERE uid IN (SELECT uid FROM withdrawn_votes)")
+            self.result.add("dots withdrawn", sum(r["dots"] for r in gone))
         ours = {r["uid"] for r in self.rows("SELECT uid FROM votes")}
         known = {r["id"] for r in self.rows("SELECT id FROM contributions")}
         for theirs in sorted(self.other["votes"], key=lambda r: (r["created_at"], r["uid"])):
-            if theirs["uid"] in ours or theirs["contribution"] not in known:
+            if theirs["uid"] in ours | withdrawn or theirs["contribution"] not in known:
                 continue
             self.db.insert(
                 "votes",

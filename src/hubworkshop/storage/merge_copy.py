@@ -15,6 +15,7 @@ from hubworkshop.domain import fields
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
+from hubworkshop.storage.changes import bad_changes
 from hubworkshop.storage.files import explain, refuse_foreign_file
 from hubworkshop.storage.store import Store
 
@@ -69,7 +70,7 @@ def read_copy(path: Path, store: Store, scratch: Path) -> tuple[Path, dict[str, 
 _TABLES = (
     "workshop", "rooms", "questions", "roles", "participants", "contributions",
     "contribution_tags", "vote_rounds", "votes", "rankings", "purpose_statements",
-    "takeaways", "events", "room_state", "erasures",
+    "takeaways", "events", "room_state", "erasures", "withdrawn_votes",
 )  # fmt: skip
 
 
@@ -147,6 +148,8 @@ def _row_rules(tables: dict[str, list[Row]]) -> dict[str, dict[str, Any]]:
             "parked": _FLAG, "starred": _FLAG, "merged_into": _maybe(fields.bad_id),
             "cluster": _maybe(lambda v: fields.bad_text(v, empty=True)),
             "owner": _maybe(fields.bad_name), "due": _maybe(fields.bad_date),
+            "changed": bad_changes,
+            "phase": _maybe(fields.bad_id), "responds_to": _maybe(fields.bad_id),
         },
         "contribution_tags": {"contribution": fields.bad_id, "tag": fields.bad_text},
         "vote_rounds": {
@@ -179,6 +182,7 @@ def _row_rules(tables: dict[str, list[Row]]) -> dict[str, dict[str, Any]]:
             "timer_elapsed_ms": lambda v: fields.bad_count(v, 0, 2**62),
             "timer_started_at": _maybe(fields.bad_time), "updated_at": fields.bad_time,
         },
+        "withdrawn_votes": {"uid": fields.bad_uid, "at": fields.bad_time},
         "erasures": {
             "kind": lambda v: None if v in ("person", "name", "contribution") else "unknown",
             "value": lambda v: None if isinstance(v, str) and 0 < len(v) <= 100 else "not an id",

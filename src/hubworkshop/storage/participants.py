@@ -12,7 +12,7 @@ from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.domain.names import either, name_key, similar_names
 from hubworkshop.storage.room_clock import RoomClockStore
-from hubworkshop.storage.rows import clean_name, enum, participant
+from hubworkshop.storage.rows import clean_name, enum, first, participant
 from hubworkshop.storage.sql import Db
 
 
@@ -122,12 +122,13 @@ class ParticipantStore(RoomClockStore):
         *,
         consent: Consent | str | None = None,
         actor: str | None = None,
-    ) -> None:
+    ) -> dict[str, Any]:
         """One person entered twice: everything `source` said, voted and ranked becomes
         `target`'s, and `source` leaves the roster. Their consent is `consent`, the one the
         person gave (the app and the command line ask when the two entries differ); else
         the more restrictive of the two (off the record over anonymous over named), so no
-        one is published more than they agreed to."""
+        one is published more than they agreed to. Returns what it changed, for
+        `unmerge_participants` (an undo)."""
         with self.write() as db:
             gone, kept = _same_person(db, clean_name(source)), _same_person(db, clean_name(target))
             if gone is None or kept is None:
@@ -142,6 +143,21 @@ class ParticipantStore(RoomClockStore):
                 else strictest(Consent(gone["consent"]), Consent(kept["consent"]))
             )
             ids = [kept["id"], gone["id"]]
+            undo = {
+                "gone": dict(gone),
+                "kept": {k: kept[k] for k in ("id", "name", "consent", "language", "room")},
+                "contributions": [
+                    r[0]
+                    for r in db.execute("SELECT id FROM contributions WHERE author = ?", ids[1:])
+                ],
+                "votes": [
+                    r[0] for r in db.execute("SELECT uid FROM votes WHERE participant = ?", ids[1:])
+                ],
+                "rankings": [
+                    dict(r)
+                    for r in db.query("SELECT * FROM rankings WHERE participant = ?", ids[1:])
+                ],
+            }
             db.execute("UPDATE contributions SET author = ? WHERE author = ?", ids)
             db.execute("UPDATE votes SET participant = ? WHERE participant = ?", ids)
             # Both ranked a room: the surviving entry's order stands.
@@ -176,6 +192,76 @@ class ParticipantStore(RoomClockStore):
                     },
                 },
             )
+        return undo
+
+    def unmerge_participants(self, undo: dict[str, Any], *, actor: str | None = None) -> None:
+        """Undo `merge_participants`: the person merged away comes back, with their words,
+        dots and ballots, and the one kept gets back their consent, language and room.
+        Refused if either was erased since, or the name was given to someone else."""
+        gone, kept = undo["gone"], undo["kept"]
+        with self.write() as db:
+            refuse_erased(db, gone["name"])
+            erased = db.execute(
+                "SELECT 1 FROM erasures WHERE kind = 'person' AND value = ?", [gone["uid"]]
+            ).fetchone()
+            if (
+                erased
+                or first(db.query("SELECT id FROM participants WHERE id = ?", [kept["id"]])) is None
+            ):
+                raise InputError(_("{name} is no longer in the workshop").format(name=kept["name"]))
+            if _same_person(db, gone["name"]) is not None:
+                raise InputError(
+                    _("{name} is on the roster again: merge or rename them first").format(
+                        name=gone["name"]
+                    )
+                )
+            values = {k: v for k, v in gone.items() if k != "id"}
+            taken = db.execute("SELECT 1 FROM participants WHERE id = ?", [gone["id"]]).fetchone()
+            pid = db.insert("participants", values if taken else gone)
+            marks = ", ".join("?" for _ in undo["contributions"])
+            db.execute(
+                f"UPDATE contributions SET author = ? WHERE author = ? AND id IN ({marks})",
+                [pid, kept["id"], *undo["contributions"]],
+            )
+            marks = ", ".join("?" for _ in undo["votes"])
+            db.execute(
+                f"UPDATE votes SET participant = ? WHERE participant = ? AND uid IN ({marks})",
+                [pid, kept["id"], *undo["votes"]],
+            )
+            for ballot in undo["rankings"]:
+                db.execute("DELETE FROM rankings WHERE id = ?", [ballot["id"]])
+                db.insert("rankings", {**ballot, "participant": pid})
+            db.update(
+                "participants",
+                "id",
+                kept["id"],
+                {k: kept[k] for k in ("consent", "language", "room")}
+                | {"updated_at": self.clock()},
+            )
+            self._log(
+                EventName.PARTICIPANT_ADD,
+                subject=str(pid),
+                room=gone["room"],
+                actor=actor,
+                data={"name": gone["name"], "split_from": kept["name"]},
+            )
+
+    def remove_participant(self, pid: int, *, actor: str | None = None) -> bool:
+        """Take back a person added by mistake (an undone edit or vote added them): only if
+        nothing refers to them, so no word, dot or ballot is left without its person."""
+        with self.write() as db:
+            used = db.execute(
+                "SELECT EXISTS (SELECT 1 FROM contributions WHERE author = ?) "
+                "OR EXISTS (SELECT 1 FROM votes WHERE participant = ?) "
+                "OR EXISTS (SELECT 1 FROM rankings WHERE participant = ?)",
+                [pid, pid, pid],
+            ).fetchone()[0]
+            row = first(db.query("SELECT room FROM participants WHERE id = ?", [pid]))
+            if used or row is None:
+                return False
+            db.execute("DELETE FROM participants WHERE id = ?", [pid])
+            self._log(EventName.PARTICIPANT_REMOVE, subject=str(pid), room=row["room"], actor=actor)
+            return True
 
     def _participant_id(self, db: Db, name: str, room: str | None, actor: str | None) -> int:
         """Inside a write: the id of a participant, added as anonymous if new."""

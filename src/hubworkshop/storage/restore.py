@@ -27,6 +27,7 @@ from hubworkshop.storage.files import (
     remove_with_side_files,
 )
 from hubworkshop.storage.store import Store
+from hubworkshop.storage.version import EVENT_UID
 
 PLACEHOLDER = {Consent.ANONYMOUS: "(anonymous {n})", Consent.OFF_RECORD: "(off the record {n})"}
 
@@ -87,15 +88,24 @@ def _load(store: Store, archive: Archive) -> list[str]:
         contributions = archive.contributions
         db.conn.executemany(
             "INSERT INTO contributions (id, room, question, kind, text, language, author, "
-            "parked, starred, cluster, owner, due, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "parked, starred, cluster, owner, due, created_at, updated_at, phase, responds_to) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (c.id, c.room, c.question, c.kind, c.text, c.language,
                  author_of(c.off_record, c.author), int(c.parked), int(c.starred),
-                 c.cluster, c.owner, c.due, c.created_at, c.updated_at)
+                 c.cluster, c.owner, c.due, c.created_at, c.updated_at, c.phase, c.responds_to)
                 for c in contributions
             ],
         )  # fmt: skip
+        # The workshop's time, as the summary reads it: the same minutes after the import.
+        db.conn.executemany(
+            f"INSERT INTO events (at, room, action, subject, uid) VALUES (?, ?, ?, ?, {EVENT_UID})",
+            [(e.at, e.room, e.action.value, e.subject) for e in archive.timeline],
+        )
+        db.conn.executemany(
+            "UPDATE room_state SET question = ?, phase = ? WHERE room = ?",
+            [(question, phase, room) for room, (question, phase) in archive.room_states.items()],
+        )
         db.conn.executemany(
             "UPDATE contributions SET merged_into = ? WHERE id = ?",
             [(c.merged_into, c.id) for c in contributions if c.merged_into],

@@ -15,8 +15,9 @@ from hubworkshop.storage.sql import Db
 
 INSERT_CONTRIBUTION = """
 INSERT INTO contributions
-    (id, room, question, kind, text, language, author, parked, note_taker, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    (id, room, question, kind, text, language, author, parked, note_taker, created_at, updated_at,
+     responds_to, phase)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT phase FROM room_state WHERE room = ?2))
 """
 
 CONTRIBUTION_SELECT = """
@@ -28,7 +29,7 @@ SELECT c.id, c.seq, c.room, c.question, c.kind, c.text, c.language, c.author,
     (SELECT coalesce(sum(dots), 0) FROM votes v WHERE v.contribution = c.id),
     c.merged_into,
     (SELECT count(*) FROM contributions m WHERE m.merged_into = c.id AND m.deleted_at IS NULL),
-    c.cluster, c.owner, c.due
+    c.cluster, c.owner, c.due, c.phase, c.responds_to
 FROM contributions c LEFT JOIN participants p ON p.id = c.author
 """
 KIND_OF = {kind.value: kind for kind in Kind}
@@ -55,7 +56,8 @@ def read_contributions(db: Db, sql: str, params: Sequence[Any] = ()) -> list[Con
 EVERY_CONTRIBUTION = """
 SELECT c.id, c.seq, c.room, c.question, c.kind, c.text, c.language, c.author,
     p.name, p.consent, c.note_taker, c.created_at, c.updated_at, c.deleted_at,
-    c.parked, c.starred, NULL, 0, c.merged_into, 0, c.cluster, c.owner, c.due
+    c.parked, c.starred, NULL, 0, c.merged_into, 0, c.cluster, c.owner, c.due,
+    c.phase, c.responds_to
 FROM contributions c LEFT JOIN participants p ON p.id = c.author
 WHERE c.deleted_at IS NULL ORDER BY c.seq
 """

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from hubworkshop.domain.model import Consent, Kind
+from hubworkshop.storage.changes import GROUPS as CHANGE_GROUPS
 from hubworkshop.storage.version import MIGRATION_SET
 
 MIGRATIONS = Migrations(MIGRATION_SET)
@@ -172,14 +173,75 @@ def _erasure_tombstones(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0008_change_times")
+def _change_times(db: Database) -> None:
+    """When each group of a contribution's fields last changed (`storage/changes.py`), so a
+    merge keeps independent edits of one point made on two copies (the search index's update
+    trigger now follows the text only); and votes withdrawn by an
+    undo, kept so that no merged copy brings them back. Rows changed before this migration
+    get their last update time for every group (as merges treated them until now)."""
+    db.execute("ALTER TABLE contributions ADD COLUMN changed TEXT NOT NULL DEFAULT '{}'")
+    # The search index follows the text only: recording a change time must not re-index a
+    # row from inside another update (and parking or starring never needed re-indexing).
+    db.execute('DROP TRIGGER IF EXISTS "contributions_au"')
+    db.execute(
+        """
+        CREATE TRIGGER "contributions_au" AFTER UPDATE OF "text" ON "contributions" BEGIN
+          INSERT INTO "contributions_fts" ("contributions_fts", rowid, "text")
+          VALUES ('delete', old.rowid, old."text");
+          INSERT INTO "contributions_fts" (rowid, "text") VALUES (new.rowid, new."text");
+        END
+        """
+    )
+    groups = ", ".join(f"'{g}', updated_at" for g in CHANGE_GROUPS)
+    db.execute(
+        f"UPDATE contributions SET changed = json_object({groups}) WHERE updated_at > created_at"
+    )
+    for group, columns in CHANGE_GROUPS.items():
+        if not columns:
+            continue  # tags: set_tags records their time
+        differs = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+        db.execute(
+            f"""
+            CREATE TRIGGER contributions_changed_{group}
+            AFTER UPDATE OF {", ".join(columns)} ON contributions
+            WHEN NEW.changed IS OLD.changed AND ({differs}) BEGIN
+                UPDATE contributions SET changed = json_set(changed, '$.{group}', NEW.updated_at)
+                WHERE seq = NEW.seq;
+            END
+            """
+        )
+    db.execute(
+        """
+        CREATE TABLE withdrawn_votes (
+            uid TEXT PRIMARY KEY,
+            at TEXT NOT NULL
+        ) STRICT
+        """
+    )
+
+
+@MIGRATIONS(name="0009_contribution_context")
+def _contribution_context(db: Database) -> None:
+    """Where and when a contribution was made, and what it answers: the agenda phase its room
+    was in when it was saved, and the point an agreement or disagreement responds to. Older
+    contributions keep neither (NULL): the summary shows them as it always did."""
+    for statement in (
+        "ALTER TABLE contributions ADD COLUMN phase TEXT",
+        "ALTER TABLE contributions ADD COLUMN responds_to TEXT",
+    ):
+        db.execute(statement)
+
+
 @MIGRATIONS(name="0010_participant_pages")
 def _participant_pages(db: Database) -> None:
     """Participants on their own devices (issue #32). `room_pages`: each room's moderation
     (post: a point shows at once; pre: once approved) and, while `serve` runs, the room's
     link secret, its typed code and the page's address for the QR code (written when it
-    starts, cleared when it stops: they expire with the session). `held`: a point waiting for approval, or hidden by a facilitator;
-    the contribution itself is soft-deleted meanwhile, so every list and export skips it
-    as it skips any deleted point, and the log says why."""
+    starts, cleared when it stops: they expire with the session). `held`: a point waiting
+    for approval, or hidden by a facilitator; the contribution itself is soft-deleted
+    meanwhile, so every list and export skips it as it skips any deleted point, and the log
+    says why."""
     db.execute(
         """
         CREATE TABLE room_pages (

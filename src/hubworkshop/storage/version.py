@@ -17,6 +17,8 @@ MIGRATION_NAMES = (
     "0005_stable_ids",
     "0006_plan_record",
     "0007_erasure_tombstones",
+    "0008_change_times",
+    "0009_contribution_context",
     "0010_participant_pages",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

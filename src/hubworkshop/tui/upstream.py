@@ -60,3 +60,12 @@ def read_esc_and_key_as_typed() -> None:
         return found
 
     XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
+
+
+def heading_anchor(title: str) -> str:
+    """The anchor `Markdown.goto_anchor` finds a heading by: Textual's own slug of its
+    title (`textual/_slug.py`, private), so the export preview opens on the Outcomes
+    whatever the slugging does to accents and punctuation."""
+    from textual._slug import TrackedSlugs
+
+    return TrackedSlugs().slug(title)

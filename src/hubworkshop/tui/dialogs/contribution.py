@@ -17,12 +17,12 @@ from textual.widgets.option_list import Option
 from hubworkshop.domain.i18n import N_, _, kind_label
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
-from hubworkshop.storage.history import Edit
 from hubworkshop.tui.dialogs.common import DIALOG_CSS
 from hubworkshop.tui.drafts import Drafts
 from hubworkshop.tui.widgets.capture_bar import CompletingInput, WordSuggester
 from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.text import plain
+from hubworkshop.workshop.history import Edit
 
 
 class TakeawaysDialog(ModalScreen[list[str] | None]):

@@ -29,9 +29,10 @@ from textual.widgets import (
 from hubworkshop.domain.i18n import N_, _
 from hubworkshop.domain.languages import display_name, native_name
 from hubworkshop.reports.formats import FORMATS
-from hubworkshop.reports.labels import labels_fallback
+from hubworkshop.reports.labels import LABELS, labels_fallback
 from hubworkshop.reports.scope import ExportRequest
 from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.upstream import heading_anchor
 from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
@@ -49,6 +50,7 @@ class ExportScreen(HubScreen):
     ExportScreen RadioSet { width: 100%; }
     ExportScreen #preview-box { width: 1fr; border-left: solid $primary; }
     ExportScreen #preview-text { height: 1fr; }
+    ExportScreen #preview-scroll { height: 1fr; }
     ExportScreen #export-result { margin-top: 1; }
     ExportScreen #export-result.-error { color: $error; }
     """
@@ -125,7 +127,8 @@ class ExportScreen(HubScreen):
                     yield Static(_("Ctrl+S writes the file · Esc goes back"), classes="label")
                 yield Static("", id="export-result")
             with Vertical(id="preview-box"):
-                yield Markdown(id="preview-markdown")
+                with VerticalScroll(id="preview-scroll"):
+                    yield Markdown(id="preview-markdown")
                 yield TextArea(id="preview-text", read_only=True, soft_wrap=True)
         yield KeyFooter()
 
@@ -197,14 +200,32 @@ class ExportScreen(HubScreen):
                 + _("(preview shortened; the file has everything)")
                 + "\n"
             )
-        markdown = self.query_one("#preview-markdown", Markdown)
         area = self.query_one("#preview-text", TextArea)
-        markdown.display = fmt == "markdown"
+        self.query_one("#preview-scroll").display = fmt == "markdown"
         area.display = fmt != "markdown"
         if fmt == "markdown":
-            markdown.update(text)
+            self.call_later(self._show_markdown, text)
         else:
             area.load_text(text)
+            # Opens on the Outcomes, which the lead facilitator reads out in plenary.
+            marks = ('id="outcomes"', f"== {self.outcomes} ==", f"## {self.outcomes}")
+            line = next(
+                (i for i, said in enumerate(text.splitlines()) if any(m in said for m in marks)),
+                None,
+            )
+            if line is not None:
+                area.move_cursor((line, 0))
+                self.call_after_refresh(area.scroll_to, y=line, animate=False)
+
+    @property
+    def outcomes(self) -> str:
+        """The Outcomes heading in the language the summary is asked in."""
+        return LABELS[self.choices()[1].lang]["outcomes"]
+
+    async def _show_markdown(self, text: str) -> None:
+        markdown = self.query_one("#preview-markdown", Markdown)
+        await markdown.update(text)
+        self.call_after_refresh(markdown.goto_anchor, heading_anchor(self.outcomes))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A browser session downloads; a terminal writes a file."""

@@ -14,7 +14,13 @@ from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.i18n import N_, _, ngettext
 from hubworkshop.domain.model import Role
 from hubworkshop.domain.names import room_first
-from hubworkshop.domain.ranking import Rankings, Score, across_rooms
+from hubworkshop.domain.ranking import (
+    Rankings,
+    Score,
+    across_rooms,
+    bar_length,
+    ranking_chart,
+)
 from hubworkshop.tui.dialogs.common import ParticipantPicker
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.glyphs import AppHeader
@@ -23,20 +29,22 @@ from hubworkshop.tui.widgets.text import plain
 
 
 def bar_chart(scores: list[Score], labels: dict[str, str], width: int) -> Text:
-    """Horizontal bars, one per role, scaled to the best score."""
+    """Horizontal bars, one per role, scaled to the best score: the rows the HTML summary's
+    chart draws too (`domain.ranking.ranking_chart`)."""
     text = Text()
     if not scores:
         return Text(_("No ranking recorded yet."))
-    top = max(s.points for s in scores) or 1
-    label_width = min(max(len(labels[s.role]) for s in scores), 34)
+    rows = ranking_chart(scores, labels)
+    top = max(r.value for r in rows)
+    label_width = min(max(len(r.label) for r in rows), 34)
     bar_room = max(width - label_width - 16, 10)
-    for s in scores:
-        label = labels[s.role][:label_width].ljust(label_width)
-        bar = "█" * round(bar_room * s.points / top)
-        tie = " =" if s.tied else "  "
-        text.append(f"{s.rank:>2}. {label} ", "bold" if s.rank == 1 else "")
-        text.append(bar, "green" if s.rank <= 3 else "cyan")
-        text.append(f" {s.points}{tie}\n")
+    for r in rows:
+        label = r.label[:label_width].ljust(label_width)
+        bar = "█" * round(bar_length(r.value, top, bar_room))
+        tie = " =" if r.tied else "  "
+        text.append(f"{r.rank:>2}. {label} ", "bold" if r.rank == 1 else "")
+        text.append(bar, "green" if r.rank <= 3 else "cyan")
+        text.append(f" {r.value}{tie}\n")
     return text
 
 

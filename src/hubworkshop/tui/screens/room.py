@@ -1,7 +1,7 @@
 """The breakout room: question, timer, capture bar, contribution list.
 
 Every database call runs in a thread worker and comes back as a message (`tui/workers.py`).
-The screen keeps the undo history of this terminal's own changes (`storage/history.py`).
+The screen keeps the undo history of this terminal's own changes (`workshop/history.py`).
 """
 
 from __future__ import annotations
@@ -163,7 +163,10 @@ class RoomScreen(RoomCapture):
             placeholder=_("Search: every word, any script · Esc to close"), id="search"
         )
         yield ContributionList(
-            self.store.contributions_by_seq, typed=self.type_into_bar, id="contributions"
+            self.store.contributions_by_seq,
+            typed=self.type_from_list,
+            enter=self.action_actions,
+            id="contributions",
         )
         yield DetailPane("", id="detail")
         yield PendingPanel("", id="pending")
@@ -385,6 +388,8 @@ class RoomScreen(RoomCapture):
         if c.owner or c.due:
             action = " · " + kind_label("action") + (f": {c.owner}" if c.owner else "")
             action += _(", due {date}").format(date=c.due) if c.due else ""
+        if c.responds_to:
+            action += " · " + _("answers {id}").format(id=c.responds_to[:8])
         shown = (
             f"{c.short_id} · {kind_label(c.kind.value)} · {author} · {c.created_at[11:19]} UTC"
             f"{' · ' + tags if tags else ''}{' · ★ ' + _('key point') if c.starred else ''}"

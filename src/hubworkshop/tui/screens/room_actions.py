@@ -17,7 +17,12 @@ from hubworkshop.domain.names import room_first
 from hubworkshop.domain.records import VoteRound
 from hubworkshop.domain.text import one_line
 from hubworkshop.domain.timer import Countdown
-from hubworkshop.storage.history import (
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.widgets.contribution_list import ContributionList
+from hubworkshop.tui.widgets.room_panels import StatusBar
+from hubworkshop.tui.widgets.text import plain
+from hubworkshop.workshop import history as steps
+from hubworkshop.workshop.history import (
     Command,
     Delete,
     Edit,
@@ -25,11 +30,10 @@ from hubworkshop.storage.history import (
     Merge,
     SetAction,
     SetCluster,
+    SetTakeaways,
+    Split,
+    Vote,
 )
-from hubworkshop.tui.screens.base import HubScreen
-from hubworkshop.tui.widgets.contribution_list import ContributionList
-from hubworkshop.tui.widgets.room_panels import StatusBar
-from hubworkshop.tui.widgets.text import plain
 
 
 class RoomView(NamedTuple):
@@ -111,13 +115,13 @@ class ContributionActions(HubScreen):
             mine = vote.used.get(app.user_name or "", 0)
             if app.user_name in vote.used:
                 parts.append(
-                    _("VOTE OPEN: {dots} dots each, {left} left for you, {cast} cast (v)").format(
-                        dots=vote.dots, left=vote.dots - mine, cast=vote.cast
-                    )
+                    _(
+                        "VOTE OPEN: {dots} dots each, {left} left for you, {cast} cast (Enter v)"
+                    ).format(dots=vote.dots, left=vote.dots - mine, cast=vote.cast)
                 )
             else:
                 parts.append(
-                    _("VOTE OPEN: {dots} dots each, {cast} cast (v)").format(
+                    _("VOTE OPEN: {dots} dots each, {cast} cast (Enter v)").format(
                         dots=vote.dots, cast=vote.cast
                     )
                 )
@@ -168,7 +172,7 @@ class ContributionActions(HubScreen):
         *,
         said: str | None = None,
     ) -> None:
-        """Apply a change that can be undone (u) and redone (U): a command, or a function that
+        """Apply a change that can be undone (Ctrl+Z) and redone (Ctrl+Y): a command, or a function that
         builds it in the worker (for a command that must read the database first)."""
         store, actor, history = self.store, self.hub_app.user_name, self.history
 
@@ -212,7 +216,7 @@ class ContributionActions(HubScreen):
     def action_delete(self) -> None:
         c = self._target()
         if c is not None:
-            said = _("Deleted «{text}» · u undoes it").format(text=one_line(c.text, 50))
+            said = _("Deleted «{text}» · Ctrl+Z undoes it").format(text=one_line(c.text, 50))
             self._change(_("Delete"), Delete(c), said=said)
 
     def action_undo(self) -> None:
@@ -229,7 +233,7 @@ class ContributionActions(HubScreen):
             )
             return
         store, actor = self.store, self.hub_app.user_name
-        step = history.undo if undo else history.redo
+        step = steps.undo if undo else steps.redo
         word = _("Undone") if undo else _("Redone")
 
         def stepped(command: Command | None) -> None:
@@ -240,7 +244,7 @@ class ContributionActions(HubScreen):
         self.saving += 1
         self.refresh_status()
         self.run_store(
-            lambda: step(store, actor),
+            lambda: step(history, store, actor),
             stepped,
             failed=lambda message: self.write_failed(word, message),
             group="writes",
@@ -305,9 +309,10 @@ class ContributionActions(HubScreen):
 
             def voted(name: str | None) -> None:
                 if name:
-                    self._write(
+                    self._change(
                         _("Vote"),
-                        lambda: self.store.add_vote(c.id, participant=name, note_taker=note_taker),
+                        Vote(c, name, note_taker),
+                        said=_("A dot from {name} · Ctrl+Z undoes it").format(name=name),
                     )
 
             self.app.push_screen(ParticipantPicker(title, names, remaining), voted)
@@ -362,7 +367,7 @@ class ContributionActions(HubScreen):
         self._change(
             _("Merge"),
             lambda: Merge.of(store, source, c),
-            said=_("Merged {source} into {target} · u undoes it").format(
+            said=_("Merged {source} into {target} · Ctrl+Z undoes it").format(
                 source=source.short_id, target=c.short_id
             ),
         )
@@ -374,8 +379,11 @@ class ContributionActions(HubScreen):
         if not c.merged_count:
             self.notify(_("Nothing is merged into this point."), markup=False, timeout=2)
             return
-        actor = self.hub_app.user_name
-        self._write(_("Split"), lambda: self.store.split(c.id, actor=actor))
+        self._change(
+            _("Split"),
+            Split(c),
+            said=_("Split {id} · Ctrl+Z merges it again").format(id=c.short_id),
+        )
 
     def action_cluster(self) -> None:
         from hubworkshop.tui.dialogs.common import TextDialog
@@ -466,13 +474,11 @@ class ContributionActions(HubScreen):
                     timeout=3,
                 )
                 return
-            actor = self.hub_app.user_name
 
             def chosen_(ids: list[str] | None) -> None:
-                if ids is not None:
-                    self._write(
-                        _("Takeaways"),
-                        lambda: self.store.set_takeaways(self.room_id, ids, actor=actor),
+                if ids is not None and ids != chosen:
+                    self._change(
+                        _("Takeaways"), SetTakeaways(self.room_id, tuple(chosen), tuple(ids))
                     )
 
             self.app.push_screen(TakeawaysDialog(starred, chosen), chosen_)
@@ -497,7 +503,7 @@ class ContributionActions(HubScreen):
     def action_roster(self) -> None:
         from hubworkshop.tui.screens.roster import RosterScreen
 
-        self.app.push_screen(RosterScreen(self.room_id))
+        self.app.push_screen(RosterScreen(self.room_id, self.history))
 
     def action_participants(self) -> None:
         from hubworkshop.tui.screens.participants import ParticipantsScreen

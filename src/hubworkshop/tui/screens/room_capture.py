@@ -11,13 +11,12 @@ from textual.widgets import Input, Static
 from hubworkshop.domain.capture import parse_capture
 from hubworkshop.domain.i18n import _, ngettext
 from hubworkshop.domain.model import Contribution
-from hubworkshop.domain.names import name_key
-from hubworkshop.domain.records import Draft
-from hubworkshop.storage.history import Added
 from hubworkshop.tui.screens.room_actions import ContributionActions
 from hubworkshop.tui.widgets.capture_bar import CaptureBar
 from hubworkshop.tui.widgets.pending import CaptureQueue, Pending, PendingPanel
 from hubworkshop.tui.widgets.text import plain
+from hubworkshop.workshop.capture import Captured, capture_lines, has_text
+from hubworkshop.workshop.history import Added
 
 PENDING_SHOWN_AFTER = 0.3  # seconds an entry waits before it is listed under the list
 DRAFTS_FLUSHED_EVERY = 0.5  # seconds: at most this much typing is lost to a crash
@@ -49,6 +48,16 @@ class RoomCapture(ContributionActions):
             if line:
                 bar.insert_text_at_cursor(line)
 
+    def type_from_list(self, text: str) -> None:
+        """Keys typed while the list has the focus: `=` or `~` first, with a point
+        highlighted, answers that point (`= ^3f2a9c1e `, its short id in the bar, where
+        it can be seen and deleted); anything else goes to the bar as typed."""
+        bar = self.query_one(CaptureBar)
+        point = self.contribution_list.highlighted
+        if text[:1] and text[0] in "=~" and not bar.value and point is not None:
+            text = f"{text[0]} ^{point.short_id} {text[1:].lstrip()}"
+        self.type_into_bar(text)
+
     def update_list_header(self) -> None:
         cl = self.contribution_list
         if cl.row_filter.active and not cl.count:
@@ -71,7 +80,7 @@ class RoomCapture(ContributionActions):
             self.queue.retry()  # Enter in an empty bar tries a failed entry again
             return
         bar = self.query_one(CaptureBar)
-        if not parse_capture(raw, bar.names.names).text:
+        if not has_text(raw, bar.names.names):
             # Markers and nothing else (`! #funding`): no entry to save, and queued it would
             # fail for good and hold every entry after it. It goes back in the bar.
             if not bar.value:
@@ -213,34 +222,10 @@ class RoomCapture(ContributionActions):
         store, actor = self.store, self.hub_app.user_name
         lines = [line for item in items for line in item.lines]
 
-        def save() -> tuple[list[Contribution], list[str]]:
-            people = store.participants()
-            names = [p.name for p in people]
-            here = [p.name for p in people if p.room == self.room_id]
-            known = {name_key(n) for n in names}
-            captures = [parse_capture(line, names, here) for line in lines]
-            # The room's open question as the database has it now: another terminal may
-            # have moved on a moment ago.
-            question = store.room_state(self.room_id).question
-            rows = store.add_contributions(
-                [
-                    Draft(
-                        room=self.room_id,
-                        text=c.text,
-                        question=question,
-                        kind=c.kind,
-                        author=c.author,
-                        tags=c.tags,
-                        language=c.language,
-                    )
-                    for c in captures
-                ],
-                note_taker=actor,
-            )
-            new = {c.author for c in rows if c.author and name_key(c.author) not in known}
-            return rows, sorted(new)
+        def save() -> Captured:
+            return capture_lines(store, self.room_id, lines, note_taker=actor)
 
-        def done(result: tuple[list[Contribution], list[str]]) -> None:
+        def done(result: Captured) -> None:
             rows, new_people = result
             self.capture_saved(rows)
             for person in new_people:  # a new name is a new person: say so, never silently

@@ -14,6 +14,8 @@ from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
+from hubworkshop.workshop import history as steps
+from hubworkshop.workshop.history import Command, History, MergePeople, Rename, SetConsent
 
 
 def consent_choices() -> list[tuple[str, str]]:
@@ -39,11 +41,15 @@ class RosterScreen(HubScreen):
         Binding("r", "rename", N_("Rename")),
         Binding("m", "merge", N_("Merge into…")),
         Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("ctrl+z", "undo", N_("Undo"), show=False),
+        Binding("ctrl+y", "redo", N_("Redo"), show=False),
     ]
 
-    def __init__(self, room_id: str) -> None:
+    def __init__(self, room_id: str, history: History | None = None) -> None:
         super().__init__()
         self.room_id = room_id
+        self.history = history or History()
+        """The room's undo history: a consent set here is undone here or back in the room."""
         self.people: list[Participant] = []
         self.everyone: list[Participant] = []
 
@@ -120,10 +126,10 @@ class RosterScreen(HubScreen):
 
         def chosen(consent: str | None) -> None:
             if consent and consent != person.consent.value:
+                change = SetConsent(person.id, person.name, person.consent, Consent(consent))
+                store, actor, history = self.store, self.hub_app.user_name, self.history
                 self.run_store(
-                    lambda: self.store.set_participant(
-                        person.name, consent, actor=self.hub_app.user_name
-                    ),
+                    lambda: history.run(store, change, actor),
                     lambda _: self.load(),
                 )
 
@@ -135,6 +141,26 @@ class RosterScreen(HubScreen):
             ),
             chosen,
         )
+
+    def action_undo(self) -> None:
+        self._step(undo=True)
+
+    def action_redo(self) -> None:
+        self._step(undo=False)
+
+    def _step(self, *, undo: bool) -> None:
+        store, actor, history = self.store, self.hub_app.user_name, self.history
+        step, word = (steps.undo, _("Undone")) if undo else (steps.redo, _("Redone"))
+
+        def stepped(command: Command | None) -> None:
+            self.load()
+            if command is None:
+                nothing = _("Nothing to undo.") if undo else _("Nothing to redo.")
+                self.notify(nothing, markup=False, timeout=2)
+            else:
+                self.notify(f"{word}: {command.label}", markup=False, timeout=2)
+
+        self.run_store(lambda: step(history, store, actor), stepped)
 
     def action_language(self) -> None:
         person = self.selected()
@@ -175,8 +201,10 @@ class RosterScreen(HubScreen):
 
         def renamed(name: str | None) -> None:
             if name and name.strip() and name.strip() != person.name:
+                change = Rename(person.id, person.name, name.strip())
+                store, history = self.store, self.history
                 self.run_store(
-                    lambda: self.store.rename_participant(person.name, name, actor=actor),
+                    lambda: history.run(store, change, actor),
                     self.saying(
                         _("Renamed {old} to {new}.").format(old=person.name, new=name.strip()),
                         self.load,
@@ -206,12 +234,14 @@ class RosterScreen(HubScreen):
         others = [p.name for p in self.everyone if p.id != person.id]
 
         def merge(target: str, consent: str | None) -> None:
+            change = MergePeople(person.name, target, Consent(consent) if consent else None)
+            store, history = self.store, self.history
             self.run_store(
-                lambda: self.store.merge_participants(
-                    person.name, target, consent=consent, actor=actor
-                ),
+                lambda: history.run(store, change, actor),
                 self.saying(
-                    _("{name} merged into {target}.").format(name=person.name, target=target),
+                    _("{name} merged into {target} · Ctrl+Z undoes it").format(
+                        name=person.name, target=target
+                    ),
                     self.load,
                 ),
             )

@@ -144,11 +144,15 @@ class ContributionList(ScrollView, can_focus=True):
         load_page: PageLoader,
         *,
         typed: Callable[[str], None] | None = None,
+        enter: Callable[[], None] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._load_page = load_page
         self._typed = typed
+        self._enter = enter
+        self._typing = False
+        """Keys typed here went to the bar: the keys queued behind them are the bar's too."""
         self._seqs: list[int] = []
         self._rows: dict[int, Contribution] = {}
         self._pages_pending: set[int] = set()
@@ -324,12 +328,39 @@ class ContributionList(ScrollView, can_focus=True):
         bar takes the focus, so the keys after it go there too). A sentence typed into
         the list by mistake is written, whole; no letter is a command here (the list's
         actions are in the menu Enter opens). Alt with a character is one too: a terminal
-        sends Esc and the next key together as Alt+key when they come fast."""
+        sends Esc and the next key together as Alt+key when they come fast.
+
+        Enter and the moves run here, in the list's own queue, in the order typed, rather
+        than as bindings (which run only once a key has bubbled up to the app, after the
+        keys queued behind it). The keys typed right after Enter, already queued here when
+        the menu opens, are the menu's: they go on to it, in order (`s` after Enter stars
+        the point; it used to land in the capture bar)."""
+        screen = self.app.screen
+        if screen is not self.screen:  # a dialog opened over the room by a key before these
+            event.stop()
+            event.prevent_default()
+            (screen.focused or screen).post_message(events.Key(event.key, event.character))
+            return
+        mine = not self._typing  # (the focus moves to the bar only once this queue yields)
+        move = _MOVES.get(event.key) if mine else None
+        enter = event.key == "enter" and self._enter is not None and mine
+        if move is not None or enter:
+            event.stop()
+            event.prevent_default()
+            if move is not None:
+                move(self)
+            elif self._enter is not None:
+                self._enter()
+            return
         if self._typed is None or not (event.is_printable and event.character):
             return
         event.stop()
         event.prevent_default()
+        self._typing = True
         self._typed(event.character)
+
+    def on_focus(self, _event: events.Focus) -> None:
+        self._typing = False
 
     def on_resize(self, _event: events.Resize) -> None:
         self._sync_size()
@@ -418,6 +449,8 @@ class ContributionList(ScrollView, can_focus=True):
             prefix += "‖ "
         if c.merged_count:
             prefix += f"⊕{c.merged_count} "
+        if c.responds_to:  # the point it answers, as the bar's syntax writes it
+            prefix += f"^{c.responds_to[:8]} "
         if c.cluster:
             prefix += f"[{one_line(c.cluster, 20)}] "
         if c.owner or c.due:
@@ -466,3 +499,14 @@ def _kind_width(language: str) -> int:
     """The kind column fits the longest kind's name in the interface language (English's
     "disagreement" is 12 characters, French's "préoccupation" 13)."""
     return max(len(kind_label(kind.value)) for kind in Kind)
+
+
+_MOVES: dict[str, Callable[[ContributionList], None]] = {
+    "up": lambda lst: lst.action_move(-1),
+    "down": lambda lst: lst.action_move(1),
+    "pageup": lambda lst: lst.action_page(-1),
+    "pagedown": lambda lst: lst.action_page(1),
+    "home": ContributionList.action_to_start,
+    "end": ContributionList.action_to_end,
+}
+"""The list's own moves, run in its queue (its bindings name them for the help and palette)."""

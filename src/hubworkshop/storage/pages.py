@@ -163,8 +163,21 @@ def add_waiting(store: Store, draft: Draft, *, note_taker: str) -> Contribution:
         )
         db.execute(
             INSERT_CONTRIBUTION,
-            [cid, room.id, draft.question, kind, text, language, author, 0, note_taker, now, now]
-            + [None],  # responds_to: a participant's point answers none
+            # responds_to (None): a participant's point answers none
+            [
+                cid,
+                room.id,
+                draft.question,
+                kind,
+                text,
+                language,
+                author,
+                0,
+                note_taker,
+                now,
+                now,
+                None,
+            ],
         )
         db.execute("UPDATE contributions SET deleted_at = ? WHERE id = ?", [now, cid])
         db.execute(

@@ -317,6 +317,7 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             "0007_erasure_tombstones",
             "0008_change_times",
             "0009_contribution_context",
+            "0010_participant_pages",
         ]
         # A database from before 0006 records no plan, and its rooms work in the first
         # language.

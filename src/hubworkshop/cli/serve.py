@@ -67,10 +67,12 @@ from hubworkshop.cli.gate import (
     terminal_size,
 )
 from hubworkshop.cli.main import NOTE_TAKER_ENV, Settings, _pass_settings, _store_options, cli
-from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.errors import HubworkshopError, InputError
 from hubworkshop.domain.i18n import _, ui_language
 from hubworkshop.domain.model import UserRole
+from hubworkshop.storage.pages import clear_links, publish_links
 from hubworkshop.storage.peek import workshop_languages
+from hubworkshop.web.page import ParticipantPages, new_links, shown_code
 
 SECRET_ENV = ("HUBWORKSHOP_SERVE_TOKEN", "HUBWORKSHOP_SERVE_NOTE_TAKER_TOKEN")
 
@@ -88,9 +90,11 @@ def make_server(
     port: int,
     public_url: str | None,
     limits: Limits | None = None,
+    participants: ParticipantPages | None = None,
 ) -> Any:
     """A textual-serve Server that admits only requests carrying one of `tokens`, and
-    starts each session's app with the role of the token it came with."""
+    starts each session's app with the role of the token it came with; beside it, the
+    participants' pages (their own routes, their own cookie, never a staff one)."""
     from aiohttp import WSCloseCode, WSMsgType, web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
@@ -153,8 +157,15 @@ def make_server(
             allowed.add(f"{request.scheme}://{request.host}".lower())
         return origin.lower() in allowed
 
+    hidden = [*tokens.values(), *(participants.secrets() if participants else ())]
+    if participants is not None:
+        participants.address = address
+
     @web.middleware
     async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+        if participants is not None and participants.owns(request.path):
+            own: web.StreamResponse = await handler(request)  # no staff token needed
+            return own
         role = granted(request)
         if role is None:
             return page(
@@ -206,7 +217,7 @@ def make_server(
             local variables in a traceback (textual-serve's own handler showed them, with
             other browsers' cookies among them)."""
             handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(Redacting(list(tokens.values())))
+            handler.setFormatter(Redacting(hidden))
             root = logging.getLogger()
             root.handlers[:] = [handler]
             root.setLevel(logging.INFO)
@@ -229,7 +240,7 @@ def make_server(
 
             self.debug = debug
             self.initialize_logging()
-            sys.stdout = Redacted(sys.stdout, list(tokens.values()))
+            sys.stdout = Redacted(sys.stdout, hidden)
             loop = asyncio.new_event_loop()
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signal.SIGINT, self.request_exit)
@@ -273,6 +284,10 @@ def make_server(
         async def _make_app(self) -> web.Application:
             app = await upstream_serve.textual_serve_app(self)
             app.middlewares.append(guard)
+            if participants is not None:
+                app.add_routes(participants.routes())
+                app.on_startup.append(participants.start)
+                app.on_shutdown.append(participants.stop)
             return app
 
         async def _process_messages(
@@ -461,6 +476,7 @@ def serve(
     with settings.open_store() as store:
         # create the database now, from the plan, and refuse a bad one before serving
         title = store.workshop().title
+        rooms = {room.id: room.name for room in store.rooms().values()}
     tokens = {
         UserRole.FACILITATOR: token or secrets.token_urlsafe(24),
         UserRole.NOTE_TAKER: note_taker_token or secrets.token_urlsafe(24),
@@ -488,6 +504,14 @@ def serve(
             )
         public_url = public_url.rstrip("/")
     _check_address(host, port)
+    links = new_links(list(rooms))
+    participants = ParticipantPages(
+        db,
+        links,
+        browser_signing_key(),
+        secure=(public_url or "").startswith("https"),
+        origins=frozenset({origin_of(public_url)} if public_url else ()),
+    )
     server = make_server(
         command,
         tokens,
@@ -495,6 +519,7 @@ def serve(
         port=port,
         public_url=public_url,
         limits=Limits(max_sessions, max_per_browser),
+        participants=participants,
     )
     if public_url is None and host in ("0.0.0.0", "::", ""):  # every address of this machine
         bases = [f"http://{socket.gethostname()}:{port}", f"http://127.0.0.1:{port}"]
@@ -509,11 +534,22 @@ def serve(
             link = f"{base}/?token={quote(tokens[role], safe='')}"
             click.echo(_("{who}: {link}").format(who=label, link=link))
     click.echo(_("(keep the links secret: each is a key; a note-taker's runs no room)"))
+    click.echo(
+        _("participants, one link per room (or the room's code at {join}):").format(
+            join=f"{bases[0]}/join"
+        )
+    )
+    for room, (secret, code) in links.items():
+        click.echo(f"  {rooms[room]}: {bases[0]}/p/{secret}/  ({shown_code(code)})")
     click.echo(_("Ctrl+C stops serving."))
+    with settings.open_store() as store:
+        publish_links(store, links, bases[0])  # for the staff's terminals to show
     try:
         server.serve()
     except OSError as error:  # the address was taken between the check and now
         raise InputError(f"--host {host} --port {port}: {error.strerror or error}") from None
     finally:
+        with contextlib.suppress(HubworkshopError), settings.open_store() as store:
+            clear_links(store)  # the links and codes end with the session
         if close_detector is not None:
             close_detector()

@@ -9,6 +9,7 @@ published). Every screen, export and command that shows or writes contributions 
 | ------------ | --------------------- | ----------------------------------------- |
 | room         | shown                 | as recorded (the note-takers' own record) |
 | dashboard    | counted, never shown  | never (counts only)                       |
+| page         | shown (it is the room) | never (a participant's own are "yours")  |
 | presenter    | left out              | never                                     |
 | report-back  | left out              | never                                     |
 | summary      | left out (counted)    | only with `attribute`, only if named      |
@@ -43,9 +44,12 @@ class Surface(StrEnum):
     REPORT_BACK = "report-back"
     SUMMARY = "summary"
     ARCHIVE = "archive"
+    PAGE = "page"
+    """The participants' page of a room (web/): what everyone in the room heard, no names."""
 
 
-_PUBLIC = frozenset({Surface.PRESENTER, Surface.REPORT_BACK})
+_PUBLIC = frozenset({Surface.PRESENTER, Surface.REPORT_BACK, Surface.PAGE})
+_IN_THE_ROOM = frozenset({Surface.ROOM, Surface.PAGE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,7 @@ class ConsentPolicy:
 
     def shows(self, contribution: Contribution) -> bool:
         """Whether the contribution may appear at all on this surface."""
-        if self.surface is Surface.ROOM or contribution.consent is not Consent.OFF_RECORD:
+        if self.surface in _IN_THE_ROOM or contribution.consent is not Consent.OFF_RECORD:
             return True
         return self.surface is Surface.ARCHIVE and self.attribute
 
@@ -193,6 +197,12 @@ def consent_counts(participants: Iterable[Participant]) -> dict[str, int]:
 def fold(name: str) -> str:
     """Names compare as people write them (`domain/names.py`)."""
     return name_key(name)
+
+
+def credited(consent: Consent) -> bool:
+    """Whether a person chose to be named: only then do they give a name (the participants'
+    page gives everyone else a guest name, so anonymity needs no name at all)."""
+    return consent is Consent.NAMED
 
 
 def erased_with_their_words(consent: Consent) -> bool:

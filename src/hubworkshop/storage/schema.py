@@ -233,6 +233,40 @@ def _contribution_context(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="0010_participant_pages")
+def _participant_pages(db: Database) -> None:
+    """Participants on their own devices (issue #32). `room_pages`: each room's moderation
+    (post: a point shows at once; pre: once approved) and, while `serve` runs, the room's
+    link secret, its typed code and the page's address for the QR code (written when it
+    starts, cleared when it stops: they expire with the session). `held`: a point waiting
+    for approval, or hidden by a facilitator; the contribution itself is soft-deleted
+    meanwhile, so every list and export skips it as it skips any deleted point, and the log
+    says why."""
+    db.execute(
+        """
+        CREATE TABLE room_pages (
+            room TEXT PRIMARY KEY REFERENCES rooms(id),
+            moderation TEXT NOT NULL DEFAULT 'post' CHECK (moderation IN ('post', 'pre')),
+            secret TEXT UNIQUE,
+            code TEXT UNIQUE,
+            link TEXT,
+            updated_at TEXT NOT NULL
+        ) STRICT
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE held (
+            contribution TEXT PRIMARY KEY REFERENCES contributions(id) ON DELETE CASCADE,
+            room TEXT NOT NULL REFERENCES rooms(id),
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'hidden')),
+            at TEXT NOT NULL
+        ) STRICT
+        """
+    )
+    db.execute("CREATE INDEX held_room ON held (room, state)")
+
+
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _CONSENTS = ", ".join(f"'{c.value}'" for c in Consent)
 _INITIAL_SCHEMA = f"""

@@ -19,6 +19,7 @@ MIGRATION_NAMES = (
     "0007_erasure_tombstones",
     "0008_change_times",
     "0009_contribution_context",
+    "0010_participant_pages",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

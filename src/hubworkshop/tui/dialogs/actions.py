@@ -66,6 +66,7 @@ MENU: list[MenuItem] = [
     MenuItem("p", "park", N_("Park or unpark (kept in the record)"), True),
     MenuItem("o", "action_owner", N_("Action owner and due date"), True),
     MenuItem("d", "delete", N_("Delete the selected contribution"), True),
+    MenuItem("h", "hide", N_("Hide (moderation: logged; approved back from J)"), True),
     MenuItem("/", "search", N_("Search contributions"), False),
     MenuItem("f", "filter", N_("Filter by kind or tag"), False),
     MenuItem("u", "undo", N_("Undo your last change"), False),
@@ -76,6 +77,7 @@ MENU: list[MenuItem] = [
     MenuItem("P", "purpose", N_("Purpose statement"), False),
     MenuItem("B", "report_back", N_("Report-back in plenary"), False),
     MenuItem("N", "roster", N_("Participants: consent, language"), False),
+    MenuItem("J", "participants", N_("Participants' page: QR code, link, moderation"), False),
 ]
 """Every action of the menu, in its order. The letters are the room's keys of old, so
 hands that knew them find them one Enter away."""

@@ -45,12 +45,16 @@ class PresenterScreen(HubScreen):
     PresenterScreen QuestionPanel Horizontal { layout: vertical; }
     PresenterScreen QuestionPanel .question { border: heavy $accent; padding: 0 2; }
     PresenterScreen QuestionPanel .phase { display: none; }
-    PresenterScreen #latest { height: 1fr; margin-top: 1; }
+    PresenterScreen #presenter-bottom { height: 1fr; margin-top: 1; }
+    PresenterScreen #latest { height: 1fr; width: 1fr; }
+    PresenterScreen #presenter-qr { width: auto; display: none; padding-left: 2; }
+    PresenterScreen #presenter-join { height: 1; display: none; }
     PresenterScreen #presenter-hint { dock: bottom; color: $text-disabled; height: 1; }
     """
     BINDINGS = [
         Binding("escape,f3", "app.pop_screen", N_("Back")),
         Binding("f2", "cycle_language", N_("Language"), show=False),
+        Binding("j", "toggle_qr", N_("QR code"), show=False),
     ]
 
     def __init__(self, room_id: str, room_screen: RoomScreen) -> None:
@@ -58,14 +62,20 @@ class PresenterScreen(HubScreen):
         self.room_id = room_id
         self.room_screen = room_screen
         self._latest_lock = threading.Lock()
+        self.address: tuple[str, str] | None = None
+        self.showing_qr: bool | None = None
+        """None: the QR code beside the points when the screen is tall enough for both."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="presenter-top"):
             yield Static("", id="presenter-phase")
             yield CountdownDisplay()
         yield QuestionPanel()
-        yield Static("", id="latest")
-        yield Static(_("Esc: back to the room · F2: language"), id="presenter-hint")
+        with Horizontal(id="presenter-bottom"):
+            yield Static("", id="latest")
+            yield Static("", id="presenter-qr")
+        yield Static("", id="presenter-join")
+        yield Static(_("Esc: back to the room · F2: language · J: QR code"), id="presenter-hint")
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -101,6 +111,39 @@ class PresenterScreen(HubScreen):
         self.query_one(QuestionPanel).show(snapshot.question, shown, phase, snapshot.position)
         self.tick()
         self.load_latest()
+        self.load_join()
+
+    def load_join(self) -> None:
+        """The room's participants' page while `serve` runs: its QR code beside the latest
+        points (J hides or shows it) and the short way in on the bottom line."""
+        from hubworkshop.storage.pages import room_address
+
+        store, room = self.store, self.room_id
+        self.run_store(lambda: room_address(store, room), self.show_join, group="presenter-join")
+
+    def show_join(self, address: tuple[str, str] | None) -> None:
+        from hubworkshop.tui.screens.participants import join_line, qr_text
+
+        self.address = address
+        line = self.query_one("#presenter-join", Static)
+        line.display = address is not None
+        line.update(plain(join_line(address)) if address else "")
+        code = qr_text(address[0]) if address is not None else ""
+        roomy = self.size.height >= code.count("\n") + 16  # the question and clock too
+        showing = address is not None and (roomy if self.showing_qr is None else self.showing_qr)
+        qr = self.query_one("#presenter-qr", Static)
+        qr.display = showing
+        qr.update(Text(code))
+        # Asked for on a small screen: the code alone, whole (a cut code does not scan).
+        alone = showing and not roomy
+        for widget in (self.query_one("#presenter-top"), self.query_one(QuestionPanel)):
+            widget.display = not alone
+        self.query_one("#latest").display = not alone
+
+    def action_toggle_qr(self) -> None:
+        shown = self.query_one("#presenter-qr", Static).display
+        self.showing_qr = not shown
+        self.show_join(self.address)
 
     def load_latest(self) -> None:
         """The current question's newest points that everyone may see: publishable, not parked."""

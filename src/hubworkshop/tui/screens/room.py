@@ -22,6 +22,7 @@ from hubworkshop.domain.languages import next_mode
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
+from hubworkshop.storage.pages import SELF_TYPED
 from hubworkshop.tui.screens.room_actions import RoomView
 from hubworkshop.tui.screens.room_capture import RoomCapture
 from hubworkshop.tui.widgets.capture_bar import CaptureBar, for_the_bar
@@ -115,7 +116,14 @@ class RoomScreen(RoomCapture):
         ),
     ]
 
-    FACILITATOR_ACTIONS = {"toggle_timer", "extend", "move_question", "toggle_vote", "report_back"}
+    FACILITATOR_ACTIONS = {
+        "toggle_timer",
+        "extend",
+        "move_question",
+        "toggle_vote",
+        "report_back",
+        "hide",
+    }
     LIST_ACTIONS = {"actions", "delete"}
     """Keys of the list only: in the bar, Enter saves and Delete deletes a character."""
 
@@ -372,6 +380,8 @@ class RoomScreen(RoomCapture):
             + _("… ({n} more characters)").format(n=len(c.text) - 2000)
         )
         author = c.author or _("no speaker recorded")
+        if c.note_taker == SELF_TYPED:
+            author += " · " + _("typed by a participant")
         tags = " ".join(f"#{t}" for t in c.tags)
         dots = " · " + ngettext("{n} dot", "{n} dots", c.votes).format(n=c.votes) if c.votes else ""
         action = ""

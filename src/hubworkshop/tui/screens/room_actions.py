@@ -505,6 +505,21 @@ class ContributionActions(HubScreen):
 
         self.app.push_screen(RosterScreen(self.room_id, self.history))
 
+    def action_participants(self) -> None:
+        from hubworkshop.tui.screens.participants import ParticipantsScreen
+
+        self.app.push_screen(ParticipantsScreen(self.room_id))
+
+    def action_hide(self) -> None:
+        """Moderation: the point leaves the room's lists, pages and exports, logged (the
+        participants' page screen approves it back)."""
+        from hubworkshop.workshop.participate import hide
+
+        c = self.contribution_list.highlighted
+        if c is not None:
+            store, actor = self.store, self.hub_app.user_name
+            self._write(_("Hide"), lambda: hide(store, c.id, actor=actor), said=_("Hidden."))
+
     # -- facilitator actions: the room's clock and question ------------------------------
 
     def action_toggle_timer(self) -> None:

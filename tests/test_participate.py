@@ -1,0 +1,242 @@
+"""A participant's own steps (workshop/participate.py) on a real database: the rows and
+events they write are the room's own, so exports, consent, forget and the dashboard treat
+them like any other."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hubworkshop.domain.consent import Surface, policy
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.model import Consent
+from hubworkshop.domain.records import Draft
+from hubworkshop.storage import pages
+from hubworkshop.storage.erase import forget
+from hubworkshop.workshop import participate as p
+
+
+def rooms(store) -> list[str]:
+    return list(store.rooms())
+
+
+def events(store, action: EventName) -> list[dict]:
+    return list(store.db.query("SELECT * FROM events WHERE action = ?", [action.value]))
+
+
+def test_joining_is_anonymous_by_default_and_needs_no_name(store):
+    room = rooms(store)[0]
+    person, uid = p.join(store, room, "anonymous")
+    assert person.consent is Consent.ANONYMOUS and person.name.startswith("Guest ")
+    assert person.room == room
+    assert p.who(store, uid) == person
+    assert p.who(store, "not-a-uid") is None
+
+
+def test_named_needs_a_name_and_never_takes_over_someone_on_the_roster(store):
+    room = rooms(store)[0]
+    with pytest.raises(p.Refused, match="give the name"):
+        p.join(store, room, "named")
+    store.set_participant("Amina", Consent.OFF_RECORD)
+    with pytest.raises(p.Refused, match="already someone's"):
+        p.join(store, room, "named", name="amina")
+    # Amina's own consent is untouched by the stranger's attempt.
+    assert [x.consent for x in store.participants() if x.name == "Amina"] == [Consent.OFF_RECORD]
+    person, _uid = p.join(store, room, "named", name="  Mira   K ")
+    assert (person.name, person.consent) == ("Mira K", Consent.NAMED)
+
+
+def test_a_point_is_the_rooms_own_row_marked_as_typed_by_the_participant(store):
+    room = rooms(store)[0]
+    question = store.room_state(room).question
+    person, _uid = p.join(store, room, "anonymous")
+    point = p.add(store, person, "concern", "  Hubs could become gatekeepers ")
+    stored = store.contribution(point.id)
+    assert (stored.room, stored.question, stored.kind.value, stored.text) == (
+        room,
+        question,
+        "concern",
+        "Hubs could become gatekeepers",
+    )
+    assert (stored.author, stored.note_taker) == (person.name, p.SELF_TYPED)
+    assert [e["subject"] for e in events(store, EventName.CONTRIBUTION_ADD)] == [point.id]
+    view = p.view(store, person, "en")
+    assert [(x.text, x.own, x.self_typed) for x in view.points] == [
+        ("Hubs could become gatekeepers", True, True)
+    ]
+
+
+def test_only_their_own_point_while_its_question_is_open(store):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "anonymous")
+    other, _ = p.join(store, room, "anonymous")
+    mine = p.add(store, me, "idea", "first words")
+    theirs = p.add(store, other, "idea", "their words")
+    by_staff = store.add_contribution(Draft(room=room, text="noted by staff"))
+    for cid in (theirs.id, by_staff.id, theirs.id[:8], "nope"):
+        with pytest.raises(p.Refused, match="not yours"):
+            p.edit(store, me, cid, "rewritten")
+        with pytest.raises(p.Refused, match="not yours"):
+            p.withdraw(store, me, cid)
+    p.edit(store, me, mine.id, "better words", "proposal")
+    assert (store.contribution(mine.id).text, store.contribution(mine.id).kind.value) == (
+        "better words",
+        "proposal",
+    )
+    p.withdraw(store, me, mine.id)
+    assert store.contribution(mine.id).deleted_at is not None
+    assert events(store, EventName.CONTRIBUTION_DELETE)[0]["actor"] == p.SELF_TYPED
+    # Once the room moves to its next question, what was said stays as it was.
+    still = p.add(store, me, "idea", "said under the first question")
+    later = next(q for q in store.room(room).questions if q != store.room_state(room).question)
+    store.open_question(room, later)
+    with pytest.raises(p.Refused, match="closed"):
+        p.edit(store, me, still.id, "changed afterwards")
+    assert store.contribution(still.id).text == "said under the first question"
+
+
+def test_a_participant_acts_only_in_their_own_room(store):
+    first, second = rooms(store)[:2]
+    me, _ = p.join(store, first, "anonymous")
+    elsewhere = store.add_contribution(Draft(room=second, text="another room's point"))
+    store.open_vote(second, dots=3)
+    with pytest.raises(p.Refused, match="not in your room"):
+        p.vote(store, me, elsewhere.id)
+    assert store.vote_round(second).cast == 0
+
+
+def test_dots_within_the_budget_the_fourth_refused_results_hidden_until_closed(store):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "anonymous")
+    point = p.add(store, me, "idea", "vote for me")
+    with pytest.raises(p.Refused, match="no vote is open"):
+        p.vote(store, me, point.id)
+    store.open_vote(room, dots=3)
+    for _ in range(3):
+        p.vote(store, me, point.id)
+    with pytest.raises(p.Refused, match="all your dots"):
+        p.vote(store, me, point.id)
+    view = p.view(store, me, "en")
+    assert (view.vote_open, view.dots, view.used) == (True, 3, 3)
+    assert [x.votes for x in view.points] == [None]  # hidden while the vote is open
+    # The same rows as the room's dots: the round counts them, without names.
+    assert store.vote_round(room).cast == 3
+    store.close_vote(room)
+    view = p.view(store, me, "en")
+    assert view.revealed and [x.votes for x in view.points] == [3]
+
+
+def test_ranking_with_buttons_is_the_rooms_ballot_row(store):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "named", name="Ranker")
+    bank = [r.id for r in store.roles()]
+    assert p.ballot(store, me) == bank
+    order = p.move(store, me, bank[1], -1)
+    assert order[:2] == [bank[1], bank[0]]
+    assert store.rankings()[room]["Ranker"] == order
+    with pytest.raises(p.Refused):
+        p.rank(store, me, [bank[0], bank[0]])
+    # Named: the summary surface may list the ballot by name with --attribute.
+    named = policy(
+        Surface.SUMMARY, attribute=True, participants=store.participants()
+    ).named_ballots(store.rankings())
+    assert named[room]["Ranker"] == order
+
+
+def test_consent_rules_what_the_summary_shows_of_page_points(store):
+    room = rooms(store)[0]
+    off, _ = p.join(store, room, "off-record")
+    anon, _ = p.join(store, room, "anonymous")
+    p.add(store, off, "idea", "not for publication")
+    p.add(store, anon, "idea", "publish without my name")
+    summary = policy(Surface.SUMMARY, attribute=True, participants=store.participants())
+    shown = summary.visible(store.contributions(room=room))
+    assert [c.text for c in shown] == ["publish without my name"]
+    assert [summary.author(c) for c in shown] == [None]
+    # Everyone in the room heard both: the page shows both, and no names.
+    assert [x.text for x in p.view(store, anon, "en").points] == [
+        "not for publication",
+        "publish without my name",
+    ]
+
+
+def test_pre_moderated_points_wait_then_show_and_hidden_ones_are_logged(store):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "anonymous")
+    p.set_moderation(store, room, "pre", actor="Fac")
+    waiting = p.add(store, me, "idea", "please approve me")
+    assert [c.text for c in store.contributions(room=room)] == []
+    assert [c.id for c in p.waiting(store, room)] == [waiting.id]
+    assert p.view(store, me, "en").waiting == 1
+    p.approve(store, waiting.id, actor="Fac")
+    assert [c.text for c in store.contributions(room=room)] == ["please approve me"]
+    assert p.view(store, me, "en").waiting == 0
+    p.hide(store, waiting.id, actor="Fac")
+    assert [c.text for c in store.contributions(room=room)] == []
+    # Hidden, not deleted: the row stays and the log says who hid it.
+    assert store.contribution(waiting.id).text == "please approve me"
+    assert [e["actor"] for e in events(store, EventName.CONTRIBUTION_HIDE)] == ["Fac"]
+    assert [e["actor"] for e in events(store, EventName.ROOM_MODERATION)] == ["Fac"]
+    with pytest.raises(Exception, match="not one of"):
+        p.set_moderation(store, room, "sometimes")
+
+
+def test_forget_erases_a_participant_who_used_the_page(store):
+    room = rooms(store)[0]
+    me, uid = p.join(store, room, "named", name="Zelda Page")
+    point = p.add(store, me, "idea", "my own words")
+    store.open_vote(room, dots=2)
+    p.vote(store, me, point.id)
+    p.move(store, me, store.roles()[1].id, -1)
+    pages.set_moderation(store, room, "pre")
+    held = p.add(store, me, "idea", "waiting words")
+    forget(store, "Zelda Page", with_contributions=True)
+    assert p.who(store, uid) is None
+    assert "Zelda Page" not in store.rankings().get(room, {})
+    assert store.vote_round(room).cast == 0
+    dump = "\n".join(store.db.conn.iterdump())
+    assert "Zelda Page" not in dump and "my own words" not in dump
+    assert pages.is_held(store, held.id) is None
+
+
+def test_the_page_never_shows_names(store):
+    room = rooms(store)[0]
+    question = store.room_state(room).question
+    store.add_contribution(
+        Draft(room=room, text="said by a named person", author="Amina", question=question)
+    )
+    store.set_participant("Amina", Consent.NAMED)
+    me, _ = p.join(store, room, "anonymous")
+    view = p.view(store, me, "en")
+    assert [(x.text, x.own, x.self_typed) for x in view.points] == [
+        ("said by a named person", False, False)
+    ]
+    assert "Amina" not in repr(view)
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=300).filter(lambda t: t.strip() and "\x00" not in t))
+def test_any_text_is_stored_as_typed_apart_from_its_outer_spaces(store, text):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "anonymous")
+    try:
+        point = p.add(store, me, "idea", text)
+    except Exception as error:  # only our own one-line refusals
+        assert type(error).__name__ in ("InputError", "Refused")
+        return
+    assert store.contribution(point.id).text == text.strip()
+
+
+def test_becoming_named_needs_a_name_of_ones_own(store):
+    room = rooms(store)[0]
+    me, uid = p.join(store, room, "anonymous")
+    with pytest.raises(p.Refused, match="give the name"):
+        p.set_consent(store, me, "named")
+    store.set_participant("Amina", Consent.ANONYMOUS)
+    with pytest.raises(p.Refused, match="already someone's"):
+        p.set_consent(store, me, "named", name="AMINA")
+    p.set_consent(store, me, "off-record")
+    assert p.who(store, uid).consent is Consent.OFF_RECORD
+    p.set_consent(store, p.who(store, uid), "named", name="Mira Named")
+    assert (p.who(store, uid).name, p.who(store, uid).consent) == ("Mira Named", Consent.NAMED)

@@ -39,7 +39,7 @@ def test_named_needs_a_name_and_never_takes_over_someone_on_the_roster(store):
     with pytest.raises(p.Refused, match="give the name"):
         p.join(store, room, "named")
     store.set_participant("Amina", Consent.OFF_RECORD)
-    with pytest.raises(p.Refused, match="already someone's"):
+    with pytest.raises(p.Refused, match="cannot be used here"):
         p.join(store, room, "named", name="amina")
     # Amina's own consent is untouched by the stranger's attempt.
     assert [x.consent for x in store.participants() if x.name == "Amina"] == [Consent.OFF_RECORD]
@@ -234,9 +234,110 @@ def test_becoming_named_needs_a_name_of_ones_own(store):
     with pytest.raises(p.Refused, match="give the name"):
         p.set_consent(store, me, "named")
     store.set_participant("Amina", Consent.ANONYMOUS)
-    with pytest.raises(p.Refused, match="already someone's"):
+    with pytest.raises(p.Refused, match="cannot be used here"):
         p.set_consent(store, me, "named", name="AMINA")
     p.set_consent(store, me, "off-record")
     assert p.who(store, uid).consent is Consent.OFF_RECORD
     p.set_consent(store, p.who(store, uid), "named", name="Mira Named")
     assert (p.who(store, uid).name, p.who(store, uid).consent) == ("Mira Named", Consent.NAMED)
+
+
+# -- what a red team tried (#32) ------------------------------------------------------------
+
+
+def test_a_name_taken_on_the_page_never_edits_what_a_note_taker_recorded(store):
+    """A stranger took the name of someone nobody had typed yet; a note-taker then recorded
+    that person's words under it. The page's owner of the name may not rewrite or withdraw
+    them: a point is theirs only when they typed it on the page."""
+    room = rooms(store)[0]
+    impostor, _ = p.join(store, room, "named", name="Jan Ainali")
+    [recorded] = store.add_contributions(
+        [Draft(room, "Hubs must stay small", question=store.room_state(room).question,
+               author="Jan Ainali")],
+        note_taker="NT Nina",
+    )  # fmt: skip
+    assert recorded.author_id == impostor.id  # the same entry, by name
+    with pytest.raises(p.Refused, match="not yours"):
+        p.edit(store, impostor, recorded.id, "hubs are useless")
+    with pytest.raises(p.Refused, match="not yours"):
+        p.withdraw(store, impostor, recorded.id)
+    assert store.contribution(recorded.id).text == "Hubs must stay small"
+
+
+def test_an_edit_is_as_long_as_an_addition_may_be(store):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "anonymous")
+    point = p.add(store, me, "idea", "short")
+    with pytest.raises(p.Refused, match="2,000"):
+        p.edit(store, me, point.id, "x" * (p.MAX_TEXT + 1))
+    assert store.contribution(point.id).text == "short"
+
+
+def test_a_withdrawn_waiting_point_can_never_be_approved(store):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "anonymous")
+    p.set_moderation(store, room, "pre", actor="Fac")
+    point = p.add(store, me, "idea", "on second thought, no")
+    p.withdraw(store, me, point.id)
+    assert p.waiting(store, room) == [] and p.view(store, me, "en").waiting == 0
+    with pytest.raises(Exception, match="not held"):
+        p.approve(store, point.id, actor="Fac")
+    assert store.contributions(room=room) == []
+
+
+def test_an_approved_point_edited_in_a_pre_moderated_room_waits_again(store):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "anonymous")
+    p.set_moderation(store, room, "pre", actor="Fac")
+    point = p.add(store, me, "idea", "a fair point")
+    p.approve(store, point.id, actor="Fac")
+    p.edit(store, me, point.id, "ABUSIVE AFTER APPROVAL")
+    assert store.contributions(room=room) == []  # nobody sees it
+    assert [c.text for c in p.waiting(store, room)] == ["ABUSIVE AFTER APPROVAL"]
+
+
+def test_a_point_others_voted_on_or_said_in_an_earlier_phase_stays_as_it_is(store):
+    room = rooms(store)[0]
+    author, _ = p.join(store, room, "anonymous")
+    voter, _ = p.join(store, room, "anonymous")
+    point = p.add(store, author, "idea", "Hubs should get funding")
+    store.open_vote(room, dots=3)
+    p.vote(store, voter, point.id)
+    for change in (
+        lambda: p.edit(store, author, point.id, "Hubs should be abolished"),
+        lambda: p.withdraw(store, author, point.id),
+    ):
+        with pytest.raises(p.Refused, match="voted"):
+            change()
+    other = p.add(store, author, "idea", "said in this phase")
+    phases = [ph.id for ph in store.phases()]
+    state = store.room_state(room)
+    store.set_phase(room, next(ph for ph in phases if ph != state.phase))
+    assert store.room_state(room).question == state.question  # the same question, a new phase
+    with pytest.raises(p.Refused, match="closed"):
+        p.edit(store, author, other.id, "rewritten later")
+    assert store.contribution(other.id).text == "said in this phase"
+
+
+def test_joining_again_from_the_same_browser_never_makes_a_second_person(store):
+    """Each entry has its own dots: a second join with the cookie would have been a second
+    budget."""
+    room = rooms(store)[0]
+    me, uid = p.join(store, room, "anonymous")
+    again, uid_again = p.join(store, room, "anonymous", name="x", returning=me)
+    named, uid_named = p.join(store, room, "named", name="Mira K", returning=again)
+    assert uid == uid_again == uid_named and me.id == again.id == named.id
+    assert (named.name, named.consent) == ("Mira K", Consent.NAMED)
+    assert len(store.participants()) == 1
+
+
+def test_a_name_erased_on_request_is_refused_as_a_taken_one_is(store):
+    """The page tells a stranger neither who is here nor who asked to be forgotten."""
+    room = rooms(store)[0]
+    store.set_participant("Forget Me Fred", Consent.NAMED)
+    forget(store, "Forget Me Fred")
+    store.set_participant("Here Now", Consent.ANONYMOUS)
+    for name in ("Forget Me Fred", "here now"):
+        with pytest.raises(p.Refused) as refused:
+            p.join(store, room, "named", name=name)
+        assert str(refused.value) == p.NAME_REFUSED

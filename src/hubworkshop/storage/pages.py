@@ -268,6 +268,42 @@ def hide(store: Store, cid: str, *, actor: str | None = None) -> None:
         store._log(EventName.CONTRIBUTION_HIDE, subject=current.id, room=current.room, actor=actor)
 
 
+def withdraw_waiting(store: Store, cid: str, *, actor: str | None = None) -> None:
+    """Its author withdraws a point still waiting for approval: it leaves the waiting list
+    for good (no approval can publish words their author took back), and the log says so."""
+    with store.write() as db:
+        row = db.execute("SELECT room FROM held WHERE contribution = ?", [cid]).fetchone()
+        if row is None:
+            return
+        # Deleted as its author asked, and no longer held: nothing can approve it.
+        db.execute("DELETE FROM held WHERE contribution = ?", [cid])
+        store._log(EventName.CONTRIBUTION_DELETE, subject=cid, room=row[0], actor=actor)
+
+
+def wait_again(store: Store, cid: str, *, actor: str | None = None) -> None:
+    """A point edited in a pre-moderated room waits for approval again: an approval is of
+    the words approved, not of whatever its author writes next."""
+    current = store.contribution(cid)
+    with store.write() as db:
+        now = store.clock()
+        db.execute(
+            "UPDATE contributions SET deleted_at = ?, updated_at = ? WHERE id = ?",
+            [now, now, current.id],
+        )
+        db.execute(
+            "INSERT INTO held (contribution, room, state, at) VALUES (?, ?, 'waiting', ?) "
+            "ON CONFLICT (contribution) DO UPDATE SET state = 'waiting', at = excluded.at",
+            [current.id, current.room, now],
+        )
+        store._log(
+            EventName.CONTRIBUTION_HOLD,
+            subject=current.id,
+            room=current.room,
+            actor=actor,
+            data={"state": "waiting", "edited": True},
+        )
+
+
 def is_held(store: Store, cid: str) -> str | None:
     with store.read() as db:
         row = db.execute("SELECT state FROM held WHERE contribution = ?", [cid]).fetchone()

@@ -94,6 +94,12 @@ class Bucket:
         self.burst, self.rate, self.clock = burst, per_second, clock
         self.state: dict[str, tuple[float, float]] = {}
 
+    def has(self, address: str) -> bool:
+        """Whether `address` has a token left, without taking it."""
+        now = self.clock()
+        tokens, when = self.state.get(address, (self.burst, now))
+        return min(self.burst, tokens + (now - when) * self.rate) >= 1
+
     def take(self, address: str) -> bool:
         now = self.clock()
         tokens, when = self.state.get(address, (self.burst, now))
@@ -152,7 +158,8 @@ class ParticipantPages:
             web.get("/p/style.css", self.style),
             web.get("/p/app.js", self.script),
             web.get("/p/{secret}/", self.page),
-            web.get("/p/{secret}/events", self.events),
+            # GET only: a HEAD would hold a live-stream slot with no one reading it.
+            web.get("/p/{secret}/events", self.events, allow_head=False),
             web.post("/p/{secret}/{step:(join|add|edit|withdraw|vote|rank|consent)}", self.step),
         ]
 
@@ -274,17 +281,22 @@ class ParticipantPages:
                 ),
                 403,
             )
-        if not self.joins.take(self.address(request)):
+        # Only a wrong code costs a try: forty people behind one school's address typing
+        # the right code are not refused (red team, #32).
+        if not self.joins.has(self.address(request)):
             return self.html(
                 render.code_page(
                     t, lang, t.gettext(N_("Too many tries: wait a minute, then try again."))
                 ),
                 429,
             )
-        form = await request.post()
+        form = await self.form(request)
+        if form is None:
+            return web.Response(status=400, text="400: the form did not arrive whole\n")
         code = re.sub(r"[^A-Z0-9]", "", str(form.get("code", "")).upper())[:16]
         room = self.codes.get(code)
         if room is None or not hmac.compare_digest(code.encode(), self.links[room][1].encode()):
+            self.joins.take(self.address(request))
             return self.html(
                 render.code_page(
                     t, lang, t.gettext(N_("No room has this code: check it with your facilitator."))
@@ -292,6 +304,21 @@ class ParticipantPages:
                 404,
             )
         raise web.HTTPSeeOther(f"/p/{self.links[room][0]}/", headers=HEADERS)
+
+    @staticmethod
+    async def form(request: web.Request) -> Any:
+        """The posted form, or None when the browser went away in the middle of sending it
+        (no traceback in the server's output for that)."""
+        try:
+            return await request.post()
+        except web.HTTPException:
+            raise  # a body too large: 413, as aiohttp answers it
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError, OSError):
+            return None
+        except Exception as error:  # aiohttp's payload errors when the body stops short
+            if type(error).__module__.startswith("aiohttp"):
+                return None
+            raise
 
     def switched(self, request: web.Request, lang: str, to: str) -> web.StreamResponse:
         response = see_other(to)
@@ -338,7 +365,9 @@ class ParticipantPages:
             return await self.draw(
                 request, room, lang, error=N_("Too many at once: wait a moment."), status=429
             )
-        form = await request.post()
+        form = await self.form(request)
+        if form is None:
+            return web.Response(status=400, text="400: the form did not arrive whole\n")
         field = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         step = request.match_info["step"]
         assert self.store is not None

@@ -11,8 +11,9 @@ A participant acts only in their own room and only on their own points.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from hubworkshop.domain.consent import Surface, credited, policy
@@ -33,6 +34,8 @@ KINDS = (Kind.IDEA, Kind.CONCERN, Kind.QUESTION, Kind.PROPOSAL)
 """The kinds a participant may choose (the page's order; idea first)."""
 
 GUEST_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+MAX_TEXT = 2000
+"""Characters in one point, added or edited: every page of the room receives it."""
 
 
 class Refused(InputError):
@@ -97,17 +100,37 @@ def join(
     given = clean_name(name or "")
     if credited(level) and not given:
         raise Refused(N_("to be named, give the name to credit"))
-    if returning is not None and (not given or given == returning.name):
-        person = store.set_participant(
-            returning.name, level, language=language, room=room, actor=SELF_TYPED
+    if returning is not None:
+        # One browser, one person: joining again (another consent, a new name, another
+        # room) changes their entry, never adds one (each entry has its own dots).
+        store.set_participant(
+            returning.name, returning.consent, language=language, room=room, actor=SELF_TYPED
         )
+        person = set_consent(store, returning._replace(room=room), level, name=given or None)
         return person, pages.uid_of(store, person.id)
     if not credited(level):
         given = guest_name(store)
     elif pages.name_taken(store, given):
-        raise Refused(N_("that name is already someone's here: add an initial or a surname"))
-    person = store.set_participant(given, level, language=language, room=room, actor=SELF_TYPED)
+        raise Refused(NAME_REFUSED)
+    with _name_checked():
+        person = store.set_participant(given, level, language=language, room=room, actor=SELF_TYPED)
     return person, pages.uid_of(store, person.id)
+
+
+NAME_REFUSED = N_("that name cannot be used here: add an initial or a surname")
+"""One answer for a name on the roster and a name erased on request: the page tells a
+stranger neither who is here nor who asked to be forgotten."""
+
+
+@contextlib.contextmanager
+def _name_checked() -> Iterator[None]:
+    """A new name the store refuses (erased on request) is refused as any taken name is."""
+    try:
+        yield
+    except Refused:
+        raise
+    except InputError:
+        raise Refused(NAME_REFUSED) from None
 
 
 def who(store: Store, uid: str) -> Participant | None:
@@ -126,8 +149,9 @@ def set_consent(
     given = clean_name(name or "")
     if credited(level) and given and given != person.name:
         if pages.name_taken(store, given):
-            raise Refused(N_("that name is already someone's here: add an initial or a surname"))
-        store.rename_participant(person.name, given, actor=SELF_TYPED)
+            raise Refused(NAME_REFUSED)
+        with _name_checked():
+            store.rename_participant(person.name, given, actor=SELF_TYPED)
         person = person._replace(name=given)
     elif credited(level) and person.name.startswith("Guest "):
         raise Refused(N_("to be named, give the name to credit"))
@@ -148,7 +172,7 @@ def add(store: Store, person: Participant, kind: Kind | str, text: str) -> Contr
         raise Refused(N_("choose what kind of point this is"))
     if not text.strip():
         raise Refused(N_("write your point first"))
-    if len(text) > 2000:
+    if len(text) > MAX_TEXT:
         raise Refused(N_("a point is at most 2,000 characters"))
     question = store.room_state(room).question
     draft = Draft(room=room, text=text.strip(), question=question, kind=kind, author=person.name)
@@ -162,12 +186,22 @@ def _own(store: Store, person: Participant, cid: str) -> Contribution:
         point = store.contribution(cid)
     except NotFoundError:
         raise Refused(N_("that point is not yours to change")) from None
-    if point.author_id != person.id or point.id != cid or point.room != person.room:
+    # Typed on this page by this person: never a note-taker's record of what someone said,
+    # even under the same name (a name taken on the page is a claim, not a proof).
+    if (
+        point.author_id != person.id
+        or point.note_taker != SELF_TYPED
+        or point.id != cid
+        or point.room != person.room
+    ):
         raise Refused(N_("that point is not yours to change"))
     if point.deleted_at is not None and pages.is_held(store, cid) != "waiting":
         raise Refused(N_("that point was withdrawn or hidden"))
     if not _still_open(store, point):
         raise Refused(N_("that question is closed: your point stays as it is"))
+    if point.votes or point.merged_count:
+        # Others have put dots on these words, or merged points into them.
+        raise Refused(N_("others have voted on your point: it stays as it is"))
     return point
 
 
@@ -176,6 +210,8 @@ def _still_open(store: Store, point: Contribution) -> bool:
     state = store.room_state(point.room)
     if point.question != state.question:
         return False
+    if point.phase is not None and point.phase != state.phase:
+        return False  # the agenda moved on: what was said in a phase stays
     return state.question_opened_at is None or point.created_at >= state.question_opened_at
 
 
@@ -183,13 +219,20 @@ def edit(store: Store, person: Participant, cid: str, text: str, kind: str | Non
     point = _own(store, person, cid)
     if not text.strip():
         raise Refused(N_("write your point first"))
+    if len(text) > MAX_TEXT:
+        raise Refused(N_("a point is at most 2,000 characters"))
     if kind is not None and kind not in {k.value for k in KINDS}:
         raise Refused(N_("choose what kind of point this is"))
     store.update_contribution(point.id, text=text.strip(), kind=kind, actor=SELF_TYPED)
+    if pages.moderation(store, point.room) == "pre" and point.deleted_at is None:
+        pages.wait_again(store, point.id, actor=SELF_TYPED)
 
 
 def withdraw(store: Store, person: Participant, cid: str) -> None:
     point = _own(store, person, cid)
+    if pages.is_held(store, point.id) == "waiting":
+        pages.withdraw_waiting(store, point.id, actor=SELF_TYPED)
+        return
     store.delete_contribution(point.id, actor=SELF_TYPED)
 
 

@@ -295,3 +295,31 @@ def test_undoing_a_merge_of_two_people_is_refused_once_one_was_erased(store):
         history.undo(store, "nt")
     assert not {p.name for p in store.participants()} & {"Zanele", "Zanele M."}
     assert "her words" not in {c.text for c in store.contributions(include_deleted=True)}
+
+
+def test_moderation_undoes_to_what_the_point_was(store):
+    """Hiding a shown point, approving a waiting one: undo puts each back as it was, and
+    redo does it again (the room's Enter → h, the participants' page screen's a and h)."""
+    from hubworkshop.storage import pages
+    from hubworkshop.workshop import participate
+    from hubworkshop.workshop.history import History, Moderate
+
+    room = next(iter(store.rooms()))
+    shown = store.add_contribution(Draft(room, "a point said aloud"))
+    history = History()
+    history.run(store, Moderate(shown, "hide"), "Fac")
+    assert [c.text for c in store.contributions(room=room)] == []
+    history.undo(store, "Fac")
+    assert [c.text for c in store.contributions(room=room)] == ["a point said aloud"]
+    assert pages.is_held(store, shown.id) is None
+    history.redo(store, "Fac")
+    assert pages.is_held(store, shown.id) == "hidden"
+
+    me, _uid = participate.join(store, room, "anonymous")
+    participate.set_moderation(store, room, "pre", actor="Fac")
+    waiting = participate.add(store, me, "idea", "please approve me")
+    history.run(store, Moderate(waiting, "approve"), "Fac")
+    assert "please approve me" in [c.text for c in store.contributions(room=room)]
+    history.undo(store, "Fac")
+    assert "please approve me" not in [c.text for c in store.contributions(room=room)]
+    assert [c.id for c in participate.waiting(store, room)] == [waiting.id]

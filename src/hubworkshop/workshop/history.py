@@ -2,7 +2,8 @@
 
 Every action the room offers on the workshop is one of these commands: a capture, a delete,
 an edit (text, kind, author, star, park, tags), an action's owner and due date, a cluster, a
-merge and a split, a vote, a person's consent, the room's takeaways. Undo returns the
+merge and a split, a vote, a person's consent, the room's takeaways, a point hidden or
+approved (moderation). Undo returns the
 workshop to exactly what it was; redo applies the change again.
 
 The room keeps one `History` per screen (this terminal's own changes, across the screens it
@@ -26,6 +27,7 @@ from typing import Any, NamedTuple, Protocol
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Consent, Contribution, Kind
+from hubworkshop.storage import pages
 from hubworkshop.storage.store import Store
 
 
@@ -343,6 +345,39 @@ class SetTakeaways(NamedTuple):
 
     def revert(self, store: Store, actor: str | None) -> None:
         store.set_takeaways(self.room, self.before, actor=actor)
+
+
+class Moderate(NamedTuple):
+    """A facilitator hides a point, or approves one that waited or was hidden: undo puts it
+    back as it was (shown, waiting for approval, or hidden), and the log keeps each step."""
+
+    point: Contribution
+    step: str
+    """"hide" or "approve"."""
+    before: str | None = None
+    """How it was held before (None: shown), known once applied."""
+
+    @property
+    def label(self) -> str:
+        if self.step == "hide":
+            return _("hiding of {id}").format(id=self.point.short_id)
+        return _("approval of {id}").format(id=self.point.short_id)
+
+    def apply(self, store: Store, actor: str | None) -> Moderate:
+        before = pages.is_held(store, self.point.id)
+        if self.step == "hide":
+            pages.hide(store, self.point.id, actor=actor)
+        else:
+            pages.approve(store, self.point.id, actor=actor)
+        return self._replace(before=before)
+
+    def revert(self, store: Store, actor: str | None) -> None:
+        if self.before is None:
+            pages.approve(store, self.point.id, actor=actor)
+        elif self.before == "waiting":
+            pages.wait_again(store, self.point.id, actor=actor)
+        else:
+            pages.hide(store, self.point.id, actor=actor)
 
 
 class History:

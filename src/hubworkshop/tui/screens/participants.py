@@ -23,6 +23,7 @@ from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
 from hubworkshop.workshop import participate
+from hubworkshop.workshop.history import History, Moderate
 
 
 class PageState(NamedTuple):
@@ -65,9 +66,12 @@ class ParticipantsScreen(HubScreen):
         Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
-    def __init__(self, room_id: str) -> None:
+    def __init__(self, room_id: str, history: History | None = None) -> None:
         super().__init__()
         self.room_id = room_id
+        self.history = history or History()
+        """The room's undo history: a hiding or an approval here undoes with Ctrl+Z back in
+        the room."""
         self.state = PageState(None, "post", [])
 
     def compose(self) -> ComposeResult:
@@ -154,8 +158,13 @@ class ParticipantsScreen(HubScreen):
         chosen = self._selected()
         if chosen is None:
             return
-        act = participate.approve if step == "approve" else participate.hide
-        self.run_store(lambda: act(store, chosen, actor=actor), lambda _r: self.load())
+        history = self.history
+
+        def act() -> None:
+            point = pages.held_contribution(store, chosen)
+            history.run(store, Moderate(point, step), actor)
+
+        self.run_store(act, lambda _r: self.load())
 
     def action_toggle_moderation(self) -> None:
         self._decide("moderation")

@@ -508,17 +508,16 @@ class ContributionActions(HubScreen):
     def action_participants(self) -> None:
         from hubworkshop.tui.screens.participants import ParticipantsScreen
 
-        self.app.push_screen(ParticipantsScreen(self.room_id))
+        self.app.push_screen(ParticipantsScreen(self.room_id, self.history))
 
     def action_hide(self) -> None:
         """Moderation: the point leaves the room's lists, pages and exports, logged (the
         participants' page screen approves it back)."""
-        from hubworkshop.workshop.participate import hide
+        from hubworkshop.workshop.history import Moderate
 
         c = self.contribution_list.highlighted
         if c is not None:
-            store, actor = self.store, self.hub_app.user_name
-            self._write(_("Hide"), lambda: hide(store, c.id, actor=actor), said=_("Hidden."))
+            self._change(_("Hide"), Moderate(c, "hide"), said=_("Hidden."))
 
     # -- facilitator actions: the room's clock and question ------------------------------
 

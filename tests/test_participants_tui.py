@@ -72,6 +72,9 @@ async def test_without_serve_the_presenter_has_no_join_line(store):
         await settle(pilot)
         assert "Join:" not in screen_text(app)
         assert not app.screen.query_one("#presenter-qr", Static).display
+        await pilot.press("j")  # said, not silently nothing
+        await settle(pilot)
+        assert any("hubworkshop serve" in str(n.message) for n in app._notifications)
 
 
 async def test_moderation_before_then_approve_from_the_participants_screen(store):

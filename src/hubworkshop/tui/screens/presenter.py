@@ -141,6 +141,13 @@ class PresenterScreen(HubScreen):
         self.query_one("#latest").display = not alone
 
     def action_toggle_qr(self) -> None:
+        if self.address is None:
+            self.notify(
+                _("No participants' page yet: it is served by `hubworkshop serve`."),
+                markup=False,
+                timeout=4,
+            )
+            return
         shown = self.query_one("#presenter-qr", Static).display
         self.showing_qr = not shown
         self.show_join(self.address)

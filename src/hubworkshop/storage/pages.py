@@ -254,18 +254,7 @@ def hide(store: Store, cid: str, *, actor: str | None = None) -> None:
     current = store.contribution(cid)
     if current.merged_count:
         raise InputError(_("split the points merged into this one before hiding it"))
-    with store.write() as db:
-        now = store.clock()
-        db.execute(
-            "UPDATE contributions SET deleted_at = ?, updated_at = ? WHERE id = ?",
-            [now, now, current.id],
-        )
-        db.execute(
-            "INSERT INTO held (contribution, room, state, at) VALUES (?, ?, 'hidden', ?) "
-            "ON CONFLICT (contribution) DO UPDATE SET state = 'hidden', at = excluded.at",
-            [current.id, current.room, now],
-        )
-        store._log(EventName.CONTRIBUTION_HIDE, subject=current.id, room=current.room, actor=actor)
+    _hold(store, current, "hidden", EventName.CONTRIBUTION_HIDE, actor, None)
 
 
 def withdraw_waiting(store: Store, cid: str, *, actor: str | None = None) -> None:
@@ -284,24 +273,31 @@ def wait_again(store: Store, cid: str, *, actor: str | None = None) -> None:
     """A point edited in a pre-moderated room waits for approval again: an approval is of
     the words approved, not of whatever its author writes next."""
     current = store.contribution(cid)
+    data = {"state": "waiting", "edited": True}
+    _hold(store, current, "waiting", EventName.CONTRIBUTION_HOLD, actor, data)
+
+
+def _hold(
+    store: Store,
+    point: Contribution,
+    state: str,
+    event: EventName,
+    actor: str | None,
+    data: dict[str, object] | None,
+) -> None:
+    """Take `point` out of every list (soft-deleted) and hold it as `state`, logged."""
     with store.write() as db:
         now = store.clock()
         db.execute(
             "UPDATE contributions SET deleted_at = ?, updated_at = ? WHERE id = ?",
-            [now, now, current.id],
+            [now, now, point.id],
         )
         db.execute(
-            "INSERT INTO held (contribution, room, state, at) VALUES (?, ?, 'waiting', ?) "
-            "ON CONFLICT (contribution) DO UPDATE SET state = 'waiting', at = excluded.at",
-            [current.id, current.room, now],
+            "INSERT INTO held (contribution, room, state, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (contribution) DO UPDATE SET state = excluded.state, at = excluded.at",
+            [point.id, point.room, state, now],
         )
-        store._log(
-            EventName.CONTRIBUTION_HOLD,
-            subject=current.id,
-            room=current.room,
-            actor=actor,
-            data={"state": "waiting", "edited": True},
-        )
+        store._log(event, subject=point.id, room=point.room, actor=actor, data=data)
 
 
 def is_held(store: Store, cid: str) -> str | None:

@@ -275,12 +275,7 @@ class ParticipantPages:
         lang = self.language(request)
         t = translation(lang)
         if not self.same_site(request):
-            return self.html(
-                render.plain_page(
-                    t, lang, "403", t.gettext(N_("This form came from another site."))
-                ),
-                403,
-            )
+            return self.cross_site(t, lang)
         # Only a wrong code costs a try: forty people behind one school's address typing
         # the right code are not refused (red team, #32).
         if not self.joins.has(self.address(request)):
@@ -320,6 +315,11 @@ class ParticipantPages:
                 return None
             raise
 
+    def cross_site(self, t: Any, lang: str) -> web.Response:
+        """A form posted from another site: refused (a participant's cookie rides along)."""
+        page = render.plain_page(t, lang, "403", t.gettext(N_("This form came from another site.")))
+        return self.html(page, 403)
+
     def switched(self, request: web.Request, lang: str, to: str) -> web.StreamResponse:
         response = see_other(to)
         self.cookie(response, LANG_COOKIE, lang)
@@ -355,12 +355,7 @@ class ParticipantPages:
         lang = self.language(request)
         t = translation(lang)
         if not self.same_site(request):
-            return self.html(
-                render.plain_page(
-                    t, lang, "403", t.gettext(N_("This form came from another site."))
-                ),
-                403,
-            )
+            return self.cross_site(t, lang)
         if not self.posts.take(self.address(request)):
             return await self.draw(
                 request, room, lang, error=N_("Too many at once: wait a moment."), status=429

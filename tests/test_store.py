@@ -810,3 +810,27 @@ def test_watchers_in_a_busy_room_draw_at_moments_spread_over_the_period(db_path,
     seconds = [calls[1] for _watcher, calls, _called in watching]
     # Ten moments drawn over 0.4 s all within 0.1 s of each other: about 3 in 100,000.
     assert max(seconds) - min(seconds) > settle / 4, seconds
+
+
+def test_a_new_database_never_replays_the_log_a_removed_one_left(tmp_path, hubs_plan):
+    """The database was removed while an app had it open (its -wal and -shm stayed); a new
+    one made under its name replayed that log: the old rows came back into the new file.
+    The orphans are set aside, kept, and the new database starts empty."""
+    import shutil
+
+    path = tmp_path / "workshop.db"
+    old = Store.open(path, hubs_plan)
+    old.add_contribution(Draft("value", "a row of the removed database"))
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for side in ("-wal", "-shm"):
+        shutil.copy(f"{path}{side}", saved / f"x{side}")
+    old.close()
+    path.unlink()
+    for side in ("-wal", "-shm"):
+        shutil.copy(saved / f"x{side}", f"{path}{side}")
+
+    with Store.open(path, hubs_plan) as new:
+        assert new.contributions() == []
+        assert new.integrity_check() == "ok"
+    assert len(list(tmp_path.glob("workshop.db-wal.orphaned-*"))) == 1

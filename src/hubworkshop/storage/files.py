@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 from hubworkshop.domain.errors import StoreError
@@ -62,6 +64,25 @@ def link_into_place(temporary: Path, path: Path, *, exists: str | None) -> None:
                 path=path, strerror=error.strerror
             )
         ) from None
+
+
+def set_orphans_aside(path: Path) -> list[Path]:
+    """The -wal and -shm files of a database that is no longer there (removed while an app
+    had it open), renamed aside before a new database takes the name: SQLite would replay
+    an orphaned write-ahead log into the new file, bringing back rows of the old one (or
+    breaking it). Kept, not deleted: they are the old database's last writes. Returns where
+    they went."""
+    moved: list[Path] = []
+    if path.exists():
+        return moved
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if side.exists() and not path.exists():
+            aside = side.with_name(f"{side.name}.orphaned-{stamp}")
+            with contextlib.suppress(OSError):
+                side.rename(aside)
+                moved.append(aside)
+    return moved
 
 
 def remove_with_side_files(path: Path) -> None:

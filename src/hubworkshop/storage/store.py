@@ -39,6 +39,7 @@ from hubworkshop.storage.files import (
     link_into_place,
     refuse_foreign_file,
     remove_with_side_files,
+    set_orphans_aside,
 )
 from hubworkshop.storage.snapshot import SnapshotStore
 from hubworkshop.storage.version import (
@@ -116,6 +117,7 @@ class Store(SnapshotStore):
 
     @classmethod
     def _create(cls, path: Path, plan: PlanSource, clock: Callable[[], str]) -> None:
+        set_orphans_aside(path)
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.creating")
         create_private_file(temporary)
         try:

@@ -109,8 +109,14 @@ class EditDialog(ModalScreen[EditedFields | None]):
         + """
     EditDialog .field { color: $text-muted; }
     EditDialog Select { width: 100%; }
+    EditDialog.-short > Vertical { padding: 0 2; max-height: 100%; }
+    EditDialog.-short .hint { margin-top: 0; }
+    EditDialog.-short TextArea { height: 5; }
     """
     )
+    # Below 30 rows (80 x 24), the form drops its padding and the hint's blank line, so every
+    # field and the hint (how to save) stay on screen.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel")),
         Binding("ctrl+s", "save", N_("Save")),

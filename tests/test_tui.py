@@ -418,6 +418,20 @@ async def open_for_correction(pilot, text: str) -> None:
     assert isinstance(pilot.app.screen, EditDialog)
 
 
+async def test_the_edit_form_fits_an_80_by_24_terminal_whole(store):
+    """Every field and the hint that says how to save stay on screen (the hint was cut off
+    below the tags field at 80 x 24)."""
+    app = room_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_for_correction(pilot, "! hubs gatekeep @Amina #power")
+        dialog = pilot.app.screen
+        hint = dialog.query_one(".hint")
+        inside = hint.parent.content_region  # within the form's border, not cut by it
+        for widget in (*dialog.query("Input"), hint):
+            assert widget.region.height > 0 and widget.region.bottom <= inside.bottom, widget
+        assert "Ctrl+S" in str(hint.render())
+
+
 async def test_up_opens_the_last_entry_for_correction(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Bidirectional controls: harmless as data, but in a terminal that does bidi they reorder
@@ -11,11 +12,18 @@ BIDI_CONTROLS = frozenset(
 )
 
 
+_ANY_TO_SHOW = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]")
+"""Every character `printable` changes (Cc, Cs, the bidi controls; tab and newline among
+them): a text without one, nearly every text, is returned as it is, at a regex's speed."""
+
+
 def printable(text: str, *, keep_newlines: bool = False) -> str:
     """Replace control characters (ESC, NUL, C1, bidi controls...) with visible escapes.
 
     Letters of every script, emoji and combining marks are kept as they are.
     """
+    if not _ANY_TO_SHOW.search(text):
+        return text
     out: list[str] = []
     for ch in text:
         if ch == "\n" and keep_newlines:

@@ -114,8 +114,8 @@ def bench_first_paint(folder: Path, runs: int) -> dict[str, float]:
 
     db = folder / "first-paint.db"
     with Store.open(db, read_plan(bundled_plan())) as store:
-        question = store.question(store.room_state("value").question or "")
-        text = question.text.get_text(store.workshop().default_language)
+        question = store.catalog.question(store.rooms.state("value").question or "")
+        text = question.text.get_text(store.catalog.workshop().default_language)
     needle = " ".join(text.split()[:3])  # the first words: never wrapped at 80 columns
     env = _environment(folder)
     app = [*_command(), "--db", str(db), "--room", "value"]

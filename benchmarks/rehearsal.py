@@ -126,8 +126,8 @@ async def rehearse(minutes: float) -> dict[str, object]:
             if line.startswith("Ctrl+C"):
                 break
         with Store.open(db) as store:
-            rooms = list(store.rooms())
-            bank = [r.id for r in store.roles()]
+            rooms = list(store.catalog.rooms())
+            bank = [r.id for r in store.catalog.roles()]
         async with aiohttp.ClientSession() as probe:
             while True:
                 try:
@@ -282,8 +282,8 @@ async def rehearse(minutes: float) -> dict[str, object]:
         assert published.returncode == 0, published.stderr
         with Store.open(db) as store:
             snapshot = store.snapshot()
-            stored = [c.text for c in store.contributions()]
-            rankings = store.rankings()
+            stored = [c.text for c in store.contributions.find()]
+            rankings = store.rankings.all()
             cast_dots = sum(
                 r[0] for r in store.db.execute("SELECT coalesce(sum(dots),0) FROM votes")
             )

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-SERVER = r'''
+SERVER = r"""
 import asyncio, json, sys, time
 kind, port = sys.argv[1], int(sys.argv[2])
 lines, queues = [], set()
@@ -90,7 +90,7 @@ else:
     app = Starlette(routes=[Route("/add", add, methods=["POST"]), Route("/events", events)],
                     lifespan=lifespan)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-'''
+"""
 
 
 def free_port() -> int:
@@ -172,9 +172,7 @@ async def measure(kind: str, streams: int, posts: int, concurrency: int) -> dict
 
         latencies = sorted(await asyncio.gather(*(one(i) for i in range(posts))))
         deadline = time.perf_counter() + 10
-        while time.perf_counter() < deadline and any(
-            len(seen.get(t, ())) < streams for t in sent
-        ):
+        while time.perf_counter() < deadline and any(len(seen.get(t, ())) < streams for t in sent):
             await asyncio.sleep(0.05)
         delays = sorted(max(seen.get(t, [deadline])) - sent[t] for t in sent)
         for task in tasks:
@@ -200,7 +198,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     print(f"{args.streams} event streams, {args.posts} posts ({args.concurrency} at once)")
-    print("| stack | idle MB | KB per stream | post p50 ms | post p99 ms | all seen p99 ms | lost |")
+    print(
+        "| stack | idle MB | KB per stream | post p50 ms | post p99 ms | all seen p99 ms | lost |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for kind in ("aiohttp", "starlette"):
         r = asyncio.run(measure(kind, args.streams, args.posts, args.concurrency))

@@ -29,7 +29,7 @@ def private_state(tmp_path, monkeypatch):
 
 
 def seed(store: Store, room: str = "lifecycle", texts=("first point", "second point")) -> list[str]:
-    return [store.add_contribution(Draft(room, t, question=None)).id for t in texts]
+    return [store.contributions.add(Draft(room, t, question=None)).id for t in texts]
 
 
 async def to_list(pilot) -> None:
@@ -42,19 +42,19 @@ async def to_list(pilot) -> None:
 
 def test_dot_budget_is_enforced_per_round(store):
     [a, b] = seed(store)
-    store.open_vote("lifecycle", dots=2)
-    store.add_vote(a, participant="Ana")
-    store.add_vote(b, participant="Ana")
+    store.votes.open("lifecycle", dots=2)
+    store.votes.add(a, participant="Ana")
+    store.votes.add(b, participant="Ana")
     with pytest.raises(InputError, match="Ana has used 2 of 2 dots"):
-        store.add_vote(a, participant="Ana")
-    assert store.vote_round("lifecycle").used == {"Ana": 2}
-    assert store.close_vote("lifecycle") == [(a, 1), (b, 1)]
-    assert store.vote_round("lifecycle") is None
+        store.votes.add(a, participant="Ana")
+    assert store.votes.round("lifecycle").used == {"Ana": 2}
+    assert store.votes.close("lifecycle") == [(a, 1), (b, 1)]
+    assert store.votes.round("lifecycle") is None
 
 
 async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store, db_path):
     [a, _b] = seed(store)
-    store.set_participant("Ana", "named", room="lifecycle")
+    store.participants.save("Ana", "named", room="lifecycle")
     with Store.open(db_path) as other:
         facilitator = room_app(store, role="facilitator", user_name="fac")
         watcher = room_app(other)
@@ -63,7 +63,7 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
             await to_list(pilot)
             await pilot.press("enter", "V")  # open the vote
             await settle(pilot)
-            assert store.vote_round("lifecycle") is not None
+            assert store.votes.round("lifecycle") is not None
             # every terminal in the room says a vote is open, and counts the dots
             await wait_until(two, lambda: "VOTE OPEN: 3 dots each" in screen_text(watcher))
             await pilot.press("up", "enter", "v")  # on "first point"
@@ -71,14 +71,14 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
             assert isinstance(facilitator.screen, ParticipantPicker)
             await pilot.press("enter")  # Ana
             await settle(pilot)
-            assert store.contribution(a).votes == 1
+            assert store.contributions.get(a).votes == 1
             await wait_until(two, lambda: "●1" in screen_text(watcher))
             await wait_until(two, lambda: "1 cast" in screen_text(watcher))
             await pilot.press("enter", "V")  # close it
             await settle(pilot)
-            assert store.vote_round("lifecycle") is None
+            assert store.votes.round("lifecycle") is None
             await wait_until(two, lambda: "VOTE OPEN" not in screen_text(watcher))
-            closed = [e for e in store.events() if e.action == "vote.close"]
+            closed = [e for e in store.events.all() if e.action == "vote.close"]
             assert closed[-1].data["ranking"] == [[a, 1]]
             said = [str(n.message) for n in facilitator._notifications]
             assert any("Vote closed" in m and "1 · first point" in m for m in said)  # the result
@@ -86,7 +86,7 @@ async def test_dot_voting_from_the_keyboard_and_a_second_terminal_sees_it(store,
 
 async def test_a_dot_with_no_open_vote_is_refused_with_a_message(store):
     [a, _b] = seed(store)
-    store.set_participant("Ana", "named", room="lifecycle")
+    store.participants.save("Ana", "named", room="lifecycle")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
@@ -94,7 +94,7 @@ async def test_a_dot_with_no_open_vote_is_refused_with_a_message(store):
         await settle(pilot)
         assert not isinstance(app.screen, ParticipantPicker)
         assert any("No vote is open" in str(n.message) for n in app._notifications)
-        assert store.contribution(a).votes == 0
+        assert store.contributions.get(a).votes == 0
 
 
 # -- task ranking ------------------------------------------------------------------------------
@@ -110,15 +110,15 @@ async def test_task_ranking_moves_roles_and_shows_the_chart(store):
         await pilot.press("down", "down", "shift+up", "shift+up")  # funding to the top
         await pilot.press("ctrl+s")
         await settle(pilot)
-        order = store.rankings()["lifecycle"][None]
+        order = store.rankings.all()["lifecycle"][None]
         assert order[:3] == ["funding", "legal-support", "grant-making"]
         chart = str(app.screen.query_one("#chart", Static).render())
         assert "1. Funding" in chart and "█" in chart and " 8" in chart
 
 
 async def test_task_ranking_per_participant_is_combined_by_borda(store):
-    store.set_participant("Ana", "named", room="lifecycle")
-    store.set_participant("Kwame", "anonymous", room="lifecycle")
+    store.participants.save("Ana", "named", room="lifecycle")
+    store.participants.save("Kwame", "anonymous", room="lifecycle")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
@@ -132,7 +132,7 @@ async def test_task_ranking_per_participant_is_combined_by_borda(store):
         await settle(pilot)
         await pilot.press("down", "enter")  # Kwame
         await settle(pilot)
-        rankings = store.rankings()["lifecycle"]
+        rankings = store.rankings.all()["lifecycle"]
         assert set(rankings) == {"Ana", "Kwame"}
         assert rankings["Ana"][0] == "funding" and rankings["Kwame"][0] == "grant-making"
         chart = str(app.screen.query_one("#chart", Static).render())
@@ -157,7 +157,7 @@ async def test_purpose_statement_revisions_are_kept(store):
         await settle(pilot)
         await pilot.press("end", *" And support.", "ctrl+f")
         await settle(pilot)
-        revisions = store.purpose_statements("lifecycle")
+        revisions = store.purposes.all("lifecycle")
         assert [(r.text, r.final, r.author) for r in revisions] == [
             ("Hubs share power.", False, "Asaf"),
             ("Hubs share power. And support.", True, "Asaf"),
@@ -169,43 +169,45 @@ async def test_purpose_statement_revisions_are_kept(store):
 
 
 async def test_merge_and_split_lose_no_text(store):
-    store.set_participant("Ana", "named")
+    store.participants.save("Ana", "named")
     [a, b] = [
-        store.add_contribution(Draft("lifecycle", "hubs need a clear exit", author="Ana")).id,
-        store.add_contribution(Draft("lifecycle", "a way to close hubs", author="Kwame")).id,
+        store.contributions.add(Draft("lifecycle", "hubs need a clear exit", author="Ana")).id,
+        store.contributions.add(Draft("lifecycle", "a way to close hubs", author="Kwame")).id,
     ]
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)  # cursor on b
         await pilot.press("enter", "m", "up", "enter")  # merge b into a
         await settle(pilot)
-        assert store.contribution(b).merged_into == a
+        assert store.contributions.get(b).merged_into == a
         lst = app.screen.query_one(ContributionList)
         assert lst.count == 1 and "⊕1" in screen_text(app)
-        texts = {c.text for c in [store.contribution(a), *store.merged_into(a)]}
+        texts = {c.text for c in [store.contributions.get(a), *store.points.merged_into(a)]}
         assert texts == {"hubs need a clear exit", "a way to close hubs"}
         await pilot.press("enter", "M")  # split again
         await settle(pilot)
-        assert store.contribution(b).merged_into is None
+        assert store.contributions.get(b).merged_into is None
         assert lst.count == 2
-        assert {c.author for c in store.contributions()} == {"Ana", "Kwame"}
+        assert {c.author for c in store.contributions.find()} == {"Ana", "Kwame"}
         await pilot.press("enter", "c", *"exit", "enter")
         await settle(pilot)
-        assert store.contribution(lst.highlighted.id).cluster == "exit"
+        assert store.contributions.get(lst.highlighted.id).cluster == "exit"
 
 
 async def test_undoing_a_merge_elsewhere_leaves_no_stale_count_on_screen(store, db_path):
     """Another terminal merges and undoes: this screen's ⊕1 comes and goes with it."""
     from hubworkshop.workshop.history import History, Merge
 
-    store.set_participant("Ana", "named")
+    store.participants.save("Ana", "named")
     [a, b] = seed(store)
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         with Store.open(db_path) as other:
             history = History()
-            history.run(other, Merge.of(other, other.contribution(b), other.contribution(a)), "X")
+            history.run(
+                other, Merge.of(other, other.contributions.get(b), other.contributions.get(a)), "X"
+            )
             await wait_until(pilot, lambda: "⊕1" in screen_text(app))
             history.undo(other, "X")
             await wait_until(pilot, lambda: "⊕1" not in screen_text(app))
@@ -223,14 +225,14 @@ async def test_park_and_action_owner(store):
         await to_list(pilot)
         await pilot.press("enter", "p")
         await settle(pilot)
-        assert store.contribution(b).parked
+        assert store.contributions.get(b).parked
         await pilot.press("enter", "o", *"Amina; 2021-12-15", "enter")
         await settle(pilot)
-        action = store.contribution(b)
+        action = store.contributions.get(b)
         assert (action.kind.value, action.owner, action.due) == ("action", "Amina", "2021-12-15")
         await pilot.press("enter", "o", "ctrl+u", *"Amina; next week", "enter")
         await settle(pilot)
-        assert "not a date" in screen_text(app) or store.contribution(b).due == "2021-12-15"
+        assert "not a date" in screen_text(app) or store.contributions.get(b).due == "2021-12-15"
 
 
 # -- wrap-up and report-back ------------------------------------------------------------------------
@@ -238,9 +240,9 @@ async def test_park_and_action_owner(store):
 
 async def test_wrap_up_takeaways_and_report_back(store):
     ids = seed(store, texts=("exit rules", "pilot first", "not starred"))
-    store.update_contribution(ids[0], starred=True)
-    store.update_contribution(ids[1], starred=True)
-    store.add_purpose_statement("lifecycle", "Hubs exist to share power.", final=True)
+    store.contributions.update(ids[0], starred=True)
+    store.contributions.update(ids[1], starred=True)
+    store.purposes.add("lifecycle", "Hubs exist to share power.", final=True)
     app = room_app(store, role="facilitator")
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
@@ -249,7 +251,10 @@ async def test_wrap_up_takeaways_and_report_back(store):
         assert isinstance(app.screen, TakeawaysDialog)
         await pilot.press("down", "space", "shift+up", "down", "space", "ctrl+s")
         await settle(pilot)
-        assert [c.text for c in store.takeaways("lifecycle")] == ["pilot first", "exit rules"]
+        assert [c.text for c in store.points.takeaways("lifecycle")] == [
+            "pilot first",
+            "exit rules",
+        ]
         await pilot.press("enter", "B")
         await settle(pilot)
         assert isinstance(app.screen, ReportBackScreen)
@@ -266,8 +271,8 @@ async def test_wrap_up_takeaways_and_report_back(store):
 
 async def test_dashboard_shows_every_room_and_jumps_in(store, db_path):
     seed(store, room="overlap", texts=("? who pays", "! risk"))
-    store.add_contribution(Draft("overlap", "a concern", kind="concern"))
-    store.start_timer("overlap")
+    store.contributions.add(Draft("overlap", "a concern", kind="concern"))
+    store.rooms.start_timer("overlap")
     app = HubworkshopApp(store, role="facilitator")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -281,7 +286,7 @@ async def test_dashboard_shows_every_room_and_jumps_in(store, db_path):
         assert row[4:7] == ["2", "0", "1"]  # ideas, questions, concerns
         assert row[3].endswith("▶")
         with Store.open(db_path) as other:  # another terminal adds a question
-            other.add_contribution(Draft("overlap", "another", kind="question"))
+            other.contributions.add(Draft("overlap", "another", kind="question"))
         await wait_until(pilot, lambda: table.get_row("overlap")[5] == "1")
         await pilot.press("down", "down", "enter")
         await settle(pilot)
@@ -300,7 +305,7 @@ async def test_roster_adds_people_and_logs_consent(store):
         assert isinstance(app.screen, RosterScreen)
         await pilot.press("a", *"Amina Diallo", "enter")
         await settle(pilot)
-        [amina] = store.participants()
+        [amina] = store.participants.all()
         assert (amina.name, amina.consent, amina.room) == (
             "Amina Diallo",
             Consent.ANONYMOUS,
@@ -312,9 +317,9 @@ async def test_roster_adds_people_and_logs_consent(store):
         await settle(pilot)
         await pilot.press("l", *"fr", "enter")
         await settle(pilot)
-        [amina] = store.participants()
+        [amina] = store.participants.all()
         assert (amina.consent, amina.language) == (Consent.NAMED, "fr")
-        changes = [e for e in store.events() if e.action == "participant.update"]
+        changes = [e for e in store.events.all() if e.action == "participant.update"]
         assert changes[0].data == {
             "before": {"consent": "anonymous"},
             "after": {"consent": "named"},
@@ -341,7 +346,7 @@ async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(st
         notices = " ".join(str(n.message) for n in app._notifications)
         for name in HOSTILE_NAMES:
             assert f"«{name}»" in notices  # the new-person notice, literally
-        assert {p.name for p in store.participants()} >= set(HOSTILE_NAMES)
+        assert {p.name for p in store.participants.all()} >= set(HOSTILE_NAMES)
         await to_list(pilot)
         await pilot.press("enter", "V")  # open a vote
         await settle(pilot)
@@ -388,16 +393,16 @@ async def test_user_text_is_never_markup_in_notifications_dialogs_and_pickers(st
         await pilot.press("enter", "B")
         await settle(pilot)
         assert app.is_running
-    last = store.contributions()[-1]
+    last = store.contributions.find()[-1]
     assert (last.cluster, last.owner) == ("[red]cluster[/]", "[/]Mallory")
 
 
 async def test_the_vote_picker_lists_this_rooms_people_first(store):
     seed(store)
-    store.set_participant("Aaron", "named", room="value")
-    store.set_participant("zoé", "named", room="lifecycle")
-    store.set_participant("Émile", "named", room="lifecycle")
-    store.open_vote("lifecycle")
+    store.participants.save("Aaron", "named", room="value")
+    store.participants.save("zoé", "named", room="lifecycle")
+    store.participants.save("Émile", "named", room="lifecycle")
+    store.votes.open("lifecycle")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
@@ -422,7 +427,10 @@ async def test_the_owner_dialog_keeps_the_input_and_says_what_is_wrong(store):
         assert "not a date" in str(app.screen.query_one("#problem").render())
         await pilot.press(*["backspace"] * len("next week"), *"2021-12-15", "enter")
         await settle(pilot)
-        assert (store.contribution(a).owner, store.contribution(a).due) == ("Amina", "2021-12-15")
+        assert (store.contributions.get(a).owner, store.contributions.get(a).due) == (
+            "Amina",
+            "2021-12-15",
+        )
         assert "→Amina 12-15" in screen_text(app)  # the owner and due date, in the room
         assert "action: Amina, due 2021-12-15" in screen_text(app)
 
@@ -433,9 +441,9 @@ async def test_roster_rename_and_merge_reach_every_terminal(store, db_path):
     the stricter is offered first."""
     from hubworkshop.tui.screens.roster import RosterScreen
 
-    store.set_participant("Ami", "named", room="lifecycle")
-    store.set_participant("Amina Diallo", "anonymous", room="lifecycle")
-    store.add_contribution(Draft("lifecycle", "said by the short name", author="Ami"))
+    store.participants.save("Ami", "named", room="lifecycle")
+    store.participants.save("Amina Diallo", "anonymous", room="lifecycle")
+    store.contributions.add(Draft("lifecycle", "said by the short name", author="Ami"))
     with Store.open(db_path) as other:
         fac = room_app(store, role="facilitator", user_name="fac")
         watcher = room_app(other)
@@ -455,7 +463,7 @@ async def test_roster_rename_and_merge_reach_every_terminal(store, db_path):
             await settle(pilot)
             await pilot.press("enter")  # which consent: the stricter, preselected
             await settle(pilot)
-            [person] = store.participants()
+            [person] = store.participants.all()
             assert (person.name, person.consent.value) == ("Amina Diallo", "anonymous")
             await wait_until(two, lambda: "Amina Diallo" in screen_text(watcher))
             assert watcher.screen.query_one("CaptureBar").names.names == ["Amina Diallo"]
@@ -465,7 +473,7 @@ async def test_roster_rename_and_merge_reach_every_terminal(store, db_path):
             await pilot.press(*["backspace"] * 20, *"Amina D.", "enter")
             await settle(pilot)
             await wait_until(two, lambda: "Amina D." in screen_text(watcher))
-            assert store.contributions()[0].author == "Amina D."
+            assert store.contributions.find()[0].author == "Amina D."
 
 
 async def test_consent_is_chosen_never_stepped_through_and_a_merge_asks(store):
@@ -473,9 +481,9 @@ async def test_consent_is_chosen_never_stepped_through_and_a_merge_asks(store):
     every terminal; merging "Amina Dialo" (anonymous) into "Amina Diallo" (named) made
     her anonymous without a word. Consent is now picked from the three, and a merge of two
     entries that disagree asks which the person gave, the stricter preselected."""
-    store.set_participant("Amina Diallo", "named", room="lifecycle")
-    store.set_participant("Amina Dialo", "anonymous", room="lifecycle")
-    store.set_participant("Kwame", "anonymous", room="lifecycle")
+    store.participants.save("Amina Diallo", "named", room="lifecycle")
+    store.participants.save("Amina Dialo", "anonymous", room="lifecycle")
+    store.participants.save("Kwame", "anonymous", room="lifecycle")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await to_list(pilot)
@@ -485,13 +493,13 @@ async def test_consent_is_chosen_never_stepped_through_and_a_merge_asks(store):
         table = app.screen.query_one("DataTable")
         names = [p.name for p in app.screen.people]
         table.move_cursor(row=names.index("Kwame"))
-        before = len(store.events())
+        before = len(store.events.all())
         await pilot.press("c")
         await settle(pilot)
         await pilot.press("down", "enter")  # anonymous -> off the record, in one choice
         await settle(pilot)
-        assert {p.name: p.consent for p in store.participants()}["Kwame"] == Consent.OFF_RECORD
-        updates = [e for e in store.events()[before:] if e.action == "participant.update"]
+        assert {p.name: p.consent for p in store.participants.all()}["Kwame"] == Consent.OFF_RECORD
+        updates = [e for e in store.events.all()[before:] if e.action == "participant.update"]
         assert len(updates) == 1  # never named on the way
 
         names = [p.name for p in app.screen.people]
@@ -507,23 +515,25 @@ async def test_consent_is_chosen_never_stepped_through_and_a_merge_asks(store):
         assert choices.get_option_at_index(choices.highlighted).id == "anonymous"  # stricter
         await pilot.press("down", "enter")  # she said: named
         await settle(pilot)
-    people = {p.name: p.consent for p in store.participants()}
+    people = {p.name: p.consent for p in store.participants.all()}
     assert "Amina Dialo" not in people and people["Amina Diallo"] == Consent.NAMED
 
 
 def test_merging_two_entries_of_one_person_from_the_command_line_asks_for_consent(
     cli, store, db_path
 ):
-    store.set_participant("Amina Diallo", "named")
-    store.set_participant("Amina Dialo", "anonymous")
+    store.participants.save("Amina Diallo", "named")
+    store.participants.save("Amina Dialo", "anonymous")
     result = cli("participant", "Amina Dialo", "--merge-into", "Amina Diallo", db=db_path)
     assert result.returncode == 2 and "say which consent the person gave with --consent" in (
         result.stderr
     )
-    assert len(store.participants()) == 2  # nothing merged
+    assert len(store.participants.all()) == 2  # nothing merged
     result = cli(
         "participant", "Amina Dialo", "--merge-into", "Amina Diallo", "--consent", "named",
         db=db_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert [(p.name, p.consent) for p in store.participants()] == [("Amina Diallo", Consent.NAMED)]
+    assert [(p.name, p.consent) for p in store.participants.all()] == [
+        ("Amina Diallo", Consent.NAMED)
+    ]

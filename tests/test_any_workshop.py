@@ -135,7 +135,7 @@ def test_6_the_database_records_its_plan_and_refuses_another(cli, tmp_path):
     made = cli("--plan", str(plan), "add", "--room", "barn", "first", db=db, plan=None)
     assert made.returncode == 0, made.stderr
     with Store.open(db) as store:
-        workshop = store.workshop()
+        workshop = store.catalog.workshop()
     assert workshop.plan_source == str(plan.resolve())
     assert len(workshop.plan_sha256) == 64
 
@@ -161,7 +161,7 @@ def test_6_the_bundled_hubs_plan_is_used_only_when_named(cli, tmp_path):
     made = cli("--plan", "hubs-2021-11-27", "add", "--room", "value", "x", db=db, plan=None)
     assert made.returncode == 0, made.stderr
     with Store.open(db) as store:
-        assert store.workshop().id == "hubs-2021-11-27"
+        assert store.catalog.workshop().id == "hubs-2021-11-27"
 
 
 # -- 4. no event in the code -----------------------------------------------------------------
@@ -258,16 +258,16 @@ def test_4_no_export_of_another_workshop_has_a_word_of_the_hubs_event(tmp_path_f
             room = f"r{r}"
             for q in range(n_questions):
                 for kind in ("idea", "concern", "question", "agreement", "action"):
-                    store.add_contribution(
+                    store.contributions.add(
                         Draft(room, f"{kind} zuvo {r} {q}", question=f"alpha.q{q}", kind=kind),
                         note_taker="Tavi",
                     )
             if "task-ranking" in activities:
-                store.record_ranking(
+                store.rankings.record(
                     room, [f"item-{i}" for i in range(n_items)][:: 1 - 2 * (r % 2)]
                 )
             if "purpose-statement" in activities:
-                store.add_purpose_statement(room, "zuvo pala", final=True)
+                store.purposes.add(room, "zuvo pala", final=True)
         record = store.snapshot()
     scopes = [{}, *({"room": f"r{r}"} for r in range(n_rooms)), {"theme": "alpha"}]
     for fmt in FORMATS:
@@ -370,8 +370,8 @@ async def settle(pilot) -> None:
 @pytest.fixture
 def orchard_store(tmp_path):
     with Store.open(tmp_path / "w.db", read_plan(orchard(tmp_path))) as store:
-        store.open_question("cellar", "harvest.timing")
-        store.open_question("barn", "harvest.timing")
+        store.rooms.open_question("cellar", "harvest.timing")
+        store.rooms.open_question("barn", "harvest.timing")
         yield store
 
 
@@ -497,8 +497,8 @@ async def test_3_in_the_room_the_grey_name_is_the_saved_name(orchard_store):
     from hubworkshop.tui.app import HubworkshopApp
     from hubworkshop.tui.widgets.capture_bar import CaptureBar
 
-    orchard_store.set_participant("María José", "named", room="barn")
-    orchard_store.set_participant("Mariam Al-Sayed", "named", room="cellar")
+    orchard_store.participants.save("María José", "named", room="barn")
+    orchard_store.participants.save("Mariam Al-Sayed", "named", room="cellar")
     app = HubworkshopApp(orchard_store, room="barn", user_name="Tavi")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -509,7 +509,7 @@ async def test_3_in_the_room_the_grey_name_is_the_saved_name(orchard_store):
         assert bar.suggester.suggest(bar.value) == "@María José"
         await pilot.press(*"se we pick in the morning", "enter")
         await settle(pilot)
-    [saved] = orchard_store.contributions(room="barn")
+    [saved] = orchard_store.contributions.find(room="barn")
     assert (saved.author, saved.text) == ("María José", "we pick in the morning")
 
 
@@ -519,7 +519,7 @@ async def test_3_in_the_room_the_grey_name_is_the_saved_name(orchard_store):
 def test_7_a_long_enough_text_is_in_its_own_language_whatever_the_speaker_registered(
     orchard_store,
 ):
-    orchard_store.set_participant("Joana", "named", language="pt-BR", room="barn")
+    orchard_store.participants.save("Joana", "named", language="pt-BR", room="barn")
     said = [
         ("Deberíamos empezar la recogida la segunda semana de septiembre", None),  # Spanish
         ("Precisamos de mais escadas para as árvores altas do pomar", None),  # Portuguese
@@ -527,10 +527,10 @@ def test_7_a_long_enough_text_is_in_its_own_language_whatever_the_speaker_regist
         ("We should start picking in the second week", "fr"),  # %fr typed: always wins
     ]
     for text, typed in said:
-        orchard_store.add_contribution(
+        orchard_store.contributions.add(
             Draft("barn", text, author="Joana", language=typed), note_taker="Tavi"
         )
-    languages = [c.language for c in orchard_store.contributions(room="barn")]
+    languages = [c.language for c in orchard_store.contributions.find(room="barn")]
     assert languages == ["es", "pt-BR", "pt-BR", "fr"]
 
 
@@ -549,7 +549,7 @@ async def test_8_bidi_cuts_a_long_arabic_line_at_its_end_and_wraps_it_whole(orch
     from hubworkshop.tui.widgets.contribution_list import ContributionList
     from hubworkshop.tui.widgets.room_panels import DetailPane
 
-    orchard_store.add_contribution(Draft("cellar", LONG_ARABIC), note_taker="Tavi")
+    orchard_store.contributions.add(Draft("cellar", LONG_ARABIC), note_taker="Tavi")
     app = HubworkshopApp(orchard_store, room="cellar", bidi=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -683,8 +683,8 @@ def test_1_the_archive_keeps_each_room_s_language_and_the_ranking_s_subject(cli,
     imported = cli("import", str(archive), "--db", str(restored), plan=None)
     assert imported.returncode == 0, imported.stderr
     with Store.open(restored) as store:
-        assert store.room("cellar").language == "ar"
-        assert store.workshop().ranking_subject.get_text("es") == (
+        assert store.catalog.room("cellar").language == "ar"
+        assert store.catalog.workshop().ranking_subject.get_text("es") == (
             "Lo que la cooperativa debería comprar primero"
         )
 
@@ -737,11 +737,11 @@ questions = ["harvest.sharing"]
         == 0
     )
     with Store.open(db) as store:
-        state = store.room_state("barn")
+        state = store.rooms.state("barn")
         assert (state.question, state.phase) == ("harvest.sharing", "share")
-        assert store.countdown("barn").total_seconds == 30 * 60
-        store.set_phase("barn", "talk")
-        state = store.room_state("barn")
+        assert store.rooms.countdown("barn").total_seconds == 30 * 60
+        store.rooms.set_phase("barn", "talk")
+        state = store.rooms.state("barn")
         assert (state.question, state.phase) == ("harvest.timing", "talk")
     bad = orchard(tmp_path, sessions.replace('["harvest.sharing"]\n', '["harvest.nope"]\n', 1))
     checked = cli("plan", "check", str(bad))

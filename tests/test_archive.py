@@ -87,16 +87,16 @@ QUESTIONS = {r.id: r.questions for r in PLAN.rooms}
 
 def make(store: Store, w: dict) -> None:
     for name, consent in PEOPLE:
-        store.set_participant(name, consent)
+        store.participants.save(name, consent)
     ids = []
     answers = {i: j for i, j in w["responses"] if j < i}
     for n, c in enumerate(w["contributions"]):
         for at, room, which, phase in w["moves"]:
             if at == n and phase:
-                store.set_phase(room, PHASES[which % len(PHASES)])
+                store.rooms.set_phase(room, PHASES[which % len(PHASES)])
             elif at == n:
-                store.open_question(room, QUESTIONS[room][which % len(QUESTIONS[room])])
-        row = store.add_contribution(
+                store.rooms.open_question(room, QUESTIONS[room][which % len(QUESTIONS[room])])
+        row = store.contributions.add(
             Draft(
                 c["room"],
                 c["text"],
@@ -104,35 +104,37 @@ def make(store: Store, w: dict) -> None:
                 author=c["author"],
                 tags=c["tags"],
                 language=c["language"],
-                question=store.room_state(c["room"]).question,
+                question=store.rooms.state(c["room"]).question,
                 responds_to=ids[answers[n]] if n in answers else None,
             )
         )
         ids.append(row.id)
-        store.update_contribution(row.id, starred=c["starred"], parked=c["parked"])
+        store.contributions.update(row.id, starred=c["starred"], parked=c["parked"])
         if c["cluster"]:
-            store.set_cluster(row.id, c["cluster"])
+            store.points.set_cluster(row.id, c["cluster"])
         if c["owner"]:
-            store.set_action(row.id, owner=c["owner"], due="2021-12-15")
+            store.points.set_action(row.id, owner=c["owner"], due="2021-12-15")
         if c["voters"]:
-            store.open_vote(c["room"], dots=3)
+            store.votes.open(c["room"], dots=3)
             for voter in c["voters"]:
-                store.add_vote(row.id, participant=voter)
-            store.close_vote(c["room"])
+                store.votes.add(row.id, participant=voter)
+            store.votes.close(c["room"])
     for a, b in w["merges"]:
         if a < len(ids) and b < len(ids):
             with contextlib.suppress(InputError):  # refused, as in the room
-                store.merge(ids[a], ids[b])
+                store.points.merge(ids[a], ids[b])
     for room, order in w["room_orders"].items():
         if order:
-            store.record_ranking(room, order)
+            store.rankings.record(room, order)
     for room, who, order in w["own_orders"]:
-        store.record_ranking(room, order, participant=who)
+        store.rankings.record(room, order, participant=who)
     for room, text, final in w["purpose"]:
-        store.add_purpose_statement(room, text, final=final)
+        store.purposes.add(room, text, final=final)
     for room, picks in w["takeaways"].items():
-        chosen = [ids[i] for i in picks if i < len(ids) and store.contribution(ids[i]).room == room]
-        store.set_takeaways(room, chosen)
+        chosen = [
+            ids[i] for i in picks if i < len(ids) and store.contributions.get(ids[i]).room == room
+        ]
+        store.points.set_takeaways(room, chosen)
 
 
 def round_trip(store: Store, folder: Path, fmt: str = "json") -> tuple[str, str]:
@@ -227,13 +229,13 @@ def test_a_bad_archive_is_named_and_creates_nothing(cli, tmp_path, hubs_plan, ed
 
 def test_placeholders_keep_off_the_record_words_off_the_record(tmp_path, hubs_plan):
     with Store.open(tmp_path / "one.db", hubs_plan) as store:
-        store.set_participant("Sam", "off-record")
-        store.add_contribution(Draft("value", "secret words", author="Sam"))
+        store.participants.save("Sam", "off-record")
+        store.contributions.add(Draft("value", "secret words", author="Sam"))
         restore(
             tmp_path / "two.db", read_archive(render("json", store.snapshot(), attribute=True), "a")
         )
     with Store.open(tmp_path / "two.db") as again:
-        [row] = again.contributions()
+        [row] = again.contributions.find()
         assert row.consent is Consent.OFF_RECORD and "secret words" not in render(
             "markdown", again.snapshot()
         )

@@ -96,7 +96,7 @@ def rooms_open(state: Path) -> list[str]:
 
 def texts(db: Path) -> list[str]:
     with Store.open(db) as store:
-        return [c.text for c in store.contributions()]
+        return [c.text for c in store.contributions.find()]
 
 
 def test_a_wrong_or_missing_token_gets_403_and_starts_nothing(tmp_path, hubs_plan):
@@ -150,7 +150,7 @@ def test_two_browsers_type_into_one_workshop(served, tmp_path):
         first.save_screenshot(str(shot))
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
         with Store.open(db) as store:
-            rows = store.contributions()
+            rows = store.contributions.find()
         assert {c.text for c in rows} == {
             "typed in the first browser",
             "and in the second",
@@ -234,7 +234,7 @@ def test_a_new_token_locks_the_old_link_out_and_each_browser_comes_back_as_itsel
             type_keys(driver, *" but now", Keys.ENTER)  # straight into its room's bar
             wait_for(lambda: "not saved yet but now" in texts(db))
             with Store.open(db) as store:
-                [said] = store.contributions()
+                [said] = store.contributions.find()
             assert said.room == "value" and said.note_taker == "Lindiwe"
     finally:
         driver.quit()
@@ -267,7 +267,7 @@ def test_a_fast_typists_corrections_act_where_they_were_typed(served, tmp_path):
 
 def timer_running(db: Path) -> bool:
     with Store.open(db) as store:
-        return any(store.countdown(room).running for room in store.rooms())
+        return any(store.rooms.countdown(room).running for room in store.catalog.rooms())
 
 
 @pytest.mark.timeout(300)
@@ -291,7 +291,9 @@ def test_a_note_takers_link_cannot_run_the_room_and_an_export_lands_in_downloads
         assert not timer_running(db)
         with Store.open(db) as store:
             [(role, face)] = [
-                (e.data["role"], e.data["face"]) for e in store.events() if e.action == "role.take"
+                (e.data["role"], e.data["face"])
+                for e in store.events.all()
+                if e.action == "role.take"
             ]
         assert (role, face) == ("note-taker", "browser")
 

@@ -23,19 +23,19 @@ NAMED = "NAMED-words-said-on-the-record"
 def consent_walk(store):
     """Three people, one of each consent level, each with a starred, voted, takeaway point;
     the named point's action owner is the off-the-record person."""
-    store.set_participant("Sam Secret", "off-record")
-    store.set_participant("Ann Anon", "anonymous")
-    store.set_participant("Nia Named", "named")
-    question = store.room_state("lifecycle").question
-    store.open_vote("lifecycle", dots=3)
+    store.participants.save("Sam Secret", "off-record")
+    store.participants.save("Ann Anon", "anonymous")
+    store.participants.save("Nia Named", "named")
+    question = store.rooms.state("lifecycle").question
+    store.votes.open("lifecycle", dots=3)
     ids = []
     for who, text in (("Sam Secret", SECRET), ("Ann Anon", ANON), ("Nia Named", NAMED)):
-        c = store.add_contribution(Draft("lifecycle", text, question=question, author=who))
-        store.update_contribution(c.id, starred=True)
-        store.add_vote(c.id, participant="Nia Named")
+        c = store.contributions.add(Draft("lifecycle", text, question=question, author=who))
+        store.contributions.update(c.id, starred=True)
+        store.votes.add(c.id, participant="Nia Named")
         ids.append(c.id)
-    store.set_action(ids[2], owner="Sam Secret", due="2021-12-15")
-    store.set_takeaways("lifecycle", ids)
+    store.points.set_action(ids[2], owner="Sam Secret", due="2021-12-15")
+    store.points.set_takeaways("lifecycle", ids)
     return store
 
 
@@ -71,12 +71,12 @@ async def test_presenter_view_shows_only_what_may_be_published(consent_walk):
 
 async def test_presenter_view_shows_only_the_current_questions_unparked_points(consent_walk):
     store = consent_walk
-    questions = store.room("lifecycle").questions
-    current = store.room_state("lifecycle").question
+    questions = store.catalog.room("lifecycle").questions
+    current = store.rooms.state("lifecycle").question
     other = next(q for q in questions if q != current)
-    parked = store.add_contribution(Draft("lifecycle", "PARKED-for-later", question=current))
-    store.update_contribution(parked.id, parked=True)
-    store.add_contribution(Draft("lifecycle", "OTHER-question-point", question=other))
+    parked = store.contributions.add(Draft("lifecycle", "PARKED-for-later", question=current))
+    store.contributions.update(parked.id, parked=True)
+    store.contributions.add(Draft("lifecycle", "OTHER-question-point", question=other))
     app = room_app(store, role="facilitator")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -124,14 +124,14 @@ def test_an_off_the_record_ballot_is_never_published(store, fmt, attribute):
     """Room 'value' ranked only by an off-the-record person publishes no order; in
     'lifecycle' an anonymous ballot counts without a name and a named one is listed by name
     only with --attribute."""
-    store.set_participant("Sam Secret", "off-record")
-    store.set_participant("Ann Anon", "anonymous")
-    store.set_participant("Nia Named", "named")
-    roles = [r.id for r in store.roles()]
+    store.participants.save("Sam Secret", "off-record")
+    store.participants.save("Ann Anon", "anonymous")
+    store.participants.save("Nia Named", "named")
+    roles = [r.id for r in store.catalog.roles()]
     secret_order = list(reversed(roles))
-    store.record_ranking("value", secret_order, participant="Sam Secret")
-    store.record_ranking("lifecycle", roles[:3], participant="Ann Anon")
-    store.record_ranking("lifecycle", roles[1:4], participant="Nia Named")
+    store.rankings.record("value", secret_order, participant="Sam Secret")
+    store.rankings.record("lifecycle", roles[:3], participant="Ann Anon")
+    store.rankings.record("lifecycle", roles[1:4], participant="Nia Named")
     text = render(fmt, store.snapshot(), attribute=attribute)
     assert "Sam Secret" not in text and "Ann Anon" not in text
     assert ("Nia Named" in text) is (attribute and fmt != "csv")
@@ -144,17 +144,17 @@ def test_an_off_the_record_ballot_is_never_published(store, fmt, attribute):
             {"lifecycle": {"Nia Named": roles[1:4]}} if attribute else {}
         )
     elif fmt != "csv":
-        names = {r.id: r.label.get_text("en") for r in store.roles()}
-        value_room = store.room("value").name
+        names = {r.id: r.label.get_text("en") for r in store.catalog.roles()}
+        value_room = store.catalog.room("value").name
         assert f"{value_room}: 1. " not in text and f"{value_room}</bdi>: 1. " not in text
-        assert f"{store.room('lifecycle').name}: 1. " in text
+        assert f"{store.catalog.room('lifecycle').name}: 1. " in text
         assert names[roles[-1]] + " — 0 points" in text  # the secret first choice earned nothing
 
 
 async def test_ranking_chart_leaves_out_an_off_the_record_ballot(store):
-    store.set_participant("Sam Secret", "off-record")
-    roles = [r.id for r in store.roles()]
-    store.record_ranking("value", list(reversed(roles)), participant="Sam Secret")
+    store.participants.save("Sam Secret", "off-record")
+    roles = [r.id for r in store.catalog.roles()]
+    store.rankings.record("value", list(reversed(roles)), participant="Sam Secret")
     app = room_app(store, room="lifecycle", role="facilitator")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -168,10 +168,10 @@ async def test_ranking_chart_leaves_out_an_off_the_record_ballot(store):
 def merged_walk(consent_walk):
     """The named and the anonymous point merged into the off-the-record one."""
     store = consent_walk
-    by_text = {c.text: c for c in store.contributions()}
+    by_text = {c.text: c for c in store.contributions.find()}
     secret = by_text[SECRET]
-    store.merge(by_text[NAMED].id, secret.id)
-    store.merge(by_text[ANON].id, secret.id)
+    store.points.merge(by_text[NAMED].id, secret.id)
+    store.points.merge(by_text[ANON].id, secret.id)
     return store, secret
 
 

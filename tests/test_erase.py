@@ -32,17 +32,17 @@ def spellings():
 @pytest.fixture
 def workshop_with_her(db_path, hubs_plan):
     with Store.open(db_path, hubs_plan) as store:
-        store.set_participant(NAME, "named", language="en", room="value")
-        said = store.add_contribution(Draft("value", "hubs must be accountable", author=NAME))
-        other = store.add_contribution(Draft("value", "agreed", author="Kwame"))
-        store.add_contribution(Draft("value", "typed by her", author="Kwame"), note_taker=NAME)
-        store.update_contribution(said.id, kind="proposal", actor=NAME)
-        store.set_action(other.id, owner=NAME.upper(), due="2021-12-15", actor=NAME)
-        store.open_vote("value")
-        store.add_vote(other.id, participant=NAME, dots=2)
-        store.record_ranking("value", ["funding"], participant=NAME)
-        store.add_purpose_statement("value", "Hubs exist to serve", author=NAME)
-        store.set_tags(said.id, ["accountability"], actor=NAME)
+        store.participants.save(NAME, "named", language="en", room="value")
+        said = store.contributions.add(Draft("value", "hubs must be accountable", author=NAME))
+        other = store.contributions.add(Draft("value", "agreed", author="Kwame"))
+        store.contributions.add(Draft("value", "typed by her", author="Kwame"), note_taker=NAME)
+        store.contributions.update(said.id, kind="proposal", actor=NAME)
+        store.points.set_action(other.id, owner=NAME.upper(), due="2021-12-15", actor=NAME)
+        store.votes.open("value")
+        store.votes.add(other.id, participant=NAME, dots=2)
+        store.rankings.record("value", ["funding"], participant=NAME)
+        store.purposes.add("value", "Hubs exist to serve", author=NAME)
+        store.contributions.set_tags(said.id, ["accountability"], actor=NAME)
     return db_path, said, other
 
 
@@ -62,16 +62,16 @@ def test_forget_leaves_no_byte_of_the_name(cli, workshop_with_her, with_contribu
             assert form not in data, (path.name, form)
     with Store.open(db_path) as store:
         assert store.integrity_check() == "ok"
-        assert NAME not in {p.name for p in store.participants()}
-        texts = {c.text: c for c in store.contributions()}
+        assert NAME not in {p.name for p in store.participants.all()}
+        texts = {c.text: c for c in store.contributions.find()}
         if with_contributions:
             assert "hubs must be accountable" not in texts
         else:
             assert texts["hubs must be accountable"].author is None
-        assert store.contribution(other.id).owner is None
-        assert store.contribution(other.id).votes == 2  # the dots stay, without her name
-        assert "value" not in store.rankings()
-        erased = [e for e in store.events() if e.action == "participant.forget"]
+        assert store.contributions.get(other.id).owner is None
+        assert store.contributions.get(other.id).votes == 2  # the dots stay, without her name
+        assert "value" not in store.rankings.all()
+        erased = [e for e in store.events.all() if e.action == "participant.forget"]
         assert len(erased) == 1 and erased[0].actor == "dpo"
         assert NAME not in json.dumps(erased[0].data, ensure_ascii=False)
         summary = render("markdown", store.snapshot(), attribute=True)
@@ -95,7 +95,7 @@ def test_a_name_typed_without_its_accents_is_not_erased_but_offered(cli, worksho
         f"hubworkshop: no participant called '{bare}'; did you mean '{NAME}'?\n"
     )
     with Store.open(db_path) as store:
-        assert store.contribution(said.id).author == NAME
+        assert store.contributions.get(said.id).author == NAME
 
 
 # -- issue #28: one erasure, everywhere --------------------------------------------------------
@@ -116,13 +116,13 @@ def test_earlier_and_merged_away_names_are_erased_too(cli, db_path, hubs_plan):
     """Renamed `Zanele M.` → `Zanele Mokoena`, and `jose nandu` merged into `José Ñandú`:
     forgetting the names they go by now leaves none of the old ones in the log."""
     with Store.open(db_path, hubs_plan) as store:
-        store.set_participant("Zanele M.", "named", room="value")
-        store.add_contribution(Draft("value", "hubs need funding", author="Zanele M."))
-        store.rename_participant("Zanele M.", "Zanele Mokoena")
-        store.set_participant("José Ñandú", "named", room="value")
-        store.add_contribution(Draft("value", "mentors matter", author="jose nandu"))
-        store.merge_participants("jose nandu", "José Ñandú")
-        store.add_contribution(Draft("value", "kept by others", author="Kwame"))
+        store.participants.save("Zanele M.", "named", room="value")
+        store.contributions.add(Draft("value", "hubs need funding", author="Zanele M."))
+        store.participants.rename("Zanele M.", "Zanele Mokoena")
+        store.participants.save("José Ñandú", "named", room="value")
+        store.contributions.add(Draft("value", "mentors matter", author="jose nandu"))
+        store.participants.merge("jose nandu", "José Ñandú")
+        store.contributions.add(Draft("value", "kept by others", author="Kwame"))
     assert b"Zanele M." in raw_files(db_path) and b"jose nandu" in raw_files(db_path)
     for name in ("Zanele Mokoena", "José Ñandú"):
         result = cli("forget", name, db=db_path)
@@ -131,22 +131,24 @@ def test_earlier_and_merged_away_names_are_erased_too(cli, db_path, hubs_plan):
     for form in forms("Zanele M.", "Zanele Mokoena", "jose nandu", "José Ñandú", "Mokoena"):
         assert form not in data, form
     with Store.open(db_path) as store:
-        assert {p.name for p in store.participants()} == {"Kwame"}
-        texts = {c.text: c.author for c in store.contributions()}
+        assert {p.name for p in store.participants.all()} == {"Kwame"}
+        texts = {c.text: c.author for c in store.contributions.find()}
         assert texts["hubs need funding"] is None and texts["mentors matter"] is None
         # The log's entries about them point at their random uid, not a reusable row number:
         # a row number left in the log is a person still on the roster.
-        live = {str(p.id) for p in store.participants()}
-        subjects = {e.subject for e in store.events() if e.action.value.startswith("participant.")}
+        live = {str(p.id) for p in store.participants.all()}
+        subjects = {
+            e.subject for e in store.events.all() if e.action.value.startswith("participant.")
+        }
         assert {s for s in subjects if s and s.isdigit()} <= live, subjects
 
 
 def test_an_owner_written_without_accents_is_the_person_it_means(cli, db_path, hubs_plan):
     with Store.open(db_path, hubs_plan) as store:
-        store.set_participant("José Ñandú", "off-record", room="value")
-        point = store.add_contribution(Draft("value", "write the hub charter", author="Kwame"))
-        store.set_participant("Kwame", "named")
-        store.set_action(point.id, owner="jose nandu", due="2021-12-15")
+        store.participants.save("José Ñandú", "off-record", room="value")
+        point = store.contributions.add(Draft("value", "write the hub charter", author="Kwame"))
+        store.participants.save("Kwame", "named")
+        store.points.set_action(point.id, owner="jose nandu", due="2021-12-15")
     for fmt in ("markdown", "wikitext", "json"):
         out = cli("export", "--format", fmt, "--attribute", db=db_path)
         assert out.returncode == 0, out.stderr
@@ -161,10 +163,10 @@ def test_an_owner_written_without_accents_is_the_person_it_means(cli, db_path, h
 def test_erased_words_leave_no_fragment_in_the_search_index(cli, db_path, hubs_plan):
     words = "xylqzv zanqwk qwexyj"
     with Store.open(db_path, hubs_plan) as store:
-        store.set_participant("Zanele Mokoena", "named", room="value")
-        said = store.add_contribution(Draft("value", words, author="Zanele Mokoena"))
-        store.update_contribution(said.id, text=words + " again")
-        store.add_contribution(Draft("value", "kept by others", author="Kwame"))
+        store.participants.save("Zanele Mokoena", "named", room="value")
+        said = store.contributions.add(Draft("value", words, author="Zanele Mokoena"))
+        store.contributions.update(said.id, text=words + " again")
+        store.contributions.add(Draft("value", "kept by others", author="Kwame"))
     assert b"zanqwk" in raw_files(db_path)
     result = cli("forget", "Zanele Mokoena", "--with-contributions", db=db_path)
     assert result.returncode == 0, result.stderr
@@ -178,19 +180,19 @@ def test_erased_words_leave_no_fragment_in_the_search_index(cli, db_path, hubs_p
 
 def test_a_note_taker_who_is_no_participant_can_be_forgotten(cli, db_path, hubs_plan):
     with Store.open(db_path, hubs_plan) as store:
-        point = store.add_contribution(Draft("value", "typed by him"), note_taker="Kwame Mensah")
-        store.update_contribution(point.id, kind="proposal", actor="Kwame Mensah")
-        store.add_purpose_statement("value", "Hubs exist to serve", author="Kwame Mensah")
-        store.open_vote("value")
+        point = store.contributions.add(Draft("value", "typed by him"), note_taker="Kwame Mensah")
+        store.contributions.update(point.id, kind="proposal", actor="Kwame Mensah")
+        store.purposes.add("value", "Hubs exist to serve", author="Kwame Mensah")
+        store.votes.open("value")
     with Store.open(db_path) as store:
-        store.add_vote(point.id, participant="Amina", note_taker="kwame mensah")
+        store.votes.add(point.id, participant="Amina", note_taker="kwame mensah")
     result = cli("forget", "kwame mensah", "--as", "dpo", db=db_path)
     assert result.returncode == 0, result.stderr
     for form in forms("Kwame Mensah"):
         assert form not in raw_files(db_path), form
     with Store.open(db_path) as store:
-        assert store.contribution(point.id).text == "typed by him"
-        assert store.contribution(point.id).note_taker is None
+        assert store.contributions.get(point.id).text == "typed by him"
+        assert store.contributions.get(point.id).note_taker is None
 
 
 def test_forget_clears_what_this_machine_remembers(cli, db_path, hubs_plan, tmp_path):
@@ -198,7 +200,7 @@ def test_forget_clears_what_this_machine_remembers(cli, db_path, hubs_plan, tmp_
     from hubworkshop.tui.resume import remember_room, state_file
 
     with Store.open(db_path, hubs_plan) as store:
-        store.set_participant("Zanele Mokoena", "named", room="value")
+        store.participants.save("Zanele Mokoena", "named", room="value")
     remember_room(db_path, "value", "note-taker", "Zanele Mokoena", terminal="/dev/pts/9")
     remember_room(db_path, "value", "note-taker", "Kwame", terminal="/dev/pts/8")
     Drafts(db_path, "Zanele Mokoena").keep("value/bar", "her half-typed xylqzv words")
@@ -219,7 +221,7 @@ def test_forget_clears_what_this_machine_remembers(cli, db_path, hubs_plan, tmp_
 
 def test_a_forgotten_name_cannot_come_back_on_the_roster(cli, db_path, hubs_plan):
     with Store.open(db_path, hubs_plan) as store:
-        store.set_participant("Zanele Mokoena", "named", room="value")
+        store.participants.save("Zanele Mokoena", "named", room="value")
     assert cli("forget", "Zanele Mokoena", db=db_path).returncode == 0
     again = cli("participant", "ZANELE MOKOENA", "--consent", "named", db=db_path)
     assert again.returncode == 2 and "was erased from this workshop" in again.stderr
@@ -234,9 +236,9 @@ def test_forget_on_a_full_disk_finishes_or_changes_nothing(cli, db_path, hubs_pl
     import resource
 
     with Store.open(db_path, hubs_plan) as store:
-        store.set_participant("Zanele Mokoena", "named", room="value")
+        store.participants.save("Zanele Mokoena", "named", room="value")
         for i in range(300):
-            store.add_contribution(Draft("value", f"point {i} " * 20, author="Zanele Mokoena"))
+            store.contributions.add(Draft("value", f"point {i} " * 20, author="Zanele Mokoena"))
     limit = sum(p.stat().st_size for p in files_of(db_path)) + 4096
     env = {"PYTHONPATH": str(REPO / "src")}
     result = subprocess.run(
@@ -252,8 +254,8 @@ def test_forget_on_a_full_disk_finishes_or_changes_nothing(cli, db_path, hubs_pl
     assert len(result.stderr.strip().splitlines()) <= 1, result.stderr
     with Store.open(db_path) as store:
         assert store.integrity_check() == "ok"
-        left = [c for c in store.contributions() if c.author == "Zanele Mokoena"]
-        people = {p.name for p in store.participants()}
+        left = [c for c in store.contributions.find() if c.author == "Zanele Mokoena"]
+        people = {p.name for p in store.participants.all()}
     if result.returncode == 0:
         assert not left and "Zanele Mokoena" not in people
         assert b"Zanele Mokoena" not in raw_files(db_path)
@@ -264,10 +266,10 @@ def test_forget_on_a_full_disk_finishes_or_changes_nothing(cli, db_path, hubs_pl
 async def test_a_forgotten_name_leaves_every_open_terminal_at_once(store, db_path, cli):
     """Rows already drawn (author column, `→Zanele 12-01`) are drawn again when another
     process erases the person: the log names no row, so the whole list is read again."""
-    store.set_participant("Zanele Mokoena", "named", room="lifecycle")
-    said = store.add_contribution(Draft("lifecycle", "hubs need funding", author="Zanele Mokoena"))
-    other = store.add_contribution(Draft("lifecycle", "write the charter", author="Kwame"))
-    store.set_action(other.id, owner="Zanele Mokoena", due="2021-12-01")
+    store.participants.save("Zanele Mokoena", "named", room="lifecycle")
+    said = store.contributions.add(Draft("lifecycle", "hubs need funding", author="Zanele Mokoena"))
+    other = store.contributions.add(Draft("lifecycle", "write the charter", author="Kwame"))
+    store.points.set_action(other.id, owner="Zanele Mokoena", due="2021-12-01")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -278,4 +280,4 @@ async def test_a_forgotten_name_leaves_every_open_terminal_at_once(store, db_pat
             pilot,
             lambda: "Zanele" not in screen_text(app) and "hubs need funding" in screen_text(app),
         )
-        assert store.contribution(said.id).author is None
+        assert store.contributions.get(said.id).author is None

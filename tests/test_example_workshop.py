@@ -79,11 +79,11 @@ def test_the_example_is_built_and_exported_from_the_command_line(cli, tmp_path):
 def test_every_export_in_every_language_has_none_of_the_first_event_s_words(tmp_path, plan):
     with Store.open(tmp_path / "w.db", plan) as store:
         for room, lang in ROOMS.items():
-            for question in store.room(room).questions:
-                store.add_contribution(
+            for question in store.catalog.room(room).questions:
+                store.contributions.add(
                     Draft(room, f"{lang} · {question}", question=question, language=lang)
                 )
-        store.record_ranking("arabic", ["help-desk", "first-tasks", "mentorship"])
+        store.rankings.record("arabic", ["help-desk", "first-tasks", "mentorship"])
         record = store.snapshot()
     scopes = [{}, *({"room": r} for r in ROOMS), {"theme": "welcome"}, {"theme": "staying"}]
     for fmt in FORMATS:
@@ -159,7 +159,7 @@ def example_store(tmp_path, monkeypatch, plan):
     numbers = itertools.count(1)
     store.new_id = lambda: str(uuid.UUID(int=next(numbers) << 96 | 0xABC))
     for room, (text, _question) in SAID.items():
-        store.add_contribution(Draft(room, text, author="Nadia"), note_taker="Omar")
+        store.contributions.add(Draft(room, text, author="Nadia"), note_taker="Omar")
     yield store
     store.close()
 

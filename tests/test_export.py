@@ -85,11 +85,11 @@ def test_wikitext_says_what_the_markdown_says(workshop, scope):
 
 def test_exports_change_nothing(workshop):
     before = workshop.db.execute("SELECT total_changes()").fetchone()[0]
-    events = len(workshop.events())
+    events = len(workshop.events.all())
     for fmt in FORMATS:
         render(fmt, workshop.snapshot(), attribute=True)
     assert workshop.db.execute("SELECT total_changes()").fetchone()[0] == before
-    assert len(workshop.events()) == events
+    assert len(workshop.events.all()) == events
 
 
 def test_consent_in_summaries(workshop):
@@ -106,8 +106,8 @@ def test_consent_in_summaries(workshop):
 
 
 def test_borda_across_three_rooms_matches_the_hand_count(workshop):
-    roles = [r.id for r in workshop.roles()]
-    scores, orders = across_rooms(workshop.rankings(), roles)
+    roles = [r.id for r in workshop.catalog.roles()]
+    scores, orders = across_rooms(workshop.rankings.all(), roles)
     assert [(s.role, s.points, s.rank, s.tied) for s in scores] == [
         # 11 roles: first place earns 10 points; each room's order is one ballot
         ("funding", 28, 1, False),
@@ -148,9 +148,9 @@ def test_coverage_uses_the_event_log(workshop):
 
 
 def test_csv_is_one_row_per_contribution_and_safe_in_spreadsheets(workshop):
-    workshop.add_contribution(Draft("value", '=HYPERLINK("http://evil")', kind="idea"))
+    workshop.contributions.add(Draft("value", '=HYPERLINK("http://evil")', kind="idea"))
     rows = list(csv.DictReader(io.StringIO(to_csv(workshop.snapshot(), ExportRequest()))))
-    assert len(rows) == len(workshop.contributions()) - 1  # the off-the-record one is left out
+    assert len(rows) == len(workshop.contributions.find()) - 1  # the off-the-record one is left out
     formula = next(r for r in rows if "HYPERLINK" in r["text"])
     assert formula["text"].startswith("'=")
     arabic = next(r for r in rows if r["language"] == "ar")
@@ -162,7 +162,7 @@ def test_csv_cells_show_control_characters_rather_than_carry_them(workshop):
     """`cat workshop.csv` in a terminal must not clear it, retitle it or reverse what
     follows: ESC, BEL, NUL and bidi overrides are written as visible escapes; a line break
     stays (the cell is quoted)."""
-    workshop.add_contribution(Draft("value", "red\x1b[2J\x07bell\x00\u202eevil\nnext line"))
+    workshop.contributions.add(Draft("value", "red\x1b[2J\x07bell\x00\u202eevil\nnext line"))
     text = to_csv(workshop.snapshot(), ExportRequest())
     assert not any(ch in text for ch in "\x1b\x07\x00\u202e")
     row = next(r for r in csv.DictReader(io.StringIO(text)) if r["text"].startswith("red"))
@@ -172,10 +172,10 @@ def test_csv_cells_show_control_characters_rather_than_carry_them(workshop):
 @pytest.mark.parametrize("lead", [" ", "\n", "\u00a0", "\u200b", "\ufeff", " \u200b\u00a0", ""])
 @pytest.mark.parametrize("formula", ["=1+1", "+1", "-1", "@SUM(A1)"])
 def test_csv_guard_sees_formulas_behind_spaces_and_invisible_characters(workshop, lead, formula):
-    workshop.add_contribution(
+    workshop.contributions.add(
         Draft("value", f"x{lead}{formula}", kind="idea", tags=(f"{lead.strip()}{formula}",))
     )
-    workshop.add_contribution(Draft("value", f"{lead}{formula}", kind="idea"))
+    workshop.contributions.add(Draft("value", f"{lead}{formula}", kind="idea"))
     text = to_csv(workshop.snapshot(), ExportRequest())
     rows = list(csv.DictReader(io.StringIO(text)))
     cells = [row[field] for row in rows for field in ("text", "tags")]
@@ -229,9 +229,9 @@ INJECTIONS = [
 def hostile(tmp_path, hubs_plan):
     with Store.open(tmp_path / "hostile.db", hubs_plan) as store:
         for text in INJECTIONS:
-            store.add_contribution(Draft("value", text, question="value.benefit"))
-        store.set_participant("[[User:Mallory]] ~~~~", "named")
-        store.add_contribution(Draft("value", "named hostile", author="[[User:Mallory]] ~~~~"))
+            store.contributions.add(Draft("value", text, question="value.benefit"))
+        store.participants.save("[[User:Mallory]] ~~~~", "named")
+        store.contributions.add(Draft("value", "named hostile", author="[[User:Mallory]] ~~~~"))
         yield store
 
 
@@ -384,15 +384,17 @@ def test_every_number_in_the_outcomes_comes_from_the_record(workshop):
     before = outcomes()
     assert "**3 dots** *concern:* Un hub pourrait devenir un guichet obligatoire" in before
     assert "Funding (28 of 30 points)" in before
-    gatekeeper = next(c for c in workshop.contributions() if c.text.startswith("Un hub pourrait"))
-    workshop.open_vote(gatekeeper.room)
-    workshop.add_vote(gatekeeper.id, participant="Kwame")
-    roles = [r.id for r in workshop.roles()]
-    workshop.record_ranking("lifecycle", list(reversed(roles)))  # funding now last there
+    gatekeeper = next(
+        c for c in workshop.contributions.find() if c.text.startswith("Un hub pourrait")
+    )
+    workshop.votes.open(gatekeeper.room)
+    workshop.votes.add(gatekeeper.id, participant="Kwame")
+    roles = [r.id for r in workshop.catalog.roles()]
+    workshop.rankings.record("lifecycle", list(reversed(roles)))  # funding now last there
     after = outcomes()
     assert "**4 dots** *concern:* Un hub pourrait devenir un guichet obligatoire" in after
     assert "Funding (28 of 30 points)" not in after
-    scores = {s.role: s.points for s in across_rooms(workshop.rankings(), roles)[0]}
+    scores = {s.role: s.points for s in across_rooms(workshop.rankings.all(), roles)[0]}
     assert f"Funding — {scores['funding']} points" in after
 
 
@@ -451,8 +453,8 @@ def test_a_database_path_that_is_no_file_is_refused(cli, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["markdown", "wikitext"])
 def test_a_rooms_summary_is_about_that_room(workshop, fmt):
-    room = workshop.room("value")
-    others = {q for r in workshop.rooms().values() if r.id != "value" for q in r.questions}
+    room = workshop.catalog.room("value")
+    others = {q for r in workshop.catalog.rooms().values() if r.id != "value" for q in r.questions}
     text = render(fmt, workshop.snapshot(), room="value")
     for question in others - set(room.questions):
         assert f"({question})" not in text, question  # not "a question no room reached"
@@ -461,10 +463,10 @@ def test_a_rooms_summary_is_about_that_room(workshop, fmt):
     if fmt == "markdown":  # the counts table has a row per theme of the room, no other
         for theme, title in theme_titles.items():
             assert (f"| {title} |" in text) is (theme in room_themes), title
-    speakers = {c.author for c in workshop.contributions(room="value") if c.author}
+    speakers = {c.author for c in workshop.contributions.find(room="value") if c.author}
     shown = {
         c.author
-        for c in workshop.contributions(room="value")
+        for c in workshop.contributions.find(room="value")
         if c.author and c.consent.value != "off-record"
     }
     assert f"{plural('en', 'participants', len(shown))}," in text
@@ -477,7 +479,7 @@ def test_a_themes_archive_holds_no_rooms_outcomes(workshop):
     assert document["task_ranking"]["scores"] == [] and document["task_ranking"]["rooms"] == {}
     spoke = {c["author"] for c in document["contributions"]}
     assert document["participants"]["count"] >= len(spoke - {None})
-    assert document["participants"]["count"] < len(workshop.participants())
+    assert document["participants"]["count"] < len(workshop.participants.all())
     room = json.loads(render("json", workshop.snapshot(), room="value"))
     assert {p["room"] for p in room["purpose_statements"]} <= {"value"}
     assert set(room["takeaways"]) == {"value"}
@@ -485,16 +487,16 @@ def test_a_themes_archive_holds_no_rooms_outcomes(workshop):
 
 def test_a_question_with_no_time_shows_no_minutes(workshop):
     """Points added from the command line to a question no room's clock showed."""
-    room = workshop.room("overlap")
-    unseen = next(q for q in room.questions if q != workshop.room_state("overlap").question)
-    workshop.add_contribution(Draft("overlap", "Added from a script", question=unseen))
+    room = workshop.catalog.room("overlap")
+    unseen = next(q for q in room.questions if q != workshop.rooms.state("overlap").question)
+    workshop.contributions.add(Draft("overlap", "Added from a script", question=unseen))
     text = render("markdown", workshop.snapshot())
     assert not re.search(r"\b0 min", text)
 
 
 def test_a_summary_marks_what_was_said_in_another_language(store):
-    store.add_contribution(Draft("value", "Hubs could become gatekeepers", language="en"))
-    store.add_contribution(Draft("value", "Les hubs pourraient devenir des guichets"))
+    store.contributions.add(Draft("value", "Hubs could become gatekeepers", language="en"))
+    store.contributions.add(Draft("value", "Les hubs pourraient devenir des guichets"))
     english = render("markdown", store.snapshot())
     french = render("markdown", store.snapshot(), lang="fr")
     assert "Les hubs pourraient devenir des guichets *(fr)*" in english

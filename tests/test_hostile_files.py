@@ -34,7 +34,7 @@ def workshop(tmp_path_factory, hubs_plan) -> Path:
     path = tmp_path_factory.mktemp("hostile") / "workshop.db"
     build(path, hubs_plan).close()
     with Store.open(path) as store:
-        store.add_contribution(Draft("lifecycle", OFF_RECORD_WORDS, author="Secret Sam"))
+        store.contributions.add(Draft("lifecycle", OFF_RECORD_WORDS, author="Secret Sam"))
     return path
 
 
@@ -178,7 +178,7 @@ def test_copy_fields_and_schema_are_checked(cli, workshop, tmp_path, statement, 
     target = tmp_path / "target.db"
     shutil.copyfile(workshop, target)
     with Store.open(target) as store:
-        store.add_contribution(Draft("value", "a point of the target's own"))
+        store.contributions.add(Draft("value", "a point of the target's own"))
     before = state(target)
     copy = tampered(workshop, tmp_path, statement)
     result = cli("merge", str(copy), db=target)

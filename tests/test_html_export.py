@@ -60,14 +60,14 @@ def workshop(tmp_path, hubs_plan):
 
 @pytest.fixture
 def hostile_store(store):
-    store.set_participant("Mallory <b>", "named")
-    question = store.room_state("value").question
-    store.open_vote("value", dots=10)
+    store.participants.save("Mallory <b>", "named")
+    question = store.rooms.state("value").question
+    store.votes.open("value", dots=10)
     for i, said in enumerate(HOSTILE):
-        c = store.add_contribution(Draft("value", said, question=question, author="Mallory <b>"))
+        c = store.contributions.add(Draft("value", said, question=question, author="Mallory <b>"))
         if i < 6:
-            store.add_vote(c.id, participant="Mallory <b>")
-    store.add_purpose_statement("value", "<script>alert('purpose')</script>", final=True)
+            store.votes.add(c.id, participant="Mallory <b>")
+    store.purposes.add("value", "<script>alert('purpose')</script>", final=True)
     return store
 
 

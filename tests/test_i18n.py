@@ -159,7 +159,7 @@ async def test_bidi_shows_right_to_left_text_in_visual_order_only_on_screen(stor
     from hubworkshop.tui.app import HubworkshopApp
     from test_tui import screen_text, settle
 
-    said = store.add_contribution(Draft("value", ARABIC, author="Layla"))
+    said = store.contributions.add(Draft("value", ARABIC, author="Layla"))
     app = HubworkshopApp(store, room="value", user_name="Asaf", bidi=bidi)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -167,7 +167,7 @@ async def test_bidi_shows_right_to_left_text_in_visual_order_only_on_screen(stor
     visual = get_display(ARABIC)
     assert visual != ARABIC
     assert (visual in shown) is bidi and (ARABIC in shown) is not bidi
-    assert store.contribution(said.id).text == ARABIC  # the record keeps logical order
+    assert store.contributions.get(said.id).text == ARABIC  # the record keeps logical order
 
 
 def test_french_keys_and_words_in_the_room(store):
@@ -179,7 +179,7 @@ def test_french_keys_and_words_in_the_room(store):
     from hubworkshop.tui.app import HubworkshopApp
     from test_tui import footer_keys, screen_text, settle
 
-    store.add_contribution(Draft("value", "hubs need funding", kind="concern"))
+    store.contributions.add(Draft("value", "hubs need funding", kind="concern"))
 
     async def look() -> tuple[list[str], str]:
         app = HubworkshopApp(store, room="value", user_name="Asaf")

@@ -72,7 +72,7 @@ def test_adding_a_line_imports_nothing_heavy(store, db_path):
         "-m", "hubworkshop", "--db", str(db_path), "add", "--room", "value", "a point"
     )
     assert done.returncode == 0, done.stderr[-500:]
-    assert [(c.text, c.language) for c in store.contributions()] == [("a point", "en")]
+    assert [(c.text, c.language) for c in store.contributions.find()] == [("a point", "en")]
     assert "hubworkshop.storage.contributions" in modules  # the list is read
     assert heavy(modules) == []
     # The language was detected by the helper process (cli/ahead.py), which loaded Lingua
@@ -101,7 +101,7 @@ def test_the_helper_answers_and_ends_with_the_command(hubs_plan, tmp_path):
         )
         assert done.returncode == 0, done.stderr[-500:]
         assert "lingua" not in modules  # the helper detected it
-    assert [c.language for c in store.contributions()] == ["fr", "en"]
+    assert [c.language for c in store.contributions.find()] == ["fr", "en"]
     store.close()
     deadline = time.monotonic() + 30
     while helpers(str(marker)) and time.monotonic() < deadline:

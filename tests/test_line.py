@@ -60,7 +60,7 @@ def test_line_mode_reads_and_writes_the_live_room(db_path, hubs_plan, tmp_path):
         term.type("! Hubs could become gatekeepers @Amina #funding")
         term.wait_for("saved: Amina, concern: Hubs could become gatekeepers")
         with Store.open(db_path) as store:
-            [row] = store.contributions()
+            [row] = store.contributions.find()
             assert (row.kind.value, row.author, row.tags, row.note_taker) == (
                 "concern",
                 "Amina",
@@ -68,11 +68,11 @@ def test_line_mode_reads_and_writes_the_live_room(db_path, hubs_plan, tmp_path):
                 "Bea",
             )
             # Another terminal adds a point, moves the question and opens a vote.
-            store.add_contribution(
+            store.contributions.add(
                 Draft("lifecycle", "\x1b[31mfrom elsewhere", author="Kwame"), note_taker="Asaf"
             )
-            store.open_question("lifecycle", store.room("lifecycle").questions[1])
-            store.open_vote("lifecycle", dots=3)
+            store.rooms.open_question("lifecycle", store.catalog.room("lifecycle").questions[1])
+            store.votes.open("lifecycle", dots=3)
         term.wait_for("Kwame, idea: \\x1b[31mfrom elsewhere")
         term.wait_for("question (en): How does a hub become a hub?")
         term.wait_for("a vote is open: 3 dots each")
@@ -92,7 +92,7 @@ def test_line_mode_reads_and_writes_the_live_room(db_path, hubs_plan, tmp_path):
     # Only plain text and newlines: no escape sequence, no cursor movement, no colour.
     assert all(b >= 0x20 or b in (0x0A, 0x0D) for b in written), written
     with Store.open(db_path) as store:
-        assert store.contribution(row.id).votes == 1
+        assert store.contributions.get(row.id).votes == 1
 
 
 @pytest.mark.timeout(180)
@@ -103,12 +103,12 @@ def test_line_mode_announces_the_timer(db_path, hubs_plan, tmp_path):
     try:
         term.wait_for("/help for commands")
         with Store.open(db_path) as store:
-            total = store.room_state("value").timer_seconds
-            store.extend_timer("value", -(total // 60) + 4)  # four minutes on the clock
-            store.start_timer("value")
+            total = store.rooms.state("value").timer_seconds
+            store.rooms.extend_timer("value", -(total // 60) + 4)  # four minutes on the clock
+            store.rooms.start_timer("value")
         term.wait_for("5 minutes left")
         with Store.open(db_path) as store:
-            store.extend_timer("value", -4)  # past zero
+            store.rooms.extend_timer("value", -4)  # past zero
         term.wait_for("time is up")
         assert b"1 minute left" not in term.seen  # a jump past zero says only that
     finally:
@@ -126,9 +126,11 @@ def test_a_note_taker_in_line_mode_cannot_run_the_clock_or_move_the_question(
     env = {**os.environ, "HUBWORKSHOP_DB": str(db_path), "XDG_STATE_HOME": str(tmp_path / "st")}
     line = [sys.executable, "-m", "hubworkshop", "line", "--room", "lifecycle", "--name"]
     with Store.open(db_path) as store:
-        store.start_timer("lifecycle", actor="Asaf")  # the facilitator's clock is running
-        first = store.room_state("lifecycle").question
-        second = store.question(store.room("lifecycle").questions[1]).text.get_text("en")
+        store.rooms.start_timer("lifecycle", actor="Asaf")  # the facilitator's clock is running
+        first = store.rooms.state("lifecycle").question
+        second = store.catalog.question(store.catalog.room("lifecycle").questions[1]).text.get_text(
+            "en"
+        )
     term = Terminal([*line, "Bea"], env)
     try:
         term.wait_for("/help for commands")
@@ -145,9 +147,9 @@ def test_a_note_taker_in_line_mode_cannot_run_the_clock_or_move_the_question(
     finally:
         term.close()
     with Store.open(db_path) as store:
-        state = store.room_state("lifecycle")
-        assert store.countdown("lifecycle").running and state.question == first
-        taken = [e for e in store.events() if e.action.value == "role.take"]
+        state = store.rooms.state("lifecycle")
+        assert store.rooms.countdown("lifecycle").running and state.question == first
+        taken = [e for e in store.events.all() if e.action.value == "role.take"]
         assert [(e.actor, e.data) for e in taken] == [
             ("Bea", {"role": "note-taker", "face": "line"})
         ]
@@ -161,14 +163,14 @@ def test_a_note_taker_in_line_mode_cannot_run_the_clock_or_move_the_question(
         term.wait_for(f"question (en): {second}")
         with Store.open(db_path) as store:  # what others add is printed after the question
             for marker in ("marker one", "marker two"):
-                store.add_contribution(Draft("lifecycle", marker), note_taker="Kwame")
+                store.contributions.add(Draft("lifecycle", marker), note_taker="Kwame")
                 term.wait_for(marker)
         assert term.seen.count(second.encode()) == 1  # said once, not by /next and again
     finally:
         term.close()
     with Store.open(db_path) as store:
-        assert not store.countdown("lifecycle").running
-        assert store.room_state("lifecycle").question != first
+        assert not store.rooms.countdown("lifecycle").running
+        assert store.rooms.state("lifecycle").question != first
 
 
 @pytest.mark.timeout(180)

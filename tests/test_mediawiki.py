@@ -143,9 +143,9 @@ def parse(api: str, wikitext: str) -> dict:
 def test_hostile_text_stays_text_on_mediawiki(wiki, tmp_path, hubs_plan):
     with Store.open(tmp_path / "hostile.db", hubs_plan) as store:
         for text in INJECTIONS:
-            store.add_contribution(Draft("value", text, question="value.benefit"))
-        store.set_participant("[[User:Mallory]] ~~~~", "named")
-        store.add_contribution(Draft("value", "named hostile", author="[[User:Mallory]] ~~~~"))
+            store.contributions.add(Draft("value", text, question="value.benefit"))
+        store.participants.save("[[User:Mallory]] ~~~~", "named")
+        store.contributions.add(Draft("value", "named hostile", author="[[User:Mallory]] ~~~~"))
         wikitext = render("wikitext", store.snapshot(), attribute=True)
     page = parse(wiki, wikitext)
     assert page["templates"] == []
@@ -163,7 +163,7 @@ def test_hostile_text_stays_text_on_mediawiki(wiki, tmp_path, hubs_plan):
 def test_fixture_summary_renders_with_every_contribution(wiki, tmp_path, hubs_plan):
     with build(tmp_path / "fixture.db", hubs_plan) as store:
         wikitext = render("wikitext", store.snapshot(), attribute=True, lang="fr")
-        kept = [c for c in store.contributions() if c.author != "Secret Sam"]
+        kept = [c for c in store.contributions.find() if c.author != "Secret Sam"]
     page = parse(wiki, wikitext)
     assert page["templates"] == [] and page["links"] == [] and page["categories"] == []
     text = visible_text(page["text"])
@@ -246,7 +246,7 @@ def test_publish_to_mediawiki(wiki, cli, tmp_path, hubs_plan):
     site.login(other_user, other_password)
     site.pages[title].edit(published + "\n\nA note from the committee.", summary="note")
     store = Store.open(db)
-    store.add_contribution(Draft("value", "a late point", question="value.benefit"))
+    store.contributions.add(Draft("value", "a late point", question="value.benefit"))
     store.close()
     diff = cli("publish", "--wiki", wiki, "--page", title, "--dry-run", db=db, env=env)
     assert diff.returncode == 0 and "+" in diff.stdout and "a late point" in diff.stdout

@@ -95,13 +95,13 @@ def template(tmp_path_factory, hubs_plan) -> Path:
     """A workshop under way: people, points in two rooms, a vote open, one ranking."""
     path = tmp_path_factory.mktemp("merge") / "template.db"
     with Store.open(path, hubs_plan) as store:
-        store.set_participant("Amina", Consent.NAMED, room="value")
-        store.set_participant("Kwame", Consent.ANONYMOUS, room="overlap")
-        first = store.add_contribution(Draft("value", "hubs share knowledge", author="Amina"))
-        store.add_contribution(Draft("overlap", "funding comes first", author="Kwame"))
-        store.set_tags(first.id, ["knowledge"])
-        store.open_vote("value")
-        store.record_ranking("overlap", ["funding", "mentorship"])
+        store.participants.save("Amina", Consent.NAMED, room="value")
+        store.participants.save("Kwame", Consent.ANONYMOUS, room="overlap")
+        first = store.contributions.add(Draft("value", "hubs share knowledge", author="Amina"))
+        store.contributions.add(Draft("overlap", "funding comes first", author="Kwame"))
+        store.contributions.set_tags(first.id, ["knowledge"])
+        store.votes.open("value")
+        store.rankings.record("overlap", ["funding", "mentorship"])
     return path
 
 
@@ -137,7 +137,7 @@ def apply(path: Path, operations: list[tuple]) -> None:
 
 
 def apply_one(store: Store, op: tuple) -> None:
-    points = store.contributions(include_deleted=True)
+    points = store.contributions.find(include_deleted=True)
     picks = isinstance(op[1:2] and op[1], int)
     if picks and not points:
         return  # every point was erased with its speaker
@@ -145,29 +145,29 @@ def apply_one(store: Store, op: tuple) -> None:
     try:
         match op:
             case ("add", room, text, author):
-                store.add_contribution(Draft(room, text, author=author))
+                store.contributions.add(Draft(room, text, author=author))
             case ("edit", _, text):
-                store.update_contribution(pick, text=text)
+                store.contributions.update(pick, text=text)
             case ("delete", _):
-                store.delete_contribution(pick)
+                store.contributions.delete(pick)
             case ("tag", _, tags):
-                store.set_tags(pick, tags)
+                store.contributions.set_tags(pick, tags)
             case ("consent", name, consent):
-                store.set_participant(name, consent)
+                store.participants.save(name, consent)
             case ("vote", _, name):
-                store.add_vote(pick, participant=name)
+                store.votes.add(pick, participant=name)
             case ("rank", room, name, order):
-                store.record_ranking(room, list(order), participant=name)
+                store.rankings.record(room, list(order), participant=name)
             case ("purpose", room, text, final):
-                store.add_purpose_statement(room, text, final=final)
+                store.purposes.add(room, text, final=final)
             case ("takeaways", room, picks):
-                live = [c.id for c in store.contributions(room=room)]
+                live = [c.id for c in store.contributions.find(room=room)]
                 ids = list(dict.fromkeys(live[i % len(live)] for i in picks)) if live else []
-                store.set_takeaways(room, ids)
+                store.points.set_takeaways(room, ids)
             case ("close",):
-                store.close_vote("value")
+                store.votes.close("value")
             case ("merge points", _, other):
-                store.merge(pick, points[other % len(points)].id)
+                store.points.merge(pick, points[other % len(points)].id)
     except HubworkshopError:
         pass  # refused as it would be in the room: the copies stay valid
 
@@ -292,22 +292,22 @@ field_edit = st.one_of(
 
 
 def edit_one(store: Store, op: tuple) -> None:
-    points = store.contributions(include_deleted=True)
+    points = store.contributions.find(include_deleted=True)
     c = points[op[1] % len(points)]
     try:
         match op:
             case ("park", _):
-                store.update_contribution(c.id, parked=not c.parked)
+                store.contributions.update(c.id, parked=not c.parked)
             case ("star", _):
-                store.update_contribution(c.id, starred=not c.starred)
+                store.contributions.update(c.id, starred=not c.starred)
             case ("kind", _, kind):
-                store.update_contribution(c.id, kind=kind)
+                store.contributions.update(c.id, kind=kind)
             case ("cluster", _, name):
-                store.set_cluster(c.id, name)
+                store.points.set_cluster(c.id, name)
             case ("owner", _, who):
-                store.set_action(c.id, owner=who, due="2021-12-15" if who else None)
+                store.points.set_action(c.id, owner=who, due="2021-12-15" if who else None)
             case ("author", _, who):
-                store.update_contribution(c.id, author=who)
+                store.contributions.update(c.id, author=who)
             case _:
                 apply_one(store, op)
     except HubworkshopError:
@@ -362,12 +362,12 @@ def test_an_offline_copy_comes_back(tmp_path, template, cli):
         copy_of(template, tmp_path / "laptop.db"),
     )
     with Store.open(main) as store:
-        store.add_contribution(Draft("value", "said in the room", author="Amina"))
+        store.contributions.add(Draft("value", "said in the room", author="Amina"))
     with Store.open(laptop) as store:
-        store.set_participant("Amina", Consent.OFF_RECORD)  # she asked the laptop's note-taker
-        store.set_participant("Nadia", Consent.NAMED, room="value")
-        store.add_contribution(Draft("value", "noted offline", author="Nadia"))
-        store.add_purpose_statement("value", "Hubs serve their communities", final=True)
+        store.participants.save("Amina", Consent.OFF_RECORD)  # she asked the laptop's note-taker
+        store.participants.save("Nadia", Consent.NAMED, room="value")
+        store.contributions.add(Draft("value", "noted offline", author="Nadia"))
+        store.purposes.add("value", "Hubs serve their communities", final=True)
     result = cli("merge", str(laptop), "--as", "Nia", db=main)
     assert result.returncode == 0, result.stderr
     assert "1 participant added" in result.stdout
@@ -375,20 +375,22 @@ def test_an_offline_copy_comes_back(tmp_path, template, cli):
     assert "1 contribution added" in result.stdout
     assert "1 purpose statement revision added" in result.stdout
     with Store.open(main) as store:
-        texts = {c.text for c in store.contributions(room="value")}
+        texts = {c.text for c in store.contributions.find(room="value")}
         assert {"said in the room", "noted offline", "hubs share knowledge"} <= texts
-        people = {p.name: p.consent for p in store.participants()}
+        people = {p.name: p.consent for p in store.participants.all()}
         assert people["Amina"] is Consent.OFF_RECORD and people["Nadia"] is Consent.NAMED
-        assert [s.text for s in store.purpose_statements("value") if s.final] == [
+        assert [s.text for s in store.purposes.all("value") if s.final] == [
             "Hubs serve their communities"
         ]
-        merges = [e for e in store.events(with_global=True) if e.action.value == "workshop.merge"]
+        merges = [
+            e for e in store.events.all(with_global=True) if e.action.value == "workshop.merge"
+        ]
         assert len(merges) == 1 and merges[0].actor == "Nia"
     again = cli("merge", str(laptop), db=main)
     assert again.returncode == 0 and "nothing to add" in again.stdout
     # Two point ids still merge points.
     with Store.open(main) as store:
-        first, second = store.contributions(room="value")[:2]
+        first, second = store.contributions.find(room="value")[:2]
     points = cli("merge", first.short_id, second.short_id, db=main)
     assert points.returncode == 0 and "merged" in points.stdout
 
@@ -418,7 +420,7 @@ def test_an_older_copy_is_migrated_in_a_private_copy(tmp_path, template):
         copy_of(template, tmp_path / "laptop.db"),
     )
     with Store.open(laptop) as store:
-        store.add_contribution(Draft("overlap", "from the old laptop", author="Kwame"))
+        store.contributions.add(Draft("overlap", "from the old laptop", author="Kwame"))
     conn = sqlite3.connect(laptop)
     with conn:
         for table in ("participants", "votes", "vote_rounds", "purpose_statements", "events"):
@@ -431,9 +433,9 @@ def test_an_older_copy_is_migrated_in_a_private_copy(tmp_path, template):
     old_bytes = laptop.read_bytes()
     with Store.open(main) as store:
         (result,) = merge(store, [laptop])
-        assert "from the old laptop" in {c.text for c in store.contributions()}
+        assert "from the old laptop" in {c.text for c in store.contributions.find()}
         # Its people had no stable ids: they are recognised by name.
-        assert sorted(p.name for p in store.participants()) == ["Amina", "Kwame"]
+        assert sorted(p.name for p in store.participants.all()) == ["Amina", "Kwame"]
     assert result.counts["contributions"] == 1
     assert laptop.read_bytes() == old_bytes
 
@@ -445,11 +447,11 @@ def test_an_erasure_on_either_side_wins(tmp_path, template):
         pass
     base = copy_of(template, tmp_path / "base.db")
     with Store.open(base) as store:
-        store.set_participant(name, Consent.NAMED, room="value")
-        store.add_contribution(Draft("value", "words she said", author=name))
+        store.participants.save(name, Consent.NAMED, room="value")
+        store.contributions.add(Draft("value", "words she said", author=name))
     erased, laptop = copy_of(base, tmp_path / "erased.db"), copy_of(base, tmp_path / "laptop.db")
     with Store.open(laptop) as store:  # offline, before and after the erasure
-        store.add_contribution(Draft("value", "more from her", author=name), note_taker=name)
+        store.contributions.add(Draft("value", "more from her", author=name), note_taker=name)
     with Store.open(erased) as store:
         forget(store, name, with_contributions=True)
     there = copy_of(laptop, tmp_path / "there.db")
@@ -462,9 +464,9 @@ def test_an_erasure_on_either_side_wins(tmp_path, template):
         for f in path.parent.glob(path.name + "*"):
             assert name.encode() not in f.read_bytes(), f
         with Store.open(path) as store:
-            texts = {c.text for c in store.contributions(include_deleted=True)}
+            texts = {c.text for c in store.contributions.find(include_deleted=True)}
             assert not {"words she said", "more from her"} & texts
-            assert name not in {p.name for p in store.participants()}
+            assert name not in {p.name for p in store.participants.all()}
     assert canonical(erased)["contributions"] == canonical(there)["contributions"]
 
 
@@ -475,25 +477,25 @@ def test_an_undone_vote_stays_undone_whichever_copy_still_holds_it(tmp_path, tem
 
     base = copy_of(template, tmp_path / "base.db")
     with Store.open(base) as store:
-        point = store.contributions(room="value")[0]
+        point = store.contributions.find(room="value")[0]
         history = History()
         history.run(store, Vote(point, "Amina", "nt"), "nt")
     laptop = copy_of(base, tmp_path / "laptop.db")  # holds the dot
     with Store.open(base) as store:
         history.undo(store, "nt")
-        assert store.contribution(point.id).votes == 0
+        assert store.contributions.get(point.id).votes == 0
         (result,) = merge(store, [laptop])
-        assert store.contribution(point.id).votes == 0
+        assert store.contributions.get(point.id).votes == 0
         assert "dots" not in result.counts
     with Store.open(laptop) as store:
         (result,) = merge(store, [base])
         assert result.counts["dots withdrawn"] == 1
-        assert store.contribution(point.id).votes == 0
+        assert store.contributions.get(point.id).votes == 0
     with Store.open(base) as store:
         history.redo(store, "nt")
     with Store.open(laptop) as store:
         merge(store, [base])
-        assert store.contribution(point.id).votes == 1
+        assert store.contributions.get(point.id).votes == 1
 
 
 def test_a_copy_with_a_bad_change_time_is_refused_naming_the_field(tmp_path, template):
@@ -540,9 +542,9 @@ def test_a_merged_copy_never_brings_back_an_erased_person(tmp_path, template, cl
         merged = cli("merge", str(laptop), db=main)
         assert merged.returncode == 0, merged.stderr
         with Store.open(main) as store:
-            assert "Zanele Mokoena" not in {p.name for p in store.participants()}
+            assert "Zanele Mokoena" not in {p.name for p in store.participants.all()}
             assert not {"said in the room zqxv", "said offline kjwq"} & {
-                c.text for c in store.contributions(include_deleted=True)
+                c.text for c in store.contributions.find(include_deleted=True)
             }
         for fmt in ("markdown", "json"):
             out = cli("export", "--format", fmt, "--attribute", db=main)
@@ -553,8 +555,8 @@ def test_a_merged_copy_never_brings_back_an_erased_person(tmp_path, template, cl
     back = cli("merge", str(main), db=laptop)
     assert back.returncode == 0, back.stderr
     with Store.open(laptop) as store:
-        assert "Zanele Mokoena" not in {p.name for p in store.participants()}
-        assert "said offline kjwq" not in {c.text for c in store.contributions()}
+        assert "Zanele Mokoena" not in {p.name for p in store.participants.all()}
+        assert "said offline kjwq" not in {c.text for c in store.contributions.find()}
 
 
 PEOPLE_28 = ["Amina", "Kwame", "Zanele", "ZANELE", "Zoé"]
@@ -610,19 +612,21 @@ def work(path: Path, side: Side, operations: list[tuple]) -> None:
             if op[0] not in {"forget", "rename", "merge people", "note"}:
                 apply_one(store, op)
                 continue
-            for p in store.participants():
+            for p in store.participants.all():
                 side.aliases.setdefault(name_key(p.name), {name_key(p.name)})
             try:
                 match op:
                     case ("forget", name, words):
-                        people = {name_key(p.name): p for p in store.participants()}
+                        people = {name_key(p.name): p for p in store.participants.all()}
                         person = people.get(name_key(name))
                         said = [
                             c.id
-                            for c in store.contributions(include_deleted=True)
+                            for c in store.contributions.find(include_deleted=True)
                             if person and c.author == person.name
                         ]
-                        others = {name_key(p.name) for p in store.participants()} - {name_key(name)}
+                        others = {name_key(p.name) for p in store.participants.all()} - {
+                            name_key(name)
+                        }
                         forget(store, name, with_contributions=words)
                         # (An earlier name someone else goes by now is theirs, not erased.)
                         names = side.aliases.pop(name_key(name), {name_key(name)})
@@ -630,17 +634,17 @@ def work(path: Path, side: Side, operations: list[tuple]) -> None:
                         if person and (words or person.consent is Consent.OFF_RECORD):
                             side.removed |= set(said)
                     case ("rename", name, new):
-                        store.rename_participant(name, new)
+                        store.participants.rename(name, new)
                         names = side.aliases.pop(name_key(name), {name_key(name)})
                         side.aliases[name_key(new)] = names | {name_key(new)}
                     case ("merge people", gone, kept):
-                        store.merge_participants(gone, kept)
+                        store.participants.merge(gone, kept)
                         names = side.aliases.pop(name_key(gone), {name_key(gone)})
                         side.aliases.setdefault(name_key(kept), {name_key(kept)}).update(names)
                     case ("note", room, name) if name_key(name) not in side.erased:
                         # (A note-taker typing under an erased name afterwards writes new
                         # data, which the next merge blanks; the model leaves that out.)
-                        store.add_contribution(Draft(room, "noted"), note_taker=name)
+                        store.contributions.add(Draft(room, "noted"), note_taker=name)
             except HubworkshopError:
                 pass
 
@@ -692,8 +696,8 @@ def test_nothing_erased_on_either_side_exists_after_any_sequence_of_merges(
     sides = [Side(), Side(), Side()]
     for path, consent in zip(paths, independent, strict=True):
         with Store.open(path) as store:  # the same person added on each copy: three uids
-            store.set_participant("Zanele", consent, room="value")
-            store.add_contribution(Draft("value", f"Zanele on {path.stem}", author="Zanele"))
+            store.participants.save("Zanele", consent, room="value")
+            store.contributions.add(Draft("value", f"Zanele on {path.stem}", author="Zanele"))
     for n, (kind, x, y) in enumerate(steps):
         match kind:
             case "work":

@@ -46,7 +46,7 @@ def served(tmp_path, hubs_plan):
     need_browser()
     with serving(tmp_path, hubs_plan) as (base, db, _server):
         with Store.open(db) as store:
-            room = next(iter(store.rooms()))
+            room = next(iter(store.catalog.rooms()))
             secret, _code = pages.room_link(store, room)
         yield base, db, room, f"{base}/p/{secret}/"
 
@@ -126,7 +126,7 @@ def click(driver, selector: str, index: int = 0) -> None:
 
 def ballots(db, room: str) -> dict:
     with Store.open(db) as store:
-        return store.rankings().get(room, {})
+        return store.rankings.all().get(room, {})
 
 
 def fits(driver) -> bool:
@@ -150,7 +150,7 @@ def test_join_add_vote_rank_and_see_the_room_live(served, drivers, size):
     assert "typed by a participant" in live_text(bruno)
     assert not css(bruno, "#live b")
     with Store.open(db) as store:
-        store.open_vote(room, dots=3)
+        store.votes.open(room, dots=3)
     amina.refresh()
     for used in (1, 2, 3):
         click(amina, "#live form[action=vote] button")
@@ -159,15 +159,15 @@ def test_join_add_vote_rank_and_see_the_room_live(served, drivers, size):
     click(amina, "#live form[action=vote] button")
     wait_for(lambda: "you have used all your dots" in page_text(amina))
     with Store.open(db) as store:
-        assert store.vote_round(room).cast == 3
-        roles = [r.id for r in store.roles()]
+        assert store.votes.round(room).cast == 3
+        roles = [r.id for r in store.catalog.roles()]
     # Rank with buttons: the second item up.
     click(amina, "form[action=rank] button", 1)
     wait_for(lambda: ballots(db, room))
     with Store.open(db) as store:
-        [(who, order)] = store.rankings()[room].items()
+        [(who, order)] = store.rankings.all()[room].items()
         assert order[:2] == [roles[1], roles[0]] and who.startswith("Guest ")
-        store.close_vote(room)
+        store.votes.close(room)
     # The facilitator closes the vote: the results appear on the open page.
     wait_for(lambda: "3 dots" in live_text(bruno))
     assert fits(amina) and fits(bruno)
@@ -185,16 +185,16 @@ def test_without_javascript_forms_work_and_a_reload_shows_changes(served, driver
     plain.refresh()
     assert "typed by the other" in page_text(plain)
     with Store.open(db) as store:
-        store.open_vote(room, dots=3)
+        store.votes.open(room, dots=3)
     plain.refresh()
     click(plain, "#live form[action=vote] button")
     wait_for(lambda: "Your dots: 1 of 3 used" in page_text(plain))
     with Store.open(db) as store:
-        assert {c.text for c in store.contributions()} == {
+        assert {c.text for c in store.contributions.find()} == {
             "typed with scripts off",
             "typed by the other",
         }
-        assert store.vote_round(room).cast == 1
+        assert store.votes.round(room).cast == 1
 
 
 @pytest.mark.timeout(120)
@@ -238,7 +238,7 @@ def test_axe_finds_no_violation(served, drivers, size):
     join(driver, link)
     add(driver, "a point to check")
     with Store.open(db) as store:
-        store.open_vote(room, dots=3)
+        store.votes.open(room, dots=3)
     driver.refresh()
     assert axe(driver) == []
     # 200% zoom: the laptop's page at half its width still reflows without scrolling.
@@ -285,4 +285,4 @@ def test_a_keyboard_only_walk(served, drivers):
     press(Keys.ENTER)
     wait_for(lambda: "said with the keyboard only" in page_text(driver))
     with Store.open(db) as store:
-        assert [c.text for c in store.contributions()] == ["said with the keyboard only"]
+        assert [c.text for c in store.contributions.find()] == ["said with the keyboard only"]

@@ -54,7 +54,7 @@ class Visitor:
 def served(tmp_path, hubs_plan):
     with serving(tmp_path, hubs_plan) as (base, db, _server):
         with Store.open(db) as store:
-            rooms = list(store.rooms())
+            rooms = list(store.catalog.rooms())
             links = {room: pages.room_link(store, room) for room in rooms}
         yield base, db, rooms, links
 
@@ -69,7 +69,7 @@ def text_of(page: str) -> str:
 
 def contributions(db):
     with Store.open(db) as store:
-        return store.contributions()
+        return store.contributions.find()
 
 
 def test_join_by_link_consent_first_then_add_and_see_it_everywhere(served):
@@ -144,7 +144,7 @@ def test_dots_within_the_budget_results_hidden_until_the_vote_closes(served):
     me.post(path + "add", kind="idea", text="worth three dots")
     [point] = contributions(db)
     with Store.open(db) as store:
-        store.open_vote(room, dots=3)
+        store.votes.open(room, dots=3)
     for used in (1, 2, 3):
         status, page = me.post(path + "vote", id=point.id)
         assert status == 200 and f"Your dots: {used} of 3 used" in text_of(page)
@@ -152,8 +152,8 @@ def test_dots_within_the_budget_results_hidden_until_the_vote_closes(served):
     status, page = me.post(path + "vote", id=point.id)
     assert status == 400 and "you have used all your dots" in text_of(page)
     with Store.open(db) as store:
-        assert store.vote_round(room).cast == 3
-        store.close_vote(room)
+        assert store.votes.round(room).cast == 3
+        store.votes.close(room)
     assert "3 dots" in text_of(me.get(path)[1])
 
 
@@ -163,11 +163,11 @@ def test_rank_with_buttons_is_stored_as_the_participants_ballot(served):
     me = Visitor(base)
     me.post(path + "join", consent="named", name="Rana")
     with Store.open(db) as store:
-        bank = [r.id for r in store.roles()]
+        bank = [r.id for r in store.catalog.roles()]
     status, _ = me.post(path + "rank", role=bank[2], step="-1")
     assert status == 200
     with Store.open(db) as store:
-        assert store.rankings()[room]["Rana"][:3] == [bank[0], bank[2], bank[1]]
+        assert store.rankings.all()[room]["Rana"][:3] == [bank[0], bank[2], bank[1]]
 
 
 def test_edit_and_withdraw_only_ones_own_point(served):
@@ -230,11 +230,11 @@ def test_a_page_reaches_no_staff_route_no_other_room_and_no_file(served, tmp_pat
     other.post(second + "add", kind="idea", text="second room's")
     [theirs] = contributions(db)
     with Store.open(db) as store:
-        store.open_vote(rooms[1], dots=3)
-        store.open_vote(rooms[0], dots=3)
+        store.votes.open(rooms[1], dots=3)
+        store.votes.open(rooms[0], dots=3)
     assert me.post(first + "vote", id=theirs.id)[0] == 400
     with Store.open(db) as store:
-        assert store.vote_round(rooms[1]).cast == 0
+        assert store.votes.round(rooms[1]).cast == 0
     # Without the room's cookie, no live stream; a form from another site is refused.
     assert Visitor(base).get(first + "events")[0] == 403
     assert me.post(first + "add", origin="http://evil.example", kind="idea", text="x")[0] == 403
@@ -287,11 +287,11 @@ def test_forget_erases_a_participant_who_used_the_page(served):
 
 def test_the_links_end_with_the_session(tmp_path, hubs_plan):
     with serving(tmp_path, hubs_plan) as (_base, db, _server), Store.open(db) as store:
-        assert pages.room_link(store, next(iter(store.rooms())))
+        assert pages.room_link(store, next(iter(store.catalog.rooms())))
     deadline = time.monotonic() + 30
     while True:
         with Store.open(db) as store:
-            if pages.room_link(store, next(iter(store.rooms()))) is None:
+            if pages.room_link(store, next(iter(store.catalog.rooms()))) is None:
                 break
         assert time.monotonic() < deadline
         time.sleep(0.1)
@@ -303,7 +303,7 @@ def test_french_from_accept_language_or_the_switch_question_in_french_when_the_b
     base, db, rooms, links = served
     path = room_path(links, rooms[0])
     with Store.open(db) as store:
-        question = store.question(store.room_state(rooms[0]).question).text
+        question = store.catalog.question(store.rooms.state(rooms[0]).question).text
     assert question.has("fr")  # the Hubs bank has the question in French
     french = Visitor(base, language="fr-CA,fr;q=0.9,en;q=0.5")
     status, page = french.get(path)
@@ -330,7 +330,7 @@ async def test_live_streams_are_bounded_per_address_and_in_all(tmp_path, hubs_pl
 
     db = tmp_path / "workshop.db"
     with Store.open(db, hubs_plan) as store:
-        room = next(iter(store.rooms()))
+        room = next(iter(store.catalog.rooms()))
     links = {room: ("a-room-secret-of-32-characters-xx", "ABCD2345")}
     served = ParticipantPages(
         db,

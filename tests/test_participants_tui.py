@@ -99,7 +99,7 @@ async def test_moderation_before_then_approve_from_the_participants_screen(store
         waiting.highlighted = 0
         await pilot.press("a")
         await settle(pilot)
-        assert [c.id for c in store.contributions(room=ROOM)] == [point.id]
+        assert [c.id for c in store.contributions.find(room=ROOM)] == [point.id]
         events = [
             e["actor"]
             for e in store.db.query(
@@ -141,7 +141,7 @@ async def test_a_participants_point_arrives_in_the_room_and_a_facilitator_hides_
         await pilot.press("h")
         await settle(pilot)
         await wait_until(pilot, lambda: "typed on a phone" not in screen_text(app))
-        assert store.contributions(room=ROOM) == []
+        assert store.contributions.find(room=ROOM) == []
         assert pages.is_held(store, point.id) == "hidden"
         [hidden] = store.db.query(
             "SELECT actor, subject FROM events WHERE action = ?",

@@ -56,11 +56,11 @@ def test_writers_killed_at_random_moments_lose_nothing_they_confirmed(db_path, h
     assert len(confirmed) > 100
     with Store.open(db_path) as store:
         assert store.integrity_check() == "ok"
-        ids = [c.id for c in store.contributions()]
+        ids = [c.id for c in store.contributions.find()]
         assert len(ids) == len(set(ids))
         assert set(confirmed) <= set(ids)
         # a row that made it to disk also made it to the event log, in the same transaction
-        logged = {e.subject for e in store.events() if e.action == "contribution.add"}
+        logged = {e.subject for e in store.events.all() if e.action == "contribution.add"}
         assert set(ids) == logged
 
 
@@ -133,14 +133,14 @@ def test_app_killed_mid_session_comes_back_to_the_same_room_question_and_timer(
     os.environ["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
     try:
         with Store.open(db_path) as store:
-            assert [c.text for c in store.contributions(room="lifecycle")] == [
+            assert [c.text for c in store.contributions.find(room="lifecycle")] == [
                 "first idea",
                 "second",
                 "third",
             ]
-            state = store.room_state("lifecycle")
+            state = store.rooms.state("lifecycle")
             assert state.question == "lifecycle.recognition"
-            assert store.countdown("lifecycle").running
+            assert store.rooms.countdown("lifecycle").running
             assert last_room(db_path, "nt")["room"] == "lifecycle"
             assert store.integrity_check() == "ok"
     finally:
@@ -159,7 +159,7 @@ async def test_full_database_keeps_the_typed_text_and_the_file_intact(store):
         store.db.execute("PRAGMA max_page_count=1073741823")
         await pilot.press("enter")  # space again: Enter in the empty bar saves what waits
         await settle(pilot)
-        assert [len(c.text) for c in store.contributions()] == [4, 200_000]
+        assert [len(c.text) for c in store.contributions.find()] == [4, 200_000]
         assert store.integrity_check() == "ok"
 
 
@@ -177,7 +177,7 @@ async def test_a_one_megabyte_paste_is_stored_whole(store):
     app = room_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await type_and_enter(pilot, "é" * 1_000_000)
-        [row] = store.contributions()
+        [row] = store.contributions.find()
         assert row.text == "é" * 1_000_000
         assert app.screen.query_one(CaptureBar).value == ""
 
@@ -194,13 +194,13 @@ async def test_a_one_megabyte_paste_is_stored_whole(store):
     ],
 )
 def test_odd_unicode_round_trips(store, text):
-    added = store.add_contribution(Draft("value", text))
-    assert store.contribution(added.id).text == text
+    added = store.contributions.add(Draft("value", text))
+    assert store.contributions.get(added.id).text == text
 
 
 def test_invalid_surrogates_are_refused_with_a_message(store):
     with pytest.raises(InputError, match="invalid characters"):
-        store.add_contribution(Draft("value", "bad \udc80 byte"))
+        store.contributions.add(Draft("value", "bad \udc80 byte"))
 
 
 HOLD_LOCK = textwrap.dedent(
@@ -259,12 +259,12 @@ async def test_entries_typed_while_the_database_is_locked_are_saved_once_each_in
                 await pilot.press("enter")
                 assert bar.value == ""  # ready for the next entry at once
             assert "saving…" in screen_text(app)
-            assert store.contributions() == []  # the lock is still held
+            assert store.contributions.find() == []  # the lock is still held
             release()
             while app.screen.queue.items:
                 await pilot.pause(0.05)  # a deadline is the test's timeout
             await app.workers.wait_for_complete()
-    assert [c.text for c in store.contributions()] == texts
+    assert [c.text for c in store.contributions.find()] == texts
 
 
 @pytest.mark.timeout(300)
@@ -296,7 +296,7 @@ async def test_at_80x24_entries_waiting_for_a_lock_leave_the_bar_and_status_on_s
             while app.screen.queue.items:
                 await pilot.pause(0.05)
             await app.workers.wait_for_complete()
-    assert len(store.contributions()) == 6
+    assert len(store.contributions.find()) == 6
 
 
 @pytest.mark.timeout(300)
@@ -346,7 +346,7 @@ async def test_the_waiting_list_shows_for_an_entry_that_waits_not_for_the_next_o
             release()
         await saved()
         assert not panel.has_class("-shown")
-    assert [c.text for c in store.contributions()] == [
+    assert [c.text for c in store.contributions.find()] == [
         "saved before its moment was up",
         "the next one, waiting",
     ]
@@ -401,7 +401,7 @@ async def test_what_was_typed_survives_a_crash_and_is_offered_back(
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-    assert store.contributions() == []
+    assert store.contributions.find() == []
     other = room_app(store, user_name="Amir")
     async with other.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -412,7 +412,7 @@ async def test_what_was_typed_survives_a_crash_and_is_offered_back(
         await settle(pilot)
         assert app.screen.query_one(CaptureBar).value == "half a tho"
         assert [item.raw for item in app.screen.queue.items] == ["waiting one", "waiting two"]
-        assert store.contributions() == []  # offered, not saved behind her back
+        assert store.contributions.find() == []  # offered, not saved behind her back
         status = str(app.screen.query_one("#status").render())
         assert status.startswith("2 entries from before the app stopped: Ctrl+R saves them")
         assert "saving…" not in status  # nothing is being saved: it never says so
@@ -420,7 +420,7 @@ async def test_what_was_typed_survives_a_crash_and_is_offered_back(
         while app.screen.queue.items:
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()
-    assert [c.text for c in store.contributions()] == ["waiting one", "waiting two"]
+    assert [c.text for c in store.contributions.find()] == ["waiting one", "waiting two"]
     again = room_app(store, user_name="Bea")
     async with again.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -432,7 +432,7 @@ async def test_an_unsaved_edit_and_purpose_statement_come_back(store, tmp_path, 
     from hubworkshop.tui.screens.purpose import PurposeScreen
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    c = store.add_contribution(Draft("lifecycle", "first words", question=None))
+    c = store.contributions.add(Draft("lifecycle", "first words", question=None))
     app = room_app(store, user_name="Bea", role="facilitator")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -457,7 +457,7 @@ async def test_an_unsaved_edit_and_purpose_statement_come_back(store, tmp_path, 
         assert app.screen.query_one("#edit-text").value == "first words, rewritten"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert store.contribution(c.id).text == "first words, rewritten"
+        assert store.contributions.get(c.id).text == "first words, rewritten"
         app.screen.action_purpose()
         await settle(pilot)
         assert app.screen.query_one("TextArea").text == "Hubs exist to"
@@ -498,7 +498,7 @@ def test_a_backup_taken_while_four_writers_run_holds_every_confirmed_row(
     assert oct(copy.stat().st_mode & 0o777) == "0o600"
     with Store.open(copy) as restored:
         assert restored.integrity_check() == "ok"
-        ids = {c.id for c in restored.contributions()}
+        ids = {c.id for c in restored.contributions.find()}
     assert set(before) <= ids
     again = cli("backup", str(copy), db=db_path)
     assert again.returncode == 2 and "already exists" in again.stderr

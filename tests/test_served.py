@@ -46,21 +46,23 @@ async def test_a_note_takers_session_cannot_take_the_facilitators_role_anywhere(
         assert app.role == "note-taker"
         await pilot.press("escape", "f5", "f8")
         await settle(pilot)
-        state = store.room_state("overlap")
-        assert not store.countdown("overlap").running
-        assert state.question == store.room("overlap").questions[0]
+        state = store.rooms.state("overlap")
+        assert not store.rooms.countdown("overlap").running
+        assert state.question == store.catalog.room("overlap").questions[0]
         commands = [str(c.title) for c in app.get_system_commands(app.screen)]
         assert "Kind: question" in commands  # a note-taker's own commands are there
         facilitators = ("Go to question", "Phase:", "Start or pause the timer", "Next question")
         assert not [c for c in commands if c.startswith(facilitators)]
-        assert store.workshop().title in status(app) and str(store.path) not in status(app)
+        assert store.catalog.workshop().title in status(app) and str(store.path) not in status(app)
 
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         assert [b.id for b in app.screen.query(RadioButton)] == ["note-taker"]
         assert str(store.path) not in status(app)
-    taken = [(e.data["role"], e.data["face"]) for e in store.events() if e.action == "role.take"]
+    taken = [
+        (e.data["role"], e.data["face"]) for e in store.events.all() if e.action == "role.take"
+    ]
     assert taken == [("note-taker", "browser")]
 
 
@@ -77,7 +79,7 @@ async def test_a_facilitators_session_starts_as_facilitator_and_may_take_notes(s
         await pilot.press("escape", "f5")
         await settle(pilot)
         room = app.screen.room_id
-        assert store.countdown(room).running
+        assert store.rooms.countdown(room).running
 
 
 async def test_a_browser_never_gets_another_browsers_draft_by_typing_their_name(store, monkeypatch):

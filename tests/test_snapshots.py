@@ -77,13 +77,13 @@ def frozen_store(tmp_path, monkeypatch, hubs_plan):
 
 def seeded(store: Store) -> Store:
     for draft in SAMPLE:
-        store.add_contribution(draft, note_taker="Asaf")
-    rows = store.contributions(room="lifecycle")
-    store.update_contribution(rows[0].id, starred=True)
-    store.open_vote("lifecycle", dots=3)
-    store.add_vote(rows[0].id, participant="Kwame", dots=2)
-    store.close_vote("lifecycle")
-    store.start_timer("lifecycle")
+        store.contributions.add(draft, note_taker="Asaf")
+    rows = store.contributions.find(room="lifecycle")
+    store.contributions.update(rows[0].id, starred=True)
+    store.votes.open("lifecycle", dots=3)
+    store.votes.add(rows[0].id, participant="Kwame", dots=2)
+    store.votes.close("lifecycle")
+    store.rooms.start_timer("lifecycle")
     return store
 
 
@@ -121,8 +121,8 @@ def test_vote_picker_with_forty_people(snap_compare, frozen_store, size):
     """A 40-person roster scrolls inside the picker; the new-name field stays visible."""
     store = seeded(frozen_store)
     for i in range(40):
-        store.set_participant(f"Participant {i + 1:02d}", room="lifecycle")
-    store.open_vote("lifecycle")
+        store.participants.save(f"Participant {i + 1:02d}", room="lifecycle")
+    store.votes.open("lifecycle")
     app = app_for(store, room="lifecycle", role="facilitator")
     assert snap_compare(app, terminal_size=size, run_before=_pressing("escape", "enter", "v"))
 

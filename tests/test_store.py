@@ -27,7 +27,7 @@ WRITER = Path(__file__).with_name("writer_process.py")
 
 
 def test_add_and_read_back(store):
-    added = store.add_contribution(
+    added = store.contributions.add(
         Draft(
             room="value",
             question="value.benefit",
@@ -38,7 +38,7 @@ def test_add_and_read_back(store):
         ),
         note_taker="nt1",
     )
-    [read] = store.contributions(room="value")
+    [read] = store.contributions.find(room="value")
     assert read == added
     assert read.kind is Kind.PROPOSAL
     assert read.author == "Amina" and read.consent is Consent.ANONYMOUS
@@ -46,8 +46,8 @@ def test_add_and_read_back(store):
     assert read.note_taker == "nt1"
     assert read.language == "en"
     assert len(read.id) == 36 and read.short_id == read.id[:8]
-    assert store.contribution(read.short_id) == read
-    actions = [(e.action, e.subject) for e in store.events(room="value")]
+    assert store.contributions.get(read.short_id) == read
+    actions = [(e.action, e.subject) for e in store.events.all(room="value")]
     assert ("participant.add", str(read.author_id)) in actions
     assert ("contribution.add", read.id) in actions
 
@@ -61,24 +61,24 @@ def test_text_is_stored_exactly_as_typed(store):
         "x" * 1_000_000,  # a 1 MB paste
         "  leading and trailing spaces  \n and a second line ",
     ]
-    ids = [store.add_contribution(Draft(room="value", text=t)).id for t in texts]
-    assert [c.text for c in store.contributions_by_id(ids)] == texts
+    ids = [store.contributions.add(Draft(room="value", text=t)).id for t in texts]
+    assert [c.text for c in store.contributions.by_ids(ids)] == texts
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", "bad \ud800 surrogate"])
 def test_unusable_text_is_refused_and_nothing_is_written(store, text):
     with pytest.raises(InputError):
-        store.add_contribution(Draft(room="value", text=text))
-    assert store.contributions() == []
+        store.contributions.add(Draft(room="value", text=text))
+    assert store.contributions.find() == []
 
 
 def test_unknown_room_question_and_kind(store):
     with pytest.raises(NotFoundError, match="unknown room 'nope'"):
-        store.add_contribution(Draft(room="nope", text="x"))
+        store.contributions.add(Draft(room="nope", text="x"))
     with pytest.raises(NotFoundError, match=r"unknown question id 'value\.nope'"):
-        store.add_contribution(Draft(room="value", question="value.nope", text="x"))
+        store.contributions.add(Draft(room="value", question="value.nope", text="x"))
     with pytest.raises(InputError, match="unknown kind 'rant'"):
-        store.add_contribution(Draft(room="value", kind="rant", text="x"))
+        store.contributions.add(Draft(room="value", kind="rant", text="x"))
 
 
 def test_batch_is_one_transaction(store):
@@ -88,22 +88,22 @@ def test_batch_is_one_transaction(store):
         Draft(room="x", text="3"),
     ]
     with pytest.raises(NotFoundError):
-        store.add_contributions(drafts)
-    assert store.contributions() == []
-    added = store.add_contributions(drafts[:2])
+        store.contributions.add_many(drafts)
+    assert store.contributions.find() == []
+    added = store.contributions.add_many(drafts[:2])
     assert [c.text for c in added] == ["one", "two"]
 
 
 def test_edit_delete_restore_and_tags_are_logged(store):
-    c = store.add_contribution(Draft(room="lifecycle", text="first wording"))
-    store.update_contribution(c.id, text="second wording", kind="concern", actor="nt")
-    store.set_tags(c.id, ["demotion", "#process"], actor="nt")
-    store.update_contribution(c.id, starred=True, parked=True)
-    store.delete_contribution(c.id, actor="nt")
-    assert store.contributions() == []
-    assert [x.id for x in store.contributions(include_deleted=True)] == [c.id]
-    store.restore_contribution(c.id)
-    [now] = store.contributions()
+    c = store.contributions.add(Draft(room="lifecycle", text="first wording"))
+    store.contributions.update(c.id, text="second wording", kind="concern", actor="nt")
+    store.contributions.set_tags(c.id, ["demotion", "#process"], actor="nt")
+    store.contributions.update(c.id, starred=True, parked=True)
+    store.contributions.delete(c.id, actor="nt")
+    assert store.contributions.find() == []
+    assert [x.id for x in store.contributions.find(include_deleted=True)] == [c.id]
+    store.contributions.restore(c.id)
+    [now] = store.contributions.find()
     assert (now.text, now.kind, now.tags, now.starred, now.parked) == (
         "second wording",
         Kind.CONCERN,
@@ -111,9 +111,13 @@ def test_edit_delete_restore_and_tags_are_logged(store):
         True,
         True,
     )
-    store.add_contribution(Draft(room="value", text="elsewhere", tags=("funding",)))
-    assert store.tags() == ["demotion", "funding", "process"]  # one vocabulary for every room
-    edits = [e for e in store.events(room="lifecycle") if e.subject == c.id]
+    store.contributions.add(Draft(room="value", text="elsewhere", tags=("funding",)))
+    assert store.contributions.tags() == [
+        "demotion",
+        "funding",
+        "process",
+    ]  # one vocabulary for every room
+    edits = [e for e in store.events.all(room="lifecycle") if e.subject == c.id]
     assert [e.action for e in edits] == [
         "contribution.add",
         "contribution.edit",
@@ -127,41 +131,41 @@ def test_edit_delete_restore_and_tags_are_logged(store):
 
 
 def test_participants_and_consent_changes(store):
-    store.add_contribution(Draft(room="value", text="x", author="Kwame"))
-    [kwame] = store.participants()
+    store.contributions.add(Draft(room="value", text="x", author="Kwame"))
+    [kwame] = store.participants.all()
     assert kwame.consent is Consent.ANONYMOUS
-    store.set_participant("kwame", "named", language="fr", room="value", actor="facilitator")
-    [kwame] = store.participants(room="value")
+    store.participants.save("kwame", "named", language="fr", room="value", actor="facilitator")
+    [kwame] = store.participants.all(room="value")
     assert (kwame.name, kwame.consent, kwame.language) == ("Kwame", Consent.NAMED, "fr")
-    [update] = [e for e in store.events() if e.action == "participant.update"]
+    [update] = [e for e in store.events.all() if e.action == "participant.update"]
     assert update.data["before"]["consent"] == "anonymous"
     assert update.data["after"]["consent"] == "named"
     with pytest.raises(InputError, match="unknown consent"):
-        store.set_participant("Kwame", "maybe")
+        store.participants.save("Kwame", "maybe")
 
 
 def test_votes_count_dots(store):
-    c = store.add_contribution(Draft(room="value", text="x"))
-    store.open_vote("value", dots=3)
-    store.add_vote(c.id, participant="Ana", dots=2)
-    store.add_vote(c.id, participant="Kim")
-    assert store.contribution(c.id).votes == 3
+    c = store.contributions.add(Draft(room="value", text="x"))
+    store.votes.open("value", dots=3)
+    store.votes.add(c.id, participant="Ana", dots=2)
+    store.votes.add(c.id, participant="Kim")
+    assert store.contributions.get(c.id).votes == 3
 
 
 def test_a_dot_needs_an_open_vote_and_a_participant(store):
-    c = store.add_contribution(Draft(room="value", text="x"))
+    c = store.contributions.add(Draft(room="value", text="x"))
     with pytest.raises(InputError, match="no vote is open in Room 1: Value"):
-        store.add_vote(c.id, participant="Ana")
-    store.open_vote("value", dots=1)
+        store.votes.add(c.id, participant="Ana")
+    store.votes.open("value", dots=1)
     with pytest.raises(InputError, match="who casts it"):
-        store.add_vote(c.id)
-    store.add_vote(c.id, participant="Ana")
+        store.votes.add(c.id)
+    store.votes.add(c.id, participant="Ana")
     with pytest.raises(InputError, match="used 1 of 1 dots"):
-        store.add_vote(c.id, participant="ana")  # the same person, typed otherwise
-    store.close_vote("value")
+        store.votes.add(c.id, participant="ana")  # the same person, typed otherwise
+    store.votes.close("value")
     with pytest.raises(InputError, match="no vote is open"):
-        store.add_vote(c.id, participant="Kim")
-    assert store.contribution(c.id).votes == 1
+        store.votes.add(c.id, participant="Kim")
+    assert store.contributions.get(c.id).votes == 1
 
 
 def test_search_finds_substrings_in_any_script(store):
@@ -171,13 +175,13 @@ def test_search_finds_substrings_in_any_script(store):
         "Mentorship for trainers",
         "a% b_",
     ]:
-        store.add_contribution(Draft(room="value", text=text))
+        store.contributions.add(Draft(room="value", text=text))
 
     def found(query):
-        rows = store.contributions(search=query)
+        rows = store.contributions.find(search=query)
         # The list's search (a different query plan) finds the same rows.
-        assert store.contribution_seqs(search=query) == [c.seq for c in rows]
-        assert store.contribution_seqs(room="value", search=query) == [c.seq for c in rows]
+        assert store.contributions.seqs(search=query) == [c.seq for c in rows]
+        assert store.contributions.seqs(room="value", search=query) == [c.seq for c in rows]
         return [c.text for c in rows]
 
     assert found("hubs legal") == ["Regional HUBS need legal support"]
@@ -194,28 +198,28 @@ def test_a_rooms_search_finds_only_its_live_points(store):
     """The room's search looks matches up in the index of live points: what was deleted,
     merged into another point or said in another room is not found."""
     kept, gone, merged, target = (
-        store.add_contribution(Draft(room="value", text=f"funding {word}"))
+        store.contributions.add(Draft(room="value", text=f"funding {word}"))
         for word in ("kept", "gone", "merged", "target")
     )
-    elsewhere = store.add_contribution(Draft(room="lifecycle", text="funding elsewhere"))
-    store.delete_contribution(gone.id)
-    store.merge(merged.id, target.id)
-    assert store.contribution_seqs(room="value", search="funding") == [kept.seq, target.seq]
-    assert store.contribution_seqs(room="lifecycle", search="fund") == [elsewhere.seq]
-    assert store.contribution_seqs(search="funding") == [kept.seq, target.seq, elsewhere.seq]
-    store.restore_contribution(gone.id)
-    assert store.contribution_seqs(room="value", search="funding gone") == [gone.seq]
+    elsewhere = store.contributions.add(Draft(room="lifecycle", text="funding elsewhere"))
+    store.contributions.delete(gone.id)
+    store.points.merge(merged.id, target.id)
+    assert store.contributions.seqs(room="value", search="funding") == [kept.seq, target.seq]
+    assert store.contributions.seqs(room="lifecycle", search="fund") == [elsewhere.seq]
+    assert store.contributions.seqs(search="funding") == [kept.seq, target.seq, elsewhere.seq]
+    store.contributions.restore(gone.id)
+    assert store.contributions.seqs(room="value", search="funding gone") == [gone.seq]
 
 
 def test_bulk_import_is_searchable_like_single_adds(store):
-    ids = store.import_contributions(
+    ids = store.contributions.bulk_import(
         [Draft("value", f"bulk line {i} about funding") for i in range(BULK_ROWS + 10)]
     )
-    store.add_contribution(Draft("value", "one more about funding"))
-    assert len(store.contribution_seqs(search="funding")) == BULK_ROWS + 11
-    assert len(store.contribution_seqs(search=f"line {BULK_ROWS + 9} ")) == 1
-    store.update_contribution(ids[0], text="renamed entirely")
-    assert store.contribution_seqs(search="renamed") == [store.contribution(ids[0]).seq]
+    store.contributions.add(Draft("value", "one more about funding"))
+    assert len(store.contributions.seqs(search="funding")) == BULK_ROWS + 11
+    assert len(store.contributions.seqs(search=f"line {BULK_ROWS + 9} ")) == 1
+    store.contributions.update(ids[0], text="renamed entirely")
+    assert store.contributions.seqs(search="renamed") == [store.contributions.get(ids[0]).seq]
     triggers = {
         r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
     }
@@ -229,11 +233,11 @@ def test_bulk_import_is_searchable_like_single_adds(store):
 
 
 def test_current_question_is_shared_and_logged(store, db_path, hubs_plan):
-    assert store.room_state("lifecycle").question == "lifecycle.overview"
-    store.open_question("lifecycle", "lifecycle.demotion", actor="fac")
+    assert store.rooms.state("lifecycle").question == "lifecycle.overview"
+    store.rooms.open_question("lifecycle", "lifecycle.demotion", actor="fac")
     with Store.open(db_path, hubs_plan) as other:
-        assert other.room_state("lifecycle").question == "lifecycle.demotion"
-    actions = [(e.action, e.subject) for e in store.events(room="lifecycle")]
+        assert other.rooms.state("lifecycle").question == "lifecycle.demotion"
+    actions = [(e.action, e.subject) for e in store.events.all(room="lifecycle")]
     assert actions == [
         ("question.close", "lifecycle.overview"),
         ("question.open", "lifecycle.demotion"),
@@ -249,10 +253,10 @@ def test_database_keeps_the_bank_it_was_created_with(db_path, hubs_plan, tmp_pat
     )
     # Reopening with another plan (and bank) changes nothing: history is not rewritten.
     with Store.open(db_path, other_plan) as store:
-        assert store.question("value.benefit").text["en"] == (
+        assert store.catalog.question("value.benefit").text["en"] == (
             "What is the benefit of becoming a hub over the status quo?"
         )
-        assert len(store.questions()) == len(hubs_plan.bank.questions)
+        assert len(store.catalog.questions()) == len(hubs_plan.bank.questions)
 
 
 def test_new_database_is_private_and_in_wal_mode(store, db_path):
@@ -321,14 +325,17 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
         ]
         # A database from before 0006 records no plan, and its rooms work in the first
         # language.
-        assert (upgraded.workshop().plan_sha256, upgraded.room("r").language) == ("", "")
+        assert (upgraded.catalog.workshop().plan_sha256, upgraded.catalog.room("r").language) == (
+            "",
+            "",
+        )
         # Rows from before 0005 got stable ids, and rows written now get them too.
-        upgraded.set_participant("Amina", Consent.NAMED)
+        upgraded.participants.save("Amina", Consent.NAMED)
         uids = [r[0] for r in upgraded.db.execute("SELECT uid FROM participants")]
         uids += [r[0] for r in upgraded.db.execute("SELECT uid FROM events")]
         assert uids and all(len(u) == 32 for u in uids) and len(set(uids)) == len(uids)
-        assert upgraded.room_state("r").question == "value.a"
-        assert [c.text for c in upgraded.contributions()] == ["said before the upgrade"]
+        assert upgraded.rooms.state("r").question == "value.a"
+        assert [c.text for c in upgraded.contributions.find()] == ["said before the upgrade"]
         # The list's query reads the new index.
         plan = " ".join(
             str(row)
@@ -338,8 +345,8 @@ def test_forward_migration_keeps_data(db_path, hubs_plan):
             )
         )
         assert "contributions_live" in plan
-        assert upgraded.contribution_seqs(room="r") == [upgraded.contributions()[0].seq]
-        assert upgraded.workshop().title == "Old"
+        assert upgraded.contributions.seqs(room="r") == [upgraded.contributions.find()[0].seq]
+        assert upgraded.catalog.workshop().title == "Old"
 
 
 def test_newer_database_is_refused_and_unchanged(db_path, hubs_plan):
@@ -382,12 +389,12 @@ def test_foreign_or_damaged_file_is_refused_and_unchanged(tmp_path, hubs_plan, c
 
 def test_truncated_database_is_refused(db_path, hubs_plan):
     with Store.open(db_path, hubs_plan) as store:
-        store.add_contributions([Draft(room="value", text=f"idea {i}") for i in range(500)])
+        store.contributions.add_many([Draft(room="value", text=f"idea {i}") for i in range(500)])
     data = db_path.read_bytes()
     db_path.write_bytes(data[: len(data) // 2])
     with pytest.raises(StoreError):
         store = Store.open(db_path, hubs_plan)
-        store.contributions()
+        store.contributions.find()
 
 
 def test_someone_elses_sqlite_database_is_refused(tmp_path, hubs_plan):
@@ -431,13 +438,13 @@ def test_eight_processes_lose_and_duplicate_nothing(db_path, hubs_plan):
         assert "locked" not in err
         reported.extend(out.split())
     with Store.open(db_path) as store:
-        rows = store.contributions()
+        rows = store.contributions.find()
         assert len(rows) == 2000
         assert len({c.id for c in rows}) == 2000
         assert {c.id for c in rows} == set(reported)
         assert {c.text for c in rows} == {f"w{n} idea {i}" for n in range(8) for i in range(250)}
-        assert sum(1 for e in store.events() if e.action == "contribution.add") == 2000
-        assert len(store.participants()) == 24
+        assert sum(1 for e in store.events.all() if e.action == "contribution.add") == 2000
+        assert len(store.participants.all()) == 24
         assert store.integrity_check() == "ok"
 
 
@@ -449,7 +456,7 @@ def test_processes_racing_to_create_one_database(db_path):
     with Store.open(db_path) as store:
         assert store.db.count("workshop") == 1
         assert len(MIGRATIONS.applied(Database(store.db.conn))) == SCHEMA_VERSION
-        assert store.count_contributions() == 40
+        assert store.contributions.count() == 40
 
 
 # -- connections: reads never wait for a write ----------------------------------------------------
@@ -462,7 +469,7 @@ def test_a_read_does_not_wait_for_a_write_in_progress(store):
 
     from hubworkshop.domain.records import Draft
 
-    store.add_contribution(Draft("value", "committed"))
+    store.contributions.add(Draft("value", "committed"))
     inside, release = threading.Event(), threading.Event()
 
     def writer() -> None:
@@ -475,26 +482,26 @@ def test_a_read_does_not_wait_for_a_write_in_progress(store):
     thread.start()
     try:
         assert inside.wait(30)
-        assert [c.text for c in store.contributions()] == ["committed"]
+        assert [c.text for c in store.contributions.find()] == ["committed"]
         assert thread.is_alive()  # the write is still open: the read did not wait for it
     finally:
         release.set()
         thread.join()
-    assert [c.text for c in store.contributions()] == ["uncommitted"]
+    assert [c.text for c in store.contributions.find()] == ["uncommitted"]
 
 
 def test_a_snapshot_is_one_moment_while_others_write(store, db_path):
     """Every part of a report comes from the same read transaction."""
     from hubworkshop.domain.records import Draft
 
-    store.add_contribution(Draft("value", "before"))
+    store.contributions.add(Draft("value", "before"))
     with Store.open(db_path) as other, store.read(transaction=True):
-        first = store.contributions()
-        other.add_contribution(Draft("value", "during"))
-        other.add_purpose_statement("value", "written during the read")
-        assert store.contributions() == first
-        assert store.purpose_statements() == []
-    assert [c.text for c in store.contributions()] == ["before", "during"]
+        first = store.contributions.find()
+        other.contributions.add(Draft("value", "during"))
+        other.purposes.add("value", "written during the read")
+        assert store.contributions.find() == first
+        assert store.purposes.all() == []
+    assert [c.text for c in store.contributions.find()] == ["before", "during"]
 
 
 # -- undo and redo as commands -----------------------------------------------------------------
@@ -504,31 +511,31 @@ def test_history_undoes_and_redoes_edits_deletes_merges_and_clusters(store):
     from hubworkshop.domain.records import Draft
     from hubworkshop.workshop.history import Delete, Edit, History, Merge, SetCluster
 
-    a = store.add_contribution(Draft("value", "first point", tags=("x",)))
-    b = store.add_contribution(Draft("value", "second point"))
-    c = store.add_contribution(Draft("value", "third point"))
+    a = store.contributions.add(Draft("value", "first point", tags=("x",)))
+    b = store.contributions.add(Draft("value", "second point"))
+    c = store.contributions.add(Draft("value", "third point"))
     history = History()
     history.run(store, Edit(a, text="first point, corrected", tags=("y",)), "Asaf")
     history.run(store, SetCluster(a, "funding"), "Asaf")
     history.run(store, Merge.of(store, b, a), "Asaf")
     history.run(store, Delete(c), "Asaf")
-    assert store.count_contributions() == 2  # c is deleted; b, merged into a, remains
+    assert store.contributions.count() == 2  # c is deleted; b, merged into a, remains
 
     for _ in range(4):
         assert history.undo(store, "Asaf") is not None
     assert history.undo(store, "Asaf") is None
-    restored = store.contribution(a.id)
+    restored = store.contributions.get(a.id)
     assert (restored.text, restored.tags, restored.cluster) == ("first point", ("x",), None)
-    assert store.contribution(b.id).merged_into is None
+    assert store.contributions.get(b.id).merged_into is None
 
     for _ in range(4):
         assert history.redo(store, "Asaf") is not None
     assert history.redo(store, "Asaf") is None
-    final = store.contribution(a.id)
-    assert store.contribution(c.id).deleted_at is not None
+    final = store.contributions.get(a.id)
+    assert store.contributions.get(c.id).deleted_at is not None
     assert final.deleted_at is None and final.text == "first point, corrected"
     assert (final.tags, final.cluster) == (("y",), "funding")
-    assert store.contribution(b.id).merged_into == a.id
+    assert store.contributions.get(b.id).merged_into == a.id
 
 
 def test_the_schema_version_known_without_migrations_matches_them():
@@ -543,14 +550,14 @@ def test_one_person_however_the_name_is_typed(store):
     spaces: one participant. SQLite's NOCASE would have made two of 'Élodie' and 'élodie'."""
     from hubworkshop.domain.records import Draft
 
-    first = store.set_participant("Élodie  Dupont", "named")
+    first = store.participants.save("Élodie  Dupont", "named")
     assert first.name == "Élodie Dupont"
     for typed in ("élodie dupont", "E\u0301lodie Dupont", " ÉLODIE   DUPONT "):
-        c = store.add_contribution(Draft("value", f"said by {typed!r}", author=typed))
+        c = store.contributions.add(Draft("value", f"said by {typed!r}", author=typed))
         assert c.author_id == first.id, typed
-    assert store.set_participant("élodie dupont", "off-record").id == first.id
-    assert [p.name for p in store.participants()] == ["Élodie Dupont"]
-    assert store.participants()[0].consent.value == "off-record"
+    assert store.participants.save("élodie dupont", "off-record").id == first.id
+    assert [p.name for p in store.participants.all()] == ["Élodie Dupont"]
+    assert store.participants.all()[0].consent.value == "off-record"
 
 
 # -- merge and split --------------------------------------------------------------------------
@@ -559,28 +566,28 @@ def test_one_person_however_the_name_is_typed(store):
 def visible_texts(store: Store) -> set[str]:
     """Every text the list and the summary show: top-level points and the points merged into
     them. A contribution that is in neither has vanished."""
-    top = [c for c in store.contributions() if c.merged_into is None]
-    return {t.text for c in top for t in [c, *store.merged_into(c.id)]}
+    top = [c for c in store.contributions.find() if c.merged_into is None]
+    return {t.text for c in top for t in [c, *store.points.merged_into(c.id)]}
 
 
 def test_merge_refuses_what_would_make_a_point_vanish(store):
-    a, b, c = (store.add_contribution(Draft("value", t)).id for t in ("a", "b", "c"))
+    a, b, c = (store.contributions.add(Draft("value", t)).id for t in ("a", "b", "c"))
     with pytest.raises(InputError, match="itself"):
-        store.merge(a, a)
-    store.merge(b, a)
+        store.points.merge(a, a)
+    store.points.merge(b, a)
     with pytest.raises(InputError, match="merged into"):
-        store.merge(a, b)  # b is part of a: a would become part of itself
+        store.points.merge(a, b)  # b is part of a: a would become part of itself
     with pytest.raises(InputError, match="already merged"):
-        store.merge(b, a)
+        store.points.merge(b, a)
     with pytest.raises(InputError, match="split it"):
-        store.delete_contribution(a)  # b would vanish with it
-    store.delete_contribution(c)
+        store.contributions.delete(a)  # b would vanish with it
+    store.contributions.delete(c)
     with pytest.raises(InputError, match="deleted"):
-        store.merge(b, c)
+        store.points.merge(b, c)
     with pytest.raises(InputError, match="deleted"):
-        store.merge(c, a)
+        store.points.merge(c, a)
     assert visible_texts(store) == {"a", "b"}
-    assert store.contribution(b).merged_into == a
+    assert store.contributions.get(b).merged_into == a
 
 
 def test_two_terminals_merging_a_into_b_and_b_into_a_at_once_lose_nothing(store, db_path):
@@ -588,7 +595,7 @@ def test_two_terminals_merging_a_into_b_and_b_into_a_at_once_lose_nothing(store,
     the first and is refused, never leaving a point merged into itself."""
     import threading
 
-    a, b = (store.add_contribution(Draft("value", t)).id for t in ("A", "B"))
+    a, b = (store.contributions.add(Draft("value", t)).id for t in ("A", "B"))
     with Store.open(db_path) as other:
         start = threading.Barrier(2)
         outcomes: list[str] = []
@@ -596,7 +603,7 @@ def test_two_terminals_merging_a_into_b_and_b_into_a_at_once_lose_nothing(store,
         def merge(on: Store, source: str, target: str) -> None:
             start.wait()
             try:
-                on.merge(source, target)
+                on.points.merge(source, target)
                 outcomes.append("merged")
             except InputError:
                 outcomes.append("refused")
@@ -610,7 +617,7 @@ def test_two_terminals_merging_a_into_b_and_b_into_a_at_once_lose_nothing(store,
         for thread in threads:
             thread.join()
     assert sorted(outcomes) == ["merged", "refused"]
-    rows = [store.contribution(i) for i in (a, b)]
+    rows = [store.contributions.get(i) for i in (a, b)]
     assert all(r.merged_into != r.id for r in rows)
     assert sum(r.merged_into is None for r in rows) == 1
     assert visible_texts(store) == {"A", "B"}
@@ -620,53 +627,53 @@ def test_undoing_a_merge_of_a_group_restores_every_row(store):
     """Merging A (with A1 inside) into B moves both; undo puts A back alone and A1 back in A."""
     from hubworkshop.workshop.history import History, Merge
 
-    a, a1, b = (store.add_contribution(Draft("value", t)) for t in ("A", "A1", "B"))
-    store.merge(a1.id, a.id)
+    a, a1, b = (store.contributions.add(Draft("value", t)) for t in ("A", "A1", "B"))
+    store.points.merge(a1.id, a.id)
     history = History()
-    history.run(store, Merge.of(store, store.contribution(a.id), b), "Asaf")
-    assert {c.id for c in store.merged_into(b.id)} == {a.id, a1.id}
+    history.run(store, Merge.of(store, store.contributions.get(a.id), b), "Asaf")
+    assert {c.id for c in store.points.merged_into(b.id)} == {a.id, a1.id}
     history.undo(store, "Asaf")
-    assert store.contribution(a.id).merged_into is None
-    assert store.contribution(a1.id).merged_into == a.id
-    assert store.contribution(b.id).merged_count == 0
+    assert store.contributions.get(a.id).merged_into is None
+    assert store.contributions.get(a1.id).merged_into == a.id
+    assert store.contributions.get(b.id).merged_count == 0
     assert visible_texts(store) == {"A", "A1", "B"}
     history.redo(store, "Asaf")
-    assert {c.id for c in store.merged_into(b.id)} == {a.id, a1.id}
+    assert {c.id for c in store.points.merged_into(b.id)} == {a.id, a1.id}
 
 
 def test_a_restored_point_whose_group_was_deleted_comes_back_alone(store):
-    a, b = (store.add_contribution(Draft("value", t)).id for t in ("A", "B"))
-    store.merge(b, a)
-    store.delete_contribution(b)
-    store.delete_contribution(a)  # nothing live is merged into it any more
-    store.restore_contribution(b)
-    assert store.contribution(b).merged_into is None
+    a, b = (store.contributions.add(Draft("value", t)).id for t in ("A", "B"))
+    store.points.merge(b, a)
+    store.contributions.delete(b)
+    store.contributions.delete(a)  # nothing live is merged into it any more
+    store.contributions.restore(b)
+    assert store.contributions.get(b).merged_into is None
     assert visible_texts(store) == {"B"}
 
 
 def test_rename_and_merge_participants(store):
-    store.set_participant("Élodie", "named")
-    store.set_participant("elodie M.", "off-record", language="fr")
-    a = store.add_contribution(Draft("value", "one", author="Élodie"))
-    b = store.add_contribution(Draft("value", "two", author="elodie M."))
-    store.open_vote("value")
-    store.add_vote(a.id, participant="elodie M.")
-    store.record_ranking("value", ["funding"], participant="elodie M.")
+    store.participants.save("Élodie", "named")
+    store.participants.save("elodie M.", "off-record", language="fr")
+    a = store.contributions.add(Draft("value", "one", author="Élodie"))
+    b = store.contributions.add(Draft("value", "two", author="elodie M."))
+    store.votes.open("value")
+    store.votes.add(a.id, participant="elodie M.")
+    store.rankings.record("value", ["funding"], participant="elodie M.")
     with pytest.raises(InputError, match="already on the roster: merge"):
-        store.rename_participant("elodie M.", "ÉLODIE")
-    store.merge_participants("elodie M.", "Élodie", actor="fac")
-    [person] = store.participants()
+        store.participants.rename("elodie M.", "ÉLODIE")
+    store.participants.merge("elodie M.", "Élodie", actor="fac")
+    [person] = store.participants.all()
     assert (person.name, person.consent.value, person.language) == ("Élodie", "off-record", "fr")
-    assert {c.author for c in store.contributions()} == {"Élodie"}
-    assert all(c.consent.value == "off-record" for c in store.contributions_by_id([a.id, b.id]))
-    assert store.rankings()["value"] == {"Élodie": ["funding"]}
-    assert store.vote_round("value").used == {"Élodie": 1}
-    store.rename_participant("élodie", "Élodie Martin", actor="fac")
-    assert store.contribution(a.id).author == "Élodie Martin"
-    logged = [e.action for e in store.events()]
+    assert {c.author for c in store.contributions.find()} == {"Élodie"}
+    assert all(c.consent.value == "off-record" for c in store.contributions.by_ids([a.id, b.id]))
+    assert store.rankings.all()["value"] == {"Élodie": ["funding"]}
+    assert store.votes.round("value").used == {"Élodie": 1}
+    store.participants.rename("élodie", "Élodie Martin", actor="fac")
+    assert store.contributions.get(a.id).author == "Élodie Martin"
+    logged = [e.action for e in store.events.all()]
     assert "participant.merge" in logged and "participant.rename" in logged
     with pytest.raises(InputError, match="themselves"):
-        store.merge_participants("Élodie Martin", "élodie martin")
+        store.participants.merge("Élodie Martin", "élodie martin")
 
 
 def test_new_contributions_get_distinct_version_4_uuids(store):
@@ -674,8 +681,8 @@ def test_new_contributions_get_distinct_version_4_uuids(store):
     uuid.uuid4() would give: distinct, version 4, RFC 4122 variant, in its spelling."""
     import uuid
 
-    one = store.import_contributions([Draft("value", "one")])
-    many = store.import_contributions([Draft("value", f"line {i}") for i in range(2000)])
+    one = store.contributions.bulk_import([Draft("value", "one")])
+    many = store.contributions.bulk_import([Draft("value", f"line {i}") for i in range(2000)])
     ids = one + many
     assert len(set(ids)) == len(ids) == 2001
     for value in ids:
@@ -718,7 +725,7 @@ def _busy(db_path: Path) -> Iterator[None]:
         with Store.open(db_path) as other:
             n = 0
             while not done.is_set():
-                other.add_contribution(Draft(room="lifecycle", text=f"note {n}"))
+                other.contributions.add(Draft(room="lifecycle", text=f"note {n}"))
                 n += 1
                 time.sleep(0.005)
 
@@ -753,10 +760,10 @@ def test_the_watcher_says_at_once_then_lets_the_next_commits_settle(db_path, hub
         phase = (time.monotonic() + 1800) % settle if settle else None
         watcher, calls, called = _watching(store, settle=settle, phase=phase)
         try:
-            other.add_contribution(Draft(room="lifecycle", text="first"))
+            other.contributions.add(Draft(room="lifecycle", text="first"))
             assert called.wait(60)
             for n in range(3):
-                other.add_contribution(Draft(room="lifecycle", text=f"then {n}"))
+                other.contributions.add(Draft(room="lifecycle", text=f"then {n}"))
             if settle:
                 time.sleep(0.5)  # fifty polls' time: none of them may report
                 assert len(calls) == 1
@@ -820,7 +827,7 @@ def test_a_new_database_never_replays_the_log_a_removed_one_left(tmp_path, hubs_
 
     path = tmp_path / "workshop.db"
     old = Store.open(path, hubs_plan)
-    old.add_contribution(Draft("value", "a row of the removed database"))
+    old.contributions.add(Draft("value", "a row of the removed database"))
     saved = tmp_path / "saved"
     saved.mkdir()
     for side in ("-wal", "-shm"):
@@ -831,6 +838,6 @@ def test_a_new_database_never_replays_the_log_a_removed_one_left(tmp_path, hubs_
         shutil.copy(saved / f"x{side}", f"{path}{side}")
 
     with Store.open(path, hubs_plan) as new:
-        assert new.contributions() == []
+        assert new.contributions.find() == []
         assert new.integrity_check() == "ok"
     assert len(list(tmp_path.glob("workshop.db-wal.orphaned-*"))) == 1

@@ -22,11 +22,11 @@ from language_notes import ENGLISH_NOTES
 
 @pytest.fixture
 def responses(store):
-    store.set_participant("Kwame", "named")
-    store.set_participant("Ann", "anonymous")
-    question = store.room_state("value").question
-    point = store.add_contribution(Draft("value", "Hubs need steady funding", question=question))
-    store.add_contribution(
+    store.participants.save("Kwame", "named")
+    store.participants.save("Ann", "anonymous")
+    question = store.rooms.state("value").question
+    point = store.contributions.add(Draft("value", "Hubs need steady funding", question=question))
+    store.contributions.add(
         Draft(
             "value",
             "agrees",
@@ -36,7 +36,7 @@ def responses(store):
             responds_to=point.short_id,
         )
     )
-    store.add_contribution(
+    store.contributions.add(
         Draft(
             "value",
             "Funding alone is not enough",
@@ -67,9 +67,9 @@ def test_a_response_says_which_point_it_answers(responses, attribute):
 
 
 def test_a_response_to_a_point_off_the_record_answers_nothing(store):
-    store.set_participant("Sam", "off-record")
-    secret = store.add_contribution(Draft("value", "SECRET point", author="Sam"))
-    store.add_contribution(Draft("value", "agrees", kind="agreement", responds_to=secret.id))
+    store.participants.save("Sam", "off-record")
+    secret = store.contributions.add(Draft("value", "SECRET point", author="Sam"))
+    store.contributions.add(Draft("value", "agrees", kind="agreement", responds_to=secret.id))
     text = render("markdown", store.snapshot())
     assert "SECRET" not in text and secret.short_id not in text
     assert "agrees" in text
@@ -81,8 +81,8 @@ def test_a_response_to_an_unknown_point_is_refused(store):
     from hubworkshop.domain.errors import NotFoundError
 
     with pytest.raises(NotFoundError):
-        store.add_contribution(Draft("value", "agrees", kind="agreement", responds_to="zzzzzzzz"))
-    assert store.contributions() == []
+        store.contributions.add(Draft("value", "agrees", kind="agreement", responds_to="zzzzzzzz"))
+    assert store.contributions.find() == []
 
 
 # -- language marks only when sure -----------------------------------------------------------
@@ -122,12 +122,12 @@ def test_short_english_notes_are_never_marked_as_another_language(candidates):
 
 
 def test_a_summary_marks_a_language_only_when_sure(store):
-    store.set_participant("Layla", "named", language="fr")
-    store.add_contribution(Draft("value", "typo add test"))
-    store.add_contribution(Draft("value", "See https://meta.wikimedia.org/ and $E=mc^2$"))
-    store.add_contribution(Draft("value", "Trop lent", language="fr"))  # typed: %fr
-    store.add_contribution(Draft("value", "Mentorat", author="Layla"))  # the speaker's
-    store.add_contribution(Draft("value", "Les hubs pourraient devenir des guichets uniques"))
+    store.participants.save("Layla", "named", language="fr")
+    store.contributions.add(Draft("value", "typo add test"))
+    store.contributions.add(Draft("value", "See https://meta.wikimedia.org/ and $E=mc^2$"))
+    store.contributions.add(Draft("value", "Trop lent", language="fr"))  # typed: %fr
+    store.contributions.add(Draft("value", "Mentorat", author="Layla"))  # the speaker's
+    store.contributions.add(Draft("value", "Les hubs pourraient devenir des guichets uniques"))
     text = render("markdown", store.snapshot())
     assert "typo add test *(fr)*" not in text
     assert "E=mc^2" in text and "mc^2\\$ *(fr)*" not in text
@@ -140,17 +140,17 @@ def test_a_summary_marks_a_language_only_when_sure(store):
 
 
 def test_points_tied_to_no_question_are_grouped_by_room_then_phase(store):
-    phases = store.phases()
-    store.set_phase("value", phases[1].id)
-    store.add_contribution(Draft("value", "first draft of the purpose"))
-    store.set_phase("value", phases[2].id)
-    store.add_contribution(Draft("value", "ranking discussion"))
-    store.add_contribution(Draft("lifecycle", "lifecycle note"))
-    added = store.contributions()
+    phases = store.catalog.phases()
+    store.rooms.set_phase("value", phases[1].id)
+    store.contributions.add(Draft("value", "first draft of the purpose"))
+    store.rooms.set_phase("value", phases[2].id)
+    store.contributions.add(Draft("value", "ranking discussion"))
+    store.contributions.add(Draft("lifecycle", "lifecycle note"))
+    added = store.contributions.find()
     assert [c.phase for c in added][:2] == [phases[1].id, phases[2].id]
     text = render("markdown", store.snapshot())
     loose = text[text.index("### Not tied to a question") :]
-    value, lifecycle = store.room("value").name, store.room("lifecycle").name
+    value, lifecycle = store.catalog.room("value").name, store.catalog.room("lifecycle").name
     assert f"**{phases[1].title} — {value}**" in loose
     assert f"**{phases[2].title} — {value}**" in loose
     assert loose.index(phases[1].title) < loose.index("first draft")
@@ -162,10 +162,10 @@ def test_points_tied_to_no_question_are_grouped_by_room_then_phase(store):
 
 
 def test_a_question_a_room_opened_is_reached_even_without_points(store):
-    room = store.room("value")
+    room = store.catalog.room("value")
     second = room.questions[1]
-    store.add_contribution(Draft("value", "a point on the first question"))
-    store.open_question("value", second)
+    store.contributions.add(Draft("value", "a point on the first question"))
+    store.rooms.open_question("value", second)
     text = render("markdown", store.snapshot())
     reached = text[text.index("Questions no room reached") : text.index("Questions participants")]
     assert f"({second})" not in reached
@@ -177,17 +177,17 @@ def test_a_question_a_room_opened_is_reached_even_without_points(store):
 
 @pytest.mark.parametrize("attribute", [False, True])
 def test_the_csv_has_owner_due_cluster_merged_into_and_phase(store, attribute):
-    store.set_participant("Nia", "named")
-    store.set_participant("Ann", "anonymous")
-    store.set_phase("value", store.phases()[1].id)
-    a = store.add_contribution(Draft("value", "do the thing", kind="action"))
-    b = store.add_contribution(Draft("value", "=SUM(A1)"))
-    c = store.add_contribution(Draft("value", "merged away"))
-    d = store.add_contribution(Draft("value", "Ann's task", kind="action"))
-    store.set_action(a.id, owner="Nia", due="2021-12-15")
-    store.set_action(d.id, owner="Ann", due="2021-12-16")
-    store.set_cluster(b.id, "=funding")
-    store.merge(c.id, b.id)
+    store.participants.save("Nia", "named")
+    store.participants.save("Ann", "anonymous")
+    store.rooms.set_phase("value", store.catalog.phases()[1].id)
+    a = store.contributions.add(Draft("value", "do the thing", kind="action"))
+    b = store.contributions.add(Draft("value", "=SUM(A1)"))
+    c = store.contributions.add(Draft("value", "merged away"))
+    d = store.contributions.add(Draft("value", "Ann's task", kind="action"))
+    store.points.set_action(a.id, owner="Nia", due="2021-12-15")
+    store.points.set_action(d.id, owner="Ann", due="2021-12-16")
+    store.points.set_cluster(b.id, "=funding")
+    store.points.merge(c.id, b.id)
     rows = {
         r["id"]: r
         for r in csv.DictReader(io.StringIO(render("csv", store.snapshot(), attribute=attribute)))
@@ -197,7 +197,7 @@ def test_the_csv_has_owner_due_cluster_merged_into_and_phase(store, attribute):
     assert rows[d.id]["owner"] == "" and rows[d.id]["due"] == "2021-12-16"
     assert rows[b.id]["cluster"] == "'=funding"  # a formula stays text
     assert rows[c.id]["merged_into"] == b.id
-    assert {r["phase"] for r in rows.values()} == {store.phases()[1].id}
+    assert {r["phase"] for r in rows.values()} == {store.catalog.phases()[1].id}
 
 
 # -- Markdown escapes only what a renderer reads ----------------------------------------------
@@ -221,10 +221,10 @@ async def test_equals_typed_on_a_selected_point_answers_it_in_the_summary(store)
     from hubworkshop.tui.widgets.contribution_list import ContributionList
     from test_tui import SIZE, room_app, screen_text, settle
 
-    store.set_participant("Kwame", "named")
-    question = store.room_state("lifecycle").question
-    first = store.add_contribution(Draft("lifecycle", "Hubs need an exit plan", question=question))
-    store.add_contribution(Draft("lifecycle", "Another point", question=question))
+    store.participants.save("Kwame", "named")
+    question = store.rooms.state("lifecycle").question
+    first = store.contributions.add(Draft("lifecycle", "Hubs need an exit plan", question=question))
+    store.contributions.add(Draft("lifecycle", "Another point", question=question))
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -245,7 +245,7 @@ async def test_equals_typed_on_a_selected_point_answers_it_in_the_summary(store)
         # typed straight into the bar, `~` answers nothing
         await pilot.press("~", "space", "n", "o", "p", "e", "enter")
         await settle(pilot)
-    rows = {c.text: c for c in store.contributions()}
+    rows = {c.text: c for c in store.contributions.find()}
     assert rows["agrees"].responds_to == first.id and rows["agrees"].author == "Kwame"
     assert rows["nope"].responds_to is None and rows["nope"].kind.value == "disagreement"
     text = render("markdown", store.snapshot(), attribute=True)
@@ -258,8 +258,8 @@ async def test_equals_typed_on_a_selected_point_answers_it_in_the_summary(store)
 
 
 def test_add_takes_the_room_s_open_question_unless_told(cli, store, db_path):
-    store.set_phase("value", store.phases()[2].id)
-    question = store.room_state("value").question
+    store.rooms.set_phase("value", store.catalog.phases()[2].id)
+    question = store.rooms.state("value").question
     store.close()
     plain = cli("add", "--room", "value", "added from a script", db=db_path)
     assert plain.returncode == 0, plain.stderr
@@ -270,19 +270,19 @@ def test_add_takes_the_room_s_open_question_unless_told(cli, store, db_path):
     from hubworkshop.storage import Store
 
     with Store.open(db_path) as again:
-        rows = {c.text: c for c in again.contributions()}
+        rows = {c.text: c for c in again.contributions.find()}
         point = rows["one"]
         answer = cli(
             "add", "--room", "value", "--kind", "agreement", "--answers", point.short_id,
             "agrees", db=db_path,
         )  # fmt: skip
         assert answer.returncode == 0, answer.stderr
-        rows = {c.text: c for c in again.contributions()}
+        rows = {c.text: c for c in again.contributions.find()}
         text = render("markdown", again.snapshot())
     assert rows["added from a script"].question == question
     assert rows["one"].question == rows["two"].question == question
     assert rows["tied to nothing"].question is None
-    assert {c.phase for c in rows.values()} == {again.phases()[2].id}
+    assert {c.phase for c in rows.values()} == {again.catalog.phases()[2].id}
     assert rows["agrees"].responds_to == point.id
     reached = text[text.index("Questions no room reached") : text.index("Questions participants")]
     assert f"({question})" not in reached
@@ -325,19 +325,19 @@ async def test_the_export_screen_opens_on_the_outcomes(tmp_path, hubs_plan):
 def test_line_mode_answers_a_point_by_its_id_and_takes_the_room_s_question_and_phase(store):
     from hubworkshop.cli.line import LineRoom
 
-    store.set_phase("lifecycle", store.phases()[1].id)
-    question = store.room_state("lifecycle").question
-    point = store.add_contribution(Draft("lifecycle", "Hubs need an exit plan", question=question))
+    store.rooms.set_phase("lifecycle", store.catalog.phases()[1].id)
+    question = store.rooms.state("lifecycle").question
+    point = store.contributions.add(Draft("lifecycle", "Hubs need an exit plan", question=question))
     out = io.StringIO()
     room = LineRoom(store, "lifecycle", "Bea", out)
     assert room.handle(f"= ^{point.short_id} @Kwame agrees")
     assert room.handle("= ^ffffffff agrees")
     assert out.getvalue().splitlines()[-1].startswith("not saved: ")
-    answer = next(c for c in store.contributions() if c.text == "agrees")
+    answer = next(c for c in store.contributions.find() if c.text == "agrees")
     assert (answer.responds_to, answer.question, answer.phase) == (
         point.id,
         question,
-        store.phases()[1].id,
+        store.catalog.phases()[1].id,
     )
 
 
@@ -348,14 +348,14 @@ def test_a_merged_copy_keeps_what_a_point_answers_and_its_phase(tmp_path, hubs_p
     from hubworkshop.storage.merge import merge
 
     with Store.open(tmp_path / "main.db", hubs_plan) as main:
-        point = main.add_contribution(Draft("value", "Hubs need steady funding"))
+        point = main.contributions.add(Draft("value", "Hubs need steady funding"))
     shutil.copyfile(tmp_path / "main.db", tmp_path / "offline.db")
     with Store.open(tmp_path / "offline.db") as offline:
-        offline.set_phase("value", offline.phases()[2].id)
-        answer = offline.add_contribution(
+        offline.rooms.set_phase("value", offline.catalog.phases()[2].id)
+        answer = offline.contributions.add(
             Draft("value", "agrees", kind="agreement", responds_to=point.id)
         )
     with Store.open(tmp_path / "main.db") as main:
         merge(main, [tmp_path / "offline.db"])
-        merged = main.contribution(answer.id)
-        assert (merged.responds_to, merged.phase) == (point.id, main.phases()[2].id)
+        merged = main.contributions.get(answer.id)
+        assert (merged.responds_to, merged.phase) == (point.id, main.catalog.phases()[2].id)

@@ -200,7 +200,7 @@ async def test_type_and_enter_commits_then_shows_then_clears(store):
     app = room_app(store, user_name="nt1")
     async with app.run_test(size=SIZE) as pilot:
         await type_and_enter(pilot, "Hubs bring decisions closer")
-        [row] = store.contributions(room="lifecycle")
+        [row] = store.contributions.find(room="lifecycle")
         assert (row.text, row.kind, row.note_taker) == (
             "Hubs bring decisions closer",
             Kind.IDEA,
@@ -233,16 +233,16 @@ async def test_a_burst_of_entries_is_saved_as_typed_never_glued_or_twice(store, 
         app.screen.query_one(CaptureBar).focus()
         await pilot.pause()
         burst(app, f"{first}\rnext\rlast\r")
-        await wait_until(pilot, lambda: store.count_contributions() >= 3)
+        await wait_until(pilot, lambda: store.contributions.count() >= 3)
         await settle(pilot)
-        texts = [c.text for c in store.contributions(room="lifecycle")]
+        texts = [c.text for c in store.contributions.find(room="lifecycle")]
         assert texts == [first.split(" @")[0].split(" #")[0], "next", "last"]
         assert app.screen.query_one(CaptureBar).value == ""
 
 
 async def test_detail_pane_fits_the_highlighted_text_at_any_width(store):
     words = " ".join(f"word{i}" for i in range(40))  # about 300 characters
-    store.add_contribution(Draft(room="lifecycle", text=words))
+    store.contributions.add(Draft(room="lifecycle", text=words))
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -259,7 +259,7 @@ async def test_detail_pane_fits_the_highlighted_text_at_any_width(store):
 
 
 async def test_quick_syntax(store):
-    store.set_participant("Amina Diallo", "named")
+    store.participants.save("Amina Diallo", "named")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await type_and_enter(pilot, "? Who trains the trainers @Amina Diallo #support #quality")
@@ -268,7 +268,7 @@ async def test_quick_syntax(store):
         await type_and_enter(pilot, "= agreed")
         await type_and_enter(pilot, "~ not so")
         await type_and_enter(pilot, "> draft a note #next")
-        rows = store.contributions(room="lifecycle")
+        rows = store.contributions.find(room="lifecycle")
         assert [(r.kind, r.text) for r in rows] == [
             (Kind.QUESTION, "Who trains the trainers"),
             (Kind.CONCERN, "hubs may gatekeep"),
@@ -278,7 +278,7 @@ async def test_quick_syntax(store):
             (Kind.ACTION, "draft a note"),
         ]
         assert rows[0].author == "Amina Diallo" and rows[0].tags == ("quality", "support")
-        kwame = next(p for p in store.participants() if p.name == "Kwame")
+        kwame = next(p for p in store.participants.all() if p.name == "Kwame")
         assert kwame.consent is Consent.ANONYMOUS
         assert "Who trains the trainers" in screen_text(app)
 
@@ -288,7 +288,7 @@ async def test_quick_syntax_language_marker(store):
     async with app.run_test(size=SIZE) as pilot:
         await type_and_enter(pilot, "%es Necesitamos un proceso claro")
         await type_and_enter(pilot, "50% of hubs %xx stay")  # no language: text as typed
-        rows = store.contributions(room="lifecycle")
+        rows = store.contributions.find(room="lifecycle")
         assert [(r.text, r.language) for r in rows] == [
             ("Necesitamos un proceso claro", "es"),
             ("50% of hubs %xx stay", "en"),
@@ -305,7 +305,7 @@ async def test_quick_syntax_language_marker(store):
     ],
 )
 async def test_name_completion(store, name, typed):
-    store.set_participant(name, "named")
+    store.participants.save(name, "named")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -313,9 +313,9 @@ async def test_name_completion(store, name, typed):
         await settle(pilot)
         await pilot.press("right", "enter")
         await settle(pilot)
-        [row] = store.contributions()
+        [row] = store.contributions.find()
         assert row.author == name
-        assert [p.name for p in store.participants()] == [name]
+        assert [p.name for p in store.participants.all()] == [name]
 
 
 @pytest.mark.parametrize("shown", [True, False])
@@ -328,7 +328,7 @@ async def test_a_completion_accepted_and_saved_in_one_breath_is_saved_accepted(
     the text, because Enter was handled before the binding that accepts). And typed so fast
     that the grey name had not been worked out yet (one burst, as tmux or a busy browser
     session delivers it): → takes the completion of what is in the bar then."""
-    store.set_participant("Jose Nandu", "named")
+    store.participants.save("Jose Nandu", "named")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -339,14 +339,14 @@ async def test_a_completion_accepted_and_saved_in_one_breath_is_saved_accepted(
             await _burst(app, [accept, "enter"])
         else:
             await _burst(app, [*_keys("budgets @jose n"), accept, "enter"])
-        await wait_until(pilot, lambda: store.count_contributions() == 1)
-        [row] = store.contributions()
+        await wait_until(pilot, lambda: store.contributions.count() == 1)
+        [row] = store.contributions.find()
         assert (row.text, row.author) == ("budgets", "Jose Nandu")
 
 
 async def test_end_accepts_name_and_tag_completions_as_documented(store):
-    store.set_participant("Élodie Martin", "named")
-    store.add_contribution(Draft("value", "elsewhere", tags=("funding",)))
+    store.participants.save("Élodie Martin", "named")
+    store.contributions.add(Draft("value", "elsewhere", tags=("funding",)))
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -359,13 +359,13 @@ async def test_end_accepts_name_and_tag_completions_as_documented(store):
         assert bar.value == "! gatekeeping @Élodie Martin #funding"
         await pilot.press("enter")
         await settle(pilot)
-        [row] = store.contributions(room="lifecycle")
+        [row] = store.contributions.find(room="lifecycle")
         assert (row.author, row.tags) == ("Élodie Martin", ("funding",))
 
 
 async def test_tag_dialog_lists_this_rooms_tags_and_completes_them(store):
-    store.add_contribution(Draft("value", "elsewhere", tags=("funding",)))
-    here = store.add_contribution(Draft("lifecycle", "here", tags=("legal",)))
+    store.contributions.add(Draft("value", "elsewhere", tags=("funding",)))
+    here = store.contributions.add(Draft("lifecycle", "here", tags=("legal",)))
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -375,13 +375,13 @@ async def test_tag_dialog_lists_this_rooms_tags_and_completes_them(store):
         assert "In this room: #legal" in hint and "Other rooms: #funding" in hint
         await pilot.press(*" #fu", "end", "enter")
         await settle(pilot)
-        assert store.contribution(here.id).tags == ("funding", "legal")
+        assert store.contributions.get(here.id).tags == ("funding", "legal")
 
 
 async def test_cluster_names_complete(store):
-    a = store.add_contribution(Draft("lifecycle", "one"))
-    b = store.add_contribution(Draft("lifecycle", "two"))
-    store.set_cluster(a.id, "Gatekeeping risk")
+    a = store.contributions.add(Draft("lifecycle", "one"))
+    b = store.contributions.add(Draft("lifecycle", "two"))
+    store.points.set_cluster(a.id, "Gatekeeping risk")
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -389,14 +389,14 @@ async def test_cluster_names_complete(store):
         await settle(pilot)
         await pilot.press(*"gate", "end", "enter")
         await settle(pilot)
-        assert store.contribution(b.id).cluster == "Gatekeeping risk"
+        assert store.contributions.get(b.id).cluster == "Gatekeeping risk"
 
 
 async def test_markup_and_escapes_are_shown_literally(store):
     hostile = "[bold]x[/bold] [@click=app.quit]y[/] [link=http://e.x]z[/link]"
-    store.add_contribution(Draft(room="lifecycle", text=hostile + " \x1b[31mred \u202eevil"))
-    store.set_participant("[red]Mallory[/red]", "named")
-    store.add_contribution(Draft(room="lifecycle", text="hi", author="[red]Mallory[/red]"))
+    store.contributions.add(Draft(room="lifecycle", text=hostile + " \x1b[31mred \u202eevil"))
+    store.participants.save("[red]Mallory[/red]", "named")
+    store.contributions.add(Draft(room="lifecycle", text="hi", author="[red]Mallory[/red]"))
     app = room_app(store)
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
@@ -407,7 +407,7 @@ async def test_markup_and_escapes_are_shown_literally(store):
         await type_and_enter(pilot, "[b]typed[/b] @[i]Eve[/i]")
         assert app.is_running
         assert "[b]typed[/b]" in screen_text(app)
-        assert store.contributions()[-1].text == "[b]typed[/b]"
+        assert store.contributions.find()[-1].text == "[b]typed[/b]"
 
 
 async def open_for_correction(pilot, text: str) -> None:
@@ -438,7 +438,7 @@ async def test_up_opens_the_last_entry_for_correction(store):
         await open_for_correction(pilot, "! hubs gatekeep #power")
         await pilot.press("end", *" funding", "enter")
         await settle(pilot)
-        [row] = store.contributions()
+        [row] = store.contributions.find()
         assert (row.text, row.kind, row.tags) == ("hubs gatekeep funding", Kind.CONCERN, ("power",))
         assert app.screen.query_one(CaptureBar).value == ""
 
@@ -452,8 +452,8 @@ async def test_a_burst_of_corrections_in_the_edit_dialog_acts_in_order(store):
         await _burst(
             app, ["end", *_keys("ers"), "backspace", "backspace", "home", *_keys("Do "), "enter"]
         )
-        await wait_until(pilot, lambda: store.contributions()[0].text != "hubs gatekeep")
-        [row] = store.contributions()
+        await wait_until(pilot, lambda: store.contributions.find()[0].text != "hubs gatekeep")
+        [row] = store.contributions.find()
         assert row.text == "Do hubs gatekeepe"
 
 
@@ -470,13 +470,13 @@ async def test_failed_save_keeps_the_text_and_says_so(store, db_path):
         assert app.screen.query_one(CaptureBar).value == ""  # ready for the next entry
         shown = screen_text(app)
         assert "NOT SAVED" in shown and "disk says no" in shown and "do not lose me" in shown
-        assert store.contributions() == []
+        assert store.contributions.find() == []
         with sqlite3.connect(db_path) as other:  # the disk has room again
             other.execute("DROP TRIGGER refuse")
         other.close()
         await pilot.press("enter")  # Enter in the empty bar tries again
         await settle(pilot)
-        assert [c.text for c in store.contributions()] == ["do not lose me"]
+        assert [c.text for c in store.contributions.find()] == ["do not lose me"]
         assert "NOT SAVED" not in screen_text(app)
 
 
@@ -490,7 +490,7 @@ async def test_multi_line_paste_offers_one_contribution_per_line(store):
         assert isinstance(app.screen, PasteDialog)
         await pilot.press("enter")
         await settle(pilot)
-        rows = store.contributions()
+        rows = store.contributions.find()
         assert [(r.kind, r.text, r.tags) for r in rows] == [
             (Kind.IDEA, "first idea", ()),
             (Kind.QUESTION, "a question", ()),
@@ -503,7 +503,7 @@ async def test_multi_line_paste_offers_one_contribution_per_line(store):
 
 async def _room_with(store, texts, **kwargs):
     for text in texts:
-        store.add_contribution(Draft(room="lifecycle", text=text))
+        store.contributions.add(Draft(room="lifecycle", text=text))
     return room_app(store, **kwargs)
 
 
@@ -521,7 +521,7 @@ async def test_edit_delete_and_undo(store):
         app.screen.query_one("#edit-tags", Input).value = "#fixed"
         await pilot.press("enter")
         await settle(pilot)
-        second = store.contributions()[1]
+        second = store.contributions.find()[1]
         assert (second.text, second.kind, second.tags) == (
             "second, corrected",
             Kind.QUESTION,
@@ -531,30 +531,30 @@ async def test_edit_delete_and_undo(store):
 
         await pilot.press("up", "delete")
         await settle(pilot)
-        assert [c.text for c in store.contributions()] == ["second, corrected"]
+        assert [c.text for c in store.contributions.find()] == ["second, corrected"]
         assert "first" not in [
             r.text for r in app.screen.query_one(ContributionList).visible_rows()
         ]
 
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert [c.text for c in store.contributions()] == ["first", "second, corrected"]
+        assert [c.text for c in store.contributions.find()] == ["first", "second, corrected"]
         await pilot.press("ctrl+z")  # undo the edit too
         await settle(pilot)
-        assert [(c.text, c.kind, c.tags) for c in store.contributions()][1] == (
+        assert [(c.text, c.kind, c.tags) for c in store.contributions.find()][1] == (
             "second",
             Kind.IDEA,
             (),
         )
-        actions = [e.action for e in store.events(room="lifecycle") if e.actor == "nt"]
+        actions = [e.action for e in store.events.all(room="lifecycle") if e.actor == "nt"]
         assert actions.count("contribution.edit") >= 2 and "contribution.delete" in actions
 
         await pilot.press("ctrl+y")  # redo the edit
         await settle(pilot)
-        assert store.contributions()[1].text == "second, corrected"
+        assert store.contributions.find()[1].text == "second, corrected"
         await pilot.press("ctrl+y", "ctrl+y")  # redo the delete; nothing more to redo
         await settle(pilot)
-        assert [c.text for c in store.contributions()] == ["second, corrected"]
+        assert [c.text for c in store.contributions.find()] == ["second, corrected"]
 
 
 async def test_kind_keys_tag_and_star(store):
@@ -563,13 +563,13 @@ async def test_kind_keys_tag_and_star(store):
         await settle(pilot)
         await pilot.press("escape", "enter", "3")
         await settle(pilot)
-        assert store.contributions()[0].kind is Kind.CONCERN
+        assert store.contributions.find()[0].kind is Kind.CONCERN
         await pilot.press("enter", "t")
         await pilot.press(*"#funding power", "enter")
         await settle(pilot)
         await pilot.press("enter", "s")
         await settle(pilot)
-        row = store.contributions()[0]
+        row = store.contributions.find()[0]
         assert (row.tags, row.starred) == (("funding", "power"), True)
         assert "★" in screen_text(app) and "#funding #power" in screen_text(app)
 
@@ -578,7 +578,7 @@ async def test_search_and_filters(store):
     app = await _room_with(
         store, ["Regional hubs need legal support", "枢纽应该支持社区", "mentors"]
     )
-    store.update_contribution(store.contributions()[2].id, kind="concern")
+    store.contributions.update(store.contributions.find()[2].id, kind="concern")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         lst = app.screen.query_one(ContributionList)
@@ -610,7 +610,7 @@ async def test_every_row_of_the_list_fills_its_width_exactly_whatever_the_text(s
         "[b]not bold[/b] $x$ https://example.org\nsecond line",
         "short",
     ]
-    store.add_contributions(
+    store.contributions.add_many(
         [
             Draft(
                 room="value", text=t, author="Zoë Ñandú-Żółć 長い名前の人", tags=("資金", "x" * 30)
@@ -635,8 +635,8 @@ async def test_every_row_of_the_list_fills_its_width_exactly_whatever_the_text(s
 async def test_every_cell_of_a_list_row_has_the_lists_background(store):
     """A row's pieces (its text, tags, dots) had no background of their own, so a terminal
     showed its default one under them: black bands on the grey list in a browser."""
-    store.add_contribution(Draft(room="lifecycle", text="plain words", tags=("funding",)))
-    store.add_contribution(Draft(room="lifecycle", text="the last one", author="Ana"))
+    store.contributions.add(Draft(room="lifecycle", text="plain words", tags=("funding",)))
+    store.contributions.add(Draft(room="lifecycle", text="the last one", author="Ana"))
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -655,7 +655,7 @@ async def test_the_list_shows_the_search_typed_last_whichever_read_ends_last(sto
     """Each change of the search field reads the list in a thread; the reads may end in any
     order, and the last to end was shown: typing `gate` showed the rows of `gat`."""
     for text in ("gatekeepers", "a gate", "gathering", "other"):
-        store.add_contribution(Draft(room="lifecycle", text=text))
+        store.contributions.add(Draft(room="lifecycle", text=text))
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -673,7 +673,7 @@ async def test_the_list_shows_the_search_typed_last_whichever_read_ends_last(sto
 
 
 async def test_list_pages_a_big_room_from_the_database(store):
-    store.add_contributions([Draft(room="value", text=f"idea {i}") for i in range(5000)])
+    store.contributions.add_many([Draft(room="value", text=f"idea {i}") for i in range(5000)])
     app = room_app(store, room="value")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -696,21 +696,23 @@ async def test_facilitator_moves_questions_and_the_log_records_it(store):
         assert "Next Q" in footer_keys(app)
         await pilot.press("f8")
         await settle(pilot)
-        assert store.room_state("lifecycle").question == "lifecycle.recognition"
+        assert store.rooms.state("lifecycle").question == "lifecycle.recognition"
         # (drawn once the room reads the change back: on a busy machine, after `settle`)
         await wait_until(pilot, lambda: "How does a hub become a hub?" in screen_text(app))
         await pilot.press("f9", "f9")  # back to the first, then no further: it says so
         await settle(pilot)
-        assert store.room_state("lifecycle").question == "lifecycle.overview"
+        assert store.rooms.state("lifecycle").question == "lifecycle.overview"
         assert any("first question" in str(n.message) for n in app._notifications)
-        opened = [e.subject for e in store.events(room="lifecycle") if e.action == "question.open"]
+        opened = [
+            e.subject for e in store.events.all(room="lifecycle") if e.action == "question.open"
+        ]
         assert opened == ["lifecycle.recognition", "lifecycle.overview"]
-        last = store.room("lifecycle").questions[-1]
-        store.open_question("lifecycle", last)
+        last = store.catalog.room("lifecycle").questions[-1]
+        store.rooms.open_question("lifecycle", last)
         await wait_until(pilot, lambda: app.screen.snapshot.question.id == last)
         await pilot.press("f8")
         await settle(pilot)
-        assert store.room_state("lifecycle").question == last
+        assert store.rooms.state("lifecycle").question == last
         assert any("last question" in str(n.message) for n in app._notifications)
 
 
@@ -720,8 +722,8 @@ async def test_note_taker_cannot_move_the_question(store):
         await settle(pilot)
         await pilot.press("f8", "f5")
         await settle(pilot)
-        assert store.room_state("lifecycle").question == "lifecycle.overview"
-        assert store.countdown("lifecycle").running is False
+        assert store.rooms.state("lifecycle").question == "lifecycle.overview"
+        assert store.rooms.countdown("lifecycle").running is False
         keys = footer_keys(app)
         assert "Export" in keys  # the footer is there, without the facilitator's keys
         assert "Next Q" not in keys and "Timer ▶/‖" not in keys
@@ -742,8 +744,8 @@ async def test_language_toggle_shows_french_then_both(store):
 
 
 async def test_presenter_view_and_help(store):
-    question = store.room_state("lifecycle").question
-    store.add_contribution(Draft("lifecycle", "[bold]literal[/bold] idea", question=question))
+    question = store.rooms.state("lifecycle").question
+    store.contributions.add(Draft("lifecycle", "[bold]literal[/bold] idea", question=question))
     app = room_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -767,7 +769,7 @@ async def test_command_palette_runs_room_actions(store):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert store.room_state("lifecycle").question == "lifecycle.recognition"
+        assert store.rooms.state("lifecycle").question == "lifecycle.recognition"
 
 
 # -- two terminals on one database -------------------------------------------------------------
@@ -783,7 +785,7 @@ async def test_two_instances_see_each_others_writes(store, db_path):
             await wait_until(two, lambda: "written in terminal one" in screen_text(second))
             await type_and_enter(two, "and an answer from terminal two")
             await wait_until(one, lambda: "answer from terminal two" in screen_text(first))
-            assert store.count_contributions() == 2
+            assert store.contributions.count() == 2
 
 
 async def test_a_row_from_elsewhere_reaches_the_list_and_the_detail_in_one_frame(store, db_path):
@@ -793,7 +795,7 @@ async def test_a_row_from_elsewhere_reaches_the_list_and_the_detail_in_one_frame
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         with Store.open(db_path) as other:
-            row = other.add_contribution(Draft(room="lifecycle", text="said in the other room"))
+            row = other.contributions.add(Draft(room="lifecycle", text="said in the other room"))
         screen = app.screen
         screen.apply_changes([row])
         # No pause: no message has been handled since, and no frame drawn.
@@ -835,12 +837,12 @@ async def test_timer_is_shared_by_two_instances(store, db_path):
             assert "running" in str(display.query_one("#timer-state", Static).render())
             await fac.press("f5")  # pause
             await wait_until(view, lambda: not viewer.screen.snapshot.countdown.running)
-            assert store.countdown("lifecycle").elapsed_ms >= 0
+            assert store.rooms.countdown("lifecycle").elapsed_ms >= 0
 
 
 async def test_timer_warns_in_the_last_minute_and_rings_at_zero(store):
-    store.start_timer("lifecycle")
-    start = parse_time(store.countdown("lifecycle").started_at)
+    store.rooms.start_timer("lifecycle")
+    start = parse_time(store.rooms.countdown("lifecycle").started_at)
     app = room_app(store, frozen_time=start + dt.timedelta(minutes=29, seconds=30))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -863,7 +865,9 @@ async def test_wide_and_right_to_left_text_keeps_the_layout(store):
         "يجب أن تكون المراكز مسؤولة أمام المجتمعات " * 5,
     ]
     for text in texts:
-        store.add_contribution(Draft(room="lifecycle", text=text, author="ליילה", tags=("多语言",)))
+        store.contributions.add(
+            Draft(room="lifecycle", text=text, author="ליילה", tags=("多语言",))
+        )
     app = room_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -871,7 +875,7 @@ async def test_wide_and_right_to_left_text_keeps_the_layout(store):
         for y in range(3):
             strip = lst.render_line(y)
             assert strip.cell_length == lst.size.width
-        assert [c.text for c in store.contributions()] == texts
+        assert [c.text for c in store.contributions.find()] == texts
 
 
 async def test_theme_toggles_between_dark_and_light(store):
@@ -887,11 +891,13 @@ async def test_export_screen_previews_and_writes_without_changing_the_session(
     store, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    store.add_contribution(Draft("value", "[[Category:Spam]] stays text", question="value.benefit"))
+    store.contributions.add(
+        Draft("value", "[[Category:Spam]] stays text", question="value.benefit")
+    )
     app = room_app(store, room="value")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        events_before = len(store.events())
+        events_before = len(store.events.all())
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
@@ -907,7 +913,7 @@ async def test_export_screen_previews_and_writes_without_changing_the_session(
             "wikitext", store.snapshot(), room="value"
         )
         assert str(written) in screen_text(app)
-        assert len(store.events()) == events_before
+        assert len(store.events.all()) == events_before
         # Writing again asks before replacing the file: no keeps it, yes replaces it.
         written.write_text("kept", encoding="utf-8")
         await pilot.press("ctrl+s")
@@ -934,28 +940,28 @@ async def test_a_sentence_typed_into_the_list_changes_nothing(store):
         await pilot.press("escape")
         assert isinstance(app.focused, ContributionList)
         assert "LIST" in str(app.screen.query_one("#status").render())
-        before = store.contributions()
+        before = store.contributions.find()
         await pilot.press(*"deal with it", "enter")
         await settle(pilot)
-        after = store.contributions()
+        after = store.contributions.find()
         assert after[: len(before)] == before  # every existing point exactly as it was
         assert [c.text for c in after[len(before) :]] == ["deal with it"]
         assert isinstance(app.focused, CaptureBar)
         # Delete is a key of its own, and says what it deleted.
         await pilot.press("escape", "delete")
         await settle(pilot)
-        assert [c.text for c in store.contributions()] == ["first point", "second point"]
+        assert [c.text for c in store.contributions.find()] == ["first point", "second point"]
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert [c.text for c in store.contributions()][-1] == "deal with it"
+        assert [c.text for c in store.contributions.find()][-1] == "deal with it"
 
 
 async def test_saving_the_edit_form_unchanged_changes_nothing(store):
     """The text is not re-parsed: `@` and `#` inside it, a speaker with a space and an accent
     registered in another room, markup: all stay as they were."""
-    store.set_participant("Élodie Dupont", "off-record", room="overlap")
-    store.set_participant("Bob", "named")
-    c = store.add_contribution(
+    store.participants.save("Élodie Dupont", "off-record", room="overlap")
+    store.participants.save("Bob", "named")
+    c = store.contributions.add(
         Draft(
             "lifecycle",
             "thanks @Bob — see #later and [b]this[/b]",
@@ -967,36 +973,36 @@ async def test_saving_the_edit_form_unchanged_changes_nothing(store):
     app = room_app(store, user_name="nt")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await wait_until(pilot, lambda: store.events()[-1].action == "role.take")
-        events = len(store.events())  # entering the room is logged, beside it
+        await wait_until(pilot, lambda: store.events.all()[-1].action == "role.take")
+        events = len(store.events.all())  # entering the room is logged, beside it
         await pilot.press("escape", "enter", "e")
         await settle(pilot)
         assert isinstance(app.screen, EditDialog)
         await pilot.press("enter")
         await settle(pilot)
-        assert store.contribution(c.id) == c
-        assert len(store.events()) == events
+        assert store.contributions.get(c.id) == c
+        assert len(store.events.all()) == events
         # A real change changes that field only.
         await pilot.press("enter", "e")
         await settle(pilot)
         await pilot.press("end", *"!", "enter")
         await settle(pilot)
-        after = store.contribution(c.id)
+        after = store.contributions.get(c.id)
         assert after.text == c.text + "!"
         assert (after.author, after.kind, after.tags) == ("Élodie Dupont", Kind.CONCERN, ("x",))
 
 
 async def test_a_new_name_is_announced_and_a_known_one_found(store):
-    store.set_participant("Amina Diallo", "named")
+    store.participants.save("Amina Diallo", "named")
     app = room_app(store, user_name="nt")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_and_enter(pilot, "@Ami hubs should share power")
         await type_and_enter(pilot, "@Zed a new voice")
         await settle(pilot)
-        rows = store.contributions()
+        rows = store.contributions.find()
         assert [c.author for c in rows] == ["Amina Diallo", "Zed"]
-        assert [p.name for p in store.participants()] == ["Amina Diallo", "Zed"]
+        assert [p.name for p in store.participants.all()] == ["Amina Diallo", "Zed"]
         messages = [n.message for n in app._notifications]
         assert any("New participant «Zed»" in m for m in messages)
         assert not any("Amina" in m for m in messages)
@@ -1023,19 +1029,19 @@ async def test_the_list_header_follows_the_search_box_and_says_no_match(store):
 async def test_undoing_a_change_logs_no_no_op_events(store):
     """Undo puts back what changed and logs only that: a kind change undone is two edits,
     never a tag or action entry that changed nothing."""
-    c = store.add_contribution(Draft("lifecycle", "owned", kind="action", tags=("x",)))
-    store.set_action(c.id, owner="Amina", due="2021-12-15")
+    c = store.contributions.add(Draft("lifecycle", "owned", kind="action", tags=("x",)))
+    store.points.set_action(c.id, owner="Amina", due="2021-12-15")
     app = room_app(store, user_name="nt")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        before = len(store.events())
+        before = len(store.events.all())
         await pilot.press("escape", "enter", "1")  # kind: idea
         await settle(pilot)
         await pilot.press("ctrl+z")
         await settle(pilot)
-        logged = [e.action for e in store.events()][before:]
+        logged = [e.action for e in store.events.all()][before:]
         assert logged == ["contribution.edit", "contribution.edit"]
-        assert store.contribution(c.id).kind.value == "action"
+        assert store.contributions.get(c.id).kind.value == "action"
 
 
 async def test_the_start_screens_name_label_follows_the_role(store):
@@ -1052,9 +1058,9 @@ async def test_the_start_screens_name_label_follows_the_role(store):
 @pytest.mark.parametrize("languages", ["one", "both"])
 async def test_at_80x24_the_bar_the_status_and_five_list_rows_stay_visible(store, languages):
     for i in range(12):
-        store.add_contribution(Draft("lifecycle", f"point {i}", author=f"Person {i}"))
-    store.open_vote("lifecycle")
-    store.add_vote(store.contributions()[-1].id, participant="Ana", dots=3)
+        store.contributions.add(Draft("lifecycle", f"point {i}", author=f"Person {i}"))
+    store.votes.open("lifecycle")
+    store.votes.add(store.contributions.find()[-1].id, participant="Ana", dots=3)
     app = room_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -1123,8 +1129,8 @@ async def test_a_burst_of_keys_is_one_edit_of_the_bar_in_the_order_typed(store):
         bar.watch(bar, "value", lambda value: values.append(value), init=False)
         keys = [*_keys("hubs"), "left", "left", "X", "Y", "end", *_keys(" ok?"), "backspace"]
         await _burst(app, [*keys, *_keys(" served by communities"), "enter"])
-        await wait_until(pilot, lambda: store.count_contributions() == 1)
-        [row] = store.contributions(room="lifecycle")
+        await wait_until(pilot, lambda: store.contributions.count() == 1)
+        [row] = store.contributions.find(room="lifecycle")
         assert row.text == "huXYbs ok served by communities"
         assert len(values) <= 6, values  # 34 keys: hubs, XY, " ok?", backspace, the rest, ""
         assert bar.value == ""
@@ -1139,9 +1145,9 @@ async def test_keys_typed_while_a_room_opens_reach_its_bar_in_order(store):
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         await _burst(app, ["enter", *_keys("said at once"), "enter", *_keys("and more")])
-        await wait_until(pilot, lambda: store.count_contributions() == 1)
+        await wait_until(pilot, lambda: store.contributions.count() == 1)
         await settle(pilot)
-        assert [c.text for c in store.contributions()] == ["said at once"]
+        assert [c.text for c in store.contributions.find()] == ["said at once"]
         assert len(app.room_screens()) == 1
         assert app.screen.query_one(CaptureBar).value == "and more"
         assert app.screen.query_one("#search", Input).value == ""
@@ -1157,7 +1163,7 @@ async def test_everything_needed_to_start_is_on_screen_without_scrolling(store, 
         await settle(pilot)
         screen = app.screen
         status = screen.query_one(StatusBar)
-        room_names = [room.name for room in store.rooms().values()]
+        room_names = [room.name for room in store.catalog.rooms().values()]
         for selector in ("#rooms", "#role", "#name", "#name-label"):
             widget = screen.query_one(selector)
             top, bottom = widget.region.y, widget.region.bottom
@@ -1265,7 +1271,7 @@ async def test_enter_with_nothing_focused_in_a_room_goes_to_the_bar(store):
         await pilot.press("enter")
         assert isinstance(app.focused, CaptureBar)
         await pilot.press(*"ok", "enter")
-        await wait_until(pilot, lambda: store.count_contributions() == 1)
+        await wait_until(pilot, lambda: store.contributions.count() == 1)
 
 
 async def test_a_line_of_markers_only_is_not_queued_and_holds_nothing_up(store):
@@ -1281,15 +1287,17 @@ async def test_a_line_of_markers_only_is_not_queued_and_holds_nothing_up(store):
         assert any("Nothing to save" in str(n.message) for n in app._notifications)
         await pilot.press("ctrl+u", *"real words", "enter")
         await settle(pilot)
-        await wait_until(pilot, lambda: [c.text for c in store.contributions()] == ["real words"])
+        await wait_until(
+            pilot, lambda: [c.text for c in store.contributions.find()] == ["real words"]
+        )
 
 
 async def test_the_merge_prompt_comes_first_on_the_status_line_whole(store):
     """At 120 columns the merge's prompt was cut off behind the save state, the vote, the
     name and the path: nothing seemed to happen after choosing merge."""
     for text in ("one", "two"):
-        store.add_contribution(Draft("lifecycle", text))
-    store.open_vote("lifecycle", dots=3)
+        store.contributions.add(Draft("lifecycle", text))
+    store.votes.open("lifecycle", dots=3)
     app = room_app(store, user_name="A note-taker with a long name")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -1303,10 +1311,10 @@ async def test_the_merge_prompt_comes_first_on_the_status_line_whole(store):
 async def test_the_list_can_show_this_question_only(store):
     """The list had no "this question only" filter; its header always said "all
     contributions"."""
-    first, second = store.room("lifecycle").questions[:2]
-    store.add_contribution(Draft("lifecycle", "on the first question", question=first))
-    store.add_contribution(Draft("lifecycle", "on the second question", question=second))
-    store.open_question("lifecycle", second)
+    first, second = store.catalog.room("lifecycle").questions[:2]
+    store.contributions.add(Draft("lifecycle", "on the first question", question=first))
+    store.contributions.add(Draft("lifecycle", "on the second question", question=second))
+    store.rooms.open_question("lifecycle", second)
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

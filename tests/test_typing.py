@@ -130,7 +130,7 @@ def room(tmp_path_factory, hubs_plan):
     db = folder / "workshop.db"
     with Store.open(db, hubs_plan) as store:
         for text in ("someone else's point", "another point", "the newest point"):
-            store.add_contribution(Draft("lifecycle", text, question="lifecycle.overview"))
+            store.contributions.add(Draft("lifecycle", text, question="lifecycle.overview"))
     opened = Room(db, folder / "state")
     yield opened
     opened.close()
@@ -155,7 +155,7 @@ def test_a_sentence_typed_into_the_list_is_written_never_run(room, typed, burst)
     with the Esc (read as Alt+first key, where leading command letters moved to the end)."""
     before = room.rows()
     with Store.open(room.db) as store:
-        known = [p.name for p in store.participants()]
+        known = [p.name for p in store.participants.all()]
     expected = parse_capture(typed, known)
     line = typed.encode()
     room.drain()

@@ -111,7 +111,7 @@ ACTIONS = st.lists(
 
 
 def command_for(store: Store, action: str, i: int, j: int):
-    points = [c for c in store.contributions() if not c.merged_into]
+    points = [c for c in store.contributions.find() if not c.merged_into]
     if not points:
         return None
     c = points[i % len(points)]
@@ -135,11 +135,11 @@ def command_for(store: Store, action: str, i: int, j: int):
         others = [p for p in points if p.id != c.id]
         return Merge.of(store, c, others[j % len(others)]) if others else None
     if action == "split":
-        grouped = [p for p in store.contributions() if p.merged_into or p.merged_count]
+        grouped = [p for p in store.contributions.find() if p.merged_into or p.merged_count]
         return Split(grouped[i % len(grouped)]) if grouped else None
     if action == "vote":
         return Vote(c, PEOPLE[j % len(PEOPLE)], "nt")
-    people = store.participants()
+    people = store.participants.all()
     if action == "consent" and people:
         person = people[i % len(people)]
         level = list(Consent)[j % len(Consent)]
@@ -151,7 +151,7 @@ def command_for(store: Store, action: str, i: int, j: int):
         person = people[i % len(people)]
         return Rename(person.id, person.name, f"{person.name} {j}")
     if action == "takeaways":
-        before = tuple(t.id for t in store.takeaways("lifecycle"))
+        before = tuple(t.id for t in store.points.takeaways("lifecycle"))
         return SetTakeaways("lifecycle", before, tuple(p.id for p in points[: j + 1]))
     return Delete(c)
 
@@ -170,16 +170,16 @@ def test_undoing_every_action_restores_the_workshop_and_redo_restores_the_change
     db = tmp_path_factory.mktemp("undo") / "workshop.db"
     with Store.open(db, PLAN) as store:
         for n, text in enumerate(("first", "second", "third", "fourth")):
-            c = store.add_contribution(Draft("lifecycle", text, kind=list(Kind)[n]))
+            c = store.contributions.add(Draft("lifecycle", text, kind=list(Kind)[n]))
             if n == 3:
-                store.set_action(c.id, owner="Amina", due="2021-12-01")
+                store.points.set_action(c.id, owner="Amina", due="2021-12-01")
         for name, consent in zip(PEOPLE, Consent, strict=True):
-            store.set_participant(name, consent, room="lifecycle")
-        store.open_vote("lifecycle", dots=3)
-        store.update_contribution(c.id, author="Kwame")
-        store.add_vote(c.id, participant="Zoé")
-        store.record_ranking("lifecycle", ["funding", "mentorship"], participant="Zoé")
-        store.record_ranking("lifecycle", ["mentorship", "funding"], participant="Kwame")
+            store.participants.save(name, consent, room="lifecycle")
+        store.votes.open("lifecycle", dots=3)
+        store.contributions.update(c.id, author="Kwame")
+        store.votes.add(c.id, participant="Zoé")
+        store.rankings.record("lifecycle", ["funding", "mentorship"], participant="Zoé")
+        store.rankings.record("lifecycle", ["mentorship", "funding"], participant="Kwame")
         before = snapshot(store)
         history = History()
         for action, i, j in actions:
@@ -199,11 +199,11 @@ def test_undoing_every_action_restores_the_workshop_and_redo_restores_the_change
 def test_undoing_an_owner_takes_the_owner_and_due_date_away(store):
     """Undo of "owner" put the kind back and left the owner and due date: the summary then
     showed an idea "(due: 2021-12-01)"."""
-    c = store.add_contribution(Draft("lifecycle", "pilot first"))
+    c = store.contributions.add(Draft("lifecycle", "pilot first"))
     history = History()
     history.run(store, SetAction(c, "Amina", "2021-12-01"), "nt")
     history.undo(store, "nt")
-    after = store.contribution(c.id)
+    after = store.contributions.get(c.id)
     assert (after.kind, after.owner, after.due) == (Kind.IDEA, None, None)
 
 
@@ -217,12 +217,12 @@ async def test_ctrl_z_in_the_room_undoes_a_split_a_vote_and_a_consent(store, tmp
     from test_tui import room_app, screen_text, settle
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    store.set_participant("Ana", Consent.NAMED, room="lifecycle")
-    store.set_participant("Kwame", Consent.ANONYMOUS, room="lifecycle")
-    a = store.add_contribution(Draft("lifecycle", "hubs need a clear exit", question=None)).id
-    b = store.add_contribution(Draft("lifecycle", "a way to close hubs", question=None)).id
-    store.merge(b, a)
-    store.open_vote("lifecycle", dots=3)
+    store.participants.save("Ana", Consent.NAMED, room="lifecycle")
+    store.participants.save("Kwame", Consent.ANONYMOUS, room="lifecycle")
+    a = store.contributions.add(Draft("lifecycle", "hubs need a clear exit", question=None)).id
+    b = store.contributions.add(Draft("lifecycle", "a way to close hubs", question=None)).id
+    store.points.merge(b, a)
+    store.votes.open("lifecycle", dots=3)
     app = room_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -230,10 +230,10 @@ async def test_ctrl_z_in_the_room_undoes_a_split_a_vote_and_a_consent(store, tmp
         await settle(pilot)
         await pilot.press("enter", "M")  # split
         await settle(pilot)
-        assert store.contribution(b).merged_into is None
+        assert store.contributions.get(b).merged_into is None
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert store.contribution(b).merged_into == a
+        assert store.contributions.get(b).merged_into == a
         assert "⊕1" in screen_text(app)
 
         await pilot.press("enter", "v")  # a dot
@@ -241,12 +241,12 @@ async def test_ctrl_z_in_the_room_undoes_a_split_a_vote_and_a_consent(store, tmp
         assert isinstance(app.screen, ParticipantPicker)
         await pilot.press("enter")  # Ana
         await settle(pilot)
-        assert store.contribution(a).votes == 1
+        assert store.contributions.get(a).votes == 1
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert store.contribution(a).votes == 0
-        assert store.vote_round("lifecycle").used == {}
-        assert store.contribution(b).merged_into == a  # and nothing else was undone
+        assert store.contributions.get(a).votes == 0
+        assert store.votes.round("lifecycle").used == {}
+        assert store.contributions.get(b).merged_into == a  # and nothing else was undone
 
         await pilot.press("enter", "N")  # the roster, from the room's menu
         await settle(pilot)
@@ -256,17 +256,17 @@ async def test_ctrl_z_in_the_room_undoes_a_split_a_vote_and_a_consent(store, tmp
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("up", "enter")  # named
         await settle(pilot)
-        consent = {p.name: p.consent for p in store.participants()}
+        consent = {p.name: p.consent for p in store.participants.all()}
         assert consent["Kwame"] is Consent.NAMED
         await pilot.press("escape")  # back in the room
         await settle(pilot)
         await pilot.press("ctrl+z")
         await settle(pilot)
-        consent = {p.name: p.consent for p in store.participants()}
+        consent = {p.name: p.consent for p in store.participants.all()}
         assert consent == {"Ana": Consent.NAMED, "Kwame": Consent.ANONYMOUS}
         await pilot.press("ctrl+y")  # and redo gives it back
         await settle(pilot)
-        assert {p.name: p.consent for p in store.participants()}["Kwame"] is Consent.NAMED
+        assert {p.name: p.consent for p in store.participants.all()}["Kwame"] is Consent.NAMED
         said = [str(n.message) for n in app._notifications]
         assert any("Undone: consent of Kwame" in m for m in said)
 
@@ -274,10 +274,10 @@ async def test_ctrl_z_in_the_room_undoes_a_split_a_vote_and_a_consent(store, tmp
         await settle(pilot)
         await pilot.press("enter")  # into Ana (both named: nothing to ask)
         await settle(pilot)
-        assert {p.name for p in store.participants()} == {"Ana"}
+        assert {p.name for p in store.participants.all()} == {"Ana"}
         await pilot.press("ctrl+z")  # undone from the roster itself
         await settle(pilot)
-        people = {p.name: p.consent for p in store.participants()}
+        people = {p.name: p.consent for p in store.participants.all()}
         assert people == {"Ana": Consent.NAMED, "Kwame": Consent.NAMED}
 
 
@@ -285,16 +285,16 @@ def test_undoing_a_merge_of_two_people_is_refused_once_one_was_erased(store):
     """Undo never brings back what an erasure took."""
     from hubworkshop.storage.erase import forget
 
-    store.set_participant("Zanele", Consent.NAMED, room="lifecycle")
-    store.set_participant("Zanele M.", Consent.ANONYMOUS, room="lifecycle")
-    store.add_contribution(Draft("lifecycle", "her words", author="Zanele M."))
+    store.participants.save("Zanele", Consent.NAMED, room="lifecycle")
+    store.participants.save("Zanele M.", Consent.ANONYMOUS, room="lifecycle")
+    store.contributions.add(Draft("lifecycle", "her words", author="Zanele M."))
     history = History()
     history.run(store, MergePeople("Zanele M.", "Zanele"), "nt")
     forget(store, "Zanele", with_contributions=True)
     with pytest.raises(InputError, match="erased"):
         history.undo(store, "nt")
-    assert not {p.name for p in store.participants()} & {"Zanele", "Zanele M."}
-    assert "her words" not in {c.text for c in store.contributions(include_deleted=True)}
+    assert not {p.name for p in store.participants.all()} & {"Zanele", "Zanele M."}
+    assert "her words" not in {c.text for c in store.contributions.find(include_deleted=True)}
 
 
 def test_moderation_undoes_to_what_the_point_was(store):
@@ -304,13 +304,13 @@ def test_moderation_undoes_to_what_the_point_was(store):
     from hubworkshop.workshop import participate
     from hubworkshop.workshop.history import History, Moderate
 
-    room = next(iter(store.rooms()))
-    shown = store.add_contribution(Draft(room, "a point said aloud"))
+    room = next(iter(store.catalog.rooms()))
+    shown = store.contributions.add(Draft(room, "a point said aloud"))
     history = History()
     history.run(store, Moderate(shown, "hide"), "Fac")
-    assert [c.text for c in store.contributions(room=room)] == []
+    assert [c.text for c in store.contributions.find(room=room)] == []
     history.undo(store, "Fac")
-    assert [c.text for c in store.contributions(room=room)] == ["a point said aloud"]
+    assert [c.text for c in store.contributions.find(room=room)] == ["a point said aloud"]
     assert pages.is_held(store, shown.id) is None
     history.redo(store, "Fac")
     assert pages.is_held(store, shown.id) == "hidden"
@@ -319,7 +319,7 @@ def test_moderation_undoes_to_what_the_point_was(store):
     participate.set_moderation(store, room, "pre", actor="Fac")
     waiting = participate.add(store, me, "idea", "please approve me")
     history.run(store, Moderate(waiting, "approve"), "Fac")
-    assert "please approve me" in [c.text for c in store.contributions(room=room)]
+    assert "please approve me" in [c.text for c in store.contributions.find(room=room)]
     history.undo(store, "Fac")
-    assert "please approve me" not in [c.text for c in store.contributions(room=room)]
+    assert "please approve me" not in [c.text for c in store.contributions.find(room=room)]
     assert [c.id for c in participate.waiting(store, room)] == [waiting.id]

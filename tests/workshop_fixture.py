@@ -32,18 +32,18 @@ def build(path: Path, plan: Plan) -> Store:
     numbers = itertools.count(1)
     store.new_id = lambda: str(uuid.UUID(int=(next(numbers) << 96) | 0xC0FFEE))
 
-    store.set_participant("Amina Diallo", "named", language="fr", room="value")
-    store.set_participant("Kwame", "anonymous", room="value")
-    store.set_participant("Secret Sam", "off-record", room="lifecycle")
-    store.set_participant("Li Wei", "named", language="zh", room="lifecycle")
-    store.set_participant("Layla", "named", language="ar", room="overlap")
+    store.participants.save("Amina Diallo", "named", language="fr", room="value")
+    store.participants.save("Kwame", "anonymous", room="value")
+    store.participants.save("Secret Sam", "off-record", room="lifecycle")
+    store.participants.save("Li Wei", "named", language="zh", room="lifecycle")
+    store.participants.save("Layla", "named", language="ar", room="overlap")
 
     def add(room: str, question: str | None, text: str, **kw) -> str:
-        return store.add_contribution(
+        return store.contributions.add(
             Draft(room, text, question=question, **kw), note_taker="nt"
         ).id
 
-    store.start_timer("value")
+    store.rooms.start_timer("value")
     a = add(
         "value",
         "value.benefit",
@@ -82,7 +82,7 @@ def build(path: Path, plan: Plan) -> Store:
         author="Kwame",
     )
     d = add("value", "value.benefit", "Talk about the 2030 strategy timeline", kind="idea")
-    store.open_question("value", "minimum-roles.minimal-set")
+    store.rooms.open_question("value", "minimum-roles.minimal-set")
     add(
         "value",
         "minimum-roles.minimal-set",
@@ -91,7 +91,7 @@ def build(path: Path, plan: Plan) -> Store:
         author="Amina Diallo",
     )
 
-    store.start_timer("lifecycle")
+    store.rooms.start_timer("lifecycle")
     e = add(
         "lifecycle",
         "lifecycle.overview",
@@ -99,7 +99,7 @@ def build(path: Path, plan: Plan) -> Store:
         author="Li Wei",
     )
     add("lifecycle", "lifecycle.overview", "This stays between us", author="Secret Sam")
-    store.open_question("lifecycle", "lifecycle.demotion")
+    store.rooms.open_question("lifecycle", "lifecycle.demotion")
     add(
         "lifecycle",
         "lifecycle.demotion",
@@ -115,7 +115,7 @@ def build(path: Path, plan: Plan) -> Store:
         kind="concern",
     )
 
-    store.start_timer("overlap")
+    store.rooms.start_timer("overlap")
     f = add(
         "overlap",
         "exclusivity.overlap",
@@ -129,33 +129,33 @@ def build(path: Path, plan: Plan) -> Store:
     dup = add(
         "value", "value.benefit", "Decisions should be made closer to communities", author="Kwame"
     )
-    store.merge(dup, a)
+    store.points.merge(dup, a)
     act = add(
         "value",
         "minimum-roles.minimal-set",
         "Ask the legal team which roles are hard where",
         kind="action",
     )
-    store.set_action(act, owner="Amina Diallo", due="2021-12-15")
-    store.set_cluster(c, "gatekeeping risk")
-    store.open_vote("lifecycle", dots=2)
-    store.add_vote(e, participant="Li Wei", dots=2)
-    store.close_vote("lifecycle")
-    store.set_takeaways("value", [a, c])
-    store.update_contribution(a, starred=True)
-    store.update_contribution(e, starred=True)
-    store.update_contribution(d, parked=True)
-    voted = {store.contribution(x).room for x in (b, c, f)}
+    store.points.set_action(act, owner="Amina Diallo", due="2021-12-15")
+    store.points.set_cluster(c, "gatekeeping risk")
+    store.votes.open("lifecycle", dots=2)
+    store.votes.add(e, participant="Li Wei", dots=2)
+    store.votes.close("lifecycle")
+    store.points.set_takeaways("value", [a, c])
+    store.contributions.update(a, starred=True)
+    store.contributions.update(e, starred=True)
+    store.contributions.update(d, parked=True)
+    voted = {store.contributions.get(x).room for x in (b, c, f)}
     for room in sorted(voted):
-        store.open_vote(room, dots=3)
-    store.add_vote(c, participant="Kwame", dots=2)
-    store.add_vote(c, participant="Amina Diallo")
-    store.add_vote(f, participant="Layla", dots=3)
-    store.add_vote(b, participant="Kwame")
+        store.votes.open(room, dots=3)
+    store.votes.add(c, participant="Kwame", dots=2)
+    store.votes.add(c, participant="Amina Diallo")
+    store.votes.add(f, participant="Layla", dots=3)
+    store.votes.add(b, participant="Kwame")
     for room in sorted(voted):
-        store.close_vote(room)
+        store.votes.close(room)
 
-    store.record_ranking(
+    store.rankings.record(
         "value",
         [
             "funding",
@@ -169,7 +169,7 @@ def build(path: Path, plan: Plan) -> Store:
             "intermediary",
         ],
     )
-    store.record_ranking(
+    store.rankings.record(
         "lifecycle",
         [
             "capacity-building",
@@ -184,22 +184,22 @@ def build(path: Path, plan: Plan) -> Store:
         ],
     )
     # Room 3 ranked only four roles (the rest are abstentions), one participant at a time.
-    store.record_ranking(
+    store.rankings.record(
         "overlap",
         ["coordination", "funding", "capacity-building", "legal-support"],
         participant="Layla",
     )
-    store.record_ranking(
+    store.rankings.record(
         "overlap",
         ["coordination", "capacity-building", "funding", "legal-support"],
         participant="Kwame",
     )
 
-    store.add_purpose_statement("value", "Hubs exist to move support closer to communities.")
-    store.add_purpose_statement(
+    store.purposes.add("value", "Hubs exist to move support closer to communities.")
+    store.purposes.add(
         "value",
         "Hubs exist to bring support and decisions closer to the communities they serve.",
         final=True,
     )
-    store.add_purpose_statement("lifecycle", "Les hubs existent pour partager le pouvoir.")
+    store.purposes.add("lifecycle", "Les hubs existent pour partager le pouvoir.")
     return store

@@ -24,7 +24,7 @@ def main() -> None:
                 author=f"{name}-speaker-{i % 3}",
                 tags=(name,),
             )
-            contribution = store.add_contribution(draft, note_taker=name)
+            contribution = store.contributions.add(draft, note_taker=name)
             print(contribution.id, flush=True)
 
 

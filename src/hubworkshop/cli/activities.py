@@ -47,7 +47,7 @@ def _person(store: Any, name: str, *, new: bool, anyone: bool = False) -> str:
     no one is taken as given."""
     from hubworkshop.domain.names import either, name_key, similar_names
 
-    names = [p.name for p in store.participants()]
+    names = [p.name for p in store.participants.all()]
     found = next((n for n in names if name_key(n) == name_key(name)), None)
     if found is not None or new:
         return found or name
@@ -92,8 +92,8 @@ def vote() -> None:
 def vote_open(settings: Settings, room: str, dots: int | None, actor: str | None) -> None:
     """Open a dot-vote round in a room (one at a time)."""
     with settings.open_store() as store:
-        number = store.open_vote(room, dots=dots, actor=actor)
-        current = store.vote_round(room)
+        number = store.votes.open(room, dots=dots, actor=actor)
+        current = store.votes.round(room)
     _as_facilitator(
         _("vote {number} open in {room}: {value} dots each").format(
             number=number, room=room, value=current.dots if current else dots
@@ -119,11 +119,11 @@ def vote_cast(
 ) -> None:
     """Put a participant's dots on a contribution, inside the room's open round."""
     with settings.open_store() as store:
-        target = store.contribution(contribution)
-        if store.vote_round(target.room) is not None:  # else: no vote is open, said first
+        target = store.contributions.get(contribution)
+        if store.votes.round(target.room) is not None:  # else: no vote is open, said first
             participant = _person(store, participant, new=new_person)
-        store.add_vote(target.id, participant=participant, dots=dots, note_taker=actor)
-        current = store.vote_round(target.room)
+        store.votes.add(target.id, participant=participant, dots=dots, note_taker=actor)
+        current = store.votes.round(target.room)
     left = current.dots - current.used.get(participant, 0) if current else 0
     click.echo(
         _("{dots} on {short_id}; {participant} has {left} left").format(
@@ -143,7 +143,7 @@ def vote_cast(
 def vote_status(settings: Settings, room: str, as_json: bool) -> None:
     """Whether a vote is open in the room, and the dots each person has used."""
     with settings.open_store() as store:
-        current = store.vote_round(room)
+        current = store.votes.round(room)
     if as_json:
         _print_json(
             None
@@ -186,8 +186,8 @@ def vote_status(settings: Settings, room: str, as_json: bool) -> None:
 def vote_close(settings: Settings, room: str, as_json: bool, actor: str | None) -> None:
     """Close the room's open round; prints its result, most dots first."""
     with settings.open_store() as store:
-        ranking = store.close_vote(room, actor=actor)
-        rows = store.contributions_by_id([cid for cid, _ in ranking])
+        ranking = store.votes.close(room, actor=actor)
+        rows = store.contributions.by_ids([cid for cid, _ in ranking])
     texts = {c.id: c.text for c in rows}
     if as_json:
         _print_json([{"id": cid, "dots": dots, "text": texts.get(cid)} for cid, dots in ranking])
@@ -226,7 +226,7 @@ def rank_set(
     with settings.open_store() as store:
         if participant is not None:
             participant = _person(store, participant, new=new_person)
-        store.record_ranking(room, list(roles), participant=participant, actor=actor)
+        store.rankings.record(room, list(roles), participant=participant, actor=actor)
     ranked = nformat(len(roles), "{n} item", "{n} items")
     if participant:
         said = _("{name}'s order in {room}: {ranked} ranked").format(
@@ -246,8 +246,8 @@ def rank_show(settings: Settings, room: str | None, as_json: bool) -> None:
     """Every recorded order (the note-takers' record: everyone's, as in the room)."""
     with settings.open_store() as store:
         if room is not None:
-            store.room(room)
-        rankings = store.rankings()
+            store.catalog.room(room)
+        rankings = store.rankings.all()
     shown = {r: b for r, b in rankings.items() if room in (None, r)}
     if as_json:
         _print_json(
@@ -280,9 +280,9 @@ def purpose() -> None:
 def purpose_add(settings: Settings, room: str, final: bool, text: str, actor: str | None) -> None:
     """Keep a revision of the room's purpose statement."""
     with settings.open_store() as store:
-        row = store.add_purpose_statement(room, text, author=actor, final=final)
+        row = store.purposes.add(room, text, author=actor, final=final)
         # Numbered within the room (the first in a room is revision 1, whatever others did).
-        number = [p.id for p in store.purpose_statements(room)].index(row) + 1
+        number = [p.id for p in store.purposes.all(room)].index(row) + 1
     click.echo(
         (
             _("revision {number} of {room}'s purpose statement (final)")
@@ -300,7 +300,7 @@ def purpose_add(settings: Settings, room: str, final: bool, text: str, actor: st
 def purpose_show(settings: Settings, room: str | None, as_json: bool) -> None:
     """Every revision, oldest first."""
     with settings.open_store() as store:
-        statements = store.purpose_statements(room)
+        statements = store.purposes.all(room)
     if as_json:
         _print_json([s._asdict() for s in statements])
         return
@@ -340,8 +340,8 @@ def merge(settings: Settings, items: tuple[str, ...], actor: str | None) -> None
         )
     source, target = items
     with settings.open_store() as store:
-        first, into = store.contribution(source), store.contribution(target)
-        store.merge(first.id, into.id, actor=actor)
+        first, into = store.contributions.get(source), store.contributions.get(target)
+        store.points.merge(first.id, into.id, actor=actor)
     click.echo(
         _("merged {short_id} into {short_id2}").format(
             short_id=first.short_id, short_id2=into.short_id
@@ -357,8 +357,8 @@ def merge(settings: Settings, items: tuple[str, ...], actor: str | None) -> None
 def split(settings: Settings, contribution: str, actor: str | None) -> None:
     """Take apart a merged point: each contribution stands on its own again."""
     with settings.open_store() as store:
-        point = store.contribution(contribution)
-        freed = store.split(point.id, actor=actor)
+        point = store.contributions.get(contribution)
+        freed = store.points.split(point.id, actor=actor)
     click.echo(
         _("split {contributions} off {short_id}").format(
             contributions=nformat(len(freed), "{n} contribution", "{n} contributions"),
@@ -381,7 +381,9 @@ def cluster(
     if bool(name) == clear:
         raise click.UsageError(_("give a cluster NAME or --clear"))
     with settings.open_store() as store:
-        store.set_cluster(store.contribution(contribution).id, None if clear else name, actor=actor)
+        store.points.set_cluster(
+            store.contributions.get(contribution).id, None if clear else name, actor=actor
+        )
     click.echo(f"{contribution}: " + ("no cluster" if clear else f"cluster {one_line(name or '')}"))
 
 
@@ -394,7 +396,9 @@ def cluster(
 def park(settings: Settings, contribution: str, undo: bool, actor: str | None) -> None:
     """Park a contribution for later (kept in the record), or bring it back."""
     with settings.open_store() as store:
-        store.update_contribution(store.contribution(contribution).id, parked=not undo, actor=actor)
+        store.contributions.update(
+            store.contributions.get(contribution).id, parked=not undo, actor=actor
+        )
     click.echo(f"{contribution}: {'back in the discussion' if undo else 'parked'}")
 
 
@@ -425,7 +429,9 @@ def owner(
     with settings.open_store() as store:
         if name:
             name = _person(store, name, new=new_person, anyone=True)
-        store.set_action(store.contribution(contribution).id, owner=name, due=due, actor=actor)
+        store.points.set_action(
+            store.contributions.get(contribution).id, owner=name, due=due, actor=actor
+        )
     click.echo(
         f"{contribution}: action"
         + (f", owner {one_line(name)}" if name else "")
@@ -452,8 +458,8 @@ def takeaways_set(
 ) -> None:
     """The room's takeaways, in order (none: clear them)."""
     with settings.open_store() as store:
-        ids = [store.contribution(c).id for c in contributions]
-        store.set_takeaways(room, ids, actor=actor)
+        ids = [store.contributions.get(c).id for c in contributions]
+        store.points.set_takeaways(room, ids, actor=actor)
     click.echo(f"{room}: {nformat(len(ids), '{n} takeaway', '{n} takeaways')}")
 
 
@@ -464,7 +470,7 @@ def takeaways_set(
 @_pass_settings
 def takeaways_show(settings: Settings, room: str, as_json: bool) -> None:
     with settings.open_store() as store:
-        chosen = store.takeaways(room)
+        chosen = store.points.takeaways(room)
     if as_json:
         _print_json([{"id": c.id, "text": c.text} for c in chosen])
         return
@@ -488,7 +494,7 @@ def room_group() -> None:
 def room_show(settings: Settings, room: str, as_json: bool) -> None:
     """The room's current question, phase and clock."""
     with settings.open_store() as store:
-        state = store.room_state(room)
+        state = store.rooms.state(room)
     countdown = state.countdown
     remaining = round(countdown.remaining(dt.datetime.now(dt.UTC)))
     if as_json:
@@ -526,8 +532,8 @@ def room_question(
         raise click.UsageError(_("give a QUESTION id or --next / --previous"))
     with settings.open_store() as store:
         if step:
-            questions = store.room(room).questions
-            current = store.room_state(room).question
+            questions = store.catalog.room(room).questions
+            current = store.rooms.state(room).question
             index = questions.index(current) if current in questions else -1
             if not 0 <= index + step < len(questions):
                 raise InputError(
@@ -539,7 +545,7 @@ def room_question(
                 )
             question = questions[index + step]
         assert question is not None
-        store.open_question(room, question, actor=actor)
+        store.rooms.open_question(room, question, actor=actor)
     _as_facilitator(f"{room}: {question}")
 
 
@@ -552,7 +558,7 @@ def room_question(
 def room_phase(settings: Settings, room: str, phase: str, actor: str | None) -> None:
     """Move the room to an agenda PHASE (its clock is reset to the phase's length)."""
     with settings.open_store() as store:
-        store.set_phase(room, phase, actor=actor)
+        store.rooms.set_phase(room, phase, actor=actor)
     _as_facilitator(_("{room}: phase {phase}").format(room=room, phase=phase))
 
 
@@ -571,12 +577,12 @@ def room_timer(
         raise click.UsageError(_("'extend' takes MINUTES; 'start' and 'pause' take none"))
     with settings.open_store() as store:
         if action == "start":
-            store.start_timer(room, actor=actor)
+            store.rooms.start_timer(room, actor=actor)
         elif action == "pause":
-            store.pause_timer(room, actor=actor)
+            store.rooms.pause_timer(room, actor=actor)
         else:
             assert minutes is not None
-            store.extend_timer(room, minutes, actor=actor)
+            store.rooms.extend_timer(room, minutes, actor=actor)
     _as_facilitator(
         {
             "start": _("{room}: timer started"),

@@ -73,7 +73,7 @@ class LineRoom:
         self.store, self.room, self.name, self.out = store, room, name, out
         self.role = role
         self.lock = threading.Lock()
-        self.last_seq = store.last_event_seq()
+        self.last_seq = store.events.last_seq()
         self.alerted: set[int] = set()
         self.stop = threading.Event()
         self.language_mode = ""  # the room's own language (`domain/languages.py`)
@@ -89,7 +89,7 @@ class LineRoom:
 
     def announce_question(self) -> None:
         with self.lock:
-            current = self.store.room_state(self.room).question
+            current = self.store.rooms.state(self.room).question
             if current == self.announced:
                 return
             self.announced = current
@@ -97,14 +97,14 @@ class LineRoom:
 
     def question_line(self) -> str:
         """The question, in the language(s) /lang chose: the room's own at first."""
-        state = self.store.room_state(self.room)
-        question = self.store.questions().get(state.question or "")
+        state = self.store.rooms.state(self.room)
+        question = self.store.catalog.questions().get(state.question or "")
         if question is None:
             return plain(_("question: {text}").format(text=_("none")))
         shown = languages_shown(
-            self.store.workshop().languages,
+            self.store.catalog.workshop().languages,
             self.language_mode,
-            self.store.room(self.room).language,
+            self.store.catalog.room(self.room).language,
         )
         return "\n".join(
             plain(
@@ -124,12 +124,12 @@ class LineRoom:
         watcher.stop()
 
     def catch_up(self) -> None:
-        events = self.store.events(room=self.room, after_seq=self.last_seq)
+        events = self.store.events.all(room=self.room, after_seq=self.last_seq)
         if not events:
             return
         self.last_seq = events[-1].seq
         added = [e.subject for e in events if e.action is EventName.CONTRIBUTION_ADD and e.subject]
-        for c in self.store.contributions_by_id(added):
+        for c in self.store.contributions.by_ids(added):
             if c.note_taker != self.name or self.name is None:
                 self.say(said(c))
         if any(e.action is EventName.QUESTION_OPEN for e in events):
@@ -147,7 +147,7 @@ class LineRoom:
                 self.alerted.clear()
 
     def check_timer(self) -> None:
-        countdown = self.store.countdown(self.room)
+        countdown = self.store.rooms.countdown(self.room)
         if not countdown.running:
             return
         left = countdown.remaining(dt.datetime.now(dt.UTC))
@@ -206,8 +206,8 @@ class LineRoom:
         elif verb == "question":
             self.say(self.question_line())
         elif verb == "lang":
-            languages = store.workshop().languages
-            own = store.room(room).language
+            languages = store.catalog.workshop().languages
+            own = store.catalog.room(room).language
             if not rest:
                 self.language_mode = next_mode(languages, self.language_mode, own)
             elif rest[0] in language_modes(languages, own):
@@ -218,12 +218,12 @@ class LineRoom:
                 return True
             self.say(self.question_line())
         elif verb in ("next", "previous"):
-            questions = store.room(room).questions
-            current = store.room_state(room).question
+            questions = store.catalog.room(room).questions
+            current = store.rooms.state(room).question
             index = questions.index(current) if current in questions else -1
             step = 1 if verb == "next" else -1
             if 0 <= index + step < len(questions):
-                store.open_question(room, questions[index + step], actor=self.name)
+                store.rooms.open_question(room, questions[index + step], actor=self.name)
                 self.announce_question()
             else:
                 self.say(
@@ -232,29 +232,29 @@ class LineRoom:
                     else _("this is the room's first question")
                 )
         elif verb == "timer":
-            if store.countdown(room).running:
-                store.pause_timer(room, actor=self.name)
+            if store.rooms.countdown(room).running:
+                store.rooms.pause_timer(room, actor=self.name)
                 self.say(_("timer paused"))
             else:
-                store.start_timer(room, actor=self.name)
+                store.rooms.start_timer(room, actor=self.name)
                 self.say(_("timer started"))
         elif verb == "vote" and rest:
             if not self.name:
                 self.say(_("not saved: give your name (--name) to vote"))
             else:
-                target = store.contribution(rest[0])
-                store.add_vote(target.id, participant=self.name, note_taker=self.name)
+                target = store.contributions.get(rest[0])
+                store.votes.add(target.id, participant=self.name, note_taker=self.name)
                 self.say(_("a dot on {id}").format(id=target.short_id))
         elif verb == "list":
             count = int(rest[0]) if rest and rest[0].isdigit() else 10
-            seqs = store.contribution_seqs(room=room)[-count:]
-            rows = store.contributions_by_seq(seqs)
+            seqs = store.contributions.seqs(room=room)[-count:]
+            rows = store.contributions.by_seqs(seqs)
             for seq in seqs:
                 if seq in rows:
                     self.say(said(rows[seq]))
         elif verb == "search" and rest:
-            seqs = store.contribution_seqs(room=room, search=" ".join(rest))[-20:]
-            rows = store.contributions_by_seq(seqs)
+            seqs = store.contributions.seqs(room=room, search=" ".join(rest))[-20:]
+            rows = store.contributions.by_seqs(seqs)
             self.say(_("{n} found").format(n=len(seqs)) if seqs else _("no match"))
             for seq in seqs:
                 if seq in rows:
@@ -278,11 +278,11 @@ def line(settings: Settings, room: str, name: str | None, role: str) -> None:
     """The room as plain lines, for screen readers and braille displays: type a line to add
     a contribution, /help for commands; new contributions from every terminal are printed."""
     with settings.open_store() as store:
-        store.room(room)
-        store.take_role(room, role, actor=name, face="line")
+        store.catalog.room(room)
+        store.rooms.take_role(room, role, actor=name, face="line")
         session = LineRoom(store, room, name, sys.stdout, UserRole(role))
-        session.announced = store.room_state(room).question
-        session.say(plain(f"{store.room(room).name}. {session.question_line()}"))
+        session.announced = store.rooms.state(room).question
+        session.say(plain(f"{store.catalog.room(room).name}. {session.question_line()}"))
         session.say(_("type a contribution and press Enter; /help for commands"))
         watcher = threading.Thread(target=session.watch, daemon=True)
         watcher.start()

@@ -281,7 +281,7 @@ def cli(
     if ctx.invoked_subcommand is None:
         with settings.open_store(say_when_waiting=False) as store:
             if room is not None:
-                store.room(room)
+                store.catalog.room(room)
             from hubworkshop.tui.app import HubworkshopApp
 
             HubworkshopApp(
@@ -339,14 +339,14 @@ def add(
     lines = [text] if text != "-" else _stdin_lines()
     with settings.open_store() as store:
         if question is None:  # the room's open question, as its capture bar takes it
-            question = store.room_state(room).question
+            question = store.rooms.state(room).question
         drafts = [
             Draft(room, line, question if question != "-" else None, kind, author, tags,
                   language, responds_to=answers)
             for line in lines
         ]  # fmt: skip
         meant = _someone_else(store, author) if author is not None else []
-        click.echo("\n".join(store.import_contributions(drafts, note_taker=note_taker)))
+        click.echo("\n".join(store.contributions.bulk_import(drafts, note_taker=note_taker)))
     if meant:
         from hubworkshop.domain.names import either
 
@@ -365,7 +365,7 @@ def _someone_else(store: Store, name: str) -> list[str]:
     accents left out: `--by "jose nandu"` for José Ñandú)."""
     from hubworkshop.domain.names import name_key, similar_names
 
-    names = [p.name for p in store.participants()]
+    names = [p.name for p in store.participants.all()]
     if name_key(name) in {name_key(n) for n in names}:
         return []
     return similar_names(name, names)
@@ -416,10 +416,12 @@ def list_(
     room_record: ConsentPolicy = policy(Surface.ROOM)  # the note-takers' working record
     with settings.open_store() as store:
         if room is not None:
-            store.room(room)
+            store.catalog.room(room)
         if question is not None:
-            store.question(question)
-        rows = store.contributions(room=room, question=question, kind=kind, tag=tag, search=search)
+            store.catalog.question(question)
+        rows = store.contributions.find(
+            room=room, question=question, kind=kind, tag=tag, search=search
+        )
     if as_json:
         click.echo(
             json.dumps(

@@ -46,7 +46,7 @@ def participant(
                 raise click.UsageError(_("--merge-into takes no --room or --lang"))
             _merge_people(store, name, target, consent)
             return
-        person = store.set_participant(name, consent, room=room, language=language, actor="cli")
+        person = store.participants.save(name, consent, room=room, language=language, actor="cli")
     click.echo(f"{one_line(person.name)}: {person.consent.value}")
 
 
@@ -56,7 +56,7 @@ def _merge_people(store: Store, name: str, target: str, consent: str | None) -> 
     from hubworkshop.domain.consent import merge_needs_asking, strictest
     from hubworkshop.domain.names import name_key
 
-    people = {name_key(p.name): p for p in store.participants()}
+    people = {name_key(p.name): p for p in store.participants.all()}
     one, other = people.get(name_key(name)), people.get(name_key(target))
     asks = one is not None and other is not None and merge_needs_asking(one.consent, other.consent)
     if asks and not consent:
@@ -75,9 +75,9 @@ def _merge_people(store: Store, name: str, target: str, consent: str | None) -> 
                 )
             )
         )
-    store.merge_participants(name, target, consent=consent, actor="cli")
+    store.participants.merge(name, target, consent=consent, actor="cli")
     kept = people.get(name_key(target))
-    after = next(p for p in store.participants() if kept is None or p.id == kept.id)
+    after = next(p for p in store.participants.all() if kept is None or p.id == kept.id)
     click.echo(
         _("{name} merged into {target}: {consent}").format(
             name=one_line(name), target=one_line(after.name), consent=after.consent.value

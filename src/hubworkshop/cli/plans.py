@@ -28,7 +28,7 @@ def check_same_plan(store: Store, path: Path, db: Path) -> None:
 
 
 def _check(store: Store, path: Path, db: Path) -> None:
-    workshop = store.workshop()
+    workshop = store.catalog.workshop()
     try:
         digest = hashlib.sha256(read_source(path)).hexdigest()
     except UnreadableFile as problem:

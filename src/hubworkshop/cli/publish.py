@@ -116,11 +116,11 @@ def publish(
 ) -> None:
     """Publish the wikitext summary to a MediaWiki page (unattributed unless --attribute)."""
     with settings.open_store() as store:
-        language = lang or store.workshop().default_language
+        language = lang or store.catalog.workshop().default_language
         text = render("wikitext", store.snapshot(), attribute=attribute, lang=language)
         if notice := fallback_notice(language):
             click.echo(notice, err=True)
-        ours = store.last_publication(api_url, title)
+        ours = store.events.last_publication(api_url, title)
         site = _site(api_url)
         page = site.pages[title]
         current = page.text() if page.exists else ""
@@ -150,7 +150,7 @@ def publish(
             )
         result = page.edit(text, summary=edit_summary, bot=True)
         revision = int(result.get("newrevid") or page.revision)
-        store.record_publication(api_url, title, revision, actor)
+        store.events.record_publication(api_url, title, revision, actor)
     click.echo(
         _("published {title} (revision {revision})").format(
             title=one_line(title), revision=revision

@@ -475,8 +475,8 @@ def serve(
     runs rooms, the note-takers' link takes notes only."""
     with settings.open_store() as store:
         # create the database now, from the plan, and refuse a bad one before serving
-        title = store.workshop().title
-        rooms = {room.id: room.name for room in store.rooms().values()}
+        title = store.catalog.workshop().title
+        rooms = {room.id: room.name for room in store.catalog.rooms().values()}
     tokens = {
         UserRole.FACILITATOR: token or secrets.token_urlsafe(24),
         UserRole.NOTE_TAKER: note_taker_token or secrets.token_urlsafe(24),

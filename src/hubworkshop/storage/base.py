@@ -1,4 +1,5 @@
-"""What every part of the store shares: its connections, its clock, and the event log writer."""
+"""What every service of the store shares: the database's connections, its clock, its ids and
+the event-log writer."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Phase, Question, Room
-from hubworkshop.domain.records import Workshop
 from hubworkshop.storage.connections import Connections
 from hubworkshop.storage.sql import Db
 from hubworkshop.storage.version import EVENT_UID
@@ -35,8 +34,9 @@ _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 variant (10xx)."""
 
 
-class StoreBase:
-    """The connections and caches of a `Store`; each concern of the store builds on it."""
+class Database:
+    """One workshop file as every service sees it: where writes and reads go, the clock, new
+    ids, and the event log every write appends to. It holds no workshop knowledge itself."""
 
     def __init__(
         self, connections: Connections, path: Path, clock: Callable[[], str] = utc_now
@@ -45,10 +45,6 @@ class StoreBase:
         self.path = path
         self.clock = clock
         self.new_id: Callable[[], str] = random_id
-        self._workshop: Workshop | None = None
-        self._phases: list[Phase] | None = None
-        self._rooms: dict[str, Room] | None = None
-        self._questions: dict[str, Question] | None = None
 
     @property
     def db(self) -> Db:
@@ -68,7 +64,7 @@ class StoreBase:
         with self.connections.read(transaction=transaction) as db:
             yield db
 
-    def _log(
+    def log(
         self,
         action: EventName,
         *,

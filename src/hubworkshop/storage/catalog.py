@@ -13,15 +13,24 @@ from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Activity, LocalText, Phase, Plan, Question, Role, Room, Theme
 from hubworkshop.domain.records import Workshop, find_room
-from hubworkshop.storage.base import StoreBase
+from hubworkshop.storage.base import Database
 from hubworkshop.storage.rows import dumps
 
 
-class CatalogStore(StoreBase):
+class Catalog:
+    """The plan and question bank as the database keeps them (read once, then cached)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._workshop: Workshop | None = None
+        self._phases: list[Phase] | None = None
+        self._rooms: dict[str, Room] | None = None
+        self._questions: dict[str, Question] | None = None
+
     def workshop(self) -> Workshop:
         """The workshop as planned, and the bank it used."""
         if self._workshop is None:
-            with self.read() as db:
+            with self.database.read() as db:
                 row = next(db.query("SELECT * FROM workshop"))
             row["languages"] = tuple(json.loads(row["languages"]))
             row["bank_languages"] = tuple(json.loads(row["bank_languages"]))
@@ -38,7 +47,7 @@ class CatalogStore(StoreBase):
         return list(self._phases)
 
     def _read_phases(self) -> list[Phase]:
-        with self.read() as db:
+        with self.database.read() as db:
             rows = list(db.query("SELECT * FROM phases ORDER BY position"))
         return [
             Phase(
@@ -56,7 +65,7 @@ class CatalogStore(StoreBase):
     def rooms(self) -> dict[str, Room]:
         """Rooms by id, in plan order. They never change after creation, so this is cached."""
         if self._rooms is None:
-            with self.read() as db:
+            with self.database.read() as db:
                 rooms = list(db.query("SELECT id, name, language FROM rooms ORDER BY position"))
                 links = list(
                     db.query("SELECT room, question FROM room_questions ORDER BY position")
@@ -79,7 +88,7 @@ class CatalogStore(StoreBase):
         """Every question of the bank snapshot, by id, in bank order."""
         if self._questions is None:
             default = self.workshop().bank_default_language
-            with self.read() as db:
+            with self.database.read() as db:
                 rows = list(
                     db.query(
                         "SELECT q.* FROM questions q JOIN themes t ON t.id = q.theme "
@@ -110,7 +119,7 @@ class CatalogStore(StoreBase):
 
     def themes(self) -> list[Theme]:
         default = self.workshop().bank_default_language
-        with self.read() as db:
+        with self.database.read() as db:
             rows = list(db.query("SELECT * FROM themes ORDER BY position"))
         questions = self.questions().values()
         return [
@@ -124,15 +133,15 @@ class CatalogStore(StoreBase):
 
     def roles(self) -> list[Role]:
         default = self.workshop().bank_default_language
-        with self.read() as db:
+        with self.database.read() as db:
             rows = list(db.query("SELECT * FROM roles ORDER BY position"))
         return [Role(r["id"], LocalText(json.loads(r["label"]), default)) for r in rows]
 
-    def _seed(self, plan: Plan) -> None:
+    def seed(self, plan: Plan) -> None:
         """Copy the plan and its whole question bank into a new database."""
-        db = self.connections.writer  # inside the write that creates the database
+        db = self.database.connections.writer  # inside the write that creates the database
         bank = plan.bank
-        now = self.clock()
+        now = self.database.clock()
         db.insert(
             "workshop",
             {
@@ -236,6 +245,6 @@ class CatalogStore(StoreBase):
                 for r in plan.rooms
             ],
         )
-        self._log(EventName.WORKSHOP_CREATE, subject=plan.id, data={"bank": bank.id})
+        self.database.log(EventName.WORKSHOP_CREATE, subject=plan.id, data={"bank": bank.id})
 
     # -- transactions ------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import Draft
-from hubworkshop.storage.participants import ParticipantStore
+from hubworkshop.storage.base import Database
+from hubworkshop.storage.catalog import Catalog
+from hubworkshop.storage.participants import Participants
 from hubworkshop.storage.rows import (
     CONTRIBUTION_SELECT,
     INSERT_CONTRIBUTION,
@@ -32,36 +34,41 @@ from hubworkshop.storage.version import EVENT_UID
 BULK_ROWS = 500  # from this many rows in one batch, index them for search in one go
 
 
-class ContributionStore(ParticipantStore):
-    def add_contribution(self, draft: Draft, *, note_taker: str | None = None) -> Contribution:
-        return self.add_contributions([draft], note_taker=note_taker)[0]
+class Contributions:
+    """Contributions: capture (one or in bulk), reading, search, edits, tags."""
 
-    def add_contributions(
+    def __init__(self, database: Database, catalog: Catalog, participants: Participants) -> None:
+        self.database = database
+        self.catalog = catalog
+        self.participants = participants
+
+    def add(self, draft: Draft, *, note_taker: str | None = None) -> Contribution:
+        return self.add_many([draft], note_taker=note_taker)[0]
+
+    def add_many(
         self, drafts: Sequence[Draft], *, note_taker: str | None = None
     ) -> list[Contribution]:
         """Store contributions in one transaction; returns them once committed."""
-        return self.contributions_by_id(self.import_contributions(drafts, note_taker=note_taker))
+        return self.by_ids(self.bulk_import(drafts, note_taker=note_taker))
 
-    def import_contributions(
-        self, drafts: Sequence[Draft], *, note_taker: str | None = None
-    ) -> list[str]:
+    def bulk_import(self, drafts: Sequence[Draft], *, note_taker: str | None = None) -> list[str]:
         """Store contributions in one transaction; returns their ids once committed.
 
         Everything is checked before the transaction starts, so a bad line stores nothing.
         The rows of one import share one time: the moment it was saved.
         """
-        rooms = self.rooms()
+        rooms = self.catalog.rooms()
         # The bank's questions are read only when a line names one (a plain `add` does not).
-        questions = self.questions() if any(d.question is not None for d in drafts) else {}
+        questions = self.catalog.questions() if any(d.question is not None for d in drafts) else {}
         checked = []
         kinds: dict[object, str] = {}  # each kind's stored value, looked up once
         answered: dict[str, str] = {}  # each point answered, by the id or short id given
-        new_id = self.new_id
+        new_id = self.database.new_id
         for draft in drafts:
             if draft.room not in rooms:
-                self.room(draft.room)  # raises, naming the known rooms
+                self.catalog.room(draft.room)  # raises, naming the known rooms
             if draft.question is not None and draft.question not in questions:
-                self.question(draft.question)
+                self.catalog.question(draft.question)
             kind = kinds.get(draft.kind)
             if kind is None:
                 kind = kinds[draft.kind] = (
@@ -69,15 +76,15 @@ class ContributionStore(ParticipantStore):
                 ).value
             if draft.responds_to is not None:  # an unambiguous short id names the point too
                 if draft.responds_to not in answered:
-                    answered[draft.responds_to] = self.contribution(draft.responds_to).id
+                    answered[draft.responds_to] = self.get(draft.responds_to).id
                 draft = draft._replace(responds_to=answered[draft.responds_to])
             checked.append((new_id(), draft, kind, clean_text(draft.text)))
-        languages = self._languages_of([(d, text) for _cid, d, _kind, text in checked])
+        languages = self.languages_of([(d, text) for _cid, d, _kind, text in checked])
         no_tags: tuple[str, ...] = ()
         tags = [tuple(clean_tags(d.tags)) if d.tags else no_tags for _c, d, _k, _t in checked]
         bulk = len(checked) >= BULK_ROWS
-        with self.write() as db:
-            now = self.clock()
+        with self.database.write() as db:
+            now = self.database.clock()
             authors: dict[str, int] = {}
             # Most lines share kind, question and tags: one JSON payload for each.
             payloads: dict[tuple[str, str | None, tuple[str, ...]], str] = {}
@@ -92,7 +99,7 @@ class ContributionStore(ParticipantStore):
                 author = None
                 if name:
                     if name not in authors:
-                        authors[name] = self._participant_id(db, name, room, note_taker)
+                        authors[name] = self.participants.id_in(db, name, room, note_taker)
                     author = authors[name]
                 add_row(
                     (cid, room, question, kind, text, language, author, int(draft.parked),
@@ -126,16 +133,16 @@ class ContributionStore(ParticipantStore):
             )
         return [row[0] for row in rows]
 
-    def _languages_of(self, drafts: Sequence[tuple[Draft, str]]) -> list[str]:
+    def languages_of(self, drafts: Sequence[tuple[Draft, str]]) -> list[str]:
         """Each contribution's language: as given (checked: ISO 639-1; `%xx` always wins),
         else the text's own, detected among the workshop's languages and the speaker's
         registered one when the text is long enough to be sure (`detect.long_enough`), else
         the speaker's registered language, else detected anyway, else the workshop's first.
         Worked out before the write lock is taken."""
-        workshop = self.workshop()
+        workshop = self.catalog.workshop()
         speakers: dict[str, str] = {}
         if any(d.author and not d.language for d, _text in drafts):
-            speakers = {name_key(p.name): p.language for p in self.participants() if p.language}
+            speakers = {name_key(p.name): p.language for p in self.participants.all() if p.language}
         found: list[str | None] = []
         own: dict[int, str] = {}  # the speaker's registered language, where detection may win
         codes: dict[str, str] = {}  # each language given, checked once
@@ -211,7 +218,7 @@ class ContributionStore(ParticipantStore):
         if trigger is not None:
             conn.execute(trigger[0])
 
-    def contributions(
+    def find(
         self,
         *,
         room: str | None = None,
@@ -233,18 +240,18 @@ class ContributionStore(ParticipantStore):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        with self.read() as db:
+        with self.database.read() as db:
             return read_contributions(db, sql, params)
 
-    def every_contribution(self) -> list[Contribution]:
+    def every(self) -> list[Contribution]:
         """What `contributions()` returns with no filter, read the fastest way for reports."""
-        with self.read() as db:
+        with self.database.read() as db:
             return read_every_contribution(db)
 
-    def contributions_by_id(self, ids: Iterable[str]) -> list[Contribution]:
+    def by_ids(self, ids: Iterable[str]) -> list[Contribution]:
         ids = list(ids)
         rows: dict[str, Contribution] = {}
-        with self.read() as db:
+        with self.database.read() as db:
             for start in range(0, len(ids), 5000):  # SQLite caps the number of parameters
                 chunk = ids[start : start + 5000]
                 marks = ", ".join("?" for _ in chunk)
@@ -252,9 +259,9 @@ class ContributionStore(ParticipantStore):
                 rows.update((c.id, c) for c in read_contributions(db, sql, chunk))
         return [rows[i] for i in ids if i in rows]
 
-    def contribution(self, contribution_id: str) -> Contribution:
+    def get(self, contribution_id: str) -> Contribution:
         """One contribution by its id, or by an unambiguous prefix of it (the short id)."""
-        with self.read() as db:
+        with self.database.read() as db:
             rows = read_contributions(
                 db,
                 f"{CONTRIBUTION_SELECT} WHERE c.id = ? OR c.id LIKE ? LIMIT 2",
@@ -273,16 +280,16 @@ class ContributionStore(ParticipantStore):
             _("unknown contribution '{contribution_id}'").format(contribution_id=contribution_id)
         )
 
-    def count_contributions(self, *, room: str | None = None) -> int:
+    def count(self, *, room: str | None = None) -> int:
         sql = "SELECT count(*) FROM contributions WHERE deleted_at IS NULL"
         params: list[Any] = []
         if room is not None:
             sql += " AND room = ?"
             params.append(room)
-        with self.read() as db:
+        with self.database.read() as db:
             return int(db.execute(sql, params).fetchone()[0])
 
-    def update_contribution(
+    def update(
         self,
         contribution_id: str,
         *,
@@ -298,14 +305,14 @@ class ContributionStore(ParticipantStore):
 
         `author` is a participant name (added as anonymous if new); "" removes the author.
         """
-        current = self.contribution(contribution_id)
+        current = self.get(contribution_id)
         changes: dict[str, Any] = {}
         if text is not None and clean_text(text) != current.text:
             changes["text"] = clean_text(text)
         if kind is not None and enum(Kind, kind, "kind") != current.kind:
             changes["kind"] = enum(Kind, kind, "kind").value
         if question is not None and question != current.question:
-            self.question(question)
+            self.catalog.question(question)
             changes["question"] = question
         if starred is not None and starred != current.starred:
             changes["starred"] = int(starred)
@@ -315,28 +322,33 @@ class ContributionStore(ParticipantStore):
         if not changes and not new_author:
             return current
         before = {key: plain(getattr(current, key)) for key in changes}
-        with self.write() as db:
+        with self.database.write() as db:
             if new_author:
-                pid = self._participant_id(db, author, current.room, actor) if author else None
+                pid = self.participants.id_in(db, author, current.room, actor) if author else None
                 if pid != current.author_id:
                     changes["author"] = pid
                     before["author"] = current.author_id
             if not changes:
                 return current
-            db.update("contributions", "seq", current.seq, {**changes, "updated_at": self.clock()})
-            self._log(
+            db.update(
+                "contributions",
+                "seq",
+                current.seq,
+                {**changes, "updated_at": self.database.clock()},
+            )
+            self.database.log(
                 EventName.CONTRIBUTION_EDIT,
                 subject=current.id,
                 room=current.room,
                 actor=actor,
                 data={"before": before, "after": changes},
             )
-        return self.contribution(current.id)
+        return self.get(current.id)
 
-    def delete_contribution(self, contribution_id: str, *, actor: str | None = None) -> None:
+    def delete(self, contribution_id: str, *, actor: str | None = None) -> None:
         """Soft delete: the row stays (and can be restored); lists and exports skip it."""
-        with self.write() as db:
-            current = self.contribution(contribution_id)
+        with self.database.write() as db:
+            current = self.get(contribution_id)
             if current.merged_count:
                 # Its merged points would vanish with it: they must stand alone first.
                 raise InputError(
@@ -349,29 +361,29 @@ class ContributionStore(ParticipantStore):
                         n=current.merged_count,
                     )
                 )
-            now = self.clock()
+            now = self.database.clock()
             db.execute(
                 "UPDATE contributions SET deleted_at = ?, updated_at = ? "
                 "WHERE id = ? AND deleted_at IS NULL",
                 [now, now, current.id],
             )
-            self._log(
+            self.database.log(
                 EventName.CONTRIBUTION_DELETE, subject=current.id, room=current.room, actor=actor
             )
             self._log_group_changed(current, actor)
 
-    def restore_contribution(self, contribution_id: str, *, actor: str | None = None) -> None:
-        with self.write() as db:
-            current = self.contribution(contribution_id)
-            if current.merged_into and self.contribution(current.merged_into).deleted_at:
+    def restore(self, contribution_id: str, *, actor: str | None = None) -> None:
+        with self.database.write() as db:
+            current = self.get(contribution_id)
+            if current.merged_into and self.get(current.merged_into).deleted_at:
                 # The point it was merged into is deleted: it comes back standing alone.
                 current = current._replace(merged_into=None)
             db.execute(
                 "UPDATE contributions SET deleted_at = NULL, merged_into = ?, updated_at = ? "
                 "WHERE id = ?",
-                [current.merged_into, self.clock(), current.id],
+                [current.merged_into, self.database.clock(), current.id],
             )
-            self._log(
+            self.database.log(
                 EventName.CONTRIBUTION_RESTORE, subject=current.id, room=current.room, actor=actor
             )
             self._log_group_changed(current, actor)
@@ -380,7 +392,7 @@ class ContributionStore(ParticipantStore):
         """A point merged into another was deleted or restored: the other's ⊕ count changed,
         so every screen reads it again."""
         if member.merged_into:
-            self._log(
+            self.database.log(
                 EventName.CONTRIBUTION_EDIT,
                 subject=member.merged_into,
                 room=member.room,
@@ -391,32 +403,32 @@ class ContributionStore(ParticipantStore):
     def set_tags(
         self, contribution_id: str, tags: Iterable[str], *, actor: str | None = None
     ) -> Contribution:
-        current = self.contribution(contribution_id)
+        current = self.get(contribution_id)
         tags = clean_tags(tags)
         if sorted(tags) == sorted(current.tags):
             return current  # nothing changes, and nothing is logged
-        with self.write() as db:
+        with self.database.write() as db:
             db.execute("DELETE FROM contribution_tags WHERE contribution = ?", [current.id])
             db.insert_all(
                 "contribution_tags",
                 [{"contribution": current.id, "tag": t} for t in tags],
             )
-            now = self.clock()
+            now = self.database.clock()
             db.execute(
                 "UPDATE contributions SET updated_at = ?, changed = json_set(changed, '$.tags', ?) "
                 "WHERE id = ?",
                 [now, now, current.id],
             )
-            self._log(
+            self.database.log(
                 EventName.CONTRIBUTION_TAG,
                 subject=current.id,
                 room=current.room,
                 actor=actor,
                 data={"before": list(current.tags), "after": tags},
             )
-        return self.contribution(current.id)
+        return self.get(current.id)
 
-    def contribution_seqs(
+    def seqs(
         self,
         *,
         room: str | None = None,
@@ -446,14 +458,14 @@ class ContributionStore(ParticipantStore):
             where.insert(0, "f.contributions_fts MATCH ?")
             params.insert(0, match)
         sql = f"SELECT c.seq FROM {source} WHERE {' AND '.join(where)} ORDER BY c.seq"
-        with self.read() as db:
+        with self.database.read() as db:
             return [row[0] for row in db.execute(sql, params)]
 
-    def contributions_by_seq(self, seqs: Sequence[int]) -> dict[int, Contribution]:
+    def by_seqs(self, seqs: Sequence[int]) -> dict[int, Contribution]:
         if not seqs:
             return {}
         marks = ", ".join("?" for _ in seqs)
-        with self.read() as db:
+        with self.database.read() as db:
             sql = f"{CONTRIBUTION_SELECT} WHERE c.seq IN ({marks})"
             return {c.seq: c for c in read_contributions(db, sql, list(seqs))}
 
@@ -462,7 +474,7 @@ class ContributionStore(ParticipantStore):
         share one vocabulary, which the theme summaries need. (Read from the tag index in a
         few milliseconds; the tags of one room, asked for only by the tag dialog, took 130 ms
         to join in a room of 100,000.)"""
-        with self.read() as db:
+        with self.database.read() as db:
             if room is None:
                 sql = "SELECT DISTINCT tag FROM contribution_tags ORDER BY tag"
                 return [row[0] for row in db.execute(sql)]

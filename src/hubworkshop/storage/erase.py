@@ -225,7 +225,7 @@ def erase_in_transaction(
     }
     if not log:
         return done
-    store._log(
+    store.database.log(
         EventName.PARTICIPANT_FORGET,
         actor=actor,
         subject=uid,

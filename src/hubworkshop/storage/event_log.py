@@ -8,11 +8,18 @@ from typing import Any
 
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.records import Event, RoomOverview, RoomState
-from hubworkshop.storage.activities import ActivityStore
+from hubworkshop.storage.base import Database
+from hubworkshop.storage.catalog import Catalog
 
 
-class EventLogStore(ActivityStore):
-    def events(
+class EventLog:
+    """The event log as readers see it, publications, and the dashboard's totals."""
+
+    def __init__(self, database: Database, catalog: Catalog) -> None:
+        self.database = database
+        self.catalog = catalog
+
+    def all(
         self, *, room: str | None = None, after_seq: int = 0, with_global: bool = False
     ) -> list[Event]:
         """The log, oldest first; `with_global` adds events of no room (consent changes...)."""
@@ -25,8 +32,8 @@ class EventLogStore(ActivityStore):
 
     def record_publication(self, wiki: str, page: str, revision: int, actor: str | None) -> None:
         """Remember that the summary became `revision` of `page` on `wiki`."""
-        with self.write():
-            self._log(
+        with self.database.write():
+            self.database.log(
                 EventName.WORKSHOP_PUBLISH,
                 actor=actor,
                 data={"wiki": wiki, "page": page, "revision": revision},
@@ -66,20 +73,20 @@ class EventLogStore(ActivityStore):
         return self._events(sql, [name.value for name in names])
 
     def _events(self, sql: str, params: Sequence[Any] = ()) -> list[Event]:
-        with self.read() as db:
+        with self.database.read() as db:
             rows = list(db.query(sql, params))
         return [
             Event(**{**r, "action": EventName(r["action"]), "data": json.loads(r["data"])})
             for r in rows
         ]
 
-    def last_event_seq(self) -> int:
-        with self.read() as db:
+    def last_seq(self) -> int:
+        with self.database.read() as db:
             return int(db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
 
     def room_overview(self) -> list[RoomOverview]:
         """Every room at a glance, for the lead facilitator's dashboard."""
-        with self.read() as db:
+        with self.database.read() as db:
             states = {r["room"]: r for r in db.query("SELECT * FROM room_state")}
             kinds: dict[str, dict[str, int]] = {}
             for r in db.query(
@@ -106,5 +113,5 @@ class EventLogStore(ActivityStore):
                 last_activity=last.get(room.id),
                 votes=dots.get(room.id, 0),
             )
-            for room in self.rooms().values()
+            for room in self.catalog.rooms().values()
         ]

@@ -136,7 +136,7 @@ def merge(store: Store, sources: Sequence[Path], *, actor: str | None = None) ->
             _Merge(store, db, other, result).run()
             erased_any |= "erased" in result.counts
             if result.counts:
-                store._log(
+                store.database.log(
                     EventName.WORKSHOP_MERGE,
                     actor=actor,
                     subject=source.name,

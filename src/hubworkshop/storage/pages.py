@@ -84,7 +84,7 @@ def set_moderation(store: Store, room: str, mode: str, *, actor: str | None = No
                 mode=mode, known=", ".join(MODERATIONS)
             )
         )
-    store.room(room)
+    store.catalog.room(room)
     with store.write() as db:
         before = db.execute("SELECT moderation FROM room_pages WHERE room = ?", [room]).fetchone()
         if before is not None and before[0] == mode:
@@ -95,7 +95,7 @@ def set_moderation(store: Store, room: str, mode: str, *, actor: str | None = No
             "updated_at = excluded.updated_at",
             [room, mode, store.clock()],
         )
-        store._log(
+        store.database.log(
             EventName.ROOM_MODERATION,
             room=room,
             actor=actor,
@@ -151,15 +151,17 @@ def room_link(store: Store, room: str) -> tuple[str, str] | None:
 def add_waiting(store: Store, draft: Draft, *, note_taker: str) -> Contribution:
     """A point for a pre-moderated room: stored, logged and held in one transaction, so no
     terminal ever draws it before it is approved."""
-    room = store.room(draft.room)
+    room = store.catalog.room(draft.room)
     kind = (KIND_OF.get(str(draft.kind)) or enum(Kind, draft.kind, "kind")).value
     text = clean_text(draft.text)
-    [language] = store._languages_of([(draft, text)])
+    [language] = store.contributions.languages_of([(draft, text)])
     cid = store.new_id()
     with store.write() as db:
         now = store.clock()
         author = (
-            store._participant_id(db, draft.author, room.id, note_taker) if draft.author else None
+            store.participants.id_in(db, draft.author, room.id, note_taker)
+            if draft.author
+            else None
         )
         db.execute(
             INSERT_CONTRIBUTION,
@@ -239,7 +241,7 @@ def approve(store: Store, cid: str, *, actor: str | None = None) -> None:
             [store.clock(), cid],
         )
         db.execute("DELETE FROM held WHERE contribution = ?", [cid])
-        store._log(
+        store.database.log(
             EventName.CONTRIBUTION_APPROVE,
             subject=cid,
             room=row[0],
@@ -251,7 +253,7 @@ def approve(store: Store, cid: str, *, actor: str | None = None) -> None:
 def hide(store: Store, cid: str, *, actor: str | None = None) -> None:
     """A facilitator hides a point: it leaves the room's lists, pages and exports, the log
     says who hid it, and `approve` brings it back."""
-    current = store.contribution(cid)
+    current = store.contributions.get(cid)
     if current.merged_count:
         raise InputError(_("split the points merged into this one before hiding it"))
     _hold(store, current, "hidden", EventName.CONTRIBUTION_HIDE, actor, None)
@@ -266,13 +268,13 @@ def withdraw_waiting(store: Store, cid: str, *, actor: str | None = None) -> Non
             return
         # Deleted as its author asked, and no longer held: nothing can approve it.
         db.execute("DELETE FROM held WHERE contribution = ?", [cid])
-        store._log(EventName.CONTRIBUTION_DELETE, subject=cid, room=row[0], actor=actor)
+        store.database.log(EventName.CONTRIBUTION_DELETE, subject=cid, room=row[0], actor=actor)
 
 
 def wait_again(store: Store, cid: str, *, actor: str | None = None) -> None:
     """A point edited in a pre-moderated room waits for approval again: an approval is of
     the words approved, not of whatever its author writes next."""
-    current = store.contribution(cid)
+    current = store.contributions.get(cid)
     data = {"state": "waiting", "edited": True}
     _hold(store, current, "waiting", EventName.CONTRIBUTION_HOLD, actor, data)
 
@@ -297,7 +299,7 @@ def _hold(
             "ON CONFLICT (contribution) DO UPDATE SET state = excluded.state, at = excluded.at",
             [point.id, point.room, state, now],
         )
-        store._log(event, subject=point.id, room=point.room, actor=actor, data=data)
+        store.database.log(event, subject=point.id, room=point.room, actor=actor, data=data)
 
 
 def is_held(store: Store, cid: str) -> str | None:

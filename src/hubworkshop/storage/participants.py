@@ -11,23 +11,30 @@ from hubworkshop.domain.i18n import _
 from hubworkshop.domain.languages import language_code
 from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.domain.names import either, name_key, similar_names
-from hubworkshop.storage.room_clock import RoomClockStore
+from hubworkshop.storage.base import Database
+from hubworkshop.storage.catalog import Catalog
 from hubworkshop.storage.rows import clean_name, enum, first, participant
 from hubworkshop.storage.sql import Db
 
 
-class ParticipantStore(RoomClockStore):
-    def participants(self, room: str | None = None) -> list[Participant]:
+class Participants:
+    """The people of a workshop: names as they write them, consent, language, merges."""
+
+    def __init__(self, database: Database, catalog: Catalog) -> None:
+        self.database = database
+        self.catalog = catalog
+
+    def all(self, room: str | None = None) -> list[Participant]:
         sql = "SELECT * FROM participants"
         params: list[Any] = []
         if room is not None:
             sql += " WHERE room = ?"
             params.append(room)
-        with self.read() as db:
+        with self.database.read() as db:
             rows = list(db.query(sql + " ORDER BY name COLLATE NOCASE, id", params))
         return [participant(r) for r in rows]
 
-    def set_participant(
+    def save(
         self,
         name: str,
         consent: Consent | str | None = None,
@@ -45,10 +52,10 @@ class ParticipantStore(RoomClockStore):
             except ValueError as error:
                 raise InputError(str(error)) from None
         if room is not None:
-            self.room(room)
-        with self.write() as db:
+            self.catalog.room(room)
+        with self.database.write() as db:
             row = _same_person(db, name)
-            now = self.clock()
+            now = self.database.clock()
             if row is None:
                 refuse_erased(db, name)
                 values = {
@@ -60,7 +67,7 @@ class ParticipantStore(RoomClockStore):
                     "updated_at": now,
                 }
                 pid = db.insert("participants", values)
-                self._log(
+                self.database.log(
                     EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values
                 )
             else:
@@ -77,7 +84,7 @@ class ParticipantStore(RoomClockStore):
                 if changes:
                     db.update("participants", "id", pid, {**changes, "updated_at": now})
                     before = {key: row[key] for key in changes}
-                    self._log(
+                    self.database.log(
                         EventName.PARTICIPANT_UPDATE,
                         subject=str(pid),
                         room=room or row["room"],
@@ -86,11 +93,11 @@ class ParticipantStore(RoomClockStore):
                     )
             return participant(next(db.query("SELECT * FROM participants WHERE id = ?", [pid])))
 
-    def rename_participant(self, name: str, new_name: str, *, actor: str | None = None) -> None:
+    def rename(self, name: str, new_name: str, *, actor: str | None = None) -> None:
         """Give a person the name they go by. A name that is already someone else's (as
         people write names: case, accents) is refused: merge the two entries instead."""
         new_name = clean_name(new_name)
-        with self.write() as db:
+        with self.database.write() as db:
             row = _same_person(db, clean_name(name))
             if row is None:
                 raise no_such_person(db, name)
@@ -106,16 +113,19 @@ class ParticipantStore(RoomClockStore):
             if other is None:
                 refuse_erased(db, new_name)
             db.update(
-                "participants", "id", row["id"], {"name": new_name, "updated_at": self.clock()}
+                "participants",
+                "id",
+                row["id"],
+                {"name": new_name, "updated_at": self.database.clock()},
             )
-            self._log(
+            self.database.log(
                 EventName.PARTICIPANT_RENAME,
                 subject=str(row["id"]),
                 actor=actor,
                 data={"before": row["name"], "after": new_name},
             )
 
-    def merge_participants(
+    def merge(
         self,
         source: str,
         target: str,
@@ -129,7 +139,7 @@ class ParticipantStore(RoomClockStore):
         the more restrictive of the two (off the record over anonymous over named), so no
         one is published more than they agreed to. Returns what it changed, for
         `unmerge_participants` (an undo)."""
-        with self.write() as db:
+        with self.database.write() as db:
             gone, kept = _same_person(db, clean_name(source)), _same_person(db, clean_name(target))
             if gone is None or kept is None:
                 raise no_such_person(db, source if gone is None else target)
@@ -176,10 +186,10 @@ class ParticipantStore(RoomClockStore):
                     "consent": consent.value,
                     "language": kept["language"] or gone["language"],
                     "room": kept["room"] or gone["room"],
-                    "updated_at": self.clock(),
+                    "updated_at": self.database.clock(),
                 },
             )
-            self._log(
+            self.database.log(
                 EventName.PARTICIPANT_MERGE,
                 subject=str(kept["id"]),
                 actor=actor,
@@ -194,12 +204,12 @@ class ParticipantStore(RoomClockStore):
             )
         return undo
 
-    def unmerge_participants(self, undo: dict[str, Any], *, actor: str | None = None) -> None:
+    def unmerge(self, undo: dict[str, Any], *, actor: str | None = None) -> None:
         """Undo `merge_participants`: the person merged away comes back, with their words,
         dots and ballots, and the one kept gets back their consent, language and room.
         Refused if either was erased since, or the name was given to someone else."""
         gone, kept = undo["gone"], undo["kept"]
-        with self.write() as db:
+        with self.database.write() as db:
             refuse_erased(db, gone["name"])
             erased = db.execute(
                 "SELECT 1 FROM erasures WHERE kind = 'person' AND value = ?", [gone["uid"]]
@@ -236,9 +246,9 @@ class ParticipantStore(RoomClockStore):
                 "id",
                 kept["id"],
                 {k: kept[k] for k in ("consent", "language", "room")}
-                | {"updated_at": self.clock()},
+                | {"updated_at": self.database.clock()},
             )
-            self._log(
+            self.database.log(
                 EventName.PARTICIPANT_ADD,
                 subject=str(pid),
                 room=gone["room"],
@@ -246,10 +256,10 @@ class ParticipantStore(RoomClockStore):
                 data={"name": gone["name"], "split_from": kept["name"]},
             )
 
-    def remove_participant(self, pid: int, *, actor: str | None = None) -> bool:
+    def remove(self, pid: int, *, actor: str | None = None) -> bool:
         """Take back a person added by mistake (an undone edit or vote added them): only if
         nothing refers to them, so no word, dot or ballot is left without its person."""
-        with self.write() as db:
+        with self.database.write() as db:
             used = db.execute(
                 "SELECT EXISTS (SELECT 1 FROM contributions WHERE author = ?) "
                 "OR EXISTS (SELECT 1 FROM votes WHERE participant = ?) "
@@ -260,17 +270,19 @@ class ParticipantStore(RoomClockStore):
             if used or row is None:
                 return False
             db.execute("DELETE FROM participants WHERE id = ?", [pid])
-            self._log(EventName.PARTICIPANT_REMOVE, subject=str(pid), room=row["room"], actor=actor)
+            self.database.log(
+                EventName.PARTICIPANT_REMOVE, subject=str(pid), room=row["room"], actor=actor
+            )
             return True
 
-    def _participant_id(self, db: Db, name: str, room: str | None, actor: str | None) -> int:
+    def id_in(self, db: Db, name: str, room: str | None, actor: str | None) -> int:
         """Inside a write: the id of a participant, added as anonymous if new."""
         name = clean_name(name)
         row = _same_person(db, name)
         if row is not None:
             return int(row["id"])
         refuse_erased(db, name)
-        now = self.clock()
+        now = self.database.clock()
         values = {
             "name": name,
             "consent": Consent.ANONYMOUS.value,
@@ -280,7 +292,9 @@ class ParticipantStore(RoomClockStore):
             "updated_at": now,
         }
         pid = db.insert("participants", values)
-        self._log(EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values)
+        self.database.log(
+            EventName.PARTICIPANT_ADD, subject=str(pid), room=room, actor=actor, data=values
+        )
         return pid
 
 

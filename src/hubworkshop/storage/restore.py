@@ -152,5 +152,7 @@ def _load(store: Store, archive: Archive) -> list[str]:
             f"{len(archive.purpose_statements)} purpose statement revisions",
             f"{sum(len(ids) for ids in archive.takeaways.values())} takeaways",
         ]
-        store._log(EventName.WORKSHOP_IMPORT, subject=archive.plan.id, data={"added": added})
+        store.database.log(
+            EventName.WORKSHOP_IMPORT, subject=archive.plan.id, data={"added": added}
+        )
     return added

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hubworkshop.domain.records import WorkshopRecord
-from hubworkshop.storage.event_log import EventLogStore
+
+if TYPE_CHECKING:
+    from hubworkshop.storage.store import Store
 
 
-class SnapshotStore(EventLogStore):
-    def snapshot(self) -> WorkshopRecord:
-        """Everything an export reads, as of one moment: terminals may write meanwhile."""
-        with self.read(transaction=True):
-            rooms = dict(self.rooms())
-            return WorkshopRecord(
-                workshop=self.workshop(),
-                phases=tuple(self.phases()),
-                rooms=rooms,
-                themes=tuple(self.themes()),
-                questions=dict(self.questions()),
-                roles=tuple(self.roles()),
-                participants=tuple(self.participants()),
-                contributions=tuple(self.every_contribution()),
-                room_states={room: self.room_state(room) for room in rooms},
-                timeline=tuple(self.question_timeline()),
-                rankings=self.rankings(),
-                purpose_statements=tuple(self.purpose_statements()),
-                takeaways={room: tuple(self.takeaways(room)) for room in rooms},
-            )
+def take_snapshot(store: Store) -> WorkshopRecord:
+    """Everything an export reads, as of one moment: terminals may write meanwhile."""
+    with store.read(transaction=True):
+        catalog = store.catalog
+        rooms = dict(catalog.rooms())
+        return WorkshopRecord(
+            workshop=catalog.workshop(),
+            phases=tuple(catalog.phases()),
+            rooms=rooms,
+            themes=tuple(catalog.themes()),
+            questions=dict(catalog.questions()),
+            roles=tuple(catalog.roles()),
+            participants=tuple(store.participants.all()),
+            contributions=tuple(store.contributions.every()),
+            room_states={room: store.rooms.state(room) for room in rooms},
+            timeline=tuple(store.events.question_timeline()),
+            rankings=store.rankings.all(),
+            purpose_statements=tuple(store.purposes.all()),
+            takeaways={room: tuple(store.points.takeaways(room)) for room in rooms},
+        )

@@ -1,16 +1,22 @@
 """The workshop database: one SQLite file (WAL) shared by every terminal of a workshop.
 
-`Store` opens, creates and checks the file; what it can do is built up in layers, one
-concern per module:
+`Store` opens, creates and checks the file, owns its connections, and composes one service
+per concern; each service is given only the others it uses:
 
-    base.py           connections, clock, the event-log writer
-    catalog.py        the plan and question bank, as the database keeps them
-    room_clock.py     each room's question, phase and clock
-    participants.py   names, consent, language
-    contributions.py  capture, reading, search, edits
-    activities.py     votes, merge and split, clusters, actions, takeaways, ranking, purpose
-    event_log.py      the log as readers see it, the dashboard's totals
-    snapshot.py       one consistent read for reports
+    store.database       base.py           connections, clock, ids, the event-log writer
+    store.catalog        catalog.py        the plan and question bank, as the database keeps them
+    store.rooms          room_clock.py     each room's question, phase, clock and roles taken
+    store.participants   participants.py   names, consent, language
+    store.contributions  contributions.py  capture, reading, search, edits
+    store.votes          votes.py          dot-vote rounds and dots
+    store.points         points.py         merge and split, clusters, actions, takeaways
+    store.rankings       rankings.py       task rankings
+    store.purposes       rankings.py       purpose statements
+    store.events         event_log.py      the log as readers see it, the dashboard's totals
+    store.snapshot()     snapshot.py       one consistent read for reports
+
+Whole-file work (merging a copy, erasing a person, backup, archive import) is in functions
+that take the store: merge.py, erase.py, backup.py, restore.py.
 
 Rules every write keeps: one `BEGIN IMMEDIATE` transaction that has committed before the
 call returns, with its entry in the append-only `events` table in the same transaction.
@@ -31,8 +37,12 @@ from pathlib import Path
 from hubworkshop.domain.errors import StoreError
 from hubworkshop.domain.i18n import _
 from hubworkshop.domain.model import Plan
-from hubworkshop.storage.base import utc_now
+from hubworkshop.domain.records import WorkshopRecord
+from hubworkshop.storage.base import Database, utc_now
+from hubworkshop.storage.catalog import Catalog
 from hubworkshop.storage.connections import Connections, connect
+from hubworkshop.storage.contributions import Contributions
+from hubworkshop.storage.event_log import EventLog
 from hubworkshop.storage.files import (
     create_private_file,
     explain,
@@ -41,20 +51,80 @@ from hubworkshop.storage.files import (
     remove_with_side_files,
     set_orphans_aside,
 )
-from hubworkshop.storage.snapshot import SnapshotStore
+from hubworkshop.storage.participants import Participants
+from hubworkshop.storage.points import Points
+from hubworkshop.storage.rankings import Purposes, Rankings
+from hubworkshop.storage.room_clock import Rooms
+from hubworkshop.storage.snapshot import take_snapshot
+from hubworkshop.storage.sql import Db
 from hubworkshop.storage.version import (
     MIGRATION_NAMES,
     MIGRATION_SET,
     MIGRATIONS_TABLE,
     SCHEMA_VERSION,
 )
+from hubworkshop.storage.votes import Votes
 from hubworkshop.storage.watcher import POLL_SECONDS, ChangeWatcher
 
 PlanSource = Plan | Callable[[], Plan]
 
 
-class Store(SnapshotStore):
+class Store:
     """A workshop database. Open it with `Store.open(path, plan=...)`."""
+
+    def __init__(
+        self, connections: Connections, path: Path, clock: Callable[[], str] = utc_now
+    ) -> None:
+        self.database = database = Database(connections, path, clock)
+        self.catalog = catalog = Catalog(database)
+        self.rooms = Rooms(database, catalog)
+        self.participants = participants = Participants(database, catalog)
+        self.contributions = contributions = Contributions(database, catalog, participants)
+        self.votes = Votes(database, catalog, participants, contributions)
+        self.points = Points(database, catalog, contributions)
+        self.rankings = Rankings(database, catalog, participants)
+        self.purposes = Purposes(database, catalog)
+        self.events = EventLog(database, catalog)
+
+    # -- the file and its connections ---------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    @property
+    def connections(self) -> Connections:
+        return self.database.connections
+
+    @property
+    def clock(self) -> Callable[[], str]:
+        return self.database.clock
+
+    @property
+    def new_id(self) -> Callable[[], str]:
+        return self.database.new_id
+
+    @new_id.setter
+    def new_id(self, make: Callable[[], str]) -> None:
+        """Tests give ids in a known order (so a snapshot of the screen is repeatable)."""
+        self.database.new_id = make
+
+    @property
+    def db(self) -> Db:
+        """The write connection (for tests and maintenance; services use `write()`)."""
+        return self.database.connections.writer
+
+    def write(self, *, wait: bool = True) -> contextlib.AbstractContextManager[Db]:
+        """One write transaction: `BEGIN IMMEDIATE` ... `COMMIT`, returning after the commit."""
+        return self.database.write(wait=wait)
+
+    def read(self, *, transaction: bool = False) -> contextlib.AbstractContextManager[Db]:
+        """A read connection; it never waits for a write of this process."""
+        return self.database.read(transaction=transaction)
+
+    def snapshot(self) -> WorkshopRecord:
+        """Everything an export reads, as of one moment: terminals may write meanwhile."""
+        return take_snapshot(self)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -204,7 +274,7 @@ class Store(SnapshotStore):
                             path=self.path
                         )
                     )
-                self._seed(plan() if callable(plan) else plan)
+                self.catalog.seed(plan() if callable(plan) else plan)
 
     # -- watching and checking ---------------------------------------------------------------
 

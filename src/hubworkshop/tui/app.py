@@ -109,7 +109,7 @@ class HubworkshopApp(App[None]):
         if room is None and resume:
             # A browser resumes only as itself (its terminal id), never by a name.
             remembered = last_room(store.path, self.user_name)
-            if remembered and remembered.get("room") in store.rooms():
+            if remembered and remembered.get("room") in store.catalog.rooms():
                 self.initial_room = remembered["room"]
                 self.role = self.within_grant(_role(remembered.get("role") or self.role))
                 self.user_name = self.user_name or remembered.get("name")
@@ -133,7 +133,7 @@ class HubworkshopApp(App[None]):
     def place(self) -> str:
         """What the status line says this is: the database's path in a terminal; in a
         browser, the workshop's title (the host's folders are none of a visitor's business)."""
-        return self.store.workshop().title if self.served else str(self.store.path)
+        return self.store.catalog.workshop().title if self.served else str(self.store.path)
 
     def drafts(self) -> Drafts:
         """The drafts of whoever is at this terminal now (the name may change at the start).
@@ -159,7 +159,7 @@ class HubworkshopApp(App[None]):
 
         def log() -> tuple[str, str, str | None] | None:
             try:
-                store.take_role(room, role, actor=name, face=face, wait=False)
+                store.rooms.take_role(room, role, actor=name, face=face, wait=False)
             except StoreError:
                 return (room, role, name)  # to try again
             return None
@@ -211,7 +211,7 @@ class HubworkshopApp(App[None]):
         return super().switch_screen(screen)
 
     def on_mount(self) -> None:
-        self.sub_title = self.store.workshop().title
+        self.sub_title = self.store.catalog.workshop().title
         self.call_after_refresh(collect_cycles_again)
         if self.initial_room is not None:
             # After the first frame: the question first, the bookkeeping after.
@@ -342,7 +342,7 @@ class HubworkshopApp(App[None]):
         from hubworkshop.tui.screens.start import StartScreen
 
         if isinstance(screen, StartScreen):
-            for room in self.store.rooms().values():
+            for room in self.store.catalog.rooms().values():
                 yield SystemCommand(
                     _("Open room: {name}").format(name=room.name),
                     _("Open this breakout room"),
@@ -352,7 +352,9 @@ class HubworkshopApp(App[None]):
             yield from _menu_commands(screen)
             from hubworkshop.domain.languages import BOTH, language_modes, native_name
 
-            for mode in language_modes(self.store.workshop().languages, screen.room.language):
+            for mode in language_modes(
+                self.store.catalog.workshop().languages, screen.room.language
+            ):
                 name = _("two side by side") if mode == BOTH else native_name(mode)
                 yield SystemCommand(
                     _("Question language: {name}").format(name=name),
@@ -363,14 +365,14 @@ class HubworkshopApp(App[None]):
         if isinstance(screen, RoomScreen) and self.facilitator:
             language = screen.question_languages(screen.language_mode)[0]
             for qid in screen.room.questions:
-                question = self.store.question(qid)
+                question = self.store.catalog.question(qid)
                 yield SystemCommand(
                     _("Go to question: {text}").format(text=question.text.get_text(language)),
                     qid,
                     lambda q=qid: screen.open_question(q),
                     discover=False,
                 )
-            for phase in self.store.phases():
+            for phase in self.store.catalog.phases():
                 yield SystemCommand(
                     _("Phase: {title}").format(title=phase.title),
                     _("{start}, {minutes} min, {activity}: resets the timer").format(

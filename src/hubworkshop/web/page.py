@@ -339,7 +339,7 @@ class ParticipantPages:
         t = translation(lang)
         person = await self.person(request, room)
         if person is None:
-            name = (await self.run(self.store.room, room)).name
+            name = (await self.run(self.store.catalog.room, room)).name
             return self.html(
                 render.join_page(t, lang, name, "join", t.gettext(error) if error else ""), status
             )

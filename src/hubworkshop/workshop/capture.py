@@ -39,13 +39,13 @@ def capture_lines(
     store: Store, room: str, lines: Sequence[str], *, note_taker: str | None
 ) -> Captured:
     """Store `lines` (quick syntax) as contributions of `room`, in one transaction."""
-    people = store.participants()
+    people = store.participants.all()
     names = [p.name for p in people]
     here = [p.name for p in people if p.room == room]
     known = {name_key(n) for n in names}
     captures = [parse_capture(line, names, here) for line in lines]
-    question = store.room_state(room).question
-    rows = store.add_contributions(
+    question = store.rooms.state(room).question
+    rows = store.contributions.add_many(
         [
             Draft(
                 room=room,

@@ -57,10 +57,10 @@ class Added(NamedTuple):
         return _("add of {id}").format(id=self.contribution.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
-        store.restore_contribution(self.contribution.id, actor=actor)
+        store.contributions.restore(self.contribution.id, actor=actor)
 
     def revert(self, store: Store, actor: str | None) -> None:
-        store.delete_contribution(self.contribution.id, actor=actor)
+        store.contributions.delete(self.contribution.id, actor=actor)
 
 
 class Delete(NamedTuple):
@@ -71,20 +71,20 @@ class Delete(NamedTuple):
         return _("delete of {id}").format(id=self.contribution.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
-        store.delete_contribution(self.contribution.id, actor=actor)
+        store.contributions.delete(self.contribution.id, actor=actor)
 
     def revert(self, store: Store, actor: str | None) -> None:
-        store.restore_contribution(self.contribution.id, actor=actor)
+        store.contributions.restore(self.contribution.id, actor=actor)
 
 
 def restore(store: Store, before: Contribution, actor: str | None) -> None:
     """Put back every field a person can edit, as it was in `before`: the owner and due
     date too (an undone owner left them behind, on a point no longer an action)."""
     c = before
-    now = store.contribution(c.id)
+    now = store.contributions.get(c.id)
     if (now.owner, now.due) != (c.owner, c.due):
-        store.set_action(c.id, owner=c.owner, due=c.due, actor=actor)  # (makes it an action)
-    store.update_contribution(
+        store.points.set_action(c.id, owner=c.owner, due=c.due, actor=actor)  # (makes it an action)
+    store.contributions.update(
         c.id,
         text=c.text,
         kind=c.kind,
@@ -93,7 +93,7 @@ def restore(store: Store, before: Contribution, actor: str | None) -> None:
         parked=c.parked,
         actor=actor,
     )
-    store.set_tags(c.id, c.tags, actor=actor)
+    store.contributions.set_tags(c.id, c.tags, actor=actor)
 
 
 class Edit(NamedTuple):
@@ -116,7 +116,7 @@ class Edit(NamedTuple):
 
     def apply(self, store: Store, actor: str | None) -> Edit:
         people = _people(store) if self.author else set()
-        store.update_contribution(
+        store.contributions.update(
             self.before.id,
             text=self.text,
             kind=self.kind,
@@ -126,7 +126,7 @@ class Edit(NamedTuple):
             actor=actor,
         )
         if self.tags is not None and tuple(sorted(self.tags)) != self.before.tags:
-            store.set_tags(self.before.id, self.tags, actor=actor)
+            store.contributions.set_tags(self.before.id, self.tags, actor=actor)
         return self._replace(added=tuple(_people(store) - people) if self.author else ())
 
     def revert(self, store: Store, actor: str | None) -> None:
@@ -135,13 +135,13 @@ class Edit(NamedTuple):
 
 
 def _people(store: Store) -> set[int]:
-    return {p.id for p in store.participants()}
+    return {p.id for p in store.participants.all()}
 
 
 def _take_back(store: Store, added: tuple[int, ...], actor: str | None) -> None:
     """The people a change added, taken away with it (if nothing else refers to them)."""
     for pid in added:
-        store.remove_participant(pid, actor=actor)
+        store.participants.remove(pid, actor=actor)
 
 
 class SetAction(NamedTuple):
@@ -156,7 +156,7 @@ class SetAction(NamedTuple):
         return _("action of {id}").format(id=self.before.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
-        store.set_action(self.before.id, owner=self.owner, due=self.due, actor=actor)
+        store.points.set_action(self.before.id, owner=self.owner, due=self.due, actor=actor)
 
     def revert(self, store: Store, actor: str | None) -> None:
         restore(store, self.before, actor)
@@ -171,10 +171,10 @@ class SetCluster(NamedTuple):
         return _("cluster of {id}").format(id=self.before.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
-        store.set_cluster(self.before.id, self.name, actor=actor)
+        store.points.set_cluster(self.before.id, self.name, actor=actor)
 
     def revert(self, store: Store, actor: str | None) -> None:
-        store.set_cluster(self.before.id, self.before.cluster, actor=actor)
+        store.points.set_cluster(self.before.id, self.before.cluster, actor=actor)
 
 
 class Merge(NamedTuple):
@@ -187,17 +187,17 @@ class Merge(NamedTuple):
 
     @classmethod
     def of(cls, store: Store, source: Contribution, target: Contribution) -> Merge:
-        return cls(source, target, tuple(c.id for c in store.merged_into(source.id)))
+        return cls(source, target, tuple(c.id for c in store.points.merged_into(source.id)))
 
     @property
     def label(self) -> str:
         return _("merge of {id}").format(id=self.source.short_id)
 
     def apply(self, store: Store, actor: str | None) -> None:
-        store.merge(self.source.id, self.target.id, actor=actor)
+        store.points.merge(self.source.id, self.target.id, actor=actor)
 
     def revert(self, store: Store, actor: str | None) -> None:
-        store.unmerge(
+        store.points.unmerge(
             self.source.id,
             back_into=self.source.merged_into,
             followers=self.followers,
@@ -217,14 +217,14 @@ class Split(NamedTuple):
         return _("split of {id}").format(id=self.point.short_id)
 
     def apply(self, store: Store, actor: str | None) -> Split:
-        home = store.contribution(self.point.id).merged_into
-        ids = store.split(self.point.id, actor=actor)
+        home = store.contributions.get(self.point.id).merged_into
+        ids = store.points.split(self.point.id, actor=actor)
         return self._replace(
             places=tuple((i, home if i == self.point.id else self.point.id) for i in ids)
         )
 
     def revert(self, store: Store, actor: str | None) -> None:
-        store.regroup(self.places, actor=actor)
+        store.points.regroup(self.places, actor=actor)
 
 
 class Vote(NamedTuple):
@@ -245,14 +245,14 @@ class Vote(NamedTuple):
 
     def apply(self, store: Store, actor: str | None) -> Vote:
         people = _people(store)
-        uid = store.add_vote(
+        uid = store.votes.add(
             self.point.id, participant=self.participant, dots=self.dots, note_taker=self.note_taker
         )
         return self._replace(uid=uid, added=tuple(_people(store) - people))
 
     def revert(self, store: Store, actor: str | None) -> None:
         if self.uid is not None:
-            store.withdraw_vote(self.uid, actor=actor)
+            store.votes.withdraw(self.uid, actor=actor)
         _take_back(store, self.added, actor)
 
 
@@ -270,10 +270,10 @@ class SetConsent(NamedTuple):
 
     def _set(self, store: Store, consent: Consent, actor: str | None) -> None:
         # By the person, not the name: renamed since, they are still the one meant.
-        person = next((p for p in store.participants() if p.id == self.person), None)
+        person = next((p for p in store.participants.all() if p.id == self.person), None)
         if person is None:
             raise InputError(_("{name} is no longer in the workshop").format(name=self.name))
-        store.set_participant(person.name, consent, actor=actor)
+        store.participants.save(person.name, consent, actor=actor)
 
     def apply(self, store: Store, actor: str | None) -> None:
         self._set(store, self.after, actor)
@@ -294,10 +294,10 @@ class Rename(NamedTuple):
         return _("rename of {name}").format(name=self.before)
 
     def _rename(self, store: Store, name: str, actor: str | None) -> None:
-        person = next((p for p in store.participants() if p.id == self.person), None)
+        person = next((p for p in store.participants.all() if p.id == self.person), None)
         if person is None:
             raise InputError(_("{name} is no longer in the workshop").format(name=self.before))
-        store.rename_participant(person.name, name, actor=actor)
+        store.participants.rename(person.name, name, actor=actor)
 
     def apply(self, store: Store, actor: str | None) -> None:
         self._rename(store, self.after, actor)
@@ -321,12 +321,12 @@ class MergePeople(NamedTuple):
         return _("merge of {name} into {target}").format(name=self.source, target=self.target)
 
     def apply(self, store: Store, actor: str | None) -> MergePeople:
-        undo = store.merge_participants(self.source, self.target, consent=self.consent, actor=actor)
+        undo = store.participants.merge(self.source, self.target, consent=self.consent, actor=actor)
         return self._replace(undo=undo)
 
     def revert(self, store: Store, actor: str | None) -> None:
         if self.undo is not None:
-            store.unmerge_participants(self.undo, actor=actor)
+            store.participants.unmerge(self.undo, actor=actor)
 
 
 class SetTakeaways(NamedTuple):
@@ -341,10 +341,10 @@ class SetTakeaways(NamedTuple):
         return _("the key takeaways")
 
     def apply(self, store: Store, actor: str | None) -> None:
-        store.set_takeaways(self.room, self.after, actor=actor)
+        store.points.set_takeaways(self.room, self.after, actor=actor)
 
     def revert(self, store: Store, actor: str | None) -> None:
-        store.set_takeaways(self.room, self.before, actor=actor)
+        store.points.set_takeaways(self.room, self.before, actor=actor)
 
 
 class Moderate(NamedTuple):

@@ -96,14 +96,14 @@ def join(
         level = Consent(consent)
     except ValueError:
         raise Refused(N_("choose how your words may be used")) from None
-    store.room(room)
+    store.catalog.room(room)
     given = clean_name(name or "")
     if credited(level) and not given:
         raise Refused(N_("to be named, give the name to credit"))
     if returning is not None:
         # One browser, one person: joining again (another consent, a new name, another
         # room) changes their entry, never adds one (each entry has its own dots).
-        store.set_participant(
+        store.participants.save(
             returning.name, returning.consent, language=language, room=room, actor=SELF_TYPED
         )
         person = set_consent(store, returning._replace(room=room), level, name=given or None)
@@ -113,7 +113,9 @@ def join(
     elif pages.name_taken(store, given):
         raise Refused(NAME_REFUSED)
     with _name_checked():
-        person = store.set_participant(given, level, language=language, room=room, actor=SELF_TYPED)
+        person = store.participants.save(
+            given, level, language=language, room=room, actor=SELF_TYPED
+        )
     return person, pages.uid_of(store, person.id)
 
 
@@ -151,11 +153,11 @@ def set_consent(
         if pages.name_taken(store, given):
             raise Refused(NAME_REFUSED)
         with _name_checked():
-            store.rename_participant(person.name, given, actor=SELF_TYPED)
+            store.participants.rename(person.name, given, actor=SELF_TYPED)
         person = person._replace(name=given)
     elif credited(level) and person.name.startswith("Guest "):
         raise Refused(N_("to be named, give the name to credit"))
-    return store.set_participant(person.name, level, actor=SELF_TYPED)
+    return store.participants.save(person.name, level, actor=SELF_TYPED)
 
 
 def _room_of(person: Participant) -> str:
@@ -174,16 +176,16 @@ def add(store: Store, person: Participant, kind: Kind | str, text: str) -> Contr
         raise Refused(N_("write your point first"))
     if len(text) > MAX_TEXT:
         raise Refused(N_("a point is at most 2,000 characters"))
-    question = store.room_state(room).question
+    question = store.rooms.state(room).question
     draft = Draft(room=room, text=text.strip(), question=question, kind=kind, author=person.name)
     if pages.moderation(store, room) == "pre":
         return pages.add_waiting(store, draft, note_taker=SELF_TYPED)
-    return store.add_contribution(draft, note_taker=SELF_TYPED)
+    return store.contributions.add(draft, note_taker=SELF_TYPED)
 
 
 def _own(store: Store, person: Participant, cid: str) -> Contribution:
     try:
-        point = store.contribution(cid)
+        point = store.contributions.get(cid)
     except NotFoundError:
         raise Refused(N_("that point is not yours to change")) from None
     # Typed on this page by this person: never a note-taker's record of what someone said,
@@ -207,7 +209,7 @@ def _own(store: Store, person: Participant, cid: str) -> Contribution:
 
 def _still_open(store: Store, point: Contribution) -> bool:
     """Whether the point's question is still the room's open one (and opened before it)."""
-    state = store.room_state(point.room)
+    state = store.rooms.state(point.room)
     if point.question != state.question:
         return False
     if point.phase is not None and point.phase != state.phase:
@@ -223,7 +225,7 @@ def edit(store: Store, person: Participant, cid: str, text: str, kind: str | Non
         raise Refused(N_("a point is at most 2,000 characters"))
     if kind is not None and kind not in {k.value for k in KINDS}:
         raise Refused(N_("choose what kind of point this is"))
-    store.update_contribution(point.id, text=text.strip(), kind=kind, actor=SELF_TYPED)
+    store.contributions.update(point.id, text=text.strip(), kind=kind, actor=SELF_TYPED)
     if pages.moderation(store, point.room) == "pre" and point.deleted_at is None:
         pages.wait_again(store, point.id, actor=SELF_TYPED)
 
@@ -233,7 +235,7 @@ def withdraw(store: Store, person: Participant, cid: str) -> None:
     if pages.is_held(store, point.id) == "waiting":
         pages.withdraw_waiting(store, point.id, actor=SELF_TYPED)
         return
-    store.delete_contribution(point.id, actor=SELF_TYPED)
+    store.contributions.delete(point.id, actor=SELF_TYPED)
 
 
 def vote(store: Store, person: Participant, cid: str) -> None:
@@ -241,15 +243,15 @@ def vote(store: Store, person: Participant, cid: str) -> None:
     budget: the store checks both inside the write transaction, as for the room's dots."""
     room = _room_of(person)
     try:
-        point = store.contribution(cid)
+        point = store.contributions.get(cid)
     except NotFoundError:
         raise Refused(N_("that point is not in your room")) from None
     if point.id != cid or point.room != room or point.deleted_at is not None:
         raise Refused(N_("that point is not in your room"))
-    if store.vote_round(room) is None:
+    if store.votes.round(room) is None:
         raise Refused(N_("no vote is open in your room"))
     try:
-        store.add_vote(point.id, participant=person.name, note_taker=SELF_TYPED)
+        store.votes.add(point.id, participant=person.name, note_taker=SELF_TYPED)
     except InputError:
         raise Refused(N_("you have used all your dots")) from None
 
@@ -257,10 +259,10 @@ def vote(store: Store, person: Participant, cid: str) -> None:
 def rank(store: Store, person: Participant, order: Sequence[str]) -> None:
     """The participant's own order of the bank's items (best first)."""
     room = _room_of(person)
-    known = {r.id for r in store.roles()}
+    known = {r.id for r in store.catalog.roles()}
     if not order or any(r not in known for r in order) or len(set(order)) != len(order):
         raise Refused(N_("rank each item once"))
-    store.record_ranking(room, list(order), participant=person.name, actor=SELF_TYPED)
+    store.rankings.record(room, list(order), participant=person.name, actor=SELF_TYPED)
 
 
 def move(store: Store, person: Participant, role: str, step: int) -> list[str]:
@@ -278,8 +280,8 @@ def move(store: Store, person: Participant, role: str, step: int) -> list[str]:
 def ballot(store: Store, person: Participant) -> list[str]:
     """The participant's order, or the bank's while they have none."""
     room = _room_of(person)
-    bank = [r.id for r in store.roles()]
-    mine = store.rankings().get(room, {}).get(person.name)
+    bank = [r.id for r in store.catalog.roles()]
+    mine = store.rankings.all().get(room, {}).get(person.name)
     if not mine:
         return bank
     return [*mine, *(r for r in bank if r not in mine)]
@@ -290,17 +292,17 @@ def room_view(store: Store, room: str, language: str) -> RoomView:
     the bank has it, the points as the page surface may show them (no names), dots hidden
     until the round is closed (the facilitator's reveal), how many points wait for
     approval, and the items to rank (in the bank's order)."""
-    info = store.room(room)
-    state = store.room_state(room)
+    info = store.catalog.room(room)
+    state = store.rooms.state(room)
     text = ""
     if state.question:
-        text = store.question(state.question).text.get_text(language)
+        text = store.catalog.question(state.question).text.get_text(language)
     shown = policy(Surface.PAGE).visible(
-        store.contributions(room=room, question=state.question)
+        store.contributions.find(room=room, question=state.question)
         if state.question
-        else store.contributions(room=room)
+        else store.contributions.find(room=room)
     )
-    round_ = store.vote_round(room)
+    round_ = store.votes.round(room)
     revealed = round_ is None and pages.results_revealed(store, room)
     points = [
         Point(
@@ -315,7 +317,7 @@ def room_view(store: Store, room: str, language: str) -> RoomView:
         for c in shown
         if c.merged_into is None
     ]
-    roles = store.roles()
+    roles = store.catalog.roles()
     return RoomView(
         room=room,
         room_name=info.name,
@@ -338,10 +340,10 @@ def view(store: Store, person: Participant, language: str) -> RoomView:
     dots used, their order of the items."""
     room = _room_of(person)
     shared = room_view(store, room, language)
-    own = {c.id for c in store.contributions(room=room) if c.author_id == person.id}
+    own = {c.id for c in store.contributions.find(room=room) if c.author_id == person.id}
     used = 0
     if shared.vote_open:
-        round_ = store.vote_round(room)
+        round_ = store.votes.round(room)
         used = round_.used.get(person.name, 0) if round_ else 0
     return shared._replace(
         points=[p._replace(own=p.id in own) for p in shared.points],
@@ -356,7 +358,7 @@ def mine(store: Store, person: Participant) -> list[Point]:
     room = _room_of(person)
     own = [
         c
-        for c in store.contributions(room=room)
+        for c in store.contributions.find(room=room)
         if c.author_id == person.id and c.note_taker == SELF_TYPED
     ]
     waiting = [c for c in pages.held(store, room, "waiting") if c.author_id == person.id]

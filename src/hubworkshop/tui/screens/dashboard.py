@@ -71,7 +71,7 @@ class DashboardScreen(HubScreen):
         yield KeyFooter()
 
     def action_cycle_language(self) -> None:
-        modes = ["", *self.store.workshop().languages]
+        modes = ["", *self.store.catalog.workshop().languages]
         self.language = modes[(modes.index(self.language) + 1) % len(modes)]
         self.show(self.overview)
 
@@ -112,10 +112,10 @@ class DashboardScreen(HubScreen):
         self.run_store(self.read, self.show)
 
     def read(self) -> list[DashboardRow]:
-        questions = self.store.questions()
-        phases = {p.id: p for p in self.store.phases()}
+        questions = self.store.catalog.questions()
+        phases = {p.id: p for p in self.store.catalog.phases()}
         rows = []
-        for room in self.store.room_overview():
+        for room in self.store.events.room_overview():
             state = room.state
             question = questions.get(state.question) if state and state.question else None
             phase = phases.get(state.phase) if state and state.phase else None
@@ -130,7 +130,7 @@ class DashboardScreen(HubScreen):
         self._columns(narrow)
         table.clear()
         now = self.hub_app.now()
-        languages = self.store.workshop().languages
+        languages = self.store.catalog.workshop().languages
         for row in overview:
             room, question, phase = row.room, row.question, row.phase
             language = self.language or room_language(languages, room.room.language)

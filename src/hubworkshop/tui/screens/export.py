@@ -78,18 +78,18 @@ class ExportScreen(HubScreen):
 
     def compose(self) -> ComposeResult:
         store = self.hub_app.store
-        languages = store.workshop().languages
+        languages = store.catalog.workshop().languages
         scopes: list[tuple[str, str]] = [(_("Whole workshop"), "all:")]
         scopes += [
             (_("Room: {name}").format(name=room.name), f"room:{room.id}")
-            for room in store.rooms().values()
+            for room in store.catalog.rooms().values()
         ]
         scopes += [
             (
                 _("Theme: {name}").format(name=theme.title.get_text(languages[0])),
                 f"theme:{theme.id}",
             )
-            for theme in store.themes()
+            for theme in store.catalog.themes()
         ]
         yield AppHeader()
         with Horizontal():
@@ -148,7 +148,7 @@ class ExportScreen(HubScreen):
         what, _sep, value = scope.partition(":")
         fmt_button = self.query_one("#format", RadioSet).pressed_button
         lang_button = self.query_one("#lang", RadioSet).pressed_button
-        default_lang = self.hub_app.store.workshop().default_language
+        default_lang = self.hub_app.store.catalog.workshop().default_language
         fmt = (fmt_button.id or "").removeprefix("format-") if fmt_button else "markdown"
         return fmt, ExportRequest(
             room=value if what == "room" else None,
@@ -160,7 +160,7 @@ class ExportScreen(HubScreen):
     def default_path(self) -> str:
         fmt, c = self.choices()
         scope = (c.room and f"room-{c.room}") or (c.theme and f"theme-{c.theme}") or "all"
-        name = f"{self.hub_app.store.workshop().id}-{scope}-{c.lang}"
+        name = f"{self.hub_app.store.catalog.workshop().id}-{scope}-{c.lang}"
         if c.attribute:
             name += "-attributed"
         return f"{name}.{FORMATS[fmt].extension}"

@@ -161,12 +161,12 @@ class PresenterScreen(HubScreen):
         def read() -> list[Contribution]:
             if question is None:
                 return []
-            seqs = store.contribution_seqs(room=room_id, question=question)[-LATEST_READ:]
-            rows = store.contributions_by_seq(seqs)
+            seqs = store.contributions.seqs(room=room_id, question=question)[-LATEST_READ:]
+            rows = store.contributions.by_seqs(seqs)
             points = [rows[s] for s in seqs if s in rows]
             # Points merged into one that may not be shown here stand on their own.
             for hidden in [c for c in points if c.merged_count and not PRESENTER.shows(c)]:
-                points += store.merged_into(hidden.id)
+                points += store.points.merged_into(hidden.id)
             points.sort(key=lambda c: c.seq)
             return [c for c in PRESENTER.visible(points) if not c.parked]
 

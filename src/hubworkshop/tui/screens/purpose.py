@@ -42,13 +42,15 @@ class PurposeScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = _("Purpose statement — {room}").format(room=self.store.room(self.room_id).name)
+        self.title = _("Purpose statement — {room}").format(
+            room=self.store.catalog.room(self.room_id).name
+        )
         self.query_one(TextArea).focus()
         self.load(fill=True)
 
     def load(self, fill: bool = False) -> None:
         self.run_store(
-            lambda: self.store.purpose_statements(self.room_id),
+            lambda: self.store.purposes.all(self.room_id),
             lambda revisions: self.show(revisions, fill),
         )
 
@@ -89,8 +91,6 @@ class PurposeScreen(HubScreen):
             return
         author = self.hub_app.user_name
         self.run_store(
-            lambda: self.store.add_purpose_statement(
-                self.room_id, text, author=author, final=final
-            ),
+            lambda: self.store.purposes.add(self.room_id, text, author=author, final=final),
             self.saying(_("Final version saved.") if final else _("Revision saved."), self.load),
         )

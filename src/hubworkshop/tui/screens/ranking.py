@@ -92,10 +92,10 @@ class RankingScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        room = self.store.room(self.room_id)
+        room = self.store.catalog.room(self.room_id)
         self.title = _("Task ranking — {room}").format(room=room.name)
-        self.language = room.language or self.store.workshop().default_language
-        subject = self.store.workshop().ranking_subject.get_text(self.language)
+        self.language = room.language or self.store.catalog.workshop().default_language
+        subject = self.store.catalog.workshop().ranking_subject.get_text(self.language)
         if subject:  # the bank's words for what is ranked, in the room's language
             self.query_one("#subject", Static).update(
                 plain(_("This room's order: {subject}").format(subject=subject))
@@ -106,8 +106,8 @@ class RankingScreen(HubScreen):
         def read() -> tuple[list[Role], Rankings]:
             # The chart is the workshop's result, shown as report-back would show it: no
             # off-the-record participant's order counts in it (`domain/consent.py`).
-            shown = policy(Surface.REPORT_BACK, participants=self.store.participants())
-            return self.store.roles(), shown.ballots(self.store.rankings())
+            shown = policy(Surface.REPORT_BACK, participants=self.store.participants.all())
+            return self.store.catalog.roles(), shown.ballots(self.store.rankings.all())
 
         self.run_store(read, self.show)
 
@@ -162,7 +162,7 @@ class RankingScreen(HubScreen):
         ids = [r.id for r in self.order]
         actor = self.hub_app.user_name
         self.run_store(
-            lambda: self.store.record_ranking(self.room_id, ids, actor=actor),
+            lambda: self.store.rankings.record(self.room_id, ids, actor=actor),
             self.saying(_("Room order saved."), self.load),
         )
 
@@ -175,7 +175,7 @@ class RankingScreen(HubScreen):
         def chosen(name: str | None) -> None:
             if name:
                 self.run_store(
-                    lambda: self.store.record_ranking(
+                    lambda: self.store.rankings.record(
                         self.room_id, ids, participant=name, actor=actor
                     ),
                     self.saying(_("Saved as {name}'s order.").format(name=name), self.load),
@@ -184,4 +184,4 @@ class RankingScreen(HubScreen):
         def ask(names: list[str]) -> None:
             self.app.push_screen(ParticipantPicker(_("Whose order is this?"), names), chosen)
 
-        self.run_store(lambda: room_first(self.store.participants(), self.room_id), ask)
+        self.run_store(lambda: room_first(self.store.participants.all(), self.room_id), ask)

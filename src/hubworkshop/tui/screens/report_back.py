@@ -66,11 +66,15 @@ class ReportBackScreen(HubScreen):
         room_id = self.rooms[self.index]
 
         def read() -> tuple[list[PurposeStatement], list[Contribution], list[Contribution]]:
-            statements = self.store.purpose_statements(room_id)
+            statements = self.store.purposes.all(room_id)
             final = [s for s in statements if s.final] or statements[-1:]
-            takeaways = REPORT_BACK.visible(self.store.takeaways(room_id))
+            takeaways = REPORT_BACK.visible(self.store.points.takeaways(room_id))
             voted = sorted(
-                (c for c in REPORT_BACK.visible(self.store.contributions(room=room_id)) if c.votes),
+                (
+                    c
+                    for c in REPORT_BACK.visible(self.store.contributions.find(room=room_id))
+                    if c.votes
+                ),
                 key=lambda c: (-c.votes, c.seq),
             )[:5]
             return final, takeaways, voted
@@ -84,7 +88,7 @@ class ReportBackScreen(HubScreen):
         takeaways: list[Contribution],
         voted: list[Contribution],
     ) -> None:
-        room = self.store.room(room_id)
+        room = self.store.catalog.room(room_id)
         self.query_one("#rb-room", Static).update(
             plain(
                 f"{room.name}   ("

@@ -163,7 +163,7 @@ class RoomScreen(RoomCapture):
             placeholder=_("Search: every word, any script · Esc to close"), id="search"
         )
         yield ContributionList(
-            self.store.contributions_by_seq,
+            self.store.contributions.by_seqs,
             typed=self.type_from_list,
             enter=self.action_actions,
             id="contributions",
@@ -206,10 +206,10 @@ class RoomScreen(RoomCapture):
     def _read_snapshot(self, *, everything: bool = True) -> RoomView:
         """What the room shows above the list; without `everything`, no names and tags."""
         store, room = self.store, self.room
-        people = store.participants() if everything else []
-        state = store.room_state(self.room_id)
-        question = store.questions().get(state.question) if state.question else None
-        phase = next((p for p in store.phases() if p.id == state.phase), None)
+        people = store.participants.all() if everything else []
+        state = store.rooms.state(self.room_id)
+        question = store.catalog.questions().get(state.question) if state.question else None
+        phase = next((p for p in store.catalog.phases() if p.id == state.phase), None)
         position = ""
         if state.question in room.questions:
             position = _("question {n} of {total}").format(
@@ -223,8 +223,8 @@ class RoomScreen(RoomCapture):
             ),
             position=position,
             names=[p.name for p in people],
-            tags=store.tags() if everything else [],
-            vote=store.vote_round(self.room_id) if everything else None,
+            tags=store.contributions.tags() if everything else [],
+            vote=store.votes.round(self.room_id) if everything else None,
             room_names=tuple(p.name for p in people if p.room == self.room_id),
         )
 
@@ -244,8 +244,8 @@ class RoomScreen(RoomCapture):
 
         def read() -> tuple[list[int], RowFilter]:
             # Everything logged after this point will be replayed by sync(): nothing is missed.
-            last_event = store.last_event_seq()
-            seqs = store.contribution_seqs(
+            last_event = store.events.last_seq()
+            seqs = store.contributions.seqs(
                 room=self.room_id,
                 question=row_filter.question,
                 kind=row_filter.kind,
@@ -269,7 +269,7 @@ class RoomScreen(RoomCapture):
         known_tags = set(self.snapshot.tags) if self.snapshot else set()
 
         def read() -> tuple[list[Contribution], bool, bool] | None:
-            events = store.events(
+            events = store.events.all(
                 room=self.room_id, after_seq=self.last_event_seq, with_global=True
             )
             if not events:
@@ -301,7 +301,7 @@ class RoomScreen(RoomCapture):
         found: list[Contribution] = []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            found.extend(self.store.contributions_by_id(chunk))
+            found.extend(self.store.contributions.by_ids(chunk))
         return found
 
     # -- showing ---------------------------------------------------------------------------
@@ -532,7 +532,7 @@ class RoomScreen(RoomCapture):
 
     def action_cycle_language(self) -> None:
         self.language_mode = next_mode(
-            self.store.workshop().languages, self.language_mode, self.room.language
+            self.store.catalog.workshop().languages, self.language_mode, self.room.language
         )
 
     def action_presenter(self) -> None:

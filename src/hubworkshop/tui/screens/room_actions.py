@@ -64,11 +64,11 @@ class ContributionActions(HubScreen):
 
     @property
     def room(self) -> Room:
-        return self.store.room(self.room_id)
+        return self.store.catalog.room(self.room_id)
 
     def question_languages(self, mode: str) -> list[str]:
         """The languages the question is shown in for an F2 mode: the room's own first."""
-        return languages_shown(self.store.workshop().languages, mode, self.room.language)
+        return languages_shown(self.store.catalog.workshop().languages, mode, self.room.language)
 
     @property
     def contribution_list(self) -> ContributionList:
@@ -277,7 +277,9 @@ class ContributionActions(HubScreen):
             here, everywhere = tags
             self.app.push_screen(TagDialog(c.tags, here, everywhere), tagged)
 
-        self.run_store(lambda: (store.tags(room=room_id), store.tags()), ask)
+        self.run_store(
+            lambda: (store.contributions.tags(room=room_id), store.contributions.tags()), ask
+        )
 
     # -- activities ------------------------------------------------------------------------
 
@@ -291,8 +293,8 @@ class ContributionActions(HubScreen):
         note_taker = self.hub_app.user_name
 
         def read() -> tuple[VoteRound | None, list[str]]:
-            people = room_first(self.store.participants(), self.room_id)
-            return self.store.vote_round(self.room_id), people
+            people = room_first(self.store.participants.all(), self.room_id)
+            return self.store.votes.round(self.room_id), people
 
         def ask(data: tuple[VoteRound | None, list[str]]) -> None:
             round_, names = data
@@ -324,17 +326,17 @@ class ContributionActions(HubScreen):
         actor = self.hub_app.user_name
 
         def toggle() -> str:
-            if self.store.vote_round(self.room_id) is None:
-                self.store.open_vote(self.room_id, actor=actor)
-                dots = self.store.workshop().dots
+            if self.store.votes.round(self.room_id) is None:
+                self.store.votes.open(self.room_id, actor=actor)
+                dots = self.store.catalog.workshop().dots
                 return ngettext(
                     "Vote open: each participant has {n} dot.",
                     "Vote open: each participant has {n} dots.",
                     dots,
                 ).format(n=dots)
-            ranking = self.store.close_vote(self.room_id, actor=actor)
+            ranking = self.store.votes.close(self.room_id, actor=actor)
             dots = sum(d for _point, d in ranking)
-            texts = {c.id: c.text for c in self.store.contributions_by_id(i for i, _ in ranking)}
+            texts = {c.id: c.text for c in self.store.contributions.by_ids(i for i, _ in ranking)}
             closed = _("Vote closed: {dots} on {points}.").format(
                 dots=ngettext("{n} dot", "{n} dots", dots).format(n=dots),
                 points=ngettext("{n} point", "{n} points", len(ranking)).format(n=len(ranking)),
@@ -414,7 +416,7 @@ class ContributionActions(HubScreen):
                 named,
             )
 
-        self.run_store(lambda: self.store.clusters(self.room_id), ask)
+        self.run_store(lambda: self.store.points.clusters(self.room_id), ask)
 
     def action_park(self) -> None:
         c = self._target()
@@ -462,8 +464,8 @@ class ContributionActions(HubScreen):
         from hubworkshop.tui.dialogs.contribution import TakeawaysDialog
 
         def read() -> tuple[list[Contribution], list[str]]:
-            starred = [c for c in self.store.contributions(room=self.room_id) if c.starred]
-            return starred, [c.id for c in self.store.takeaways(self.room_id)]
+            starred = [c for c in self.store.contributions.find(room=self.room_id) if c.starred]
+            return starred, [c.id for c in self.store.points.takeaways(self.room_id)]
 
         def ask(data: tuple[list[Contribution], list[str]]) -> None:
             starred, chosen = data
@@ -498,7 +500,7 @@ class ContributionActions(HubScreen):
     def action_report_back(self) -> None:
         from hubworkshop.tui.screens.report_back import ReportBackScreen
 
-        self.app.push_screen(ReportBackScreen(list(self.store.rooms()), self.room_id))
+        self.app.push_screen(ReportBackScreen(list(self.store.catalog.rooms()), self.room_id))
 
     def action_roster(self) -> None:
         from hubworkshop.tui.screens.roster import RosterScreen
@@ -525,13 +527,15 @@ class ContributionActions(HubScreen):
         running = self.snapshot is not None and self.snapshot.countdown.running
         actor = self.hub_app.user_name
         if running:
-            self._write(_("Timer"), lambda: self.store.pause_timer(self.room_id, actor=actor))
+            self._write(_("Timer"), lambda: self.store.rooms.pause_timer(self.room_id, actor=actor))
         else:
-            self._write(_("Timer"), lambda: self.store.start_timer(self.room_id, actor=actor))
+            self._write(_("Timer"), lambda: self.store.rooms.start_timer(self.room_id, actor=actor))
 
     def action_extend(self, minutes: int) -> None:
         actor = self.hub_app.user_name
-        self._write(_("Timer"), lambda: self.store.extend_timer(self.room_id, minutes, actor=actor))
+        self._write(
+            _("Timer"), lambda: self.store.rooms.extend_timer(self.room_id, minutes, actor=actor)
+        )
         self.notify(_("+{n} min").format(n=minutes), markup=False, timeout=1.5)
 
     def action_move_question(self, step: int) -> None:
@@ -552,9 +556,12 @@ class ContributionActions(HubScreen):
     def open_question(self, question_id: str) -> None:
         actor = self.hub_app.user_name
         self._write(
-            _("Question"), lambda: self.store.open_question(self.room_id, question_id, actor=actor)
+            _("Question"),
+            lambda: self.store.rooms.open_question(self.room_id, question_id, actor=actor),
         )
 
     def open_phase(self, phase_id: str) -> None:
         actor = self.hub_app.user_name
-        self._write(_("Phase"), lambda: self.store.set_phase(self.room_id, phase_id, actor=actor))
+        self._write(
+            _("Phase"), lambda: self.store.rooms.set_phase(self.room_id, phase_id, actor=actor)
+        )

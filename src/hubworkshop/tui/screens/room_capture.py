@@ -137,7 +137,7 @@ class RoomCapture(ContributionActions):
         if edits:
 
             def kept_edits() -> list[str]:
-                rows = store.contributions_by_id(edits)
+                rows = store.contributions.by_ids(edits)
                 return [c.short_id for c in rows if c.room == self.room_id]
 
             def offer_edits(short_ids: list[str]) -> None:
@@ -157,8 +157,8 @@ class RoomCapture(ContributionActions):
             return
 
         def unsaved() -> list[str]:
-            names = [p.name for p in store.participants()]
-            stored = {(c.text, c.note_taker) for c in store.contributions(room=self.room_id)}
+            names = [p.name for p in store.participants.all()]
+            stored = {(c.text, c.note_taker) for c in store.contributions.find(room=self.room_id)}
             return [
                 raw
                 for raw in (w for w in waiting if isinstance(w, str))

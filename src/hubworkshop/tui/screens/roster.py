@@ -68,7 +68,9 @@ class RosterScreen(HubScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = _("Participants — {room}").format(room=self.store.room(self.room_id).name)
+        self.title = _("Participants — {room}").format(
+            room=self.store.catalog.room(self.room_id).name
+        )
         self.query_one(DataTable).add_columns(_("Name"), _("Consent"), _("Language"), _("Room"))
         self.query_one(DataTable).focus()
         self.load()
@@ -77,7 +79,7 @@ class RosterScreen(HubScreen):
         self.load()
 
     def load(self) -> None:
-        self.run_store(self.store.participants, self.show)
+        self.run_store(self.store.participants.all, self.show)
 
     def show(self, people: list[Participant]) -> None:
         self.everyone = people
@@ -105,7 +107,7 @@ class RosterScreen(HubScreen):
         def added(name: str | None) -> None:
             if name and name.strip():
                 self.run_store(
-                    lambda: self.store.set_participant(
+                    lambda: self.store.participants.save(
                         name, room=self.room_id, actor=self.hub_app.user_name
                     ),
                     lambda _: self.load(),
@@ -170,7 +172,7 @@ class RosterScreen(HubScreen):
         def chosen(code: str | None) -> None:
             if code and code.strip():
                 self.run_store(
-                    lambda: self.store.set_participant(
+                    lambda: self.store.participants.save(
                         person.name, language=code.strip(), actor=self.hub_app.user_name
                     ),
                     lambda _: self.load(),

@@ -74,7 +74,7 @@ class StartScreen(HubScreen):
 
     def compose(self) -> ComposeResult:
         app = self.hub_app
-        workshop = app.store.workshop()
+        workshop = app.store.catalog.workshop()
         yield AppHeader()
         with Vertical(id="start"):
             yield Static(plain(workshop.title), id="title")
@@ -94,7 +94,7 @@ class StartScreen(HubScreen):
                     yield OptionList(
                         *(
                             Option(plain(room.name), id=room.id)
-                            for room in app.store.rooms().values()
+                            for room in app.store.catalog.rooms().values()
                         ),
                         id="rooms",
                     )
@@ -126,7 +126,7 @@ class StartScreen(HubScreen):
         table.add_column(_("Time"), no_wrap=True)
         table.add_column(_("Min"), justify="right", no_wrap=True)
         table.add_column(_("Phase"), ratio=1)
-        for phase in self.hub_app.store.phases():
+        for phase in self.hub_app.store.catalog.phases():
             title = f"{phase.part} — {phase.title}" if phase.part else phase.title
             activity = pgettext("activity", phase.activity.value)
             phase_cell = cell(title).append(f" · {activity}", style="italic dim")

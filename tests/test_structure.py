@@ -241,3 +241,30 @@ def test_the_domain_does_no_io():
     assert {k: v for k, v in doing_io.items() if v} == {}
     # ...and the scanner sees such an import where there is one.
     assert _imported(ast.parse("import socket\nfrom select import select")) >= {"socket", "select"}
+
+
+SHORT_SUBJECTS_SINCE = "1a0bf6b"
+"""The last commit before subjects were held to 72 characters (issue #31)."""
+
+
+def test_commit_subjects_are_short():
+    """`git log --oneline` stays readable: every subject since the rule began is at most 72
+    characters (the limit git's own tools and most viewers fold at)."""
+    import shutil
+    import subprocess
+
+    root = PACKAGE.parent.parent
+    git = shutil.which("git")
+    if git is None or not (root / ".git").exists():
+        import pytest
+
+        pytest.skip("not a git checkout")
+    known = subprocess.run(
+        [git, "cat-file", "-e", f"{SHORT_SUBJECTS_SINCE}^{{commit}}"], cwd=root, check=False
+    )
+    span = [f"{SHORT_SUBJECTS_SINCE}..HEAD"] if known.returncode == 0 else ["-1", "HEAD"]
+    subjects = subprocess.run(
+        [git, "log", "--format=%h %s", *span], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    long = [line for line in subjects if len(line.split(" ", 1)[1]) > 72]
+    assert long == [], "commit subjects over 72 characters"

@@ -215,6 +215,39 @@ def test_mentions_find_people_as_they_write_names():
     assert parse_capture("@A too short to choose", ["Amina", "Asaf"]).author == "A"
 
 
+def test_a_new_name_of_several_words_is_taken_whole():
+    """A name on no one yet, typed the way note-takers type it: at the end of the line, before
+    a colon at its start, or in quotes (any script); in mid-sentence only the first word."""
+    known = ["Kwame"]
+    cases = {
+        "Hubs need funding @José Ñandú": ("José Ñandú", "Hubs need funding"),
+        "Hubs need funding @José Ñandú #funding": ("José Ñandú", "Hubs need funding"),
+        "@José Ñandú: hubs first": ("José Ñandú", "hubs first"),
+        "money first @María José de la Cruz.": ("María José de la Cruz", "money first."),
+        'we agree @"ليلى أحمد"': ("ليلى أحمد", "we agree"),
+        "@\u201cAna María\u201d says hi": ("Ana María", "says hi"),
+        "@José Hubs need money": ("José", "Hubs need money"),
+        "@Zed a new voice": ("Zed", "a new voice"),
+        "@Kwame Nkrumah said": ("Kwame", "Nkrumah said"),
+        "end @Ana de": ("Ana", "end de"),
+    }
+    for typed, (author, text) in cases.items():
+        capture = parse_capture(typed, known)
+        assert (capture.author, capture.text) == (author, text), typed
+
+
+def test_a_new_name_of_several_words_is_one_participant(store):
+    from hubworkshop.workshop.capture import capture_lines
+
+    captured = capture_lines(
+        store, "value", ["Hubs need funding @José Ñandú #funding"], note_taker="nt"
+    )
+    assert captured.new_people == ["José Ñandú"]
+    assert [p.name for p in store.participants.all()] == ["José Ñandú"]
+    again = capture_lines(store, "value", ["= @jose nandu agrees"], note_taker="nt")
+    assert again.new_people == [] and again.rows[0].author == "José Ñandú"
+
+
 @settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(

@@ -138,8 +138,77 @@ def _mentioned(
             return end, name
     if exact is not None:
         return exact
+    return _new_name(text, at, token, words)
+
+
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c", "'": "'"}
+_PARTICLES = frozenset(
+    [
+        "al",
+        "bin",
+        "bint",
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "der",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "el",
+        "ibn",
+        "la",
+        "le",
+        "van",
+        "von",
+        "y",
+        "zu",
+    ]
+)
+_MARKER = re.compile(r"[#%^]\S")
+
+
+def _new_name(text: str, at: int, token: str, words: list[re.Match[str]]) -> tuple[int, str | None]:
+    """A name on no one: `@"Ana María Pérez"` (in any quotes) as quoted; else the word typed,
+    and the capitalised words after it (with particles: de, van, bin...) when they run to the
+    end of the line or to its markers only, or end in the `:` of a line that starts with the
+    name: `... @José Ñandú #funding`, `@José Ñandú: hubs first`. Words of a script without
+    capitals, or a name in the middle of a sentence, need the quotes."""
+    close = _QUOTES.get(text[at : at + 1])
+    if close is not None:
+        end = text.find(close, at + 1)
+        quoted = " ".join(text[at + 1 : end].split()) if end > 0 else ""
+        if quoted:
+            return end + 1, quoted
     typed = token.rstrip(_TRAILING_PUNCTUATION)
-    return at + len(typed), typed or None
+    if close is not None:  # a quote never closed: the word after it
+        at, typed = at + 1, typed[1:]
+    if not typed:
+        return at, None
+    taken = 1
+    for i, word in enumerate(words[1:_MAX_NEW_NAME_WORDS], start=1):
+        first = word[0][:1]
+        if first.isupper() or word[0].casefold() in _PARTICLES:
+            taken = i + 1 if first.isupper() else taken
+            if word[0].rstrip(_TRAILING_PUNCTUATION) != word[0]:
+                break
+        else:
+            break
+    if taken > 1:
+        last = words[taken - 1]
+        end = last.start() + len(last[0].rstrip(_TRAILING_PUNCTUATION))
+        rest = text[end:]
+        opening = at == 1 and rest[:1] in (":", ",")
+        only_markers = all(_MARKER.match(w) for w in rest.lstrip(_TRAILING_PUNCTUATION).split())
+        if opening or only_markers:
+            name = " ".join(w[0] for w in words[:taken])
+            return end, name.lstrip("".join(_QUOTES)).rstrip(_TRAILING_PUNCTUATION)
+    return at + len(typed), typed
+
+
+_MAX_NEW_NAME_WORDS = 5
 
 
 _WORD = re.compile(r"\S+")

@@ -109,6 +109,31 @@ async def test_moderation_before_then_approve_from_the_participants_screen(store
         assert events == ["Fay"]
 
 
+async def test_the_chosen_waiting_point_stays_chosen_when_another_arrives(store):
+    """The list is drawn again whenever someone writes; `a` approves the point the
+    facilitator chose, not whichever now stands in its place."""
+    served(store)
+    person, _uid = participate.join(store, ROOM, "anonymous")
+    pages.set_moderation(store, ROOM, "pre")
+    first = participate.add(store, person, "idea", "first waiting")
+    second = participate.add(store, person, "idea", "second waiting")
+    app = facilitator(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_participants(pilot)
+        waiting = app.screen.query_one("#page-waiting", OptionList)
+        await wait_until(pilot, lambda: waiting.option_count == 2)
+        waiting.highlighted = [waiting.get_option_at_index(i).id for i in range(2)].index(second.id)
+        participate.add(store, person, "question", "a newer one arrives")
+        app.screen.sync()
+        await settle(pilot)
+        await wait_until(pilot, lambda: waiting.option_count == 3)
+        await pilot.press("a")
+        await settle(pilot)
+        shown = {c.id for c in store.contributions.find(room=ROOM)}
+        assert second.id in shown and first.id not in shown
+
+
 async def test_a_note_taker_cannot_moderate(store):
     _person, _uid = participate.join(store, ROOM, "anonymous")
     app = HubworkshopApp(store, room=ROOM, role="note-taker", user_name="Nat")

@@ -132,14 +132,20 @@ class ParticipantsScreen(HubScreen):
             )
         )
         waiting = self.query_one("#page-waiting", OptionList)
+        # Drawn again whenever another terminal or a participant writes: the point the
+        # facilitator had chosen stays chosen (by id), so `a` never lands on another one.
+        chosen = self._selected()
         waiting.clear_options()
         waiting.add_options(
             [Option(Text(f"{kind_label(c.kind.value)}: {c.text}"), id=c.id) for c in state.waiting]
         )
+        ids = [c.id for c in state.waiting]
+        if ids:
+            waiting.highlighted = ids.index(chosen) if chosen in ids else 0
 
     def _selected(self) -> str | None:
         waiting = self.query_one("#page-waiting", OptionList)
-        if waiting.highlighted is None or not self.state.waiting:
+        if waiting.highlighted is None or waiting.highlighted >= waiting.option_count:
             return None
         return waiting.get_option_at_index(waiting.highlighted).id
 

@@ -327,6 +327,31 @@ async def test_roster_adds_people_and_logs_consent(store):
         assert changes[0].actor == "fac"
 
 
+async def test_a_consent_goes_to_the_person_chosen_when_someone_is_added_above(store):
+    """Another terminal adds a person whose name sorts first: the cursor stays on the
+    person chosen, so the consent recorded next is theirs, not their neighbour's."""
+    for name in ("Bea", "Cleo"):
+        store.participants.save(name, room="lifecycle")
+    app = room_app(store, user_name="fac")
+    async with app.run_test(size=SIZE) as pilot:
+        await to_list(pilot)
+        await pilot.press("enter", "N")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        await pilot.press("down")  # Cleo
+        await settle(pilot)
+        store.participants.save("Aaron", room="lifecycle")  # from another terminal
+        app.screen.sync()
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("up", "enter")  # named
+        await settle(pilot)
+        consent = {p.name: p.consent for p in store.participants.all()}
+        assert consent["Cleo"] is Consent.NAMED
+        assert consent["Bea"] is Consent.ANONYMOUS and consent["Aaron"] is Consent.ANONYMOUS
+
+
 HOSTILE_NAMES = ["[/]Mallory", "[@click=app.quit]Eve[/]", "[link=http://e.x]Trudy"]
 
 

@@ -84,9 +84,12 @@ class RosterScreen(HubScreen):
     def show(self, people: list[Participant]) -> None:
         self.everyone = people
         here = [p for p in people if p.room in (self.room_id, None)]
-        self.people = here
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        # Another terminal may add someone above: the cursor stays on the same person (by
+        # id), never on whoever now stands in that row, so a consent goes to who was chosen.
+        chosen = self.people[cursor].id if 0 <= cursor < len(self.people) else None
+        self.people = here
         table.clear()
         for p in here:
             table.add_row(
@@ -97,7 +100,10 @@ class RosterScreen(HubScreen):
                 key=str(p.id),
             )
         if here:
-            table.move_cursor(row=min(cursor, len(here) - 1))
+            ids = [p.id for p in here]
+            table.move_cursor(
+                row=ids.index(chosen) if chosen in ids else min(cursor, len(here) - 1)
+            )
 
     def selected(self) -> Participant | None:
         table = self.query_one(DataTable)

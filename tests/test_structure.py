@@ -29,7 +29,6 @@ MAX_OWN_ANCESTORS = 2
 NOT_YET = {
     "tui.screens.room:RoomScreen",
     "tui.screens.room_actions:ContributionActions",
-    "web.page:ParticipantPages",
 }
 TEXTUAL_HOOKS = ("action_", "on_", "watch_", "validate_", "compute_", "key_", "render")
 

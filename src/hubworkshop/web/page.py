@@ -153,19 +153,19 @@ class ParticipantPages:
 
     def routes(self) -> list[web.RouteDef]:
         return [
-            web.get("/join", self.code_form),
-            web.post("/join", self.code_entered),
-            web.get("/p/style.css", self.style),
-            web.get("/p/app.js", self.script),
-            web.get("/p/{secret}/", self.page),
+            web.get("/join", self._code_form),
+            web.post("/join", self._code_entered),
+            web.get("/p/style.css", self._style),
+            web.get("/p/app.js", self._script),
+            web.get("/p/{secret}/", self._page),
             # GET only: a HEAD would hold a live-stream slot with no one reading it.
-            web.get("/p/{secret}/events", self.events, allow_head=False),
-            web.post("/p/{secret}/{step:(join|add|edit|withdraw|vote|rank|consent)}", self.step),
+            web.get("/p/{secret}/events", self._events, allow_head=False),
+            web.post("/p/{secret}/{step:(join|add|edit|withdraw|vote|rank|consent)}", self._step),
         ]
 
     async def start(self, app: web.Application) -> None:
-        self.store = await self.run(Store.open, self.db)
-        self._batcher = asyncio.create_task(self.batches())
+        self.store = await self._run(Store.open, self.db)
+        self._batcher = asyncio.create_task(self._batches())
 
     async def stop(self, app: web.Application) -> None:
         if self._batcher is not None:
@@ -176,16 +176,16 @@ class ParticipantPages:
             for queue in queues:
                 queue.put_nowait("")  # the stream ends
         if self.store is not None:
-            await self.run(self.store.close)
+            await self._run(self.store.close)
         self.pool.shutdown(wait=False)
 
-    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def _run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pool, partial(function, *args, **kwargs))
 
     # -- who and where -----------------------------------------------------------------
 
-    def room_of(self, request: web.Request) -> str:
+    def _room_of(self, request: web.Request) -> str:
         given = request.match_info.get("secret", "").encode()
         found = None
         for room, (secret, _code) in self.links.items():  # each compared: time says nothing
@@ -195,25 +195,25 @@ class ParticipantPages:
             raise web.HTTPNotFound(text="404: no such room (ask for the room's link or code)\n")
         return found
 
-    def sign(self, uid: str) -> str:
+    def _sign(self, uid: str) -> str:
         return f"{uid}.{hmac.new(self.key, b'page:' + uid.encode(), 'sha256').hexdigest()[:32]}"
 
-    def uid_of(self, request: web.Request) -> str | None:
+    def _uid_of(self, request: web.Request) -> str | None:
         value = request.cookies.get(PERSON_COOKIE, "")
         uid, _dot, _sig = value.partition(".")
-        if re.fullmatch(r"[0-9a-f]{32}", uid) and hmac.compare_digest(value, self.sign(uid)):
+        if re.fullmatch(r"[0-9a-f]{32}", uid) and hmac.compare_digest(value, self._sign(uid)):
             return uid
         return None
 
-    async def person(self, request: web.Request, room: str) -> Participant | None:
-        uid = self.uid_of(request)
+    async def _person(self, request: web.Request, room: str) -> Participant | None:
+        uid = self._uid_of(request)
         if uid is None:
             return None
         assert self.store is not None
-        person = await self.run(participate.who, self.store, uid)
+        person = await self._run(participate.who, self.store, uid)
         return person if person is not None and person.room == room else None
 
-    def language(self, request: web.Request) -> str:
+    def _language(self, request: web.Request) -> str:
         have = set(available())
         asked = [request.query.get("lang", ""), request.cookies.get(LANG_COOKIE, "")]
         weighted = []
@@ -232,10 +232,10 @@ class ParticipantPages:
                     return found
         return "en"
 
-    def html(self, body: str, status: int = 200) -> web.Response:
+    def _html(self, body: str, status: int = 200) -> web.Response:
         return web.Response(text=body, status=status, content_type="text/html", headers=HEADERS)
 
-    def same_site(self, request: web.Request) -> bool:
+    def _same_site(self, request: web.Request) -> bool:
         """A form posted by this site's own page: its origin is the address the browser used
         (or `--public-url`'s). Browsers send Origin with every post; a client of its own
         that leaves it out carries no one else's cookie."""
@@ -244,7 +244,7 @@ class ParticipantPages:
             return True
         return origin.lower() in {f"{request.scheme}://{request.host}".lower(), *self.origins}
 
-    def cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
+    def _cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
         response.set_cookie(
             name,
             value,
@@ -257,42 +257,42 @@ class ParticipantPages:
 
     # -- pages -------------------------------------------------------------------------
 
-    async def style(self, request: web.Request) -> web.Response:
+    async def _style(self, request: web.Request) -> web.Response:
         return web.Response(text=render.STYLE, content_type="text/css", headers=HEADERS)
 
-    async def script(self, request: web.Request) -> web.Response:
+    async def _script(self, request: web.Request) -> web.Response:
         return web.Response(
             text=render.SCRIPT, content_type="application/javascript", headers=HEADERS
         )
 
-    async def code_form(self, request: web.Request) -> web.StreamResponse:
-        lang = self.language(request)
+    async def _code_form(self, request: web.Request) -> web.StreamResponse:
+        lang = self._language(request)
         if "lang" in request.query:
-            return self.switched(request, lang, "/join")
-        return self.html(render.code_page(translation(lang), lang))
+            return self._switched(request, lang, "/join")
+        return self._html(render.code_page(translation(lang), lang))
 
-    async def code_entered(self, request: web.Request) -> web.StreamResponse:
-        lang = self.language(request)
+    async def _code_entered(self, request: web.Request) -> web.StreamResponse:
+        lang = self._language(request)
         t = translation(lang)
-        if not self.same_site(request):
-            return self.cross_site(t, lang)
+        if not self._same_site(request):
+            return self._cross_site(t, lang)
         # Only a wrong code costs a try: forty people behind one school's address typing
         # the right code are not refused (red team, #32).
         if not self.joins.has(self.address(request)):
-            return self.html(
+            return self._html(
                 render.code_page(
                     t, lang, t.gettext(N_("Too many tries: wait a minute, then try again."))
                 ),
                 429,
             )
-        form = await self.form(request)
+        form = await self._form(request)
         if form is None:
             return web.Response(status=400, text="400: the form did not arrive whole\n")
         code = re.sub(r"[^A-Z0-9]", "", str(form.get("code", "")).upper())[:16]
         room = self.codes.get(code)
         if room is None or not hmac.compare_digest(code.encode(), self.links[room][1].encode()):
             self.joins.take(self.address(request))
-            return self.html(
+            return self._html(
                 render.code_page(
                     t, lang, t.gettext(N_("No room has this code: check it with your facilitator."))
                 ),
@@ -301,7 +301,7 @@ class ParticipantPages:
         raise web.HTTPSeeOther(f"/p/{self.links[room][0]}/", headers=HEADERS)
 
     @staticmethod
-    async def form(request: web.Request) -> Any:
+    async def _form(request: web.Request) -> Any:
         """The posted form, or None when the browser went away in the middle of sending it
         (no traceback in the server's output for that)."""
         try:
@@ -315,52 +315,52 @@ class ParticipantPages:
                 return None
             raise
 
-    def cross_site(self, t: Any, lang: str) -> web.Response:
+    def _cross_site(self, t: Any, lang: str) -> web.Response:
         """A form posted from another site: refused (a participant's cookie rides along)."""
         page = render.plain_page(t, lang, "403", t.gettext(N_("This form came from another site.")))
-        return self.html(page, 403)
+        return self._html(page, 403)
 
-    def switched(self, request: web.Request, lang: str, to: str) -> web.StreamResponse:
+    def _switched(self, request: web.Request, lang: str, to: str) -> web.StreamResponse:
         response = see_other(to)
-        self.cookie(response, LANG_COOKIE, lang)
+        self._cookie(response, LANG_COOKIE, lang)
         return response
 
-    async def page(self, request: web.Request) -> web.StreamResponse:
-        room = self.room_of(request)
-        lang = self.language(request)
+    async def _page(self, request: web.Request) -> web.StreamResponse:
+        room = self._room_of(request)
+        lang = self._language(request)
         if "lang" in request.query:
-            return self.switched(request, lang, "./")
-        return await self.draw(request, room, lang)
+            return self._switched(request, lang, "./")
+        return await self._draw(request, room, lang)
 
-    async def draw(
+    async def _draw(
         self, request: web.Request, room: str, lang: str, *, error: str = "", status: int = 200
     ) -> web.Response:
         assert self.store is not None
         t = translation(lang)
-        person = await self.person(request, room)
+        person = await self._person(request, room)
         if person is None:
-            name = (await self.run(self.store.catalog.room, room)).name
-            return self.html(
+            name = (await self._run(self.store.catalog.room, room)).name
+            return self._html(
                 render.join_page(t, lang, name, "join", t.gettext(error) if error else ""), status
             )
-        view = await self.run(participate.view, self.store, person, lang)
-        mine = await self.run(participate.mine, self.store, person)
+        view = await self._run(participate.view, self.store, person, lang)
+        mine = await self._run(participate.mine, self.store, person)
         body = render.room_page(
             t, lang, view, person, mine, events="events", error=t.gettext(error) if error else ""
         )
-        return self.html(body, status)
+        return self._html(body, status)
 
-    async def step(self, request: web.Request) -> web.StreamResponse:
-        room = self.room_of(request)
-        lang = self.language(request)
+    async def _step(self, request: web.Request) -> web.StreamResponse:
+        room = self._room_of(request)
+        lang = self._language(request)
         t = translation(lang)
-        if not self.same_site(request):
-            return self.cross_site(t, lang)
+        if not self._same_site(request):
+            return self._cross_site(t, lang)
         if not self.posts.take(self.address(request)):
-            return await self.draw(
+            return await self._draw(
                 request, room, lang, error=N_("Too many at once: wait a moment."), status=429
             )
-        form = await self.form(request)
+        form = await self._form(request)
         if form is None:
             return web.Response(status=400, text="400: the form did not arrive whole\n")
         field = {k: str(v) for k, v in form.items() if isinstance(v, str)}
@@ -369,11 +369,11 @@ class ParticipantPages:
         store = self.store
         if step == "join":
             returning = None
-            uid = self.uid_of(request)
+            uid = self._uid_of(request)
             if uid is not None:
-                returning = await self.run(participate.who, store, uid)
+                returning = await self._run(participate.who, store, uid)
             try:
-                _joined, new_uid = await self.run(
+                _joined, new_uid = await self._run(
                     participate.join,
                     store,
                     room,
@@ -383,20 +383,20 @@ class ParticipantPages:
                     returning=returning,
                 )
             except InputError as error:
-                return await self.draw(request, room, lang, error=str(error), status=400)
+                return await self._draw(request, room, lang, error=str(error), status=400)
             response = see_other("./")
-            self.cookie(response, PERSON_COOKIE, self.sign(new_uid))
+            self._cookie(response, PERSON_COOKIE, self._sign(new_uid))
             return response
-        person = await self.person(request, room)
+        person = await self._person(request, room)
         if person is None:
-            return await self.draw(
+            return await self._draw(
                 request, room, lang, error=N_("Join the room first."), status=403
             )
         actions: dict[str, Callable[[], Awaitable[object]]] = {
-            "add": lambda: self.run(
+            "add": lambda: self._run(
                 participate.add, store, person, field.get("kind", ""), field.get("text", "")
             ),
-            "edit": lambda: self.run(
+            "edit": lambda: self._run(
                 participate.edit,
                 store,
                 person,
@@ -404,16 +404,16 @@ class ParticipantPages:
                 field.get("text", ""),
                 field.get("kind") or None,
             ),
-            "withdraw": lambda: self.run(participate.withdraw, store, person, field.get("id", "")),
-            "vote": lambda: self.run(participate.vote, store, person, field.get("id", "")),
-            "rank": lambda: self.run(
+            "withdraw": lambda: self._run(participate.withdraw, store, person, field.get("id", "")),
+            "vote": lambda: self._run(participate.vote, store, person, field.get("id", "")),
+            "rank": lambda: self._run(
                 participate.move,
                 store,
                 person,
                 field.get("role", ""),
                 -1 if field.get("step") == "-1" else 1,
             ),
-            "consent": lambda: self.run(
+            "consent": lambda: self._run(
                 participate.set_consent,
                 store,
                 person,
@@ -424,14 +424,14 @@ class ParticipantPages:
         try:
             await actions[step]()
         except HubworkshopError as error:
-            return await self.draw(request, room, lang, error=str(error), status=400)
+            return await self._draw(request, room, lang, error=str(error), status=400)
         return see_other("./")
 
     # -- live --------------------------------------------------------------------------
 
-    async def events(self, request: web.Request) -> web.StreamResponse:
-        room = self.room_of(request)
-        if await self.person(request, room) is None:
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        room = self._room_of(request)
+        if await self._person(request, room) is None:
             raise web.HTTPForbidden(text="403: join the room first\n")
         address = self.address(request)
         total = sum(len(q) for q in self.streams.values())
@@ -440,7 +440,7 @@ class ParticipantPages:
                 text="503: too many live pages: reload to see what changed\n",
                 headers={"Retry-After": "30"},
             )
-        lang = self.language(request)
+        lang = self._language(request)
         response = web.StreamResponse(
             headers={**HEADERS, "Content-Type": "text/event-stream", "X-Accel-Buffering": "no"}
         )
@@ -475,7 +475,7 @@ class ParticipantPages:
                 self.open_by_address.pop(address, None)
         return response
 
-    async def batches(self) -> None:
+    async def _batches(self) -> None:
         """Every BATCH_SECONDS: rooms whose log moved are drawn once per language and sent to
         each of their open pages: only the new points when that is all that changed (the
         list grows, nothing else moved), else the room's whole part. A page too slow to take
@@ -489,18 +489,18 @@ class ParticipantPages:
             if not self.streams:
                 continue
             try:
-                now = await self.run(pages.last_event, store)
+                now = await self._run(pages.last_event, store)
                 if now == last:
                     continue
                 last = now
                 rooms = sorted({room for room, _lang in self.streams})
-                moved = await self.run(pages.room_versions, store, rooms)
+                moved = await self._run(pages.room_versions, store, rooms)
                 for key, queues in list(self.streams.items()):
                     room, lang = key
                     if key in self.shown and moved.get(room) == versions.get(key):
                         continue
                     versions[key] = moved.get(room, 0)
-                    view = await self.run(participate.room_view, store, room, lang)
+                    view = await self._run(participate.room_view, store, room, lang)
                     before = self.shown.get(key)
                     if before is not None and before[0] == view:
                         continue  # a change the pages do not show (a dot while hidden)

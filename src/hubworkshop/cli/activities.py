@@ -1,9 +1,9 @@
 """Every facilitation activity from the command line: what the room's keys do, scriptable.
 
-Each command calls the same store method as the terminal app, so it validates the same way,
-writes the same events and shows up live in every open terminal (they watch the database).
-`--as NAME` (or $HUBWORKSHOP_NOTE_TAKER) is who did it, for the event log. The command
-line runs with the rights of whoever can write the database file, so it acts as a
+Each command calls what the terminal app calls (a step of `workshop/`: votes, ballots,
+merges; or the store), so it validates the same way, writes the same events and shows up
+live in every open terminal (they watch the database). `--as NAME` (or
+$HUBWORKSHOP_NOTE_TAKER) is who did it, for the event log. The command line runs with the rights of whoever can write the database file, so it acts as a
 facilitator: the commands that only a facilitator has in a room (the question, the phase,
 the clock, opening and closing a vote) say so in what they print. Commands that
 read print a table, or JSON with `--json`. Contributions are named by their id or its short

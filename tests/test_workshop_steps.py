@@ -14,7 +14,7 @@ from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.events import EventName
 from hubworkshop.domain.model import UserRole
 from hubworkshop.domain.records import Draft
-from hubworkshop.workshop import participate, points, ranking, voting
+from hubworkshop.workshop import participate, people, points, ranking, voting
 from hubworkshop.workshop.history import History, Merge, Split, Vote
 from hubworkshop.workshop.people import known_as, maybe_meant
 
@@ -285,3 +285,21 @@ def test_a_typed_name_is_the_rosters_spelling_and_a_typo_is_no_new_voter(store):
     assert known_as(store, "Someone Else", new=False, anyone=True) == "Someone Else"
     assert maybe_meant(store, "jose nandu") == ["José Ñandú"]
     assert maybe_meant(store, "JOSÉ ÑANDÚ") == []
+
+
+def test_one_person_entered_twice_is_merged_asking_their_consent_when_the_two_differ(store):
+    a = store.add_contribution(Draft("value", "said by the first entry", author="Amina K"))
+    store.set_participant("Amina K", "named", room="value")
+    store.set_participant("Amina", "off-record", room="value")
+    with pytest.raises(people.ConsentToAsk, match="which consent") as asked:
+        people.merge(store, "Amina K", "amina", consent=None, actor="Bea")
+    assert {asked.value.one.name, asked.value.other.name} == {"Amina K", "Amina"}
+    assert len(store.participants()) == 2  # nothing merged without the answer
+    history = History()
+    people.merge(store, "Amina K", "amina", consent="anonymous", actor="Bea", history=history)
+    [kept] = store.participants()
+    assert (kept.name, kept.consent.value) == ("Amina", "anonymous")
+    assert store.contribution(a.id).author == "Amina"
+    history.undo(store, "Bea")
+    assert sorted(p.name for p in store.participants()) == ["Amina", "Amina K"]
+    assert store.contribution(a.id).author == "Amina K"

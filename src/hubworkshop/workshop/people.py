@@ -1,17 +1,66 @@
-"""Who a typed name means, for the faces where a person is named by typing it: the command
-line's `--by` (`vote cast`, `rank set`, `owner`, `add`) and line mode.
+"""People on the roster, the same way from every face: who a typed name means, and one
+person entered twice made one.
 
-A name is found as a capture finds its speaker (case, accents, however typed) and spelled as
-the roster spells it (`domain/names.py`). A name on no one is a new person only when asked:
-a typo must not create a voter; the roster says who may have been meant.
+A name typed on the command line (`--by` of `vote cast`, `rank set`, `owner`; `add`'s
+speaker) is found as a capture finds its speaker (case, however typed) and spelled as the
+roster spells it (`domain/names.py`). A name on no one is a new person only when asked: a
+typo must not create a voter; the roster says who may have been meant.
+
+Two entries of one person are merged by the roster screen (the room's participants, N) and
+`hubworkshop participant NAME --merge-into OTHER` alike: when the two entries' consents
+differ, the person's own is asked for, never chosen for them (`ConsentToAsk`); with the
+room's history, Ctrl+Z brings the other entry back.
 """
 
 from __future__ import annotations
 
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _
+from hubworkshop.domain.model import Consent, Participant
 from hubworkshop.domain.text import printable
 from hubworkshop.storage.store import Store
+from hubworkshop.workshop.history import History, MergePeople, apply
+
+
+class ConsentToAsk(InputError):
+    """Two entries of one person gave different consents: which did the person give?"""
+
+    def __init__(self, one: Participant, other: Participant) -> None:
+        super().__init__(
+            _("{name} and {target} are one person: which consent did they give?").format(
+                name=one.name, target=other.name
+            )
+        )
+        self.one, self.other = one, other
+
+
+def merge(
+    store: Store,
+    source: str,
+    target: str,
+    *,
+    consent: Consent | str | None,
+    actor: str | None,
+    history: History | None = None,
+) -> MergePeople:
+    """`source` and `target` are one person: `target` keeps everything of `source`'s, under
+    `consent` (required when the two entries' consents differ: `ConsentToAsk`)."""
+    from hubworkshop.domain.consent import merge_needs_asking
+    from hubworkshop.domain.names import name_key
+
+    people = {name_key(p.name): p for p in store.participants()}
+    one, other = people.get(name_key(source)), people.get(name_key(target))
+    if (
+        consent is None
+        and one is not None
+        and other is not None
+        and merge_needs_asking(one.consent, other.consent)
+    ):
+        raise ConsentToAsk(one, other)
+    change = MergePeople(source, target, Consent(consent) if consent else None)
+    done = apply(store, change, actor, history)
+    assert isinstance(done, MergePeople)
+    return done
 
 
 def known_as(store: Store, name: str, *, new: bool, anyone: bool = False) -> str:

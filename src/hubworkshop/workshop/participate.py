@@ -249,7 +249,7 @@ def vote(store: Store, person: Participant, cid: str) -> None:
     if point.id != cid:
         raise Refused(N_("that point is not in your room"))
     try:
-        voting.cast(store, point.id, person.name, note_taker=SELF_TYPED, room=room)
+        voting.cast(store, point, person.name, note_taker=SELF_TYPED, room=room)
     except voting.NotThere:
         raise Refused(N_("that point is not in your room")) from None
     except voting.NotOpen:

@@ -23,11 +23,11 @@ from typing import NamedTuple
 
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _
-from hubworkshop.domain.model import UserRole
+from hubworkshop.domain.model import Contribution, UserRole
 from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import VoteRound
 from hubworkshop.storage.store import Store
-from hubworkshop.workshop.history import History, Vote, apply
+from hubworkshop.workshop.history import Command, History, Vote, apply
 
 
 class NotOpen(InputError):
@@ -48,7 +48,7 @@ class Cast(NamedTuple):
     vote: Vote
     """As applied: `take_back` (or the room's Ctrl+Z) reverts it."""
     left: int
-    round: VoteRound | None
+    """The voter's dots left in the round, this cast counted."""
 
 
 class Tally(NamedTuple):
@@ -96,7 +96,7 @@ def close_round(store: Store, room: str, *, role: UserRole, actor: str | None) -
 
 def cast(
     store: Store,
-    point: str,
+    point: Contribution | str,
     voter: str,
     *,
     note_taker: str | None,
@@ -104,9 +104,10 @@ def cast(
     room: str | None = None,
     history: History | None = None,
 ) -> Cast:
-    """`voter` puts `dots` on `point` (an id or its prefix). With `room` (the voter's), the
-    point must be one of that room's; with `history` (the room's), Ctrl+Z takes it back."""
-    target = store.contribution(point)
+    """`voter` puts `dots` on `point` (a row, or an id or its prefix). With `room` (the
+    voter's), the point must be one of that room's; with `history` (the room's), the dot is
+    an undo entry, and a voter it adds to the roster leaves with it at Ctrl+Z."""
+    target = store.contribution(point) if isinstance(point, str) else point
     if target.deleted_at is not None:
         raise NotThere(_("{id} is deleted: restore it before voting").format(id=target.short_id))
     if room is not None and target.room != room:
@@ -118,16 +119,23 @@ def cast(
                 "no vote is open in {room}: a facilitator opens one first (V in the room, or `hubworkshop vote open --room {id}`)"
             ).format(room=store.room(target.room).name, id=target.room)
         )
-    if voter.strip() and dots >= 1 and used(round_, voter) + dots > round_.dots:
+    spent = used(round_, voter)
+    if voter.strip() and dots >= 1 and spent + dots > round_.dots:
         raise OverBudget(
             _("{participant} has used {used} of {dots} dots in this vote").format(
-                participant=voter, used=used(round_, voter), dots=round_.dots
+                participant=voter, used=spent, dots=round_.dots
             )
         )
-    done = apply(store, Vote(target, voter, note_taker, dots), note_taker, history)
+    command = Vote(target, voter, note_taker, dots)
+    if history is None:
+        # Nothing to undo here: the dot only (the store checks the round and the budget
+        # again inside its transaction).
+        uid = store.add_vote(target.id, participant=voter, dots=dots, note_taker=note_taker)
+        done: Command = command._replace(uid=uid)
+    else:
+        done = apply(store, command, note_taker, history)
     assert isinstance(done, Vote)
-    after = store.vote_round(target.room)
-    return Cast(done, left(after, voter) if after else 0, after)
+    return Cast(done, max(round_.dots - spent - dots, 0))
 
 
 def take_back(store: Store, done: Cast, *, actor: str | None) -> None:

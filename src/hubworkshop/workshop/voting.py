@@ -60,7 +60,8 @@ class Tally(NamedTuple):
 
 
 def used(round_: VoteRound, name: str) -> int:
-    """The dots `name` has put in the round, however the name is typed (case, accents)."""
+    """The dots `name` has put in the round, however the name is typed (case, spaces,
+    composed or decomposed accents: `domain/names.py`)."""
     key = name_key(name)
     return sum(n for voter, n in round_.used.items() if name_key(voter) == key)
 

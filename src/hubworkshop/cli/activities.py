@@ -1,9 +1,9 @@
 """Every facilitation activity from the command line: what the room's keys do, scriptable.
 
-Each command calls the same store method as the terminal app, so it validates the same way,
-writes the same events and shows up live in every open terminal (they watch the database).
-`--as NAME` (or $HUBWORKSHOP_NOTE_TAKER) is who did it, for the event log. The command
-line runs with the rights of whoever can write the database file, so it acts as a
+Each command calls what the terminal app calls (a step of `workshop/`: votes, ballots,
+merges; or the store), so it validates the same way, writes the same events and shows up
+live in every open terminal (they watch the database). `--as NAME` (or
+$HUBWORKSHOP_NOTE_TAKER) is who did it, for the event log. The command line runs with the rights of whoever can write the database file, so it acts as a
 facilitator: the commands that only a facilitator has in a room (the question, the phase,
 the clock, opening and closing a vote) say so in what they print. Commands that
 read print a table, or JSON with `--json`. Contributions are named by their id or its short
@@ -23,7 +23,10 @@ import click
 from hubworkshop.cli.main import Settings, _pass_settings, _store_options, actor_option, cli
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _, nformat
-from hubworkshop.domain.text import one_line, printable
+from hubworkshop.domain.model import UserRole
+from hubworkshop.domain.text import one_line
+from hubworkshop.workshop import points, ranking, voting
+from hubworkshop.workshop.people import known_as
 
 
 def _room(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,29 +40,6 @@ def _new_flag(command: Callable[..., Any]) -> Callable[..., Any]:
         is_flag=True,
         help="The name is a new participant (anonymous until their consent is recorded).",
     )(command)
-
-
-def _person(store: Any, name: str, *, new: bool, anyone: bool = False) -> str:
-    """The participant `name` means, found as `add` finds a speaker (case, accents, however
-    typed), spelled as the roster spells them. A name on no one is a new person only when
-    asked (`--new`): a typo must not create a voter, and the roster says who may have been
-    meant. With `anyone` (an action's owner, who may be no participant), a name close to
-    no one is taken as given."""
-    from hubworkshop.domain.names import either, name_key, similar_names
-
-    names = [p.name for p in store.participants.all()]
-    found = next((n for n in names if name_key(n) == name_key(name)), None)
-    if found is not None or new:
-        return found or name
-    meant = similar_names(name, names)
-    if anyone and not meant:
-        return name
-    hint = (_("did you mean {names}? ").format(names=either(meant)) if meant else "") + _(
-        "--new adds '{name}' as a new participant"
-    ).format(name=name)
-    raise InputError(
-        printable(_("no participant called '{name}': {hint}").format(name=name, hint=hint))
-    )
 
 
 def _json_flag(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,11 +72,10 @@ def vote() -> None:
 def vote_open(settings: Settings, room: str, dots: int | None, actor: str | None) -> None:
     """Open a dot-vote round in a room (one at a time)."""
     with settings.open_store() as store:
-        number = store.votes.open(room, dots=dots, actor=actor)
-        current = store.votes.round(room)
+        opened = voting.open_round(store, room, role=UserRole.FACILITATOR, dots=dots, actor=actor)
     _as_facilitator(
         _("vote {number} open in {room}: {value} dots each").format(
-            number=number, room=room, value=current.dots if current else dots
+            number=opened.id, room=room, value=opened.dots
         )
     )
 
@@ -121,16 +100,14 @@ def vote_cast(
     with settings.open_store() as store:
         target = store.contributions.get(contribution)
         if store.votes.round(target.room) is not None:  # else: no vote is open, said first
-            participant = _person(store, participant, new=new_person)
-        store.votes.add(target.id, participant=participant, dots=dots, note_taker=actor)
-        current = store.votes.round(target.room)
-    left = current.dots - current.used.get(participant, 0) if current else 0
+            participant = known_as(store, participant, new=new_person)
+        done = voting.cast(store, target.id, participant, note_taker=actor, dots=dots)
     click.echo(
         _("{dots} on {short_id}; {participant} has {left} left").format(
             dots=nformat(dots, "{n} dot", "{n} dots"),
             short_id=target.short_id,
             participant=one_line(participant),
-            left=left,
+            left=done.left,
         )
     )
 
@@ -186,15 +163,13 @@ def vote_status(settings: Settings, room: str, as_json: bool) -> None:
 def vote_close(settings: Settings, room: str, as_json: bool, actor: str | None) -> None:
     """Close the room's open round; prints its result, most dots first."""
     with settings.open_store() as store:
-        ranking = store.votes.close(room, actor=actor)
-        rows = store.contributions.by_ids([cid for cid, _ in ranking])
-    texts = {c.id: c.text for c in rows}
+        result = voting.close_round(store, room, role=UserRole.FACILITATOR, actor=actor)
     if as_json:
-        _print_json([{"id": cid, "dots": dots, "text": texts.get(cid)} for cid, dots in ranking])
+        _print_json([t._asdict() for t in result])
         return
     _as_facilitator(_("vote closed in {room}").format(room=room))
-    for cid, dots in ranking:
-        click.echo(f"{dots:>3}  {cid[:8]}  {one_line(texts.get(cid, ''), 70)}")
+    for t in result:
+        click.echo(f"{t.dots:>3}  {t.id[:8]}  {one_line(t.text, 70)}")
 
 
 # -- task ranking ------------------------------------------------------------------------------
@@ -225,8 +200,8 @@ def rank_set(
     abstentions."""
     with settings.open_store() as store:
         if participant is not None:
-            participant = _person(store, participant, new=new_person)
-        store.rankings.record(room, list(roles), participant=participant, actor=actor)
+            participant = known_as(store, participant, new=new_person)
+        ranking.record(store, room, roles, participant=participant, actor=actor)
     ranked = nformat(len(roles), "{n} item", "{n} items")
     if participant:
         said = _("{name}'s order in {room}: {ranked} ranked").format(
@@ -340,11 +315,10 @@ def merge(settings: Settings, items: tuple[str, ...], actor: str | None) -> None
         )
     source, target = items
     with settings.open_store() as store:
-        first, into = store.contributions.get(source), store.contributions.get(target)
-        store.points.merge(first.id, into.id, actor=actor)
+        done = points.merge(store, source, target, actor=actor)
     click.echo(
         _("merged {short_id} into {short_id2}").format(
-            short_id=first.short_id, short_id2=into.short_id
+            short_id=done.source.short_id, short_id2=done.target.short_id
         )
     )
 
@@ -357,12 +331,11 @@ def merge(settings: Settings, items: tuple[str, ...], actor: str | None) -> None
 def split(settings: Settings, contribution: str, actor: str | None) -> None:
     """Take apart a merged point: each contribution stands on its own again."""
     with settings.open_store() as store:
-        point = store.contributions.get(contribution)
-        freed = store.points.split(point.id, actor=actor)
+        done = points.split(store, contribution, actor=actor)
     click.echo(
         _("split {contributions} off {short_id}").format(
-            contributions=nformat(len(freed), "{n} contribution", "{n} contributions"),
-            short_id=point.short_id,
+            contributions=nformat(len(done.places), "{n} contribution", "{n} contributions"),
+            short_id=done.point.short_id,
         )
     )
 
@@ -428,7 +401,7 @@ def owner(
         raise click.UsageError(_("give an owner NAME, a --due date, or --clear"))
     with settings.open_store() as store:
         if name:
-            name = _person(store, name, new=new_person, anyone=True)
+            name = known_as(store, name, new=new_person, anyone=True)
         store.points.set_action(
             store.contributions.get(contribution).id, owner=name, due=due, actor=actor
         )

@@ -33,6 +33,7 @@ from hubworkshop.domain.languages import language_modes, languages_shown, next_m
 from hubworkshop.domain.model import Contribution, UserRole
 from hubworkshop.domain.text import printable
 from hubworkshop.storage import Store
+from hubworkshop.workshop import voting
 from hubworkshop.workshop.capture import capture_lines
 
 HELP = N_("""commands: /vote ID (a dot) · /list N (the last N points) · /search WORDS ·
@@ -242,9 +243,9 @@ class LineRoom:
             if not self.name:
                 self.say(_("not saved: give your name (--name) to vote"))
             else:
-                target = store.contributions.get(rest[0])
-                store.votes.add(target.id, participant=self.name, note_taker=self.name)
-                self.say(_("a dot on {id}").format(id=target.short_id))
+                # The dot of the one typing, on a point of this room (`workshop/voting.py`).
+                done = voting.cast(store, rest[0], self.name, note_taker=self.name, room=room)
+                self.say(_("a dot on {id}").format(id=done.vote.point.short_id))
         elif verb == "list":
             count = int(rest[0]) if rest and rest[0].isdigit() else 10
             seqs = store.contributions.seqs(room=room)[-count:]

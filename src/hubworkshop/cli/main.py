@@ -345,7 +345,11 @@ def add(
                   language, responds_to=answers)
             for line in lines
         ]  # fmt: skip
-        meant = _someone_else(store, author) if author is not None else []
+        meant: list[str] = []
+        if author is not None:  # a name on no one yet: who it may have meant
+            from hubworkshop.workshop.people import maybe_meant
+
+            meant = maybe_meant(store, author)
         click.echo("\n".join(store.contributions.bulk_import(drafts, note_taker=note_taker)))
     if meant:
         from hubworkshop.domain.names import either
@@ -358,17 +362,6 @@ def add(
             ),
             err=True,
         )
-
-
-def _someone_else(store: Store, name: str) -> list[str]:
-    """When `name` is on no one yet, the people it may have been meant for (a typo, or
-    accents left out: `--by "jose nandu"` for José Ñandú)."""
-    from hubworkshop.domain.names import name_key, similar_names
-
-    names = [p.name for p in store.participants.all()]
-    if name_key(name) in {name_key(n) for n in names}:
-        return []
-    return similar_names(name, names)
 
 
 def _stdin_lines() -> list[str]:

@@ -52,15 +52,16 @@ def participant(
 
 def _merge_people(store: Store, name: str, target: str, consent: str | None) -> None:
     """Merging two entries of one person never lowers or raises consent without asking:
-    when theirs differ, --consent is required."""
-    from hubworkshop.domain.consent import merge_needs_asking, strictest
+    when theirs differ, --consent is required (`workshop/people.py`)."""
+    from hubworkshop.domain.consent import strictest
     from hubworkshop.domain.names import name_key
+    from hubworkshop.workshop import people
 
-    people = {name_key(p.name): p for p in store.participants.all()}
-    one, other = people.get(name_key(name)), people.get(name_key(target))
-    asks = one is not None and other is not None and merge_needs_asking(one.consent, other.consent)
-    if asks and not consent:
-        assert one is not None and other is not None
+    kept = next((p for p in store.participants.all() if name_key(p.name) == name_key(target)), None)
+    try:
+        people.merge(store, name, target, consent=consent, actor="cli")
+    except people.ConsentToAsk as asked:
+        one, other = asked.one, asked.other
         raise InputError(
             printable(
                 _(
@@ -74,9 +75,7 @@ def _merge_people(store: Store, name: str, target: str, consent: str | None) -> 
                     stricter=strictest(one.consent, other.consent).value,
                 )
             )
-        )
-    store.participants.merge(name, target, consent=consent, actor="cli")
-    kept = people.get(name_key(target))
+        ) from None
     after = next(p for p in store.participants.all() if kept is None or p.id == kept.id)
     click.echo(
         _("{name} merged into {target}: {consent}").format(

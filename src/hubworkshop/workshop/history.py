@@ -435,6 +435,14 @@ class History:
         return done
 
 
+def apply(store: Store, command: Command, actor: str | None, history: History | None) -> Command:
+    """Make a change; with a `history` (the room's), keep it for undo. A face with none (a
+    command of the command line, line mode) makes the same change the same way."""
+    if history is not None:
+        return history.run(store, command, actor)
+    return command.apply(store, actor) or command
+
+
 def _reverted(command: Command, store: Store, actor: str | None) -> Command:
     command.revert(store, actor)
     return command

@@ -24,6 +24,7 @@ from hubworkshop.domain.names import clean_name
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage import pages
 from hubworkshop.storage.pages import SELF_TYPED
+from hubworkshop.workshop import ranking, voting
 
 if TYPE_CHECKING:
     from hubworkshop.storage.store import Store
@@ -240,29 +241,33 @@ def withdraw(store: Store, person: Participant, cid: str) -> None:
 
 def vote(store: Store, person: Participant, cid: str) -> None:
     """One dot on a point of the participant's room, in its open round and within their
-    budget: the store checks both inside the write transaction, as for the room's dots."""
+    budget (`workshop/voting.py`, as for the room's dots); the page names a point by its
+    whole id."""
     room = _room_of(person)
     try:
         point = store.contributions.get(cid)
     except NotFoundError:
         raise Refused(N_("that point is not in your room")) from None
-    if point.id != cid or point.room != room or point.deleted_at is not None:
+    if point.id != cid:
         raise Refused(N_("that point is not in your room"))
-    if store.votes.round(room) is None:
-        raise Refused(N_("no vote is open in your room"))
     try:
-        store.votes.add(point.id, participant=person.name, note_taker=SELF_TYPED)
+        voting.cast(store, point, person.name, note_taker=SELF_TYPED, room=room)
+    except voting.NotThere:
+        raise Refused(N_("that point is not in your room")) from None
+    except voting.NotOpen:
+        raise Refused(N_("no vote is open in your room")) from None
     except InputError:
         raise Refused(N_("you have used all your dots")) from None
 
 
 def rank(store: Store, person: Participant, order: Sequence[str]) -> None:
-    """The participant's own order of the bank's items (best first)."""
+    """The participant's own order of the bank's items (best first): a ballot
+    (`workshop/ranking.py`)."""
     room = _room_of(person)
-    known = {r.id for r in store.catalog.roles()}
-    if not order or any(r not in known for r in order) or len(set(order)) != len(order):
-        raise Refused(N_("rank each item once"))
-    store.rankings.record(room, list(order), participant=person.name, actor=SELF_TYPED)
+    try:
+        ranking.record(store, room, order, participant=person.name, actor=SELF_TYPED)
+    except InputError:
+        raise Refused(N_("rank each item once")) from None
 
 
 def move(store: Store, person: Participant, role: str, step: int) -> list[str]:
@@ -270,9 +275,7 @@ def move(store: Store, person: Participant, role: str, step: int) -> list[str]:
     order = ballot(store, person)
     if role not in order:
         raise Refused(N_("rank each item once"))
-    at = order.index(role)
-    to = max(0, min(len(order) - 1, at + step))
-    order.insert(to, order.pop(at))
+    order = ranking.moved(order, role, step)
     rank(store, person, order)
     return order
 
@@ -281,10 +284,7 @@ def ballot(store: Store, person: Participant) -> list[str]:
     """The participant's order, or the bank's while they have none."""
     room = _room_of(person)
     bank = [r.id for r in store.catalog.roles()]
-    mine = store.rankings.all().get(room, {}).get(person.name)
-    if not mine:
-        return bank
-    return [*mine, *(r for r in bank if r not in mine)]
+    return ranking.ballot(store.rankings.all(), room, bank, person.name)
 
 
 def room_view(store: Store, room: str, language: str) -> RoomView:
@@ -344,7 +344,7 @@ def view(store: Store, person: Participant, language: str) -> RoomView:
     used = 0
     if shared.vote_open:
         round_ = store.votes.round(room)
-        used = round_.used.get(person.name, 0) if round_ else 0
+        used = voting.used(round_, person.name) if round_ else 0
     return shared._replace(
         points=[p._replace(own=p.id in own) for p in shared.points],
         used=used,

@@ -26,6 +26,7 @@ from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import plain
+from hubworkshop.workshop import ranking
 
 
 def bar_chart(scores: list[Score], labels: dict[str, str], width: int) -> Text:
@@ -118,12 +119,7 @@ class RankingScreen(HubScreen):
         roles, rankings = data
         by_id = {r.id: r for r in roles}
         if not self.order:
-            mine = rankings.get(self.room_id, {}).get(None)
-            ids = (
-                [*mine, *(r.id for r in roles if r.id not in mine)]
-                if mine
-                else [r.id for r in roles]
-            )
+            ids = ranking.ballot(rankings, self.room_id, [r.id for r in roles])
             self.order = [by_id[i] for i in ids]
             self.redraw(0)
             self.query_one("#roles", OptionList).focus()
@@ -155,14 +151,16 @@ class RankingScreen(HubScreen):
         index = self.query_one("#roles", OptionList).highlighted
         if index is None or not 0 <= index + step < len(self.order):
             return
-        self.order[index], self.order[index + step] = self.order[index + step], self.order[index]
+        by_id = {r.id: r for r in self.order}
+        ids = ranking.moved([r.id for r in self.order], self.order[index].id, step)
+        self.order = [by_id[i] for i in ids]
         self.redraw(index + step)
 
     def action_save(self) -> None:
         ids = [r.id for r in self.order]
-        actor = self.hub_app.user_name
+        store, room, actor = self.store, self.room_id, self.hub_app.user_name
         self.run_store(
-            lambda: self.store.rankings.record(self.room_id, ids, actor=actor),
+            lambda: ranking.record(store, room, ids, actor=actor),
             self.saying(_("Room order saved."), self.load),
         )
 
@@ -170,14 +168,12 @@ class RankingScreen(HubScreen):
         """Record this order as one participant's; a room without an agreed order is the
         Borda count of its participants' orders."""
         ids = [r.id for r in self.order]
-        actor = self.hub_app.user_name
+        store, room, actor = self.store, self.room_id, self.hub_app.user_name
 
         def chosen(name: str | None) -> None:
             if name:
                 self.run_store(
-                    lambda: self.store.rankings.record(
-                        self.room_id, ids, participant=name, actor=actor
-                    ),
+                    lambda: ranking.record(store, room, ids, participant=name, actor=actor),
                     self.saying(_("Saved as {name}'s order.").format(name=name), self.load),
                 )
 

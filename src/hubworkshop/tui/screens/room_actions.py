@@ -22,17 +22,15 @@ from hubworkshop.tui.widgets.contribution_list import ContributionList
 from hubworkshop.tui.widgets.room_panels import StatusBar
 from hubworkshop.tui.widgets.text import plain
 from hubworkshop.workshop import history as steps
+from hubworkshop.workshop import points, voting
 from hubworkshop.workshop.history import (
     Command,
     Delete,
     Edit,
     History,
-    Merge,
     SetAction,
     SetCluster,
     SetTakeaways,
-    Split,
-    Vote,
 )
 
 
@@ -112,12 +110,11 @@ class ContributionActions(HubScreen):
         parts = [where, saved]
         vote = self.snapshot.vote if self.snapshot is not None else None
         if vote is not None:
-            mine = vote.used.get(app.user_name or "", 0)
-            if app.user_name in vote.used:
+            if app.user_name and voting.used(vote, app.user_name):
                 parts.append(
                     _(
                         "VOTE OPEN: {dots} dots each, {left} left for you, {cast} cast (Enter v)"
-                    ).format(dots=vote.dots, left=vote.dots - mine, cast=vote.cast)
+                    ).format(dots=vote.dots, left=voting.left(vote, app.user_name), cast=vote.cast)
                 )
             else:
                 parts.append(
@@ -306,14 +303,17 @@ class ContributionActions(HubScreen):
                     markup=False,
                 )
                 return
-            remaining = {n: round_.dots - round_.used.get(n, 0) for n in names}
+            remaining = {n: voting.left(round_, n) for n in names}
             title = _("Dot for: {text}").format(text=one_line(c.text, 60))
+            store, room, history = self.store, self.room_id, self.history
 
             def voted(name: str | None) -> None:
                 if name:
-                    self._change(
+                    self._write(
                         _("Vote"),
-                        Vote(c, name, note_taker),
+                        lambda: voting.cast(
+                            store, c.id, name, note_taker=note_taker, room=room, history=history
+                        ),
                         said=_("A dot from {name} · Ctrl+Z undoes it").format(name=name),
                     )
 
@@ -323,26 +323,29 @@ class ContributionActions(HubScreen):
 
     def action_toggle_vote(self) -> None:
         """V (facilitator): open a dot-vote round, or close it and keep its ranking."""
-        actor = self.hub_app.user_name
+        actor, role, store, room = (
+            self.hub_app.user_name,
+            self.hub_app.role,
+            self.store,
+            self.room_id,
+        )
 
         def toggle() -> str:
-            if self.store.votes.round(self.room_id) is None:
-                self.store.votes.open(self.room_id, actor=actor)
-                dots = self.store.catalog.workshop().dots
+            if store.votes.round(room) is None:
+                dots = voting.open_round(store, room, role=role, actor=actor).dots
                 return ngettext(
                     "Vote open: each participant has {n} dot.",
                     "Vote open: each participant has {n} dots.",
                     dots,
                 ).format(n=dots)
-            ranking = self.store.votes.close(self.room_id, actor=actor)
-            dots = sum(d for _point, d in ranking)
-            texts = {c.id: c.text for c in self.store.contributions.by_ids(i for i, _ in ranking)}
+            result = voting.close_round(store, room, role=role, actor=actor)
+            dots = sum(t.dots for t in result)
             closed = _("Vote closed: {dots} on {points}.").format(
                 dots=ngettext("{n} dot", "{n} dots", dots).format(n=dots),
-                points=ngettext("{n} point", "{n} points", len(ranking)).format(n=len(ranking)),
+                points=ngettext("{n} point", "{n} points", len(result)).format(n=len(result)),
             )
             # The result, most dots first: what the room voted for, not only how much.
-            top = [f"{d} · {one_line(texts.get(i, ''), 60)}" for i, d in ranking[:3]]
+            top = [f"{t.dots} · {one_line(t.text, 60)}" for t in result[:3]]
             return "\n".join([closed, *top])
 
         def toggled(message: str) -> None:
@@ -365,10 +368,10 @@ class ContributionActions(HubScreen):
             )
             return
         source, self.merging = self.merging, None
-        store = self.store
-        self._change(
+        store, actor, history = self.store, self.hub_app.user_name, self.history
+        self._write(
             _("Merge"),
-            lambda: Merge.of(store, source, c),
+            lambda: points.merge(store, source, c, actor=actor, history=history),
             said=_("Merged {source} into {target} · Ctrl+Z undoes it").format(
                 source=source.short_id, target=c.short_id
             ),
@@ -378,12 +381,13 @@ class ContributionActions(HubScreen):
         c = self._target()
         if c is None:
             return
-        if not c.merged_count:
+        if not points.can_split(c):
             self.notify(_("Nothing is merged into this point."), markup=False, timeout=2)
             return
-        self._change(
+        store, actor, history = self.store, self.hub_app.user_name, self.history
+        self._write(
             _("Split"),
-            Split(c),
+            lambda: points.split(store, c, actor=actor, history=history),
             said=_("Split {id} · Ctrl+Z merges it again").format(id=c.short_id),
         )
 

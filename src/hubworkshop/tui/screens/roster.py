@@ -15,7 +15,8 @@ from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.text import cell
 from hubworkshop.workshop import history as steps
-from hubworkshop.workshop.history import Command, History, MergePeople, Rename, SetConsent
+from hubworkshop.workshop import people
+from hubworkshop.workshop.history import Command, History, Rename, SetConsent
 
 
 def consent_choices() -> list[tuple[str, str]]:
@@ -242,10 +243,11 @@ class RosterScreen(HubScreen):
         others = [p.name for p in self.everyone if p.id != person.id]
 
         def merge(target: str, consent: str | None) -> None:
-            change = MergePeople(person.name, target, Consent(consent) if consent else None)
             store, history = self.store, self.history
             self.run_store(
-                lambda: history.run(store, change, actor),
+                lambda: people.merge(
+                    store, person.name, target, consent=consent, actor=actor, history=history
+                ),
                 self.saying(
                     _("{name} merged into {target} · Ctrl+Z undoes it").format(
                         name=person.name, target=target

@@ -1,0 +1,307 @@
+"""Voting, ranking and merging points as steps of the application layer (`workshop/voting.py`,
+`workshop/ranking.py`, `workshop/points.py`, `workshop/people.py`), on a real database: the
+rules every face shares, and the faces that used to differ from one another (line mode and
+the command line) now refusing what the room and the participants' page refuse."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from hubworkshop.cli.line import LineRoom
+from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.events import EventName
+from hubworkshop.domain.model import UserRole
+from hubworkshop.domain.records import Draft
+from hubworkshop.workshop import participate, people, points, ranking, voting
+from hubworkshop.workshop.history import History, Merge, Split, Vote
+from hubworkshop.workshop.people import known_as, maybe_meant
+
+FACILITATOR = UserRole.FACILITATOR
+
+
+@pytest.fixture
+def two(store):
+    a = store.contributions.add(Draft("value", "Hubs could become gatekeepers"), note_taker="Bea")
+    b = store.contributions.add(Draft("value", "Hubs should serve communities"), note_taker="Bea")
+    return store, a, b
+
+
+def actions(store, prefix: str) -> list[str]:
+    return [e.action for e in store.events.all() if e.action.startswith(prefix)]
+
+
+# -- voting --------------------------------------------------------------------------------
+
+
+def test_a_round_opens_and_closes_for_a_facilitator_only(two):
+    store, a, _b = two
+    with pytest.raises(InputError, match="only a facilitator"):
+        voting.open_round(store, "value", role=UserRole.NOTE_TAKER, actor="Bea")
+    assert store.votes.round("value") is None
+    opened = voting.open_round(store, "value", role=FACILITATOR, dots=2, actor="Asaf")
+    assert (opened.room, opened.dots, opened.cast) == ("value", 2, 0)
+    voting.cast(store, a.id, "Ana", note_taker="Bea")
+    with pytest.raises(InputError, match="only a facilitator"):
+        voting.close_round(store, "value", role=UserRole.NOTE_TAKER, actor="Bea")
+    result = voting.close_round(store, "value", role=FACILITATOR, actor="Asaf")
+    assert result == [voting.Tally(a.id, 1, a.text)]
+    assert actions(store, "vote.") == ["vote.open", "vote.add", "vote.close"]
+    assert {e.actor for e in store.events.all() if e.action in ("vote.open", "vote.close")} == {
+        "Asaf"
+    }
+
+
+def test_a_dot_keeps_to_the_budget_whoever_types_the_name(two):
+    store, a, b = two
+    store.participants.save("Ana", "named", room="value")
+    voting.open_round(store, "value", role=FACILITATOR, dots=2, actor=None)
+    first = voting.cast(store, a.id, "Ana", note_taker="Bea")
+    assert first.left == 1 and store.votes.round("value").cast == 1
+    # "ANA" is Ana: her budget, not a fresh one.
+    second = voting.cast(store, b.short_id, "ANA", note_taker="Bea")
+    assert second.left == 0
+    with pytest.raises(voting.OverBudget, match="used 2 of 2 dots"):
+        voting.cast(store, a.id, "ana", note_taker="Bea")
+    assert [p.name for p in store.participants.all()] == ["Ana"]
+    round_ = store.votes.round("value")
+    assert round_ is not None
+    assert (voting.used(round_, "aNa"), voting.left(round_, "Ana")) == (2, 0)
+    assert voting.left(round_, "Kwame") == 2
+
+
+def test_a_dot_goes_on_a_live_point_of_the_voters_room_in_an_open_round(two):
+    store, a, b = two
+    with pytest.raises(voting.NotOpen, match="no vote is open"):
+        voting.cast(store, a.id, "Ana", note_taker="Bea")
+    voting.open_round(store, "value", role=FACILITATOR, actor=None)
+    with pytest.raises(voting.NotThere, match="not a point of this room"):
+        voting.cast(store, a.id, "Ana", note_taker="Bea", room="lifecycle")
+    store.contributions.delete(b.id)
+    with pytest.raises(voting.NotThere, match="deleted"):
+        voting.cast(store, b.id, "Ana", note_taker="Bea")
+    assert actions(store, "vote.add") == []
+    assert store.participants.all() == []  # nobody added by a refused dot
+
+
+def test_a_dot_from_the_room_is_undone_and_redone_and_a_cast_is_taken_back(two):
+    store, a, b = two
+    voting.open_round(store, "value", role=FACILITATOR, dots=3, actor=None)
+    history = History()
+    done = voting.cast(store, a.id, "Kwame", note_taker="Bea", room="value", history=history)
+    assert isinstance(done.vote, Vote) and done.vote.uid is not None
+    assert store.contributions.get(a.id).votes == 1
+    history.undo(store, "Bea")
+    assert store.contributions.get(a.id).votes == 0
+    assert [p.name for p in store.participants.all()] == []  # the voter the dot added, gone too
+    history.redo(store, "Bea")
+    assert store.contributions.get(a.id).votes == 1
+    # A face without a history (the command line) takes back the cast it holds.
+    other = voting.cast(store, b.id, "Ana", note_taker="Bea")
+    voting.take_back(store, other, actor="Bea")
+    assert store.contributions.get(b.id).votes == 0
+    assert actions(store, "vote.") == [
+        "vote.open",
+        "vote.add",
+        "vote.withdraw",
+        "vote.add",
+        "vote.add",
+        "vote.withdraw",
+    ]
+
+
+def test_the_participants_page_votes_through_the_same_step(two):
+    store, a, _b = two
+    person, _uid = participate.join(store, "value", "anonymous")
+    with pytest.raises(participate.Refused, match="no vote is open"):
+        participate.vote(store, person, a.id)
+    voting.open_round(store, "value", role=FACILITATOR, dots=1, actor=None)
+    participate.vote(store, person, a.id)
+    with pytest.raises(participate.Refused, match="used all your dots"):
+        participate.vote(store, person, a.id)
+    assert participate.view(store, person, "en").used == 1
+
+
+# -- line mode: the fixes ------------------------------------------------------------------
+
+
+def line_room(store, room: str = "value", name: str | None = "Bea") -> tuple[LineRoom, io.StringIO]:
+    out = io.StringIO()
+    return LineRoom(store, room, name, out), out
+
+
+def test_line_mode_puts_no_dot_on_another_rooms_point(store):
+    """Fixed: `/vote ID` in line mode put a dot on any point of any room (in that room's
+    round); the room and the participants' page only vote in their own room."""
+    elsewhere = store.contributions.add(Draft("lifecycle", "a point of another room"))
+    voting.open_round(store, "lifecycle", role=FACILITATOR, actor=None)
+    session, out = line_room(store, "value")
+    session.handle(f"/vote {elsewhere.short_id}\n")
+    assert "not saved" in out.getvalue() and "not a point of this room" in out.getvalue()
+    assert store.contributions.get(elsewhere.id).votes == 0
+
+
+def test_line_mode_puts_no_dot_on_a_deleted_point(store):
+    """Fixed: a deleted point took dots from line mode and the command line, and came out
+    in the round's result; the room and the page never offer it."""
+    gone = store.contributions.add(Draft("value", "said, then deleted"))
+    store.contributions.delete(gone.id)
+    voting.open_round(store, "value", role=FACILITATOR, actor=None)
+    session, out = line_room(store)
+    session.handle(f"/vote {gone.short_id}\n")
+    assert "deleted" in out.getvalue()
+    assert voting.close_round(store, "value", role=FACILITATOR, actor=None) == []
+
+
+def test_line_mode_votes_as_the_one_typing(two):
+    store, a, _b = two
+    voting.open_round(store, "value", role=FACILITATOR, actor=None)
+    session, out = line_room(store)
+    session.handle(f"/vote {a.short_id}\n")
+    assert f"a dot on {a.short_id}" in out.getvalue()
+    round_ = store.votes.round("value")
+    assert round_ is not None and round_.used == {"Bea": 1}
+
+
+def test_the_command_line_puts_no_dot_on_a_deleted_point(cli, db_path, store):
+    gone = store.contributions.add(Draft("value", "said, then deleted"))
+    store.contributions.delete(gone.id)
+    store.participants.save("Ana", "named", room="value")
+    voting.open_round(store, "value", role=FACILITATOR, actor=None)
+    result = cli("vote", "cast", gone.short_id, "--by", "Ana", db=db_path)
+    assert result.returncode == 2 and "deleted" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert store.contributions.get(gone.id).votes == 0
+
+
+# -- ranking ---------------------------------------------------------------------------------
+
+
+def test_a_ballot_is_checked_once_for_every_face(store):
+    items = [r.id for r in store.catalog.roles()]
+    assert len(items) >= 3
+    with pytest.raises(InputError, match="at least one item"):
+        ranking.record(store, "value", [], actor="Bea")
+    with pytest.raises(InputError, match="unknown item 'nope'"):
+        ranking.record(store, "value", [items[0], "nope"], actor="Bea")
+    with pytest.raises(InputError, match="each item once"):
+        ranking.record(store, "value", [items[0], items[0]], actor="Bea")
+    assert store.rankings.all() == {}
+    assert ranking.record(store, "value", items[:2], actor="Bea") == items[:2]
+    ranking.record(store, "value", [items[2]], participant="Ana", actor="Bea")
+    assert store.rankings.all() == {"value": {None: items[:2], "Ana": [items[2]]}}
+    assert actions(store, "ranking.") == ["ranking.record", "ranking.record"]
+
+
+def test_a_ballot_starts_from_the_recorded_order_then_the_banks(store):
+    items = [r.id for r in store.catalog.roles()]
+    assert ranking.ballot(store.rankings.all(), "value", items) == items
+    ranking.record(store, "value", [items[2], items[0]], actor=None)
+    ranking.record(store, "value", [items[1]], participant="Ana", actor=None)
+    rest = [i for i in items if i not in (items[2], items[0])]
+    assert ranking.ballot(store.rankings.all(), "value", items) == [items[2], items[0], *rest]
+    assert ranking.ballot(store.rankings.all(), "value", items, "Ana")[0] == items[1]
+    # An order that names an item the bank no longer has starts from what the bank has.
+    recorded = {"value": {None: ["gone", items[1]]}}
+    assert ranking.ballot(recorded, "value", items) == [
+        items[1],
+        *(i for i in items if i != items[1]),
+    ]
+
+
+def test_moving_an_item_keeps_it_in_the_list():
+    order = ["a", "b", "c"]
+    assert ranking.moved(order, "b", -1) == ["b", "a", "c"]
+    assert ranking.moved(order, "b", 1) == ["a", "c", "b"]
+    assert ranking.moved(order, "a", -1) == order
+    assert ranking.moved(order, "c", 1) == order
+
+
+def test_the_participants_page_ranks_through_the_same_step(store):
+    person, _uid = participate.join(store, "value", "anonymous")
+    items = [r.id for r in store.catalog.roles()]
+    with pytest.raises(participate.Refused, match="rank each item once"):
+        participate.rank(store, person, [])
+    assert participate.move(store, person, items[1], -1)[:2] == [items[1], items[0]]
+    assert store.rankings.all()["value"][person.name][:2] == [items[1], items[0]]
+
+
+# -- merging points --------------------------------------------------------------------------
+
+
+def test_a_merge_and_a_split_are_undone_with_the_rooms_history(two):
+    store, a, b = two
+    history = History()
+    merged = points.merge(store, b, a, actor="Bea", history=history)
+    assert isinstance(merged, Merge)
+    assert store.contributions.get(b.id).merged_into == a.id
+    history.undo(store, "Bea")
+    assert store.contributions.get(b.id).merged_into is None
+    history.redo(store, "Bea")
+    assert store.contributions.get(b.id).merged_into == a.id
+    split = points.split(store, a.id, actor="Bea", history=history)
+    assert isinstance(split, Split) and split.places == ((b.id, a.id),)
+    assert store.contributions.get(b.id).merged_into is None
+    history.undo(store, "Bea")
+    assert store.contributions.get(b.id).merged_into == a.id
+
+
+def test_a_merge_by_ids_from_the_command_line_and_the_stores_refusals(two):
+    store, a, b = two
+    with pytest.raises(InputError, match="cannot be merged into itself"):
+        points.merge(store, a.id, a.short_id, actor=None)
+    done = points.merge(store, b.short_id, a.short_id, actor="Asaf")
+    assert (done.source.id, done.target.id) == (b.id, a.id)
+    with pytest.raises(InputError, match="part of itself"):
+        points.merge(store, a.id, b.id, actor=None)
+    assert actions(store, "contribution.merge") == ["contribution.merge"]
+
+
+def test_a_split_with_nothing_merged_is_refused_by_every_face(cli, db_path, two):
+    """Fixed: the room said "Nothing is merged into this point." while `hubworkshop split`
+    said "split 0 contributions off …" and succeeded."""
+    store, a, b = two
+    assert not points.can_split(store.contributions.get(a.id))
+    with pytest.raises(InputError, match="nothing is merged into"):
+        points.split(store, a.id, actor=None)
+    result = cli("split", a.short_id, db=db_path)
+    assert result.returncode == 2 and "nothing is merged into" in result.stderr
+    points.merge(store, b, a, actor=None)
+    # Either end of a merge can be split: the point, or the one merged into it.
+    assert points.can_split(store.contributions.get(a.id))
+    assert points.can_split(store.contributions.get(b.id))
+    assert points.split(store, b.id, actor=None).places == ((b.id, a.id),)
+    assert EventName.CONTRIBUTION_SPLIT.value in actions(store, "contribution.split")
+
+
+# -- who a typed name means ------------------------------------------------------------------
+
+
+def test_a_typed_name_is_the_rosters_spelling_and_a_typo_is_no_new_voter(store):
+    store.participants.save("José Ñandú", "named", room="value")
+    assert known_as(store, "JOSÉ  ñandú", new=False) == "José Ñandú"
+    with pytest.raises(InputError, match="did you mean 'José Ñandú'"):
+        known_as(store, "jose nandu", new=False)
+    assert known_as(store, "Kwame", new=True) == "Kwame"
+    assert known_as(store, "Someone Else", new=False, anyone=True) == "Someone Else"
+    assert maybe_meant(store, "jose nandu") == ["José Ñandú"]
+    assert maybe_meant(store, "JOSÉ ÑANDÚ") == []
+
+
+def test_one_person_entered_twice_is_merged_asking_their_consent_when_the_two_differ(store):
+    a = store.contributions.add(Draft("value", "said by the first entry", author="Amina K"))
+    store.participants.save("Amina K", "named", room="value")
+    store.participants.save("Amina", "off-record", room="value")
+    with pytest.raises(people.ConsentToAsk, match="which consent") as asked:
+        people.merge(store, "Amina K", "amina", consent=None, actor="Bea")
+    assert {asked.value.one.name, asked.value.other.name} == {"Amina K", "Amina"}
+    assert len(store.participants.all()) == 2  # nothing merged without the answer
+    history = History()
+    people.merge(store, "Amina K", "amina", consent="anonymous", actor="Bea", history=history)
+    [kept] = store.participants.all()
+    assert (kept.name, kept.consent.value) == ("Amina", "anonymous")
+    assert store.contributions.get(a.id).author == "Amina"
+    history.undo(store, "Bea")
+    assert sorted(p.name for p in store.participants.all()) == ["Amina", "Amina K"]
+    assert store.contributions.get(a.id).author == "Amina K"

@@ -390,7 +390,7 @@ def import_child(folder: Path, count: int) -> dict:
     # ... and given, as `add --lang en -` does.
     given = new_store(folder, "import-lang")
     start = time.perf_counter()
-    given.import_contributions([d._replace(language="en") for d in drafts])
+    given.contributions.bulk_import([d._replace(language="en") for d in drafts])
     with_lang = time.perf_counter() - start
     conn = sqlite3.connect(folder / "raw-import.db", isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")

@@ -154,6 +154,24 @@ def test_line_mode_puts_no_dot_on_a_deleted_point(store):
     assert voting.close_round(store, "value", role=FACILITATOR, actor=None) == []
 
 
+def test_no_face_puts_a_dot_on_a_point_merged_into_another(two, cli, db_path):
+    """The room and the page offer only the point others were merged into; line mode and
+    the command line refuse the merged one too, and say where the dot goes."""
+    store, a, b = two
+    store.points.merge(b.id, a.id)
+    store.participants.save("Ana", "named", room="value")
+    voting.open_round(store, "value", role=FACILITATOR, actor=None)
+    with pytest.raises(voting.NotThere, match=f"merged into {a.short_id}"):
+        voting.cast(store, b.id, "Ana", note_taker="Bea")
+    session, out = line_room(store)
+    session.handle(f"/vote {b.short_id}\n")
+    assert f"merged into {a.short_id}" in out.getvalue()
+    result = cli("vote", "cast", b.short_id, "--by", "Ana", db=db_path)
+    assert result.returncode == 2 and f"merged into {a.short_id}" in result.stderr
+    assert store.contributions.get(b.id).votes == 0
+    assert voting.cast(store, a.id, "Ana", note_taker="Bea").left >= 0
+
+
 def test_line_mode_votes_as_the_one_typing(two):
     store, a, _b = two
     voting.open_round(store, "value", role=FACILITATOR, actor=None)

@@ -8,7 +8,8 @@ the name line mode started with, the page's cookie) and how it says the result.
 The rules, written here once:
 
 - only a facilitator opens or closes a round (`role`);
-- a dot goes on a point that is not deleted, inside the open round of the point's room, and,
+- a dot goes on a point that is not deleted nor merged into another (the dot goes on the
+  point it was merged into: the room and the page offer only that one), inside the open round of the point's room, and,
   when the voter is in a room (the room screen, line mode, the page), of that room;
 - each voter has the round's budget of dots: checked here first, for a message that says so,
   and again by the store inside the write transaction, so terminals voting at once cannot
@@ -112,6 +113,13 @@ def cast(
     target = store.contributions.get(point) if isinstance(point, str) else point
     if target.deleted_at is not None:
         raise NotThere(_("{id} is deleted: restore it before voting").format(id=target.short_id))
+    if target.merged_into is not None:
+        into = store.contributions.get(target.merged_into)
+        raise NotThere(
+            _("{id} was merged into {into}: put the dot on {into}").format(
+                id=target.short_id, into=into.short_id
+            )
+        )
     if room is not None and target.room != room:
         raise NotThere(_("{id} is not a point of this room").format(id=target.short_id))
     round_ = store.votes.round(target.room)

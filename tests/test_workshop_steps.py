@@ -177,7 +177,7 @@ def test_line_mode_votes_as_the_one_typing(two):
     voting.open_round(store, "value", role=FACILITATOR, actor=None)
     session, out = line_room(store)
     session.handle(f"/vote {a.short_id}\n")
-    assert f"a dot on {a.short_id}" in out.getvalue()
+    assert f"a dot on {a.short_id}; 2 dots left" in out.getvalue()  # of the plan's 3
     round_ = store.votes.round("value")
     assert round_ is not None and round_.used == {"Bea": 1}
 

@@ -245,7 +245,12 @@ class LineRoom:
             else:
                 # The dot of the one typing, on a point of this room (`workshop/voting.py`).
                 done = voting.cast(store, rest[0], self.name, note_taker=self.name, room=room)
-                self.say(_("a dot on {id}").format(id=done.vote.point.short_id))
+                self.say(
+                    _("a dot on {id}; {left}").format(
+                        id=done.vote.point.short_id,
+                        left=nformat(done.left, "{n} dot left", "{n} dots left"),
+                    )
+                )
         elif verb == "list":
             count = int(rest[0]) if rest and rest[0].isdigit() else 10
             seqs = store.contributions.seqs(room=room)[-count:]

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 from textual.binding import Binding
 
 from hubworkshop.tui.app import HubworkshopApp
+from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room import RoomScreen
+from hubworkshop.tui.screens.room_capture import CaptureDesk
+from hubworkshop.tui.screens.room_controls import FacilitatorControls
+from hubworkshop.tui.screens.room_list import ContributionPanel
+from hubworkshop.tui.screens.room_service import RoomService
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "hubworkshop"
 CONSENT_RULE = PACKAGE / "domain" / "consent.py"
@@ -132,3 +138,65 @@ def test_the_domain_does_no_io():
     assert {k: v for k, v in doing_io.items() if v} == {}
     # ...and the scanner sees such an import where there is one.
     assert _imported(ast.parse("import socket\nfrom select import select")) >= {"socket", "select"}
+
+
+# -- the room: parts that own their keys, not a tower of classes ------------------------------
+
+ROOM_PARTS = (FacilitatorControls, ContributionPanel, CaptureDesk, RoomService)
+MAX_PART_METHODS, MAX_PART_LINES = 30, 450
+MAX_ROOM_SCREEN_METHODS, MAX_ROOM_SCREEN_LINES = 55, 550
+
+
+def _methods(cls: type) -> list[str]:
+    return [n for n, v in vars(cls).items() if inspect.isfunction(v) or isinstance(v, property)]
+
+
+def test_the_room_screen_is_composed_not_inherited():
+    """The room screen was a chain of four classes over four files (RoomScreen, RoomCapture,
+    ContributionActions, HubScreen: 96 methods, 1,313 lines), each level reaching into the
+    others' state. Now it inherits only the base screen and composes its parts."""
+    ours = [c for c in RoomScreen.__mro__ if c.__module__.startswith("hubworkshop.")]
+    assert ours == [RoomScreen, HubScreen]
+    for part in ROOM_PARTS:
+        assert [c for c in part.__mro__ if c.__module__.startswith("hubworkshop.")] == [part]
+
+
+def test_each_part_of_the_room_stays_small():
+    """The numbers: when the room was recomposed its parts measured 9–25 methods and 113–397
+    lines, the screen 51 methods and 515 lines (half of the old tower: what is left is the
+    room's reads, the routing between parts, and its own keys). The limits leave about a fifth
+    for growth; a part that outgrows them is two parts."""
+    for part in ROOM_PARTS:
+        lines = len(inspect.getsourcelines(part)[0])
+        assert len(_methods(part)) <= MAX_PART_METHODS, part.__name__
+        assert lines <= MAX_PART_LINES, f"{part.__name__}: {lines} lines"
+    assert len(_methods(RoomScreen)) <= MAX_ROOM_SCREEN_METHODS
+    assert len(inspect.getsourcelines(RoomScreen)[0]) <= MAX_ROOM_SCREEN_LINES
+
+
+def test_each_key_of_the_room_has_one_owner_and_a_palette_name():
+    """The facilitator's keys are the controls' alone (a note-taker's room, which has no
+    controls, has none of them); no key is bound twice; each has its name in the palette;
+    every action of the menu Enter opens is found on exactly one owner."""
+    from hubworkshop.tui.dialogs.actions import MENU, action_name
+
+    owners = (RoomScreen, FacilitatorControls, ContributionPanel)
+    keys = [b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]
+    assert len(keys) == len(set(keys))
+    assert {b.key for b in FacilitatorControls.BINDINGS if isinstance(b, Binding)} == {
+        "f5", "f6", "f7", "f8", "f9"
+    }  # fmt: skip
+    for owner in owners:
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding) and binding.tooltip, owner.__name__
+    for item in MENU:
+        name = f"action_{action_name(item.action)}"
+        assert len([o for o in owners if name in _defined(o)]) == 1, item.action
+    for action in FacilitatorControls.ACTIONS:
+        assert f"action_{action}" in _defined(FacilitatorControls), action
+        assert not any(f"action_{action}" in _defined(o) for o in owners[::2]), action
+
+
+def _defined(cls: type) -> set[str]:
+    """What a class of ours defines itself or inherits from one of ours (not Textual's)."""
+    return {n for c in cls.__mro__ if c.__module__.startswith("hubworkshop.") for n in vars(c)}

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input
@@ -41,7 +41,12 @@ from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilte
 from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.pending import CaptureQueue, PendingPanel
-from hubworkshop.tui.widgets.room_panels import CountdownDisplay, QuestionPanel, StatusBar
+from hubworkshop.tui.widgets.room_panels import (
+    CountdownDisplay,
+    QuestionPanel,
+    RoomHead,
+    StatusBar,
+)
 
 __all__ = ["RoomScreen", "RoomView"]
 
@@ -121,7 +126,6 @@ class RoomScreen(HubScreen):
         self.bar_ready = False
         """Whether keys typed elsewhere can go straight into the bar (from on_mount on)."""
         self.last_event_seq = 0
-        self.rang_at_zero = False
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self._list_loaded = False  # until the first read of the list, there is nothing to sync
@@ -185,7 +189,7 @@ class RoomScreen(HubScreen):
         if self.hub_app.facilitator:
             body = self._controls = FacilitatorControls(self.service, id="room")
         with body:
-            with Horizontal(id="top"):
+            with RoomHead(id="top"):
                 yield QuestionPanel((view.question, shown, view.phase, view.position))
                 yield CountdownDisplay(clock)
             yield ContributionPanel(
@@ -360,30 +364,22 @@ class RoomScreen(HubScreen):
         self.tick()
 
     def show_question(self) -> None:
-        if self.snapshot is None:
+        heads = self.query(RoomHead)
+        if self.snapshot is None or not heads:
             return
         shown = self.question_languages(self.language_mode)
-        self.query_one(QuestionPanel).show(
-            self.snapshot.question, shown, self.snapshot.phase, self.snapshot.position
-        )
+        view = self.snapshot
+        heads.first().show_question(view.question, shown, view.phase, view.position)
 
     def watch_language_mode(self) -> None:
         self.show_question()
 
     def tick(self) -> None:
         """Called every second by the app: redraw the clock from the shared countdown."""
-        displays = self.query(CountdownDisplay)
-        if self.snapshot is None or not displays:  # not composed yet, or closing
+        heads = self.query(RoomHead)
+        if self.snapshot is None or not heads:  # not composed yet, or closing
             return
-        countdown = self.snapshot.countdown
-        remaining = countdown.remaining(self.hub_app.now())
-        displays.first().show(remaining, countdown.running, countdown.total_seconds)
-        if countdown.running and remaining <= 0 and not self.rang_at_zero:
-            self.rang_at_zero = True
-            self.app.bell()
-            self.notify(_("Time is up for this phase."), markup=False, severity="warning")
-        elif remaining > 0:
-            self.rang_at_zero = False
+        heads.first().tick(self.snapshot.countdown, self.hub_app.now())
 
     def show_seqs(self, seqs: list[int], row_filter: RowFilter) -> None:
         self.contribution_list.set_seqs(seqs, row_filter=row_filter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from textual.widgets import Static
 from hubworkshop.domain.i18n import _, ngettext, pgettext, role_label
 from hubworkshop.domain.model import Phase, Question
 from hubworkshop.domain.records import VoteRound
-from hubworkshop.domain.timer import format_remaining
+from hubworkshop.domain.timer import Countdown, format_remaining
 from hubworkshop.tui.widgets.text import plain
 
 if TYPE_CHECKING:
@@ -171,6 +172,33 @@ class QuestionPanel(Vertical):
             "  ·  ".join(f"• {f.get_text(lang)}" for lang in languages) for f in question.follow_ups
         )
         self.query_one(".follow-ups", Static).update(plain(follow_ups))
+
+
+class RoomHead(Horizontal):
+    """Above a room's list: its QuestionPanel (in the languages F2 chose) and CountdownDisplay
+    (the phase clock, which rings once when the phase's time is up), composed inside it by
+    the room so that they come with the room's first frame."""
+
+    rang_at_zero = False
+
+    def show_question(
+        self, question: Question | None, languages: list[str], phase: Phase | None, position: str
+    ) -> None:
+        self.query_one(QuestionPanel).show(question, languages, phase, position)
+
+    def tick(self, countdown: Countdown, now: dt.datetime) -> None:
+        """Redraw the clock from the room's shared countdown (every second)."""
+        displays = self.query(CountdownDisplay)
+        if not displays:  # not composed yet, or closing
+            return
+        remaining = countdown.remaining(now)
+        displays.first().show(remaining, countdown.running, countdown.total_seconds)
+        if countdown.running and remaining <= 0 and not self.rang_at_zero:
+            self.rang_at_zero = True
+            self.app.bell()
+            self.notify(_("Time is up for this phase."), markup=False, severity="warning")
+        elif remaining > 0:
+            self.rang_at_zero = False
 
 
 class DetailPane(Static):

@@ -153,9 +153,10 @@ def _methods(cls: type) -> list[str]:
 
 
 def test_the_room_screen_is_composed_not_inherited():
-    """The room screen was a chain of four classes over four files (RoomScreen, RoomCapture,
-    ContributionActions, HubScreen: 96 methods, 1,313 lines), each level reaching into the
-    others' state. Now it inherits only the base screen and composes its parts."""
+    """The room screen was a chain of classes over three modules (RoomScreen, RoomCapture,
+    ContributionActions over HubScreen: 93 methods of their own, 1,373 lines), each level
+    reaching into the others' state. Now it inherits only the base screen and composes its
+    parts, none of which inherits another of ours."""
     ours = [c for c in RoomScreen.__mro__ if c.__module__.startswith("hubworkshop.")]
     assert ours == [RoomScreen, HubScreen]
     for part in ROOM_PARTS:

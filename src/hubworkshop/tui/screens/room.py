@@ -199,7 +199,7 @@ class RoomScreen(HubScreen):
                 id="points",
             )
             yield (pending := PendingPanel("", id="pending"))
-            yield CaptureDesk(self.service, pending, id="capture-desk")
+            yield CaptureDesk(self.service, pending, saved=self.show_captured, id="capture-desk")
             yield StatusBar("", id="status")
         yield KeyFooter()
 
@@ -402,9 +402,9 @@ class RoomScreen(HubScreen):
 
     # -- what one part tells another --------------------------------------------------------
 
-    @on(CaptureDesk.Saved)
-    def show_captured(self, event: CaptureDesk.Saved) -> None:
-        self.contribution_list.upsert(event.rows)
+    def show_captured(self, rows: list[Contribution]) -> None:
+        """New entries from the capture desk, in the list."""
+        self.contribution_list.upsert(rows)
         self.points.update_header()
 
     @on(CaptureDesk.EditAsked)

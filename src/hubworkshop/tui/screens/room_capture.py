@@ -39,13 +39,6 @@ class CaptureDesk(Vertical):
     CaptureDesk CaptureBar { margin: 0 0; overflow-x: hidden; }
     """
 
-    class Saved(Message):
-        """Entries reached the database: the room shows them in its list."""
-
-        def __init__(self, rows: list[Contribution]) -> None:
-            super().__init__()
-            self.rows = rows
-
     class EditAsked(Message):
         """Up in the empty bar: the last entry, in the edit form."""
 
@@ -54,11 +47,22 @@ class CaptureDesk(Vertical):
             self.contribution = contribution
 
     def __init__(
-        self, service: RoomService, pending: PendingPanel, *, id: str | None = None
+        self,
+        service: RoomService,
+        pending: PendingPanel,
+        *,
+        saved: Callable[[list[Contribution]], None],
+        id: str | None = None,
     ) -> None:
+        """`saved`: what the room does with entries once they are in the database (shows them
+        in its list). A function the room gives, not a message: called at once, the row is
+        on screen in the same frame as "saved", as when this was the screen's own code (a
+        message bubbling up took a turn of two more queues: capture p50 went from about
+        13 to 25 ms on a busy machine)."""
         super().__init__(id=id)
         self.service = service
         self.pending = pending
+        self._saved = saved
         self.queue = CaptureQueue(self._save_pending, self._show_pending)
         self.last_entry: Contribution | None = None
         self._flush_pending = False
@@ -316,7 +320,7 @@ class CaptureDesk(Vertical):
             self.service.history.record(Added(c))
         self.last_entry = saved[-1]
         self.service.app.mark_saved()
-        self.post_message(self.Saved(saved))
+        self._saved(saved)
         self.service.status()
         names = self.bar.names
         for c in saved:

@@ -185,9 +185,9 @@ class RoomScreen(HubScreen):
             countdown.total_seconds,
         )
         # The facilitator's keys are over the whole room's body; a note-taker's room has none.
-        body: Vertical = Vertical(id="room")
         if self.hub_app.facilitator:
-            body = self._controls = FacilitatorControls(self.service, id="room")
+            self._controls = FacilitatorControls(self.service, id="room")
+        body = self._controls or Vertical(id="room")
         with body:
             with RoomHead(id="top"):
                 yield QuestionPanel((view.question, shown, view.phase, view.position))
@@ -418,6 +418,9 @@ class RoomScreen(HubScreen):
     def type_from_list(self, text: str, point: Contribution | None) -> None:
         """Keys typed on the list are the bar's (answering the highlighted point with `=`)."""
         self.capture.type_from_list(text, point)
+
+    # The app (type-ahead from the start screen) and the tests speak to the room; these pass
+    # it on to the part concerned.
 
     def type_into_bar(self, text: str) -> None:
         self.capture.type_into_bar(text)

@@ -338,7 +338,8 @@ class HubworkshopApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         allows = screen.palette_allows if isinstance(screen, HubScreen) else lambda _: True
-        yield from binding_commands(self, screen, allows)
+        owners = screen.key_owners() if isinstance(screen, HubScreen) else [screen]
+        yield from binding_commands(self, screen, allows, owners)
         from hubworkshop.tui.screens.start import StartScreen
 
         if isinstance(screen, StartScreen):
@@ -362,14 +363,15 @@ class HubworkshopApp(App[None]):
                     lambda m=mode: setattr(screen, "language_mode", m),
                     discover=False,
                 )
-        if isinstance(screen, RoomScreen) and self.facilitator:
+        controls = screen.controls if isinstance(screen, RoomScreen) else None
+        if isinstance(screen, RoomScreen) and controls is not None and self.facilitator:
             language = screen.question_languages(screen.language_mode)[0]
             for qid in screen.room.questions:
                 question = self.store.catalog.question(qid)
                 yield SystemCommand(
                     _("Go to question: {text}").format(text=question.text.get_text(language)),
                     qid,
-                    lambda q=qid: screen.open_question(q),
+                    lambda q=qid: controls.open_question(q),
                     discover=False,
                 )
             for phase in self.store.catalog.phases():
@@ -380,7 +382,7 @@ class HubworkshopApp(App[None]):
                         minutes=phase.minutes,
                         activity=pgettext("activity", phase.activity.value),
                     ),
-                    lambda p=phase.id: screen.open_phase(p),
+                    lambda p=phase.id: controls.open_phase(p),
                     discover=False,
                 )
 
@@ -389,14 +391,14 @@ def _menu_commands(room: RoomScreen) -> Iterable[SystemCommand]:
     """The actions of the room's menu (Enter on the list) that no key of their own runs."""
     from hubworkshop.tui.dialogs.actions import MENU, action_name
 
-    bound = {b.action for b in room.BINDINGS if isinstance(b, Binding)}
+    bound = {b.action for o in room.key_owners() for b in o.BINDINGS if isinstance(b, Binding)}
     for item in MENU:
         if item.action in bound or not room.palette_allows(action_name(item.action)):
             continue
         yield SystemCommand(
             _(item.label),
             _("{action} (Enter, then {key})").format(action=_(item.label), key=item.key),
-            lambda action=item.action: room.call_later(room.run_action, action),
+            lambda action=item.action: room.perform(action),
         )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.screen import Screen
+from textual.widget import Widget
 
 from hubworkshop.tui.workers import (
     Done,
@@ -87,6 +88,11 @@ class HubScreen(Screen[None]):
                 then()
 
         return done
+
+    def key_owners(self) -> list[Widget]:
+        """This screen and the parts of it that own keys and actions, outermost first: the
+        command palette offers all their bindings."""
+        return [self]
 
     def palette_allows(self, action: str) -> bool:
         """Whether the command palette offers this screen's `action` to this user."""

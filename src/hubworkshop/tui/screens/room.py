@@ -1,7 +1,15 @@
 """The breakout room: question, timer, capture bar, contribution list.
 
+The screen composes the room's parts, each owning its keys and actions: the facilitator's
+controls (`room_controls.py`, a facilitator's only), the list and the actions on its
+selected point (`room_list.py`), the capture bar and its save queue (`room_capture.py`), the
+panels (`tui/widgets/room_panels.py`). It reads the room and hands each part what it shows,
+passes on what one part tells another (Textual messages), and keeps what is the whole
+room's: undo and redo (Ctrl+Z, Ctrl+Y), retrying a save (Ctrl+R), the search and filters,
+the question's language (F2), the presenter view (F3), the activity screens, the palette.
+
 Every database call runs in a thread worker and comes back as a message (`tui/workers.py`).
-The screen keeps the undo history of this terminal's own changes (`workshop/history.py`).
+The undo history of this terminal's own changes is the room's (`room_service.py`).
 """
 
 from __future__ import annotations
@@ -11,33 +19,36 @@ from collections.abc import Iterable
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.binding import ActiveBinding, Binding
+from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import Input, Static
+from textual.widget import Widget
+from textual.widgets import Input
 
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.i18n import N_, _, kind_label, ngettext, role_label
-from hubworkshop.domain.languages import next_mode
-from hubworkshop.domain.model import Contribution, Kind
+from hubworkshop.domain.i18n import N_, _, role_label
+from hubworkshop.domain.languages import languages_shown, next_mode
+from hubworkshop.domain.model import Contribution, Kind, Room
 from hubworkshop.domain.records import Event
 from hubworkshop.domain.timer import Countdown
-from hubworkshop.storage.pages import SELF_TYPED
-from hubworkshop.tui.screens.room_actions import RoomView
-from hubworkshop.tui.screens.room_capture import RoomCapture
+from hubworkshop.tui.screens.base import HubScreen
+from hubworkshop.tui.screens.room_capture import CaptureDesk
+from hubworkshop.tui.screens.room_controls import FacilitatorControls
+from hubworkshop.tui.screens.room_list import ContributionPanel
+from hubworkshop.tui.screens.room_service import RoomService, RoomView
 from hubworkshop.tui.widgets.capture_bar import CaptureBar, for_the_bar
 from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
 from hubworkshop.tui.widgets.glyphs import AppHeader
-from hubworkshop.tui.widgets.inputs import OrderedInput
 from hubworkshop.tui.widgets.key_footer import KeyFooter
-from hubworkshop.tui.widgets.pending import PendingPanel
+from hubworkshop.tui.widgets.pending import CaptureQueue, PendingPanel
 from hubworkshop.tui.widgets.room_panels import (
     CountdownDisplay,
-    DetailPane,
     QuestionPanel,
+    RoomHead,
     StatusBar,
 )
-from hubworkshop.tui.widgets.text import plain, said_wrapped
+
+__all__ = ["RoomScreen", "RoomView"]
 
 _PEOPLE_CHANGED = frozenset({EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE})
 
@@ -52,7 +63,7 @@ def _may_change_room(event: Event, known_tags: set[str]) -> bool:
     return True
 
 
-class RoomScreen(RoomCapture):
+class RoomScreen(HubScreen):
     """A breakout room, for a facilitator or a note-taker."""
 
     # No focus until on_mount gives it to the bar: Textual's own choice after compose would be
@@ -72,11 +83,10 @@ class RoomScreen(RoomCapture):
         height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2;
         color: $text;
     }
-    RoomScreen CaptureBar { margin: 0 0; overflow-x: hidden; }
     """
 
     # Every binding's tooltip is its name in the command palette (Ctrl+P), which is built
-    # from these bindings (`tui/commands.py`).
+    # from these bindings and the parts' (`tui/commands.py`, `key_owners`).
     BINDINGS = [
         Binding(
             "f2",
@@ -85,28 +95,6 @@ class RoomScreen(RoomCapture):
             tooltip=N_("Question language: each of the plan's, then two side by side"),
         ),
         Binding("f3", "presenter", N_("Present"), tooltip=N_("Presenter view, for screen sharing")),
-        Binding("f5", "toggle_timer", N_("Timer ▶/‖"), tooltip=N_("Start or pause the timer")),
-        Binding(
-            "f6", "extend(1)", N_("+1 min"), show=False, tooltip=N_("Extend the timer by 1 minute")
-        ),
-        Binding(
-            "f7", "extend(5)", N_("+5 min"), show=False, tooltip=N_("Extend the timer by 5 minutes")
-        ),
-        Binding("f8", "move_question(1)", N_("Next Q"), tooltip=N_("Next question")),
-        Binding(
-            "f9", "move_question(-1)", N_("Prev Q"), show=False, tooltip=N_("Previous question")
-        ),
-        # No printable key is a command in the room: a sentence typed while the list has
-        # the focus is written, never run. The list's actions are in the menu Enter opens
-        # (tui/dialogs/actions.py) and in the palette; these keys nobody types in a sentence.
-        Binding("enter", "actions", N_("Actions"), tooltip=N_("Actions on the selected point")),
-        Binding(
-            "delete",
-            "delete",
-            N_("Delete"),
-            show=False,
-            tooltip=N_("Delete the selected contribution"),
-        ),
         Binding("ctrl+z", "undo", N_("Undo"), show=False, tooltip=N_("Undo your last change")),
         Binding("ctrl+y", "redo", N_("Redo"), show=False, tooltip=N_("Redo the change you undid")),
         Binding("ctrl+r", "retry", N_("Retry"), show=False, tooltip=N_("Try saving again")),
@@ -116,29 +104,70 @@ class RoomScreen(RoomCapture):
         ),
     ]
 
-    FACILITATOR_ACTIONS = {
-        "toggle_timer",
-        "extend",
-        "move_question",
-        "toggle_vote",
-        "report_back",
-        "hide",
-    }
-    LIST_ACTIONS = {"actions", "delete"}
-    """Keys of the list only: in the bar, Enter saves and Delete deletes a character."""
+    FACILITATOR_ACTIONS = FacilitatorControls.ACTIONS | {"hide"}
+    """What the menu and the palette offer a facilitator only: the controls' (which a
+    note-taker's room does not even have) and moderation."""
 
     language_mode: reactive[str] = reactive("", init=False)
     """The question's language(s): one of the plan's, or BOTH; empty: the room's own."""
 
     def __init__(self, room_id: str) -> None:
-        super().__init__(room_id)
-        self._detail_shown: str | None = None
+        super().__init__()
+        self.room_id = room_id
+        self.service = RoomService(
+            self,
+            room_id,
+            status=lambda message, error: self.refresh_status(message, error=error),
+            sync=self.sync,
+        )
+        self.history = self.service.history
+        self._controls: FacilitatorControls | None = None
+        self.snapshot: RoomView | None = None
+        self.bar_ready = False
+        """Whether keys typed elsewhere can go straight into the bar (from on_mount on)."""
         self.last_event_seq = 0
-        self.rang_at_zero = False
         self._list_lock = threading.Lock()
         self._room_lock = threading.Lock()
         self._list_loaded = False  # until the first read of the list, there is nothing to sync
         self._list_asked: tuple[int, RowFilter | None] = (0, None)  # the latest list read
+
+    # -- the parts --------------------------------------------------------------------------
+
+    @property
+    def room(self) -> Room:
+        return self.store.catalog.room(self.room_id)
+
+    @property
+    def points(self) -> ContributionPanel:
+        return self.query_one(ContributionPanel)
+
+    @property
+    def capture(self) -> CaptureDesk:
+        return self.query_one(CaptureDesk)
+
+    @property
+    def controls(self) -> FacilitatorControls | None:
+        """The facilitator's controls: None in a note-taker's room."""
+        return self._controls
+
+    @property
+    def contribution_list(self) -> ContributionList:
+        return self.query_one(ContributionList)
+
+    @property
+    def queue(self) -> CaptureQueue:
+        return self.capture.queue
+
+    def key_owners(self) -> list[Widget]:
+        """The room and its parts with keys and actions of their own, outermost first."""
+        owners: list[Widget] = [self]
+        if (controls := self.controls) is not None:
+            owners.append(controls)
+        return [*owners, self.points]
+
+    def question_languages(self, mode: str) -> list[str]:
+        """The languages the question is shown in for an F2 mode: the room's own first."""
+        return languages_shown(self.store.catalog.workshop().languages, mode, self.room.language)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -155,23 +184,23 @@ class RoomScreen(RoomCapture):
             countdown.running,
             countdown.total_seconds,
         )
-        with Horizontal(id="top"):
-            yield QuestionPanel((view.question, shown, view.phase, view.position))
-            yield CountdownDisplay(clock)
-        yield Static("", id="list-header")
-        yield OrderedInput(
-            placeholder=_("Search: every word, any script · Esc to close"), id="search"
-        )
-        yield ContributionList(
-            self.store.contributions.by_seqs,
-            typed=self.type_from_list,
-            enter=self.action_actions,
-            id="contributions",
-        )
-        yield DetailPane("", id="detail")
-        yield PendingPanel("", id="pending")
-        yield CaptureBar(id="capture")
-        yield StatusBar("", id="status")
+        # The facilitator's keys are over the whole room's body; a note-taker's room has none.
+        if self.hub_app.facilitator:
+            self._controls = FacilitatorControls(self.service, id="room")
+        body = self._controls or Vertical(id="room")
+        with body:
+            with RoomHead(id="top"):
+                yield QuestionPanel((view.question, shown, view.phase, view.position))
+                yield CountdownDisplay(clock)
+            yield ContributionPanel(
+                self.service,
+                allows=self.palette_allows,
+                typed=self.type_from_list,
+                id="points",
+            )
+            yield (pending := PendingPanel("", id="pending"))
+            yield CaptureDesk(self.service, pending, saved=self.show_captured, id="capture-desk")
+            yield StatusBar("", id="status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -179,11 +208,14 @@ class RoomScreen(RoomCapture):
         self.sub_title = (
             f"{role_label(self.hub_app.role)} · {self.hub_app.user_name or _('unnamed')}"
         )
-        self.query_one("#capture", CaptureBar).cursor_blink = self.hub_app.cursor_blinks
+        if (controls := self.controls) is not None:
+            controls.snapshot = self.snapshot
+        capture = self.capture
+        capture.bar.cursor_blink = self.hub_app.cursor_blinks
         self.query_one("#search", Input).cursor_blink = self.hub_app.cursor_blinks
-        self.query_one(CaptureBar).focus()
-        self.restore_bar()
-        self.type_into_bar(self.hub_app.typed_ahead())
+        capture.bar.focus()
+        capture.restore_bar()
+        capture.type_into_bar(self.hub_app.typed_ahead())
         self.bar_ready = True
         self.refresh_status()
         self.tick()
@@ -191,7 +223,21 @@ class RoomScreen(RoomCapture):
         # question) is not kept waiting by their threads.
         self.call_after_refresh(self.load_room)
         self.call_after_refresh(self.reload_list)
-        self.call_after_refresh(self.restore_drafts)
+        self.call_after_refresh(capture.restore_drafts)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys the footer shows, in the room's order: the room's own first, then each
+        part's from the outside in, the app's last (Textual lists the focused widget's
+        first; the footer showed F2 F3 F5 F8 Enter when all were the screen's, and still
+        does). Which binding a key runs is Textual's choice, unchanged."""
+        found = super().active_bindings
+
+        def depth(item: tuple[str, ActiveBinding]) -> float:
+            node = item[1].node
+            return float("inf") if node is self.app else len(node.ancestors)
+
+        return dict(sorted(found.items(), key=depth))
 
     # -- reading, in workers ----------------------------------------------------------------
 
@@ -310,42 +356,34 @@ class RoomScreen(RoomCapture):
         if snapshot == self.snapshot:
             return  # nothing to redraw
         self.snapshot = snapshot
-        suggester = self.query_one(CaptureBar).names
-        suggester.names, suggester.tags = snapshot.names, snapshot.tags
-        suggester.room_names = list(snapshot.room_names)
+        if (controls := self.controls) is not None:
+            controls.snapshot = snapshot
+        self.capture.show_known(snapshot.names, snapshot.tags, snapshot.room_names)
         self.show_question()
         self.refresh_status()
         self.tick()
 
     def show_question(self) -> None:
-        if self.snapshot is None:
+        heads = self.query(RoomHead)
+        if self.snapshot is None or not heads:
             return
         shown = self.question_languages(self.language_mode)
-        self.query_one(QuestionPanel).show(
-            self.snapshot.question, shown, self.snapshot.phase, self.snapshot.position
-        )
+        view = self.snapshot
+        heads.first().show_question(view.question, shown, view.phase, view.position)
 
     def watch_language_mode(self) -> None:
         self.show_question()
 
     def tick(self) -> None:
         """Called every second by the app: redraw the clock from the shared countdown."""
-        displays = self.query(CountdownDisplay)
-        if self.snapshot is None or not displays:  # not composed yet, or closing
+        heads = self.query(RoomHead)
+        if self.snapshot is None or not heads:  # not composed yet, or closing
             return
-        countdown = self.snapshot.countdown
-        remaining = countdown.remaining(self.hub_app.now())
-        displays.first().show(remaining, countdown.running, countdown.total_seconds)
-        if countdown.running and remaining <= 0 and not self.rang_at_zero:
-            self.rang_at_zero = True
-            self.app.bell()
-            self.notify(_("Time is up for this phase."), markup=False, severity="warning")
-        elif remaining > 0:
-            self.rang_at_zero = False
+        heads.first().tick(self.snapshot.countdown, self.hub_app.now())
 
     def show_seqs(self, seqs: list[int], row_filter: RowFilter) -> None:
         self.contribution_list.set_seqs(seqs, row_filter=row_filter)
-        self.update_list_header()
+        self.points.update_header()
         if not self._list_loaded:
             self._list_loaded = True
             self.sync()  # anything committed while the list was first read
@@ -359,90 +397,77 @@ class RoomScreen(RoomCapture):
             # Now rather than when the list's Highlighted message arrives: the list and the
             # detail are then drawn in one frame, not two (every terminal in a room draws
             # each sync; the message that follows finds nothing to change).
-            self.show_detail_of(self.contribution_list.highlighted)
-        self.update_list_header()
+            self.points.show_detail_of(self.contribution_list.highlighted)
+        self.points.update_header()
 
-    @on(ContributionList.Highlighted)
-    def show_detail(self, event: ContributionList.Highlighted) -> None:
-        self.show_detail_of(event.contribution)
+    # -- what one part tells another --------------------------------------------------------
 
-    def show_detail_of(self, c: Contribution | None) -> None:
-        detail = self.query_one("#detail", DetailPane)
-        if c is None:
-            self._detail_shown = None
-            detail.show(plain(_("Nothing here yet: type in the bar below and press Enter.")))
-            return
-        width = detail.content_region.width  # 0 before the first layout: not wrapped here
-        text = (
-            said_wrapped(c.text, width)
-            if len(c.text) <= 2000
-            else said_wrapped(c.text[:2000], width)
-            + _("… ({n} more characters)").format(n=len(c.text) - 2000)
-        )
-        author = c.author or _("no speaker recorded")
-        if c.note_taker == SELF_TYPED:
-            author += " · " + _("typed by a participant")
-        tags = " ".join(f"#{t}" for t in c.tags)
-        dots = " · " + ngettext("{n} dot", "{n} dots", c.votes).format(n=c.votes) if c.votes else ""
-        action = ""
-        if c.owner or c.due:
-            action = " · " + kind_label("action") + (f": {c.owner}" if c.owner else "")
-            action += _(", due {date}").format(date=c.due) if c.due else ""
-        if c.responds_to:
-            action += " · " + _("answers {id}").format(id=c.responds_to[:8])
-        shown = (
-            f"{c.short_id} · {kind_label(c.kind.value)} · {author} · {c.created_at[11:19]} UTC"
-            f"{' · ' + tags if tags else ''}{' · ★ ' + _('key point') if c.starred else ''}"
-            f"{dots}{action}\n{text}"
-        )
-        if shown != self._detail_shown:
-            self._detail_shown = shown
-            detail.show(plain(shown))
+    def show_captured(self, rows: list[Contribution]) -> None:
+        """New entries from the capture desk, in the list."""
+        self.contribution_list.upsert(rows)
+        self.points.update_header()
 
-    @on(CaptureBar.Recall)
-    def recall_last(self) -> None:
-        """Up in an empty bar: the last entry, in the edit form."""
-        if self.last_entry is None:
-            self.notify(_("Nothing to recall yet."), markup=False, timeout=2)
-            return
-        self.edit_contribution(self.last_entry)
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_status()  # the status line says where keys go: the list, or the bar
+    @on(CaptureDesk.EditAsked)
+    def edit_asked(self, event: CaptureDesk.EditAsked) -> None:
+        self.points.edit_contribution(event.contribution)
 
     @on(CaptureBar.Leave)
     def leave_capture(self) -> None:
         self.contribution_list.focus()
 
-    @on(CaptureBar.MultiLinePaste)
-    def multi_line_paste(self, event: CaptureBar.MultiLinePaste) -> None:
-        from hubworkshop.tui.dialogs.contribution import PasteDialog
+    def type_from_list(self, text: str, point: Contribution | None) -> None:
+        """Keys typed on the list are the bar's (answering the highlighted point with `=`)."""
+        self.capture.type_from_list(text, point)
 
-        text = event.text
+    # The app (type-ahead from the start screen) and the tests speak to the room; these pass
+    # it on to the part concerned.
 
-        def chosen(choice: str | None) -> None:
-            if choice == "lines":
-                lines = [line for line in text.splitlines() if line.strip()]
-                self.queue.add(text, lines)
-            elif choice == "join":
-                bar = self.query_one(CaptureBar)
-                bar.insert_text_at_cursor(
-                    " ".join(line.strip() for line in text.splitlines() if line.strip())
-                )
+    def type_into_bar(self, text: str) -> None:
+        self.capture.type_into_bar(text)
 
-        self.app.push_screen(PasteDialog(text), chosen)
+    def edit_contribution(self, c: Contribution) -> None:
+        self.points.edit_contribution(c)
 
-    # -- list actions ----------------------------------------------------------------------
+    def _show_if_still_pending(self, key: int) -> None:
+        self.capture.show_if_still_pending(key)
+
+    @on(ContributionPanel.ActionChosen)
+    def action_chosen(self, event: ContributionPanel.ActionChosen) -> None:
+        self.perform(event.action)
+
+    def perform(self, action: str) -> None:
+        """Run a menu's or the palette's action on the part that has it (none: a
+        facilitator's action in a note-taker's room does not exist)."""
+        from hubworkshop.tui.dialogs.actions import action_name
+
+        name = action_name(action)
+        for owner in reversed(self.key_owners()):
+            if hasattr(owner, f"action_{name}"):
+                self.call_later(owner.run_action, action)
+                return
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_status()  # the status line says where keys go: the list, or the bar
+
+    def refresh_status(self, message: str | None = None, *, error: bool = False) -> None:
+        """The status line: where keys go, whether all is saved, the vote, who is here."""
+        capture = self.query(CaptureDesk)
+        self.query_one("#status", StatusBar).show_room(
+            self.hub_app,
+            in_list=isinstance(self.focused, ContributionList),
+            saving=self.service.saving,
+            waiting=capture.first().waiting if capture else 0,
+            held=capture.first().held if capture else False,
+            vote=self.snapshot.vote if self.snapshot is not None else None,
+            message=message,
+            error=error,
+        )
+
+    # -- the room's own keys and actions ----------------------------------------------------
 
     def palette_allows(self, action: str) -> bool:
-        """Only the facilitator moves the room's clock and question."""
+        """Only the facilitator moves the room's clock and question, and moderates."""
         return action not in self.FACILITATOR_ACTIONS or self.hub_app.facilitator
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.palette_allows(action):
-            return False  # hidden: only the facilitator moves the room's clock and question
-        # While typing, the list's letter keys are text: show them as unavailable.
-        return not (action in self.LIST_ACTIONS and isinstance(self.focused, Input))
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -481,9 +506,7 @@ class RoomScreen(RoomCapture):
         self.app.push_screen(FilterDialog(self.snapshot.tags if self.snapshot else []), chosen)
 
     def action_clear_filters(self) -> None:
-        if self.merging is not None:
-            self.merging = None
-            self.refresh_status(_("Merge cancelled."))
+        if self.points.cancel_merge():
             return
         search = self.query_one("#search", Input)
         search.remove_class("-open")
@@ -492,26 +515,6 @@ class RoomScreen(RoomCapture):
         if self.asked_filter.active:
             self.reload_list(RowFilter())
         self.contribution_list.focus()
-
-    def action_focus_capture(self) -> None:
-        self.query_one(CaptureBar).focus()
-
-    def action_actions(self) -> None:
-        """Enter on the list: a merge under way is completed on this point; otherwise the
-        menu of the point's actions and the room's (`tui/dialogs/actions.py`)."""
-        if self.merging is not None:
-            self.action_merge()
-            return
-        from hubworkshop.tui.dialogs.actions import MENU, ActionMenu
-
-        c = self.contribution_list.highlighted
-        point = f"{c.short_id} · {c.text}" if c is not None else None
-
-        def chosen(action: str | None) -> None:
-            if action:
-                self.call_later(self.run_action, action)
-
-        self.app.push_screen(ActionMenu(point, MENU, self.palette_allows), chosen)
 
     def on_key(self, event: events.Key) -> None:
         # Escape in the search box closes it (and clears the search).
@@ -528,7 +531,15 @@ class RoomScreen(RoomCapture):
             event.prevent_default()
             self.type_into_bar(typed)
 
-    # -- facilitator actions ---------------------------------------------------------------
+    def action_undo(self) -> None:
+        self.service.step(undo=True)
+
+    def action_redo(self) -> None:
+        self.service.step(undo=False)
+
+    def action_retry(self) -> None:
+        """Ctrl+R, wherever the focus is: the status line offers it there."""
+        self.capture.retry()
 
     def action_cycle_language(self) -> None:
         self.language_mode = next_mode(
@@ -539,3 +550,25 @@ class RoomScreen(RoomCapture):
         from hubworkshop.tui.screens.presenter import PresenterScreen
 
         self.app.push_screen(PresenterScreen(self.room_id, self))
+
+    # -- the room's activity screens --------------------------------------------------------
+
+    def action_ranking(self) -> None:
+        from hubworkshop.tui.screens.ranking import RankingScreen
+
+        self.app.push_screen(RankingScreen(self.room_id))
+
+    def action_purpose(self) -> None:
+        from hubworkshop.tui.screens.purpose import PurposeScreen
+
+        self.app.push_screen(PurposeScreen(self.room_id))
+
+    def action_roster(self) -> None:
+        from hubworkshop.tui.screens.roster import RosterScreen
+
+        self.app.push_screen(RosterScreen(self.room_id, self.history))
+
+    def action_participants(self) -> None:
+        from hubworkshop.tui.screens.participants import ParticipantsScreen
+
+        self.app.push_screen(ParticipantsScreen(self.room_id, self.history))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -10,10 +13,15 @@ from textual.renderables.digits import DIGITS, DIGITS3X3
 from textual.widget import Widget
 from textual.widgets import Static
 
-from hubworkshop.domain.i18n import _, pgettext
+from hubworkshop.domain.i18n import _, ngettext, pgettext, role_label
 from hubworkshop.domain.model import Phase, Question
-from hubworkshop.domain.timer import format_remaining
+from hubworkshop.domain.records import VoteRound
+from hubworkshop.domain.timer import Countdown, format_remaining
 from hubworkshop.tui.widgets.text import plain
+from hubworkshop.workshop import voting
+
+if TYPE_CHECKING:
+    from hubworkshop.tui.app import HubworkshopApp
 
 
 class BigDigits(Widget):
@@ -167,6 +175,33 @@ class QuestionPanel(Vertical):
         self.query_one(".follow-ups", Static).update(plain(follow_ups))
 
 
+class RoomHead(Horizontal):
+    """Above a room's list: its QuestionPanel (in the languages F2 chose) and CountdownDisplay
+    (the phase clock, which rings once when the phase's time is up), composed inside it by
+    the room so that they come with the room's first frame."""
+
+    rang_at_zero = False
+
+    def show_question(
+        self, question: Question | None, languages: list[str], phase: Phase | None, position: str
+    ) -> None:
+        self.query_one(QuestionPanel).show(question, languages, phase, position)
+
+    def tick(self, countdown: Countdown, now: dt.datetime) -> None:
+        """Redraw the clock from the room's shared countdown (every second)."""
+        displays = self.query(CountdownDisplay)
+        if not displays:  # not composed yet, or closing
+            return
+        remaining = countdown.remaining(now)
+        displays.first().show(remaining, countdown.running, countdown.total_seconds)
+        if countdown.running and remaining <= 0 and not self.rang_at_zero:
+            self.rang_at_zero = True
+            self.app.bell()
+            self.notify(_("Time is up for this phase."), markup=False, severity="warning")
+        elif remaining > 0:
+            self.rang_at_zero = False
+
+
 class DetailPane(Static):
     """The highlighted contribution in full, under the list: at most six lines.
 
@@ -201,3 +236,59 @@ class StatusBar(Static):
     StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     StatusBar.-error { background: $error 40%; color: $text; }
     """
+
+    def show_room(
+        self,
+        app: HubworkshopApp,
+        *,
+        in_list: bool,
+        saving: int,
+        waiting: int,
+        held: bool,
+        vote: VoteRound | None,
+        message: str | None = None,
+        error: bool = False,
+    ) -> None:
+        """A room's line: where keys go, whether all is saved (`saving` changes and `waiting`
+        entries under way; `held`: they wait for the person), the open vote, who is here;
+        `message` (a prompt, an error) first."""
+        saved = (
+            _("saved {time}").format(time=app.last_saved)
+            if app.last_saved
+            else _("nothing saved yet")
+        )
+        if held and waiting:
+            # Nothing is being saved: entries wait for the person (Ctrl+R), never "saving…".
+            saved = ngettext(
+                "{n} entry not saved (Ctrl+R)", "{n} entries not saved (Ctrl+R)", waiting
+            ).format(n=waiting)
+        elif saving or waiting:
+            saved = _("saving… ({waiting})").format(waiting=waiting) if waiting else _("saving…")
+        where = _("LIST: Enter for actions, type to write") if in_list else _("typing")
+        # What matters in the live moment first: a narrow terminal cuts the end of the line.
+        parts = [where, saved]
+        if vote is not None:
+            if app.user_name and voting.used(vote, app.user_name):
+                parts.append(
+                    _(
+                        "VOTE OPEN: {dots} dots each, {left} left for you, {cast} cast (Enter v)"
+                    ).format(dots=vote.dots, left=voting.left(vote, app.user_name), cast=vote.cast)
+                )
+            else:
+                parts.append(
+                    _("VOTE OPEN: {dots} dots each, {cast} cast (Enter v)").format(
+                        dots=vote.dots, cast=vote.cast
+                    )
+                )
+        parts += [
+            _("{role}: {name}").format(
+                role=role_label(app.role), name=app.user_name or _("unnamed")
+            ),
+            app.place(),
+        ]
+        if message:
+            # A prompt or an error first, whole: what comes after it may be cut, never it
+            # (a merge's prompt was cut off at 120 columns, and nothing seemed to happen).
+            parts = [message] + [p for p in parts if p != saved or not held]
+        self.update(plain("  ·  ".join(parts)), layout=False)  # always one line
+        self.set_class(error, "-error")

@@ -323,3 +323,56 @@ def test_one_person_entered_twice_is_merged_asking_their_consent_when_the_two_di
     history.undo(store, "Bea")
     assert sorted(p.name for p in store.participants.all()) == ["Amina", "Amina K"]
     assert store.contributions.get(a.id).author == "Amina K"
+
+
+# -- the agenda ------------------------------------------------------------------------------
+
+
+def test_only_a_facilitator_runs_the_agenda_whatever_the_face(store):
+    """The step refuses a note-taker even where a face forgot to hide the key."""
+    from hubworkshop.workshop import agenda
+    from hubworkshop.workshop.roles import NotAllowed
+
+    before = store.rooms.state("value")
+    note_taker = UserRole.NOTE_TAKER
+    refused = [
+        lambda: agenda.step_question(store, "value", 1, role=note_taker, actor="Bea"),
+        lambda: agenda.open_question(store, "value", "value.benefit", role=note_taker, actor="Bea"),
+        lambda: agenda.set_phase(store, "value", "break", role=note_taker, actor="Bea"),
+        lambda: agenda.toggle_clock(store, "value", role=note_taker, actor="Bea"),
+        lambda: agenda.extend_clock(store, "value", 5, role=note_taker, actor="Bea"),
+        lambda: voting.open_round(store, "value", role=note_taker, actor="Bea"),
+    ]
+    for attempt in refused:
+        with pytest.raises(NotAllowed, match="only a facilitator"):
+            attempt()
+    assert store.rooms.state("value") == before
+    assert actions(store, "question.") == actions(store, "phase.") == []
+
+
+def test_two_facilitators_stepping_from_the_same_question_open_the_same_next_one(store):
+    from hubworkshop.workshop import agenda
+
+    questions = store.catalog.room("value").questions
+    seen = store.rooms.state("value").question
+    assert seen == questions[0]
+    first = agenda.step_question(store, "value", 1, role=FACILITATOR, actor="Asaf", seen=seen)
+    second = agenda.step_question(store, "value", 1, role=FACILITATOR, actor="Kwame", seen=seen)
+    assert first == second == questions[1] == store.rooms.state("value").question
+    # Without what a face saw (line mode, the command line), from the room's current one.
+    assert agenda.step_question(store, "value", 1, role=FACILITATOR, actor=None) == questions[2]
+    with pytest.raises(agenda.AtEnd) as end:
+        agenda.step_question(store, "value", -1, role=FACILITATOR, actor=None, seen=questions[0])
+    assert end.value.step == -1 and "first question" in str(end.value)
+    with pytest.raises(agenda.AtEnd, match="last question"):
+        agenda.step_question(store, "value", 1, role=FACILITATOR, actor=None, seen=questions[-1])
+
+
+def test_the_clock_toggles_and_extends(store):
+    from hubworkshop.workshop import agenda
+
+    assert agenda.toggle_clock(store, "value", role=FACILITATOR, actor="Asaf") is True
+    assert store.rooms.countdown("value").running
+    agenda.extend_clock(store, "value", 5, role=FACILITATOR, actor="Asaf")
+    assert agenda.toggle_clock(store, "value", role=FACILITATOR, actor="Asaf") is False
+    assert not store.rooms.countdown("value").running

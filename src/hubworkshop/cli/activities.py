@@ -25,7 +25,7 @@ from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _, nformat
 from hubworkshop.domain.model import UserRole
 from hubworkshop.domain.text import one_line
-from hubworkshop.workshop import points, ranking, voting
+from hubworkshop.workshop import agenda, points, ranking, voting
 from hubworkshop.workshop.people import known_as
 
 
@@ -503,22 +503,22 @@ def room_question(
     """Open QUESTION (an id from the bank) in the room, or step with --next / --previous."""
     if bool(question) == bool(step):
         raise click.UsageError(_("give a QUESTION id or --next / --previous"))
+    role = UserRole.FACILITATOR  # the command line runs as the facilitator
     with settings.open_store() as store:
         if step:
-            questions = store.catalog.room(room).questions
-            current = store.rooms.state(room).question
-            index = questions.index(current) if current in questions else -1
-            if not 0 <= index + step < len(questions):
+            try:
+                question = agenda.step_question(store, room, step, role=role, actor=actor)
+            except agenda.AtEnd as end:
                 raise InputError(
                     (
                         _("{room} is on its last question already")
-                        if step > 0
+                        if end.step > 0
                         else _("{room} is on its first question already")
                     ).format(room=room)
-                )
-            question = questions[index + step]
-        assert question is not None
-        store.rooms.open_question(room, question, actor=actor)
+                ) from None
+        else:
+            assert question is not None
+            agenda.open_question(store, room, question, role=role, actor=actor)
     _as_facilitator(f"{room}: {question}")
 
 
@@ -531,7 +531,7 @@ def room_question(
 def room_phase(settings: Settings, room: str, phase: str, actor: str | None) -> None:
     """Move the room to an agenda PHASE (its clock is reset to the phase's length)."""
     with settings.open_store() as store:
-        store.rooms.set_phase(room, phase, actor=actor)
+        agenda.set_phase(store, room, phase, role=UserRole.FACILITATOR, actor=actor)
     _as_facilitator(_("{room}: phase {phase}").format(room=room, phase=phase))
 
 
@@ -548,14 +548,15 @@ def room_timer(
     """Start or pause the room's clock, or extend it by MINUTES (negative shortens)."""
     if (action == "extend") != (minutes is not None):
         raise click.UsageError(_("'extend' takes MINUTES; 'start' and 'pause' take none"))
+    role = UserRole.FACILITATOR
     with settings.open_store() as store:
         if action == "start":
-            store.rooms.start_timer(room, actor=actor)
+            agenda.start_clock(store, room, role=role, actor=actor)
         elif action == "pause":
-            store.rooms.pause_timer(room, actor=actor)
+            agenda.pause_clock(store, room, role=role, actor=actor)
         else:
             assert minutes is not None
-            store.rooms.extend_timer(room, minutes, actor=actor)
+            agenda.extend_clock(store, room, minutes, role=role, actor=actor)
     _as_facilitator(
         {
             "start": _("{room}: timer started"),

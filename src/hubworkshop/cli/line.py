@@ -33,8 +33,9 @@ from hubworkshop.domain.languages import language_modes, languages_shown, next_m
 from hubworkshop.domain.model import Contribution, UserRole
 from hubworkshop.domain.text import printable
 from hubworkshop.storage import Store
-from hubworkshop.workshop import voting
+from hubworkshop.workshop import agenda, voting
 from hubworkshop.workshop.capture import capture_lines
+from hubworkshop.workshop.roles import runs_the_room
 
 HELP = N_("""commands: /vote ID (a dot) · /list N (the last N points) · /search WORDS ·
 /question · /lang [CODE|both] (the question's language: the next, or this one) · /help · /quit
@@ -192,7 +193,7 @@ class LineRoom:
         store, room = self.store, self.room
         if verb in ("quit", "exit"):
             return False
-        if verb in FACILITATOR_VERBS and self.role is not UserRole.FACILITATOR:
+        if verb in FACILITATOR_VERBS and not runs_the_room(self.role):
             self.say(
                 _("/{verb}: only a facilitator does that (line mode started as {role})").format(
                     verb=verb, role=role_label(self.role.value)
@@ -202,7 +203,7 @@ class LineRoom:
         if verb == "help":
             for line in _(HELP).splitlines():
                 self.say(line)
-            if self.role is UserRole.FACILITATOR:
+            if runs_the_room(self.role):
                 self.say(_(FACILITATOR_HELP))
         elif verb == "question":
             self.say(self.question_line())
@@ -219,26 +220,16 @@ class LineRoom:
                 return True
             self.say(self.question_line())
         elif verb in ("next", "previous"):
-            questions = store.catalog.room(room).questions
-            current = store.rooms.state(room).question
-            index = questions.index(current) if current in questions else -1
             step = 1 if verb == "next" else -1
-            if 0 <= index + step < len(questions):
-                store.rooms.open_question(room, questions[index + step], actor=self.name)
+            try:
+                agenda.step_question(store, room, step, role=self.role, actor=self.name)
+            except agenda.AtEnd as end:
+                self.say(str(end))
+            else:
                 self.announce_question()
-            else:
-                self.say(
-                    _("this is the room's last question")
-                    if step > 0
-                    else _("this is the room's first question")
-                )
         elif verb == "timer":
-            if store.rooms.countdown(room).running:
-                store.rooms.pause_timer(room, actor=self.name)
-                self.say(_("timer paused"))
-            else:
-                store.rooms.start_timer(room, actor=self.name)
-                self.say(_("timer started"))
+            running = agenda.toggle_clock(store, room, role=self.role, actor=self.name)
+            self.say(_("timer started") if running else _("timer paused"))
         elif verb == "vote" and rest:
             if not self.name:
                 self.say(_("not saved: give your name (--name) to vote"))

@@ -32,6 +32,7 @@ from hubworkshop.tui.translation import in_language, translate_bindings
 from hubworkshop.tui.upstream import read_esc_and_key_as_typed
 from hubworkshop.tui.widgets.glyphs import with_drawable_icons
 from hubworkshop.tui.widgets.text import show_in_visual_order
+from hubworkshop.workshop.roles import runs_the_room
 
 ROOMS_MODE = "rooms"
 ROLE_GROUP = "role.take"
@@ -179,7 +180,8 @@ class HubworkshopApp(App[None]):
 
     @property
     def facilitator(self) -> bool:
-        return self.role is UserRole.FACILITATOR
+        """Whether this session runs the room (`workshop/roles.py`: the one rule)."""
+        return runs_the_room(self.role)
 
     def now(self) -> dt.datetime:
         return self.frozen_time or dt.datetime.now(dt.UTC)

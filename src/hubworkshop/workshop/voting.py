@@ -29,6 +29,7 @@ from hubworkshop.domain.names import name_key
 from hubworkshop.domain.records import VoteRound
 from hubworkshop.storage.store import Store
 from hubworkshop.workshop.history import Command, History, Vote, apply
+from hubworkshop.workshop.roles import facilitator_only
 
 
 class NotOpen(InputError):
@@ -73,8 +74,7 @@ def left(round_: VoteRound, name: str) -> int:
 
 
 def _facilitator(role: UserRole) -> None:
-    if role is not UserRole.FACILITATOR:
-        raise InputError(_("only a facilitator opens or closes a vote"))
+    facilitator_only(role, _("only a facilitator opens or closes a vote"))
 
 
 def open_round(

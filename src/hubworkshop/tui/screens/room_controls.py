@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from hubworkshop.domain.i18n import N_, _, ngettext
 from hubworkshop.domain.text import one_line
 from hubworkshop.tui.screens.room_service import RoomService, RoomView
-from hubworkshop.workshop import voting
+from hubworkshop.workshop import agenda, voting
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -55,49 +55,83 @@ class FacilitatorControls(Vertical):
 
     # -- the clock --------------------------------------------------------------------------
 
+    # Each key is a step of `workshop/agenda.py`, which refuses it to anyone but a
+    # facilitator whatever the face; here it is also composed for a facilitator only.
+
     def action_toggle_timer(self) -> None:
         service = self.service
-        store, room_id, actor = service.store, service.room_id, service.app.user_name
+        store, room, actor, role = (
+            service.store,
+            service.room_id,
+            service.app.user_name,
+            service.app.role,
+        )
         if self.snapshot is not None and self.snapshot.countdown.running:
-            service.write(_("Timer"), lambda: store.rooms.pause_timer(room_id, actor=actor))
+            service.write(
+                _("Timer"), lambda: agenda.pause_clock(store, room, role=role, actor=actor)
+            )
         else:
-            service.write(_("Timer"), lambda: store.rooms.start_timer(room_id, actor=actor))
+            service.write(
+                _("Timer"), lambda: agenda.start_clock(store, room, role=role, actor=actor)
+            )
 
     def action_extend(self, minutes: int) -> None:
         service = self.service
-        store, room_id, actor = service.store, service.room_id, service.app.user_name
-        service.write(_("Timer"), lambda: store.rooms.extend_timer(room_id, minutes, actor=actor))
+        store, room, actor, role = (
+            service.store,
+            service.room_id,
+            service.app.user_name,
+            service.app.role,
+        )
+        service.write(
+            _("Timer"), lambda: agenda.extend_clock(store, room, minutes, role=role, actor=actor)
+        )
         self.notify(_("+{n} min").format(n=minutes), markup=False, timeout=1.5)
 
     # -- the question and the phase ----------------------------------------------------------
 
     def action_move_question(self, step: int) -> None:
-        questions = self.service.room.questions
+        """F8/F9: from the question on this screen (a facilitator pressing at the same moment
+        in another terminal opens the same one, rather than the one after)."""
         snapshot = self.snapshot
-        current = snapshot.question.id if snapshot and snapshot.question else None
-        index = questions.index(current) if current in questions else -1
-        if not 0 <= index + step < len(questions):
+        seen = snapshot.question.id if snapshot and snapshot.question else None
+        try:
+            question = agenda.neighbour(self.service.room.questions, seen, step)
+        except agenda.AtEnd as end:
             self.notify(
                 _("This is the room's last question.")
-                if step > 0
+                if end.step > 0
                 else _("This is the room's first question."),
                 markup=False,
                 timeout=3,
             )
             return
-        self.open_question(questions[index + step])
+        self.open_question(question)
 
     def open_question(self, question_id: str) -> None:
         service = self.service
-        store, room_id, actor = service.store, service.room_id, service.app.user_name
+        store, room, actor, role = (
+            service.store,
+            service.room_id,
+            service.app.user_name,
+            service.app.role,
+        )
         service.write(
-            _("Question"), lambda: store.rooms.open_question(room_id, question_id, actor=actor)
+            _("Question"),
+            lambda: agenda.open_question(store, room, question_id, role=role, actor=actor),
         )
 
     def open_phase(self, phase_id: str) -> None:
         service = self.service
-        store, room_id, actor = service.store, service.room_id, service.app.user_name
-        service.write(_("Phase"), lambda: store.rooms.set_phase(room_id, phase_id, actor=actor))
+        store, room, actor, role = (
+            service.store,
+            service.room_id,
+            service.app.user_name,
+            service.app.role,
+        )
+        service.write(
+            _("Phase"), lambda: agenda.set_phase(store, room, phase_id, role=role, actor=actor)
+        )
 
     # -- the room's activities ---------------------------------------------------------------
 

@@ -1,0 +1,30 @@
+"""Who may do what, decided once: the steps of `workshop/` refuse what a role may not do,
+whatever face asks (the room, line mode, the command line, the participants' page), so a
+face that forgot to hide a key still cannot do it.
+
+A note-taker captures, edits, tags, merges and puts dots; running the room - its question,
+phase and clock, opening and closing a vote, moderating the participants' page - is the
+facilitator's. A face shows only what its role may do (`tui/screens/room_controls.py` is
+composed for a facilitator only; line mode's help lists `/next` only to one), and asks the
+same rule: `runs_the_room`.
+"""
+
+from __future__ import annotations
+
+from hubworkshop.domain.errors import InputError
+from hubworkshop.domain.model import UserRole
+
+
+class NotAllowed(InputError):
+    """The role this session was given may not do this."""
+
+
+def runs_the_room(role: UserRole) -> bool:
+    """Whether `role` runs the room: its agenda, its votes, its page's moderation."""
+    return role is UserRole.FACILITATOR
+
+
+def facilitator_only(role: UserRole, message: str) -> None:
+    """Refuse, with `message` (said to the user), unless `role` runs the room."""
+    if not runs_the_room(role):
+        raise NotAllowed(message)

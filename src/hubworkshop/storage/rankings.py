@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.i18n import _
+from hubworkshop.domain.ranking import check_ballot
 from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.storage.base import Database
 from hubworkshop.storage.catalog import Catalog
@@ -35,16 +34,8 @@ class Rankings:
         the last. Items left out are abstentions: they earn nothing from this ranking.
         """
         self.catalog.room(room_id)
-        known = {role.id for role in self.catalog.roles()}
-        unknown = [r for r in roles if r not in known]
-        if unknown:
-            raise InputError(
-                _("unknown item '{unknown}' (the items to rank: {known})").format(
-                    unknown=unknown[0], known=", ".join(sorted(known))
-                )
-            )
-        if len(set(roles)) != len(roles):
-            raise InputError(_("a ranking lists each item once"))
+        if roles:  # none: the ballot is taken back (the faces ask for one item at least)
+            roles = check_ballot(roles, [role.id for role in self.catalog.roles()])
         with self.database.write() as db:
             pid = self.participants.id_in(db, participant, room_id, actor) if participant else None
             db.execute("DELETE FROM rankings WHERE room = ? AND participant IS ?", [room_id, pid])

@@ -12,27 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hubworkshop.domain.errors import InputError
-from hubworkshop.domain.i18n import _
-from hubworkshop.domain.ranking import Rankings
+from hubworkshop.domain.ranking import Rankings, check_ballot
 from hubworkshop.storage.store import Store
 
 
 def check(order: Sequence[str], items: Sequence[str]) -> list[str]:
     """The ballot `order` as recorded, or InputError: empty, an unknown item, one twice."""
-    if not order:
-        raise InputError(_("a ranking lists at least one item"))
-    known = set(items)
-    unknown = [r for r in order if r not in known]
-    if unknown:
-        raise InputError(
-            _("unknown item '{unknown}' (the items to rank: {known})").format(
-                unknown=unknown[0], known=", ".join(sorted(known))
-            )
-        )
-    if len(set(order)) != len(order):
-        raise InputError(_("a ranking lists each item once"))
-    return list(order)
+    return check_ballot(order, items)
 
 
 def record(

@@ -8,6 +8,7 @@ note-taker these keys do not exist at all, not merely refuse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
@@ -58,34 +59,23 @@ class FacilitatorControls(Vertical):
     # Each key is a step of `workshop/agenda.py`, which refuses it to anyone but a
     # facilitator whatever the face; here it is also composed for a facilitator only.
 
-    def action_toggle_timer(self) -> None:
+    def _agenda(self, description: str, step: Callable[..., object], *args: object) -> None:
+        """Run `step(store, room, *args, role=..., actor=...)` in a worker, as this session."""
         service = self.service
-        store, room, actor, role = (
+        store, room, role, actor = (
             service.store,
             service.room_id,
-            service.app.user_name,
             service.app.role,
+            service.app.user_name,
         )
-        if self.snapshot is not None and self.snapshot.countdown.running:
-            service.write(
-                _("Timer"), lambda: agenda.pause_clock(store, room, role=role, actor=actor)
-            )
-        else:
-            service.write(
-                _("Timer"), lambda: agenda.start_clock(store, room, role=role, actor=actor)
-            )
+        service.write(description, lambda: step(store, room, *args, role=role, actor=actor))
+
+    def action_toggle_timer(self) -> None:
+        running = self.snapshot is not None and self.snapshot.countdown.running
+        self._agenda(_("Timer"), agenda.pause_clock if running else agenda.start_clock)
 
     def action_extend(self, minutes: int) -> None:
-        service = self.service
-        store, room, actor, role = (
-            service.store,
-            service.room_id,
-            service.app.user_name,
-            service.app.role,
-        )
-        service.write(
-            _("Timer"), lambda: agenda.extend_clock(store, room, minutes, role=role, actor=actor)
-        )
+        self._agenda(_("Timer"), agenda.extend_clock, minutes)
         self.notify(_("+{n} min").format(n=minutes), markup=False, timeout=1.5)
 
     # -- the question and the phase ----------------------------------------------------------
@@ -109,29 +99,10 @@ class FacilitatorControls(Vertical):
         self.open_question(question)
 
     def open_question(self, question_id: str) -> None:
-        service = self.service
-        store, room, actor, role = (
-            service.store,
-            service.room_id,
-            service.app.user_name,
-            service.app.role,
-        )
-        service.write(
-            _("Question"),
-            lambda: agenda.open_question(store, room, question_id, role=role, actor=actor),
-        )
+        self._agenda(_("Question"), agenda.open_question, question_id)
 
     def open_phase(self, phase_id: str) -> None:
-        service = self.service
-        store, room, actor, role = (
-            service.store,
-            service.room_id,
-            service.app.user_name,
-            service.app.role,
-        )
-        service.write(
-            _("Phase"), lambda: agenda.set_phase(store, room, phase_id, role=role, actor=actor)
-        )
+        self._agenda(_("Phase"), agenda.set_phase, phase_id)
 
     # -- the room's activities ---------------------------------------------------------------
 

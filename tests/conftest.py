@@ -44,8 +44,12 @@ SLOW_KINDS = ("process", "pty", "browser", "mediawiki", "slow")
 """The markers `./dev test --fast` leaves out (pyproject.toml describes each)."""
 
 _SIGNS = {
-    "pty": ("openpty(", "pty.fork("),
-    "process": ("subprocess.", "Popen(", "serving(", "process=True", "entry=", "os.fork("),
+    "pty": ("openpty(", "pty.fork(", "Terminal("),  # test_line.py's Terminal, used elsewhere
+    "process": (
+        *("subprocess.", "Popen(", "serving(", "process=True", "entry=", "os.fork("),
+        *('"--help"', '("serve"', '("line"'),  # what run_cli runs in a process (_IN_A_PROCESS)
+    ),
+    "browser": ("need_browser(",),  # test_browser.py's chromium, used elsewhere
 }
 """What in a test's code (or the code of its module's helpers and fixtures it uses) makes it
 of a kind, so that a test added anywhere is marked without anyone marking it."""

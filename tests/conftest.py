@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -43,8 +44,12 @@ SLOW_KINDS = ("process", "pty", "browser", "mediawiki", "slow")
 """The markers `./dev test --fast` leaves out (pyproject.toml describes each)."""
 
 _SIGNS = {
-    "pty": ("openpty(", "pty.fork("),
-    "process": ("subprocess.", "Popen(", "serving(", "process=True", "entry=", "os.fork("),
+    "pty": ("openpty(", "pty.fork(", "Terminal("),  # test_line.py's Terminal, used elsewhere
+    "process": (
+        *("subprocess.", "Popen(", "serving(", "process=True", "entry=", "os.fork("),
+        *('"--help"', '("serve"', '("line"'),  # what run_cli runs in a process (_IN_A_PROCESS)
+    ),
+    "browser": ("need_browser(",),  # test_browser.py's chromium, used elsewhere
 }
 """What in a test's code (or the code of its module's helpers and fixtures it uses) makes it
 of a kind, so that a test added anywhere is marked without anyone marking it."""
@@ -125,8 +130,22 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "workshop.db"
 
 
+@pytest.fixture(scope="session")
+def new_hubs_workshop(tmp_path_factory, hubs_plan) -> Path:
+    """A new workshop made from the Hubs plan, once per test process: creating one runs
+    every migration and seeds the plan (20 ms), copying it takes 2 ms. Never opened after."""
+    path = tmp_path_factory.mktemp("new-workshop") / "workshop.db"
+    Store.open(path, hubs_plan).close()
+    assert not path.with_name(f"{path.name}-wal").exists()  # all of it is in the one file
+    return path
+
+
 @pytest.fixture
-def store(db_path: Path, hubs_plan):
+def store(db_path: Path, hubs_plan, new_hubs_workshop: Path):
+    """A new workshop from the Hubs plan at `db_path`: a copy (content and private mode) of
+    `new_hubs_workshop`, opened as the app opens an existing database. The tests of how a
+    database is made (tests/test_store.py) call `Store.open(path, plan)` themselves."""
+    shutil.copy(new_hubs_workshop, db_path)
     with Store.open(db_path, hubs_plan) as opened:
         yield opened
 

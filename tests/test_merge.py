@@ -315,7 +315,7 @@ def edit_one(store: Store, op: tuple) -> None:
 
 
 @settings(
-    max_examples=int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or 100),
+    max_examples=int(os.environ.get("HUBWORKSHOP_MERGE_EXAMPLES") or examples(100)),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -259,11 +259,13 @@ def test_database_keeps_the_bank_it_was_created_with(db_path, hubs_plan, tmp_pat
         assert len(store.catalog.questions()) == len(hubs_plan.bank.questions)
 
 
-def test_new_database_is_private_and_in_wal_mode(store, db_path):
-    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+def test_new_database_is_private_and_in_wal_mode(db_path, hubs_plan):
+    # Made here, not by the `store` fixture (a copy of one made once per process).
+    with Store.open(db_path, hubs_plan) as store:
+        assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_forward_migration_keeps_data(db_path, hubs_plan):

@@ -81,6 +81,12 @@ def _upstream_private_names() -> frozenset[str]:
     return frozenset(n for n in names if n.startswith("_") and not n.startswith("__"))
 
 
+@cache
+def _tree(path: Path) -> ast.Module:
+    """A module of ours, parsed once for both readings of it."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _defined(tree: ast.AST) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -100,10 +106,11 @@ def _our_modules() -> list[Path]:
 def _touches(path: Path, ours: set[str]) -> list[str]:
     """Where `path` imports a private module or name of Textual or textual-serve, or reads or
     calls one of their private names (one our own code does not define too)."""
-    private = _upstream_private_names()
+    private = _upstream_private_names() - ours  # once, not at every attribute
     found: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        line = f"{path.relative_to(PACKAGE)}:{getattr(node, 'lineno', 0)}"
+    where = path.relative_to(PACKAGE)  # once, not at every node
+    for node in ast.walk(_tree(path)):
+        line = f"{where}:{getattr(node, 'lineno', 0)}"
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(UPSTREAM_PACKAGES):
             parts = [*(node.module or "").split("."), *(alias.name for alias in node.names)]
             if any(part.startswith("_") for part in parts):
@@ -112,7 +119,7 @@ def _touches(path: Path, ours: set[str]) -> list[str]:
             for alias in node.names:
                 if alias.name.startswith(UPSTREAM_PACKAGES) and "._" in alias.name:
                     found.append(f"{line} imports {alias.name}")
-        elif isinstance(node, ast.Attribute) and node.attr in private - ours:
+        elif isinstance(node, ast.Attribute) and node.attr in private:
             found.append(f"{line} uses .{node.attr}")
     return found
 
@@ -162,7 +169,7 @@ def test_no_module_outside_the_upstream_modules_touches_textuals_private_interna
     ours: set[str] = set()
     for path in _our_modules():
         if path not in UPSTREAM_MODULES:
-            ours |= _defined(ast.parse(path.read_text(encoding="utf-8")))
+            ours |= _defined(_tree(path))
     ours -= {hook.name for hook in HOOKS}  # defined by our overrides, but Textual's names
     touching = [
         where

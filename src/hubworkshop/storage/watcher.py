@@ -44,11 +44,18 @@ class ChangeWatcher:
         self._settle = settle
         self._phase = phase
         self._stop = threading.Event()
+        self._watching = threading.Event()
         # A daemon thread, not a Textual worker, so waiting for an app's workers ends.
         self._thread = threading.Thread(target=self._run, name="hubworkshop-watcher", daemon=True)
 
     def start(self) -> ChangeWatcher:
+        """Start watching; returns once the watcher knows the database's present version, so
+        a commit made after this returns is always reported (on a busy machine the thread
+        could otherwise read its first version after that commit, and never report it)."""
         self._thread.start()
+        while not self._watching.wait(0.05):
+            if not self._thread.is_alive():
+                break  # the database went away before it could be read: nothing to watch
         return self
 
     def stop(self) -> None:
@@ -66,6 +73,7 @@ class ChangeWatcher:
         try:
             with self._connections.dedicated() as conn:
                 last = conn.execute("PRAGMA data_version").fetchone()[0]
+                self._watching.set()
                 while not self._stop.wait(self._interval):
                     version = conn.execute("PRAGMA data_version").fetchone()[0]
                     if version != last:

@@ -518,10 +518,12 @@ def main() -> None:
             own = b.root / "requirements" / "test.lock" if b.root != Path() else None
             check_out(revision, scratch, own if own and own.exists() else None, args.suite)
         for revision in (a, b):
-            prepare(revision, args.instructions)
-            first_paint(revision)  # warm the file cache for both, not counted
-            add_one(revision)
-            revision.samples.clear()
+            if args.rounds or args.instructions:  # (--rounds 0 --suite: only the suites)
+                prepare(revision, args.instructions)
+            if args.rounds:
+                first_paint(revision)  # warm the file cache for both, not counted
+                add_one(revision)
+                revision.samples.clear()
         log(f"set up in {time.perf_counter() - started:.0f} s; {args.rounds} rounds")
 
         def paint_twice(r: Revision, _: int) -> None:

@@ -370,6 +370,9 @@ def suite(revision: Revision) -> None:
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     lines = [line for line in done.stdout.splitlines() if re.search(r"passed|failed|error", line)]
     summary = " + ".join(line.strip("= ") for line in lines if " in " in line) or "(no summary)"
+    failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    if failed:
+        summary += " (" + "; ".join(failed) + ")"
     revision.samples["suite"] = [wall]
     revision.samples["suite_cpu"] = [cpu]
     revision.suite_summary = f"`{' '.join(command)}`: {summary}, exit {done.returncode}"

@@ -12,6 +12,7 @@
     --write FILE     write the Markdown report there too (benchmarks/side-by-side.md is
                      appended to RESULTS.md by run.py)
     --keep           leave the checkouts and virtual environments in /tmp (their path printed)
+    --limit SECONDS  an export that takes longer is stopped and reported as over it (60)
 
 Each revision is checked out with `git worktree add --detach` into a folder under /tmp with its
 own virtual environment: hubworkshop installed editable, as `./dev` installs it, with the
@@ -495,7 +496,9 @@ def report(a: Revision, b: Revision, args: argparse.Namespace, loads: list[str])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("before", nargs="?", default=DEFAULT_BEFORE)
     parser.add_argument("after", nargs="?", default="HEAD")
     parser.add_argument("--rounds", type=int)

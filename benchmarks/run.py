@@ -749,6 +749,9 @@ def main() -> None:
     capacity = HERE / "serve-capacity.md"  # the browser-session curve: serve_capacity.py
     if not quick and capacity.exists():
         text += "\n" + capacity.read_text(encoding="utf-8")
+    compared = HERE / "side-by-side.md"  # two revisions compared: side_by_side.py
+    if not quick and compared.exists():
+        text += "\n" + compared.read_text(encoding="utf-8")
     print(text)
     (HERE / ("RESULTS-quick.md" if quick else "RESULTS.md")).write_text(text, encoding="utf-8")
 

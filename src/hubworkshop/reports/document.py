@@ -159,10 +159,12 @@ def plain_text(value: str) -> str:
 # - the `//` of an address and a dot between a word and a letter (`example.org`, `www.`),
 #   which splits the text there, so no linkifier finds a link (GitHub, linkify-it).
 # `!`, `:`, `>` and `#` inside a line read as text everywhere and are left alone.
+# (Each alternative starts with its character, so the engine skips ahead to the next one of
+# them; a lookbehind first made it try every position: 4 µs more per contribution.)
 _INLINE = re.compile(
     r"[*`\[\]|~$@]"
     r"|\\(?=[!-/:-@\[-`{-~]|$)"
-    r"|(?<![^\W_])_|_(?![^\W_])"
+    r"|_(?<![^\W_]_)|_(?![^\W_])"
     r"|<(?=[A-Za-z/!?])"
     r"|&(?=#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)"
 )

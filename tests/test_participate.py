@@ -131,6 +131,19 @@ def test_dots_within_the_budget_the_fourth_refused_results_hidden_until_closed(s
     assert view.revealed and [x.votes for x in view.points] == [3]
 
 
+def test_a_dot_on_a_point_merged_since_the_page_was_drawn_says_so(store):
+    room = rooms(store)[0]
+    me, _ = p.join(store, room, "anonymous")
+    first = p.add(store, me, "idea", "hubs share staff")
+    second = p.add(store, me, "idea", "hubs pool their staff")
+    store.votes.open(room, dots=3)
+    store.points.merge(second.id, first.id)  # a facilitator, while the page still shows both
+    with pytest.raises(p.Refused, match="merged into another"):
+        p.vote(store, me, second.id)
+    p.vote(store, me, first.id)
+    assert store.votes.round(room).cast == 1
+
+
 def test_ranking_with_buttons_is_the_rooms_ballot_row(store):
     room = rooms(store)[0]
     me, _ = p.join(store, room, "named", name="Ranker")

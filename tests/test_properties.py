@@ -230,6 +230,15 @@ def test_a_new_name_of_several_words_is_taken_whole():
         "@Zed a new voice": ("Zed", "a new voice"),
         "@Kwame Nkrumah said": ("Kwame", "Nkrumah said"),
         "end @Ana de": ("Ana", "end de"),
+        # The name ends at punctuation, and no acronym nor "I" is taken for a surname.
+        "@Ana: Yes": ("Ana", "Yes"),
+        "Good point @Ana, Kwame": ("Ana", "Good point, Kwame"),
+        "ok @Ana. Next": ("Ana", "ok. Next"),
+        "@Lena: WMF Should Fund It": ("Lena", "WMF Should Fund It"),
+        "ping @Lena ASAP": ("Lena", "ping ASAP"),
+        "agreed with @Lena WMF": ("Lena", "agreed with WMF"),
+        "hubs help @Ana I": ("Ana", "hubs help I"),
+        '@"Ana": Yes': ("Ana", "Yes"),
     }
     for typed, (author, text) in cases.items():
         capture = parse_capture(typed, known)

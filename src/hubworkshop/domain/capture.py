@@ -174,8 +174,10 @@ def _new_name(text: str, at: int, token: str, words: list[re.Match[str]]) -> tup
     """A name on no one: `@"Ana María Pérez"` (in any quotes) as quoted; else the word typed,
     and the capitalised words after it (with particles: de, van, bin...) when they run to the
     end of the line or to its markers only, or end in the `:` of a line that starts with the
-    name: `... @José Ñandú #funding`, `@José Ñandú: hubs first`. Words of a script without
-    capitals, or a name in the middle of a sentence, need the quotes."""
+    name: `... @José Ñandú #funding`, `@José Ñandú: hubs first`. A word in capitals (an
+    acronym: `@Lena WMF`) or "I" ends the name, as punctuation after a word does (`@Ana: Yes`).
+    Words of a script without capitals, or a name in the middle of a sentence, need the
+    quotes."""
     close = _QUOTES.get(text[at : at + 1])
     if close is not None:
         end = text.find(close, at + 1)
@@ -187,9 +189,14 @@ def _new_name(text: str, at: int, token: str, words: list[re.Match[str]]) -> tup
         at, typed = at + 1, typed[1:]
     if not typed:
         return at, None
+    if typed != token.lstrip("".join(_QUOTES)):  # `@Ana: yes`, `@Ana, Kwame`: the name ends
+        return at + len(typed), typed
     taken = 1
     for i, word in enumerate(words[1:_MAX_NEW_NAME_WORDS], start=1):
         first = word[0][:1]
+        bare = word[0].rstrip(_TRAILING_PUNCTUATION)
+        if bare == "I" or (len(bare) > 1 and bare.isupper()):  # "ASAP", "WMF", "I": no names
+            break
         if first.isupper() or word[0].casefold() in _PARTICLES:
             taken = i + 1 if first.isupper() else taken
             if word[0].rstrip(_TRAILING_PUNCTUATION) != word[0]:

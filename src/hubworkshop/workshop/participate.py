@@ -253,6 +253,8 @@ def vote(store: Store, person: Participant, cid: str) -> None:
     try:
         voting.cast(store, point, person.name, note_taker=SELF_TYPED, room=room)
     except voting.NotThere:
+        if point.merged_into is not None:  # a page drawn before the merge
+            raise Refused(N_("that point was merged into another: put your dot there")) from None
         raise Refused(N_("that point is not in your room")) from None
     except voting.NotOpen:
         raise Refused(N_("no vote is open in your room")) from None

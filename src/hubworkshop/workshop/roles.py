@@ -3,10 +3,12 @@ whatever face asks (the room, line mode, the command line, the participants' pag
 face that forgot to hide a key still cannot do it.
 
 A note-taker captures, edits, tags, merges and puts dots; running the room - its question,
-phase and clock, opening and closing a vote, moderating the participants' page - is the
-facilitator's. A face shows only what its role may do (`tui/screens/room_controls.py` is
-composed for a facilitator only; line mode's help lists `/next` only to one), and asks the
-same rule: `runs_the_room`.
+phase and clock (`agenda.py`), opening and closing a vote (`voting.py`) - is the
+facilitator's, and those steps refuse anyone else. A face shows only what its role may do
+(`tui/screens/room_controls.py` is composed for a facilitator only; line mode's help lists
+`/next` only to one), and asks the same rule, `runs_the_room`. Moderating the participants'
+page is the facilitator's too; the terminal app asks this rule before it hides or approves
+(`tui/screens/participants.py`, the room's menu), which no other face offers.
 """
 
 from __future__ import annotations

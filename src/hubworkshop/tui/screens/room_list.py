@@ -81,23 +81,25 @@ class ContributionPanel(Vertical):
         self.merging: Contribution | None = None
         """The point `m` picked, to be merged into the one Enter is pressed on next."""
         self._detail_shown: str | None = None
+        self._list: ContributionList | None = None  # kept as composed (read at every key)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="list-header")
         yield OrderedInput(
             placeholder=_("Search: every word, any script · Esc to close"), id="search"
         )
-        yield ContributionList(
+        self._list = ContributionList(
             self.service.store.contributions.by_seqs,
             typed=lambda text: self._typed(text, self.list.highlighted),
             enter=self.action_actions,
             id="contributions",
         )
+        yield self._list
         yield DetailPane("", id="detail")
 
     @property
     def list(self) -> ContributionList:
-        return self.query_one(ContributionList)
+        return self._list or self.query_one(ContributionList)
 
     @property
     def highlighted(self) -> Contribution | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from hubworkshop.domain.ballot import check_ballot
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.ranking import check_ballot
 from hubworkshop.domain.records import PurposeStatement
 from hubworkshop.storage.base import Database
 from hubworkshop.storage.catalog import Catalog

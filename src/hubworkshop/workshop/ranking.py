@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hubworkshop.domain.ranking import Rankings, check_ballot
+from hubworkshop.domain.ballot import check_ballot
+from hubworkshop.domain.ranking import Rankings
 from hubworkshop.storage.store import Store
 
 

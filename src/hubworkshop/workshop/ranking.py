@@ -5,7 +5,7 @@ The ranking screen (`tui/screens/ranking.py`: a room's agreed order, or one part
 the command line (`hubworkshop rank set`) and the participants' page
 (`workshop/participate.py`) call these. A ballot lists at least one item, each of the
 bank's items at most once, best first; an item left out is an abstention
-(`domain/ranking.py` counts the ballots).
+(`domain/ballot.py` says what a ballot must be; `domain/ranking.py` counts them).
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ from collections.abc import Sequence
 from hubworkshop.domain.ballot import check_ballot
 from hubworkshop.domain.ranking import Rankings
 from hubworkshop.storage.store import Store
-
-
-def check(order: Sequence[str], items: Sequence[str]) -> list[str]:
-    """The ballot `order` as recorded, or InputError: empty, an unknown item, one twice."""
-    return check_ballot(order, items)
 
 
 def record(
@@ -33,7 +28,7 @@ def record(
     """Record a room's agreed order of the bank's items, or `participant`'s own, in place of
     the last one; returns it."""
     store.catalog.room(room)
-    ballot = check(order, [r.id for r in store.catalog.roles()])
+    ballot = check_ballot(order, [r.id for r in store.catalog.roles()])
     store.rankings.record(room, ballot, participant=participant, actor=actor)
     return ballot
 

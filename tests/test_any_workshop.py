@@ -17,6 +17,7 @@ from hubworkshop.domain.records import Draft
 from hubworkshop.reports.formats import FORMATS, render
 from hubworkshop.sources.plan import read_plan
 from hubworkshop.storage import Store
+from test_tui import settle, wait_until
 
 # -- a workshop that has nothing to do with hubs ---------------------------------------------
 
@@ -362,11 +363,6 @@ def question_texts(app) -> list[str]:
     ]
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-
-
 @pytest.fixture
 def orchard_store(tmp_path):
     with Store.open(tmp_path / "w.db", read_plan(orchard(tmp_path))) as store:
@@ -552,11 +548,16 @@ async def test_8_bidi_cuts_a_long_arabic_line_at_its_end_and_wraps_it_whole(orch
     orchard_store.contributions.add(Draft("cellar", LONG_ARABIC), note_taker="Tavi")
     app = HubworkshopApp(orchard_store, room="cellar", bidi=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
         rows = app.screen.query_one(ContributionList)
-        row = next(
-            text for y in range(rows.size.height) if "…" in (text := rows.render_line(y).text)
-        )
+
+        def cut_row() -> str | None:  # the room reads its rows after its first frame
+            lines = (rows.render_line(y).text for y in range(rows.size.height))
+            return next((text for text in lines if "…" in text), None)
+
+        await wait_until(pilot, lambda: cut_row() is not None)
+        await settle(pilot)
+        row = cut_row()
+        assert row is not None
         detail = str(app.screen.query_one(DetailPane).render())
     first_words = " ".join(LONG_ARABIC.split()[:4])  # "يجب أن نبدأ القطف"
     last_words = " ".join(LONG_ARABIC.split()[-3:])

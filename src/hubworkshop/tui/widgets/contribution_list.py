@@ -33,6 +33,8 @@ from hubworkshop.tui.widgets.text import said_in
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 24
+SCROLL_RETRIES = 100
+"""Refreshes to wait for a new length to be laid out before the cursor can be scrolled to."""
 
 KIND_STYLES: dict[Kind, str] = {
     Kind.IDEA: "bold",
@@ -303,13 +305,19 @@ class ContributionList(ScrollView, can_focus=True):
     def _announce(self) -> None:
         self.post_message(self.Highlighted(self.highlighted))
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self, tries: int = 0) -> None:
         height = max(self.size.height, 1)
         top = int(self.scroll_y)
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            target = self.cursor - height + 1
+            self.scroll_to(y=target, animate=False, immediate=True)
+            # Until the new length is laid out, the scroll stops at the old end: on a busy
+            # machine a big room opened on its oldest rows with the cursor on the newest.
+            # Try again after the next refresh (a frame or two; bounded all the same).
+            if self.scroll_y < target and tries < SCROLL_RETRIES:
+                self.call_after_refresh(self._scroll_to_cursor, tries + 1)
 
     def action_move(self, step: int) -> None:
         if self._seqs:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from textual import _wait as textual_wait
 
 from hubworkshop.sources.bundled import bundled_bank, bundled_plan
 from hubworkshop.sources.plan import read_plan
@@ -38,6 +39,16 @@ def examples(full: int) -> int:
     if settings.get_current_profile_name() == "ci":
         return full
     return max(10, full // 5)
+
+
+# Pilot's pauses wait for "idle": Textual sleeps 20 ms at a time until a sleep passes in which
+# the process used under a twentieth of it. Nearly every pause ends after its first sleep,
+# so 20 ms was three quarters of the fast tests' time (62 s of test_tui.py's 80). Five ms at
+# a time, idle under a tenth, ends the same pauses at the same points four times sooner: the
+# tests wait for what they check (`settle`, `wait_until`), never for a pause to be long.
+# test_upstream.py checks both names are still there (HARNESS_INTERNALS).
+textual_wait.SLEEP_GRANULARITY = 0.005
+textual_wait.SLEEP_IDLE = 0.0005
 
 
 SLOW_KINDS = ("process", "pty", "browser", "mediawiki", "slow")

@@ -197,3 +197,19 @@ def test_the_only_private_methods_overridden_are_the_named_hooks() -> None:
     )
     # ...and every hook named is overridden somewhere (none left over after a clean-up).
     assert {o.split(".")[1] for o in overridden} == hooks
+
+
+def test_the_pause_the_test_harness_shortens_still_reads_its_two_constants() -> None:
+    """tests/conftest.py makes Pilot's idle wait sleep 5 ms at a time instead of 20 by setting
+    two constants of `textual._wait`. Setting a name a module no longer has raises nothing,
+    so this reads the function: if an upgrade stops reading them, the suite is four times
+    slower and this says why (docs/testing.md, "Upgrading Textual")."""
+    from textual import _wait
+
+    source = inspect.getsource(_wait.wait_for_idle)
+    for name in ("SLEEP_GRANULARITY", "SLEEP_IDLE"):
+        assert re.search(rf"\b{name}\b", source), (
+            f"textual._wait.wait_for_idle no longer reads {name}: tests/conftest.py's shorter "
+            "idle wait does nothing; find what Pilot.pause waits on now"
+        )
+    assert _wait.SLEEP_GRANULARITY == 0.005, "tests/conftest.py's setting was undone"

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from hubworkshop.domain.consent import Surface, policy
 from hubworkshop.domain.events import EventName
-from hubworkshop.domain.model import Consent
+from hubworkshop.domain.model import Consent, UserRole
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage import pages
 from hubworkshop.storage.erase import forget
 from hubworkshop.workshop import participate as p
+
+FAC = UserRole.FACILITATOR
 
 
 def rooms(store) -> list[str]:
@@ -181,22 +183,22 @@ def test_consent_rules_what_the_summary_shows_of_page_points(store):
 def test_pre_moderated_points_wait_then_show_and_hidden_ones_are_logged(store):
     room = rooms(store)[0]
     me, _ = p.join(store, room, "anonymous")
-    p.set_moderation(store, room, "pre", actor="Fac")
+    p.set_moderation(store, room, "pre", role=FAC, actor="Fac")
     waiting = p.add(store, me, "idea", "please approve me")
     assert [c.text for c in store.contributions.find(room=room)] == []
     assert [c.id for c in p.waiting(store, room)] == [waiting.id]
     assert p.view(store, me, "en").waiting == 1
-    p.approve(store, waiting.id, actor="Fac")
+    p.approve(store, waiting.id, role=FAC, actor="Fac")
     assert [c.text for c in store.contributions.find(room=room)] == ["please approve me"]
     assert p.view(store, me, "en").waiting == 0
-    p.hide(store, waiting.id, actor="Fac")
+    p.hide(store, waiting.id, role=FAC, actor="Fac")
     assert [c.text for c in store.contributions.find(room=room)] == []
     # Hidden, not deleted: the row stays and the log says who hid it.
     assert store.contributions.get(waiting.id).text == "please approve me"
     assert [e["actor"] for e in events(store, EventName.CONTRIBUTION_HIDE)] == ["Fac"]
     assert [e["actor"] for e in events(store, EventName.ROOM_MODERATION)] == ["Fac"]
     with pytest.raises(Exception, match="not one of"):
-        p.set_moderation(store, room, "sometimes")
+        p.set_moderation(store, room, "sometimes", role=FAC)
 
 
 def test_forget_erases_a_participant_who_used_the_page(store):
@@ -293,21 +295,21 @@ def test_an_edit_is_as_long_as_an_addition_may_be(store):
 def test_a_withdrawn_waiting_point_can_never_be_approved(store):
     room = rooms(store)[0]
     me, _ = p.join(store, room, "anonymous")
-    p.set_moderation(store, room, "pre", actor="Fac")
+    p.set_moderation(store, room, "pre", role=FAC, actor="Fac")
     point = p.add(store, me, "idea", "on second thought, no")
     p.withdraw(store, me, point.id)
     assert p.waiting(store, room) == [] and p.view(store, me, "en").waiting == 0
     with pytest.raises(Exception, match="not held"):
-        p.approve(store, point.id, actor="Fac")
+        p.approve(store, point.id, role=FAC, actor="Fac")
     assert store.contributions.find(room=room) == []
 
 
 def test_an_approved_point_edited_in_a_pre_moderated_room_waits_again(store):
     room = rooms(store)[0]
     me, _ = p.join(store, room, "anonymous")
-    p.set_moderation(store, room, "pre", actor="Fac")
+    p.set_moderation(store, room, "pre", role=FAC, actor="Fac")
     point = p.add(store, me, "idea", "a fair point")
-    p.approve(store, point.id, actor="Fac")
+    p.approve(store, point.id, role=FAC, actor="Fac")
     p.edit(store, me, point.id, "ABUSIVE AFTER APPROVAL")
     assert store.contributions.find(room=room) == []  # nobody sees it
     assert [c.text for c in p.waiting(store, room)] == ["ABUSIVE AFTER APPROVAL"]

@@ -300,6 +300,7 @@ def test_undoing_a_merge_of_two_people_is_refused_once_one_was_erased(store):
 def test_moderation_undoes_to_what_the_point_was(store):
     """Hiding a shown point, approving a waiting one: undo puts each back as it was, and
     redo does it again (the room's Enter → h, the participants' page screen's a and h)."""
+    from hubworkshop.domain.model import UserRole
     from hubworkshop.storage import pages
     from hubworkshop.workshop import participate
     from hubworkshop.workshop.history import History, Moderate
@@ -307,7 +308,7 @@ def test_moderation_undoes_to_what_the_point_was(store):
     room = next(iter(store.catalog.rooms()))
     shown = store.contributions.add(Draft(room, "a point said aloud"))
     history = History()
-    history.run(store, Moderate(shown, "hide"), "Fac")
+    history.run(store, Moderate(shown, "hide", UserRole.FACILITATOR), "Fac")
     assert [c.text for c in store.contributions.find(room=room)] == []
     history.undo(store, "Fac")
     assert [c.text for c in store.contributions.find(room=room)] == ["a point said aloud"]
@@ -316,10 +317,33 @@ def test_moderation_undoes_to_what_the_point_was(store):
     assert pages.is_held(store, shown.id) == "hidden"
 
     me, _uid = participate.join(store, room, "anonymous")
-    participate.set_moderation(store, room, "pre", actor="Fac")
+    participate.set_moderation(store, room, "pre", role=UserRole.FACILITATOR, actor="Fac")
     waiting = participate.add(store, me, "idea", "please approve me")
-    history.run(store, Moderate(waiting, "approve"), "Fac")
+    history.run(store, Moderate(waiting, "approve", UserRole.FACILITATOR), "Fac")
     assert "please approve me" in [c.text for c in store.contributions.find(room=room)]
     history.undo(store, "Fac")
     assert "please approve me" not in [c.text for c in store.contributions.find(room=room)]
     assert [c.id for c in participate.waiting(store, room)] == [waiting.id]
+
+
+def test_moderation_is_refused_to_a_note_taker_by_the_step_whatever_the_face(store):
+    """The terminal app hides the keys from a note-taker; the steps refuse as well (line
+    mode, the command line or a later face cannot hide, approve or change moderation)."""
+    from hubworkshop.domain.model import UserRole
+    from hubworkshop.storage import pages
+    from hubworkshop.workshop import participate
+    from hubworkshop.workshop.history import History, Moderate
+    from hubworkshop.workshop.roles import NotAllowed
+
+    room = next(iter(store.catalog.rooms()))
+    shown = store.contributions.add(Draft(room, "a point said aloud"))
+    history = History()
+    with pytest.raises(NotAllowed, match="facilitator"):
+        history.run(store, Moderate(shown, "hide", UserRole.NOTE_TAKER), "nt")
+    with pytest.raises(NotAllowed):
+        participate.set_moderation(store, room, "pre", role=UserRole.NOTE_TAKER, actor="nt")
+    with pytest.raises(NotAllowed):
+        participate.hide(store, shown.id, role=UserRole.NOTE_TAKER, actor="nt")
+    assert pages.is_held(store, shown.id) is None
+    assert pages.moderation(store, room) == "post"
+    assert not history.can_undo  # nothing was done, so nothing to undo

@@ -26,9 +26,10 @@ from typing import Any, NamedTuple, Protocol
 
 from hubworkshop.domain.errors import InputError
 from hubworkshop.domain.i18n import _
-from hubworkshop.domain.model import Consent, Contribution, Kind
+from hubworkshop.domain.model import Consent, Contribution, Kind, UserRole
 from hubworkshop.storage import pages
 from hubworkshop.storage.store import Store
+from hubworkshop.workshop.roles import facilitator_only
 
 
 class Command(Protocol):
@@ -354,6 +355,8 @@ class Moderate(NamedTuple):
     point: Contribution
     step: str
     """"hide" or "approve"."""
+    role: UserRole
+    """Who asks: only a facilitator moderates (`workshop/roles.py`), undo and redo too."""
     before: str | None = None
     """How it was held before (None: shown), known once applied."""
 
@@ -364,6 +367,7 @@ class Moderate(NamedTuple):
         return _("approval of {id}").format(id=self.point.short_id)
 
     def apply(self, store: Store, actor: str | None) -> Moderate:
+        facilitator_only(self.role, _("only a facilitator moderates the room"))
         before = pages.is_held(store, self.point.id)
         if self.step == "hide":
             pages.hide(store, self.point.id, actor=actor)
@@ -372,6 +376,7 @@ class Moderate(NamedTuple):
         return self._replace(before=before)
 
     def revert(self, store: Store, actor: str | None) -> None:
+        facilitator_only(self.role, _("only a facilitator moderates the room"))
         if self.before is None:
             pages.approve(store, self.point.id, actor=actor)
         elif self.before == "waiting":

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from hubworkshop.domain.consent import Surface, credited, policy
 from hubworkshop.domain.errors import InputError, NotFoundError
-from hubworkshop.domain.i18n import N_
-from hubworkshop.domain.model import Consent, Contribution, Kind, Participant, Role
+from hubworkshop.domain.i18n import N_, _
+from hubworkshop.domain.model import Consent, Contribution, Kind, Participant, Role, UserRole
 from hubworkshop.domain.names import clean_name
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage import pages
 from hubworkshop.storage.pages import SELF_TYPED
 from hubworkshop.workshop import ranking, voting
+from hubworkshop.workshop.roles import facilitator_only
 
 if TYPE_CHECKING:
     from hubworkshop.storage.store import Store
@@ -373,15 +374,20 @@ def mine(store: Store, person: Participant) -> list[Point]:
 # -- moderation, from the staff's faces -----------------------------------------------------
 
 
-def set_moderation(store: Store, room: str, mode: str, *, actor: str | None = None) -> None:
+def set_moderation(
+    store: Store, room: str, mode: str, *, role: UserRole, actor: str | None = None
+) -> None:
+    facilitator_only(role, _("only a facilitator moderates the room"))
     pages.set_moderation(store, room, mode, actor=actor)
 
 
-def approve(store: Store, cid: str, *, actor: str | None = None) -> None:
+def approve(store: Store, cid: str, *, role: UserRole, actor: str | None = None) -> None:
+    facilitator_only(role, _("only a facilitator moderates the room"))
     pages.approve(store, cid, actor=actor)
 
 
-def hide(store: Store, cid: str, *, actor: str | None = None) -> None:
+def hide(store: Store, cid: str, *, role: UserRole, actor: str | None = None) -> None:
+    facilitator_only(role, _("only a facilitator moderates the room"))
     pages.hide(store, cid, actor=actor)
 
 

@@ -7,8 +7,9 @@ phase and clock (`agenda.py`), opening and closing a vote (`voting.py`) - is the
 facilitator's, and those steps refuse anyone else. A face shows only what its role may do
 (`tui/screens/room_controls.py` is composed for a facilitator only; line mode's help lists
 `/next` only to one), and asks the same rule, `runs_the_room`. Moderating the participants'
-page is the facilitator's too; the terminal app asks this rule before it hides or approves
-(`tui/screens/participants.py`, the room's menu), which no other face offers.
+page is the facilitator's too: `participate.set_moderation`, `approve`, `hide` and the
+undoable `history.Moderate` refuse anyone else (the terminal app, the only face that offers
+them today, also hides their keys from a note-taker).
 """
 
 from __future__ import annotations

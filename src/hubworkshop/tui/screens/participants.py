@@ -150,14 +150,15 @@ class ParticipantsScreen(HubScreen):
         return waiting.get_option_at_index(waiting.highlighted).id
 
     def _decide(self, step: str) -> None:
-        if not self.hub_app.facilitator:
+        if not self.hub_app.facilitator:  # the step refuses too: this says it sooner
             self.notify(_("Only a facilitator moderates the room."), markup=False)
             return
         store, room, actor = self.store, self.room_id, self.hub_app.user_name
+        role = self.hub_app.role
         if step == "moderation":
             mode = "pre" if self.state.moderation == "post" else "post"
             self.run_store(
-                lambda: participate.set_moderation(store, room, mode, actor=actor),
+                lambda: participate.set_moderation(store, room, mode, role=role, actor=actor),
                 lambda _r: self.load(),
             )
             return
@@ -168,7 +169,7 @@ class ParticipantsScreen(HubScreen):
 
         def act() -> None:
             point = pages.held_contribution(store, chosen)
-            history.run(store, Moderate(point, step), actor)
+            history.run(store, Moderate(point, step, role), actor)
 
         self.run_store(act, lambda _r: self.load())
 

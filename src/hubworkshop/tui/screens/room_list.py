@@ -412,7 +412,9 @@ class ContributionPanel(Vertical):
         participants' page screen approves it back)."""
         c = self.highlighted
         if c is not None:
-            self.service.change(_("Hide"), Moderate(c, "hide"), said=_("Hidden."))
+            self.service.change(
+                _("Hide"), Moderate(c, "hide", self.service.app.role), said=_("Hidden.")
+            )
 
     def action_takeaways(self) -> None:
         """W: the wrap-up's key takeaways, chosen among the starred points."""

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
@@ -49,6 +49,23 @@ def sentences(draw) -> str:
     words = draw(st.lists(st.tuples(WORD_MARKS, WORDS), min_size=1, max_size=6))
     body = " ".join(mark + word if mark in "#@" else word + mark for mark, word in words)
     return draw(MARKERS) + body
+
+
+def test_esc_then_a_long_line_that_opens_no_sequence_is_the_line_not_a_caret():
+    """Esc, then `P` (which may open a device control string) and over 32 more characters
+    in one burst: Textual gives the sequence up and reissued the Esc as `^`, saved at the
+    start of the sentence (found by the test below beside two busy loops). Now the Esc makes
+    the next key Alt+key, as when the sequence is given up for a pause."""
+    from textual._xterm_parser import XTermParser
+
+    from hubworkshop.tui.upstream import read_esc_and_key_as_typed
+
+    read_esc_and_key_as_typed()
+    line = "Pñüo5ÑfQ PdWK! üLebEÑXA%fr  a #t #Zo"
+    keys = [k for k in XTermParser().feed("\x1b" + line) if hasattr(k, "key")]
+    assert "".join(k.character or "" for k in keys) == line
+    assert keys[0].key.startswith("alt+")
+    assert all(not k.key.startswith("alt+") for k in keys[1:])
 
 
 class Room:
@@ -149,10 +166,14 @@ def room(tmp_path_factory, hubs_plan):
 @example(typed="in my view", burst=True)
 @example(typed="1 more thing", burst=True)
 @example(typed="? who trains the trainers #support", burst=True)
+@example(typed="Pñüo5ÑfQ PdWK! üLebEÑXA%fr  a #t #Zo", burst=True)  # Esc P: `^` was saved
 def test_a_sentence_typed_into_the_list_is_written_never_run(room, typed, burst):
     """Esc (to the list), then the sentence and Enter: at a person's pace (the first keys a
     tenth of a second apart, where `most` used to run m, o, s, t as commands) or in one burst
-    with the Esc (read as Alt+first key, where leading command letters moved to the end)."""
+    with the Esc (read as Alt+first key, where leading command letters moved to the end).
+    Esc then `O` in one burst opens a sequence (Esc O P is F1): no terminal tells it from a
+    key, so a burst never starts with it (docs/keys.md)."""
+    assume(not (burst and typed.startswith("O")))
     before = room.rows()
     with Store.open(room.db) as store:
         known = [p.name for p in store.participants.all()]

@@ -198,7 +198,12 @@ def read_esc_and_key_as_typed() -> None:
     none does, it reissues the Esc as a `^` character: `?00 000`, typed in a burst after
     Esc, was saved as `^?00 000`. Here Esc and any printable key other than a sequence's
     introducer (`[`, `O`, …) is Alt+key at once, whose character the room writes. (Esc then
-    `[` or `O` in one burst stays a sequence: no terminal can tell those apart.)"""
+    `[` or `O` in one burst stays a sequence: no terminal can tell those apart.)
+
+    An introducer followed by more than 32 characters that end no sequence (Esc, then `P`
+    and a sentence, in one burst) is given up: Textual then reissues the Esc as `^`, which
+    was saved at the start of the sentence. Here that Esc makes the next key Alt+key, as
+    Textual itself does when such a sequence is given up for a pause."""
     global _installed
     if _installed:
         return
@@ -211,6 +216,13 @@ def read_esc_and_key_as_typed() -> None:
     original = XTermParser._sequence_to_key_events
 
     def sequence_to_key_events(self: Any, sequence: str, alt: bool = False) -> Iterable[Any]:
+        # A lone Esc comes here only from a given-up sequence reissued key by key.
+        if sequence == "\x1b" and not alt:
+            self.hubworkshop_alt_next = True
+            return []
+        if getattr(self, "hubworkshop_alt_next", False):
+            self.hubworkshop_alt_next = False
+            alt = True
         found = list(original(self, sequence, alt))
         if (
             not found

@@ -1297,6 +1297,29 @@ async def test_a_line_of_markers_only_is_not_queued_and_holds_nothing_up(store):
         )
 
 
+async def test_ctrl_u_right_after_enter_on_markers_only_empties_the_bar_for_good(store):
+    """`! @Zo`, Enter and Ctrl+U arriving together (a fast typist, a browser's queued keys):
+    the Ctrl+U emptied the bar, then the room put the line back, and the next sentence was
+    glued to it (`! @Zofirst words`, saved as a mention of "Zofirst"). Found by test_typing
+    in a real terminal; here the three keys wait in the bar's queue together."""
+    from textual import events
+
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        bar.focus()
+        for key, character in [*((c, c) for c in "! @Zo"), ("enter", "\r"), ("ctrl+u", None)]:
+            bar.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert bar.value == ""
+        assert any("Nothing to save" in str(n.message) for n in app._notifications)
+        await pilot.press(*"first words", "enter")
+        await wait_until(
+            pilot, lambda: [c.text for c in store.contributions.find()] == ["first words"]
+        )
+
+
 async def test_the_merge_prompt_comes_first_on_the_status_line_whole(store):
     """At 120 columns the merge's prompt was cut off behind the save state, the vote, the
     name and the path: nothing seemed to happen after choosing merge."""

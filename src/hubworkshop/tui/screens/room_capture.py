@@ -128,21 +128,29 @@ class CaptureDesk(Vertical):
         bar = self.bar
         if not has_text(raw, bar.names.names):
             # Markers and nothing else (`! #funding`): no entry to save, and queued it would
-            # fail for good and hold every entry after it. The bar kept it (`submit_now`);
-            # from elsewhere (keys typed on the list), it goes back in the bar.
+            # fail for good and hold every entry after it. The bar keeps such a line itself
+            # (`NothingToSave`); this one it emptied, as the names it knew then made it text:
+            # it goes back in the bar.
             if not bar.value:
                 bar.value = raw
                 bar.cursor_position = len(raw)
-            self.notify(
-                _("Nothing to save: «{line}» has no text besides its markers.").format(
-                    line=raw.strip()
-                ),
-                severity="warning",
-                timeout=4,
-                markup=False,
-            )
+            self.say_nothing_to_save(raw)
             return
         self.queue.add(raw, [raw])
+
+    @on(CaptureBar.NothingToSave)
+    def nothing_to_save(self, event: CaptureBar.NothingToSave) -> None:
+        self.say_nothing_to_save(event.line)
+
+    def say_nothing_to_save(self, line: str) -> None:
+        self.notify(
+            _("Nothing to save: «{line}» has no text besides its markers.").format(
+                line=line.strip()
+            ),
+            severity="warning",
+            timeout=4,
+            markup=False,
+        )
 
     @on(CaptureBar.Recall)
     def recall_last(self) -> None:

@@ -168,6 +168,13 @@ class CaptureBar(CompletingInput):
     class Leave(Message):
         """Escape: the note-taker wants the list."""
 
+    class NothingToSave(Message):
+        """Enter on a line of markers and nothing else: the bar kept it."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
     class MultiLinePaste(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -194,7 +201,10 @@ class CaptureBar(CompletingInput):
         the keys around it (the room says why), so a Ctrl+U typed next always empties it."""
         value = self.value
         if value.strip() and not has_text(value, self.names.names):
-            self.post_message(self.Submitted(self, value))
+            # Said, not submitted: the room must not put the line back later, when a Ctrl+U
+            # queued behind this Enter may have emptied the bar (it came back, and the next
+            # sentence was glued to it).
+            self.post_message(self.NothingToSave(value))
             return
         self.value = ""
         self.post_message(self.Submitted(self, value))

@@ -843,3 +843,36 @@ def test_a_new_database_never_replays_the_log_a_removed_one_left(tmp_path, hubs_
         assert new.contributions.find() == []
         assert new.integrity_check() == "ok"
     assert len(list(tmp_path.glob("workshop.db-wal.orphaned-*"))) == 1
+
+
+def test_a_watcher_whose_reader_meets_a_locked_database_tells_it_again(db_path, hubs_plan):
+    """Line mode reads the log in the watcher's callback; a busy moment there (database is
+    locked) ended the watcher's thread, and line mode printed nothing more, ever (a test
+    waited its 60 s beside two busy loops). The watcher now tells it again at the next
+    poll, and keeps reporting later commits."""
+    import sqlite3
+    import threading
+
+    from hubworkshop.storage.watcher import ChangeWatcher
+
+    Store.open(db_path, hubs_plan).close()
+    calls: list[int] = []
+    told = threading.Event()
+
+    def changed() -> None:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        told.set()
+
+    with Store.open(db_path) as store, Store.open(db_path) as other:
+        watcher = ChangeWatcher(store.connections, changed, interval=0.01, settle=0).start()
+        try:
+            other.contributions.add(Draft(room="lifecycle", text="first"))
+            assert told.wait(60)  # told again, without another commit
+            told.clear()
+            other.contributions.add(Draft(room="lifecycle", text="second"))
+            assert told.wait(60)  # and still watching
+        finally:
+            watcher.stop()
+    assert len(calls) >= 3

@@ -78,7 +78,14 @@ class ChangeWatcher:
                     version = conn.execute("PRAGMA data_version").fetchone()[0]
                     if version != last:
                         last = version
-                        self._changed()
+                        try:
+                            self._changed()
+                        except sqlite3.OperationalError:
+                            # The receiver's read met a busy moment (a lock, a checkpoint):
+                            # it is told again at the next poll. Ending here left line mode
+                            # deaf for good to every later commit (seen on a loaded machine).
+                            last = None
+                            continue
                         if settle <= 0:
                             continue
                         # Poll next at this watcher's next moment (or at the next poll).

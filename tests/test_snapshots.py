@@ -17,6 +17,7 @@ import pytest
 from hubworkshop.domain.records import Draft
 from hubworkshop.storage import Store
 from hubworkshop.tui.app import HubworkshopApp
+from test_tui import settle
 from workshop_fixture import build
 
 FROZEN = dt.datetime(2021, 11, 27, 13, 41, 5, tzinfo=dt.UTC)
@@ -98,11 +99,6 @@ def test_start_screen(snap_compare, frozen_store):
 def test_room_screen(snap_compare, frozen_store):
     app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
 
-    async def settle(pilot):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
     assert snap_compare(app, terminal_size=(120, 36), run_before=settle)
 
 
@@ -132,12 +128,9 @@ def test_presenter_view(snap_compare, frozen_store, size):
     app = app_for(seeded(frozen_store), room="lifecycle", role="facilitator")
 
     async def present(pilot):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.press("f2", "f2", "f3")  # both languages, then present
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=present)
 
@@ -152,9 +145,8 @@ def fixture_store(tmp_path, monkeypatch, hubs_plan):
 
 
 async def _settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """As the Pilot tests settle (test_tui.py): the room's reads start reads of their own."""
+    await settle(pilot)
 
 
 def _pressing(*keys):

@@ -376,3 +376,41 @@ def test_the_clock_toggles_and_extends(store):
     agenda.extend_clock(store, "value", 5, role=FACILITATOR, actor="Asaf")
     assert agenda.toggle_clock(store, "value", role=FACILITATOR, actor="Asaf") is False
     assert not store.rooms.countdown("value").running
+
+
+# -- what a staff room shows ---------------------------------------------------------------
+
+
+def test_the_room_view_reads_what_changed_since_the_room_last_looked(store):
+    """The room's reads, without Textual (`workshop/room_view.py`): its rows under a filter,
+    then only what was logged after them, and whether the room itself must be read again."""
+    from hubworkshop.domain.model import Kind
+    from hubworkshop.workshop.room_view import RowFilter, read_changes, read_room, read_rows
+
+    store.votes.open("value", dots=3)
+    first = store.contributions.add(Draft("value", "Hubs need funding", tags=["money"]))
+    store.contributions.add(Draft("lifecycle", "another room's point"))
+    view = read_room(store, "value")
+    assert view.vote is not None and view.tags == ["money"]
+    assert view.position.startswith("question 1 of ")
+    assert read_room(store, "value", everything=False).tags == []
+
+    rows = read_rows(store, "value", RowFilter())
+    assert rows.seqs == [first.seq]
+    assert read_rows(store, "value", RowFilter(kind=Kind.CONCERN)).seqs == []
+    assert read_changes(store, "value", rows.last_event, {"money"}) is None
+
+    second = store.contributions.add(Draft("value", "with a known tag", tags=["money"]))
+    changes = read_changes(store, "value", rows.last_event, {"money"})
+    assert changes is not None
+    assert [c.text for c in changes.rows] == [second.text]
+    assert not changes.room_changed and not changes.renamed  # a known tag: nothing above moves
+
+    store.contributions.add(Draft("value", "with a new tag", tags=["brand-new"]))
+    changes = read_changes(store, "value", changes.last_event, {"money"})
+    assert changes is not None and changes.room_changed  # the tag list must be read again
+
+    store.participants.save("Bea", room="value")
+    store.participants.rename("Bea", "Beatriz")
+    changes = read_changes(store, "value", changes.last_event, {"money", "brand-new"})
+    assert changes is not None and changes.renamed

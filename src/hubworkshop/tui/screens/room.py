@@ -25,19 +25,16 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input
 
-from hubworkshop.domain.events import EventName
 from hubworkshop.domain.i18n import N_, _, role_label
 from hubworkshop.domain.languages import languages_shown, next_mode
 from hubworkshop.domain.model import Contribution, Kind, Room
-from hubworkshop.domain.records import Event
-from hubworkshop.domain.timer import Countdown
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.screens.room_capture import CaptureDesk
 from hubworkshop.tui.screens.room_controls import FacilitatorControls
 from hubworkshop.tui.screens.room_list import ContributionPanel
-from hubworkshop.tui.screens.room_service import RoomService, RoomView
+from hubworkshop.tui.screens.room_service import RoomService
 from hubworkshop.tui.widgets.capture_bar import CaptureBar, for_the_bar
-from hubworkshop.tui.widgets.contribution_list import ContributionList, RowFilter
+from hubworkshop.tui.widgets.contribution_list import ContributionList
 from hubworkshop.tui.widgets.glyphs import AppHeader
 from hubworkshop.tui.widgets.key_footer import KeyFooter
 from hubworkshop.tui.widgets.pending import CaptureQueue, PendingPanel
@@ -47,20 +44,16 @@ from hubworkshop.tui.widgets.room_panels import (
     RoomHead,
     StatusBar,
 )
+from hubworkshop.workshop.room_view import (
+    Changes,
+    RoomView,
+    RowFilter,
+    read_changes,
+    read_room,
+    read_rows,
+)
 
 __all__ = ["RoomScreen", "RoomView"]
-
-_PEOPLE_CHANGED = frozenset({EventName.PARTICIPANT_RENAME, EventName.PARTICIPANT_MERGE})
-
-
-def _may_change_room(event: Event, known_tags: set[str]) -> bool:
-    """Whether the question, phase, clock, names or tags may have moved. Most events are new
-    contributions: with thirty terminals in a room, re-reading the room for each one was
-    most of the work a commit caused. A dot changes the open vote's count on the status
-    line, so it counts."""
-    if event.action is EventName.CONTRIBUTION_ADD:
-        return not set(event.data.get("tags") or ()) <= known_tags
-    return True
 
 
 class RoomScreen(HubScreen):
@@ -262,29 +255,8 @@ class RoomScreen(HubScreen):
         )
 
     def _read_snapshot(self, *, everything: bool = True) -> RoomView:
-        """What the room shows above the list; without `everything`, no names and tags."""
-        store, room = self.store, self.room
-        people = store.participants.all() if everything else []
-        state = store.rooms.state(self.room_id)
-        question = store.catalog.questions().get(state.question) if state.question else None
-        phase = next((p for p in store.catalog.phases() if p.id == state.phase), None)
-        position = ""
-        if state.question in room.questions:
-            position = _("question {n} of {total}").format(
-                n=room.questions.index(state.question) + 1, total=len(room.questions)
-            )
-        return RoomView(
-            question=question,
-            phase=phase,
-            countdown=Countdown(
-                state.timer_seconds, state.timer_elapsed_ms, state.timer_started_at
-            ),
-            position=position,
-            names=[p.name for p in people],
-            tags=store.contributions.tags() if everything else [],
-            vote=store.votes.round(self.room_id) if everything else None,
-            room_names=tuple(p.name for p in people if p.room == self.room_id),
-        )
+        """What the room shows above the list (`workshop/room_view.py`)."""
+        return read_room(self.store, self.room_id, everything=everything)
 
     @property
     def asked_filter(self) -> RowFilter:
@@ -302,16 +274,9 @@ class RoomScreen(HubScreen):
 
         def read() -> tuple[list[int], RowFilter]:
             # Everything logged after this point will be replayed by sync(): nothing is missed.
-            last_event = store.events.last_seq()
-            seqs = store.contributions.seqs(
-                room=self.room_id,
-                question=row_filter.question,
-                kind=row_filter.kind,
-                tag=row_filter.tag,
-                search=row_filter.search or None,
-            )
-            self.last_event_seq = max(self.last_event_seq, last_event)
-            return seqs, row_filter
+            rows = read_rows(store, self.room_id, row_filter)
+            self.last_event_seq = max(self.last_event_seq, rows.last_event)
+            return rows.seqs, row_filter
 
         def show(found: tuple[list[int], RowFilter]) -> None:
             if self._list_asked is asked:
@@ -326,41 +291,21 @@ class RoomScreen(HubScreen):
         store = self.store
         known_tags = set(self.snapshot.tags) if self.snapshot else set()
 
-        def read() -> tuple[list[Contribution], bool, bool] | None:
-            events = store.events.all(
-                room=self.room_id, after_seq=self.last_event_seq, with_global=True
-            )
-            if not events:
-                return None
-            changed_ids = list(
-                dict.fromkeys(
-                    e.subject for e in events if e.subject and e.action.names_contribution
-                )
-            )
-            rows = self._changed(changed_ids)
-            self.last_event_seq = events[-1].seq
-            renamed = any(
-                e.action in _PEOPLE_CHANGED or e.action.changes_drawn_names for e in events
-            )
-            return rows, any(_may_change_room(e, known_tags) for e in events), renamed
-
-        def show(changes: tuple[list[Contribution], bool, bool] | None) -> None:
+        def read() -> Changes | None:
+            changes = read_changes(store, self.room_id, self.last_event_seq, known_tags)
             if changes is not None:
-                rows, room_changed, renamed = changes
-                self.apply_changes(rows)
-                if room_changed:
+                self.last_event_seq = changes.last_event
+            return changes
+
+        def show(changes: Changes | None) -> None:
+            if changes is not None:
+                self.apply_changes(changes.rows)
+                if changes.room_changed:
                     self.load_room()
-                if renamed:  # the list shows who said what: read it again
+                if changes.renamed:  # the list shows who said what: read it again
                     self.reload_list()
 
         self.run_store(read, show, serial=self._list_lock, group="sync")
-
-    def _changed(self, ids: list[str]) -> list[Contribution]:
-        found: list[Contribution] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found.extend(self.store.contributions.by_ids(chunk))
-        return found
 
     # -- showing ---------------------------------------------------------------------------
 

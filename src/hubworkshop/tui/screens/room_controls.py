@@ -16,8 +16,9 @@ from textual.containers import Vertical
 
 from hubworkshop.domain.i18n import N_, _, ngettext
 from hubworkshop.domain.text import one_line
-from hubworkshop.tui.screens.room_service import RoomService, RoomView
+from hubworkshop.tui.screens.room_service import RoomService
 from hubworkshop.workshop import agenda, voting
+from hubworkshop.workshop.room_view import RoomView
 
 if TYPE_CHECKING:
     from textual.widget import Widget

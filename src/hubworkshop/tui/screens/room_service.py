@@ -10,12 +10,10 @@ changed. No part reaches into another: what one part tells another goes through 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from hubworkshop.domain.i18n import _
-from hubworkshop.domain.model import Phase, Question, Room
-from hubworkshop.domain.records import VoteRound
-from hubworkshop.domain.timer import Countdown
+from hubworkshop.domain.model import Room
 from hubworkshop.tui.screens.base import HubScreen
 from hubworkshop.tui.workers import Done, Failed
 from hubworkshop.workshop import history as steps
@@ -24,21 +22,6 @@ from hubworkshop.workshop.history import Command, History
 if TYPE_CHECKING:
     from hubworkshop.storage import Store
     from hubworkshop.tui.app import HubworkshopApp
-
-
-class RoomView(NamedTuple):
-    """What the room shows above the list, read in one go by a worker."""
-
-    question: Question | None
-    phase: Phase | None
-    countdown: Countdown
-    position: str
-    names: list[str]
-    tags: list[str]
-    vote: VoteRound | None = None
-    """The room's open dot-vote round, if one is open."""
-    room_names: tuple[str, ...] = ()
-    """The room's own people: an `@name` that could mean two people means one of them."""
 
 
 class RoomService:

@@ -25,11 +25,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from hubworkshop.domain.i18n import N_, _, kind_label, ui_language
+from hubworkshop.domain.i18n import N_, kind_label, ui_language
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
 from hubworkshop.tui import upstream
 from hubworkshop.tui.widgets.text import said_in
+from hubworkshop.workshop.room_view import RowFilter
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 24
@@ -47,46 +48,6 @@ KIND_STYLES: dict[Kind, str] = {
 }
 
 PageLoader = Callable[[Sequence[int]], dict[int, Contribution]]
-
-
-class RowFilter(NamedTuple):
-    """Which contributions the list shows. `search` needs the database to decide."""
-
-    kind: Kind | None = None
-    tag: str | None = None
-    search: str = ""
-    question: str | None = None
-    """Only what was said on this question (the one open when the filter was chosen)."""
-
-    def matches(self, contribution: Contribution) -> bool:
-        if contribution.deleted_at is not None or contribution.merged_into is not None:
-            return False
-        if self.kind is not None and contribution.kind is not self.kind:
-            return False
-        if self.question is not None and contribution.question != self.question:
-            return False
-        return self.tag is None or self.tag in contribution.tags
-
-    @property
-    def active(self) -> bool:
-        return (
-            self.kind is not None
-            or self.tag is not None
-            or bool(self.search)
-            or self.question is not None
-        )
-
-    def describe(self) -> str:
-        parts = []
-        if self.question is not None:
-            parts.append(_("this question only"))
-        if self.kind is not None:
-            parts.append(_("kind: {kind}").format(kind=kind_label(self.kind.value)))
-        if self.tag is not None:
-            parts.append(f"#{self.tag}")
-        if self.search:
-            parts.append(_("search: “{words}”").format(words=self.search))
-        return " · ".join(parts) or _("all contributions")
 
 
 class ContributionList(ScrollView, can_focus=True):

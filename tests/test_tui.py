@@ -502,6 +502,51 @@ async def test_multi_line_paste_offers_one_contribution_per_line(store):
         ]
 
 
+async def test_one_pasted_line_is_inserted_once(store):
+    """A line pasted into the bar (a terminal's bracketed paste) read `second pastesecond
+    paste`: Textual ran Input's own paste handler after the bar's. Over a selection, the
+    paste replaces it."""
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        bar.post_message(events.Paste("second paste"))
+        await settle(pilot)
+        assert bar.value == "second paste"
+        bar.post_message(events.Paste("\n  \nthird\n"))  # one line among blank ones
+        await settle(pilot)
+        assert bar.value == "second pastethird"
+        bar.select_all()
+        bar.post_message(events.Paste("all of it"))
+        await settle(pilot)
+        assert bar.value == "all of it"
+
+
+async def test_a_paste_with_lines_of_markers_only_saves_the_others_and_holds_nothing(store):
+    """One line per contribution, with `! #funding` among them: the whole paste failed ("a
+    contribution needs some text"), and every entry typed after it waited for good."""
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        bar.post_message(events.Paste("first idea\n! #funding\nsecond idea\n! @Zo\n"))
+        await settle(pilot)
+        assert isinstance(app.screen, PasteDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_and_enter(pilot, "typed after the paste")
+        await wait_until(
+            pilot,
+            lambda: (
+                [c.text for c in store.contributions.find()]
+                == ["first idea", "second idea", "typed after the paste"]
+            ),
+        )
+        said = [str(n.message) for n in app._notifications]
+        assert any("Nothing to save" in m and "! #funding" in m and "! @Zo" in m for m in said)
+        assert app.screen.queue.items == []
+
+
 # -- the list ----------------------------------------------------------------------------------
 
 

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from textual import events
     from textual.binding import BindingsMap
     from textual.dom import DOMNode
     from textual.geometry import Size
@@ -154,13 +153,6 @@ def input_watch_value(field: Input, value: str) -> None:
     from textual.widgets import Input
 
     Input._watch_value(field, value)
-
-
-def input_on_paste(field: Input, event: events.Paste) -> None:
-    """Input's own handling of a paste (it inserts it as one line)."""
-    from textual.widgets import Input
-
-    Input._on_paste(field, event)
 
 
 # -- the contribution list (tui/widgets/contribution_list.py) -------------------------------

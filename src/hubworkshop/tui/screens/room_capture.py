@@ -168,8 +168,14 @@ class CaptureDesk(Vertical):
 
         def chosen(choice: str | None) -> None:
             if choice == "lines":
+                # A line of markers only has nothing to save: queued with the others, it
+                # failed the whole paste, and held every entry typed after it.
+                names = self.bar.names.names
                 lines = [line for line in text.splitlines() if line.strip()]
-                self.queue.add(text, lines)
+                if empty := [line for line in lines if not has_text(line, names)]:
+                    self.say_nothing_to_save("  ".join(line.strip() for line in empty))
+                if kept := [line for line in lines if has_text(line, names)]:
+                    self.queue.add("\n".join(kept), kept)
             elif choice == "join":
                 self.bar.insert_text_at_cursor(
                     " ".join(line.strip() for line in text.splitlines() if line.strip())

@@ -229,10 +229,13 @@ class CaptureBar(CompletingInput):
         self.post_message(self.Leave())
 
     def _on_paste(self, event: events.Paste) -> None:
+        """Several lines: the room asks how to take them. One: into the bar, once (Textual
+        runs Input's own handler after this one unless told not to: a pasted line was
+        inserted twice)."""
+        event.stop()
+        event.prevent_default()
         lines = [line for line in event.text.splitlines() if line.strip()]
         if len(lines) > 1:
-            event.stop()
-            event.prevent_default()
             self.post_message(self.MultiLinePaste(event.text))
-            return
-        upstream.input_on_paste(self, event)
+        elif lines:
+            self.replace(lines[0], *self.selection)

@@ -414,3 +414,31 @@ def test_the_room_view_reads_what_changed_since_the_room_last_looked(store):
     store.participants.rename("Bea", "Beatriz")
     changes = read_changes(store, "value", changes.last_event, {"money", "brand-new"})
     assert changes is not None and changes.renamed
+
+
+def test_line_mode_reads_again_from_the_same_point_after_a_busy_moment(store, monkeypatch):
+    """Line mode moved its place in the log forward before reading the new rows: when that
+    read met a locked database, the watcher's retry began after them, and the contribution
+    was never printed. (The fault is injected into one read of the real store.)"""
+    import sqlite3
+
+    room, out = line_room(store, "lifecycle", "Bea")
+    store.contributions.add(Draft("lifecycle", "said during a busy moment"), note_taker="Kwame")
+    real = store.contributions.by_ids
+    calls = []
+
+    def busy_once(ids):
+        calls.append(ids)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return real(ids)
+
+    monkeypatch.setattr(store.contributions, "by_ids", busy_once)
+    with pytest.raises(sqlite3.OperationalError):
+        room.catch_up()  # the watcher catches this and calls again at its next poll
+    room.catch_up()
+    store.contributions.add(Draft("lifecycle", "said afterwards"), note_taker="Kwame")
+    room.catch_up()
+    printed = out.getvalue()
+    assert printed.count("said during a busy moment") == 1
+    assert printed.count("said afterwards") == 1

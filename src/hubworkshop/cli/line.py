@@ -129,9 +129,12 @@ class LineRoom:
         events = self.store.events.all(room=self.room, after_seq=self.last_seq)
         if not events:
             return
-        self.last_seq = events[-1].seq
         added = [e.subject for e in events if e.action is EventName.CONTRIBUTION_ADD and e.subject]
-        for c in self.store.contributions.by_ids(added):
+        rows = self.store.contributions.by_ids(added)
+        # Only once everything is read: a read that meets a locked database is tried again
+        # from the same point by the watcher, and nothing logged meanwhile is skipped.
+        self.last_seq = events[-1].seq
+        for c in rows:
             if c.note_taker != self.name or self.name is None:
                 self.say(said(c))
         if any(e.action is EventName.QUESTION_OPEN for e in events):

@@ -1365,6 +1365,39 @@ async def test_ctrl_u_right_after_enter_on_markers_only_empties_the_bar_for_good
         )
 
 
+@pytest.mark.parametrize(
+    ("keys", "saved"),
+    [
+        ([*"scratch this", "ctrl+u", *"kept line"], "kept line"),
+        ([*"typo fixd", "backspace", "backspace", *"xed here"], "typo fixed here"),
+        ([*"one two", "ctrl+w", *"three"], "one three"),
+        ([*"! @Qx", "enter", "ctrl+u", *"we need more mentors"], "we need more mentors"),
+    ],
+    ids=["ctrl+u", "backspace", "ctrl+w", "markers-then-ctrl+u"],
+)
+async def test_a_burst_typed_on_the_list_corrects_itself_as_in_the_bar(store, keys, saved):
+    """Esc, then a sentence that corrects itself, in one burst: the keys queued on the list
+    reached the bar as characters only, so Ctrl+U and Backspace were lost (`scratch thiskept
+    line` was saved; `! @Qx` glued to the next sentence made a participant "Qxwe")."""
+    from textual import events
+
+    from hubworkshop.tui.widgets.contribution_list import ContributionList
+
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        listed = app.screen.query_one(ContributionList)
+        assert app.focused is listed
+        for key in [*keys, "enter"]:
+            character = key if len(key) == 1 else {"enter": "\r"}.get(key)
+            listed.post_message(events.Key(key, character))
+        await settle(pilot)
+        await wait_until(pilot, lambda: [c.text for c in store.contributions.find()] == [saved])
+        assert app.screen.query_one(CaptureBar).value == ""
+        assert not any(p.name.startswith("Qx") for p in store.participants.all())
+
+
 async def test_the_merge_prompt_comes_first_on_the_status_line_whole(store):
     """At 120 columns the merge's prompt was cut off behind the save state, the vote, the
     name and the path: nothing seemed to happen after choosing merge."""

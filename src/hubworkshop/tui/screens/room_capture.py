@@ -104,8 +104,7 @@ class CaptureDesk(Vertical):
         for n, line in enumerate(text.split("\n")):
             if n:
                 bar.submit_now()
-            if line:
-                bar.insert_text_at_cursor(line)
+            bar.type_from_elsewhere(line)
 
     def type_from_list(self, text: str, point: Contribution | None) -> None:
         """Keys typed while the list has the focus: `=` or `~` first, with a point

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -25,11 +26,21 @@ CAPTURE_HINT = N_(
 )
 
 
+EDITS = {"backspace": "\b", "ctrl+u": "\x15", "ctrl+w": "\x17"}
+"""The bar's editing keys that reach it from elsewhere, as characters in what is typed into
+it (`CaptureBar.type_from_elsewhere`): a sentence typed on the list in one burst may
+correct itself before the bar has the focus."""
+_EDIT_ACTIONS = {"\b": "delete_left", "\x15": "delete_left_all", "\x17": "delete_left_word"}
+_EDIT = re.compile("([\b\x15\x17])")
+
+
 def for_the_bar(event: events.Key) -> str:
     """What a key that reached something else adds to the capture bar (`type_into_bar`): its
-    character, "\n" for Enter (which saves), or nothing."""
+    character, "\n" for Enter (which saves), an edit (`EDITS`), or nothing."""
     if event.key == "enter":
         return "\n"
+    if event.key in EDITS:
+        return EDITS[event.key]
     return (event.character or "") if event.is_printable else ""
 
 
@@ -194,6 +205,15 @@ class CaptureBar(CompletingInput):
             self.submit_now()
             return True
         return await super().act_on_key(event)
+
+    def type_from_elsewhere(self, text: str) -> None:
+        """Keys meant for the bar that reached something else, in order: characters inserted
+        at the cursor, `EDITS` done as Input does them."""
+        for piece in _EDIT.split(text):
+            if piece in _EDIT_ACTIONS:
+                getattr(self, f"action_{_EDIT_ACTIONS[piece]}")()
+            elif piece:
+                self.insert_text_at_cursor(piece)
 
     def submit_now(self) -> None:
         """Take the bar's text and empty the bar, as Enter does. A line of markers and

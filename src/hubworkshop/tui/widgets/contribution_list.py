@@ -29,6 +29,7 @@ from hubworkshop.domain.i18n import N_, kind_label, ui_language
 from hubworkshop.domain.model import Contribution, Kind
 from hubworkshop.domain.text import one_line
 from hubworkshop.tui import upstream
+from hubworkshop.tui.widgets.capture_bar import EDITS, for_the_bar
 from hubworkshop.tui.widgets.text import said_in
 from hubworkshop.workshop.room_view import RowFilter
 
@@ -322,12 +323,20 @@ class ContributionList(ScrollView, can_focus=True):
             elif self._enter is not None:
                 self._enter()
             return
-        if self._typed is None or not (event.is_printable and event.character):
+        if self._typed is None:
+            return
+        if event.is_printable and event.character:
+            typed = event.character
+        elif self._typing and (event.key == "enter" or event.key in EDITS):
+            # Queued here behind typed keys: the bar's too, in order (bubbled up to the
+            # room, Enter and Ctrl+U acted after the keys that followed them).
+            typed = for_the_bar(event)
+        else:
             return
         event.stop()
         event.prevent_default()
         self._typing = True
-        self._typed(event.character)
+        self._typed(typed)
 
     def on_focus(self, _event: events.Focus) -> None:
         self._typing = False

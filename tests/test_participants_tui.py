@@ -141,6 +141,10 @@ async def test_a_note_taker_cannot_moderate(store):
         await settle(pilot)
         assert not app.screen.palette_allows("hide")
         await open_participants(pilot)
+        # Neither the footer nor the page offers a note-taker keys they may not use.
+        shown = screen_text(app)
+        assert "Moderation: after" in shown and "Approve" not in shown
+        assert "m: change" not in shown and "h: hide" not in shown
         await pilot.press("m")
         await settle(pilot)
         assert pages.moderation(store, ROOM) == "post"

@@ -9,7 +9,7 @@ facilitator's, and those steps refuse anyone else. A face shows only what its ro
 `/next` only to one), and asks the same rule, `runs_the_room`. Moderating the participants'
 page is the facilitator's too: `participate.set_moderation`, `approve`, `hide` and the
 undoable `history.Moderate` refuse anyone else (the terminal app, the only face that offers
-them today, also hides their keys from a note-taker).
+them today, also leaves their keys out of a note-taker's footer and menus).
 """
 
 from __future__ import annotations

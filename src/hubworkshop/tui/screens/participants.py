@@ -50,6 +50,9 @@ def join_line(address: tuple[str, str] | None) -> str:
     return _("Join: {join} · code {code}").format(join=join, code=f"{code[:4]}-{code[4:]}")
 
 
+_MODERATION = frozenset({"toggle_moderation", "approve", "hide"})
+
+
 class ParticipantsScreen(HubScreen):
     """The room's page: QR code, link and code; moderation; points waiting for approval."""
 
@@ -88,6 +91,11 @@ class ParticipantsScreen(HubScreen):
     def on_mount(self) -> None:
         self.load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Moderation's keys are a facilitator's: a note-taker's footer does not offer them
+        (the steps refuse them too: `workshop/roles.py`)."""
+        return action not in _MODERATION or self.hub_app.facilitator
+
     def sync(self) -> None:
         self.load()
 
@@ -115,22 +123,31 @@ class ParticipantsScreen(HubScreen):
         if state.address is not None:
             link.append("\n" + _("Room link (the QR code's): {link}").format(link=state.address[0]))
         self.query_one("#page-link", Static).update(link)
-        mode = (
-            _("Moderation: after (points show at once; a facilitator may hide one) · m: change")
-            if state.moderation == "post"
-            else _("Moderation: before (points show once approved) · m: change")
-        )
-        self.query_one("#page-moderation", Static).update(plain(mode))
         n = len(state.waiting)
-        self.query_one("#page-count", Static).update(
-            plain(
-                ngettext(
-                    "{n} point waiting for approval · a: approve · h: hide",
-                    "{n} points waiting for approval · a: approve · h: hide",
-                    n,
-                ).format(n=n)
+        if self.hub_app.facilitator:
+            mode = (
+                _("Moderation: after (points show at once; a facilitator may hide one) · m: change")
+                if state.moderation == "post"
+                else _("Moderation: before (points show once approved) · m: change")
             )
-        )
+            count = ngettext(
+                "{n} point waiting for approval · a: approve · h: hide",
+                "{n} points waiting for approval · a: approve · h: hide",
+                n,
+            )
+        else:  # a note-taker sees the page's state, not keys they may not use
+            mode = (
+                _("Moderation: after (points show at once; a facilitator may hide one)")
+                if state.moderation == "post"
+                else _("Moderation: before (points show once approved)")
+            )
+            count = ngettext(
+                "{n} point waiting for a facilitator's approval",
+                "{n} points waiting for a facilitator's approval",
+                n,
+            )
+        self.query_one("#page-moderation", Static).update(plain(mode))
+        self.query_one("#page-count", Static).update(plain(count.format(n=n)))
         waiting = self.query_one("#page-waiting", OptionList)
         # Drawn again whenever another terminal or a participant writes: the point the
         # facilitator had chosen stays chosen (by id), so `a` never lands on another one.

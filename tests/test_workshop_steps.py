@@ -442,3 +442,29 @@ def test_line_mode_reads_again_from_the_same_point_after_a_busy_moment(store, mo
     printed = out.getvalue()
     assert printed.count("said during a busy moment") == 1
     assert printed.count("said afterwards") == 1
+
+    # The question and the vote of the same moment are said too (the room's state was read
+    # after the place in the log had moved: they were skipped for good).
+    from hubworkshop.workshop import agenda
+
+    agenda.step_question(store, "lifecycle", 1, role=FACILITATOR, actor="Asaf")
+    voting.open_round(store, "lifecycle", role=FACILITATOR, actor="Asaf")
+    store.contributions.add(Draft("lifecycle", "with the new question"), note_taker="Kwame")
+    real_state = store.rooms.state
+    states = []
+
+    def state_busy_once(room_id):
+        states.append(room_id)
+        if len(states) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return real_state(room_id)
+
+    monkeypatch.setattr(store.rooms, "state", state_busy_once)
+    with pytest.raises(sqlite3.OperationalError):
+        room.catch_up()
+    room.catch_up()
+    printed = out.getvalue()
+    second = store.catalog.question(store.catalog.room("lifecycle").questions[1])
+    assert printed.count("with the new question") == 1
+    assert printed.count(second.text.get_text("en")) == 1
+    assert printed.count("a vote is open") == 1

@@ -90,12 +90,14 @@ class LineRoom:
     /next of one's own was said twice, by the command and by the watcher)."""
 
     def announce_question(self) -> None:
+        self._announce(self.store.rooms.state(self.room).question, self.question_line())
+
+    def _announce(self, current: str | None, line: str) -> None:
         with self.lock:
-            current = self.store.rooms.state(self.room).question
             if current == self.announced:
                 return
             self.announced = current
-        self.say(self.question_line())
+        self.say(line)
 
     def question_line(self) -> str:
         """The question, in the language(s) /lang chose: the room's own at first."""
@@ -131,14 +133,18 @@ class LineRoom:
             return
         added = [e.subject for e in events if e.action is EventName.CONTRIBUTION_ADD and e.subject]
         rows = self.store.contributions.by_ids(added)
-        # Only once everything is read: a read that meets a locked database is tried again
-        # from the same point by the watcher, and nothing logged meanwhile is skipped.
+        moved = any(e.action is EventName.QUESTION_OPEN for e in events)
+        question = self.store.rooms.state(self.room).question if moved else None
+        line = self.question_line() if moved else ""
+        # Only once everything is read, and before anything is said: a read that meets a
+        # locked database is tried again from the same point by the watcher, and nothing
+        # logged meanwhile is skipped or said twice.
         self.last_seq = events[-1].seq
         for c in rows:
             if c.note_taker != self.name or self.name is None:
                 self.say(said(c))
-        if any(e.action is EventName.QUESTION_OPEN for e in events):
-            self.announce_question()
+        if moved:
+            self._announce(question, line)
         for e in events:
             if e.action is EventName.VOTE_OPEN:
                 self.say(

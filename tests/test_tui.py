@@ -15,6 +15,7 @@ from textual import events
 from textual.geometry import Size
 from textual.renderables.digits import Digits as DigitsRenderable
 from textual.widgets import Input, OptionList, Static
+from textual.widgets.input import Selection
 
 from hubworkshop.domain.model import Consent, Kind
 from hubworkshop.domain.records import Draft
@@ -545,6 +546,34 @@ async def test_a_paste_with_lines_of_markers_only_saves_the_others_and_holds_not
         said = [str(n.message) for n in app._notifications]
         assert any("Nothing to save" in m and "! #funding" in m and "! @Zo" in m for m in said)
         assert app.screen.queue.items == []
+
+
+async def test_a_paste_dialog_counts_what_it_stores_and_joins_over_a_selection(store):
+    """The dialog promised "store 4 contributions" for 2 lines with text and 2 of markers
+    only; markers only, it stored none and the lines were gone; "join" over a selection
+    left the selected text in place (`abc one twodef`)."""
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        bar.post_message(events.Paste("first line\r\n\r\n! #funding\r\nsecond line\r\n"))
+        await settle(pilot)
+        assert isinstance(app.screen, PasteDialog)
+        assert "store 2 contributions" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        bar.post_message(events.Paste("! #funding\n+ @Zo\n"))  # markers only: kept in the bar
+        await settle(pilot)
+        assert not isinstance(app.screen, PasteDialog)
+        assert bar.value == "! #funding + @Zo"
+        bar.value = "abc def"
+        bar.selection = Selection(4, 7)
+        bar.post_message(events.Paste("one\ntwo"))
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert bar.value == "abc one two"
+        assert store.contributions.count() == 0
 
 
 # -- the list ----------------------------------------------------------------------------------

@@ -289,9 +289,12 @@ class PasteDialog(ModalScreen[str | None]):
         Binding("escape", "choose(None)", N_("Cancel")),
     ]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, storable: int | None = None) -> None:
+        """`storable`: how many of the lines have something to save besides markers (all,
+        if not given); "one per line" stores those."""
         super().__init__()
         self.lines = [line for line in text.splitlines() if line.strip()]
+        self.storable = len(self.lines) if storable is None else storable
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -308,7 +311,7 @@ class PasteDialog(ModalScreen[str | None]):
                     _(
                         "Enter: store {n} contributions, one per line · "
                         "j: join them into one · Esc: cancel"
-                    ).format(n=len(self.lines))
+                    ).format(n=self.storable)
                 ),
                 classes="hint",
             )

@@ -163,24 +163,29 @@ class CaptureDesk(Vertical):
     def multi_line_paste(self, event: CaptureBar.MultiLinePaste) -> None:
         from hubworkshop.tui.dialogs.contribution import PasteDialog
 
-        text = event.text
+        bar = self.bar
+        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
+        # A line of markers only has nothing to save: queued with the others, it failed
+        # the whole paste, and held every entry typed after it.
+        kept = [line for line in lines if has_text(line, bar.names.names)]
+        empty = [line for line in lines if line not in kept]
+
+        def join() -> None:  # in the bar, over what is selected, as a one-line paste is
+            bar.replace(" ".join(lines), *bar.selection)
+
+        if not kept:  # markers only: in the bar, to be completed, as a typed line stays
+            join()
+            return
 
         def chosen(choice: str | None) -> None:
             if choice == "lines":
-                # A line of markers only has nothing to save: queued with the others, it
-                # failed the whole paste, and held every entry typed after it.
-                names = self.bar.names.names
-                lines = [line for line in text.splitlines() if line.strip()]
-                if empty := [line for line in lines if not has_text(line, names)]:
-                    self.say_nothing_to_save("  ".join(line.strip() for line in empty))
-                if kept := [line for line in lines if has_text(line, names)]:
-                    self.queue.add("\n".join(kept), kept)
+                if empty:
+                    self.say_nothing_to_save("  ".join(empty))
+                self.queue.add("\n".join(kept), kept)
             elif choice == "join":
-                self.bar.insert_text_at_cursor(
-                    " ".join(line.strip() for line in text.splitlines() if line.strip())
-                )
+                join()
 
-        self.app.push_screen(PasteDialog(text), chosen)
+        self.app.push_screen(PasteDialog(event.text, storable=len(kept)), chosen)
 
     # -- drafts: what a crash must not lose -------------------------------------------------
 

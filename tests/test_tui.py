@@ -548,6 +548,22 @@ async def test_a_paste_with_lines_of_markers_only_saves_the_others_and_holds_not
         assert app.screen.queue.items == []
 
 
+async def test_a_paste_on_the_list_goes_to_the_bar(store):
+    """Esc, then a paste: typing on the list goes to the bar, a paste was lost silently."""
+    from hubworkshop.tui.widgets.contribution_list import ContributionList
+
+    app = room_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        listed = app.screen.query_one(ContributionList)
+        assert app.focused is listed
+        listed.post_message(events.Paste("pasted on the list"))
+        await settle(pilot)
+        bar = app.screen.query_one(CaptureBar)
+        assert app.focused is bar and bar.value == "pasted on the list"
+
+
 async def test_a_paste_dialog_counts_what_it_stores_and_joins_over_a_selection(store):
     """The dialog promised "store 4 contributions" for 2 lines with text and 2 of markers
     only; markers only, it stored none and the lines were gone; "join" over a selection

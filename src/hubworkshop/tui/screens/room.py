@@ -475,6 +475,15 @@ class RoomScreen(HubScreen):
             self.reload_list(RowFilter())
         self.contribution_list.focus()
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste that reaches the room (the list had the focus) is for the capture bar,
+        as typing there is: it was lost without a word."""
+        if isinstance(self.focused, ContributionList) or self.focused is None:
+            event.stop()
+            bar = self.query_one(CaptureBar)
+            bar.focus()
+            bar.post_message(events.Paste(event.text))
+
     def on_key(self, event: events.Key) -> None:
         # Escape in the search box closes it (and clears the search).
         if event.key == "escape" and self.focused is self.query_one("#search", Input):

@@ -838,6 +838,23 @@ async def test_language_toggle_shows_french_then_both(store):
         )
 
 
+async def test_a_change_read_while_the_presenter_view_opens_breaks_nothing(store):
+    """A commit read by the watcher just as F3 opened the presenter view asked the view to
+    redraw before its widgets were there: NoMatches, and the app stopped (seen once in the
+    suite). The view now waits for its own mount, which draws it."""
+    from hubworkshop.tui.screens.presenter import PresenterScreen
+
+    app = room_app(store, role="facilitator")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        room = app.screen
+        presenter = PresenterScreen("lifecycle", room)
+        presenter.refresh_view()  # not composed yet: nothing to draw into, and no error
+        await app.push_screen(presenter)
+        await settle(pilot)
+        assert "question 1 of" in screen_text(app)
+
+
 async def test_presenter_view_and_help(store):
     question = store.rooms.state("lifecycle").question
     store.contributions.add(Draft("lifecycle", "[bold]literal[/bold] idea", question=question))

@@ -102,12 +102,15 @@ class PresenterScreen(HubScreen):
     def refresh_view(self) -> None:
         screen = self.room_screen
         snapshot = screen.snapshot
-        if snapshot is None:
+        heading = self.query("#presenter-phase").results(Static)
+        heading_widget = next(heading, None)
+        if snapshot is None or heading_widget is None:
+            # (a change read while the screen was still composing: its own mount shows it)
             return
         shown = screen.question_languages(screen.language_mode)
         phase = snapshot.phase
         title = f"{screen.room.name}\n{phase.title if phase else ''} · {snapshot.position}"
-        self.query_one("#presenter-phase", Static).update(plain(title))
+        heading_widget.update(plain(title))
         self.query_one(QuestionPanel).show(snapshot.question, shown, phase, snapshot.position)
         self.tick()
         self.load_latest()

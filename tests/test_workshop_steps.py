@@ -416,6 +416,22 @@ def test_the_room_view_reads_what_changed_since_the_room_last_looked(store):
     assert changes is not None and changes.renamed
 
 
+def _busy_once(read):
+    """`read`, whose first call meets a locked database (a fault injected into one read of
+    the real store)."""
+    import sqlite3
+
+    calls = []
+
+    def busy_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return read(*args)
+
+    return busy_once
+
+
 def test_line_mode_reads_again_from_the_same_point_after_a_busy_moment(store, monkeypatch):
     """Line mode moved its place in the log forward before reading the new rows: when that
     read met a locked database, the watcher's retry began after them, and the contribution
@@ -424,16 +440,7 @@ def test_line_mode_reads_again_from_the_same_point_after_a_busy_moment(store, mo
 
     room, out = line_room(store, "lifecycle", "Bea")
     store.contributions.add(Draft("lifecycle", "said during a busy moment"), note_taker="Kwame")
-    real = store.contributions.by_ids
-    calls = []
-
-    def busy_once(ids):
-        calls.append(ids)
-        if len(calls) == 1:
-            raise sqlite3.OperationalError("database is locked")
-        return real(ids)
-
-    monkeypatch.setattr(store.contributions, "by_ids", busy_once)
+    monkeypatch.setattr(store.contributions, "by_ids", _busy_once(store.contributions.by_ids))
     with pytest.raises(sqlite3.OperationalError):
         room.catch_up()  # the watcher catches this and calls again at its next poll
     room.catch_up()
@@ -450,16 +457,7 @@ def test_line_mode_reads_again_from_the_same_point_after_a_busy_moment(store, mo
     agenda.step_question(store, "lifecycle", 1, role=FACILITATOR, actor="Asaf")
     voting.open_round(store, "lifecycle", role=FACILITATOR, actor="Asaf")
     store.contributions.add(Draft("lifecycle", "with the new question"), note_taker="Kwame")
-    real_state = store.rooms.state
-    states = []
-
-    def state_busy_once(room_id):
-        states.append(room_id)
-        if len(states) == 1:
-            raise sqlite3.OperationalError("database is locked")
-        return real_state(room_id)
-
-    monkeypatch.setattr(store.rooms, "state", state_busy_once)
+    monkeypatch.setattr(store.rooms, "state", _busy_once(store.rooms.state))
     with pytest.raises(sqlite3.OperationalError):
         room.catch_up()
     room.catch_up()

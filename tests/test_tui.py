@@ -485,13 +485,19 @@ async def test_failed_save_keeps_the_text_and_says_so(store, db_path):
         assert "NOT SAVED" not in screen_text(app)
 
 
+async def paste(pilot, text: str) -> CaptureBar:
+    """Paste `text` into the capture bar (a terminal's bracketed paste), and let it land."""
+    bar = pilot.app.screen.query_one(CaptureBar)
+    bar.post_message(events.Paste(text))
+    await settle(pilot)
+    return bar
+
+
 async def test_multi_line_paste_offers_one_contribution_per_line(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        bar = app.screen.query_one(CaptureBar)
-        bar.post_message(events.Paste("first idea\n\n? a question\n! a concern #risk\n"))
-        await settle(pilot)
+        await paste(pilot, "first idea\n\n? a question\n! a concern #risk\n")
         assert isinstance(app.screen, PasteDialog)
         await pilot.press("enter")
         await settle(pilot)
@@ -510,16 +516,12 @@ async def test_one_pasted_line_is_inserted_once(store):
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        bar = app.screen.query_one(CaptureBar)
-        bar.post_message(events.Paste("second paste"))
-        await settle(pilot)
+        bar = await paste(pilot, "second paste")
         assert bar.value == "second paste"
-        bar.post_message(events.Paste("\n  \nthird\n"))  # one line among blank ones
-        await settle(pilot)
+        await paste(pilot, "\n  \nthird\n")  # one line among blank ones
         assert bar.value == "second pastethird"
         bar.select_all()
-        bar.post_message(events.Paste("all of it"))
-        await settle(pilot)
+        await paste(pilot, "all of it")
         assert bar.value == "all of it"
 
 
@@ -529,9 +531,7 @@ async def test_a_paste_with_lines_of_markers_only_saves_the_others_and_holds_not
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        bar = app.screen.query_one(CaptureBar)
-        bar.post_message(events.Paste("first idea\n! #funding\nsecond idea\n! @Zo\n"))
-        await settle(pilot)
+        await paste(pilot, "first idea\n! #funding\nsecond idea\n! @Zo\n")
         assert isinstance(app.screen, PasteDialog)
         await pilot.press("enter")
         await settle(pilot)
@@ -571,21 +571,17 @@ async def test_a_paste_dialog_counts_what_it_stores_and_joins_over_a_selection(s
     app = room_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        bar = app.screen.query_one(CaptureBar)
-        bar.post_message(events.Paste("first line\r\n\r\n! #funding\r\nsecond line\r\n"))
-        await settle(pilot)
+        bar = await paste(pilot, "first line\r\n\r\n! #funding\r\nsecond line\r\n")
         assert isinstance(app.screen, PasteDialog)
         assert "store 2 contributions" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
-        bar.post_message(events.Paste("! #funding\n+ @Zo\n"))  # markers only: kept in the bar
-        await settle(pilot)
+        await paste(pilot, "! #funding\n+ @Zo\n")  # markers only: kept in the bar
         assert not isinstance(app.screen, PasteDialog)
         assert bar.value == "! #funding + @Zo"
         bar.value = "abc def"
         bar.selection = Selection(4, 7)
-        bar.post_message(events.Paste("one\ntwo"))
-        await settle(pilot)
+        await paste(pilot, "one\ntwo")
         await pilot.press("j")
         await settle(pilot)
         assert bar.value == "abc one two"

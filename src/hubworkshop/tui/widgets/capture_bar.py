@@ -26,12 +26,18 @@ CAPTURE_HINT = N_(
 )
 
 
-EDITS = {"backspace": "\b", "ctrl+u": "\x15", "ctrl+w": "\x17"}
-"""The bar's editing keys that reach it from elsewhere, as characters in what is typed into
-it (`CaptureBar.type_from_elsewhere`): a sentence typed on the list in one burst may
-correct itself before the bar has the focus."""
-_EDIT_ACTIONS = {"\b": "delete_left", "\x15": "delete_left_all", "\x17": "delete_left_word"}
-_EDIT = re.compile("([\b\x15\x17])")
+_EDITS = {
+    "backspace": ("\b", "delete_left"),
+    "ctrl+u": ("\x15", "delete_left_all"),
+    "ctrl+w": ("\x17", "delete_left_word"),
+}
+"""The bar's editing keys that reach it from elsewhere: the character each stands for in
+what is typed into the bar (`CaptureBar.type_from_elsewhere`), and Input's action it runs
+there. A sentence typed on the list in one burst may correct itself before the bar has
+the focus."""
+EDITS = frozenset(_EDITS)
+_EDIT_ACTIONS = dict(_EDITS.values())
+_EDIT = re.compile(f"([{''.join(_EDIT_ACTIONS)}])")
 
 
 def for_the_bar(event: events.Key) -> str:
@@ -39,8 +45,8 @@ def for_the_bar(event: events.Key) -> str:
     character, "\n" for Enter (which saves), an edit (`EDITS`), or nothing."""
     if event.key == "enter":
         return "\n"
-    if event.key in EDITS:
-        return EDITS[event.key]
+    if event.key in _EDITS:
+        return _EDITS[event.key][0]
     return (event.character or "") if event.is_printable else ""
 
 
